@@ -1,0 +1,134 @@
+# keel - top-level Makefile.
+#
+#   make            build build/keel.elf (+ keel.sym, keel.map)
+#   make run        boot under QEMU, serial on this terminal (quit: Ctrl-A x)
+#   make check      build and run every test tier; ends with "N passed, N failed"
+#   make bench      run the benchmarks -> build/bench/results.json, docs/benchmarks.md
+#   make debug      QEMU halted with a gdb stub; gdb -x build/gdb-init
+#   make deps       install missing Debian packages
+#
+# Knobs: SMP=n MEM=size MACHINE=pc|q35 CPU=qemu64|max CMDLINE="..." GRAPHIC=1
+
+BUILD   ?= build
+ARCH    := x86_64
+CC      := gcc
+LD      := ld
+NM      := nm
+PYTHON  := python3
+QEMU    := qemu-system-x86_64
+V       ?= 0
+Q       := $(if $(filter 1,$(V)),,@)
+
+SMP     ?= 1
+MEM     ?= 256M
+MACHINE ?= pc
+CPU     ?= qemu64
+CMDLINE ?=
+GRAPHIC ?= 0
+HZ      ?= 100
+
+GCC_INC := $(shell $(CC) -print-file-name=include)
+CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -mcmodel=kernel -mno-red-zone \
+	   -mgeneral-regs-only -fno-omit-frame-pointer -fno-pic -fno-pie \
+	   -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
+	   -fno-strict-aliasing -nostdinc -isystem $(GCC_INC) \
+	   -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) \
+	   -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
+ASFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/$(ARCH)/include -MMD -MP
+LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+	   --no-warn-rwx-segments -T arch/$(ARCH)/kernel.ld
+
+SRCS    := $(sort $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S kernel/*.c \
+	     mm/*.c lib/*.c drivers/*/*.c))
+OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
+DEPS    := $(OBJS:.o=.d)
+
+GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+VERSION := 0.1
+
+.PHONY: all run check bench debug deps clean format format-check
+all: $(BUILD)/keel.elf
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+# Version header: rewritten only when the revision changes.
+$(BUILD)/include/keel/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define KEEL_VERSION "%s"\n#define KEEL_GIT_REV "%s"\n' \
+		'$(VERSION)' '$(GIT_REV)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+$(OBJS): | $(BUILD)/include/keel/version.h
+$(BUILD)/kernel/main.o: $(BUILD)/include/keel/version.h
+
+# Two links (as Linux's kallsyms): the first with an empty symbol table,
+# the second with the table generated from the first. The table sits last
+# in rodata, so text addresses cannot move; tools/gen-ksyms.py's output is
+# checked against both links.
+$(BUILD)/ksyms0.S:
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) tools/gen-ksyms.py < /dev/null > $@
+
+$(BUILD)/ksyms%.o: $(BUILD)/ksyms%.S
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+$(BUILD)/keel.pre.elf: $(OBJS) $(BUILD)/ksyms0.o arch/$(ARCH)/kernel.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms0.o
+
+$(BUILD)/ksyms1.S: $(BUILD)/keel.pre.elf tools/gen-ksyms.py
+	$(Q)$(NM) -n $< | $(PYTHON) tools/gen-ksyms.py > $@
+
+$(BUILD)/keel.elf: $(BUILD)/keel.pre.elf $(BUILD)/ksyms1.o
+	@echo "  LD      $@"
+	$(Q)$(LD) $(LDFLAGS) -Map=$(BUILD)/keel.map -o $@ $(OBJS) $(BUILD)/ksyms1.o
+	$(Q)$(NM) -n $@ > $(BUILD)/keel.sym
+	$(Q)$(NM) -n $< | grep -i ' [tw] ' > $(BUILD)/text0.sym
+	$(Q)grep -i ' [tw] ' $(BUILD)/keel.sym > $(BUILD)/text1.sym
+	$(Q)cmp -s $(BUILD)/text0.sym $(BUILD)/text1.sym || \
+		{ echo "error: text symbols moved between links"; rm -f $@; exit 1; }
+
+QEMU_BASE := -machine $(MACHINE) -cpu $(CPU) -m $(MEM) -smp $(SMP) \
+	     -kernel $(BUILD)/keel.elf -device isa-debug-exit -no-reboot
+ifeq ($(GRAPHIC),1)
+QEMU_DISPLAY := -serial mon:stdio
+else
+QEMU_DISPLAY := -display none -serial mon:stdio
+endif
+
+run: deps-quiet $(BUILD)/keel.elf
+	@echo "keel: serial console on this terminal; quit with Ctrl-A x"
+	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(CMDLINE)"
+
+debug: deps-quiet $(BUILD)/keel.elf
+	@printf 'file %s\ntarget remote localhost:1234\nbreak start_kernel\ncontinue\n' \
+		$(BUILD)/keel.elf > $(BUILD)/gdb-init
+	@echo "keel: QEMU waits for gdb: run 'gdb -x $(BUILD)/gdb-init' in another terminal"
+	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(CMDLINE)" -s -S
+
+check: deps-quiet $(BUILD)/keel.elf
+	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf
+
+bench: deps-quiet $(BUILD)/keel.elf
+	$(Q)$(PYTHON) tools/bench.py --kernel $(BUILD)/keel.elf --rev $(GIT_REV)
+
+deps:
+	$(Q)tools/deps.sh install
+
+deps-quiet:
+	$(Q)tools/deps.sh check || tools/deps.sh install
+
+clean:
+	rm -rf $(BUILD)
+
+FORCE:
+.PHONY: FORCE deps-quiet
+
+-include $(DEPS)

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/*
+ * traps.c - what happens after entry.S: exceptions and device interrupts.
+ *
+ * trap_dispatch() sends vectors >= 32 to the generic IRQ layer
+ * (kernel/irq.c). An exception is first looked up in the exception table
+ * (probe_write_u8 and friends recover from expected faults); otherwise it
+ * is reported with its name, error code, CR2, all registers and a
+ * symbolized backtrace, handed to ktest if a test case caused it, and ends
+ * in panic().
+ */
+#include <asm/cpu.h>
+#include <asm/desc.h>
+#include <asm/extable.h>
+#include <asm/ptrace.h>
+#include <keel/bug.h>
+#include <keel/irq.h>
+#include <keel/ktest.h>
+#include <keel/printk.h>
+#include <keel/stacktrace.h>
+
+static struct cpu_tables boot_cpu_tables;
+
+static const char *const exception_names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow",
+	"bound range exceeded", "invalid opcode", "device not available",
+	"double fault", "coprocessor segment overrun", "invalid TSS",
+	"segment not present", "stack-segment fault",
+	"general protection fault", "page fault", "reserved",
+	"x87 floating-point error", "alignment check", "machine check",
+	"SIMD floating-point error", "virtualization exception",
+	"control protection", "reserved", "reserved", "reserved",
+	"reserved", "reserved", "reserved", "hypervisor injection",
+	"VMM communication", "security exception", "reserved",
+};
+
+#define PF_PRESENT	0x01
+#define PF_WRITE	0x02
+#define PF_USER		0x04
+#define PF_INSTR	0x10
+
+extern const struct exception_table_entry __ex_table_start[];
+extern const struct exception_table_entry __ex_table_end[];
+
+static bool fixup_exception(struct pt_regs *regs)
+{
+	const struct exception_table_entry *e;
+
+	for (e = __ex_table_start; e < __ex_table_end; e++) {
+		if (e->insn == regs->rip) {
+			regs->rip = e->fixup;
+			return true;
+		}
+	}
+	return false;
+}
+
+void show_regs(const struct pt_regs *regs)
+{
+	pr_emerg("RIP: %04llx:%016llx %pS\n", regs->cs, regs->rip,
+		 (void *)regs->rip);
+	pr_emerg("RSP: %04llx:%016llx EFLAGS: %08llx\n", regs->ss, regs->rsp,
+		 regs->rflags);
+	pr_emerg("RAX: %016llx RBX: %016llx RCX: %016llx\n",
+		 regs->rax, regs->rbx, regs->rcx);
+	pr_emerg("RDX: %016llx RSI: %016llx RDI: %016llx\n",
+		 regs->rdx, regs->rsi, regs->rdi);
+	pr_emerg("RBP: %016llx R08: %016llx R09: %016llx\n",
+		 regs->rbp, regs->r8, regs->r9);
+	pr_emerg("R10: %016llx R11: %016llx R12: %016llx\n",
+		 regs->r10, regs->r11, regs->r12);
+	pr_emerg("R13: %016llx R14: %016llx R15: %016llx\n",
+		 regs->r13, regs->r14, regs->r15);
+	pr_emerg("CR0: %016llx CR2: %016llx CR3: %016llx CR4: %016llx\n",
+		 read_cr0(), read_cr2(), read_cr3(), read_cr4());
+}
+
+static void report_page_fault(const struct pt_regs *regs)
+{
+	u64 err = regs->error_code;
+	unsigned long addr = read_cr2();
+
+	pr_emerg("BUG: %s %s at %016lx: %s %s in %s mode\n",
+		 addr < 4096 ? "NULL pointer dereference," : "unable to handle",
+		 err & PF_PRESENT ? "protection violation" : "page not present",
+		 addr,
+		 err & PF_INSTR ? "instruction fetch" :
+		 err & PF_WRITE ? "write" : "read",
+		 err & PF_PRESENT ? "(page present)" : "(no page)",
+		 err & PF_USER ? "user" : "kernel");
+}
+
+static void handle_exception(struct pt_regs *regs)
+{
+	unsigned int v = regs->vector;
+	const char *name = exception_names[v];
+
+	if (fixup_exception(regs))
+		return;
+	if (v == 14)
+		report_page_fault(regs);
+	pr_emerg("%s: vector %u, error code %#llx\n", name, v,
+		 regs->error_code);
+	show_regs(regs);
+	show_stack_fp(0, regs->rbp);
+	ktest_fault_hook(name, regs);	/* returns only outside a test */
+	panic("Fatal exception: %s in %pS", name, (void *)regs->rip);
+}
+
+void trap_dispatch(struct pt_regs *regs)
+{
+	if (regs->vector < FIRST_EXTERNAL_VECTOR)
+		handle_exception(regs);
+	else
+		irq_dispatch(regs->vector, regs);
+}
+
+void trap_init(void)
+{
+	BUILD_BUG_ON(sizeof(struct pt_regs) != 22 * 8);
+	cpu_tables_load(&boot_cpu_tables);
+	idt_init();
+	idt_load();
+}
+
+int probe_write_u8(void *addr, u8 val)
+{
+	int err = 0;
+
+	__asm__ __volatile__("1:	movb %b2, (%1)\n"
+			     "2:\n"
+			     EX_FIXUP_SET_ERR("1b", "2b", "%0", "%3")
+			     : "+r"(err)
+			     : "r"(addr), "q"(val), "i"(-EFAULT)
+			     : "memory");
+	return err;
+}
+
+int probe_read_u8(const void *addr, u8 *val)
+{
+	int err = 0;
+	u8 v = 0;
+
+	__asm__ __volatile__("1:	movb (%2), %b1\n"
+			     "2:\n"
+			     EX_FIXUP_SET_ERR("1b", "2b", "%0", "%3")
+			     : "+r"(err), "+q"(v)
+			     : "r"(addr), "i"(-EFAULT)
+			     : "memory");
+	*val = v;
+	return err;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * keel/irq.h - device interrupt handlers.
+ *
+ * An IRQ number is an index into the kernel's interrupt descriptors; on
+ * x86 it is the CPU vector minus 32, and legacy ISA/GSI line g is IRQ g
+ * (the IOAPIC routes it there). Handlers run in hard-IRQ context with
+ * interrupts disabled and must not sleep. Up to IRQ_MAX_ACTIONS handlers
+ * may share a line; each gets its own cookie back.
+ */
+#ifndef _KEEL_IRQ_H
+#define _KEEL_IRQ_H
+
+#include <keel/compiler.h>
+
+#define NR_IRQS		224
+#define IRQ_MAX_ACTIONS	4
+
+enum irqreturn {
+	IRQ_NONE = 0,
+	IRQ_HANDLED = 1,
+};
+
+typedef enum irqreturn (*irq_handler_t)(unsigned int irq, void *cookie);
+
+/* How the generic layer drives the interrupt controller for a line. */
+struct irq_chip {
+	const char *name;
+	void (*unmask)(unsigned int irq);
+	void (*mask)(unsigned int irq);
+	void (*eoi)(unsigned int irq);
+};
+
+/*
+ * Install handler on irq and unmask the line if it was unused.
+ * Returns 0, -EINVAL (bad irq or NULL handler), -EBUSY (all sharing slots
+ * taken) or -ENODEV (no controller drives that line).
+ */
+int request_irq(unsigned int irq, irq_handler_t handler, const char *name,
+		void *cookie);
+/* Remove the handler registered with cookie; masks the line if unused. */
+void free_irq(unsigned int irq, void *cookie);
+
+void irq_set_chip(unsigned int irq, const struct irq_chip *chip);
+u64 irq_count(unsigned int irq);
+/* Print every line with handlers and counts (monitor "irqs"). */
+void irq_show(void);
+
+struct pt_regs;
+void irq_dispatch(unsigned int vector, struct pt_regs *regs);
+/* Nesting depth of hard-IRQ handlers on this CPU (0: not in an IRQ). */
+bool in_irq(void);
+
+#endif

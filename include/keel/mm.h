@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * keel/mm.h - physical pages and the direct map.
+ *
+ * Physical memory is handed out by a buddy allocator (mm/page_alloc.c) in
+ * blocks of 2^order pages, order 0..MAX_ORDER, from two zones: DMA32
+ * (below 4 GiB) and NORMAL (above). Pages are returned as direct-map
+ * virtual addresses (PAGE_OFFSET + phys). All allocation can fail and
+ * returns NULL; nothing here panics on exhaustion.
+ */
+#ifndef _KEEL_MM_H
+#define _KEEL_MM_H
+
+#include <asm/layout.h>
+#include <keel/types.h>
+
+#define MAX_ORDER	10	/* largest block: 2^10 pages = 4 MiB */
+
+typedef unsigned int gfp_t;
+#define __GFP_ZERO	0x1u	/* zero the memory */
+#define __GFP_DMA32	0x2u	/* physical address below 4 GiB */
+#define __GFP_ATOMIC	0x4u	/* caller cannot sleep (no effect yet) */
+#define __GFP_NOFAIL_INJECT 0x8u /* exempt from fault injection */
+#define GFP_KERNEL	0u
+#define GFP_ATOMIC	__GFP_ATOMIC
+#define GFP_DMA32	__GFP_DMA32
+
+static inline void *phys_to_virt(phys_addr_t pa)
+{
+	return (void *)(pa + PAGE_OFFSET);
+}
+
+/* Direct-map or kernel-image address to physical. */
+phys_addr_t virt_to_phys(const void *va);
+
+/* Early allocator/page tables setup; then the buddy allocator. */
+void mm_init(void);
+
+void *alloc_pages(gfp_t gfp, unsigned int order);
+void free_pages(void *addr, unsigned int order);
+static inline void *alloc_page(gfp_t gfp)
+{
+	return alloc_pages(gfp, 0);
+}
+static inline void free_page(void *addr)
+{
+	free_pages(addr, 0);
+}
+
+unsigned long nr_free_pages(void);
+unsigned long nr_total_pages(void);
+
+/* Counters a test compares before and after to find leaks. */
+struct mm_usage {
+	unsigned long free_pages;
+	unsigned long slab_objects;	/* live kmalloc/kmem_cache objects */
+	unsigned long slab_bytes;
+};
+void mm_usage_get(struct mm_usage *u);
+
+/* Print zones, free counts per order and slab statistics (monitor). */
+void mm_show_info(void);
+
+#endif

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ktest.c - run the in-kernel tests and print KTAP version 1.
+ *
+ * Suites are found through the .ktest_suites linker section. Each case
+ * runs between kernel_setjmp() and its end; a failed ASSERT, a fault in
+ * the case (trap handler -> ktest_fault_hook) or a panic (panic ->
+ * ktest_panic_hook) jumps back here, the case is "not ok", and the run
+ * goes on. After all suites, a last suite compares free pages and live
+ * slab objects with the counts before the run (the leak check).
+ *
+ * Output, as KUnit prints it:
+ *	KTAP version 1
+ *	1..N
+ *	    KTAP version 1
+ *	    # Subtest: suite
+ *	    1..M
+ *	    ok 1 case
+ *	# suite: pass:P fail:F skip:S total:M
+ *	ok 1 suite
+ */
+#include <asm/cpu.h>
+#include <keel/bug.h>
+#include <keel/cmdline.h>
+#include <keel/ktest.h>
+#include <keel/mm.h>
+#include <keel/power.h>
+#include <keel/printk.h>
+#include <keel/string.h>
+
+extern const struct ktest_suite *const __ktest_suites_start[];
+extern const struct ktest_suite *const __ktest_suites_end[];
+
+static struct ktest *current_test;
+static bool ktest_at_boot;
+static char ktest_glob[128];
+static bool ktest_glob_set;
+extern bool panic_exit_qemu;
+
+static int parse_ktest(const char *val)
+{
+	int err = val ? kstrtobool(val, &ktest_at_boot) : -EINVAL;
+
+	if (!err && ktest_at_boot)
+		panic_exit_qemu = true;
+	return err;
+}
+cmdline_param("ktest", parse_ktest);
+
+static int parse_filter(const char *val)
+{
+	if (!val || !*val)
+		return -EINVAL;
+	if (strlcpy(ktest_glob, val, sizeof(ktest_glob)) >= sizeof(ktest_glob))
+		return -ENAMETOOLONG;
+	ktest_glob_set = true;
+	return 0;
+}
+cmdline_param("ktest.filter", parse_filter);
+
+bool ktest_in_case(void)
+{
+	return current_test != NULL;
+}
+
+void ktest_skip(struct ktest *t, const char *reason)
+{
+	t->skipped = true;
+	strlcpy(t->skip_reason, reason, sizeof(t->skip_reason));
+}
+
+void ktest_abort(struct ktest *t)
+{
+	kernel_longjmp(&t->abort, 1);
+}
+
+void ktest_fail(struct ktest *t, const char *file, int line,
+		const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	char *p, *nl;
+
+	t->failed = true;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_info("    # %s: EXPECTATION FAILED at %s:%d\n", t->name, file, line);
+	for (p = msg; p; p = nl) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl++ = '\0';
+		pr_info("    # %s\n", p);
+	}
+}
+
+void ktest_fail_cmp(struct ktest *t, const char *file, int line,
+		    const char *op, const char *a_str, const char *b_str,
+		    long long a, long long b)
+{
+	ktest_fail(t, file, line,
+		   "Expected %s %s %s, but\n"
+		   "    %s == %lld (%#llx)\n"
+		   "    %s == %lld (%#llx)",
+		   a_str, op, b_str, a_str, a, (unsigned long long)a,
+		   b_str, b, (unsigned long long)b);
+}
+
+static void hexdump_line(const char *label, const u8 *p, size_t n, size_t at)
+{
+	char line[80];
+	int len = scnprintf(line, sizeof(line), "%s @%zu:", label, at);
+
+	for (size_t i = at; i < n && i < at + 16; i++)
+		len += scnprintf(line + len, sizeof(line) - len, " %02x", p[i]);
+	pr_info("    #     %s\n", line);
+}
+
+bool ktest_memeq_report(struct ktest *t, const char *file, int line,
+			const char *a_str, const char *b_str,
+			const void *a, const void *b, size_t n)
+{
+	const u8 *x = a, *y = b;
+	size_t i;
+
+	for (i = 0; i < n && x[i] == y[i]; i++)
+		;
+	if (i == n)
+		return false;
+	ktest_fail(t, file, line, "Expected %s == %s (%zu bytes), first "
+		   "difference at byte %zu", a_str, b_str, n, i);
+	hexdump_line(a_str, x, n, i & ~15UL);
+	hexdump_line(b_str, y, n, i & ~15UL);
+	return true;
+}
+
+void ktest_panic_hook(const char *msg)
+{
+	struct ktest *t = current_test;
+
+	if (!t)
+		return;
+	pr_info("    # %s: panic in test case: %s\n", t->name, msg);
+	dump_stack();
+	t->failed = true;
+	kernel_longjmp(&t->abort, 1);
+}
+
+void ktest_fault_hook(const char *what, struct pt_regs *regs)
+{
+	struct ktest *t = current_test;
+
+	(void)regs;
+	if (!t)
+		return;
+	pr_info("    # %s: %s in test case\n", t->name, what);
+	t->failed = true;
+	kernel_longjmp(&t->abort, 1);
+}
+
+void ktest_warn_hook(void)
+{
+	/* a WARN inside a case is a failure, but not fatal */
+	if (current_test) {
+		pr_info("    # %s: WARN triggered\n", current_test->name);
+		current_test->failed = true;
+	}
+}
+
+/*
+ * Does "suite.case" match the filter? A filter without '.' selects whole
+ * suites; with a '.', both halves must match.
+ */
+static bool selected(const char *glob, const char *suite, const char *kcase)
+{
+	char sglob[128];
+	const char *dot;
+
+	if (!glob || !*glob)
+		return true;
+	dot = strchr(glob, '.');
+	if (!dot)
+		return glob_match(glob, suite);
+	if ((size_t)(dot - glob) >= sizeof(sglob))
+		return false;
+	memcpy(sglob, glob, dot - glob);
+	sglob[dot - glob] = '\0';
+	return glob_match(sglob, suite) && (!kcase || glob_match(dot + 1, kcase));
+}
+
+static int count_cases(const struct ktest_suite *s, const char *glob)
+{
+	int n = 0;
+
+	for (const struct ktest_case *c = s->cases; c->name; c++)
+		n += selected(glob, s->name, c->name);
+	return n;
+}
+
+/* Run one case; returns 0 pass, 1 fail, 2 skip. */
+static int run_case(const struct ktest_suite *s, const struct ktest_case *c,
+		    int index)
+{
+	struct ktest t = { .name = c->name };
+	volatile bool inited = false;
+	unsigned long flags = read_flags();
+
+	if (kernel_setjmp(&t.abort) == 0) {
+		current_test = &t;
+		if (!s->init || !s->init(&t)) {
+			inited = true;
+			c->run(&t);
+		} else if (!t.skipped) {
+			ktest_skip(&t, "suite init failed");
+		}
+	}
+	current_test = NULL;
+	if (inited && s->exit)
+		s->exit(&t);
+	if (flags & X86_EFLAGS_IF)
+		local_irq_enable();
+	if (t.skipped && !t.failed) {
+		pr_info("    ok %d %s # SKIP %s\n", index, c->name,
+			t.skip_reason);
+		return 2;
+	}
+	pr_info("    %s %d %s\n", t.failed ? "not ok" : "ok", index, c->name);
+	return t.failed;
+}
+
+static int run_suite(const struct ktest_suite *s, const char *glob, int index)
+{
+	int counts[3] = { 0 }, n = 0;
+
+	pr_info("    KTAP version 1\n");
+	pr_info("    # Subtest: %s\n", s->name);
+	pr_info("    1..%d\n", count_cases(s, glob));
+	for (const struct ktest_case *c = s->cases; c->name; c++)
+		if (selected(glob, s->name, c->name))
+			counts[run_case(s, c, ++n)]++;
+	pr_info("# %s: pass:%d fail:%d skip:%d total:%d\n", s->name,
+		counts[0], counts[1], counts[2], n);
+	if (counts[1])
+		pr_info("not ok %d %s\n", index, s->name);
+	else if (counts[2] == n && n)
+		pr_info("ok %d %s # SKIP all cases skipped\n", index, s->name);
+	else
+		pr_info("ok %d %s\n", index, s->name);
+	return counts[1];
+}
+
+/* The last suite of every run: nothing the tests allocated stayed. */
+static int leak_check(const struct mm_usage *before, int index)
+{
+	struct mm_usage after;
+	bool ok;
+
+	mm_usage_get(&after);
+	ok = after.free_pages == before->free_pages &&
+	     after.slab_objects == before->slab_objects;
+	pr_info("    KTAP version 1\n    # Subtest: ktest_leak_check\n    1..1\n");
+	if (!ok)
+		pr_info("    # free pages %lu -> %lu, slab objects %lu -> %lu\n",
+			before->free_pages, after.free_pages,
+			before->slab_objects, after.slab_objects);
+	pr_info("    %s 1 no_pages_or_objects_leaked\n", ok ? "ok" : "not ok");
+	pr_info("# ktest_leak_check: pass:%d fail:%d skip:0 total:1\n", ok, !ok);
+	pr_info("%s %d ktest_leak_check\n", ok ? "ok" : "not ok", index);
+	return !ok;
+}
+
+int ktest_run(const char *glob)
+{
+	const struct ktest_suite *const *s;
+	struct mm_usage before;
+	int nsuites = 1, index = 0, failed = 0;
+
+	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
+		nsuites += count_cases(*s, glob) > 0;
+	mm_usage_get(&before);
+	pr_info("KTAP version 1\n");
+	pr_info("1..%d\n", nsuites);
+	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
+		if (count_cases(*s, glob))
+			failed += run_suite(*s, glob, ++index);
+	failed += leak_check(&before, ++index);
+	return failed;
+}
+
+void ktest_boot(void)
+{
+	int failed;
+
+	if (!ktest_at_boot)
+		return;
+	failed = ktest_run(ktest_glob_set ? ktest_glob : NULL);
+	pr_info("ktest: run finished, %d failed\n", failed);
+	qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	machine_power_off();
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/*
+ * main.c - start_kernel(), the table of contents of keel's boot.
+ *
+ * boot.S arrives here on the boot stack, in long mode, with the boot page
+ * tables and interrupts off. Each line below brings up one subsystem;
+ * the order is the dependency order.
+ */
+#include <asm/cpu.h>
+#include <asm/desc.h>
+#include <keel/boot.h>
+#include <keel/bug.h>
+#include <keel/cmdline.h>
+#include <keel/ktest.h>
+#include <keel/mm.h>
+#include <keel/monitor.h>
+#include <keel/power.h>
+#include <keel/printk.h>
+#include <keel/serial.h>
+#include <keel/time.h>
+#include <keel/version.h>
+
+void irq_init(void);
+void time_init(void);
+void bench_boot(void);
+
+#define MIN_RAM_BYTES	(32ULL << 20)
+
+static void print_memory_map(void)
+{
+	for (unsigned int i = 0; i < boot_info.nr_regions; i++) {
+		const struct boot_mem_region *r = &boot_info.regions[i];
+
+		pr_info("mem: [0x%016llx-0x%016llx] %s\n", r->base,
+			r->base + r->len - 1, boot_mem_type_name(r->type));
+	}
+}
+
+static void check_memory_size(void)
+{
+	if (boot_info.ram_bytes >= MIN_RAM_BYTES - (1ULL << 20))
+		return;
+	pr_emerg("keel needs at least 32 MiB of RAM, this machine has %llu KiB; halting.\n",
+		 boot_info.ram_bytes >> 10);
+	machine_halt();
+}
+
+void start_kernel(u64 boot_info_phys)
+{
+	int err = arch_boot_parse(boot_info_phys);	/* memory map, cmdline */
+
+	serial_init();			/* COM1 console */
+	pr_info("keel %s (%s) booting via %s\n", KEEL_VERSION, KEEL_GIT_REV,
+		boot_info.loader ? boot_info.loader : "?");
+	if (err)
+		panic("cannot read boot information (%s)", errname(err));
+	pr_info("command line: %s\n", boot_cmdline);
+	cmdline_init();			/* loglevel=, ktest=, ... */
+	trap_init();			/* GDT, TSS, IDT */
+	print_memory_map();
+	check_memory_size();
+	mm_init();			/* page tables, buddy, kmalloc */
+	irq_init();			/* APIC, IOAPIC; PIC masked */
+	time_init();			/* TSC clock, HZ timer */
+	local_irq_enable();
+	pr_info("keel: %llu MiB RAM, %lu pages free\n",
+		boot_info.ram_bytes >> 20, nr_free_pages());
+	ktest_boot();			/* ktest=1: run tests and exit */
+	bench_boot();			/* bench=1: run benchmarks and exit */
+	monitor_run();			/* the serial console monitor */
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+/*
+ * panic.c - the end of the line.
+ *
+ * panic() prints its message and a backtrace exactly once: a second panic
+ * (from the panic path itself, or another CPU) is reduced to a one-line
+ * note and a halt. Under test (panic_exit_qemu, set by ktest=1 or
+ * panic.exit=1) it then leaves QEMU through isa-debug-exit with
+ * QEMU_EXIT_PANIC so the runner can tell a panic from a hang; otherwise
+ * the CPU halts with interrupts off.
+ *
+ * While a ktest case runs, panic() hands control back to the test runner
+ * instead (ktest_panic_hook), so one bad case does not end the run.
+ */
+#include <asm/cpu.h>
+#include <keel/bug.h>
+#include <keel/cmdline.h>
+#include <keel/ktest.h>
+#include <keel/power.h>
+#include <keel/printk.h>
+#include <keel/serial.h>
+#include <keel/string.h>
+
+static int panic_count;
+bool panic_exit_qemu;
+
+static int parse_panic_exit(const char *val)
+{
+	return val ? kstrtobool(val, &panic_exit_qemu) : -EINVAL;
+}
+cmdline_param("panic.exit", parse_panic_exit);
+
+bool in_panic(void)
+{
+	return READ_ONCE(panic_count) != 0;
+}
+
+void panic(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	local_irq_disable();
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	ktest_panic_hook(msg);	/* returns only outside a test case */
+
+	if (__atomic_fetch_add(&panic_count, 1, __ATOMIC_SEQ_CST)) {
+		static const char again[] = "\npanic re-entered: ";
+
+		serial_puts(again, sizeof(again) - 1);
+		serial_puts(msg, strlen(msg));
+		serial_puts("\n", 1);
+		machine_halt();
+	}
+	printk_emergency_mode();
+	pr_emerg("Kernel panic - not syncing: %s\n", msg);
+	dump_stack();
+	pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", msg);
+	if (panic_exit_qemu)
+		qemu_exit(QEMU_EXIT_PANIC);
+	machine_halt();
+}
+
+void __warn(const char *file, int line, const char *cond)
+{
+	pr_warn("WARNING: %s at %s:%d\n", cond, file, line);
+	dump_stack();
+	ktest_warn_hook();
+}

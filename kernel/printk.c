@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+/*
+ * printk.c - the kernel log.
+ *
+ * Every message is formatted once into a line buffer, given a timestamp
+ * prefix ("[    1.234567] ") at the start of each line, appended to a byte
+ * ring (log_buf) that keeps the newest LOG_BUF_SIZE bytes, and written to
+ * the registered consoles when its level is below console_loglevel.
+ *
+ * Locking: logbuf_lock (irqsave) serializes formatting into the ring and
+ * console output, so lines from different CPUs never interleave. After
+ * printk_emergency_mode() (panic), the lock is only tried: a CPU that died
+ * holding it must not silence the panic message.
+ */
+#include <keel/cmdline.h>
+#include <keel/printk.h>
+#include <keel/spinlock.h>
+#include <keel/string.h>
+#include <keel/time.h>
+
+#define LINE_MAX	1024
+
+static char log_buf[LOG_BUF_SIZE];
+static u64 log_head;		/* bytes ever written; next at head % SIZE */
+static DEFINE_SPINLOCK(logbuf_lock);
+static struct console *consoles;
+static bool line_open;		/* last message did not end in '\n' */
+static int line_level;		/* level of the open line */
+static bool emergency;
+int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
+
+static int parse_loglevel(const char *val)
+{
+	unsigned int lvl;
+	int err = kstrtouint(val, 10, &lvl);
+
+	if (err)
+		return err;
+	if (lvl > 8)
+		return -ERANGE;
+	console_loglevel = lvl;
+	return 0;
+}
+cmdline_param("loglevel", parse_loglevel);
+
+void register_console(struct console *con)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&logbuf_lock, flags);
+	con->next = consoles;
+	consoles = con;
+	spin_unlock_irqrestore(&logbuf_lock, flags);
+}
+
+void unregister_console(struct console *con)
+{
+	unsigned long flags;
+	struct console **p;
+
+	spin_lock_irqsave(&logbuf_lock, flags);
+	for (p = &consoles; *p; p = &(*p)->next) {
+		if (*p == con) {
+			*p = con->next;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&logbuf_lock, flags);
+}
+
+static void log_store(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		log_buf[(log_head + i) % LOG_BUF_SIZE] = s[i];
+	log_head += len;
+}
+
+static void emit(const char *s, size_t len, int level)
+{
+	log_store(s, len);
+	if (level >= console_loglevel)
+		return;
+	for (struct console *c = consoles; c; c = c->next)
+		c->write(c, s, len);
+}
+
+static int timestamp(char *buf, size_t size)
+{
+	u64 ns = ktime_get_ns();
+
+	return scnprintf(buf, size, "[%5llu.%06llu] ", ns / NSEC_PER_SEC,
+			 (ns % NSEC_PER_SEC) / NSEC_PER_USEC);
+}
+
+/* Split "\001N" off the front of a message; returns the level or -1. */
+static int strip_level(const char **text, bool *cont)
+{
+	const char *t = *text;
+	int level = -1;
+
+	*cont = false;
+	while (t[0] == KERN_SOH[0] && t[1]) {
+		if (t[1] == 'c')
+			*cont = true;
+		else if (t[1] >= '0' && t[1] <= '7')
+			level = t[1] - '0';
+		t += 2;
+	}
+	*text = t;
+	return level;
+}
+
+/* Emit text line by line, stamping each new line. Caller holds the lock. */
+static void log_text(const char *text, size_t len, int level)
+{
+	char ts[32];
+
+	while (len) {
+		const char *nl = memchr(text, '\n', len);
+		size_t n = nl ? (size_t)(nl - text) + 1 : len;
+
+		if (!line_open)
+			emit(ts, timestamp(ts, sizeof(ts)), level);
+		emit(text, n, level);
+		line_open = !nl;
+		text += n;
+		len -= n;
+	}
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	char line[LINE_MAX];
+	const char *text = line;
+	unsigned long flags;
+	bool cont, locked = true;
+	int level, len;
+
+	len = vsnprintf(line, sizeof(line), fmt, ap);
+	if (len >= (int)sizeof(line)) {
+		/* keep the newline of a truncated line */
+		len = sizeof(line) - 1;
+		line[len - 1] = '\n';
+	}
+	level = strip_level(&text, &cont);
+	len -= text - line;
+
+	flags = local_irq_save();
+	if (emergency)
+		locked = spin_trylock(&logbuf_lock);
+	else
+		spin_lock(&logbuf_lock);
+	if (cont && line_open) {
+		level = line_level;
+	} else {
+		if (line_open)
+			emit("\n", 1, line_level);
+		line_open = false;
+		if (level < 0)
+			level = LOGLEVEL_DEFAULT;
+	}
+	line_level = level;
+	log_text(text, len, level);
+	if (locked)
+		spin_unlock(&logbuf_lock);
+	local_irq_restore(flags);
+	return len;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+void printk_emergency_mode(void)
+{
+	emergency = true;
+}
+
+u64 log_buf_total(void)
+{
+	return READ_ONCE(log_head);
+}
+
+/* Copy out ring bytes [from, from+len) which the caller knows are held. */
+static void log_copy(u64 from, char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = log_buf[(from + i) % LOG_BUF_SIZE];
+}
+
+size_t log_buf_read(u64 *pos, char *buf, size_t len)
+{
+	unsigned long flags;
+	u64 oldest;
+	size_t n;
+
+	spin_lock_irqsave(&logbuf_lock, flags);
+	oldest = log_head > LOG_BUF_SIZE ? log_head - LOG_BUF_SIZE : 0;
+	if (*pos < oldest) {
+		/* overwritten: resume at the first full line still held */
+		*pos = oldest;
+		while (*pos < log_head &&
+		       log_buf[(*pos - 1) % LOG_BUF_SIZE] != '\n')
+			(*pos)++;
+	}
+	n = min((u64)len, log_head - *pos);
+	log_copy(*pos, buf, n);
+	*pos += n;
+	spin_unlock_irqrestore(&logbuf_lock, flags);
+	return n;
+}
+
+size_t log_buf_tail(char *buf, size_t len)
+{
+	unsigned long flags = local_irq_save();
+	bool locked = spin_trylock(&logbuf_lock);
+	u64 held = min(log_head, (u64)LOG_BUF_SIZE);
+	size_t n = min((u64)len, held);
+
+	log_copy(log_head - n, buf, n);
+	if (locked)
+		spin_unlock(&logbuf_lock);
+	local_irq_restore(flags);
+	return n;
+}
