@@ -31,7 +31,7 @@ GCC_INC := $(shell $(CC) -print-file-name=include)
 CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -mcmodel=kernel -mno-red-zone \
 	   -mgeneral-regs-only -fno-omit-frame-pointer -fno-pic -fno-pie \
 	   -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
-	   -fno-strict-aliasing -nostdinc -isystem $(GCC_INC) \
+	   -fno-strict-aliasing -fno-delete-null-pointer-checks -nostdinc -isystem $(GCC_INC) \
 	   -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) \
 	   -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
 ASFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/$(ARCH)/include -MMD -MP

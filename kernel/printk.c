@@ -13,6 +13,7 @@
  * holding it must not silence the panic message.
  */
 #include <keel/cmdline.h>
+#include <keel/logring.h>
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
@@ -21,7 +22,7 @@
 #define LINE_MAX	1024
 
 static char log_buf[LOG_BUF_SIZE];
-static u64 log_head;		/* bytes ever written; next at head % SIZE */
+static struct log_ring log_ring = { .buf = log_buf, .size = LOG_BUF_SIZE };
 static DEFINE_SPINLOCK(logbuf_lock);
 static struct console *consoles;
 static bool line_open;		/* last message did not end in '\n' */
@@ -68,16 +69,9 @@ void unregister_console(struct console *con)
 	spin_unlock_irqrestore(&logbuf_lock, flags);
 }
 
-static void log_store(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		log_buf[(log_head + i) % LOG_BUF_SIZE] = s[i];
-	log_head += len;
-}
-
 static void emit(const char *s, size_t len, int level)
 {
-	log_store(s, len);
+	log_ring_write(&log_ring, s, len);
 	if (level >= console_loglevel)
 		return;
 	for (struct console *c = consoles; c; c = c->next)
@@ -185,46 +179,27 @@ void printk_emergency_mode(void)
 
 u64 log_buf_total(void)
 {
-	return READ_ONCE(log_head);
-}
-
-/* Copy out ring bytes [from, from+len) which the caller knows are held. */
-static void log_copy(u64 from, char *buf, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		buf[i] = log_buf[(from + i) % LOG_BUF_SIZE];
+	return READ_ONCE(log_ring.head);
 }
 
 size_t log_buf_read(u64 *pos, char *buf, size_t len)
 {
 	unsigned long flags;
-	u64 oldest;
 	size_t n;
 
 	spin_lock_irqsave(&logbuf_lock, flags);
-	oldest = log_head > LOG_BUF_SIZE ? log_head - LOG_BUF_SIZE : 0;
-	if (*pos < oldest) {
-		/* overwritten: resume at the first full line still held */
-		*pos = oldest;
-		while (*pos < log_head &&
-		       log_buf[(*pos - 1) % LOG_BUF_SIZE] != '\n')
-			(*pos)++;
-	}
-	n = min((u64)len, log_head - *pos);
-	log_copy(*pos, buf, n);
-	*pos += n;
+	n = log_ring_read(&log_ring, pos, buf, len);
 	spin_unlock_irqrestore(&logbuf_lock, flags);
 	return n;
 }
 
+/* Used by the panic path too: the lock is only tried. */
 size_t log_buf_tail(char *buf, size_t len)
 {
 	unsigned long flags = local_irq_save();
 	bool locked = spin_trylock(&logbuf_lock);
-	u64 held = min(log_head, (u64)LOG_BUF_SIZE);
-	size_t n = min((u64)len, held);
+	size_t n = log_ring_tail(&log_ring, buf, len);
 
-	log_copy(log_head - n, buf, n);
 	if (locked)
 		spin_unlock(&logbuf_lock);
 	local_irq_restore(flags);

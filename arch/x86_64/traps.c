@@ -102,7 +102,7 @@ static void handle_exception(struct pt_regs *regs)
 	pr_emerg("%s: vector %u, error code %#llx\n", name, v,
 		 regs->error_code);
 	show_regs(regs);
-	show_stack_fp(0, regs->rbp);
+	show_stack_fp(regs->rip, regs->rbp);
 	ktest_fault_hook(name, regs);	/* returns only outside a test */
 	panic("Fatal exception: %s in %pS", name, (void *)regs->rip);
 }

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+/*
+ * monitor.c - the kernel monitor on the serial console.
+ *
+ * Until user space exists, boot ends here: a prompt ("keel> "), a line
+ * editor (printable characters, backspace/DEL, Ctrl-U to kill the line,
+ * Enter to run) and a table of commands. A command gets argc/argv and
+ * returns 0 or -Exxx; unknown commands and bad arguments are reported
+ * and never crash the kernel. monitor_exec() runs one line and is what
+ * tests call.
+ */
+#include <keel/bug.h>
+#include <keel/errno.h>
+#include <keel/irq.h>
+#include <keel/ktest.h>
+#include <keel/mm.h>
+#include <keel/monitor.h>
+#include <keel/power.h>
+#include <keel/printk.h>
+#include <keel/serial.h>
+#include <keel/string.h>
+#include <keel/time.h>
+
+void time_show(void);
+int serial_wait_char(void);
+
+#define MON_LINE_MAX	128
+#define MON_ARGS_MAX	8
+
+struct monitor_cmd {
+	const char *name;
+	const char *args;
+	const char *help;
+	int min_args, max_args;		/* not counting the command */
+	int (*fn)(int argc, char **argv);
+};
+
+static const struct monitor_cmd commands[];
+
+static void mon_write(const char *s)
+{
+	serial_puts(s, strlen(s));
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	char line[96];
+
+	for (const struct monitor_cmd *c = commands; c->name; c++) {
+		snprintf(line, sizeof(line), "  %-8s %-8s %s\n", c->name,
+			 c->args ? c->args : "", c->help);
+		mon_write(line);
+	}
+	return 0;
+}
+
+static int cmd_dmesg(int argc, char **argv)
+{
+	char buf[256];
+	u64 pos = 0;
+	size_t n;
+
+	while ((n = log_buf_read(&pos, buf, sizeof(buf))) != 0)
+		serial_puts(buf, n);
+	return 0;
+}
+
+static int cmd_meminfo(int argc, char **argv)
+{
+	mm_show_info();
+	return 0;
+}
+
+static int cmd_uptime(int argc, char **argv)
+{
+	time_show();
+	return 0;
+}
+
+static int cmd_irqs(int argc, char **argv)
+{
+	irq_show();
+	return 0;
+}
+
+static int cmd_ktest(int argc, char **argv)
+{
+	int failed = ktest_run(argc > 1 ? argv[1] : NULL);
+
+	printk(KERN_INFO "ktest: %d failed\n", failed);
+	return 0;
+}
+
+static int cmd_panic(int argc, char **argv)
+{
+	panic("requested from the monitor");
+}
+
+/* A real bad pointer dereference in a named function, for backtraces. */
+static noinline int monitor_fault_null_deref(volatile int *p)
+{
+	return *p;
+}
+
+static int cmd_fault(int argc, char **argv)
+{
+	return monitor_fault_null_deref(NULL);
+}
+
+static int cmd_reboot(int argc, char **argv)
+{
+	machine_restart();
+}
+
+static int cmd_poweroff(int argc, char **argv)
+{
+	machine_power_off();
+}
+
+static const struct monitor_cmd commands[] = {
+	{ "help", NULL, "list commands", 0, 0, cmd_help },
+	{ "dmesg", NULL, "print the kernel log", 0, 0, cmd_dmesg },
+	{ "meminfo", NULL, "free/used pages, kmalloc caches", 0, 0,
+	  cmd_meminfo },
+	{ "uptime", NULL, "time since boot, clock source", 0, 0, cmd_uptime },
+	{ "irqs", NULL, "interrupt lines and counts", 0, 0, cmd_irqs },
+	{ "ktest", "[GLOB]", "run in-kernel tests (suite or suite.case)", 0,
+	  1, cmd_ktest },
+	{ "panic", NULL, "panic the kernel (tests the panic path)", 0, 0,
+	  cmd_panic },
+	{ "fault", NULL, "dereference NULL (tests the fault path)", 0, 0,
+	  cmd_fault },
+	{ "reboot", NULL, "restart the machine", 0, 0, cmd_reboot },
+	{ "poweroff", NULL, "turn the machine off", 0, 0, cmd_poweroff },
+	{ NULL, NULL, NULL, 0, 0, NULL }
+};
+
+/* Split line in place at spaces; returns argc or -E2BIG. */
+static int split_args(char *line, char **argv)
+{
+	int argc = 0;
+
+	for (char *p = line; *p;) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (argc == MON_ARGS_MAX)
+			return -E2BIG;
+		argv[argc++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return argc;
+}
+
+int monitor_exec(const char *cmdline)
+{
+	char line[MON_LINE_MAX], *argv[MON_ARGS_MAX];
+	const struct monitor_cmd *c;
+	int argc;
+
+	if (strlcpy(line, cmdline, sizeof(line)) >= sizeof(line)) {
+		pr_err("monitor: line too long\n");
+		return -E2BIG;
+	}
+	argc = split_args(line, argv);
+	if (argc < 0) {
+		pr_err("monitor: too many arguments\n");
+		return argc;
+	}
+	if (!argc)
+		return 0;
+	for (c = commands; c->name; c++)
+		if (!strcmp(c->name, argv[0]))
+			break;
+	if (!c->name) {
+		pr_err("monitor: unknown command '%s'; try 'help'\n", argv[0]);
+		return -ENOENT;
+	}
+	if (argc - 1 < c->min_args || argc - 1 > c->max_args) {
+		pr_err("monitor: usage: %s %s\n", c->name, c->args ? c->args : "");
+		return -EINVAL;
+	}
+	return c->fn(argc, argv);
+}
+
+/* Read one line with echo and editing; returns its length. */
+static size_t read_line(char *line, size_t size)
+{
+	size_t len = 0;
+
+	for (;;) {
+		int c = serial_wait_char();
+
+		if (c == '\r' || c == '\n') {
+			mon_write("\n");
+			line[len] = '\0';
+			return len;
+		}
+		if (c == 0x7f || c == '\b') {
+			if (len) {
+				len--;
+				mon_write("\b \b");
+			}
+		} else if (c == 0x15) {		/* Ctrl-U */
+			for (; len; len--)
+				mon_write("\b \b");
+		} else if (c >= ' ' && c < 0x7f && len + 1 < size) {
+			char s[2] = { (char)c, 0 };
+
+			line[len++] = c;
+			mon_write(s);
+		}
+	}
+}
+
+void monitor_run(void)
+{
+	char line[MON_LINE_MAX];
+
+	pr_info("monitor: type 'help' for commands\n");
+	for (;;) {
+		mon_write("keel> ");
+		read_line(line, sizeof(line));
+		monitor_exec(line);
+	}
+}
