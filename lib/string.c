@@ -104,6 +104,16 @@ char *strchr(const char *s, int c)
 	return c ? NULL : (char *)s;
 }
 
+char *strstr(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (!strncmp(hay, needle, n))
+			return (char *)hay;
+	return n ? NULL : (char *)hay;
+}
+
 /* Copy at most size-1 bytes and terminate; returns strlen(src). */
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
