@@ -188,9 +188,21 @@ static bool selected(const char *glob, const char *suite, const char *kcase)
 	return glob_match(sglob, suite) && (!kcase || glob_match(dot + 1, kcase));
 }
 
+/* Is the suite part of the filter exactly this suite's name? */
+static bool names_suite(const char *glob, const char *suite)
+{
+	size_t n = strlen(suite);
+
+	return glob && !strncmp(glob, suite, n) &&
+	       (glob[n] == '\0' || glob[n] == '.');
+}
+
 static int count_cases(const struct ktest_suite *s, const char *glob)
 {
 	int n = 0;
+
+	if (s->explicit_only && !names_suite(glob, s->name))
+		return 0;
 
 	for (const struct ktest_case *c = s->cases; c->name; c++)
 		n += selected(glob, s->name, c->name);

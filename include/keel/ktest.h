@@ -43,6 +43,11 @@ struct ktest_suite {
 	struct ktest_case *cases;	/* ends with an empty entry */
 	int (*init)(struct ktest *t);	/* per case; nonzero skips it */
 	void (*exit)(struct ktest *t);	/* per case, also after failure */
+	/*
+	 * Run only when a filter names this suite exactly (no wildcard):
+	 * for the framework's self-tests, which fail on purpose.
+	 */
+	bool explicit_only;
 };
 
 #define KTEST_CASE(fn)	{ .name = #fn, .run = fn }
