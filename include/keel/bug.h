@@ -45,6 +45,18 @@ bool in_panic(void);
 		__c;							\
 	})
 
+/* Like WARN_ON_ONCE, with a message instead of the condition's text. */
+#define WARN_ONCE(cond, msg)						\
+	({								\
+		static bool __warned;					\
+		bool __c = !!(cond);					\
+		if (unlikely(__c) && !__warned) {			\
+			__warned = true;				\
+			__warn(__FILE__, __LINE__, msg);		\
+		}							\
+		__c;							\
+	})
+
 #define BUILD_BUG_ON(cond)	_Static_assert(!(cond), "BUILD_BUG_ON(" #cond ")")
 
 #endif
