@@ -83,8 +83,9 @@ static void jiffies_stand_still_with_interrupts_off(struct ktest *t)
 }
 
 /*
- * HZ/5 ticks (0.2 s at any HZ) must take at least half their nominal
- * time and arrive within the deadline: roughly HZ, measured by ktime.
+ * HZ/5 ticks (0.2 s at any HZ) must take at least 3/4 of their nominal
+ * time (a tick may come late, never early beyond calibration error) and
+ * arrive within the deadline: roughly HZ, measured by ktime.
  */
 static void tick_rate_is_roughly_hz(struct ktest *t)
 {
@@ -96,7 +97,7 @@ static void tick_rate_is_roughly_hz(struct ktest *t)
 	got = wait_jiffies(j0 + ticks, t0) - j0;
 	elapsed = ktime_get_ns() - t0;
 	KTEST_ASSERT_GE(t, got, ticks);
-	KTEST_EXPECT_GE(t, elapsed, ticks * NSEC_PER_SEC / HZ / 2);
+	KTEST_EXPECT_GE(t, elapsed, ticks * NSEC_PER_SEC / HZ * 3 / 4);
 }
 
 static void cycles_to_ns_is_exact_and_wide(struct ktest *t)
