@@ -126,10 +126,10 @@ void time_show(void)
 {
 	u64 ns = ktime_get_ns();
 
-	pr_info("uptime: %llu.%06llu s\n", ns / NSEC_PER_SEC,
-		(ns % NSEC_PER_SEC) / NSEC_PER_USEC);
-	pr_info("clock: TSC at %llu kHz\n", clock_khz);
+	printk(KERN_INFO "uptime: %llu.%06llu s\n", ns / NSEC_PER_SEC,
+	       (ns % NSEC_PER_SEC) / NSEC_PER_USEC);
+	printk(KERN_INFO "clock: TSC at %llu kHz\n", clock_khz);
 	arch_cycles_show();
-	pr_info("tick: %s, HZ=%u, jiffies=%llu\n", tick_source, HZ,
-		READ_ONCE(jiffies));
+	printk(KERN_INFO "tick: %s, HZ=%u, jiffies=%llu\n", tick_source, HZ,
+	       READ_ONCE(jiffies));
 }

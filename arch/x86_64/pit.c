@@ -28,11 +28,11 @@
 
 #define MAX_POLLS	50000000UL	/* far beyond any window we use */
 
-u64 pit_measure_tsc(unsigned int ms)
+u64 pit_measure_tsc(unsigned int ms, u64 *error)
 {
 	u32 latch = PIT_HZ / 1000 * ms;
 	unsigned long polls = 0;
-	u64 t0, t1;
+	u64 t0, prev, now;
 
 	if (!latch || latch > 0xffff)
 		return 0;
@@ -40,12 +40,16 @@ u64 pit_measure_tsc(unsigned int ms)
 	outb(PIT_MODE, MODE_CH2_ONESHOT);
 	outb(PIT_CH2, latch & 0xff);
 	outb(PIT_CH2, latch >> 8);	/* counting starts now, OUT2 low */
-	t0 = rdtsc();
-	while (!(inb(PORT_B) & PORT_B_OUT2))
+	t0 = prev = now = rdtsc();
+	/* OUT2 rose between the last two reads: bracket it with the TSC */
+	while (!(inb(PORT_B) & PORT_B_OUT2)) {
 		if (++polls == MAX_POLLS)
 			return 0;
-	t1 = rdtsc();
-	return t1 - t0;
+		prev = now;
+		now = rdtsc();
+	}
+	*error = rdtsc() - prev;
+	return now - t0;
 }
 
 void pit_start_periodic(unsigned int hz)

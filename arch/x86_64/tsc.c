@@ -4,8 +4,12 @@
  *
  * The TSC is keel's clock (kernel/time.c turns cycles into nanoseconds);
  * its rate is measured over TSC_RUNS windows of TSC_WINDOW_MS timed by
- * PIT channel 2 and the median is kept, so one window stretched by the
- * host (QEMU under TCG shares the machine) does not skew the result.
+ * PIT channel 2. Each run also reports how precisely it saw the window
+ * end (the TSC interval between the last two PIT polls); the most
+ * precise run wins, so a run whose vCPU the host preempted while polling
+ * (QEMU under TCG shares the machine) does not skew the rate. A first,
+ * discarded run warms up the code path: under TCG its first execution
+ * includes translation between starting the PIT and reading the TSC.
  * CPUID tells whether the TSC is invariant (constant rate in all power
  * states); without that bit the rate may drift on real hardware, which
  * is reported but not acted on.
@@ -32,41 +36,42 @@ static bool tsc_invariant(void)
 	return d & CPUID_APM_INVARIANT_TSC;
 }
 
-static void sort_u64(u64 *v, unsigned int n)
+static u64 cycles_to_khz(u64 cycles)
 {
-	for (unsigned int i = 1; i < n; i++)
-		for (unsigned int j = i; j && v[j - 1] > v[j]; j--) {
-			u64 t = v[j];
+	u64 latch = PIT_HZ / 1000 * TSC_WINDOW_MS;
 
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
+	return cycles * PIT_HZ / (latch * 1000);
 }
 
 u64 arch_cycles_calibrate(void)
 {
-	u32 latch = PIT_HZ / 1000 * TSC_WINDOW_MS;
-	u64 runs[TSC_RUNS], khz;
+	u64 best = 0, best_err = U64_MAX, lo = U64_MAX, hi = 0;
 
-	for (unsigned int i = 0; i < TSC_RUNS; i++) {
-		runs[i] = pit_measure_tsc(TSC_WINDOW_MS);
-		if (!runs[i]) {
+	for (unsigned int i = 0; i <= TSC_RUNS; i++) {
+		u64 err, cycles = pit_measure_tsc(TSC_WINDOW_MS, &err);
+
+		if (!cycles) {
 			pr_err("PIT channel 2 did not count; no TSC rate\n");
 			return 0;
 		}
+		if (i == 0)
+			continue;	/* warm-up */
+		if (err < best_err) {
+			best = cycles;
+			best_err = err;
+		}
+		lo = min(lo, cycles);
+		hi = max(hi, cycles);
 	}
-	sort_u64(runs, TSC_RUNS);
-	khz = runs[TSC_RUNS / 2] * PIT_HZ / ((u64)latch * 1000);
-	pr_info("%llu.%03llu MHz (PIT, median of %u; spread %llu-%llu kHz), %s\n",
-		khz / 1000, khz % 1000, TSC_RUNS,
-		runs[0] * PIT_HZ / ((u64)latch * 1000),
-		runs[TSC_RUNS - 1] * PIT_HZ / ((u64)latch * 1000),
+	pr_info("%llu.%03llu MHz by PIT (best of %u, +-%llu cycles; runs %llu-%llu kHz), %s\n",
+		cycles_to_khz(best) / 1000, cycles_to_khz(best) % 1000,
+		TSC_RUNS, best_err, cycles_to_khz(lo), cycles_to_khz(hi),
 		tsc_invariant() ? "invariant" : "not invariant");
-	return khz;
+	return cycles_to_khz(best);
 }
 
 void arch_cycles_show(void)
 {
-	pr_info("tsc: %s\n", tsc_invariant() ? "invariant (CPUID)" :
-		"not invariant (CPUID 80000007:EDX[8] clear)");
+	printk(KERN_INFO "TSC invariant: %s\n", tsc_invariant() ? "yes" :
+	       "no (CPUID 80000007:EDX[8] clear)");
 }

@@ -75,9 +75,10 @@ void pic_disable(void);
 #define PIT_HZ			1193182U
 /*
  * Count TSC cycles over one window of ms milliseconds timed by PIT
- * channel 2. Returns the count, or 0 if the PIT never finished.
+ * channel 2. Returns the count, or 0 if the PIT never finished; *error
+ * gets the width in cycles of the interval in which the window ended.
  */
-u64 pit_measure_tsc(unsigned int ms);
+u64 pit_measure_tsc(unsigned int ms, u64 *error);
 /* Channel 0 as a periodic rate generator at hz (IRQ 0). */
 void pit_start_periodic(unsigned int hz);
 /* Channel 0 one-shot and silent (the BIOS leaves it running). */
