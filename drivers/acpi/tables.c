@@ -8,7 +8,7 @@
  * rsdp_paddr) or, failing that, from the BIOS search areas (the first KiB
  * of the EBDA and 0xe0000-0xfffff). Every table is checksummed before it
  * is handed out. Without an RSDP or a MADT, acpi_madt() describes the
- * standard PC: one CPU, a LAPIC at 0xfee00000, an IOAPIC at 0xfec00000
+ * standard PC: one CPU (APIC ID 0), a LAPIC at 0xfee00000, an IOAPIC at 0xfec00000
  * and ISA IRQ 0 on GSI 2; the log says so.
  *
  * Tables are read through the direct map, which covers the first 4 GiB;
@@ -327,7 +327,8 @@ static void madt_defaults(struct acpi_madt_info *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->lapic_phys = DEFAULT_LAPIC_PHYS;
-	m->nr_cpus = 0;			/* unknown: the BSP fills itself in */
+	m->nr_cpus = 1;			/* MP default: the BSP, APIC ID 0 */
+	m->cpu_apic_ids[0] = 0;
 	m->nr_ioapics = 1;
 	m->ioapics[0] = (struct acpi_ioapic){ .id = 0,
 		.phys = DEFAULT_IOAPIC_PHYS, .gsi_base = 0 };
