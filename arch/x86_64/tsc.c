@@ -63,7 +63,7 @@ u64 arch_cycles_calibrate(void)
 		lo = min(lo, cycles);
 		hi = max(hi, cycles);
 	}
-	pr_info("%llu.%03llu MHz by PIT (best of %u, +-%llu cycles; runs %llu-%llu kHz), %s\n",
+	pr_info("%llu.%03llu MHz by PIT (best of %u, +-%llu cycles, runs %llu-%llu kHz), %s\n",
 		cycles_to_khz(best) / 1000, cycles_to_khz(best) % 1000,
 		TSC_RUNS, best_err, cycles_to_khz(lo), cycles_to_khz(hi),
 		tsc_invariant() ? "invariant" : "not invariant");

@@ -8,8 +8,8 @@
  * rsdp_paddr) or, failing that, from the BIOS search areas (the first KiB
  * of the EBDA and 0xe0000-0xfffff). Every table is checksummed before it
  * is handed out. Without an RSDP or a MADT, acpi_madt() describes the
- * standard PC: one CPU (APIC ID 0), a LAPIC at 0xfee00000, an IOAPIC at 0xfec00000
- * and ISA IRQ 0 on GSI 2; the log says so.
+ * standard PC: one CPU (APIC ID 0), a LAPIC at 0xfee00000, an IOAPIC at
+ * 0xfec00000 and ISA IRQ 0 on GSI 2; the log says so.
  *
  * Tables are read through the direct map, which covers the first 4 GiB;
  * a table above that is ignored with a warning.
@@ -263,31 +263,33 @@ static int madt_add_override(struct acpi_madt_info *m,
 	return 0;
 }
 
-/* Apply one MADT entry; 0 or -E2BIG. Unknown types are skipped. */
+/* Apply one MADT entry; 0 or -E2BIG. Unknown or short ones are skipped. */
 static int madt_entry(struct acpi_madt_info *m, const struct madt_entry *e)
 {
+	const struct madt_lapic *lapic = (const void *)e;
+	const struct madt_x2apic *x2apic = (const void *)e;
+	const struct madt_lapic_addr *addr = (const void *)e;
+
 	switch (e->type) {
 	case MADT_LAPIC:
-		if (e->length < sizeof(struct madt_lapic))
+		if (e->length < sizeof(*lapic))
 			return 0;
-		return madt_add_cpu(m, ((const struct madt_lapic *)e)->apic_id,
-				    ((const struct madt_lapic *)e)->flags);
+		return madt_add_cpu(m, lapic->apic_id, lapic->flags);
 	case MADT_X2APIC:
-		if (e->length < sizeof(struct madt_x2apic))
+		if (e->length < sizeof(*x2apic))
 			return 0;
-		return madt_add_cpu(m, ((const struct madt_x2apic *)e)->apic_id,
-				    ((const struct madt_x2apic *)e)->flags);
+		return madt_add_cpu(m, x2apic->apic_id, x2apic->flags);
 	case MADT_IOAPIC:
 		if (e->length < sizeof(struct madt_ioapic))
 			return 0;
-		return madt_add_ioapic(m, (const struct madt_ioapic *)e);
+		return madt_add_ioapic(m, (const void *)e);
 	case MADT_OVERRIDE:
 		if (e->length < sizeof(struct madt_override))
 			return 0;
-		return madt_add_override(m, (const struct madt_override *)e);
+		return madt_add_override(m, (const void *)e);
 	case MADT_LAPIC_ADDR:
-		if (e->length >= sizeof(struct madt_lapic_addr))
-			m->lapic_phys = ((const struct madt_lapic_addr *)e)->phys;
+		if (e->length >= sizeof(*addr))
+			m->lapic_phys = addr->phys;
 		return 0;
 	default:
 		return 0;
@@ -314,7 +316,7 @@ int acpi_parse_madt(const struct acpi_table_header *madt,
 		const struct madt_entry *e = (const struct madt_entry *)p;
 
 		if (e->length < sizeof(*e) || p + e->length > end)
-			break;			/* malformed: keep what we have */
+			break;		/* malformed: keep what we have */
 		if (madt_entry(out, e))
 			err = -E2BIG;
 		p += e->length;
@@ -380,7 +382,7 @@ void acpi_init(void)
 	if (err == -E2BIG)
 		pr_warn("MADT lists more than keel keeps; extra entries ignored\n");
 	else if (err) {
-		pr_warn("no usable MADT: using PC defaults (LAPIC %#llx, IOAPIC %#x, IRQ0->GSI2)\n",
+		pr_warn("no usable MADT: PC defaults (LAPIC %#llx, IOAPIC %#x, IRQ0->GSI2)\n",
 			DEFAULT_LAPIC_PHYS, DEFAULT_IOAPIC_PHYS);
 		madt_defaults(&madt_info);
 	}

@@ -137,7 +137,7 @@ static void parse_handbuilt_madt(struct ktest *t)
 	e = madt_add(9, 16);			/* x2APIC id 300, enabled */
 	put32(e + 4, 300);
 	put32(e + 8, 1);
-	e = madt_add(1, 12);			/* IOAPIC 2 at ..01000, GSI 24 */
+	e = madt_add(1, 12);			/* IOAPIC 2, GSI base 24 */
 	e[2] = 2;
 	put32(e + 4, 0xfec01000);
 	put32(e + 8, 24);
