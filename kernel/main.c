@@ -8,9 +8,11 @@
  */
 #include <asm/cpu.h>
 #include <asm/desc.h>
+#include <keel/acpi.h>
 #include <keel/boot.h>
 #include <keel/bug.h>
 #include <keel/cmdline.h>
+#include <keel/irq.h>
 #include <keel/ktest.h>
 #include <keel/mm.h>
 #include <keel/monitor.h>
@@ -20,8 +22,6 @@
 #include <keel/time.h>
 #include <keel/version.h>
 
-void irq_init(void);
-void time_init(void);
 void bench_boot(void);
 
 #define MIN_RAM_BYTES	(32ULL << 20)
@@ -60,8 +60,10 @@ void start_kernel(u64 boot_info_phys)
 	print_memory_map();
 	check_memory_size();
 	mm_init();			/* page tables, buddy, kmalloc */
+	acpi_init();			/* RSDP, MADT: CPUs, IOAPICs */
 	irq_init();			/* APIC, IOAPIC; PIC masked */
 	time_init();			/* TSC clock, HZ timer */
+	serial_init_irq();		/* COM1 input by IRQ 4 */
 	local_irq_enable();
 	pr_info("keel: %llu MiB RAM, %lu pages free\n",
 		boot_info.ram_bytes >> 20, nr_free_pages());

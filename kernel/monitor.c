@@ -21,8 +21,6 @@
 #include <keel/string.h>
 #include <keel/time.h>
 
-void time_show(void);
-int serial_wait_char(void);
 
 #define MON_LINE_MAX	128
 #define MON_ARGS_MAX	8

@@ -3,13 +3,22 @@
  * serial8250.c - the 16550 UART on COM1, keel's first console.
  *
  * Output polls the transmit-holding-register-empty bit; it works before
- * interrupts exist and from the panic path. Input is read by polling
- * serial_getc(); the monitor waits for input with hlt between polls once the
- * UART receive interrupt (IRQ 4) is enabled by serial_enable_rx_irq().
+ * interrupts exist and from the panic path. Input can be polled with
+ * serial_getc(); once serial_init_irq() ran, the receive interrupt
+ * (IRQ 4) moves bytes into rx_ring, from which serial_read_char() and
+ * serial_wait_char() (sleeping with hlt) take them.
+ *
+ * Locking: rx_lock (taken with interrupts off) guards the ring; the
+ * handler runs with interrupts off and takes it plainly.
  */
+#include <asm/cpu.h>
 #include <asm/io.h>
+#include <keel/bug.h>
+#include <keel/errno.h>
+#include <keel/irq.h>
 #include <keel/printk.h>
 #include <keel/serial.h>
+#include <keel/spinlock.h>
 
 #define COM1		0x3f8
 #define REG_DATA	0	/* DLAB=0: rx/tx buffer */
@@ -26,7 +35,15 @@
 #define LCR_8N1		0x03
 #define MCR_DTR_RTS_OUT2 0x0b	/* OUT2 gates the IRQ line on PCs */
 
+#define COM1_IRQ	4
+#define RX_RING_SIZE	256	/* a power of two */
+
 static bool present;
+static bool rx_irq_on;
+static DEFINE_SPINLOCK(rx_lock);
+static u8 rx_ring[RX_RING_SIZE];
+static unsigned int rx_head, rx_tail;	/* free-running; head - tail used */
+static u64 rx_dropped;
 
 static void serial_putc(char c)
 {
@@ -67,6 +84,88 @@ void serial_puts(const char *s, size_t len)
 void serial_enable_rx_irq(void)
 {
 	outb(COM1 + REG_IER, 0x01);
+}
+
+/* Append c to the ring, dropping it if full. Requires: rx_lock held. */
+static void rx_push(u8 c)
+{
+	if (rx_head - rx_tail == RX_RING_SIZE) {
+		rx_dropped++;
+		return;
+	}
+	rx_ring[rx_head++ % RX_RING_SIZE] = c;
+}
+
+/* Oldest byte of the ring or -1. Requires: rx_lock held. */
+static int rx_pop(void)
+{
+	if (rx_head == rx_tail)
+		return -1;
+	return rx_ring[rx_tail++ % RX_RING_SIZE];
+}
+
+static enum irqreturn serial_rx_irq(unsigned int irq, void *cookie)
+{
+	enum irqreturn ret = IRQ_NONE;
+	int c;
+
+	spin_lock(&rx_lock);
+	while ((c = serial_getc()) >= 0) {
+		rx_push(c);
+		ret = IRQ_HANDLED;
+	}
+	spin_unlock(&rx_lock);
+	return ret;
+}
+
+int serial_read_char(void)
+{
+	unsigned long flags;
+	int c;
+
+	spin_lock_irqsave(&rx_lock, flags);
+	c = rx_pop();
+	spin_unlock_irqrestore(&rx_lock, flags);
+	if (c < 0 && !rx_irq_on)
+		c = serial_getc();
+	return c;
+}
+
+int serial_wait_char(void)
+{
+	unsigned long flags = local_irq_save();
+	int c;
+
+	WARN_ON_ONCE(in_irq());
+	for (;;) {
+		spin_lock(&rx_lock);
+		c = rx_pop();
+		spin_unlock(&rx_lock);
+		if (c < 0 && !rx_irq_on)
+			c = serial_getc();	/* woken by the tick instead */
+		if (c >= 0)
+			break;
+		/* sti's one-instruction shadow: no wake-up is lost */
+		__asm__ __volatile__("sti; hlt; cli" : : : "memory");
+	}
+	local_irq_restore(flags);
+	return c;
+}
+
+void serial_init_irq(void)
+{
+	int err;
+
+	if (!present)
+		return;
+	err = request_irq(COM1_IRQ, serial_rx_irq, "ttyS0", rx_ring);
+	if (err) {
+		pr_warn("ttyS0: no receive interrupt (%s); polling\n",
+			errname(err));
+		return;
+	}
+	rx_irq_on = true;
+	serial_enable_rx_irq();
 }
 
 /* Program 115200 8N1 with FIFOs and register the console. */

@@ -46,6 +46,9 @@ u64 irq_count(unsigned int irq);
 /* Print every line with handlers and counts (monitor "irqs"). */
 void irq_show(void);
 
+/* Bring up the interrupt controllers (arch); lines start masked. */
+void irq_init(void);
+
 struct pt_regs;
 void irq_dispatch(unsigned int vector, struct pt_regs *regs);
 /* Nesting depth of hard-IRQ handlers on this CPU (0: not in an IRQ). */

@@ -3,8 +3,8 @@
  * keel/time.h - monotonic time and delays.
  *
  * ktime_get_ns() counts nanoseconds since boot from the TSC once
- * time_init() has calibrated it (0 before). jiffies counts timer ticks
- * at HZ.
+ * time_init() has calibrated it (0 before); it never goes backwards.
+ * jiffies counts timer ticks at HZ (make HZ=...; default 100).
  */
 #ifndef _KEEL_TIME_H
 #define _KEEL_TIME_H
@@ -25,5 +25,27 @@ u64 ktime_get_ns(void);
 void udelay(unsigned long usecs);
 void mdelay(unsigned long msecs);
 u64 tsc_khz_get(void);
+
+/* Calibrate the clock and start the HZ tick. Requires: irq_init(). */
+void time_init(void);
+/* Print uptime, clock rate, HZ, jiffies and the tick source (monitor). */
+void time_show(void);
+
+/*
+ * The per-tick hook, in hard-IRQ context on the ticking CPU after jiffies
+ * moved: where the scheduler's tick goes. Called by tick_periodic().
+ */
+void timer_tick(void);
+/* Called by the arch timer interrupt once per tick: jiffies++, hooks. */
+void tick_periodic(void);
+
+/*
+ * Cycle -> nanosecond conversion of ktime_get_ns(), exposed for tests:
+ * ns = cycles * mult >> CLOCK_SHIFT, computed in 128 bits, so it neither
+ * overflows nor loses precision for any u64 cycle count.
+ */
+#define CLOCK_SHIFT	32
+u64 clock_mult_for_khz(u64 khz);
+u64 clock_cycles_to_ns(u64 cycles, u64 mult);
 
 #endif

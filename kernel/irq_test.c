@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/*
+ * irq_test.c - tests of the generic IRQ layer (kernel/irq.c).
+ *
+ * The cases drive a line no hardware uses (TEST_IRQ) through a fake
+ * irq_chip that counts mask/unmask/eoi calls, and "deliver" interrupts
+ * by calling irq_dispatch() with interrupts off, as the trap code does.
+ * Real delivery through the LAPIC is tested in arch/x86_64/apic_test.c.
+ */
+#include <asm/cpu.h>
+#include <keel/errno.h>
+#include <keel/irq.h>
+#include <keel/ktest.h>
+#include <keel/string.h>
+
+#define TEST_IRQ	150	/* no controller routes it */
+#define NOCHIP_IRQ	151
+
+static struct {
+	unsigned int mask, unmask, eoi;
+	unsigned int calls[IRQ_MAX_ACTIONS + 1];
+	bool saw_in_irq;
+} fake;
+
+static void fake_mask(unsigned int irq)
+{
+	fake.mask++;
+}
+
+static void fake_unmask(unsigned int irq)
+{
+	fake.unmask++;
+}
+
+static void fake_eoi(unsigned int irq)
+{
+	fake.eoi++;
+}
+
+static const struct irq_chip fake_chip = {
+	.name = "fake",
+	.mask = fake_mask,
+	.unmask = fake_unmask,
+	.eoi = fake_eoi,
+};
+
+/* cookie points at a calls[] slot */
+static enum irqreturn count_handler(unsigned int irq, void *cookie)
+{
+	(*(unsigned int *)cookie)++;
+	fake.saw_in_irq = in_irq();
+	return IRQ_HANDLED;
+}
+
+static void deliver(unsigned int irq)
+{
+	unsigned long flags = local_irq_save();
+
+	irq_dispatch(irq + 32, NULL);
+	local_irq_restore(flags);
+}
+
+static int irq_test_init(struct ktest *t)
+{
+	memset(&fake, 0, sizeof(fake));
+	irq_set_chip(TEST_IRQ, &fake_chip);
+	return 0;
+}
+
+static void irq_test_exit(struct ktest *t)
+{
+	for (int i = 0; i <= IRQ_MAX_ACTIONS; i++)
+		free_irq(TEST_IRQ, &fake.calls[i]);
+	irq_set_chip(TEST_IRQ, NULL);
+}
+
+static void request_irq_rejects_bad_arguments(struct ktest *t)
+{
+	KTEST_EXPECT_EQ(t, request_irq(NR_IRQS, count_handler, "t",
+				       &fake.calls[0]), -EINVAL);
+	KTEST_EXPECT_EQ(t, request_irq(TEST_IRQ, NULL, "t", &fake.calls[0]),
+			-EINVAL);
+	KTEST_EXPECT_EQ(t, fake.unmask, 0U);
+}
+
+static void request_irq_without_chip_is_enodev(struct ktest *t)
+{
+	KTEST_EXPECT_EQ(t, request_irq(NOCHIP_IRQ, count_handler, "t",
+				       &fake.calls[0]), -ENODEV);
+}
+
+static void request_irq_on_full_line_is_ebusy(struct ktest *t)
+{
+	for (int i = 0; i < IRQ_MAX_ACTIONS; i++)
+		KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "t",
+					       &fake.calls[i]), 0);
+	KTEST_EXPECT_EQ(t, request_irq(TEST_IRQ, count_handler, "t",
+				       &fake.calls[IRQ_MAX_ACTIONS]), -EBUSY);
+	free_irq(TEST_IRQ, &fake.calls[0]);
+	KTEST_EXPECT_EQ(t, request_irq(TEST_IRQ, count_handler, "t",
+				       &fake.calls[IRQ_MAX_ACTIONS]), 0);
+}
+
+static void first_request_unmasks_last_free_masks(struct ktest *t)
+{
+	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "a",
+				       &fake.calls[0]), 0);
+	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "b",
+				       &fake.calls[1]), 0);
+	KTEST_EXPECT_EQ(t, fake.unmask, 1U);
+	free_irq(TEST_IRQ, &fake.calls[0]);
+	KTEST_EXPECT_EQ(t, fake.mask, 0U);
+	free_irq(TEST_IRQ, &fake.calls[1]);
+	KTEST_EXPECT_EQ(t, fake.mask, 1U);
+}
+
+static void dispatch_runs_shared_handlers_then_eoi(struct ktest *t)
+{
+	u64 before = irq_count(TEST_IRQ);
+
+	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "a",
+				       &fake.calls[0]), 0);
+	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "b",
+				       &fake.calls[1]), 0);
+	deliver(TEST_IRQ);
+	KTEST_EXPECT_EQ(t, fake.calls[0], 1U);
+	KTEST_EXPECT_EQ(t, fake.calls[1], 1U);
+	KTEST_EXPECT_EQ(t, fake.eoi, 1U);
+	KTEST_EXPECT_EQ(t, irq_count(TEST_IRQ), before + 1);
+	KTEST_EXPECT_TRUE(t, fake.saw_in_irq);
+	KTEST_EXPECT_FALSE(t, in_irq());
+}
+
+static void free_irq_removes_only_its_handler(struct ktest *t)
+{
+	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "a",
+				       &fake.calls[0]), 0);
+	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "b",
+				       &fake.calls[1]), 0);
+	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "c",
+				       &fake.calls[2]), 0);
+	free_irq(TEST_IRQ, &fake.calls[1]);
+	deliver(TEST_IRQ);
+	KTEST_EXPECT_EQ(t, fake.calls[0], 1U);
+	KTEST_EXPECT_EQ(t, fake.calls[1], 0U);
+	KTEST_EXPECT_EQ(t, fake.calls[2], 1U);
+	free_irq(TEST_IRQ, &fake.calls[3]);	/* never registered: no-op */
+	deliver(TEST_IRQ);
+	KTEST_EXPECT_EQ(t, fake.calls[0], 2U);
+	KTEST_EXPECT_EQ(t, fake.calls[2], 2U);
+}
+
+static struct ktest_case irq_cases[] = {
+	KTEST_CASE(request_irq_rejects_bad_arguments),
+	KTEST_CASE(request_irq_without_chip_is_enodev),
+	KTEST_CASE(request_irq_on_full_line_is_ebusy),
+	KTEST_CASE(first_request_unmasks_last_free_masks),
+	KTEST_CASE(dispatch_runs_shared_handlers_then_eoi),
+	KTEST_CASE(free_irq_removes_only_its_handler),
+	{}
+};
+KTEST_SUITE(irq, irq_cases, .init = irq_test_init, .exit = irq_test_exit);

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+/*
+ * time.c - keel's clock and tick: ktime_get_ns(), delays and jiffies.
+ *
+ * The clock is the architecture's cycle counter (the TSC on x86_64),
+ * calibrated once by time_init(): ns = (cycles - boot_cycles) * mult >>
+ * CLOCK_SHIFT, with the product taken in 128 bits so that no uptime
+ * overflows it. ktime_get_ns() never returns less than a value it
+ * returned before, even if counters of different CPUs disagree slightly:
+ * a global high-water mark is advanced with compare-and-swap.
+ *
+ * The tick is the arch's periodic interrupt (asm/time.h) at HZ; each tick
+ * runs tick_periodic(): jiffies++, then timer_tick(), the hook where the
+ * scheduler will do its per-tick work.
+ *
+ * Locking: the clock parameters are written once before interrupts are
+ * enabled and read-only afterwards; jiffies is written only by the tick
+ * (one CPU) and read with READ_ONCE; the high-water mark is atomic.
+ */
+#define pr_fmt(fmt) "time: " fmt
+
+#include <asm/time.h>
+#include <keel/errno.h>
+#include <keel/printk.h>
+#include <keel/time.h>
+
+volatile u64 jiffies;
+
+static u64 boot_cycles;
+static u64 clock_mult;
+static u64 clock_khz;
+static u64 clock_high_water;
+static const char *tick_source = "none";
+
+u64 clock_mult_for_khz(u64 khz)
+{
+	return khz ? (NSEC_PER_MSEC << CLOCK_SHIFT) / khz : 0;
+}
+
+u64 clock_cycles_to_ns(u64 cycles, u64 mult)
+{
+	return ((unsigned __int128)cycles * mult) >> CLOCK_SHIFT;
+}
+
+u64 ktime_get_ns(void)
+{
+	u64 mult = READ_ONCE(clock_mult);
+	u64 now, old;
+	s64 delta;
+
+	if (!mult)
+		return 0;
+	delta = arch_cycles() - boot_cycles;
+	now = clock_cycles_to_ns(delta > 0 ? delta : 0, mult);
+	old = __atomic_load_n(&clock_high_water, __ATOMIC_RELAXED);
+	do {
+		if (now <= old)
+			return old;
+	} while (!__atomic_compare_exchange_n(&clock_high_water, &old, now,
+					      false, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return now;
+}
+
+u64 tsc_khz_get(void)
+{
+	return clock_khz;
+}
+
+/* Busy-wait usecs; requires nothing, but is crude before time_init(). */
+void udelay(unsigned long usecs)
+{
+	u64 cycles, start;
+
+	if (!clock_khz) {
+		while (usecs--)
+			arch_io_delay();
+		return;
+	}
+	cycles = usecs / 1000 * clock_khz + usecs % 1000 * clock_khz / 1000;
+	start = arch_cycles();
+	while (arch_cycles() - start < cycles)
+		cpu_relax();
+}
+
+void mdelay(unsigned long msecs)
+{
+	while (msecs--)
+		udelay(1000);
+}
+
+void timer_tick(void)
+{
+	/* nothing needs the tick yet; scheduler_tick() will be called here */
+}
+
+void tick_periodic(void)
+{
+	WRITE_ONCE(jiffies, jiffies + 1);
+	timer_tick();
+}
+
+/*
+ * Calibrate the clock, then start the tick. A clock that cannot be
+ * calibrated leaves ktime_get_ns() at 0 and no tick: logged, not fatal.
+ * Requires: irq_init() done, interrupts off, one CPU.
+ */
+void time_init(void)
+{
+	u64 khz = arch_cycles_calibrate();
+	int err;
+
+	if (!khz) {
+		pr_err("no clock: timestamps stay 0, no tick\n");
+		return;
+	}
+	boot_cycles = arch_cycles();
+	clock_khz = khz;
+	WRITE_ONCE(clock_mult, clock_mult_for_khz(khz));
+	err = arch_tick_start(HZ, &tick_source);
+	if (err)
+		pr_err("no periodic tick (%s)\n", errname(err));
+}
+
+void time_show(void)
+{
+	u64 ns = ktime_get_ns();
+
+	printk(KERN_INFO "uptime: %llu.%06llu s\n", ns / NSEC_PER_SEC,
+	       (ns % NSEC_PER_SEC) / NSEC_PER_USEC);
+	printk(KERN_INFO "clock: TSC at %llu kHz\n", clock_khz);
+	arch_cycles_show();
+	printk(KERN_INFO "tick: %s, HZ=%u, jiffies=%llu\n", tick_source, HZ,
+	       READ_ONCE(jiffies));
+}
