@@ -51,6 +51,16 @@ void irq_init(void);
 
 struct pt_regs;
 void irq_dispatch(unsigned int vector, struct pt_regs *regs);
+/*
+ * A line tests can trigger by software (x86: a LAPIC self-IPI).
+ * irq_test_line_get() gives its number and attaches its controller;
+ * irq_test_line_raise() delivers one interrupt and returns once handlers
+ * ran (interrupts must be enabled; -ETIMEDOUT after a second).
+ */
+unsigned int irq_test_line_get(void);
+int irq_test_line_raise(void);
+void irq_test_line_put(void);
+
 /* Nesting depth of hard-IRQ handlers on this CPU (0: not in an IRQ). */
 bool in_irq(void);
 

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+//! I/O: port ranges and MMIO regions with checked offsets.
+//!
+//! Accessors with a constant offset (`read32::<0x10>()`) are checked at
+//! compile time against the region size, so an out-of-bounds register
+//! is a build error. Run-time offsets use `try_read32(off)`, which
+//! returns `ERANGE` instead of touching memory outside the region.
+
+use crate::error::{code::ERANGE, Result};
+use core::ptr::NonNull;
+
+/// A mapped MMIO region of `SIZE` bytes.
+pub struct Mmio<const SIZE: usize> {
+    base: NonNull<u8>,
+}
+
+// SAFETY: MMIO accesses are single volatile instructions; the region may
+// be used from any CPU (drivers serialize multi-register sequences).
+unsafe impl<const SIZE: usize> Send for Mmio<SIZE> {}
+// SAFETY: as above.
+unsafe impl<const SIZE: usize> Sync for Mmio<SIZE> {}
+
+impl<const SIZE: usize> Mmio<SIZE> {
+    /// Wraps a mapping.
+    ///
+    /// # Safety
+    /// `base` is mapped (uncached, for device memory) for `SIZE` bytes,
+    /// 4-byte aligned, and stays mapped while this value lives.
+    pub unsafe fn new(base: NonNull<u8>) -> Self {
+        Mmio { base }
+    }
+
+    /// Reads the 32-bit register at constant offset `OFF`.
+    pub fn read32<const OFF: usize>(&self) -> u32 {
+        const { assert!(OFF + 4 <= SIZE && OFF % 4 == 0, "MMIO offset out of bounds") };
+        // SAFETY: OFF is in bounds and aligned (checked at compile time)
+        // and the region is mapped (type invariant).
+        unsafe { bindings::rust_helper_readl(self.base.as_ptr().add(OFF).cast()) }
+    }
+
+    /// Writes the 32-bit register at constant offset `OFF`.
+    pub fn write32<const OFF: usize>(&self, v: u32) {
+        const { assert!(OFF + 4 <= SIZE && OFF % 4 == 0, "MMIO offset out of bounds") };
+        // SAFETY: as in read32.
+        unsafe { bindings::rust_helper_writel(self.base.as_ptr().add(OFF).cast(), v) }
+    }
+
+    fn check(off: usize) -> Result {
+        match off.checked_add(4) {
+            Some(end) if end <= SIZE && off % 4 == 0 => Ok(()),
+            _ => Err(ERANGE),
+        }
+    }
+
+    /// Reads the 32-bit register at `off`, checked at run time.
+    pub fn try_read32(&self, off: usize) -> Result<u32> {
+        Self::check(off)?;
+        // SAFETY: `off` was checked to be in bounds and aligned.
+        Ok(unsafe { bindings::rust_helper_readl(self.base.as_ptr().add(off).cast()) })
+    }
+
+    /// Writes the 32-bit register at `off`, checked at run time.
+    pub fn try_write32(&self, off: usize, v: u32) -> Result {
+        Self::check(off)?;
+        // SAFETY: `off` was checked to be in bounds and aligned.
+        unsafe { bindings::rust_helper_writel(self.base.as_ptr().add(off).cast(), v) };
+        Ok(())
+    }
+}
+
+/// A claimed range of `LEN` I/O ports starting at `base`. Claiming goes
+/// through the C port registry, so two drivers cannot own one port.
+pub struct IoPorts<const LEN: u16> {
+    base: u16,
+}
+
+impl<const LEN: u16> IoPorts<LEN> {
+    /// Claims ports `base..base+LEN` for `name`: `EBUSY` if any is taken,
+    /// `EINVAL` if the range wraps.
+    pub fn request(base: u16, name: &'static crate::str::CStr) -> Result<Self> {
+        // SAFETY: `name` is a static NUL-terminated string.
+        let ret = unsafe { bindings::request_region(base, LEN, name.as_ptr()) };
+        crate::error::to_result(ret)?;
+        Ok(IoPorts { base })
+    }
+
+    /// The first port.
+    pub fn base(&self) -> u16 {
+        self.base
+    }
+
+    /// Reads the byte port at constant offset `OFF`.
+    pub fn inb<const OFF: u16>(&self) -> u8 {
+        const { assert!(OFF < LEN, "I/O port offset out of bounds") };
+        // SAFETY: the port is inside our claimed range.
+        unsafe { bindings::rust_helper_inb(self.base + OFF) }
+    }
+
+    /// Writes the byte port at constant offset `OFF`.
+    pub fn outb<const OFF: u16>(&self, v: u8) {
+        const { assert!(OFF < LEN, "I/O port offset out of bounds") };
+        // SAFETY: the port is inside our claimed range.
+        unsafe { bindings::rust_helper_outb(self.base + OFF, v) }
+    }
+
+    /// Reads the byte port at `off`, checked at run time.
+    pub fn try_inb(&self, off: u16) -> Result<u8> {
+        if off >= LEN {
+            return Err(ERANGE);
+        }
+        // SAFETY: the port is inside our claimed range.
+        Ok(unsafe { bindings::rust_helper_inb(self.base + off) })
+    }
+}
+
+impl<const LEN: u16> Drop for IoPorts<LEN> {
+    fn drop(&mut self) {
+        // SAFETY: we claimed exactly this range in request().
+        unsafe { bindings::release_region(self.base, LEN) };
+    }
+}
+
+#[crate::ktest(rust_io)]
+mod tests {
+    use super::*;
+    use crate::alloc::{KBox, GFP_KERNEL};
+    use crate::error::code::{EBUSY, ERANGE};
+    use crate::ktest::Test;
+
+    #[test]
+    fn mmio_bounds(t: &mut Test) {
+        let Ok(mut mem) = KBox::new([0u32; 4], GFP_KERNEL) else {
+            crate::kt_assert!(t, false);
+            return;
+        };
+        mem[1] = 0xfeed;
+        let base = NonNull::from(&mut *mem).cast::<u8>();
+        // SAFETY: `mem` is 16 bytes, 4-aligned, and outlives `io`.
+        let io = unsafe { Mmio::<16>::new(base) };
+        crate::kt_expect_eq!(t, io.read32::<4>(), 0xfeed);
+        io.write32::<12>(7);
+        crate::kt_expect_eq!(t, io.try_read32(12), Ok(7));
+        crate::kt_expect_eq!(t, io.try_read32(16), Err(ERANGE));
+        crate::kt_expect_eq!(t, io.try_read32(2), Err(ERANGE));
+        crate::kt_expect_eq!(t, io.try_write32(usize::MAX - 1, 0), Err(ERANGE));
+        drop(io);
+        crate::kt_expect_eq!(t, mem[3], 7);
+    }
+
+    #[test]
+    fn port_ranges_are_exclusive(t: &mut Test) {
+        // 0x3f8 is COM1; pick a port range nothing on QEMU's PC uses.
+        let a = IoPorts::<4>::request(0x2f0, crate::c_str!("rust_io test"));
+        crate::kt_assert!(t, a.is_ok());
+        let b = IoPorts::<2>::request(0x2f2, crate::c_str!("rust_io overlap"));
+        crate::kt_expect_eq!(t, b.err(), Some(EBUSY));
+        if let Ok(a) = a {
+            crate::kt_expect_eq!(t, a.try_inb(4), Err(ERANGE));
+        }
+        let c = IoPorts::<2>::request(0x2f2, crate::c_str!("rust_io again"));
+        crate::kt_expect!(t, c.is_ok());
+    }
+}

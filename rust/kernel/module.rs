@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+//! Built-in Rust modules.
+//!
+//! A module is a type implementing [`Module`]; the `module!` macro
+//! registers it as an initcall (keel/init.h), so Rust modules start in
+//! the same ordered table as C ones. `init` returns the module's state;
+//! dropping that state is the module's exit, which runs at power off.
+
+use crate::error::{from_result, Result};
+use crate::sync::SpinLock;
+use crate::types::Opaque;
+use core::ffi::{c_int, CStr};
+
+/// A kernel module.
+pub trait Module: Sized + Send {
+    /// Starts the module; an error is logged and the module stays off.
+    fn init() -> Result<Self>;
+}
+
+/// Where a module's state lives between init and exit.
+pub struct ModuleSlot<T: Module> {
+    name: &'static CStr,
+    state: SpinLock<Option<T>>,
+}
+
+impl<T: Module> ModuleSlot<T> {
+    /// An empty slot for module `name`.
+    pub const fn new(name: &'static CStr) -> Self {
+        ModuleSlot { name, state: SpinLock::new(None) }
+    }
+
+    /// Runs `T::init` and keeps the state: the initcall body.
+    pub fn init(&self) -> c_int {
+        let r = T::init().map(|m| {
+            *self.state.lock() = Some(m);
+        });
+        if let Err(e) = r {
+            crate::pr_err!("{}: init failed: {}\n", self.name.to_str().unwrap_or("?"), e);
+        }
+        from_result(r)
+    }
+
+    /// Drops the state (the module's exit), if init succeeded.
+    pub fn exit(&self) {
+        let state = self.state.lock().take();
+        drop(state);
+    }
+
+    /// Whether the module is running.
+    pub fn is_running(&self) -> bool {
+        self.state.lock().is_some()
+    }
+}
+
+/// A C `struct initcall`, placed in the initcall table by `module!`.
+#[repr(transparent)]
+pub struct InitCall(bindings::initcall);
+
+// SAFETY: the struct is immutable after link time; its raw pointers point
+// to static functions, a static string and a static flag that only the
+// initcall runner (one CPU, at boot/power off) writes.
+unsafe impl Sync for InitCall {}
+
+impl InitCall {
+    /// Describes a module's init and exit functions.
+    pub const fn new(
+        init: extern "C" fn() -> c_int,
+        exit: extern "C" fn(),
+        name: &'static CStr,
+        started: &'static Opaque<bool>,
+    ) -> Self {
+        InitCall(bindings::initcall {
+            init: Some(init),
+            exit: Some(exit),
+            name: name.as_ptr(),
+            started: started.get(),
+        })
+    }
+}
+
+/// Registers a module slot as an initcall (used by `module!`).
+#[doc(hidden)]
+#[macro_export]
+#[allow_internal_unsafe]
+macro_rules! __register_module {
+    ($slot:ident, $name:expr) => {
+        const _: () = {
+            extern "C" fn __module_init() -> ::core::ffi::c_int {
+                $slot.init()
+            }
+            extern "C" fn __module_exit() {
+                $slot.exit()
+            }
+            static __STARTED: $crate::types::Opaque<bool> = $crate::types::Opaque::new(false);
+            static __INITCALL: $crate::module::InitCall =
+                $crate::module::InitCall::new(__module_init, __module_exit, $name, &__STARTED);
+            #[link_section = ".initcall.6"]
+            #[used]
+            static __INITCALL_PTR: &$crate::module::InitCall = &__INITCALL;
+        };
+    };
+}

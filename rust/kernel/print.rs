@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+//! Printing to the kernel log: `pr_info!` and friends.
+//!
+//! A message is formatted with Rust's `core::fmt` into a stack buffer and
+//! handed to C's `printk` in one call, so it is one log record with one
+//! level. Messages longer than [`MSG_MAX`] bytes are cut and end in "...".
+
+use core::fmt::{self, Write};
+
+/// Longest message formatted in one call (bytes, without the level).
+pub const MSG_MAX: usize = 512;
+
+/// Log levels, as the C `KERN_*` prefixes.
+#[doc(hidden)]
+pub mod level {
+    pub const EMERG: &[u8; 2] = b"\x010";
+    pub const ALERT: &[u8; 2] = b"\x011";
+    pub const CRIT: &[u8; 2] = b"\x012";
+    pub const ERR: &[u8; 2] = b"\x013";
+    pub const WARNING: &[u8; 2] = b"\x014";
+    pub const NOTICE: &[u8; 2] = b"\x015";
+    pub const INFO: &[u8; 2] = b"\x016";
+    pub const DEBUG: &[u8; 2] = b"\x017";
+    pub const CONT: &[u8; 2] = b"\x01c";
+}
+
+/// A fixed buffer that `core::fmt` writes into, truncating when full.
+pub struct MsgBuf<const N: usize> {
+    buf: [u8; N],
+    len: usize,
+    truncated: bool,
+}
+
+impl<const N: usize> MsgBuf<N> {
+    /// An empty buffer.
+    pub const fn new() -> Self {
+        MsgBuf { buf: [0; N], len: 0, truncated: false }
+    }
+
+    /// The bytes written so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// Whether a write did not fit.
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// A NUL-terminated copy of the contents (cut to fit).
+    pub fn terminate(&mut self) -> &core::ffi::CStr {
+        let end = self.len.min(N - 1);
+        self.buf[end] = 0;
+        // Replace interior NULs: C would stop there.
+        for b in &mut self.buf[..end] {
+            if *b == 0 {
+                *b = b'?';
+            }
+        }
+        core::ffi::CStr::from_bytes_until_nul(&self.buf[..=end]).unwrap_or(c"")
+    }
+}
+
+impl<const N: usize> Default for MsgBuf<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> Write for MsgBuf<N> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let room = N.saturating_sub(1 + self.len);
+        let n = s.len().min(room);
+        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        if n < s.len() {
+            self.truncated = true;
+        }
+        Ok(())
+    }
+}
+
+/// Formats `args` and logs it at `level` in one printk call.
+#[doc(hidden)]
+pub fn call_printk(level: &[u8; 2], args: fmt::Arguments<'_>) {
+    let mut msg = MsgBuf::<MSG_MAX>::new();
+    let _ = msg.write_fmt(args);
+    if msg.truncated() {
+        msg.len = msg.len.min(MSG_MAX - 5);
+        let _ = msg.write_str("...\n");
+    }
+    let text = msg.as_bytes();
+    // SAFETY: the format string is a NUL-terminated literal taking a
+    // two-byte level string, an int and a pointer to `len` bytes, which
+    // `level` and `text` provide; printk copies before returning.
+    unsafe {
+        bindings::printk(
+            c"%.2s%.*s".as_ptr(),
+            level.as_ptr(),
+            text.len() as core::ffi::c_int,
+            text.as_ptr(),
+        );
+    }
+}
+
+/// Logs at a level with `core::fmt` syntax (used by the `pr_*!` macros).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! print_macro {
+    ($level:ident, $($arg:tt)*) => {
+        $crate::print::call_printk($crate::print::level::$level, format_args!($($arg)*))
+    };
+}
+
+/// Logs an emergency message (`KERN_EMERG`).
+#[macro_export]
+macro_rules! pr_emerg { ($($arg:tt)*) => { $crate::print_macro!(EMERG, $($arg)*) }; }
+/// Logs an alert (`KERN_ALERT`).
+#[macro_export]
+macro_rules! pr_alert { ($($arg:tt)*) => { $crate::print_macro!(ALERT, $($arg)*) }; }
+/// Logs a critical message (`KERN_CRIT`).
+#[macro_export]
+macro_rules! pr_crit { ($($arg:tt)*) => { $crate::print_macro!(CRIT, $($arg)*) }; }
+/// Logs an error (`KERN_ERR`).
+#[macro_export]
+macro_rules! pr_err { ($($arg:tt)*) => { $crate::print_macro!(ERR, $($arg)*) }; }
+/// Logs a warning (`KERN_WARNING`).
+#[macro_export]
+macro_rules! pr_warn { ($($arg:tt)*) => { $crate::print_macro!(WARNING, $($arg)*) }; }
+/// Logs a notice (`KERN_NOTICE`).
+#[macro_export]
+macro_rules! pr_notice { ($($arg:tt)*) => { $crate::print_macro!(NOTICE, $($arg)*) }; }
+/// Logs information (`KERN_INFO`).
+#[macro_export]
+macro_rules! pr_info { ($($arg:tt)*) => { $crate::print_macro!(INFO, $($arg)*) }; }
+/// Logs a debug message (`KERN_DEBUG`, hidden unless `loglevel=8`).
+#[macro_export]
+macro_rules! pr_debug { ($($arg:tt)*) => { $crate::print_macro!(DEBUG, $($arg)*) }; }
+/// Continues the previous line (`KERN_CONT`).
+#[macro_export]
+macro_rules! pr_cont { ($($arg:tt)*) => { $crate::print_macro!(CONT, $($arg)*) }; }
+
+/// Logs information prefixed with a device or subsystem name:
+/// `dev_info!("eth0", "link up\n")` prints `eth0: link up`.
+#[macro_export]
+macro_rules! dev_info {
+    ($dev:expr, $fmt:literal $($arg:tt)*) => {
+        $crate::print_macro!(INFO, concat!("{}: ", $fmt), $dev $($arg)*)
+    };
+}
+
+/// Logs a warning prefixed with a device or subsystem name.
+#[macro_export]
+macro_rules! dev_warn {
+    ($dev:expr, $fmt:literal $($arg:tt)*) => {
+        $crate::print_macro!(WARNING, concat!("{}: ", $fmt), $dev $($arg)*)
+    };
+}
+
+/// Logs an error prefixed with a device or subsystem name.
+#[macro_export]
+macro_rules! dev_err {
+    ($dev:expr, $fmt:literal $($arg:tt)*) => {
+        $crate::print_macro!(ERR, concat!("{}: ", $fmt), $dev $($arg)*)
+    };
+}
+
+#[crate::ktest(rust_print)]
+mod tests {
+    use super::*;
+    use crate::ktest::Test;
+
+    #[test]
+    fn msgbuf_formats(t: &mut Test) {
+        let mut b = MsgBuf::<32>::new();
+        let _ = write!(b, "{}-{:04x}-{:>3}", 42, 0xbeef_u32, "x");
+        crate::kt_expect_eq!(t, b.as_bytes(), b"42-beef-  x");
+        crate::kt_expect!(t, !b.truncated());
+    }
+
+    #[test]
+    fn msgbuf_truncates(t: &mut Test) {
+        let mut b = MsgBuf::<8>::new();
+        let _ = write!(b, "{}", "0123456789");
+        crate::kt_expect_eq!(t, b.as_bytes(), b"0123456");
+        crate::kt_expect!(t, b.truncated());
+        crate::kt_expect_eq!(t, b.terminate().to_bytes(), b"0123456");
+    }
+
+    #[test]
+    fn message_reaches_log(t: &mut Test) {
+        crate::pr_info!("rust_print test: {} + {} = {}\n", 2, 2, 2 + 2);
+        let mut tail = [0u8; 64];
+        let n = crate::print::log_tail(&mut tail);
+        let got = &tail[..n];
+        crate::kt_expect!(t, got.ends_with(b"rust_print test: 2 + 2 = 4\n"));
+    }
+
+    #[test]
+    fn long_message_is_cut_with_marker(t: &mut Test) {
+        let long = [b'y'; 700];
+        let s = core::str::from_utf8(&long).unwrap_or("");
+        crate::pr_debug!("{}\n", s);
+        let mut tail = [0u8; 8];
+        let n = crate::print::log_tail(&mut tail);
+        crate::kt_expect_eq!(t, &tail[..n], b"yyyy...\n");
+    }
+}
+
+/// Copies the newest bytes of the kernel log into `buf`; returns the
+/// count. For tests and the panic screen.
+pub fn log_tail(buf: &mut [u8]) -> usize {
+    // SAFETY: `buf` is valid for writes of `buf.len()` bytes for the
+    // duration of the call.
+    unsafe { bindings::log_buf_tail(buf.as_mut_ptr().cast(), buf.len()) }
+}

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+//! Time: the monotonic clock and busy-wait delays.
+
+/// Nanoseconds since boot (monotonic; 0 before the clock is calibrated).
+pub fn ktime_get_ns() -> u64 {
+    // SAFETY: ktime_get_ns has no preconditions.
+    unsafe { bindings::ktime_get_ns() }
+}
+
+/// Timer ticks since boot (at `HZ`).
+pub fn jiffies() -> u64 {
+    // SAFETY: a volatile read of an aligned u64 the tick increments.
+    unsafe { core::ptr::read_volatile(core::ptr::addr_of!(bindings::jiffies)) }
+}
+
+/// A point on the monotonic clock.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub struct Instant(u64);
+
+impl Instant {
+    /// Now.
+    pub fn now() -> Self {
+        Instant(ktime_get_ns())
+    }
+
+    /// Nanoseconds since `self`.
+    pub fn elapsed_ns(self) -> u64 {
+        ktime_get_ns().saturating_sub(self.0)
+    }
+
+    /// The raw nanosecond value.
+    pub fn as_ns(self) -> u64 {
+        self.0
+    }
+}
+
+/// Busy-waits at least `us` microseconds.
+pub fn udelay(us: u64) {
+    // SAFETY: udelay has no preconditions.
+    unsafe { bindings::udelay(us as core::ffi::c_ulong) }
+}
+
+/// Busy-waits at least `ms` milliseconds.
+pub fn mdelay(ms: u64) {
+    // SAFETY: mdelay has no preconditions.
+    unsafe { bindings::mdelay(ms as core::ffi::c_ulong) }
+}
+
+#[crate::ktest(rust_time)]
+mod tests {
+    use super::*;
+    use crate::ktest::Test;
+
+    #[test]
+    fn clock_is_monotonic(t: &mut Test) {
+        let mut last = Instant::now();
+        for _ in 0..1000 {
+            let now = Instant::now();
+            crate::kt_assert!(t, now >= last);
+            last = now;
+        }
+    }
+
+    #[test]
+    fn udelay_waits_at_least(t: &mut Test) {
+        let start = Instant::now();
+        udelay(2000);
+        crate::kt_expect!(t, start.elapsed_ns() >= 2_000_000);
+    }
+}

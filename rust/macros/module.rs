@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+//! `module!`: parse `key: value,` pairs and register the module type.
+
+use proc_macro::{TokenStream, TokenTree};
+
+struct ModuleInfo {
+    type_: String,
+    name: String,
+    author: String,
+    description: String,
+    license: String,
+}
+
+/// Reads `key: value,` pairs; values are an identifier (type) or a
+/// string literal.
+fn parse(input: TokenStream) -> Result<ModuleInfo, String> {
+    let mut info = ModuleInfo {
+        type_: String::new(),
+        name: String::new(),
+        author: String::new(),
+        description: String::new(),
+        license: String::new(),
+    };
+    let mut it = input.into_iter().peekable();
+    while let Some(tt) = it.next() {
+        let key = match tt {
+            TokenTree::Ident(i) => i.to_string(),
+            other => return Err(format!("module!: expected a key, found `{}`", other)),
+        };
+        match it.next() {
+            Some(TokenTree::Punct(p)) if p.as_char() == ':' => {}
+            _ => return Err(format!("module!: expected `:` after `{}`", key)),
+        }
+        let value = match it.next() {
+            Some(TokenTree::Ident(i)) => i.to_string(),
+            Some(TokenTree::Literal(l)) => {
+                let s = l.to_string();
+                if !(s.starts_with('"') && s.ends_with('"')) {
+                    return Err(format!("module!: `{}` wants a string literal", key));
+                }
+                s[1..s.len() - 1].to_string()
+            }
+            _ => return Err(format!("module!: missing value for `{}`", key)),
+        };
+        let slot = match key.as_str() {
+            "type" => &mut info.type_,
+            "name" => &mut info.name,
+            "author" => &mut info.author,
+            "description" => &mut info.description,
+            "license" => &mut info.license,
+            _ => return Err(format!("module!: unknown key `{}`", key)),
+        };
+        *slot = value;
+        if let Some(TokenTree::Punct(p)) = it.peek() {
+            if p.as_char() == ',' {
+                it.next();
+            }
+        }
+    }
+    for (k, v) in [("type", &info.type_), ("name", &info.name), ("license", &info.license)] {
+        if v.is_empty() {
+            return Err(format!("module!: `{}` is required", k));
+        }
+    }
+    if !info.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err("module!: `name` must be [A-Za-z0-9_]+".into());
+    }
+    Ok(info)
+}
+
+pub(crate) fn module(input: TokenStream) -> TokenStream {
+    let info = match parse(input) {
+        Ok(i) => i,
+        Err(e) => return crate::error(&e),
+    };
+    format!(
+        r#"
+        static __THIS_MODULE: ::kernel::module::ModuleSlot<{ty}> =
+            ::kernel::module::ModuleSlot::new(c"{name}");
+        ::kernel::__register_module!(__THIS_MODULE, c"{name}");
+
+        /// This module's name, author, description and license.
+        #[allow(dead_code)]
+        pub const MODULE_INFO: [&str; 4] = ["{name}", "{author}", "{desc}", "{license}"];
+
+        /// The state of this module (for tests and introspection).
+        #[allow(dead_code)]
+        pub fn this_module() -> &'static ::kernel::module::ModuleSlot<{ty}> {{
+            &__THIS_MODULE
+        }}
+        "#,
+        ty = info.type_,
+        name = info.name,
+        author = info.author.escape_default(),
+        desc = info.description.escape_default(),
+        license = info.license.escape_default(),
+    )
+    .parse()
+    .unwrap_or_else(|_| crate::error("module!: internal error"))
+}
