@@ -51,6 +51,7 @@ static void check_memory_size(void)
 
 static void start_kernel_late(void) __noreturn;
 
+/* The boot CPU's kernel stack (its top); no stack, no kernel. */
 static void *boot_kstack(void)
 {
 	void *top = kstack_alloc();
@@ -75,7 +76,8 @@ void start_kernel(u64 boot_info_phys)
 	print_memory_map();
 	check_memory_size();
 	mm_init();			/* page tables, buddy, kmalloc */
-	call_on_stack(boot_kstack(), start_kernel_late); /* guarded stack */
+	/* leave the boot stack (bss, no guard page) for a guarded one */
+	call_on_stack(boot_kstack(), start_kernel_late);
 }
 
 static void start_kernel_late(void)

@@ -222,8 +222,8 @@ static void buddy_bad_frees_refused(struct ktest *t)
 
 static void buddy_reservations(struct ktest *t)
 {
-	unsigned long kpfn = PFN_DOWN((unsigned long)_kernel_start - KERNEL_VMA);
-	unsigned long kend = PFN_UP((unsigned long)_kernel_end - KERNEL_VMA);
+	unsigned long kpfn = PFN_DOWN(virt_to_phys(_kernel_start));
+	unsigned long kend = PFN_UP(virt_to_phys(_kernel_end));
 	unsigned long mpfn = pfn_of(mem_map);
 
 	KTEST_EXPECT_EQ(t, mem_map[0].flags, PG_reserved);
