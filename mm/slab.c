@@ -43,6 +43,7 @@
 #define MAX_SLAB_ORDER	3
 #define MIN_OBJECTS	4
 #define NR_KMALLOC	9	/* 8 .. 2048 */
+#define KMALLOC_MAX_SIZE (PAGE_SIZE << MAX_ORDER)
 
 struct kmem_cache {
 	const char *name;
@@ -77,6 +78,7 @@ static void count_bad_free(void)
 	__atomic_fetch_add(&bad_frees, 1, __ATOMIC_RELAXED);
 }
 
+/* Pages needed for size bytes, as an order; size <= KMALLOC_MAX_SIZE+1. */
 static unsigned int size_order(size_t size)
 {
 	unsigned int order = 0;
@@ -286,7 +288,7 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 /* Large kmalloc: a page block of its own. Returns it or NULL. */
 static void *kmalloc_pages(size_t size, gfp_t gfp)
 {
-	unsigned int order = size_order(size);
+	unsigned int order = size_order(min(size, KMALLOC_MAX_SIZE + 1));
 	struct kmem_cache *c = &kmalloc_large;
 	struct page *page = NULL;
 	unsigned long flags;
@@ -401,7 +403,7 @@ void *krealloc(void *p, size_t new_size, gfp_t gfp)
 		return NULL;
 	}
 	old = ksize(p);
-	if (!old)
+	if (!old || new_size > KMALLOC_MAX_SIZE)
 		return NULL;
 	want = new_size > KMALLOC_MAX_CACHE_SIZE ?
 	       PAGE_SIZE << size_order(new_size) :

@@ -62,7 +62,13 @@ static void kmalloc_large_too_big(struct ktest *t)
 {
 	unsigned long before = nr_free_pages();
 
+	void *p = kmalloc(8, GFP_KERNEL);
+
 	KTEST_EXPECT_NULL(t, kmalloc(PAGE_SIZE << (MAX_ORDER + 1), GFP_KERNEL));
+	KTEST_EXPECT_NULL(t, kmalloc(~(size_t)0, GFP_KERNEL));
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_NULL(t, krealloc(p, ~(size_t)0, GFP_KERNEL));
+	kfree(p);			/* untouched by the failed krealloc */
 	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
 }
 

@@ -115,7 +115,7 @@ static struct vm_area *area_map(phys_addr_t phys, size_t size,
 
 err_remove_area:
 	area_remove(stack_pages ? a->addr + a->size : a->addr + guard,
-		    stack_pages);
+		    stack_pages != NULL);
 err_free_area:
 	kfree(a);
 	return NULL;

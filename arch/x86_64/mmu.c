@@ -273,8 +273,10 @@ int map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
 		}
 		*e = (pa + (a - va)) | (prot & pte_mask);
 	}
-	if (err)
+	if (err) {
 		__unmap_range(va, a);
+		free_empty_tables(a);	/* walk() may have added some */
+	}
 	spin_unlock_irqrestore(&pgtable_lock, flags);
 	return err;
 }
