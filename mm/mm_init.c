@@ -12,6 +12,11 @@
 
 #include "internal.h"
 
+/*
+ * Bring memory management up. Requires boot_info (arch_boot_parse) and
+ * the boot page tables; runs once on the boot CPU with interrupts off.
+ * Panics only if bootmem cannot hold the metadata.
+ */
 void mm_init(void)
 {
 	bootmem_init();			/* RAM minus kernel, modules, 1 MiB */
