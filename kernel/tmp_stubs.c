@@ -4,7 +4,9 @@
 #include <keel/serial.h>
 #include <asm/cpu.h>
 #include <keel/power.h>
-void irq_init(void) {}
+#include <asm/io.h>
+/* Until the real irq_init: mask the 8259s, or IRQ0 arrives as vector 8. */
+void irq_init(void) { outb(0x21, 0xff); outb(0xa1, 0xff); }
 void time_init(void) {}
 void bench_boot(void) {}
 u64 ktime_get_ns(void) { return 0; }
