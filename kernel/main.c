@@ -4,7 +4,9 @@
  *
  * boot.S arrives here on the boot stack, in long mode, with the boot page
  * tables and interrupts off. Each line below brings up one subsystem;
- * the order is the dependency order.
+ * the order is the dependency order. Once memory management is up, the
+ * boot CPU leaves the boot stack (in bss, no guard page) for a kernel
+ * stack with a guard page and goes on in start_kernel_late().
  */
 #include <asm/cpu.h>
 #include <asm/desc.h>
@@ -20,7 +22,9 @@
 #include <keel/printk.h>
 #include <keel/serial.h>
 #include <keel/time.h>
+#include <keel/slab.h>
 #include <keel/version.h>
+#include <keel/vmalloc.h>
 
 void bench_boot(void);
 
@@ -45,6 +49,18 @@ static void check_memory_size(void)
 	machine_halt();
 }
 
+static void start_kernel_late(void) __noreturn;
+
+/* The boot CPU's kernel stack (its top); no stack, no kernel. */
+static void *boot_kstack(void)
+{
+	void *top = kstack_alloc();
+
+	if (!top)
+		panic("no memory for the boot CPU's kernel stack");
+	return top;
+}
+
 void start_kernel(u64 boot_info_phys)
 {
 	int err = arch_boot_parse(boot_info_phys);	/* memory map, cmdline */
@@ -60,6 +76,13 @@ void start_kernel(u64 boot_info_phys)
 	print_memory_map();
 	check_memory_size();
 	mm_init();			/* page tables, buddy, kmalloc */
+	/* leave the boot stack (bss, no guard page) for a guarded one */
+	call_on_stack(boot_kstack(), start_kernel_late);
+}
+
+static void start_kernel_late(void)
+{
+	failslab_init();		/* failslab=: fault injection */
 	acpi_init();			/* RSDP, MADT: CPUs, IOAPICs */
 	irq_init();			/* APIC, IOAPIC; PIC masked */
 	time_init();			/* TSC clock, HZ timer */

@@ -22,7 +22,7 @@
 #include <keel/acpi.h>
 #include <keel/bug.h>
 #include <keel/errno.h>
-#include <keel/io_tmp.h>
+#include <keel/vmalloc.h>
 #include <keel/printk.h>
 
 #define APIC_BASE_ENABLE	(1ULL << 11)

@@ -19,7 +19,7 @@
 #include <asm/io.h>
 #include <keel/acpi.h>
 #include <keel/errno.h>
-#include <keel/io_tmp.h>
+#include <keel/vmalloc.h>
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 

@@ -30,6 +30,8 @@ struct ktest {
 	bool skipped;
 	char skip_reason[96];
 	void *priv;		/* for init/exit and the case */
+	bool warn_expected;	/* see ktest_expect_warn() */
+	unsigned int warns;	/* WARNs seen while warn_expected */
 	struct jmp_buf abort;	/* ASSERT failures, faults, panics */
 };
 
@@ -73,6 +75,16 @@ void ktest_fault_hook(const char *what, struct pt_regs *regs);
 void ktest_warn_hook(void);
 
 void ktest_skip(struct ktest *t, const char *reason);
+
+/*
+ * While on, a WARN in the case is counted in t->warns instead of failing
+ * it: for cases that check that misuse is detected. WARN_ON_ONCE fires
+ * once per boot, so check the subsystem's own counter, not t->warns.
+ */
+static inline void ktest_expect_warn(struct ktest *t, bool on)
+{
+	t->warn_expected = on;
+}
 __printf(4, 5) void ktest_fail(struct ktest *t, const char *file, int line,
 			       const char *fmt, ...);
 __noreturn void ktest_abort(struct ktest *t);

@@ -61,5 +61,7 @@ struct failslab_config {
 void failslab_set(const struct failslab_config *cfg);
 void failslab_get(struct failslab_config *cfg);
 unsigned long failslab_injected(void);	/* failures injected so far */
+/* Apply failslab= from the command line (boot, once mm is up). */
+void failslab_init(void);
 
 #endif

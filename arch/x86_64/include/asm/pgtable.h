@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * asm/pgtable.h - x86_64 4-level page table entries and the kernel's
+ * page-table interface (arch/x86_64/mmu.c).
+ *
+ * The kernel has one set of page tables: the direct map of all RAM at
+ * PAGE_OFFSET (2 MiB or 1 GiB pages), the kernel image at KERNEL_VMA
+ * (4 KiB pages, W^X per section) and the VMAP area (4 KiB pages, made
+ * and torn down at run time by map_kernel_range/unmap_kernel_range).
+ * Intermediate entries are always present|writable without NX, so the
+ * leaf entry alone decides the permissions.
+ */
+#ifndef _ASM_PGTABLE_H
+#define _ASM_PGTABLE_H
+
+#include <keel/types.h>
+
+typedef u64 pgprot_t;
+
+#define _PAGE_PRESENT	(1ULL << 0)
+#define _PAGE_RW	(1ULL << 1)
+#define _PAGE_USER	(1ULL << 2)
+#define _PAGE_PWT	(1ULL << 3)
+#define _PAGE_PCD	(1ULL << 4)
+#define _PAGE_ACCESSED	(1ULL << 5)
+#define _PAGE_DIRTY	(1ULL << 6)
+#define _PAGE_PSE	(1ULL << 7)	/* 2 MiB/1 GiB leaf in PD/PDPT */
+#define _PAGE_GLOBAL	(1ULL << 8)
+#define _PAGE_NX	(1ULL << 63)
+#define PTE_ADDR_MASK	0x000ffffffffff000ULL
+
+#define PAGE_KERNEL	 (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
+			  _PAGE_DIRTY | _PAGE_NX)
+#define PAGE_KERNEL_RO	 (_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_NX)
+#define PAGE_KERNEL_EXEC (_PAGE_PRESENT | _PAGE_ACCESSED)	/* read-only */
+#define PAGE_KERNEL_IO	 (PAGE_KERNEL | _PAGE_PCD | _PAGE_PWT)
+
+/* Page-table levels as mmu_lookup() reports them. */
+#define PG_LEVEL_4K	1
+#define PG_LEVEL_2M	2
+#define PG_LEVEL_1G	3
+
+/* Does the CPU honour _PAGE_NX (EFER.NXE set)? */
+bool mmu_has_nx(void);
+
+/*
+ * Map [va, va + size) to [pa, pa + size) with 4 KiB pages and prot,
+ * inside the VMAP area only. Both addresses and size page aligned.
+ * Returns 0, -EINVAL (outside VMAP or unaligned), -EEXIST (something is
+ * mapped there; nothing changed) or -ENOMEM (nothing changed).
+ * Takes the page-table lock.
+ */
+int map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
+		     pgprot_t prot);
+/*
+ * Unmap [va, va + size) in the VMAP area, flush the TLB and free page
+ * tables that became empty. Takes the page-table lock.
+ */
+void unmap_kernel_range(unsigned long va, size_t size);
+
+/*
+ * Walk the kernel page tables for va. Returns 0 and the effective leaf
+ * flags (_PAGE_RW only if writable at every level, _PAGE_NX if
+ * non-executable at any level) and the leaf level (PG_LEVEL_*), or
+ * -ENOENT if va is not mapped. Either output pointer may be NULL.
+ */
+int mmu_lookup(unsigned long va, u64 *pte_flags, int *level);
+/* Physical address va translates to, or -1 (all ones) if unmapped. */
+phys_addr_t mmu_translate(unsigned long va);
+
+#endif

@@ -1,2 +1,0 @@
-#include <keel/mm.h>
-void mm_show_info(void) {}
