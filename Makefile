@@ -36,10 +36,10 @@ CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -mcmodel=kernel -mno-red-zone \
 	   -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
 ASFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/$(ARCH)/include -MMD -MP
 LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
-	   --no-warn-rwx-segments -T arch/$(ARCH)/kernel.ld
+	   --no-warn-rwx-segments --gc-sections -T arch/$(ARCH)/kernel.ld
 
 SRCS    := $(sort $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S kernel/*.c \
-	     mm/*.c lib/*.c drivers/*/*.c))
+	     mm/*.c lib/*.c drivers/*/*.c rust/helpers/*.c))
 OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 DEPS    := $(OBJS:.o=.d)
 
@@ -48,6 +48,8 @@ VERSION := 0.1
 
 .PHONY: all run check bench debug deps clean format format-check
 all: $(BUILD)/keel.elf
+
+include rust/rust.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -79,16 +81,16 @@ $(BUILD)/ksyms0.S:
 $(BUILD)/ksyms%.o: $(BUILD)/ksyms%.S
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
-$(BUILD)/keel.pre.elf: $(OBJS) $(BUILD)/ksyms0.o arch/$(ARCH)/kernel.ld
+$(BUILD)/keel.pre.elf: $(OBJS) $(RUST_OBJS) $(BUILD)/ksyms0.o arch/$(ARCH)/kernel.ld
 	@echo "  LD      $@"
-	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms0.o
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS) $(RUST_OBJS) $(BUILD)/ksyms0.o
 
 $(BUILD)/ksyms1.S: $(BUILD)/keel.pre.elf tools/gen-ksyms.py
 	$(Q)$(NM) -n $< | $(PYTHON) tools/gen-ksyms.py > $@
 
 $(BUILD)/keel.elf: $(BUILD)/keel.pre.elf $(BUILD)/ksyms1.o
 	@echo "  LD      $@"
-	$(Q)$(LD) $(LDFLAGS) -Map=$(BUILD)/keel.map -o $@ $(OBJS) $(BUILD)/ksyms1.o
+	$(Q)$(LD) $(LDFLAGS) -Map=$(BUILD)/keel.map -o $@ $(OBJS) $(RUST_OBJS) $(BUILD)/ksyms1.o
 	$(Q)$(NM) -n $@ > $(BUILD)/keel.sym
 	$(Q)$(NM) -n $< | grep -i ' [tw] ' > $(BUILD)/text0.sym
 	$(Q)grep -i ' [tw] ' $(BUILD)/keel.sym > $(BUILD)/text1.sym

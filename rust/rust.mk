@@ -65,15 +65,15 @@ $(RUST_OUT)/alloc.o: $(RUST_OUT)/compiler_builtins.o
 		$(RUST_LIB_SRC)/alloc/src/lib.rs
 
 # --- bindings: generated from rust/bindings_helper.h, never committed ---
-BINDGEN_FLAGS := --use-core --ctypes-prefix core::ffi --no-layout-tests \
+BINDGEN_FLAGS := --use-core --ctypes-prefix core::ffi --no-layout-tests --size_t-is-usize \
 	--no-doc-comments --default-enum-style rust --no-prepend-enum-name \
-	--allowlist-file '.*/include/keel/.*' --allowlist-file '.*/asm/.*' \
-	--allowlist-file '.*/rust/helpers/.*' --allowlist-file '.*bindings_helper.h'
-BINDGEN_CFLAGS := -nostdinc -isystem $(GCC_INC) -Iinclude \
+	--allowlist-file '(.*/)?include/keel/.*' --allowlist-file '(.*/)?asm/.*' \
+	--allowlist-file '(.*/)?rust/helpers/.*' --allowlist-file '(.*/)?rust/bindings_helper.h'
+BINDGEN_CFLAGS := -ffreestanding -nostdinc -isystem $(GCC_INC) -Iinclude \
 	-Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -D__BINDGEN__ \
 	-target x86_64-unknown-none
 
-$(RUST_OUT)/bindings_generated.rs: rust/bindings_helper.h $(BUILD)/include/keel/version.h
+$(RUST_OUT)/bindings_generated.rs: rust/bindings_helper.h rust/rust.mk $(BUILD)/include/keel/version.h
 	@mkdir -p $(dir $@)
 	@echo "  BINDGEN $@"
 	$(Q)$(BINDGEN) $(BINDGEN_FLAGS) $< -o $@ -- $(BINDGEN_CFLAGS)

@@ -81,7 +81,7 @@ impl<T> KBox<T> {
     /// Moves `value` to the heap. `Err(ENOMEM)` if memory is short,
     /// `Err(EINVAL)` if `T` needs more than 8-byte alignment.
     pub fn new(value: T, flags: Flags) -> Result<Self> {
-        let ptr = if mem::size_of::<T>() == 0 {
+        let ptr: NonNull<T> = if mem::size_of::<T>() == 0 {
             NonNull::dangling()
         } else {
             kmalloc(Layout::new::<T>(), flags)?.cast()
@@ -358,12 +358,13 @@ mod tests {
 
     #[test]
     fn kvec_failed_grow_keeps_vector(t: &mut Test) {
+        // 4 x u64 fill a 32-byte block; growing needs a new 64-byte one.
         let mut v = KVec::with_capacity(4, GFP_KERNEL).unwrap_or_default();
-        for i in 0..4u8 {
+        for i in 0..4u64 {
             let _ = v.push(i, GFP_KERNEL);
         }
         let _inject = FailSlab::next(1);
         crate::kt_expect_eq!(t, v.push(4, GFP_KERNEL), Err(code::ENOMEM));
-        crate::kt_expect_eq!(t, &v[..], &[0u8, 1, 2, 3][..]);
+        crate::kt_expect_eq!(t, &v[..], &[0u64, 1, 2, 3][..]);
     }
 }

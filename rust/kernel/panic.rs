@@ -14,6 +14,10 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
         None => write!(msg, "Rust panic: {}", info.message()),
     };
     // SAFETY: `terminate` yields a NUL-terminated string that lives until
-    // panic() copies it; panic() does not return.
-    unsafe { bindings::rust_helper_panic(msg.terminate().as_ptr()) }
+    // panic() copies it.
+    unsafe { bindings::rust_helper_panic(msg.terminate().as_ptr()) };
+    // panic() does not return (bindgen cannot express that in the type).
+    loop {
+        core::hint::spin_loop();
+    }
 }

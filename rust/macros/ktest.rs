@@ -60,7 +60,7 @@ pub(crate) fn ktest(attr: TokenStream, item: TokenStream) -> TokenStream {
     let (Some(at), true) = (body_at, is_mod) else {
         return crate::error("#[ktest] applies to an inline module: `mod tests { ... }`");
     };
-    let TokenTree::Group(body) = &tokens[at] else {
+    let TokenTree::Group(body) = tokens[at].clone() else {
         return crate::error("#[ktest]: no body");
     };
     let (mut stream, names) = strip_tests(body.stream());

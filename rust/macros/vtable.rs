@@ -30,7 +30,7 @@ pub(crate) fn vtable(_attr: TokenStream, item: TokenStream) -> TokenStream {
     let (Some(at), true) = (body_at, is_trait || is_impl) else {
         return crate::error("#[vtable] applies to a trait or an impl block");
     };
-    let TokenTree::Group(body) = &tokens[at] else {
+    let TokenTree::Group(body) = tokens[at].clone() else {
         return crate::error("#[vtable]: no body");
     };
     let mut extra = String::new();
