@@ -15,7 +15,7 @@
  *
  * With bench=1 on the command line, bench_boot() runs all cases (or those
  * matching bench.filter=GLOB) and exits QEMU with QEMU_EXIT_PASS, or
- * QEMU_EXIT_FAIL if a case failed.
+ * QEMU_EXIT_FAIL if a case failed; bench=1 also implies panic.exit=1.
  */
 #include <keel/bench.h>
 #include <keel/cmdline.h>
@@ -31,10 +31,15 @@ extern const struct bench_case *const __bench_end[];
 static bool bench_at_boot;
 static char bench_glob[128];
 static bool bench_glob_set;
+extern bool panic_exit_qemu;
 
 static int parse_bench(const char *val)
 {
-	return val ? kstrtobool(val, &bench_at_boot) : -EINVAL;
+	int err = val ? kstrtobool(val, &bench_at_boot) : -EINVAL;
+
+	if (!err && bench_at_boot)
+		panic_exit_qemu = true;	/* a panic ends the run, not a hang */
+	return err;
 }
 cmdline_param("bench", parse_bench);
 

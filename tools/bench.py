@@ -33,6 +33,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU = "qemu-system-x86_64"
 EXIT_PASS = 33
+EXIT_PANIC = 65
 MODES = {
     "tcg": [],
     "icount shift=0": ["-icount", "shift=0"],
@@ -110,6 +111,8 @@ def run_mode(args, mode):
         out = (e.stdout or b"").decode("utf-8", "replace")
         return out, "timeout after %ds" % args.timeout
     out = p.stdout.decode("utf-8", "replace")
+    if "Kernel panic" in out or p.returncode == EXIT_PANIC:
+        return out, "kernel panic (exit status %d)" % p.returncode
     if p.returncode != EXIT_PASS:
         return out, "QEMU exit status %d (33 = benchmarks ran)" % \
             p.returncode
@@ -192,7 +195,7 @@ def main(argv=None):
                                                     "keel.elf"))
     p.add_argument("--rev", help="git revision to record")
     p.add_argument("--filter", metavar="GLOB", help="bench.filter=GLOB")
-    p.add_argument("--timeout", type=int, default=300)
+    p.add_argument("--timeout", type=int, default=120)
     p.add_argument("--out", default=os.path.join(ROOT, "build", "bench",
                                                  "results.json"))
     p.add_argument("--doc", default=os.path.join(ROOT, "docs",
