@@ -184,6 +184,10 @@ def run_ktest(args):
     for t in v.failed:
         detail = ["  | " + l for l in ktap.case_context(v, t)]
         checks.append(Check("ktest " + t.path, "fail", detail))
+    ran = [t for t in v.passed + v.failed + v.skipped
+           if not t.path.startswith("ktest_leak_check")]
+    if args.filter and not ran and not v.problems:
+        v.problems.append("--filter %r matched no test case" % args.filter)
     if v.problems:
         detail = ["  " + p for p in v.problems]
         detail.append("  last %d lines of %s:" % (TAIL_LINES, os.path.join(
