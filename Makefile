@@ -109,11 +109,22 @@ run: deps-quiet $(BUILD)/keel.elf
 	@echo "keel: serial console on this terminal; quit with Ctrl-A x"
 	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(CMDLINE)"
 
-debug: deps-quiet $(BUILD)/keel.elf
-	@printf 'file %s\ntarget remote localhost:1234\nbreak start_kernel\ncontinue\n' \
-		$(BUILD)/keel.elf > $(BUILD)/gdb-init
-	@echo "keel: QEMU waits for gdb: run 'gdb -x $(BUILD)/gdb-init' in another terminal"
-	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(CMDLINE)" -s -S
+# gdb script: symbols, connect, stop at the C entry. hbreak, because a
+# software breakpoint planted before paging is on would not be seen at
+# the kernel's virtual address.
+GDBPORT ?= 1234
+$(BUILD)/gdb-init: FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' 'set architecture i386:x86-64' \
+		'file $(abspath $(BUILD)/keel.elf)' \
+		'target remote localhost:$(GDBPORT)' \
+		'hbreak start_kernel' 'continue' > $@
+
+debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init
+	@echo "keel: QEMU waits for gdb on port $(GDBPORT): in another terminal run"
+	@echo "  gdb -x $(BUILD)/gdb-init"
+	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(CMDLINE)" \
+		-gdb tcp::$(GDBPORT) -S
 
 check: deps-quiet $(BUILD)/keel.elf
 	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf

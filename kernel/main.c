@@ -11,9 +11,11 @@
 #include <asm/cpu.h>
 #include <asm/desc.h>
 #include <keel/acpi.h>
+#include <keel/bench.h>
 #include <keel/boot.h>
 #include <keel/bug.h>
 #include <keel/cmdline.h>
+#include <keel/init.h>
 #include <keel/irq.h>
 #include <keel/ktest.h>
 #include <keel/mm.h>
@@ -26,7 +28,6 @@
 #include <keel/version.h>
 #include <keel/vmalloc.h>
 
-void bench_boot(void);
 
 #define MIN_RAM_BYTES	(32ULL << 20)
 
@@ -88,6 +89,7 @@ static void start_kernel_late(void)
 	time_init();			/* TSC clock, HZ timer */
 	serial_init_irq();		/* COM1 input by IRQ 4 */
 	local_irq_enable();
+	do_initcalls();			/* built-in drivers, Rust modules */
 	pr_info("keel: %llu MiB RAM, %lu pages free\n",
 		boot_info.ram_bytes >> 20, nr_free_pages());
 	ktest_boot();			/* ktest=1: run tests and exit */

@@ -1,2 +1,0 @@
-void bench_boot(void);
-void bench_boot(void) {}
