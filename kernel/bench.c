@@ -38,7 +38,7 @@ static int parse_bench(const char *val)
 	int err = val ? kstrtobool(val, &bench_at_boot) : -EINVAL;
 
 	if (!err && bench_at_boot)
-		panic_exit_qemu = true;	/* a panic ends the run, not a hang */
+		panic_exit_qemu = true; /* a panic ends the run, not a hang */
 	return err;
 }
 cmdline_param("bench", parse_bench);
@@ -72,7 +72,7 @@ static int run_case(const struct bench_case *c)
 	u64 end, value;
 	int err;
 
-	err = c->run(&b);	/* warm-up, untimed */
+	err = c->run(&b); /* warm-up, untimed */
 	if (err)
 		goto out_error;
 	b = (struct bench){ .iters = c->iters ? c->iters : 1 };
@@ -87,8 +87,8 @@ static int run_case(const struct bench_case *c)
 		value = (end - b.start_ns) * 1000 / b.iters;
 		b.result_unit = "ns/op";
 	}
-	pr_info("BENCH name=%s value=%llu.%03llu unit=%s iters=%llu\n",
-		c->name, value / 1000, value % 1000, b.result_unit, b.iters);
+	pr_info("BENCH name=%s value=%llu.%03llu unit=%s iters=%llu\n", c->name,
+		value / 1000, value % 1000, b.result_unit, b.iters);
 	return 0;
 
 out_error:

@@ -44,8 +44,10 @@ static int next_option(const char **line, struct option *opt)
 
 		opt->has_value = true;
 		p += quoted;
-		for (n = 0; *p && (quoted ? *p != '"' : *p != ' ' &&
-				   *p != '\t' && *p != '\n'); p++)
+		for (n = 0;
+		     *p && (quoted ? *p != '"' :
+				     *p != ' ' && *p != '\t' && *p != '\n');
+		     p++)
 			if (n + 1 < sizeof(opt->value))
 				opt->value[n++] = *p;
 			else
@@ -58,9 +60,8 @@ static int next_option(const char **line, struct option *opt)
 	return err ? err : 1;
 }
 
-static const struct cmdline_param *find_param(const char *name,
-					      const struct cmdline_param *params,
-					      size_t n)
+static const struct cmdline_param *
+find_param(const char *name, const struct cmdline_param *params, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(params[i].name, name))

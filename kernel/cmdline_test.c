@@ -87,9 +87,12 @@ static void malformed_options_ignored(struct ktest *t)
 	KTEST_EXPECT_EQ(t, apply("opt=\"open"), 1);
 	KTEST_EXPECT_EQ(t, got_calls, 0);
 	KTEST_EXPECT_EQ(t, apply("num=12x num=99999999999 num=5"), 2);
-	KTEST_EXPECT_EQ(t, apply("opt"), 1);	/* needs a value */
-	KTEST_EXPECT_EQ(t, apply("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-				 "aaaaaaaaaaaaaaaaaaaa=1 flag"), 1);
+	KTEST_EXPECT_EQ(t, apply("opt"), 1); /* needs a value */
+	KTEST_EXPECT_EQ(
+		t,
+		apply("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		      "aaaaaaaaaaaaaaaaaaaa=1 flag"),
+		1);
 	KTEST_EXPECT_EQ(t, got_calls, 1);
 }
 

@@ -9,10 +9,10 @@
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 
-#define MAX_REGIONS	32
+#define MAX_REGIONS 32
 
 struct region {
-	u32 start, end;		/* [start, end), 0-length = free slot */
+	u32 start, end; /* [start, end), 0-length = free slot */
 	const char *name;
 };
 

@@ -68,8 +68,8 @@ int request_irq(unsigned int irq, irq_handler_t handler, const char *name,
 	first = line_unused(d);
 	for (i = 0; i < IRQ_MAX_ACTIONS; i++) {
 		if (!d->actions[i].handler) {
-			d->actions[i] = (struct irq_action){ handler, cookie,
-							     name };
+			d->actions[i] =
+				(struct irq_action){ handler, cookie, name };
 			err = 0;
 			break;
 		}

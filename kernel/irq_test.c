@@ -13,8 +13,8 @@
 #include <keel/ktest.h>
 #include <keel/string.h>
 
-#define TEST_IRQ	150	/* no controller routes it */
-#define NOCHIP_IRQ	151
+#define TEST_IRQ   150 /* no controller routes it */
+#define NOCHIP_IRQ 151
 
 static struct {
 	unsigned int mask, unmask, eoi;
@@ -76,8 +76,9 @@ static void irq_test_exit(struct ktest *t)
 
 static void request_irq_rejects_bad_arguments(struct ktest *t)
 {
-	KTEST_EXPECT_EQ(t, request_irq(NR_IRQS, count_handler, "t",
-				       &fake.calls[0]), -EINVAL);
+	KTEST_EXPECT_EQ(
+		t, request_irq(NR_IRQS, count_handler, "t", &fake.calls[0]),
+		-EINVAL);
 	KTEST_EXPECT_EQ(t, request_irq(TEST_IRQ, NULL, "t", &fake.calls[0]),
 			-EINVAL);
 	KTEST_EXPECT_EQ(t, fake.unmask, 0U);
@@ -85,28 +86,37 @@ static void request_irq_rejects_bad_arguments(struct ktest *t)
 
 static void request_irq_without_chip_is_enodev(struct ktest *t)
 {
-	KTEST_EXPECT_EQ(t, request_irq(NOCHIP_IRQ, count_handler, "t",
-				       &fake.calls[0]), -ENODEV);
+	KTEST_EXPECT_EQ(
+		t, request_irq(NOCHIP_IRQ, count_handler, "t", &fake.calls[0]),
+		-ENODEV);
 }
 
 static void request_irq_on_full_line_is_ebusy(struct ktest *t)
 {
 	for (int i = 0; i < IRQ_MAX_ACTIONS; i++)
-		KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "t",
-					       &fake.calls[i]), 0);
-	KTEST_EXPECT_EQ(t, request_irq(TEST_IRQ, count_handler, "t",
-				       &fake.calls[IRQ_MAX_ACTIONS]), -EBUSY);
+		KTEST_ASSERT_EQ(t,
+				request_irq(TEST_IRQ, count_handler, "t",
+					    &fake.calls[i]),
+				0);
+	KTEST_EXPECT_EQ(t,
+			request_irq(TEST_IRQ, count_handler, "t",
+				    &fake.calls[IRQ_MAX_ACTIONS]),
+			-EBUSY);
 	free_irq(TEST_IRQ, &fake.calls[0]);
-	KTEST_EXPECT_EQ(t, request_irq(TEST_IRQ, count_handler, "t",
-				       &fake.calls[IRQ_MAX_ACTIONS]), 0);
+	KTEST_EXPECT_EQ(t,
+			request_irq(TEST_IRQ, count_handler, "t",
+				    &fake.calls[IRQ_MAX_ACTIONS]),
+			0);
 }
 
 static void first_request_unmasks_last_free_masks(struct ktest *t)
 {
-	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "a",
-				       &fake.calls[0]), 0);
-	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "b",
-				       &fake.calls[1]), 0);
+	KTEST_ASSERT_EQ(
+		t, request_irq(TEST_IRQ, count_handler, "a", &fake.calls[0]),
+		0);
+	KTEST_ASSERT_EQ(
+		t, request_irq(TEST_IRQ, count_handler, "b", &fake.calls[1]),
+		0);
 	KTEST_EXPECT_EQ(t, fake.unmask, 1U);
 	free_irq(TEST_IRQ, &fake.calls[0]);
 	KTEST_EXPECT_EQ(t, fake.mask, 0U);
@@ -118,10 +128,12 @@ static void dispatch_runs_shared_handlers_then_eoi(struct ktest *t)
 {
 	u64 before = irq_count(TEST_IRQ);
 
-	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "a",
-				       &fake.calls[0]), 0);
-	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "b",
-				       &fake.calls[1]), 0);
+	KTEST_ASSERT_EQ(
+		t, request_irq(TEST_IRQ, count_handler, "a", &fake.calls[0]),
+		0);
+	KTEST_ASSERT_EQ(
+		t, request_irq(TEST_IRQ, count_handler, "b", &fake.calls[1]),
+		0);
 	deliver(TEST_IRQ);
 	KTEST_EXPECT_EQ(t, fake.calls[0], 1U);
 	KTEST_EXPECT_EQ(t, fake.calls[1], 1U);
@@ -133,18 +145,21 @@ static void dispatch_runs_shared_handlers_then_eoi(struct ktest *t)
 
 static void free_irq_removes_only_its_handler(struct ktest *t)
 {
-	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "a",
-				       &fake.calls[0]), 0);
-	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "b",
-				       &fake.calls[1]), 0);
-	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "c",
-				       &fake.calls[2]), 0);
+	KTEST_ASSERT_EQ(
+		t, request_irq(TEST_IRQ, count_handler, "a", &fake.calls[0]),
+		0);
+	KTEST_ASSERT_EQ(
+		t, request_irq(TEST_IRQ, count_handler, "b", &fake.calls[1]),
+		0);
+	KTEST_ASSERT_EQ(
+		t, request_irq(TEST_IRQ, count_handler, "c", &fake.calls[2]),
+		0);
 	free_irq(TEST_IRQ, &fake.calls[1]);
 	deliver(TEST_IRQ);
 	KTEST_EXPECT_EQ(t, fake.calls[0], 1U);
 	KTEST_EXPECT_EQ(t, fake.calls[1], 0U);
 	KTEST_EXPECT_EQ(t, fake.calls[2], 1U);
-	free_irq(TEST_IRQ, &fake.calls[3]);	/* never registered: no-op */
+	free_irq(TEST_IRQ, &fake.calls[3]); /* never registered: no-op */
 	deliver(TEST_IRQ);
 	KTEST_EXPECT_EQ(t, fake.calls[0], 2U);
 	KTEST_EXPECT_EQ(t, fake.calls[2], 2U);

@@ -74,8 +74,8 @@ void ktest_abort(struct ktest *t)
 	kernel_longjmp(&t->abort, 1);
 }
 
-void ktest_fail(struct ktest *t, const char *file, int line,
-		const char *fmt, ...)
+void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt,
+		...)
 {
 	char msg[512];
 	va_list ap;
@@ -94,16 +94,16 @@ void ktest_fail(struct ktest *t, const char *file, int line,
 	}
 }
 
-void ktest_fail_cmp(struct ktest *t, const char *file, int line,
-		    const char *op, const char *a_str, const char *b_str,
-		    long long a, long long b)
+void ktest_fail_cmp(struct ktest *t, const char *file, int line, const char *op,
+		    const char *a_str, const char *b_str, long long a,
+		    long long b)
 {
 	ktest_fail(t, file, line,
 		   "Expected %s %s %s, but\n"
 		   "    %s == %lld (%#llx)\n"
 		   "    %s == %lld (%#llx)",
-		   a_str, op, b_str, a_str, a, (unsigned long long)a,
-		   b_str, b, (unsigned long long)b);
+		   a_str, op, b_str, a_str, a, (unsigned long long)a, b_str, b,
+		   (unsigned long long)b);
 }
 
 static void hexdump_line(const char *label, const u8 *p, size_t n, size_t at)
@@ -117,8 +117,8 @@ static void hexdump_line(const char *label, const u8 *p, size_t n, size_t at)
 }
 
 bool ktest_memeq_report(struct ktest *t, const char *file, int line,
-			const char *a_str, const char *b_str,
-			const void *a, const void *b, size_t n)
+			const char *a_str, const char *b_str, const void *a,
+			const void *b, size_t n)
 {
 	const u8 *x = a, *y = b;
 	size_t i;
@@ -127,8 +127,10 @@ bool ktest_memeq_report(struct ktest *t, const char *file, int line,
 		;
 	if (i == n)
 		return false;
-	ktest_fail(t, file, line, "Expected %s == %s (%zu bytes), first "
-		   "difference at byte %zu", a_str, b_str, n, i);
+	ktest_fail(t, file, line,
+		   "Expected %s == %s (%zu bytes), first "
+		   "difference at byte %zu",
+		   a_str, b_str, n, i);
 	hexdump_line(a_str, x, n, i & ~15UL);
 	hexdump_line(b_str, y, n, i & ~15UL);
 	return true;
@@ -188,7 +190,8 @@ static bool selected(const char *glob, const char *suite, const char *kcase)
 		return false;
 	memcpy(sglob, glob, dot - glob);
 	sglob[dot - glob] = '\0';
-	return glob_match(sglob, suite) && (!kcase || glob_match(dot + 1, kcase));
+	return glob_match(sglob, suite) &&
+	       (!kcase || glob_match(dot + 1, kcase));
 }
 
 /* Is the suite part of the filter exactly this suite's name? */
@@ -253,8 +256,8 @@ static int run_suite(const struct ktest_suite *s, const char *glob, int index)
 	for (const struct ktest_case *c = s->cases; c->name; c++)
 		if (selected(glob, s->name, c->name))
 			counts[run_case(s, c, ++n)]++;
-	pr_info("# %s: pass:%d fail:%d skip:%d total:%d\n", s->name,
-		counts[0], counts[1], counts[2], n);
+	pr_info("# %s: pass:%d fail:%d skip:%d total:%d\n", s->name, counts[0],
+		counts[1], counts[2], n);
 	if (counts[1])
 		pr_info("not ok %d %s\n", index, s->name);
 	else if (counts[2] == n && n)
@@ -279,7 +282,8 @@ static int leak_check(const struct mm_usage *before, int index)
 			before->free_pages, after.free_pages,
 			before->slab_objects, after.slab_objects);
 	pr_info("    %s 1 no_pages_or_objects_leaked\n", ok ? "ok" : "not ok");
-	pr_info("# ktest_leak_check: pass:%d fail:%d skip:0 total:1\n", ok, !ok);
+	pr_info("# ktest_leak_check: pass:%d fail:%d skip:0 total:1\n", ok,
+		!ok);
 	pr_info("%s %d ktest_leak_check\n", ok ? "ok" : "not ok", index);
 	return !ok;
 }

@@ -30,7 +30,7 @@ static void abort_skipped_rest(struct ktest *t)
 
 static noinline void ktest_selftest_bad_access(void)
 {
-	*(volatile int *)0x8000000000000000UL = 1;	/* non-canonical: #GP */
+	*(volatile int *)0x8000000000000000UL = 1; /* non-canonical: #GP */
 }
 
 static void fault_is_caught(struct ktest *t)
@@ -59,14 +59,14 @@ static void still_running_after_all_that(struct ktest *t)
 }
 
 static struct ktest_case selftest_cases[] = {
-	KTEST_CASE(expect_fails_but_continues),		/* not ok */
-	KTEST_CASE(assert_aborts_case),			/* not ok */
-	KTEST_CASE(abort_skipped_rest),			/* ok */
-	KTEST_CASE(fault_is_caught),			/* not ok */
-	KTEST_CASE(panic_is_caught),			/* not ok */
-	KTEST_CASE(warn_fails_case),			/* not ok */
-	KTEST_CASE(skip_is_reported),			/* ok # SKIP */
-	KTEST_CASE(still_running_after_all_that),	/* ok */
+	KTEST_CASE(expect_fails_but_continues),	  /* not ok */
+	KTEST_CASE(assert_aborts_case),		  /* not ok */
+	KTEST_CASE(abort_skipped_rest),		  /* ok */
+	KTEST_CASE(fault_is_caught),		  /* not ok */
+	KTEST_CASE(panic_is_caught),		  /* not ok */
+	KTEST_CASE(warn_fails_case),		  /* not ok */
+	KTEST_CASE(skip_is_reported),		  /* ok # SKIP */
+	KTEST_CASE(still_running_after_all_that), /* ok */
 	{}
 };
 KTEST_SUITE(ktest_selftest, selftest_cases, .explicit_only = true);

@@ -25,15 +25,13 @@ static u64 oldest(const struct log_ring *r)
 	return r->head > r->size ? r->head - r->size : 0;
 }
 
-static void copy_out(const struct log_ring *r, u64 from, char *buf,
-		     size_t len)
+static void copy_out(const struct log_ring *r, u64 from, char *buf, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		buf[i] = r->buf[(from + i) % r->size];
 }
 
-size_t log_ring_read(const struct log_ring *r, u64 *pos, char *buf,
-		     size_t len)
+size_t log_ring_read(const struct log_ring *r, u64 *pos, char *buf, size_t len)
 {
 	u64 start = oldest(r);
 	size_t n;

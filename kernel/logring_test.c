@@ -29,7 +29,7 @@ static void ring_wrap_resumes_at_line(struct ktest *t)
 
 	log_ring_write(&r, "first line\n", 11);
 	log_ring_write(&r, "second\n", 7);
-	log_ring_write(&r, "third\n", 6);	/* 24 bytes into 16 */
+	log_ring_write(&r, "third\n", 6); /* 24 bytes into 16 */
 	KTEST_EXPECT_EQ(t, r.head, 24ULL);
 	n = log_ring_read(&r, &pos, out, sizeof(out));
 	/* held: "e\nsecond\nthird\n" minus the partial first line */
@@ -57,7 +57,7 @@ static void ring_tail(struct ktest *t)
 	struct log_ring r = { .buf = mem, .size = sizeof(mem) };
 
 	KTEST_EXPECT_EQ(t, log_ring_tail(&r, out, sizeof(out)), 0UL);
-	log_ring_write(&r, "0123456789", 10);	/* larger than the ring */
+	log_ring_write(&r, "0123456789", 10); /* larger than the ring */
 	KTEST_EXPECT_EQ(t, r.head, 10ULL);
 	KTEST_EXPECT_EQ(t, log_ring_tail(&r, out, sizeof(out)), 8UL);
 	KTEST_EXPECT_MEMEQ(t, out, "23456789", 8);

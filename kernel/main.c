@@ -28,8 +28,7 @@
 #include <keel/version.h>
 #include <keel/vmalloc.h>
 
-
-#define MIN_RAM_BYTES	(32ULL << 20)
+#define MIN_RAM_BYTES (32ULL << 20)
 
 static void print_memory_map(void)
 {
@@ -45,8 +44,9 @@ static void check_memory_size(void)
 {
 	if (boot_info.ram_bytes >= MIN_RAM_BYTES - (1ULL << 20))
 		return;
-	pr_emerg("keel needs at least 32 MiB of RAM, this machine has %llu KiB; halting.\n",
-		 boot_info.ram_bytes >> 10);
+	pr_emerg(
+		"keel needs at least 32 MiB of RAM, this machine has %llu KiB; halting.\n",
+		boot_info.ram_bytes >> 10);
 	machine_halt();
 }
 
@@ -64,35 +64,35 @@ static void *boot_kstack(void)
 
 void start_kernel(u64 boot_info_phys)
 {
-	int err = arch_boot_parse(boot_info_phys);	/* memory map, cmdline */
+	int err = arch_boot_parse(boot_info_phys); /* memory map, cmdline */
 
-	serial_init();			/* COM1 console */
+	serial_init(); /* COM1 console */
 	pr_info("keel %s (%s) booting via %s\n", KEEL_VERSION, KEEL_GIT_REV,
 		boot_info.loader ? boot_info.loader : "?");
 	if (err)
 		panic("cannot read boot information (%s)", errname(err));
 	pr_info("command line: %s\n", boot_cmdline);
-	cmdline_init();			/* loglevel=, ktest=, ... */
-	trap_init();			/* GDT, TSS, IDT */
+	cmdline_init(); /* loglevel=, ktest=, ... */
+	trap_init();	/* GDT, TSS, IDT */
 	print_memory_map();
 	check_memory_size();
-	mm_init();			/* page tables, buddy, kmalloc */
+	mm_init(); /* page tables, buddy, kmalloc */
 	/* leave the boot stack (bss, no guard page) for a guarded one */
 	call_on_stack(boot_kstack(), start_kernel_late);
 }
 
 static void start_kernel_late(void)
 {
-	failslab_init();		/* failslab=: fault injection */
-	acpi_init();			/* RSDP, MADT: CPUs, IOAPICs */
-	irq_init();			/* APIC, IOAPIC; PIC masked */
-	time_init();			/* TSC clock, HZ timer */
-	serial_init_irq();		/* COM1 input by IRQ 4 */
+	failslab_init();   /* failslab=: fault injection */
+	acpi_init();	   /* RSDP, MADT: CPUs, IOAPICs */
+	irq_init();	   /* APIC, IOAPIC; PIC masked */
+	time_init();	   /* TSC clock, HZ timer */
+	serial_init_irq(); /* COM1 input by IRQ 4 */
 	local_irq_enable();
-	do_initcalls();			/* built-in drivers, Rust modules */
+	do_initcalls(); /* built-in drivers, Rust modules */
 	pr_info("keel: %llu MiB RAM, %lu pages free\n",
 		boot_info.ram_bytes >> 20, nr_free_pages());
-	ktest_boot();			/* ktest=1: run tests and exit */
-	bench_boot();			/* bench=1: run benchmarks and exit */
-	monitor_run();			/* the serial console monitor */
+	ktest_boot();  /* ktest=1: run tests and exit */
+	bench_boot();  /* bench=1: run benchmarks and exit */
+	monitor_run(); /* the serial console monitor */
 }

@@ -21,15 +21,14 @@
 #include <keel/string.h>
 #include <keel/time.h>
 
-
-#define MON_LINE_MAX	128
-#define MON_ARGS_MAX	8
+#define MON_LINE_MAX 128
+#define MON_ARGS_MAX 8
 
 struct monitor_cmd {
 	const char *name;
 	const char *args;
 	const char *help;
-	int min_args, max_args;		/* not counting the command */
+	int min_args, max_args; /* not counting the command */
 	int (*fn)(int argc, char **argv);
 };
 
@@ -122,8 +121,8 @@ static const struct monitor_cmd commands[] = {
 	  cmd_meminfo },
 	{ "uptime", NULL, "time since boot, clock source", 0, 0, cmd_uptime },
 	{ "irqs", NULL, "interrupt lines and counts", 0, 0, cmd_irqs },
-	{ "ktest", "[GLOB]", "run in-kernel tests (suite or suite.case)", 0,
-	  1, cmd_ktest },
+	{ "ktest", "[GLOB]", "run in-kernel tests (suite or suite.case)", 0, 1,
+	  cmd_ktest },
 	{ "panic", NULL, "panic the kernel (tests the panic path)", 0, 0,
 	  cmd_panic },
 	{ "fault", NULL, "dereference NULL (tests the fault path)", 0, 0,
@@ -177,7 +176,8 @@ int monitor_exec(const char *cmdline)
 		return -ENOENT;
 	}
 	if (argc - 1 < c->min_args || argc - 1 > c->max_args) {
-		pr_err("monitor: usage: %s %s\n", c->name, c->args ? c->args : "");
+		pr_err("monitor: usage: %s %s\n", c->name,
+		       c->args ? c->args : "");
 		return -EINVAL;
 	}
 	return c->fn(argc, argv);
@@ -201,7 +201,7 @@ static size_t read_line(char *line, size_t size)
 				len--;
 				mon_write("\b \b");
 			}
-		} else if (c == 0x15) {		/* Ctrl-U */
+		} else if (c == 0x15) { /* Ctrl-U */
 			for (; len; len--)
 				mon_write("\b \b");
 		} else if (c >= ' ' && c < 0x7f && len + 1 < size) {

@@ -44,13 +44,11 @@ static void help_runs(struct ktest *t)
 	KTEST_EXPECT_EQ(t, monitor_exec("  help  "), 0);
 }
 
-static struct ktest_case monitor_cases[] = {
-	KTEST_CASE(empty_line_is_fine),
-	KTEST_CASE(unknown_command),
-	KTEST_CASE(wrong_argument_count),
-	KTEST_CASE(too_many_arguments),
-	KTEST_CASE(overlong_line),
-	KTEST_CASE(help_runs),
-	{}
-};
+static struct ktest_case monitor_cases[] = { KTEST_CASE(empty_line_is_fine),
+					     KTEST_CASE(unknown_command),
+					     KTEST_CASE(wrong_argument_count),
+					     KTEST_CASE(too_many_arguments),
+					     KTEST_CASE(overlong_line),
+					     KTEST_CASE(help_runs),
+					     {} };
 KTEST_SUITE(monitor, monitor_cases);

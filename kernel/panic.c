@@ -45,7 +45,7 @@ void panic(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 
-	ktest_panic_hook(msg);	/* returns only outside a test case */
+	ktest_panic_hook(msg); /* returns only outside a test case */
 
 	if (__atomic_fetch_add(&panic_count, 1, __ATOMIC_SEQ_CST)) {
 		static const char again[] = "\npanic re-entered: ";

@@ -19,14 +19,14 @@
 #include <keel/string.h>
 #include <keel/time.h>
 
-#define LINE_MAX	1024
+#define LINE_MAX 1024
 
 static char log_buf[LOG_BUF_SIZE];
 static struct log_ring log_ring = { .buf = log_buf, .size = LOG_BUF_SIZE };
 static DEFINE_SPINLOCK(logbuf_lock);
 static struct console *consoles;
-static bool line_open;		/* last message did not end in '\n' */
-static int line_level;		/* level of the open line */
+static bool line_open; /* last message did not end in '\n' */
+static int line_level; /* level of the open line */
 static bool emergency;
 int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 

@@ -42,7 +42,7 @@ static void printk_test_exit(struct ktest *t)
 
 static void console_filters_by_level(struct ktest *t)
 {
-	console_loglevel = 4;		/* errors and worse only */
+	console_loglevel = 4; /* errors and worse only */
 	pr_info("printk_test: hidden info\n");
 	pr_err("printk_test: shown error\n");
 	console_loglevel = saved_loglevel;
@@ -60,8 +60,7 @@ static void log_keeps_filtered_messages(struct ktest *t)
 	console_loglevel = saved_loglevel;
 	n = log_buf_tail(tail, sizeof(tail) - 1);
 	tail[n] = '\0';
-	KTEST_EXPECT_NOT_NULL(t, strstr(tail,
-					       "debug goes to the log\n"));
+	KTEST_EXPECT_NOT_NULL(t, strstr(tail, "debug goes to the log\n"));
 	KTEST_EXPECT_EQ(t, captured_len, 0UL);
 }
 

@@ -10,7 +10,7 @@
 #include <keel/ktest.h>
 #include <keel/time.h>
 
-#define TICK_DEADLINE_NS	(5 * NSEC_PER_SEC)
+#define TICK_DEADLINE_NS (5 * NSEC_PER_SEC)
 
 static void ktime_monotonic_over_many_reads(struct ktest *t)
 {
@@ -59,7 +59,7 @@ static u64 wait_jiffies(u64 target, u64 start_ns)
 {
 	while (READ_ONCE(jiffies) < target &&
 	       ktime_get_ns() - start_ns < TICK_DEADLINE_NS)
-		halt();		/* the tick itself wakes us */
+		halt(); /* the tick itself wakes us */
 	return READ_ONCE(jiffies);
 }
 
@@ -102,8 +102,8 @@ static void tick_rate_is_roughly_hz(struct ktest *t)
 
 static void cycles_to_ns_is_exact_and_wide(struct ktest *t)
 {
-	u64 mult2g = clock_mult_for_khz(2000000);	/* 2 GHz */
-	u64 mult3g = clock_mult_for_khz(3000000);	/* 3 GHz */
+	u64 mult2g = clock_mult_for_khz(2000000); /* 2 GHz */
+	u64 mult3g = clock_mult_for_khz(3000000); /* 3 GHz */
 	u64 ten_days_ns = 10ULL * 86400 * NSEC_PER_SEC;
 	u64 ns;
 

@@ -41,10 +41,8 @@ static void sdiv_signs(struct ktest *t)
 	KTEST_EXPECT_EQ(t, (s64)__divti3(-8, -2), 4LL);
 }
 
-static struct ktest_case int128_cases[] = {
-	KTEST_CASE(udiv_large),
-	KTEST_CASE(udiv_round_trip),
-	KTEST_CASE(sdiv_signs),
-	{}
-};
+static struct ktest_case int128_cases[] = { KTEST_CASE(udiv_large),
+					    KTEST_CASE(udiv_round_trip),
+					    KTEST_CASE(sdiv_signs),
+					    {} };
 KTEST_SUITE(int128, int128_cases);

@@ -13,7 +13,9 @@ void *memcpy(void *dst, const void *src, size_t n)
 	void *ret = dst;
 
 	__asm__ __volatile__("rep movsb"
-			     : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+			     : "+D"(dst), "+S"(src), "+c"(n)
+			     :
+			     : "memory");
 	return ret;
 }
 
@@ -34,7 +36,9 @@ void *memset(void *dst, int c, size_t n)
 	void *ret = dst;
 
 	__asm__ __volatile__("rep stosb"
-			     : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+			     : "+D"(dst), "+c"(n)
+			     : "a"(c)
+			     : "memory");
 	return ret;
 }
 
@@ -274,13 +278,16 @@ int memparse(const char *s, unsigned long long *res)
 	if (n <= 0)
 		return n ? n : -EINVAL;
 	switch (s[n]) {
-	case 'G': case 'g':
+	case 'G':
+	case 'g':
 		shift += 10;
 		/* fall through */
-	case 'M': case 'm':
+	case 'M':
+	case 'm':
 		shift += 10;
 		/* fall through */
-	case 'K': case 'k':
+	case 'K':
+	case 'k':
 		shift += 10;
 		n++;
 		break;

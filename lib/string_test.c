@@ -14,10 +14,10 @@ static void mem_ops(struct ktest *t)
 		b[i] = i;
 	memcpy(a, b, 32);
 	KTEST_EXPECT_MEMEQ(t, a, b, 32);
-	memmove(a + 4, a, 16);		/* overlapping, forward */
+	memmove(a + 4, a, 16); /* overlapping, forward */
 	KTEST_EXPECT_EQ(t, a[4], 0);
 	KTEST_EXPECT_EQ(t, a[19], 15);
-	memmove(b, b + 8, 16);		/* overlapping, backward */
+	memmove(b, b + 8, 16); /* overlapping, backward */
 	KTEST_EXPECT_EQ(t, b[0], 8);
 	KTEST_EXPECT_EQ(t, b[15], 23);
 	KTEST_EXPECT_LT(t, memcmp("abc", "abd", 3), 0);
@@ -87,7 +87,7 @@ static void parse_sizes_and_bools(struct ktest *t)
 	KTEST_EXPECT_EQ(t, memparse("4096", &v), 0);
 	KTEST_EXPECT_EQ(t, v, 4096ULL);
 	KTEST_EXPECT_EQ(t, memparse("12X", &v), -EINVAL);
-	KTEST_EXPECT_EQ(t, v, 4096ULL);		/* untouched on error */
+	KTEST_EXPECT_EQ(t, v, 4096ULL); /* untouched on error */
 	KTEST_EXPECT_EQ(t, memparse("99999999999999999G", &v), -ERANGE);
 	KTEST_EXPECT_EQ(t, kstrtobool("on", &b), 0);
 	KTEST_EXPECT_TRUE(t, b);
@@ -96,12 +96,10 @@ static void parse_sizes_and_bools(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kstrtobool("maybe", &b), -EINVAL);
 }
 
-static struct ktest_case string_cases[] = {
-	KTEST_CASE(mem_ops),
-	KTEST_CASE(str_ops),
-	KTEST_CASE(glob),
-	KTEST_CASE(parse_numbers),
-	KTEST_CASE(parse_sizes_and_bools),
-	{}
-};
+static struct ktest_case string_cases[] = { KTEST_CASE(mem_ops),
+					    KTEST_CASE(str_ops),
+					    KTEST_CASE(glob),
+					    KTEST_CASE(parse_numbers),
+					    KTEST_CASE(parse_sizes_and_bools),
+					    {} };
 KTEST_SUITE(string, string_cases);

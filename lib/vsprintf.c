@@ -20,12 +20,12 @@ struct out {
 
 struct spec {
 	int width;
-	int prec;		/* -1: none */
+	int prec; /* -1: none */
 	bool left;
 	bool zero;
 	bool plus;
 	bool space;
-	bool alt;		/* '#': 0x prefix for hex */
+	bool alt; /* '#': 0x prefix for hex */
 };
 
 static void put(struct out *o, char c)
@@ -213,8 +213,8 @@ static const char *format_pointer(struct out *o, const char *fmt,
 	return fmt;
 }
 
-static void format_one(struct out *o, char conv, int len,
-		       struct spec *sp, va_list *ap)
+static void format_one(struct out *o, char conv, int len, struct spec *sp,
+		       va_list *ap)
 {
 	long long s;
 
@@ -222,8 +222,8 @@ static void format_one(struct out *o, char conv, int len,
 	case 'd':
 	case 'i':
 		s = fetch_signed(len, ap);
-		put_num(o, s < 0 ? 0ULL - (unsigned long long)s : (u64)s,
-			s < 0, 10, false, sp);
+		put_num(o, s < 0 ? 0ULL - (unsigned long long)s : (u64)s, s < 0,
+			10, false, sp);
 		break;
 	case 'u':
 		put_num(o, fetch_unsigned(len, ap), false, 10, false, sp);
@@ -242,13 +242,9 @@ static void format_one(struct out *o, char conv, int len,
 		put_str(o, c, sp);
 		break;
 	}
-	case 's':
-		put_str(o, va_arg(*ap, const char *), sp);
-		break;
-	case '%':
-		put(o, '%');
-		break;
-	default:	/* unknown conversion: print it literally */
+	case 's': put_str(o, va_arg(*ap, const char *), sp); break;
+	case '%': put(o, '%'); break;
+	default: /* unknown conversion: print it literally */
 		put(o, '%');
 		if (conv)
 			put(o, conv);

@@ -24,21 +24,21 @@ static int unchecked_snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
-#define EXPECT_FMT_UNCHECKED(t, want, fmt, ...)				\
-	do {								\
-		char __buf[128];					\
-		int __n = unchecked_snprintf(__buf, sizeof(__buf), fmt,	\
-					     ##__VA_ARGS__);		\
-		KTEST_EXPECT_STREQ(t, __buf, want);			\
-		KTEST_EXPECT_EQ(t, __n, (int)strlen(want));		\
+#define EXPECT_FMT_UNCHECKED(t, want, fmt, ...)                         \
+	do {                                                            \
+		char __buf[128];                                        \
+		int __n = unchecked_snprintf(__buf, sizeof(__buf), fmt, \
+					     ##__VA_ARGS__);            \
+		KTEST_EXPECT_STREQ(t, __buf, want);                     \
+		KTEST_EXPECT_EQ(t, __n, (int)strlen(want));             \
 	} while (0)
 
-#define EXPECT_FMT(t, want, fmt, ...)					\
-	do {								\
-		char __buf[128];					\
+#define EXPECT_FMT(t, want, fmt, ...)                                         \
+	do {                                                                  \
+		char __buf[128];                                              \
 		int __n = snprintf(__buf, sizeof(__buf), fmt, ##__VA_ARGS__); \
-		KTEST_EXPECT_STREQ(t, __buf, want);			\
-		KTEST_EXPECT_EQ(t, __n, (int)strlen(want));		\
+		KTEST_EXPECT_STREQ(t, __buf, want);                           \
+		KTEST_EXPECT_EQ(t, __n, (int)strlen(want));                   \
 	} while (0)
 
 static void fmt_integers(struct ktest *t)
@@ -130,7 +130,7 @@ static void fmt_truncation(struct ktest *t)
 	buf[0] = 'q';
 	n = snprintf(buf, 0, "%d", 12345);
 	KTEST_EXPECT_EQ(t, n, 5);
-	KTEST_EXPECT_EQ(t, buf[0], 'q');	/* size 0 writes nothing */
+	KTEST_EXPECT_EQ(t, buf[0], 'q'); /* size 0 writes nothing */
 	n = scnprintf(buf, sizeof(buf), "%s", "0123456789");
 	KTEST_EXPECT_EQ(t, n, 7);
 }
@@ -140,15 +140,14 @@ static void fmt_unknown_conversion(struct ktest *t)
 	EXPECT_FMT_UNCHECKED(t, "%y 1", "%y %d", 1);
 }
 
-static struct ktest_case vsprintf_cases[] = {
-	KTEST_CASE(fmt_integers),
-	KTEST_CASE(fmt_hex),
-	KTEST_CASE(fmt_width_and_flags),
-	KTEST_CASE(fmt_precision),
-	KTEST_CASE(fmt_strings_and_chars),
-	KTEST_CASE(fmt_pointers),
-	KTEST_CASE(fmt_truncation),
-	KTEST_CASE(fmt_unknown_conversion),
-	{}
-};
+static struct ktest_case vsprintf_cases[] = { KTEST_CASE(fmt_integers),
+					      KTEST_CASE(fmt_hex),
+					      KTEST_CASE(fmt_width_and_flags),
+					      KTEST_CASE(fmt_precision),
+					      KTEST_CASE(fmt_strings_and_chars),
+					      KTEST_CASE(fmt_pointers),
+					      KTEST_CASE(fmt_truncation),
+					      KTEST_CASE(
+						      fmt_unknown_conversion),
+					      {} };
 KTEST_SUITE(vsprintf, vsprintf_cases);

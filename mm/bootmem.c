@@ -21,11 +21,11 @@
 
 #include "internal.h"
 
-#define MAX_RANGES	(2 * BOOT_MAX_REGIONS + BOOT_MAX_MODULES + 4)
-#define LOW_RESERVED	0x100000ULL	/* real-mode area, BIOS, page 0 */
+#define MAX_RANGES   (2 * BOOT_MAX_REGIONS + BOOT_MAX_MODULES + 4)
+#define LOW_RESERVED 0x100000ULL /* real-mode area, BIOS, page 0 */
 
 struct pfn_range {
-	unsigned long start, end;	/* page frames [start, end) */
+	unsigned long start, end; /* page frames [start, end) */
 };
 
 extern char _kernel_start[], _kernel_end[];
@@ -40,8 +40,8 @@ static void add_range(unsigned long start, unsigned long end)
 	if (start >= end)
 		return;
 	if (nr_ranges == MAX_RANGES) {
-		pr_warn("bootmem: too many ranges, ignoring %#lx-%#lx\n",
-			start, end);
+		pr_warn("bootmem: too many ranges, ignoring %#lx-%#lx\n", start,
+			end);
 		return;
 	}
 	ranges[nr_ranges++] = (struct pfn_range){ start, end };

@@ -26,11 +26,11 @@
 
 #include "internal.h"
 
-#define XORSHIFT_SEED	0x9e3779b97f4a7c15ULL
+#define XORSHIFT_SEED 0x9e3779b97f4a7c15ULL
 
-static struct failslab_config config;	/* fail_nth: calls to go */
+static struct failslab_config config; /* fail_nth: calls to go */
 static struct failslab_config boot_config;
-static unsigned long injected_now;	/* since the last failslab_set */
+static unsigned long injected_now; /* since the last failslab_set */
 static unsigned long injected_total;
 static u64 rng;
 static bool active;

@@ -24,20 +24,20 @@
 #include <keel/list.h>
 #include <keel/mm.h>
 
-#define PG_reserved	0x01
-#define PG_buddy	0x02
-#define PG_head		0x04
-#define PG_slab		0x08
-#define PG_large	0x10
+#define PG_reserved 0x01
+#define PG_buddy    0x02
+#define PG_head	    0x04
+#define PG_slab	    0x08
+#define PG_large    0x10
 
 struct kmem_cache;
 
 struct page {
-	struct list_head lru;		/* buddy free list or slab list */
-	struct kmem_cache *cache;	/* PG_slab: owning cache */
-	u32 freelist;			/* PG_slab head: first free offset */
-	u16 inuse;			/* PG_slab head: objects allocated */
-	u8 order;			/* PG_buddy, PG_head: block order */
+	struct list_head lru;	  /* buddy free list or slab list */
+	struct kmem_cache *cache; /* PG_slab: owning cache */
+	u32 freelist;		  /* PG_slab head: first free offset */
+	u16 inuse;		  /* PG_slab head: objects allocated */
+	u8 order;		  /* PG_buddy, PG_head: block order */
 	u8 flags;
 };
 
@@ -46,7 +46,7 @@ extern unsigned long max_pfn;
 
 #define PFN_DOWN(x)	((x) >> PAGE_SHIFT)
 #define PFN_UP(x)	(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
-#define DMA32_LIMIT_PFN	PFN_DOWN(0x100000000ULL)
+#define DMA32_LIMIT_PFN PFN_DOWN(0x100000000ULL)
 
 static inline unsigned long page_to_pfn(const struct page *p)
 {

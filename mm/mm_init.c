@@ -19,14 +19,13 @@
  */
 void mm_init(void)
 {
-	bootmem_init();			/* RAM minus kernel, modules, 1 MiB */
-	page_alloc_init();		/* struct page array */
-	mmu_init();			/* final page tables, CR3 switch */
-	page_alloc_free_bootmem();	/* buddy allocator takes over */
-	kmem_cache_init();		/* kmalloc size classes */
-	pr_info("mm: %lu pages (%lu MiB) managed, %lu free\n",
-		nr_total_pages(), nr_total_pages() >> (20 - PAGE_SHIFT),
-		nr_free_pages());
+	bootmem_init();		   /* RAM minus kernel, modules, 1 MiB */
+	page_alloc_init();	   /* struct page array */
+	mmu_init();		   /* final page tables, CR3 switch */
+	page_alloc_free_bootmem(); /* buddy allocator takes over */
+	kmem_cache_init();	   /* kmalloc size classes */
+	pr_info("mm: %lu pages (%lu MiB) managed, %lu free\n", nr_total_pages(),
+		nr_total_pages() >> (20 - PAGE_SHIFT), nr_free_pages());
 }
 
 /* Exact counters for the ktest leak check; no lock held across both. */

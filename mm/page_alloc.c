@@ -33,8 +33,8 @@ struct free_area {
 
 struct zone {
 	const char *name;
-	unsigned long managed;		/* pages given to the allocator */
-	unsigned long free;		/* pages on the free lists */
+	unsigned long managed; /* pages given to the allocator */
+	unsigned long free;    /* pages on the free lists */
 	struct free_area area[MAX_ORDER + 1];
 };
 

@@ -75,8 +75,8 @@ static void buddy_every_order(struct ktest *t)
 		char *p = alloc_pages(GFP_KERNEL, o);
 
 		KTEST_ASSERT_NOT_NULL(t, p);
-		KTEST_EXPECT_TRUE(t, IS_ALIGNED(virt_to_phys(p),
-						PAGE_SIZE << o));
+		KTEST_EXPECT_TRUE(t,
+				  IS_ALIGNED(virt_to_phys(p), PAGE_SIZE << o));
 		KTEST_EXPECT_EQ(t, nr_free_pages(), before - (1UL << o));
 		p[0] = 1;
 		p[(PAGE_SIZE << o) - 1] = 2;
@@ -144,15 +144,17 @@ static void buddy_zone_counts(struct ktest *t)
 	char *p;
 
 	KTEST_EXPECT_EQ(t, dma + normal, nr_free_pages());
-	KTEST_EXPECT_EQ(t, zone_managed_pages(ZONE_DMA32) +
-			   zone_managed_pages(ZONE_NORMAL), nr_total_pages());
+	KTEST_EXPECT_EQ(t,
+			zone_managed_pages(ZONE_DMA32) +
+				zone_managed_pages(ZONE_NORMAL),
+			nr_total_pages());
 	p = alloc_pages(GFP_DMA32, 1);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_EXPECT_LT(t, virt_to_phys(p), 0x100000000ULL);
 	KTEST_EXPECT_EQ(t, zone_free_pages(ZONE_DMA32), dma - 2);
 	KTEST_EXPECT_EQ(t, zone_free_pages(ZONE_NORMAL), normal);
 	free_pages(p, 1);
-	if (normal) {	/* above 4 GiB exists: GFP_KERNEL prefers it */
+	if (normal) { /* above 4 GiB exists: GFP_KERNEL prefers it */
 		p = alloc_pages(GFP_KERNEL, 0);
 		KTEST_ASSERT_NOT_NULL(t, p);
 		KTEST_EXPECT_GE(t, virt_to_phys(p), 0x100000000ULL);
@@ -171,7 +173,7 @@ static void buddy_gfp_zero(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, p);
 	memset(p, 0xa5, 2 * PAGE_SIZE);
 	free_pages(p, 1);
-	p = alloc_pages(__GFP_ZERO, 1);	/* LIFO: most likely the same */
+	p = alloc_pages(__GFP_ZERO, 1); /* LIFO: most likely the same */
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_EXPECT_MEMEQ(t, p, zero, PAGE_SIZE);
 	KTEST_EXPECT_MEMEQ(t, p + PAGE_SIZE, zero, PAGE_SIZE);
@@ -206,17 +208,17 @@ static void buddy_bad_frees_refused(struct ktest *t)
 
 	KTEST_ASSERT_NOT_NULL(t, p);
 	ktest_expect_warn(t, true);
-	free_pages(p, 0);			/* wrong order */
-	free_pages(p + PAGE_SIZE, 0);		/* tail page */
-	free_pages(p + 8, 1);			/* not page aligned */
-	free_pages(_kernel_start, 0);		/* kernel image */
-	free_pages(phys_to_virt(0), 0);		/* page 0: reserved */
+	free_pages(p, 0);		/* wrong order */
+	free_pages(p + PAGE_SIZE, 0);	/* tail page */
+	free_pages(p + 8, 1);		/* not page aligned */
+	free_pages(_kernel_start, 0);	/* kernel image */
+	free_pages(phys_to_virt(0), 0); /* page 0: reserved */
 	ktest_expect_warn(t, false);
 	KTEST_EXPECT_EQ(t, page_alloc_bad_frees(), bad + 5);
 	KTEST_EXPECT_EQ(t, nr_free_pages(), before - 2);
 	free_pages(p, 1);
 	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
-	free_pages(NULL, 0);			/* no-op */
+	free_pages(NULL, 0); /* no-op */
 	KTEST_EXPECT_EQ(t, page_alloc_bad_frees(), bad + 5);
 }
 
@@ -236,8 +238,9 @@ static void buddy_reservations(struct ktest *t)
 
 		KTEST_EXPECT_EQ(t, mem_map[PFN_DOWN(m->base)].flags,
 				PG_reserved);
-		KTEST_EXPECT_EQ(t, mem_map[PFN_DOWN(m->base + m->len - 1)]
-				.flags, PG_reserved);
+		KTEST_EXPECT_EQ(t,
+				mem_map[PFN_DOWN(m->base + m->len - 1)].flags,
+				PG_reserved);
 	}
 	KTEST_EXPECT_LE(t, nr_total_pages(), PFN_DOWN(boot_info.ram_bytes));
 }

@@ -38,21 +38,21 @@
 
 #include "internal.h"
 
-#define FREE_MAGIC	0xf7eef7eeU
-#define SLAB_END	0xffffffffU
-#define MAX_SLAB_ORDER	3
-#define MIN_OBJECTS	4
-#define NR_KMALLOC	9	/* 8 .. 2048 */
+#define FREE_MAGIC	 0xf7eef7eeU
+#define SLAB_END	 0xffffffffU
+#define MAX_SLAB_ORDER	 3
+#define MIN_OBJECTS	 4
+#define NR_KMALLOC	 9 /* 8 .. 2048 */
 #define KMALLOC_MAX_SIZE (PAGE_SIZE << MAX_ORDER)
 
 struct kmem_cache {
 	const char *name;
-	size_t object_size;		/* what the user asked for */
-	size_t size;			/* slot size: aligned object_size */
-	unsigned int order;		/* pages per slab: 2^order */
-	unsigned int objects;		/* slots per slab */
-	struct list_head partial;	/* slabs with free slots */
-	struct list_head list;		/* cache_list */
+	size_t object_size;	  /* what the user asked for */
+	size_t size;		  /* slot size: aligned object_size */
+	unsigned int order;	  /* pages per slab: 2^order */
+	unsigned int objects;	  /* slots per slab */
+	struct list_head partial; /* slabs with free slots */
+	struct list_head list;	  /* cache_list */
 	spinlock_t lock;
 	unsigned long in_use, bytes, pages, allocs, fails;
 };
@@ -65,13 +65,13 @@ struct free_slot {
 static struct kmem_cache kmalloc_caches[NR_KMALLOC];
 static struct kmem_cache kmalloc_large = { .name = "kmalloc-large" };
 static const char *const kmalloc_names[NR_KMALLOC] = {
-	"kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64",
-	"kmalloc-128", "kmalloc-256", "kmalloc-512", "kmalloc-1024",
-	"kmalloc-2048",
+	"kmalloc-8",   "kmalloc-16",   "kmalloc-32",
+	"kmalloc-64",  "kmalloc-128",  "kmalloc-256",
+	"kmalloc-512", "kmalloc-1024", "kmalloc-2048",
 };
 static LIST_HEAD(cache_list);
 static DEFINE_SPINLOCK(cache_list_lock);
-static unsigned long bad_frees;		/* atomic: bumped under any lock */
+static unsigned long bad_frees; /* atomic: bumped under any lock */
 
 static void count_bad_free(void)
 {
@@ -141,8 +141,8 @@ static int slab_grow(struct kmem_cache *c)
 	for (off = 0; off < c->objects * c->size; off += c->size) {
 		struct free_slot *s = slot_at(head, off);
 
-		s->next = off + c->size < c->objects * c->size ?
-			  off + c->size : SLAB_END;
+		s->next = off + c->size < c->objects * c->size ? off + c->size :
+								 SLAB_END;
 		s->magic = FREE_MAGIC;
 	}
 	head->freelist = 0;
@@ -233,9 +233,9 @@ static void slab_free(struct kmem_cache *c, struct page *page, const void *obj)
 	unsigned long flags;
 
 	spin_lock_irqsave(&c->lock, flags);
-	if (WARN_ON_ONCE(off % c->size || off >= c->objects * c->size ||
-			 (s->magic == FREE_MAGIC &&
-			  slot_is_free(c, head, off)))) {
+	if (WARN_ON_ONCE(
+		    off % c->size || off >= c->objects * c->size ||
+		    (s->magic == FREE_MAGIC && slot_is_free(c, head, off)))) {
 		count_bad_free();
 		goto out_unlock;
 	}
@@ -406,8 +406,8 @@ void *krealloc(void *p, size_t new_size, gfp_t gfp)
 	if (!old || new_size > KMALLOC_MAX_SIZE)
 		return NULL;
 	want = new_size > KMALLOC_MAX_CACHE_SIZE ?
-	       PAGE_SIZE << size_order(new_size) :
-	       kmalloc_cache(new_size)->size;
+		       PAGE_SIZE << size_order(new_size) :
+		       kmalloc_cache(new_size)->size;
 	if (want == old)
 		return p;
 	n = kmalloc(new_size, gfp);
@@ -504,8 +504,8 @@ void slab_show_info(void)
 	struct kmem_cache *c;
 	unsigned long flags;
 
-	pr_info("%-16s %6s %8s %10s %6s %10s %6s\n", "cache", "size",
-		"objects", "bytes", "pages", "allocs", "fails");
+	pr_info("%-16s %6s %8s %10s %6s %10s %6s\n", "cache", "size", "objects",
+		"bytes", "pages", "allocs", "fails");
 	spin_lock_irqsave(&cache_list_lock, flags);
 	list_for_each_entry(c, &cache_list, list) {
 		kmem_cache_get_stats(c, &st);

@@ -48,8 +48,8 @@ static void kmalloc_odd_sizes(struct ktest *t)
 
 		KTEST_ASSERT_NOT_NULL(t, p);
 		KTEST_EXPECT_EQ(t, ksize(p), usable[i]);
-		KTEST_EXPECT_TRUE(t, IS_ALIGNED((unsigned long)p,
-						KMALLOC_ALIGN));
+		KTEST_EXPECT_TRUE(t,
+				  IS_ALIGNED((unsigned long)p, KMALLOC_ALIGN));
 		memset(p, (int)i, sizes[i]);
 		KTEST_EXPECT_EQ(t, p[sizes[i] - 1], (u8)i);
 		kfree(p);
@@ -68,7 +68,7 @@ static void kmalloc_large_too_big(struct ktest *t)
 	KTEST_EXPECT_NULL(t, kmalloc(~(size_t)0, GFP_KERNEL));
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_EXPECT_NULL(t, krealloc(p, ~(size_t)0, GFP_KERNEL));
-	kfree(p);			/* untouched by the failed krealloc */
+	kfree(p); /* untouched by the failed krealloc */
 	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
 }
 
@@ -116,19 +116,19 @@ static void krealloc_keeps_contents(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, p);
 	for (int i = 0; i < 16; i++)
 		pattern[i] = p[i] = i * 7;
-	q = krealloc(p, 12, GFP_KERNEL);	/* same class: stays */
+	q = krealloc(p, 12, GFP_KERNEL); /* same class: stays */
 	KTEST_EXPECT_TRUE(t, q == p);
-	p = krealloc(q, 5000, GFP_KERNEL);	/* grow to pages */
+	p = krealloc(q, 5000, GFP_KERNEL); /* grow to pages */
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_EXPECT_EQ(t, ksize(p), 8192UL);
 	KTEST_EXPECT_MEMEQ(t, p, pattern, 16);
 	memset(p + 16, 0x33, 5000 - 16);
-	q = krealloc(p, 100, GFP_KERNEL);	/* shrink to a slab */
+	q = krealloc(p, 100, GFP_KERNEL); /* shrink to a slab */
 	KTEST_ASSERT_NOT_NULL(t, q);
 	KTEST_EXPECT_EQ(t, ksize(q), 128UL);
 	KTEST_EXPECT_MEMEQ(t, q, pattern, 16);
 	KTEST_EXPECT_EQ(t, q[99], 0x33);
-	KTEST_EXPECT_NULL(t, krealloc(q, 0, GFP_KERNEL));	/* frees */
+	KTEST_EXPECT_NULL(t, krealloc(q, 0, GFP_KERNEL)); /* frees */
 	p = krealloc(NULL, 40, GFP_KERNEL);
 	KTEST_EXPECT_EQ(t, ksize(p), 64UL);
 	kfree(p);
@@ -167,7 +167,7 @@ static void cache_stats_exact(struct ktest *t)
 	KTEST_EXPECT_EQ(t, st.slabs, 0UL);
 	KTEST_EXPECT_EQ(t, nr_free_pages(), pages);
 	kmem_cache_destroy(c);
-	KTEST_EXPECT_EQ(t, live_objects(), objs - 1);	/* the cache */
+	KTEST_EXPECT_EQ(t, live_objects(), objs - 1); /* the cache */
 }
 
 static void cache_reuse_and_align(struct ktest *t)
@@ -185,7 +185,7 @@ static void cache_reuse_and_align(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, a != b);
 	kmem_cache_free(c, b);
 	p = kmem_cache_alloc(c, GFP_KERNEL);
-	KTEST_EXPECT_TRUE(t, p == b);		/* LIFO free list */
+	KTEST_EXPECT_TRUE(t, p == b); /* LIFO free list */
 	kmem_cache_free(c, p);
 	kmem_cache_free(c, a);
 	kmem_cache_destroy(c);
@@ -203,7 +203,7 @@ static void cache_destroy_busy_refused(struct ktest *t)
 	p = kmem_cache_alloc(c, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	ktest_expect_warn(t, true);
-	kmem_cache_destroy(c);			/* refused: p is live */
+	kmem_cache_destroy(c); /* refused: p is live */
 	ktest_expect_warn(t, false);
 	kmem_cache_get_stats(c, &st);
 	KTEST_EXPECT_EQ(t, st.objects_in_use, 1UL);
@@ -225,12 +225,12 @@ static void kfree_misuse_refused(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, big);
 	objs = live_objects();
 	ktest_expect_warn(t, true);
-	kfree(p + 8);			/* inside an object */
-	kfree(&on_stack);		/* not kmalloc memory */
-	kfree(big + PAGE_SIZE);		/* inside a large block */
-	kmem_cache_free(c, q);		/* wrong cache */
+	kfree(p + 8);		/* inside an object */
+	kfree(&on_stack);	/* not kmalloc memory */
+	kfree(big + PAGE_SIZE); /* inside a large block */
+	kmem_cache_free(c, q);	/* wrong cache */
 	kfree(p);
-	kfree(p);			/* double free */
+	kfree(p); /* double free */
 	ktest_expect_warn(t, false);
 	KTEST_EXPECT_EQ(t, slab_bad_frees(), bad + 5);
 	KTEST_EXPECT_EQ(t, live_objects(), objs - 1);
@@ -256,7 +256,7 @@ static void failslab_nth(struct ktest *t)
 	failslab_set(&cfg);
 	a = kmalloc(32, GFP_KERNEL);
 	b = alloc_page(GFP_KERNEL);
-	c = kmalloc(32, GFP_KERNEL);		/* the third: fails */
+	c = kmalloc(32, GFP_KERNEL); /* the third: fails */
 	d = kmalloc(32, GFP_KERNEL);
 	failslab_get(&cfg);
 	KTEST_EXPECT_NOT_NULL(t, a);
@@ -304,7 +304,7 @@ static void failslab_times_and_exemption(struct ktest *t)
 	void *p;
 
 	failslab_set(&cfg);
-	p = alloc_pages(__GFP_NOFAIL_INJECT, 2);	/* exempt */
+	p = alloc_pages(__GFP_NOFAIL_INJECT, 2); /* exempt */
 	KTEST_EXPECT_NOT_NULL(t, p);
 	free_pages(p, 2);
 	for (int i = 0; i < 10; i++) {

@@ -23,11 +23,11 @@
 #include "internal.h"
 
 struct vm_area {
-	struct list_head list;		/* vm_areas, sorted by addr */
-	unsigned long addr;		/* start, including the guard */
-	unsigned long size;		/* bytes, including the guard */
-	unsigned long guard;		/* unmapped bytes at the bottom */
-	void *stack_pages;		/* kstack: direct-map address */
+	struct list_head list; /* vm_areas, sorted by addr */
+	unsigned long addr;    /* start, including the guard */
+	unsigned long size;    /* bytes, including the guard */
+	unsigned long guard;   /* unmapped bytes at the bottom */
+	void *stack_pages;     /* kstack: direct-map address */
 };
 
 static LIST_HEAD(vm_areas);
@@ -92,9 +92,8 @@ static struct vm_area *area_remove(unsigned long addr, bool by_top)
  * Returns the area (mapped) or NULL. Takes vm_lock, then the page-table
  * lock, never both.
  */
-static struct vm_area *area_map(phys_addr_t phys, size_t size,
-				size_t guard, pgprot_t prot,
-				void *stack_pages)
+static struct vm_area *area_map(phys_addr_t phys, size_t size, size_t guard,
+				pgprot_t prot, void *stack_pages)
 {
 	struct vm_area *a;
 
@@ -153,8 +152,8 @@ void *kstack_alloc(void)
 
 	if (!pages)
 		return NULL;
-	a = area_map(virt_to_phys(pages), KSTACK_SIZE, PAGE_SIZE,
-		     PAGE_KERNEL, pages);
+	a = area_map(virt_to_phys(pages), KSTACK_SIZE, PAGE_SIZE, PAGE_KERNEL,
+		     pages);
 	if (!a) {
 		free_pages(pages, KSTACK_ORDER);
 		return NULL;

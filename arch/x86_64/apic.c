@@ -25,10 +25,10 @@
 #include <keel/vmalloc.h>
 #include <keel/printk.h>
 
-#define APIC_BASE_ENABLE	(1ULL << 11)
-#define APIC_BASE_ADDR_MASK	0xffffff000ULL
-#define CPUID_1_EDX_APIC	(1U << 9)
-#define LAPIC_MMIO_SIZE		0x1000
+#define APIC_BASE_ENABLE    (1ULL << 11)
+#define APIC_BASE_ADDR_MASK 0xffffff000ULL
+#define CPUID_1_EDX_APIC    (1U << 9)
+#define LAPIC_MMIO_SIZE	    0x1000
 
 static volatile u8 *lapic_base;
 
@@ -67,12 +67,9 @@ void lapic_send_self_ipi(u8 vector)
 static u32 lvt_of(unsigned int irq)
 {
 	switch (irq + FIRST_EXTERNAL_VECTOR) {
-	case LAPIC_TIMER_VECTOR:
-		return APIC_LVT_TIMER;
-	case LAPIC_ERROR_VECTOR:
-		return APIC_LVT_ERROR;
-	default:
-		return 0;
+	case LAPIC_TIMER_VECTOR: return APIC_LVT_TIMER;
+	case LAPIC_ERROR_VECTOR: return APIC_LVT_ERROR;
+	default: return 0;
 	}
 }
 
@@ -144,7 +141,7 @@ static int lapic_init(u64 phys)
 	lapic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS_VECTOR);
 	lapic_write(APIC_ESR, 0);
 	lapic_write(APIC_ESR, 0);
-	lapic_eoi();			/* drop anything left in service */
+	lapic_eoi(); /* drop anything left in service */
 	pr_info("LAPIC id %u version %#x at %#llx\n", lapic_id(),
 		lapic_read(APIC_VERSION) & 0xff, phys);
 	return 0;

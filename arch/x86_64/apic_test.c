@@ -12,9 +12,9 @@
 #include <keel/ktest.h>
 #include <keel/time.h>
 
-#define TEST_IRQ	VECTOR_TO_IRQ(APIC_TEST_VECTOR)
-#define ISA_KEYBOARD	1	/* routed on every PC, unused by keel */
-#define DELIVERY_DEADLINE_NS	NSEC_PER_SEC
+#define TEST_IRQ	     VECTOR_TO_IRQ(APIC_TEST_VECTOR)
+#define ISA_KEYBOARD	     1 /* routed on every PC, unused by keel */
+#define DELIVERY_DEADLINE_NS NSEC_PER_SEC
 
 static volatile unsigned int calls[2];
 
@@ -64,10 +64,12 @@ static void self_ipi_runs_both_shared_handlers(struct ktest *t)
 	u64 before = irq_count(TEST_IRQ);
 
 	KTEST_ASSERT_FALSE(t, irqs_disabled());
-	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "a",
-				       (void *)&calls[0]), 0);
-	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "b",
-				       (void *)&calls[1]), 0);
+	KTEST_ASSERT_EQ(
+		t, request_irq(TEST_IRQ, count_handler, "a", (void *)&calls[0]),
+		0);
+	KTEST_ASSERT_EQ(
+		t, request_irq(TEST_IRQ, count_handler, "b", (void *)&calls[1]),
+		0);
 	lapic_send_self_ipi(APIC_TEST_VECTOR);
 	KTEST_EXPECT_EQ(t, wait_count(&calls[0], 1), 1U);
 	KTEST_EXPECT_EQ(t, wait_count(&calls[1], 1), 1U);
@@ -80,8 +82,9 @@ static void self_ipi_waits_for_sti(struct ktest *t)
 	unsigned int while_off;
 	unsigned long flags;
 
-	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "a",
-				       (void *)&calls[0]), 0);
+	KTEST_ASSERT_EQ(
+		t, request_irq(TEST_IRQ, count_handler, "a", (void *)&calls[0]),
+		0);
 	flags = local_irq_save();
 	lapic_send_self_ipi(APIC_TEST_VECTOR);
 	udelay(100);
@@ -93,10 +96,12 @@ static void self_ipi_waits_for_sti(struct ktest *t)
 
 static void ipi_after_free_irq_is_unhandled(struct ktest *t)
 {
-	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "a",
-				       (void *)&calls[0]), 0);
-	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, count_handler, "b",
-				       (void *)&calls[1]), 0);
+	KTEST_ASSERT_EQ(
+		t, request_irq(TEST_IRQ, count_handler, "a", (void *)&calls[0]),
+		0);
+	KTEST_ASSERT_EQ(
+		t, request_irq(TEST_IRQ, count_handler, "b", (void *)&calls[1]),
+		0);
 	free_irq(TEST_IRQ, (void *)&calls[0]);
 	lapic_send_self_ipi(APIC_TEST_VECTOR);
 	KTEST_EXPECT_EQ(t, wait_count(&calls[1], 1), 1U);
@@ -113,8 +118,10 @@ static void ioapic_line_masked_until_requested(struct ktest *t)
 {
 	KTEST_ASSERT_EQ(t, ioapic_irq_to_gsi(ISA_KEYBOARD), ISA_KEYBOARD);
 	KTEST_EXPECT_TRUE(t, ioapic_irq_masked(ISA_KEYBOARD));
-	KTEST_ASSERT_EQ(t, request_irq(ISA_KEYBOARD, count_handler, "kbd",
-				       (void *)&calls[0]), 0);
+	KTEST_ASSERT_EQ(t,
+			request_irq(ISA_KEYBOARD, count_handler, "kbd",
+				    (void *)&calls[0]),
+			0);
 	KTEST_EXPECT_FALSE(t, ioapic_irq_masked(ISA_KEYBOARD));
 	free_irq(ISA_KEYBOARD, (void *)&calls[0]);
 	KTEST_EXPECT_TRUE(t, ioapic_irq_masked(ISA_KEYBOARD));
@@ -175,5 +182,4 @@ static struct ktest_case apic_cases[] = {
 	KTEST_CASE(override_trigger_mode_programmed),
 	{}
 };
-KTEST_SUITE(apic, apic_cases, .init = apic_test_init,
-	    .exit = apic_test_exit);
+KTEST_SUITE(apic, apic_cases, .init = apic_test_init, .exit = apic_test_exit);

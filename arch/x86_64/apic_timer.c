@@ -22,8 +22,8 @@
 #include <keel/string.h>
 #include <keel/time.h>
 
-#define APIC_DIV_16		0x3
-#define CALIBRATE_NS		(20 * NSEC_PER_MSEC)
+#define APIC_DIV_16  0x3
+#define CALIBRATE_NS (20 * NSEC_PER_MSEC)
 
 static bool use_pit;
 static u64 lapic_timer_hz;
@@ -87,11 +87,11 @@ static int lapic_tick_start(unsigned int hz)
 			lapic_timer_hz, hz);
 		return -ERANGE;
 	}
-	lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | APIC_LVT_PERIODIC |
-		    LAPIC_TIMER_VECTOR);
+	lapic_write(APIC_LVT_TIMER,
+		    APIC_LVT_MASKED | APIC_LVT_PERIODIC | LAPIC_TIMER_VECTOR);
 	lapic_write(APIC_TIMER_INIT, count);
-	err = request_irq(VECTOR_TO_IRQ(LAPIC_TIMER_VECTOR), tick_irq,
-			  "timer", NULL);
+	err = request_irq(VECTOR_TO_IRQ(LAPIC_TIMER_VECTOR), tick_irq, "timer",
+			  NULL);
 	if (err)
 		return err;
 	pr_info("LAPIC timer at %llu kHz, %llu counts per tick, HZ=%u\n",

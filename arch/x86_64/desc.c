@@ -25,7 +25,7 @@ struct desc_ptr {
 	u64 base;
 } __packed;
 
-#define GATE_INTERRUPT	0x8e	/* present, DPL0, 64-bit interrupt gate */
+#define GATE_INTERRUPT 0x8e /* present, DPL0, 64-bit interrupt gate */
 
 extern const unsigned long trap_stubs[NR_VECTORS];
 static struct idt_entry idt[NR_VECTORS] __aligned(16);
@@ -63,7 +63,7 @@ static void set_tss_desc(u64 *gdt, struct tss *tss)
 	u64 base = (u64)tss, limit = sizeof(*tss) - 1;
 
 	gdt[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
-		 (0x89ULL << 40) |	/* present, 64-bit TSS available */
+		 (0x89ULL << 40) | /* present, 64-bit TSS available */
 		 (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
 	gdt[1] = base >> 32;
 }
@@ -73,28 +73,29 @@ void cpu_tables_load(struct cpu_tables *t)
 	struct desc_ptr p = { sizeof(t->gdt) - 1, (u64)t->gdt };
 
 	t->gdt[0] = 0;
-	t->gdt[1] = 0x00af9a000000ffffULL;	/* kernel code */
-	t->gdt[2] = 0x00cf92000000ffffULL;	/* kernel data */
-	t->gdt[3] = 0x00cff2000000ffffULL;	/* user data */
-	t->gdt[4] = 0x00affa000000ffffULL;	/* user code */
+	t->gdt[1] = 0x00af9a000000ffffULL; /* kernel code */
+	t->gdt[2] = 0x00cf92000000ffffULL; /* kernel data */
+	t->gdt[3] = 0x00cff2000000ffffULL; /* user data */
+	t->gdt[4] = 0x00affa000000ffffULL; /* user code */
 	memset(&t->tss, 0, sizeof(t->tss));
 	for (int i = 0; i < NR_IST; i++)
 		t->tss.ist[i] = (u64)t->ist_stacks[i] + IST_STACK_SIZE;
 	t->tss.iomap_base = sizeof(t->tss);
 	set_tss_desc(&t->gdt[5], &t->tss);
 
-	__asm__ __volatile__(
-		"lgdt %0\n\t"
-		"pushq %1\n\t"
-		"leaq 1f(%%rip), %%rax\n\t"
-		"pushq %%rax\n\t"
-		"lretq\n"
-		"1:\n\t"
-		"movl %2, %%eax\n\t"
-		"movl %%eax, %%ds\n\t"
-		"movl %%eax, %%es\n\t"
-		"movl %%eax, %%ss\n\t"
-		"ltr %w3\n\t"
-		: : "m"(p), "i"(KERNEL_CS), "i"(KERNEL_DS), "r"(TSS_SEL)
-		: "rax", "memory");
+	__asm__ __volatile__("lgdt %0\n\t"
+			     "pushq %1\n\t"
+			     "leaq 1f(%%rip), %%rax\n\t"
+			     "pushq %%rax\n\t"
+			     "lretq\n"
+			     "1:\n\t"
+			     "movl %2, %%eax\n\t"
+			     "movl %%eax, %%ds\n\t"
+			     "movl %%eax, %%es\n\t"
+			     "movl %%eax, %%ss\n\t"
+			     "ltr %w3\n\t"
+			     :
+			     : "m"(p), "i"(KERNEL_CS), "i"(KERNEL_DS),
+			       "r"(TSS_SEL)
+			     : "rax", "memory");
 }

@@ -23,17 +23,17 @@
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 
-#define IOAPIC_REGSEL		0x00
-#define IOAPIC_WINDOW		0x10
-#define IOAPIC_MMIO_SIZE	0x20
-#define IOAPIC_REG_VER		0x01
-#define IOAPIC_REG_RTE(pin)	(0x10 + 2 * (pin))
+#define IOAPIC_REGSEL	    0x00
+#define IOAPIC_WINDOW	    0x10
+#define IOAPIC_MMIO_SIZE    0x20
+#define IOAPIC_REG_VER	    0x01
+#define IOAPIC_REG_RTE(pin) (0x10 + 2 * (pin))
 
-#define RTE_POLARITY_LOW	(1U << 13)
-#define RTE_TRIGGER_LEVEL	(1U << 15)
-#define RTE_MASKED		(1U << 16)
+#define RTE_POLARITY_LOW  (1U << 13)
+#define RTE_TRIGGER_LEVEL (1U << 15)
+#define RTE_MASKED	  (1U << 16)
 
-#define NR_ISA_IRQS		16
+#define NR_ISA_IRQS 16
 
 struct ioapic {
 	volatile u8 *base;
@@ -44,7 +44,7 @@ struct ioapic {
 /* How one IRQ number reaches the CPU. */
 struct ioapic_line {
 	bool routed;
-	u8 apic;		/* index into ioapics[] */
+	u8 apic; /* index into ioapics[] */
 	u8 pin;
 	bool level;
 	bool active_low;
@@ -167,10 +167,10 @@ static void line_set(unsigned int irq, u32 gsi, u16 flags)
 		return;
 	l->routed = true;
 	l->gsi = gsi;
-	l->active_low = pol == ACPI_POLARITY_CONFORMS ? !isa :
-			pol == ACPI_POLARITY_LOW;
+	l->active_low =
+		pol == ACPI_POLARITY_CONFORMS ? !isa : pol == ACPI_POLARITY_LOW;
 	l->level = trig == ACPI_TRIGGER_CONFORMS ? !isa :
-		   trig == ACPI_TRIGGER_LEVEL;
+						   trig == ACPI_TRIGGER_LEVEL;
 }
 
 /* Identity GSI -> IRQ for every pin, then the ISA overrides on top. */
@@ -225,8 +225,8 @@ static void ioapics_probe(const struct acpi_madt_info *madt)
 		io->base = ioremap(madt->ioapics[i].phys, IOAPIC_MMIO_SIZE);
 		io->gsi_base = madt->ioapics[i].gsi_base;
 		spin_lock_irqsave(&ioapic_lock, flags);
-		io->nr_pins = ((ioapic_read(io, IOAPIC_REG_VER) >> 16) & 0xff)
-			      + 1;
+		io->nr_pins =
+			((ioapic_read(io, IOAPIC_REG_VER) >> 16) & 0xff) + 1;
 		for (unsigned int p = 0; p < io->nr_pins; p++)
 			ioapic_write(io, IOAPIC_REG_RTE(p), RTE_MASKED);
 		spin_unlock_irqrestore(&ioapic_lock, flags);

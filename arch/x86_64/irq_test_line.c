@@ -9,7 +9,7 @@
 #include <keel/irq.h>
 #include <keel/time.h>
 
-#define TEST_LINE	VECTOR_TO_IRQ(APIC_TEST_VECTOR)
+#define TEST_LINE VECTOR_TO_IRQ(APIC_TEST_VECTOR)
 
 unsigned int irq_test_line_get(void)
 {

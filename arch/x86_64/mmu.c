@@ -36,20 +36,20 @@
 
 #include "../../mm/internal.h"
 
-#define _PAGE_TABLE	(_PAGE_PRESENT | _PAGE_RW)
-#define PMD_SIZE	(1UL << 21)
-#define PUD_SIZE	(1UL << 30)
-#define FOUR_GIB	0x100000000ULL
-#define CPUID_NX	(1U << 20)
-#define CPUID_GBPAGES	(1U << 26)
-#define CR0_WP		(1UL << 16)
+#define _PAGE_TABLE   (_PAGE_PRESENT | _PAGE_RW)
+#define PMD_SIZE      (1UL << 21)
+#define PUD_SIZE      (1UL << 30)
+#define FOUR_GIB      0x100000000ULL
+#define CPUID_NX      (1U << 20)
+#define CPUID_GBPAGES (1U << 26)
+#define CR0_WP	      (1UL << 16)
 
 extern char _text[], _rodata[], _data[], _kernel_end[];
 
 static u64 *kernel_pml4;
-static u64 pte_mask = ~0ULL;		/* clears _PAGE_NX without NX */
+static u64 pte_mask = ~0ULL; /* clears _PAGE_NX without NX */
 static bool has_gbpages;
-static bool mmu_live;			/* buddy allocator owns page tables */
+static bool mmu_live; /* buddy allocator owns page tables */
 static DEFINE_SPINLOCK(pgtable_lock);
 
 bool mmu_has_nx(void)
@@ -275,7 +275,7 @@ int map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
 	}
 	if (err) {
 		__unmap_range(va, a);
-		free_empty_tables(a);	/* walk() may have added some */
+		free_empty_tables(a); /* walk() may have added some */
 	}
 	spin_unlock_irqrestore(&pgtable_lock, flags);
 	return err;

@@ -12,7 +12,7 @@
 #include <keel/slab.h>
 #include <keel/vmalloc.h>
 
-#define CR0_WP		(1UL << 16)
+#define CR0_WP (1UL << 16)
 
 extern char _text[], _etext[], _rodata[], _erodata[], _data[];
 extern char _kernel_end[];
@@ -99,8 +99,10 @@ static void mmu_direct_map(struct ktest *t)
 	KTEST_EXPECT_EQ(t, mmu_translate((unsigned long)p + 123),
 			virt_to_phys(p) + 123);
 	/* the 4 GiB below the PCI hole and top of RAM are mapped too */
-	KTEST_EXPECT_EQ(t, mmu_lookup((unsigned long)phys_to_virt(0xfee00000),
-				      NULL, NULL), 0);
+	KTEST_EXPECT_EQ(t,
+			mmu_lookup((unsigned long)phys_to_virt(0xfee00000),
+				   NULL, NULL),
+			0);
 	free_page(p);
 }
 
@@ -174,7 +176,7 @@ static void vmap_reuses_space_without_leaks(struct ktest *t)
 			break;
 	}
 	KTEST_EXPECT_EQ(t, n, 8);
-	for (int i = 1; i < n; i++)	/* distinct, non-overlapping */
+	for (int i = 1; i < n; i++) /* distinct, non-overlapping */
 		KTEST_EXPECT_NE(t, tops[i], tops[i - 1]);
 	while (n--)
 		kstack_free(tops[n]);

@@ -14,19 +14,19 @@
 #include <asm/cpu.h>
 #include <asm/io.h>
 
-#define PIT_CH0		0x40
-#define PIT_CH2		0x42
-#define PIT_MODE	0x43
-#define PORT_B		0x61
-#define PORT_B_GATE2	0x01
-#define PORT_B_SPEAKER	0x02
-#define PORT_B_OUT2	0x20
+#define PIT_CH0	       0x40
+#define PIT_CH2	       0x42
+#define PIT_MODE       0x43
+#define PORT_B	       0x61
+#define PORT_B_GATE2   0x01
+#define PORT_B_SPEAKER 0x02
+#define PORT_B_OUT2    0x20
 
-#define MODE_CH0_ONESHOT	0x30	/* ch 0, lo/hi byte, mode 0 */
-#define MODE_CH0_RATE		0x34	/* ch 0, lo/hi byte, mode 2 */
-#define MODE_CH2_ONESHOT	0xb0	/* ch 2, lo/hi byte, mode 0 */
+#define MODE_CH0_ONESHOT 0x30 /* ch 0, lo/hi byte, mode 0 */
+#define MODE_CH0_RATE	 0x34 /* ch 0, lo/hi byte, mode 2 */
+#define MODE_CH2_ONESHOT 0xb0 /* ch 2, lo/hi byte, mode 0 */
 
-#define MAX_POLLS	50000000UL	/* far beyond any window we use */
+#define MAX_POLLS 50000000UL /* far beyond any window we use */
 
 u64 pit_measure_tsc(unsigned int ms, u64 *error)
 {
@@ -39,7 +39,7 @@ u64 pit_measure_tsc(unsigned int ms, u64 *error)
 	outb(PORT_B, (inb(PORT_B) & ~PORT_B_SPEAKER) | PORT_B_GATE2);
 	outb(PIT_MODE, MODE_CH2_ONESHOT);
 	outb(PIT_CH2, latch & 0xff);
-	outb(PIT_CH2, latch >> 8);	/* counting starts now, OUT2 low */
+	outb(PIT_CH2, latch >> 8); /* counting starts now, OUT2 low */
 	t0 = prev = now = rdtsc();
 	/* OUT2 rose between the last two reads: bracket it with the TSC */
 	while (!(inb(PORT_B) & PORT_B_OUT2)) {

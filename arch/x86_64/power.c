@@ -13,8 +13,8 @@
 #include <keel/printk.h>
 
 #define PM1A_CNT	0x604
-#define PM1_SLP_S5	(0x2000 | (0 << 10))	/* SLP_EN, SLP_TYP=0 on QEMU */
-#define DEBUG_EXIT_PORT	0x501
+#define PM1_SLP_S5	(0x2000 | (0 << 10)) /* SLP_EN, SLP_TYP=0 on QEMU */
+#define DEBUG_EXIT_PORT 0x501
 #define KBC_CMD		0x64
 #define KBC_RESET	0xfe
 

@@ -12,8 +12,8 @@
 #include <keel/errno.h>
 #include <keel/string.h>
 
-#define HVM_START_MAGIC	0x336ec578
-#define BOOT_MAP_LIMIT	0x100000000ULL	/* what boot.S maps */
+#define HVM_START_MAGIC 0x336ec578
+#define BOOT_MAP_LIMIT	0x100000000ULL /* what boot.S maps */
 
 struct hvm_start_info {
 	u32 magic;
@@ -23,7 +23,7 @@ struct hvm_start_info {
 	u64 modlist_paddr;
 	u64 cmdline_paddr;
 	u64 rsdp_paddr;
-	u64 memmap_paddr;	/* version >= 1 */
+	u64 memmap_paddr; /* version >= 1 */
 	u32 memmap_entries;
 	u32 reserved;
 } __packed;

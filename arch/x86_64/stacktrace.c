@@ -10,7 +10,7 @@
 #include <keel/printk.h>
 #include <keel/stacktrace.h>
 
-#define MAX_FRAMES	32
+#define MAX_FRAMES 32
 
 struct frame {
 	struct frame *next;

@@ -22,22 +22,44 @@
 static struct cpu_tables boot_cpu_tables;
 
 static const char *const exception_names[32] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow",
-	"bound range exceeded", "invalid opcode", "device not available",
-	"double fault", "coprocessor segment overrun", "invalid TSS",
-	"segment not present", "stack-segment fault",
-	"general protection fault", "page fault", "reserved",
-	"x87 floating-point error", "alignment check", "machine check",
-	"SIMD floating-point error", "virtualization exception",
-	"control protection", "reserved", "reserved", "reserved",
-	"reserved", "reserved", "reserved", "hypervisor injection",
-	"VMM communication", "security exception", "reserved",
+	"divide error",
+	"debug",
+	"NMI",
+	"breakpoint",
+	"overflow",
+	"bound range exceeded",
+	"invalid opcode",
+	"device not available",
+	"double fault",
+	"coprocessor segment overrun",
+	"invalid TSS",
+	"segment not present",
+	"stack-segment fault",
+	"general protection fault",
+	"page fault",
+	"reserved",
+	"x87 floating-point error",
+	"alignment check",
+	"machine check",
+	"SIMD floating-point error",
+	"virtualization exception",
+	"control protection",
+	"reserved",
+	"reserved",
+	"reserved",
+	"reserved",
+	"reserved",
+	"reserved",
+	"hypervisor injection",
+	"VMM communication",
+	"security exception",
+	"reserved",
 };
 
-#define PF_PRESENT	0x01
-#define PF_WRITE	0x02
-#define PF_USER		0x04
-#define PF_INSTR	0x10
+#define PF_PRESENT 0x01
+#define PF_WRITE   0x02
+#define PF_USER	   0x04
+#define PF_INSTR   0x10
 
 extern const struct exception_table_entry __ex_table_start[];
 extern const struct exception_table_entry __ex_table_end[];
@@ -61,16 +83,16 @@ void show_regs(const struct pt_regs *regs)
 		 (void *)regs->rip);
 	pr_emerg("RSP: %04llx:%016llx EFLAGS: %08llx\n", regs->ss, regs->rsp,
 		 regs->rflags);
-	pr_emerg("RAX: %016llx RBX: %016llx RCX: %016llx\n",
-		 regs->rax, regs->rbx, regs->rcx);
-	pr_emerg("RDX: %016llx RSI: %016llx RDI: %016llx\n",
-		 regs->rdx, regs->rsi, regs->rdi);
-	pr_emerg("RBP: %016llx R08: %016llx R09: %016llx\n",
-		 regs->rbp, regs->r8, regs->r9);
-	pr_emerg("R10: %016llx R11: %016llx R12: %016llx\n",
-		 regs->r10, regs->r11, regs->r12);
-	pr_emerg("R13: %016llx R14: %016llx R15: %016llx\n",
-		 regs->r13, regs->r14, regs->r15);
+	pr_emerg("RAX: %016llx RBX: %016llx RCX: %016llx\n", regs->rax,
+		 regs->rbx, regs->rcx);
+	pr_emerg("RDX: %016llx RSI: %016llx RDI: %016llx\n", regs->rdx,
+		 regs->rsi, regs->rdi);
+	pr_emerg("RBP: %016llx R08: %016llx R09: %016llx\n", regs->rbp,
+		 regs->r8, regs->r9);
+	pr_emerg("R10: %016llx R11: %016llx R12: %016llx\n", regs->r10,
+		 regs->r11, regs->r12);
+	pr_emerg("R13: %016llx R14: %016llx R15: %016llx\n", regs->r13,
+		 regs->r14, regs->r15);
 	pr_emerg("CR0: %016llx CR2: %016llx CR3: %016llx CR4: %016llx\n",
 		 read_cr0(), read_cr2(), read_cr3(), read_cr4());
 }
@@ -85,7 +107,8 @@ static void report_page_fault(const struct pt_regs *regs)
 		 err & PF_PRESENT ? "protection violation" : "page not present",
 		 addr,
 		 err & PF_INSTR ? "instruction fetch" :
-		 err & PF_WRITE ? "write" : "read",
+		 err & PF_WRITE ? "write" :
+				  "read",
 		 err & PF_PRESENT ? "(page present)" : "(no page)",
 		 err & PF_USER ? "user" : "kernel");
 }
@@ -103,7 +126,7 @@ static void handle_exception(struct pt_regs *regs)
 		 regs->error_code);
 	show_regs(regs);
 	show_stack_fp(regs->rip, regs->rbp);
-	ktest_fault_hook(name, regs);	/* returns only outside a test */
+	ktest_fault_hook(name, regs); /* returns only outside a test */
 	panic("Fatal exception: %s in %pS", name, (void *)regs->rip);
 }
 
@@ -128,8 +151,7 @@ int probe_write_u8(void *addr, u8 val)
 	int err = 0;
 
 	__asm__ __volatile__("1:	movb %b2, (%1)\n"
-			     "2:\n"
-			     EX_FIXUP_SET_ERR("1b", "2b", "%0", "%3")
+			     "2:\n" EX_FIXUP_SET_ERR("1b", "2b", "%0", "%3")
 			     : "+r"(err)
 			     : "r"(addr), "q"(val), "i"(-EFAULT)
 			     : "memory");
@@ -142,8 +164,7 @@ int probe_read_u8(const void *addr, u8 *val)
 	u8 v = 0;
 
 	__asm__ __volatile__("1:	movb (%2), %b1\n"
-			     "2:\n"
-			     EX_FIXUP_SET_ERR("1b", "2b", "%0", "%3")
+			     "2:\n" EX_FIXUP_SET_ERR("1b", "2b", "%0", "%3")
 			     : "+r"(err), "+q"(v)
 			     : "r"(addr), "i"(-EFAULT)
 			     : "memory");

@@ -9,7 +9,7 @@
 #include <keel/stacktrace.h>
 #include <keel/string.h>
 
-#define NON_CANONICAL	((void *)0x8000000000000000UL)
+#define NON_CANONICAL ((void *)0x8000000000000000UL)
 
 static void probe_fixup_recovers_gp(struct ktest *t)
 {
@@ -52,8 +52,8 @@ static void kallsyms_rejects_non_text(struct ktest *t)
 {
 	static int data_object;
 
-	KTEST_EXPECT_NULL(t, kallsyms_lookup((unsigned long)&data_object,
-					     NULL, NULL));
+	KTEST_EXPECT_NULL(t, kallsyms_lookup((unsigned long)&data_object, NULL,
+					     NULL));
 	KTEST_EXPECT_NULL(t, kallsyms_lookup(0, NULL, NULL));
 	KTEST_EXPECT_NULL(t, kallsyms_lookup(~0UL, NULL, NULL));
 }
@@ -63,15 +63,16 @@ static unsigned int trace_len;
 
 static noinline void backtrace_leaf(void)
 {
-	trace_len = stack_trace_save_fp((unsigned long)__builtin_frame_address(0),
-					trace, ARRAY_SIZE(trace));
+	trace_len =
+		stack_trace_save_fp((unsigned long)__builtin_frame_address(0),
+				    trace, ARRAY_SIZE(trace));
 	barrier();
 }
 
 static noinline void backtrace_middle(void)
 {
 	backtrace_leaf();
-	barrier();	/* keep the call from becoming a tail call */
+	barrier(); /* keep the call from becoming a tail call */
 }
 
 static void backtrace_names_callers(struct ktest *t)

@@ -23,7 +23,7 @@
 #define TSC_RUNS		5
 #define TSC_WINDOW_MS		10
 #define CPUID_APM		0x80000007
-#define CPUID_APM_INVARIANT_TSC	(1U << 8)
+#define CPUID_APM_INVARIANT_TSC (1U << 8)
 
 static bool tsc_invariant(void)
 {
@@ -55,7 +55,7 @@ u64 arch_cycles_calibrate(void)
 			return 0;
 		}
 		if (i == 0)
-			continue;	/* warm-up */
+			continue; /* warm-up */
 		if (err < best_err) {
 			best = cycles;
 			best_err = err;
@@ -72,6 +72,6 @@ u64 arch_cycles_calibrate(void)
 
 void arch_cycles_show(void)
 {
-	printk(KERN_INFO "TSC invariant: %s\n", tsc_invariant() ? "yes" :
-	       "no (CPUID 80000007:EDX[8] clear)");
+	printk(KERN_INFO "TSC invariant: %s\n",
+	       tsc_invariant() ? "yes" : "no (CPUID 80000007:EDX[8] clear)");
 }

@@ -23,20 +23,20 @@
 #include <keel/printk.h>
 #include <keel/string.h>
 
-#define DIRECT_MAP_LIMIT	0x100000000ULL
-#define MAX_TABLE_LEN		(1U << 20)	/* sanity bound */
-#define DEFAULT_LAPIC_PHYS	0xfee00000ULL
-#define DEFAULT_IOAPIC_PHYS	0xfec00000U
+#define DIRECT_MAP_LIMIT    0x100000000ULL
+#define MAX_TABLE_LEN	    (1U << 20) /* sanity bound */
+#define DEFAULT_LAPIC_PHYS  0xfee00000ULL
+#define DEFAULT_IOAPIC_PHYS 0xfec00000U
 
 struct acpi_rsdp {
-	char signature[8];		/* "RSD PTR " */
-	u8 checksum;			/* over the first 20 bytes */
+	char signature[8]; /* "RSD PTR " */
+	u8 checksum;	   /* over the first 20 bytes */
 	char oem_id[6];
-	u8 revision;			/* 0: ACPI 1.0, 2: ACPI 2.0+ */
+	u8 revision; /* 0: ACPI 1.0, 2: ACPI 2.0+ */
 	u32 rsdt_phys;
-	u32 length;			/* ACPI 2.0+ from here on */
+	u32 length; /* ACPI 2.0+ from here on */
 	u64 xsdt_phys;
-	u8 ext_checksum;		/* over length bytes */
+	u8 ext_checksum; /* over length bytes */
 	u8 reserved[3];
 } __packed;
 
@@ -46,7 +46,7 @@ struct acpi_madt {
 	u32 flags;
 } __packed;
 
-#define MADT_PCAT_COMPAT	0x1
+#define MADT_PCAT_COMPAT 0x1
 
 struct madt_entry {
 	u8 type;
@@ -78,8 +78,8 @@ struct madt_ioapic {
 
 struct madt_override {
 	struct madt_entry e;
-	u8 bus;				/* 0: ISA */
-	u8 source;			/* ISA IRQ */
+	u8 bus;	   /* 0: ISA */
+	u8 source; /* ISA IRQ */
 	u32 gsi;
 	u16 flags;
 } __packed;
@@ -98,12 +98,12 @@ struct madt_x2apic {
 	u32 acpi_uid;
 } __packed;
 
-#define LAPIC_ENABLED		0x1
+#define LAPIC_ENABLED 0x1
 
 static u64 rsdp_phys;
 static u64 root_phys;
-static const struct acpi_table_header *root;	/* XSDT or RSDT */
-static unsigned int root_entry_size;		/* 8 (XSDT) or 4 (RSDT) */
+static const struct acpi_table_header *root; /* XSDT or RSDT */
+static unsigned int root_entry_size;	     /* 8 (XSDT) or 4 (RSDT) */
 static struct acpi_madt_info madt_info;
 
 /* A direct-map pointer to [phys, phys + len), or NULL if not mapped. */
@@ -204,7 +204,7 @@ static u64 root_entry(unsigned int i)
 	const u8 *p = (const u8 *)(root + 1) + i * root_entry_size;
 	u64 phys = 0;
 
-	memcpy(&phys, p, root_entry_size);	/* unaligned, little endian */
+	memcpy(&phys, p, root_entry_size); /* unaligned, little endian */
 	return phys;
 }
 
@@ -245,7 +245,9 @@ static int madt_add_ioapic(struct acpi_madt_info *m,
 	if (m->nr_ioapics == ACPI_MAX_IOAPICS)
 		return -E2BIG;
 	m->ioapics[m->nr_ioapics++] = (struct acpi_ioapic){
-		.id = e->id, .phys = e->phys, .gsi_base = e->gsi_base,
+		.id = e->id,
+		.phys = e->phys,
+		.gsi_base = e->gsi_base,
 	};
 	return 0;
 }
@@ -253,12 +255,14 @@ static int madt_add_ioapic(struct acpi_madt_info *m,
 static int madt_add_override(struct acpi_madt_info *m,
 			     const struct madt_override *e)
 {
-	if (e->bus != 0)		/* only ISA overrides exist */
+	if (e->bus != 0) /* only ISA overrides exist */
 		return 0;
 	if (m->nr_overrides == ACPI_MAX_OVERRIDES)
 		return -E2BIG;
 	m->overrides[m->nr_overrides++] = (struct acpi_override){
-		.isa_irq = e->source, .gsi = e->gsi, .flags = e->flags,
+		.isa_irq = e->source,
+		.gsi = e->gsi,
+		.flags = e->flags,
 	};
 	return 0;
 }
@@ -291,8 +295,7 @@ static int madt_entry(struct acpi_madt_info *m, const struct madt_entry *e)
 		if (e->length >= sizeof(*addr))
 			m->lapic_phys = addr->phys;
 		return 0;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -304,8 +307,8 @@ int acpi_parse_madt(const struct acpi_table_header *madt,
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (memcmp(madt->signature, "APIC", 4) ||
-	    madt->length < sizeof(*hdr) || !acpi_table_valid(madt))
+	if (memcmp(madt->signature, "APIC", 4) || madt->length < sizeof(*hdr) ||
+	    !acpi_table_valid(madt))
 		return -EINVAL;
 	out->lapic_phys = hdr->lapic_phys;
 	out->has_8259 = hdr->flags & MADT_PCAT_COMPAT;
@@ -316,7 +319,7 @@ int acpi_parse_madt(const struct acpi_table_header *madt,
 		const struct madt_entry *e = (const struct madt_entry *)p;
 
 		if (e->length < sizeof(*e) || p + e->length > end)
-			break;		/* malformed: keep what we have */
+			break; /* malformed: keep what we have */
 		if (madt_entry(out, e))
 			err = -E2BIG;
 		p += e->length;
@@ -329,14 +332,18 @@ static void madt_defaults(struct acpi_madt_info *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->lapic_phys = DEFAULT_LAPIC_PHYS;
-	m->nr_cpus = 1;			/* MP default: the BSP, APIC ID 0 */
+	m->nr_cpus = 1; /* MP default: the BSP, APIC ID 0 */
 	m->cpu_apic_ids[0] = 0;
 	m->nr_ioapics = 1;
 	m->ioapics[0] = (struct acpi_ioapic){ .id = 0,
-		.phys = DEFAULT_IOAPIC_PHYS, .gsi_base = 0 };
+					      .phys = DEFAULT_IOAPIC_PHYS,
+					      .gsi_base = 0 };
 	m->nr_overrides = 1;
-	m->overrides[0] = (struct acpi_override){ .isa_irq = 0, .gsi = 2,
-		.flags = ACPI_POLARITY_CONFORMS | ACPI_TRIGGER_CONFORMS };
+	m->overrides[0] =
+		(struct acpi_override){ .isa_irq = 0,
+					.gsi = 2,
+					.flags = ACPI_POLARITY_CONFORMS |
+						 ACPI_TRIGGER_CONFORMS };
 	m->has_8259 = true;
 }
 

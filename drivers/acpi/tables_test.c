@@ -55,7 +55,7 @@ static void checksum_rejects_corrupted_copy(struct ktest *t)
 	KTEST_EXPECT_FALSE(t, acpi_table_valid(copy));
 	KTEST_EXPECT_EQ(t, acpi_parse_madt(copy, &info), -EINVAL);
 	buf[madt->length - 1] ^= 0x5a;
-	copy->length = sizeof(*copy) - 1;	/* shorter than a header */
+	copy->length = sizeof(*copy) - 1; /* shorter than a header */
 	KTEST_EXPECT_FALSE(t, acpi_table_valid(copy));
 }
 
@@ -101,8 +101,8 @@ static void madt_begin(void)
 
 	memset(buf, 0, sizeof(buf));
 	memcpy(h->signature, "APIC", 4);
-	h->length = sizeof(*h) + 8;		/* + LAPIC address, flags */
-	buf[sizeof(*h)] = 0x00;			/* LAPIC at 0xfee00000 */
+	h->length = sizeof(*h) + 8; /* + LAPIC address, flags */
+	buf[sizeof(*h)] = 0x00;	    /* LAPIC at 0xfee00000 */
 	buf[sizeof(*h) + 2] = 0xe0;
 	buf[sizeof(*h) + 3] = 0xfe;
 }
@@ -129,22 +129,22 @@ static void parse_handbuilt_madt(struct ktest *t)
 	u8 *e;
 
 	madt_begin();
-	e = madt_add(0, 8);			/* LAPIC id 0, enabled */
+	e = madt_add(0, 8); /* LAPIC id 0, enabled */
 	e[3] = 0;
 	e[4] = 1;
-	e = madt_add(0, 8);			/* LAPIC id 1, disabled */
+	e = madt_add(0, 8); /* LAPIC id 1, disabled */
 	e[3] = 1;
-	e = madt_add(9, 16);			/* x2APIC id 300, enabled */
+	e = madt_add(9, 16); /* x2APIC id 300, enabled */
 	put32(e + 4, 300);
 	put32(e + 8, 1);
-	e = madt_add(1, 12);			/* IOAPIC 2, GSI base 24 */
+	e = madt_add(1, 12); /* IOAPIC 2, GSI base 24 */
 	e[2] = 2;
 	put32(e + 4, 0xfec01000);
 	put32(e + 8, 24);
-	e = madt_add(2, 10);			/* ISA IRQ 0 -> GSI 2 */
+	e = madt_add(2, 10); /* ISA IRQ 0 -> GSI 2 */
 	e[3] = 0;
 	put32(e + 4, 2);
-	e = madt_add(2, 10);			/* bus 1: not ISA, ignored */
+	e = madt_add(2, 10); /* bus 1: not ISA, ignored */
 	e[2] = 1;
 	e[3] = 5;
 	madt_finish();
@@ -173,7 +173,7 @@ static void madt_with_too_many_cpus_is_e2big(struct ktest *t)
 		e[3] = i;
 		e[4] = 1;
 	}
-	madt_add(0, 200)[1] = 200;		/* runs past the end: ignored */
+	madt_add(0, 200)[1] = 200; /* runs past the end: ignored */
 	((struct acpi_table_header *)buf)->length -= 100;
 	madt_finish();
 	KTEST_EXPECT_EQ(t, acpi_parse_madt((void *)buf, &m), -E2BIG);

@@ -20,29 +20,29 @@
 #include <keel/serial.h>
 #include <keel/spinlock.h>
 
-#define COM1		0x3f8
-#define REG_DATA	0	/* DLAB=0: rx/tx buffer */
-#define REG_IER		1	/* DLAB=0: interrupt enable */
-#define REG_DLL		0	/* DLAB=1: divisor low */
-#define REG_DLM		1	/* DLAB=1: divisor high */
-#define REG_FCR		2
-#define REG_LCR		3
-#define REG_MCR		4
-#define REG_LSR		5
-#define LSR_DR		0x01	/* data ready */
-#define LSR_THRE	0x20	/* transmit holding register empty */
-#define LCR_DLAB	0x80
-#define LCR_8N1		0x03
-#define MCR_DTR_RTS_OUT2 0x0b	/* OUT2 gates the IRQ line on PCs */
+#define COM1		 0x3f8
+#define REG_DATA	 0 /* DLAB=0: rx/tx buffer */
+#define REG_IER		 1 /* DLAB=0: interrupt enable */
+#define REG_DLL		 0 /* DLAB=1: divisor low */
+#define REG_DLM		 1 /* DLAB=1: divisor high */
+#define REG_FCR		 2
+#define REG_LCR		 3
+#define REG_MCR		 4
+#define REG_LSR		 5
+#define LSR_DR		 0x01 /* data ready */
+#define LSR_THRE	 0x20 /* transmit holding register empty */
+#define LCR_DLAB	 0x80
+#define LCR_8N1		 0x03
+#define MCR_DTR_RTS_OUT2 0x0b /* OUT2 gates the IRQ line on PCs */
 
-#define COM1_IRQ	4
-#define RX_RING_SIZE	256	/* a power of two */
+#define COM1_IRQ     4
+#define RX_RING_SIZE 256 /* a power of two */
 
 static bool present;
 static bool rx_irq_on;
 static DEFINE_SPINLOCK(rx_lock);
 static u8 rx_ring[RX_RING_SIZE];
-static unsigned int rx_head, rx_tail;	/* free-running; head - tail used */
+static unsigned int rx_head, rx_tail; /* free-running; head - tail used */
 static u64 rx_dropped;
 
 static void serial_putc(char c)
@@ -142,7 +142,7 @@ int serial_wait_char(void)
 		c = rx_pop();
 		spin_unlock(&rx_lock);
 		if (c < 0 && !rx_irq_on)
-			c = serial_getc();	/* woken by the tick instead */
+			c = serial_getc(); /* woken by the tick instead */
 		if (c >= 0)
 			break;
 		/* sti's one-instruction shadow: no wake-up is lost */
@@ -173,10 +173,10 @@ void serial_init(void)
 {
 	outb(COM1 + REG_IER, 0);
 	outb(COM1 + REG_LCR, LCR_DLAB);
-	outb(COM1 + REG_DLL, 1);	/* 115200 / 1 */
+	outb(COM1 + REG_DLL, 1); /* 115200 / 1 */
 	outb(COM1 + REG_DLM, 0);
 	outb(COM1 + REG_LCR, LCR_8N1);
-	outb(COM1 + REG_FCR, 0xc7);	/* enable + clear FIFOs, 14-byte */
+	outb(COM1 + REG_FCR, 0xc7); /* enable + clear FIFOs, 14-byte */
 	outb(COM1 + REG_MCR, MCR_DTR_RTS_OUT2);
 	/* a missing UART reads back 0xff */
 	present = inb(COM1 + REG_LSR) != 0xff;

@@ -14,14 +14,14 @@
 #include <keel/serial.h>
 #include <keel/time.h>
 
-#define COM1		0x3f8
-#define REG_DATA	0
-#define REG_MCR		4
-#define REG_LSR		5
-#define MCR_LOOP	0x10
-#define LSR_TEMT	0x40	/* transmitter completely empty */
-#define COM1_IRQ	4
-#define DEADLINE_NS	NSEC_PER_SEC
+#define COM1	    0x3f8
+#define REG_DATA    0
+#define REG_MCR	    4
+#define REG_LSR	    5
+#define MCR_LOOP    0x10
+#define LSR_TEMT    0x40 /* transmitter completely empty */
+#define COM1_IRQ    4
+#define DEADLINE_NS NSEC_PER_SEC
 
 static void drain_input(void)
 {

@@ -24,43 +24,43 @@ struct acpi_table_header {
 	u32 creator_revision;
 } __packed;
 
-#define ACPI_MAX_CPUS		64
-#define ACPI_MAX_IOAPICS	4
-#define ACPI_MAX_OVERRIDES	16
+#define ACPI_MAX_CPUS	   64
+#define ACPI_MAX_IOAPICS   4
+#define ACPI_MAX_OVERRIDES 16
 
 /* MPS INTI flags of an interrupt source override (ACPI 5.2.12.5). */
-#define ACPI_POLARITY_MASK	0x3
-#define ACPI_POLARITY_CONFORMS	0x0
-#define ACPI_POLARITY_HIGH	0x1
-#define ACPI_POLARITY_LOW	0x3
-#define ACPI_TRIGGER_MASK	0xc
-#define ACPI_TRIGGER_CONFORMS	0x0
-#define ACPI_TRIGGER_EDGE	0x4
-#define ACPI_TRIGGER_LEVEL	0xc
+#define ACPI_POLARITY_MASK     0x3
+#define ACPI_POLARITY_CONFORMS 0x0
+#define ACPI_POLARITY_HIGH     0x1
+#define ACPI_POLARITY_LOW      0x3
+#define ACPI_TRIGGER_MASK      0xc
+#define ACPI_TRIGGER_CONFORMS  0x0
+#define ACPI_TRIGGER_EDGE      0x4
+#define ACPI_TRIGGER_LEVEL     0xc
 
 struct acpi_ioapic {
 	u8 id;
-	u32 phys;		/* register window */
-	u32 gsi_base;		/* first GSI its pin 0 serves */
+	u32 phys;     /* register window */
+	u32 gsi_base; /* first GSI its pin 0 serves */
 };
 
 struct acpi_override {
 	u8 isa_irq;
 	u32 gsi;
-	u16 flags;		/* ACPI_POLARITY_* | ACPI_TRIGGER_* */
+	u16 flags; /* ACPI_POLARITY_* | ACPI_TRIGGER_* */
 };
 
 /* What the MADT (or, without one, the PC defaults) says. */
 struct acpi_madt_info {
 	u64 lapic_phys;
-	unsigned int nr_cpus;			/* enabled processors */
-	u32 cpu_apic_ids[ACPI_MAX_CPUS];	/* [0] need not be the BSP */
+	unsigned int nr_cpus;		 /* enabled processors */
+	u32 cpu_apic_ids[ACPI_MAX_CPUS]; /* [0] need not be the BSP */
 	unsigned int nr_ioapics;
 	struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];
 	unsigned int nr_overrides;
 	struct acpi_override overrides[ACPI_MAX_OVERRIDES];
-	bool has_8259;				/* PCAT_COMPAT flag */
-	bool from_firmware;			/* false: defaults used */
+	bool has_8259;	    /* PCAT_COMPAT flag */
+	bool from_firmware; /* false: defaults used */
 };
 
 /* Find RSDP/RSDT/XSDT and parse the MADT; falls back to PC defaults. */

@@ -27,10 +27,10 @@
 #include <keel/types.h>
 
 struct bench {
-	u64 iters;		/* iterations the case should run */
-	u64 start_ns;		/* ktime when timing (re)started */
-	u64 result_milli;	/* bench_set_result(): value * 1000 */
-	const char *result_unit;	/* NULL: time per iteration in ns/op */
+	u64 iters;		 /* iterations the case should run */
+	u64 start_ns;		 /* ktime when timing (re)started */
+	u64 result_milli;	 /* bench_set_result(): value * 1000 */
+	const char *result_unit; /* NULL: time per iteration in ns/op */
 };
 
 struct bench_case {
@@ -39,13 +39,12 @@ struct bench_case {
 	u64 iters;
 };
 
-#define BENCH_CASE(cname, fn, niters)					\
-	static const struct bench_case __bench_case_##cname = {	\
-		.name = #cname, .run = fn, .iters = niters		\
-	};								\
-	static const struct bench_case *const __bench_ptr_##cname	\
-		__used __section(".bench_cases") __aligned(8) =	\
-			&__bench_case_##cname
+#define BENCH_CASE(cname, fn, niters)                                    \
+	static const struct bench_case __bench_case_##cname = {          \
+		.name = #cname, .run = fn, .iters = niters               \
+	};                                                               \
+	static const struct bench_case *const __bench_ptr_##cname __used \
+		__section(".bench_cases") __aligned(8) = &__bench_case_##cname
 
 /* Restart the clock: what the case did so far is not measured. */
 void bench_reset_timer(struct bench *b);

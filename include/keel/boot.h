@@ -29,16 +29,16 @@ struct boot_module {
 	char cmdline[64];
 };
 
-#define BOOT_MAX_REGIONS	64
-#define BOOT_MAX_MODULES	8
+#define BOOT_MAX_REGIONS 64
+#define BOOT_MAX_MODULES 8
 
 struct boot_info {
 	unsigned int nr_regions;
 	struct boot_mem_region regions[BOOT_MAX_REGIONS];
 	unsigned int nr_modules;
 	struct boot_module modules[BOOT_MAX_MODULES];
-	u64 rsdp_phys;			/* ACPI RSDP, 0 if unknown */
-	u64 ram_bytes;			/* sum of RAM regions */
+	u64 rsdp_phys; /* ACPI RSDP, 0 if unknown */
+	u64 ram_bytes; /* sum of RAM regions */
 	const char *loader;
 };
 

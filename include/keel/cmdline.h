@@ -20,12 +20,12 @@ struct cmdline_param {
 	int (*set)(const char *val);
 };
 
-#define cmdline_param(pname, fn)					\
-	static const struct cmdline_param __UNIQUE(__cmdline_)		\
-	__used __section(".cmdline_params")				\
-	__aligned(__alignof__(struct cmdline_param)) = { pname, fn }
+#define cmdline_param(pname, fn)                               \
+	static const struct cmdline_param __UNIQUE(__cmdline_) \
+		__used __section(".cmdline_params") __aligned( \
+			__alignof__(struct cmdline_param)) = { pname, fn }
 
-#define CMDLINE_MAX	1024
+#define CMDLINE_MAX 1024
 
 /* The raw command line as the loader gave it (empty string if none). */
 extern char boot_cmdline[CMDLINE_MAX];

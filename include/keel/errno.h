@@ -6,37 +6,37 @@
 #ifndef _KEEL_ERRNO_H
 #define _KEEL_ERRNO_H
 
-#define EPERM		1
-#define ENOENT		2
-#define EINTR		4
-#define EIO		5
-#define ENXIO		6
-#define E2BIG		7
-#define ENOEXEC		8
-#define EAGAIN		11
-#define ENOMEM		12
-#define EFAULT		14
-#define EBUSY		16
-#define EEXIST		17
-#define ENODEV		19
-#define EINVAL		22
-#define ENOSPC		28
-#define ERANGE		34
-#define EDEADLK		35
-#define ENAMETOOLONG	36
-#define ENOSYS		38
-#define ENODATA		61
-#define ETIME		62
-#define EOVERFLOW	75
-#define EMSGSIZE	90
-#define EPROTO		71
-#define EOPNOTSUPP	95
-#define EADDRINUSE	98
-#define ENETDOWN	100
-#define ETIMEDOUT	110
-#define EALREADY	114
+#define EPERM	     1
+#define ENOENT	     2
+#define EINTR	     4
+#define EIO	     5
+#define ENXIO	     6
+#define E2BIG	     7
+#define ENOEXEC	     8
+#define EAGAIN	     11
+#define ENOMEM	     12
+#define EFAULT	     14
+#define EBUSY	     16
+#define EEXIST	     17
+#define ENODEV	     19
+#define EINVAL	     22
+#define ENOSPC	     28
+#define ERANGE	     34
+#define EDEADLK	     35
+#define ENAMETOOLONG 36
+#define ENOSYS	     38
+#define ENODATA	     61
+#define ETIME	     62
+#define EOVERFLOW    75
+#define EMSGSIZE     90
+#define EPROTO	     71
+#define EOPNOTSUPP   95
+#define EADDRINUSE   98
+#define ENETDOWN     100
+#define ETIMEDOUT    110
+#define EALREADY     114
 
-#define MAX_ERRNO	4095
+#define MAX_ERRNO 4095
 
 #ifndef __ASSEMBLER__
 #include <keel/compiler.h>

@@ -15,31 +15,30 @@
 #include <keel/compiler.h>
 
 struct initcall {
-	int (*init)(void);		/* 0 or -Exxx */
-	void (*exit)(void);		/* may be NULL */
+	int (*init)(void);  /* 0 or -Exxx */
+	void (*exit)(void); /* may be NULL */
 	const char *name;
-	bool *started;			/* set when init returned 0 */
+	bool *started; /* set when init returned 0 */
 };
 
-#define INITCALL_CORE		1
-#define INITCALL_SUBSYS		4
-#define INITCALL_DEVICE		6
-#define INITCALL_LATE		7
+#define INITCALL_CORE	1
+#define INITCALL_SUBSYS 4
+#define INITCALL_DEVICE 6
+#define INITCALL_LATE	7
 
-#define __define_initcall(lvl, fn, exitfn)				\
-	static bool __initcall_started_##fn;				\
-	static const struct initcall __initcall_##fn = {		\
-		fn, exitfn, #fn, &__initcall_started_##fn		\
-	};								\
-	static const struct initcall *const __initcall_ptr_##fn		\
-	__used __section(".initcall." #lvl) __aligned(8) =		\
-		&__initcall_##fn
+#define __define_initcall(lvl, fn, exitfn)                             \
+	static bool __initcall_started_##fn;                           \
+	static const struct initcall __initcall_##fn = {               \
+		fn, exitfn, #fn, &__initcall_started_##fn              \
+	};                                                             \
+	static const struct initcall *const __initcall_ptr_##fn __used \
+		__section(".initcall." #lvl) __aligned(8) = &__initcall_##fn
 
-#define core_initcall(fn)		__define_initcall(1, fn, NULL)
-#define subsys_initcall(fn)		__define_initcall(4, fn, NULL)
-#define device_initcall(fn)		__define_initcall(6, fn, NULL)
-#define module_init_exit(fn, exitfn)	__define_initcall(6, fn, exitfn)
-#define late_initcall(fn)		__define_initcall(7, fn, NULL)
+#define core_initcall(fn)	     __define_initcall(1, fn, NULL)
+#define subsys_initcall(fn)	     __define_initcall(4, fn, NULL)
+#define device_initcall(fn)	     __define_initcall(6, fn, NULL)
+#define module_init_exit(fn, exitfn) __define_initcall(6, fn, exitfn)
+#define late_initcall(fn)	     __define_initcall(7, fn, NULL)
 
 void do_initcalls(void);
 void do_exitcalls(void);

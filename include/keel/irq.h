@@ -14,7 +14,7 @@
 #include <keel/compiler.h>
 
 #define NR_IRQS		224
-#define IRQ_MAX_ACTIONS	4
+#define IRQ_MAX_ACTIONS 4
 
 enum irqreturn {
 	IRQ_NONE = 0,

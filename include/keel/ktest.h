@@ -29,10 +29,10 @@ struct ktest {
 	bool failed;
 	bool skipped;
 	char skip_reason[96];
-	void *priv;		/* for init/exit and the case */
-	bool warn_expected;	/* see ktest_expect_warn() */
-	unsigned int warns;	/* WARNs seen while warn_expected */
-	struct jmp_buf abort;	/* ASSERT failures, faults, panics */
+	void *priv;	      /* for init/exit and the case */
+	bool warn_expected;   /* see ktest_expect_warn() */
+	unsigned int warns;   /* WARNs seen while warn_expected */
+	struct jmp_buf abort; /* ASSERT failures, faults, panics */
 };
 
 struct ktest_case {
@@ -42,9 +42,9 @@ struct ktest_case {
 
 struct ktest_suite {
 	const char *name;
-	struct ktest_case *cases;	/* ends with an empty entry */
-	int (*init)(struct ktest *t);	/* per case; nonzero skips it */
-	void (*exit)(struct ktest *t);	/* per case, also after failure */
+	struct ktest_case *cases;      /* ends with an empty entry */
+	int (*init)(struct ktest *t);  /* per case; nonzero skips it */
+	void (*exit)(struct ktest *t); /* per case, also after failure */
 	/*
 	 * Run only when a filter names this suite exactly (no wildcard):
 	 * for the framework's self-tests, which fail on purpose.
@@ -52,15 +52,18 @@ struct ktest_suite {
 	bool explicit_only;
 };
 
-#define KTEST_CASE(fn)	{ .name = #fn, .run = fn }
+#define KTEST_CASE(fn)                 \
+	{                              \
+		.name = #fn, .run = fn \
+	}
 
-#define KTEST_SUITE(sname, scases, ...)					\
-	static const struct ktest_suite __ktest_suite_##sname = {	\
-		.name = #sname, .cases = scases, ##__VA_ARGS__		\
-	};								\
-	static const struct ktest_suite *const __ktest_ptr_##sname	\
-	__used __section(".ktest_suites") __aligned(8) =		\
-		&__ktest_suite_##sname
+#define KTEST_SUITE(sname, scases, ...)                                   \
+	static const struct ktest_suite __ktest_suite_##sname = {         \
+		.name = #sname, .cases = scases, ##__VA_ARGS__            \
+	};                                                                \
+	static const struct ktest_suite *const __ktest_ptr_##sname __used \
+		__section(".ktest_suites")                                \
+			__aligned(8) = &__ktest_suite_##sname
 
 /* Run the selected tests (glob may be NULL); returns failed-case count. */
 int ktest_run(const char *glob);
@@ -90,94 +93,94 @@ __printf(4, 5) void ktest_fail(struct ktest *t, const char *file, int line,
 __noreturn void ktest_abort(struct ktest *t);
 
 /* Internal: report a failed comparison with both sides printed. */
-void ktest_fail_cmp(struct ktest *t, const char *file, int line,
-		    const char *op, const char *a_str, const char *b_str,
-		    long long a, long long b);
+void ktest_fail_cmp(struct ktest *t, const char *file, int line, const char *op,
+		    const char *a_str, const char *b_str, long long a,
+		    long long b);
 
-#define __KTEST_CMP(t, a, op, b, fatal)					\
-	do {								\
-		__typeof__(a) __a = (a);				\
-		__typeof__(b) __b = (b);				\
-		if (!(__a op __b)) {					\
-			ktest_fail_cmp(t, __FILE__, __LINE__, #op, #a,	\
-				       #b, (long long)__a,		\
-				       (long long)__b);			\
-			if (fatal)					\
-				ktest_abort(t);				\
-		}							\
+#define __KTEST_CMP(t, a, op, b, fatal)                                    \
+	do {                                                               \
+		__typeof__(a) __a = (a);                                   \
+		__typeof__(b) __b = (b);                                   \
+		if (!(__a op __b)) {                                       \
+			ktest_fail_cmp(t, __FILE__, __LINE__, #op, #a, #b, \
+				       (long long)__a, (long long)__b);    \
+			if (fatal)                                         \
+				ktest_abort(t);                            \
+		}                                                          \
 	} while (0)
 
-#define __KTEST_TRUE(t, cond, fatal)					\
-	do {								\
-		if (!(cond)) {						\
-			ktest_fail(t, __FILE__, __LINE__,		\
-				   "Expected %s to be true", #cond);	\
-			if (fatal)					\
-				ktest_abort(t);				\
-		}							\
+#define __KTEST_TRUE(t, cond, fatal)                                 \
+	do {                                                         \
+		if (!(cond)) {                                       \
+			ktest_fail(t, __FILE__, __LINE__,            \
+				   "Expected %s to be true", #cond); \
+			if (fatal)                                   \
+				ktest_abort(t);                      \
+		}                                                    \
 	} while (0)
 
-#define __KTEST_PTR(t, p, want_null, fatal)				\
-	do {								\
-		const void *__p = (p);					\
-		if ((__p == NULL) != (want_null)) {			\
-			ktest_fail(t, __FILE__, __LINE__,		\
-				   "Expected %s to be %s, got %p", #p,	\
+#define __KTEST_PTR(t, p, want_null, fatal)                               \
+	do {                                                              \
+		const void *__p = (p);                                    \
+		if ((__p == NULL) != (want_null)) {                       \
+			ktest_fail(t, __FILE__, __LINE__,                 \
+				   "Expected %s to be %s, got %p", #p,    \
 				   want_null ? "NULL" : "not NULL", __p); \
-			if (fatal)					\
-				ktest_abort(t);				\
-		}							\
+			if (fatal)                                        \
+				ktest_abort(t);                           \
+		}                                                         \
 	} while (0)
 
-#define __KTEST_STREQ(t, a, b, fatal)					\
-	do {								\
-		const char *__a = (a), *__b = (b);			\
-		if (!__a || !__b || strcmp(__a, __b)) {			\
-			ktest_fail(t, __FILE__, __LINE__,		\
-				   "Expected %s == %s, but\n"		\
-				   "        %s == \"%s\"\n"		\
-				   "        %s == \"%s\"",		\
-				   #a, #b, #a, __a, #b, __b);		\
-			if (fatal)					\
-				ktest_abort(t);				\
-		}							\
+#define __KTEST_STREQ(t, a, b, fatal)                         \
+	do {                                                  \
+		const char *__a = (a), *__b = (b);            \
+		if (!__a || !__b || strcmp(__a, __b)) {       \
+			ktest_fail(t, __FILE__, __LINE__,     \
+				   "Expected %s == %s, but\n" \
+				   "        %s == \"%s\"\n"   \
+				   "        %s == \"%s\"",    \
+				   #a, #b, #a, __a, #b, __b); \
+			if (fatal)                            \
+				ktest_abort(t);               \
+		}                                             \
 	} while (0)
 
-#define __KTEST_MEMEQ(t, a, b, n, fatal)				\
-	do {								\
-		if (ktest_memeq_report(t, __FILE__, __LINE__, #a, #b,	\
-				       (a), (b), (n)) && (fatal))	\
-			ktest_abort(t);					\
+#define __KTEST_MEMEQ(t, a, b, n, fatal)                                   \
+	do {                                                               \
+		if (ktest_memeq_report(t, __FILE__, __LINE__, #a, #b, (a), \
+				       (b), (n)) &&                        \
+		    (fatal))                                               \
+			ktest_abort(t);                                    \
 	} while (0)
 
 bool ktest_memeq_report(struct ktest *t, const char *file, int line,
-			const char *a_str, const char *b_str,
-			const void *a, const void *b, size_t n);
+			const char *a_str, const char *b_str, const void *a,
+			const void *b, size_t n);
 
-#define KTEST_EXPECT_EQ(t, a, b)	__KTEST_CMP(t, a, ==, b, false)
-#define KTEST_EXPECT_NE(t, a, b)	__KTEST_CMP(t, a, !=, b, false)
-#define KTEST_EXPECT_LT(t, a, b)	__KTEST_CMP(t, a, <, b, false)
-#define KTEST_EXPECT_LE(t, a, b)	__KTEST_CMP(t, a, <=, b, false)
-#define KTEST_EXPECT_GT(t, a, b)	__KTEST_CMP(t, a, >, b, false)
-#define KTEST_EXPECT_GE(t, a, b)	__KTEST_CMP(t, a, >=, b, false)
-#define KTEST_EXPECT_TRUE(t, c)		__KTEST_TRUE(t, c, false)
-#define KTEST_EXPECT_FALSE(t, c)	__KTEST_TRUE(t, !(c), false)
-#define KTEST_EXPECT_NULL(t, p)		__KTEST_PTR(t, p, true, false)
-#define KTEST_EXPECT_NOT_NULL(t, p)	__KTEST_PTR(t, p, false, false)
-#define KTEST_EXPECT_STREQ(t, a, b)	__KTEST_STREQ(t, a, b, false)
-#define KTEST_EXPECT_MEMEQ(t, a, b, n)	__KTEST_MEMEQ(t, a, b, n, false)
+#define KTEST_EXPECT_EQ(t, a, b)       __KTEST_CMP(t, a, ==, b, false)
+#define KTEST_EXPECT_NE(t, a, b)       __KTEST_CMP(t, a, !=, b, false)
+#define KTEST_EXPECT_LT(t, a, b)       __KTEST_CMP(t, a, <, b, false)
+#define KTEST_EXPECT_LE(t, a, b)       __KTEST_CMP(t, a, <=, b, false)
+#define KTEST_EXPECT_GT(t, a, b)       __KTEST_CMP(t, a, >, b, false)
+#define KTEST_EXPECT_GE(t, a, b)       __KTEST_CMP(t, a, >=, b, false)
+#define KTEST_EXPECT_TRUE(t, c)	       __KTEST_TRUE(t, c, false)
+#define KTEST_EXPECT_FALSE(t, c)       __KTEST_TRUE(t, !(c), false)
+#define KTEST_EXPECT_NULL(t, p)	       __KTEST_PTR(t, p, true, false)
+#define KTEST_EXPECT_NOT_NULL(t, p)    __KTEST_PTR(t, p, false, false)
+#define KTEST_EXPECT_STREQ(t, a, b)    __KTEST_STREQ(t, a, b, false)
+#define KTEST_EXPECT_MEMEQ(t, a, b, n) __KTEST_MEMEQ(t, a, b, n, false)
 
-#define KTEST_ASSERT_EQ(t, a, b)	__KTEST_CMP(t, a, ==, b, true)
-#define KTEST_ASSERT_NE(t, a, b)	__KTEST_CMP(t, a, !=, b, true)
-#define KTEST_ASSERT_LT(t, a, b)	__KTEST_CMP(t, a, <, b, true)
-#define KTEST_ASSERT_LE(t, a, b)	__KTEST_CMP(t, a, <=, b, true)
-#define KTEST_ASSERT_GT(t, a, b)	__KTEST_CMP(t, a, >, b, true)
-#define KTEST_ASSERT_GE(t, a, b)	__KTEST_CMP(t, a, >=, b, true)
-#define KTEST_ASSERT_TRUE(t, c)		__KTEST_TRUE(t, c, true)
-#define KTEST_ASSERT_FALSE(t, c)	__KTEST_TRUE(t, !(c), true)
-#define KTEST_ASSERT_NULL(t, p)		__KTEST_PTR(t, p, true, true)
-#define KTEST_ASSERT_NOT_NULL(t, p)	__KTEST_PTR(t, p, false, true)
-#define KTEST_ASSERT_STREQ(t, a, b)	__KTEST_STREQ(t, a, b, true)
-#define KTEST_ASSERT_MEMEQ(t, a, b, n)	__KTEST_MEMEQ(t, a, b, n, true)
+#define KTEST_ASSERT_EQ(t, a, b)       __KTEST_CMP(t, a, ==, b, true)
+#define KTEST_ASSERT_NE(t, a, b)       __KTEST_CMP(t, a, !=, b, true)
+#define KTEST_ASSERT_LT(t, a, b)       __KTEST_CMP(t, a, <, b, true)
+#define KTEST_ASSERT_LE(t, a, b)       __KTEST_CMP(t, a, <=, b, true)
+#define KTEST_ASSERT_GT(t, a, b)       __KTEST_CMP(t, a, >, b, true)
+#define KTEST_ASSERT_GE(t, a, b)       __KTEST_CMP(t, a, >=, b, true)
+#define KTEST_ASSERT_TRUE(t, c)	       __KTEST_TRUE(t, c, true)
+#define KTEST_ASSERT_FALSE(t, c)       __KTEST_TRUE(t, !(c), true)
+#define KTEST_ASSERT_NULL(t, p)	       __KTEST_PTR(t, p, true, true)
+#define KTEST_ASSERT_NOT_NULL(t, p)    __KTEST_PTR(t, p, false, true)
+#define KTEST_ASSERT_STREQ(t, a, b)    __KTEST_STREQ(t, a, b, true)
+#define KTEST_ASSERT_MEMEQ(t, a, b, n) __KTEST_MEMEQ(t, a, b, n, true)
 
 #endif

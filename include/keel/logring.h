@@ -14,7 +14,7 @@
 struct log_ring {
 	char *buf;
 	size_t size;
-	u64 head;	/* total bytes written; next byte at head % size */
+	u64 head; /* total bytes written; next byte at head % size */
 };
 
 void log_ring_write(struct log_ring *r, const char *s, size_t len);
@@ -23,8 +23,7 @@ void log_ring_write(struct log_ring *r, const char *s, size_t len);
  * *pos points at overwritten bytes, it first moves to the start of the
  * oldest complete line still held (just after the first '\n').
  */
-size_t log_ring_read(const struct log_ring *r, u64 *pos, char *buf,
-		     size_t len);
+size_t log_ring_read(const struct log_ring *r, u64 *pos, char *buf, size_t len);
 /* Copy the newest min(len, held) bytes; returns the count. */
 size_t log_ring_tail(const struct log_ring *r, char *buf, size_t len);
 

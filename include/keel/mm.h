@@ -14,16 +14,16 @@
 #include <asm/layout.h>
 #include <keel/types.h>
 
-#define MAX_ORDER	10	/* largest block: 2^10 pages = 4 MiB */
+#define MAX_ORDER 10 /* largest block: 2^10 pages = 4 MiB */
 
 typedef unsigned int gfp_t;
-#define __GFP_ZERO	0x1u	/* zero the memory */
-#define __GFP_DMA32	0x2u	/* physical address below 4 GiB */
-#define __GFP_ATOMIC	0x4u	/* caller cannot sleep (no effect yet) */
+#define __GFP_ZERO	    0x1u /* zero the memory */
+#define __GFP_DMA32	    0x2u /* physical address below 4 GiB */
+#define __GFP_ATOMIC	    0x4u /* caller cannot sleep (no effect yet) */
 #define __GFP_NOFAIL_INJECT 0x8u /* exempt from fault injection */
-#define GFP_KERNEL	0u
-#define GFP_ATOMIC	__GFP_ATOMIC
-#define GFP_DMA32	__GFP_DMA32
+#define GFP_KERNEL	    0u
+#define GFP_ATOMIC	    __GFP_ATOMIC
+#define GFP_DMA32	    __GFP_DMA32
 
 static inline void *phys_to_virt(phys_addr_t pa)
 {
@@ -53,7 +53,7 @@ unsigned long nr_total_pages(void);
 /* Counters a test compares before and after to find leaks. */
 struct mm_usage {
 	unsigned long free_pages;
-	unsigned long slab_objects;	/* live kmalloc/kmem_cache objects */
+	unsigned long slab_objects; /* live kmalloc/kmem_cache objects */
 	unsigned long slab_bytes;
 };
 void mm_usage_get(struct mm_usage *u);

@@ -16,12 +16,15 @@
 
 struct mutex {
 	int locked;
-	const void *owner;	/* lock holder's context, for checks */
+	const void *owner; /* lock holder's context, for checks */
 	const char *name;
 };
 
-#define MUTEX_INIT(n)	{ .locked = 0, .owner = NULL, .name = #n }
-#define DEFINE_MUTEX(n)	struct mutex n = MUTEX_INIT(n)
+#define MUTEX_INIT(n)                                  \
+	{                                              \
+		.locked = 0, .owner = NULL, .name = #n \
+	}
+#define DEFINE_MUTEX(n) struct mutex n = MUTEX_INIT(n)
 
 void mutex_init(struct mutex *m, const char *name);
 void mutex_lock(struct mutex *m);

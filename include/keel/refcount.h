@@ -17,8 +17,11 @@ typedef struct {
 	int refs;
 } refcount_t;
 
-#define REFCOUNT_SATURATED	(INT_MIN / 2)
-#define REFCOUNT_INIT(n)	{ .refs = (n) }
+#define REFCOUNT_SATURATED (INT_MIN / 2)
+#define REFCOUNT_INIT(n)    \
+	{                   \
+		.refs = (n) \
+	}
 
 static inline void refcount_set(refcount_t *r, int n)
 {
@@ -37,7 +40,7 @@ static inline void refcount_inc(refcount_t *r)
 	if (unlikely(old <= 0 || old == INT_MAX)) {
 		refcount_set(r, REFCOUNT_SATURATED);
 		WARN_ONCE(true, old ? "refcount overflow: saturated" :
-			  "refcount_inc on 0: use after free");
+				      "refcount_inc on 0: use after free");
 	}
 }
 

@@ -15,9 +15,9 @@
 
 #include <keel/mm.h>
 
-#define KMALLOC_MIN_SIZE	8
-#define KMALLOC_MAX_CACHE_SIZE	2048
-#define KMALLOC_ALIGN		8	/* every kmalloc result is 8-aligned */
+#define KMALLOC_MIN_SIZE       8
+#define KMALLOC_MAX_CACHE_SIZE 2048
+#define KMALLOC_ALIGN	       8 /* every kmalloc result is 8-aligned */
 
 void *kmalloc(size_t size, gfp_t gfp);
 void *kzalloc(size_t size, gfp_t gfp);
@@ -33,8 +33,8 @@ struct kmem_cache_stats {
 	const char *name;
 	size_t object_size;
 	unsigned long objects_in_use;
-	unsigned long bytes_in_use;	/* objects_in_use * object_size */
-	unsigned long slabs;		/* pages held by the cache */
+	unsigned long bytes_in_use; /* objects_in_use * object_size */
+	unsigned long slabs;	    /* pages held by the cache */
 	unsigned long total_allocs;
 	unsigned long failed_allocs;
 };
@@ -54,13 +54,16 @@ void kmem_cache_get_stats(const struct kmem_cache *c,
 
 /* Fault injection, failslab-style. */
 struct failslab_config {
-	unsigned long fail_nth;		/* fail the nth allocation from now (1 = next), 0 off */
-	unsigned int probability;	/* percent of allocations to fail, 0 off */
-	unsigned long times;		/* stop after this many injected failures, 0 = no limit */
+	/* fail the nth allocation from now (1 = the next), 0 = off */
+	unsigned long fail_nth;
+	/* percent of allocations to fail, 0 = off */
+	unsigned int probability;
+	/* stop after this many injected failures, 0 = no limit */
+	unsigned long times;
 };
 void failslab_set(const struct failslab_config *cfg);
 void failslab_get(struct failslab_config *cfg);
-unsigned long failslab_injected(void);	/* failures injected so far */
+unsigned long failslab_injected(void); /* failures injected so far */
 /* Apply failslab= from the command line (boot, once mm is up). */
 void failslab_init(void);
 

@@ -16,8 +16,11 @@ typedef struct {
 	volatile u32 locked;
 } spinlock_t;
 
-#define SPINLOCK_INIT	{ 0 }
-#define DEFINE_SPINLOCK(name)	spinlock_t name = SPINLOCK_INIT
+#define SPINLOCK_INIT \
+	{             \
+		0     \
+	}
+#define DEFINE_SPINLOCK(name) spinlock_t name = SPINLOCK_INIT
 
 static inline void spin_lock_init(spinlock_t *l)
 {
@@ -46,10 +49,10 @@ static inline bool spin_is_locked(spinlock_t *l)
 	return READ_ONCE(l->locked);
 }
 
-#define spin_lock_irqsave(l, flags)		\
-	do {					\
-		(flags) = local_irq_save();	\
-		spin_lock(l);			\
+#define spin_lock_irqsave(l, flags)         \
+	do {                                \
+		(flags) = local_irq_save(); \
+		spin_lock(l);               \
 	} while (0)
 
 static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)

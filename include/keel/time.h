@@ -15,9 +15,9 @@
 #define HZ 100
 #endif
 
-#define NSEC_PER_USEC	1000ULL
-#define NSEC_PER_MSEC	1000000ULL
-#define NSEC_PER_SEC	1000000000ULL
+#define NSEC_PER_USEC 1000ULL
+#define NSEC_PER_MSEC 1000000ULL
+#define NSEC_PER_SEC  1000000000ULL
 
 extern volatile u64 jiffies;
 
@@ -44,7 +44,7 @@ void tick_periodic(void);
  * ns = cycles * mult >> CLOCK_SHIFT, computed in 128 bits, so it neither
  * overflows nor loses precision for any u64 cycle count.
  */
-#define CLOCK_SHIFT	32
+#define CLOCK_SHIFT 32
 u64 clock_mult_for_khz(u64 khz);
 u64 clock_cycles_to_ns(u64 cycles, u64 mult);
 

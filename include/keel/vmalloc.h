@@ -16,8 +16,8 @@
 #include <keel/compiler.h>
 #include <keel/mm.h>
 
-#define KSTACK_ORDER	2
-#define KSTACK_SIZE	(PAGE_SIZE << KSTACK_ORDER)	/* 16 KiB */
+#define KSTACK_ORDER 2
+#define KSTACK_SIZE  (PAGE_SIZE << KSTACK_ORDER) /* 16 KiB */
 
 /*
  * Map [phys, phys + size) (page aligned) at a fresh VMAP address with

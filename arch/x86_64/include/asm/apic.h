@@ -15,38 +15,38 @@
 #include <asm/desc.h>
 #include <keel/irq.h>
 
-#define APIC_TEST_VECTOR	0xe0	/* free for tests' self-IPIs */
-#define LAPIC_TIMER_VECTOR	0xef
-#define LAPIC_ERROR_VECTOR	0xfe
-#define SPURIOUS_VECTOR		0xff
-#define LAPIC_FIRST_VECTOR	0xe0
+#define APIC_TEST_VECTOR   0xe0 /* free for tests' self-IPIs */
+#define LAPIC_TIMER_VECTOR 0xef
+#define LAPIC_ERROR_VECTOR 0xfe
+#define SPURIOUS_VECTOR	   0xff
+#define LAPIC_FIRST_VECTOR 0xe0
 
-#define VECTOR_TO_IRQ(v)	((v) - FIRST_EXTERNAL_VECTOR)
-#define IOAPIC_NR_IRQS		VECTOR_TO_IRQ(LAPIC_FIRST_VECTOR)
+#define VECTOR_TO_IRQ(v) ((v)-FIRST_EXTERNAL_VECTOR)
+#define IOAPIC_NR_IRQS	 VECTOR_TO_IRQ(LAPIC_FIRST_VECTOR)
 
 /* Local APIC register offsets (xAPIC MMIO). */
-#define APIC_ID			0x020
-#define APIC_VERSION		0x030
-#define APIC_TPR		0x080
-#define APIC_EOI		0x0b0
-#define APIC_SVR		0x0f0
-#define APIC_ESR		0x280
-#define APIC_ICR_LOW		0x300
-#define APIC_ICR_HIGH		0x310
-#define APIC_LVT_TIMER		0x320
-#define APIC_LVT_LINT0		0x350
-#define APIC_LVT_LINT1		0x360
-#define APIC_LVT_ERROR		0x370
-#define APIC_TIMER_INIT		0x380
-#define APIC_TIMER_CUR		0x390
-#define APIC_TIMER_DIV		0x3e0
+#define APIC_ID		0x020
+#define APIC_VERSION	0x030
+#define APIC_TPR	0x080
+#define APIC_EOI	0x0b0
+#define APIC_SVR	0x0f0
+#define APIC_ESR	0x280
+#define APIC_ICR_LOW	0x300
+#define APIC_ICR_HIGH	0x310
+#define APIC_LVT_TIMER	0x320
+#define APIC_LVT_LINT0	0x350
+#define APIC_LVT_LINT1	0x360
+#define APIC_LVT_ERROR	0x370
+#define APIC_TIMER_INIT 0x380
+#define APIC_TIMER_CUR	0x390
+#define APIC_TIMER_DIV	0x3e0
 
-#define APIC_SVR_ENABLE		0x100
-#define APIC_LVT_MASKED		(1U << 16)
-#define APIC_LVT_PERIODIC	(1U << 17)
-#define APIC_DM_NMI		0x400
-#define APIC_ICR_BUSY		(1U << 12)
-#define APIC_DEST_SELF		(1U << 18)
+#define APIC_SVR_ENABLE	  0x100
+#define APIC_LVT_MASKED	  (1U << 16)
+#define APIC_LVT_PERIODIC (1U << 17)
+#define APIC_DM_NMI	  0x400
+#define APIC_ICR_BUSY	  (1U << 12)
+#define APIC_DEST_SELF	  (1U << 18)
 
 /* Local APIC (arch/x86_64/apic.c). Valid after irq_init(). */
 u32 lapic_read(u32 reg);
@@ -72,7 +72,7 @@ bool ioapic_irq_level(unsigned int irq);
 void pic_disable(void);
 
 /* The 8254 PIT (arch/x86_64/pit.c). */
-#define PIT_HZ			1193182U
+#define PIT_HZ 1193182U
 /*
  * Count TSC cycles over one window of ms milliseconds timed by PIT
  * channel 2. Returns the count, or 0 if the PIT never finished; *error

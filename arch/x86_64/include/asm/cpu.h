@@ -5,14 +5,14 @@
 
 #include <keel/types.h>
 
-#define MSR_EFER		0xc0000080
-#define MSR_APIC_BASE		0x1b
-#define MSR_FS_BASE		0xc0000100
-#define MSR_GS_BASE		0xc0000101
-#define MSR_KERNEL_GS_BASE	0xc0000102
-#define EFER_NXE		(1UL << 11)
+#define MSR_EFER	   0xc0000080
+#define MSR_APIC_BASE	   0x1b
+#define MSR_FS_BASE	   0xc0000100
+#define MSR_GS_BASE	   0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define EFER_NXE	   (1UL << 11)
 
-#define X86_EFLAGS_IF		(1UL << 9)
+#define X86_EFLAGS_IF (1UL << 9)
 
 static inline u64 rdmsr(u32 msr)
 {
@@ -24,8 +24,9 @@ static inline u64 rdmsr(u32 msr)
 
 static inline void wrmsr(u32 msr, u64 v)
 {
-	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((u32)v),
-			     "d"((u32)(v >> 32)));
+	__asm__ __volatile__("wrmsr"
+			     :
+			     : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
 }
 
 static inline void cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
@@ -35,17 +36,16 @@ static inline void cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
 			     : "a"(leaf), "c"(sub));
 }
 
-#define DEFINE_CR_ACCESSORS(n)						\
-	static inline u64 read_cr##n(void)				\
-	{								\
-		u64 v;							\
-		__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));	\
-		return v;						\
-	}								\
-	static inline void write_cr##n(u64 v)				\
-	{								\
-		__asm__ __volatile__("mov %0, %%cr" #n			\
-				     : : "r"(v) : "memory");		\
+#define DEFINE_CR_ACCESSORS(n)                                                 \
+	static inline u64 read_cr##n(void)                                     \
+	{                                                                      \
+		u64 v;                                                         \
+		__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));          \
+		return v;                                                      \
+	}                                                                      \
+	static inline void write_cr##n(u64 v)                                  \
+	{                                                                      \
+		__asm__ __volatile__("mov %0, %%cr" #n : : "r"(v) : "memory"); \
 	}
 DEFINE_CR_ACCESSORS(0)
 DEFINE_CR_ACCESSORS(2)

@@ -8,21 +8,21 @@
 #ifndef _ASM_DESC_H
 #define _ASM_DESC_H
 
-#define KERNEL_CS	0x08
-#define KERNEL_DS	0x10
-#define USER_DS		0x1b
-#define USER_CS		0x23
-#define TSS_SEL		0x28
+#define KERNEL_CS 0x08
+#define KERNEL_DS 0x10
+#define USER_DS	  0x1b
+#define USER_CS	  0x23
+#define TSS_SEL	  0x28
 
-#define FIRST_EXTERNAL_VECTOR	32
-#define NR_VECTORS		256
+#define FIRST_EXTERNAL_VECTOR 32
+#define NR_VECTORS	      256
 
 /* IST slots (1-based, as the IDT encodes them) */
-#define IST_DOUBLE_FAULT	1
-#define IST_NMI			2
-#define IST_MACHINE_CHECK	3
-#define NR_IST			3
-#define IST_STACK_SIZE		(4 * 4096)
+#define IST_DOUBLE_FAULT  1
+#define IST_NMI		  2
+#define IST_MACHINE_CHECK 3
+#define NR_IST		  3
+#define IST_STACK_SIZE	  (4 * 4096)
 
 #ifndef __ASSEMBLER__
 #include <keel/compiler.h>

@@ -19,14 +19,14 @@ struct exception_table_entry {
 };
 
 /* On a fault at label insn: set err = errval, continue at label cont. */
-#define EX_FIXUP_SET_ERR(insn, cont, err, errval)		\
-	".pushsection .fixup, \"ax\"\n"				\
-	"3:	movl " errval ", " err "\n"			\
-	"	jmp " cont "\n"					\
-	".popsection\n"						\
-	".pushsection __ex_table, \"a\"\n"			\
-	".balign 8\n"						\
-	".quad " insn ", 3b\n"					\
+#define EX_FIXUP_SET_ERR(insn, cont, err, errval) \
+	".pushsection .fixup, \"ax\"\n"           \
+	"3:	movl " errval ", " err "\n"       \
+	"	jmp " cont "\n"                   \
+	".popsection\n"                           \
+	".pushsection __ex_table, \"a\"\n"        \
+	".balign 8\n"                             \
+	".quad " insn ", 3b\n"                    \
 	".popsection\n"
 
 /* 0, or -EFAULT if the access faulted (nothing is written then). */

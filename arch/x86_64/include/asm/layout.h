@@ -13,21 +13,21 @@
 #define _ASM_LAYOUT_H
 
 #ifdef __ASSEMBLER__
-#define _UL(x)	x
+#define _UL(x) x
 #else
-#define _UL(x)	x##UL
+#define _UL(x) x##UL
 #endif
 
-#define KERNEL_VMA	_UL(0xffffffff80000000)
-#define KERNEL_PHYS	_UL(0x100000)
-#define PAGE_OFFSET	_UL(0xffff888000000000)
-#define VMAP_BASE	_UL(0xffffc90000000000)
-#define VMAP_SIZE	_UL(0x0000010000000000)	/* 1 TiB */
+#define KERNEL_VMA  _UL(0xffffffff80000000)
+#define KERNEL_PHYS _UL(0x100000)
+#define PAGE_OFFSET _UL(0xffff888000000000)
+#define VMAP_BASE   _UL(0xffffc90000000000)
+#define VMAP_SIZE   _UL(0x0000010000000000) /* 1 TiB */
 
-#define PML4_INDEX(va)	(((va) >> 39) & 511)
+#define PML4_INDEX(va) (((va) >> 39) & 511)
 
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(_UL(1) << PAGE_SHIFT)
-#define BOOT_STACK_SIZE	(4 * PAGE_SIZE)
+#define BOOT_STACK_SIZE (4 * PAGE_SIZE)
 
 #endif

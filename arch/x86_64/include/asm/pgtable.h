@@ -17,28 +17,28 @@
 
 typedef u64 pgprot_t;
 
-#define _PAGE_PRESENT	(1ULL << 0)
-#define _PAGE_RW	(1ULL << 1)
-#define _PAGE_USER	(1ULL << 2)
-#define _PAGE_PWT	(1ULL << 3)
-#define _PAGE_PCD	(1ULL << 4)
-#define _PAGE_ACCESSED	(1ULL << 5)
-#define _PAGE_DIRTY	(1ULL << 6)
-#define _PAGE_PSE	(1ULL << 7)	/* 2 MiB/1 GiB leaf in PD/PDPT */
-#define _PAGE_GLOBAL	(1ULL << 8)
-#define _PAGE_NX	(1ULL << 63)
-#define PTE_ADDR_MASK	0x000ffffffffff000ULL
+#define _PAGE_PRESENT  (1ULL << 0)
+#define _PAGE_RW       (1ULL << 1)
+#define _PAGE_USER     (1ULL << 2)
+#define _PAGE_PWT      (1ULL << 3)
+#define _PAGE_PCD      (1ULL << 4)
+#define _PAGE_ACCESSED (1ULL << 5)
+#define _PAGE_DIRTY    (1ULL << 6)
+#define _PAGE_PSE      (1ULL << 7) /* 2 MiB/1 GiB leaf in PD/PDPT */
+#define _PAGE_GLOBAL   (1ULL << 8)
+#define _PAGE_NX       (1ULL << 63)
+#define PTE_ADDR_MASK  0x000ffffffffff000ULL
 
-#define PAGE_KERNEL	 (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
-			  _PAGE_DIRTY | _PAGE_NX)
+#define PAGE_KERNEL \
+	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX)
 #define PAGE_KERNEL_RO	 (_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_NX)
-#define PAGE_KERNEL_EXEC (_PAGE_PRESENT | _PAGE_ACCESSED)	/* read-only */
+#define PAGE_KERNEL_EXEC (_PAGE_PRESENT | _PAGE_ACCESSED) /* read-only */
 #define PAGE_KERNEL_IO	 (PAGE_KERNEL | _PAGE_PCD | _PAGE_PWT)
 
 /* Page-table levels as mmu_lookup() reports them. */
-#define PG_LEVEL_4K	1
-#define PG_LEVEL_2M	2
-#define PG_LEVEL_1G	3
+#define PG_LEVEL_4K 1
+#define PG_LEVEL_2M 2
+#define PG_LEVEL_1G 3
 
 /* Does the CPU honour _PAGE_NX (EFER.NXE set)? */
 bool mmu_has_nx(void);
