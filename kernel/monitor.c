@@ -106,12 +106,12 @@ static int cmd_fault(int argc, char **argv)
 
 static int cmd_reboot(int argc, char **argv)
 {
-	machine_restart();
+	kernel_restart();
 }
 
 static int cmd_poweroff(int argc, char **argv)
 {
-	machine_power_off();
+	kernel_power_off();
 }
 
 static const struct monitor_cmd commands[] = {

@@ -10,11 +10,15 @@
 
 /*
  * Values written to isa-debug-exit; QEMU exits with (value << 1) | 1.
- * tests/ktest-runner.py knows these.
+ * tests/check.py knows these.
  */
 #define QEMU_EXIT_PASS	0x10 /* exit status 33 */
 #define QEMU_EXIT_FAIL	0x11 /* exit status 35 */
 #define QEMU_EXIT_PANIC 0x20 /* exit status 65 */
+
+/* Orderly: run module exits (do_exitcalls), then the machine call. */
+void kernel_power_off(void) __noreturn;
+void kernel_restart(void) __noreturn;
 
 void machine_power_off(void) __noreturn;
 void machine_restart(void) __noreturn;

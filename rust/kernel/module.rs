@@ -52,6 +52,27 @@ impl<T: Module> ModuleSlot<T> {
     }
 }
 
+/// The `started` flag C's initcall runner keeps for each initcall.
+#[repr(transparent)]
+pub struct StartedFlag(Opaque<bool>);
+
+// SAFETY: only the C initcall runner touches the flag (written once at
+// boot and once at power off, on one CPU); Rust never reads it.
+unsafe impl Sync for StartedFlag {}
+
+impl StartedFlag {
+    /// A cleared flag.
+    pub const fn new() -> Self {
+        StartedFlag(Opaque::new(false))
+    }
+}
+
+impl Default for StartedFlag {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// A C `struct initcall`, placed in the initcall table by `module!`.
 #[repr(transparent)]
 pub struct InitCall(bindings::initcall);
@@ -67,13 +88,13 @@ impl InitCall {
         init: extern "C" fn() -> c_int,
         exit: extern "C" fn(),
         name: &'static CStr,
-        started: &'static Opaque<bool>,
+        started: &'static StartedFlag,
     ) -> Self {
         InitCall(bindings::initcall {
             init: Some(init),
             exit: Some(exit),
             name: name.as_ptr(),
-            started: started.get(),
+            started: started.0.get(),
         })
     }
 }
@@ -91,7 +112,7 @@ macro_rules! __register_module {
             extern "C" fn __module_exit() {
                 $slot.exit()
             }
-            static __STARTED: $crate::types::Opaque<bool> = $crate::types::Opaque::new(false);
+            static __STARTED: $crate::module::StartedFlag = $crate::module::StartedFlag::new();
             static __INITCALL: $crate::module::InitCall =
                 $crate::module::InitCall::new(__module_init, __module_exit, $name, &__STARTED);
             #[link_section = ".initcall.6"]
