@@ -10,6 +10,10 @@ Tiers, in order (each check counts as one test in the final line):
   boot    boot without tests on several machines and check the banner and
           the RAM size the kernel reports against -m; boot with too little
           RAM and check for the refusal message and a clean halt
+  interactive
+          drive the monitor like a person (tests/interactive.py): commands,
+          deliberate fault and panic reports, the ktest framework's
+          self-test, Rust module init/exit
 
 QEMU instances run two at a time. Every serial log is kept under
 build/check/. The last line printed is always "N passed, N failed" (with
@@ -484,7 +488,7 @@ def parse_args(argv):
     p.add_argument("--boot-timeout", type=float, default=60,
                    help="seconds for a plain boot to reach the RAM line")
     p.add_argument("--only", action="append",
-                   choices=("unit", "format", "ktest", "boot"),
+                   choices=("unit", "format", "ktest", "boot", "interactive"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -499,7 +503,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    tiers = args.only or ["unit", "format", "ktest", "boot"]
+    tiers = args.only or ["unit", "format", "ktest", "boot", "interactive"]
     checks = []
 
     def report(result):
@@ -517,7 +521,7 @@ def main(argv=None):
         report(run_unit(args))
     if "format" in tiers:
         report(run_format(args))
-    qemu_tiers = [t for t in tiers if t in ("ktest", "boot")]
+    qemu_tiers = [t for t in tiers if t in ("ktest", "boot", "interactive")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",
                             ["  %s does not exist (run make)" %
@@ -531,6 +535,10 @@ def main(argv=None):
             for cfg in BOOT_CONFIGS:
                 jobs.append(pool.submit(run_boot, args, *cfg))
             jobs.append(pool.submit(run_lowmem, args))
+        if "interactive" in qemu_tiers:
+            import interactive
+            for fn, fargs in interactive.jobs(args):
+                jobs.append(pool.submit(fn, args, *fargs))
         for job in concurrent.futures.as_completed(jobs):
             report(job.result())
     return summarize(checks)

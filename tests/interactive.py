@@ -1,0 +1,173 @@
+"""interactive.py - checks that drive the kernel the way a person would.
+
+Each function boots QEMU, talks to the monitor or reads what the kernel
+printed, and returns ([Check], note) like the tiers in check.py:
+
+  ktest framework   the deliberately failing ktest_selftest suite gets
+                    exactly the verdicts it was written to get
+  monitor           commands answer, bad input is refused, nothing breaks
+  fault/panic       `fault` and `panic` print a report with a symbolized
+                    backtrace naming the function, once, and exit 65
+  modules           Rust modules start at boot and run their exit code at
+                    `poweroff`
+"""
+
+import os
+
+import ktap
+from check import PROMPT, Check, QemuRun, TAIL_LINES
+
+# what each case of kernel/ktest_selftest.c must come out as
+SELFTEST_EXPECTED = {
+    "expect_fails_but_continues": "fail",
+    "assert_aborts_case": "fail",
+    "abort_skipped_rest": "pass",
+    "fault_is_caught": "fail",
+    "panic_is_caught": "fail",
+    "warn_fails_case": "fail",
+    "skip_is_reported": "skip",
+    "still_running_after_all_that": "pass",
+}
+
+
+def _result(name, run, problems, logdir):
+    run.save(os.path.join(logdir, name.replace(" ", "-") + ".log"))
+    if not problems:
+        return [Check(name, "pass")], None
+    detail = ["  " + p for p in problems] + ["  last lines of the log:"]
+    return [Check(name, "fail", detail + run.tail(TAIL_LINES))], None
+
+
+def run_selftest(args):
+    """The ktest framework reports failures, faults, panics and skips."""
+    name = "ktest framework self-test"
+    run = QemuRun(args.kernel, "ktest=1 ktest.filter=ktest_selftest",
+                  smp=args.smp, extra=args.qemu_extra)
+    run.start()
+    run.finish(args.timeout)
+    v = ktap.judge_ktest(run.text, None if run.timed_out else run.status,
+                         run.timed_out)
+    got = {}
+    for status, tests in (("pass", v.passed), ("fail", v.failed),
+                          ("skip", v.skipped)):
+        for t in tests:
+            got[t.path] = status
+    problems = [p for p in v.problems]
+    for case, want in SELFTEST_EXPECTED.items():
+        have = got.get("ktest_selftest." + case, "missing")
+        if have != want:
+            problems.append("%s: expected %s, got %s" % (case, want, have))
+    if got.get("ktest_leak_check.no_pages_or_objects_leaked") != "pass":
+        problems.append("leak check after the self-test did not pass")
+    if run.status != ktap.EXIT_FAIL:
+        problems.append("exit status %s, expected %d (failures reported)"
+                        % (run.status, ktap.EXIT_FAIL))
+    return _result(name, run, problems, args.logdir)
+
+
+def _boot_to_prompt(args, append="panic.exit=1"):
+    run = QemuRun(args.kernel, append, smp=args.smp, extra=args.qemu_extra)
+    run.start()
+    return run, run.wait_for(lambda t: PROMPT in t,
+                             args.boot_timeout)
+
+
+def _command(run, cmd, expect, timeout=10):
+    """Send one command line; wait until `expect` appears after it."""
+    start = len(run.text)
+    run.send(cmd + "\r")
+    return run.wait_for(lambda t: expect in t[start:], timeout)
+
+
+MONITOR_SCRIPT = [
+    # command, text that must follow it
+    ("help", "poweroff"),
+    ("frobnicate", "unknown command 'frobnicate'"),
+    ("meminfo now", "usage: meminfo"),
+    ("meminfo", "kmalloc-64"),
+    ("uptime", "uptime: "),
+    ("dmesg", "booting via PVH"),
+    ("irqs", "lapic"),
+]
+
+
+def run_monitor(args):
+    """The monitor answers every command and refuses bad ones."""
+    name = "monitor commands"
+    run, ok = _boot_to_prompt(args)
+    problems = [] if ok else ["no monitor prompt"]
+    for cmd, expect in MONITOR_SCRIPT if ok else []:
+        if not _command(run, cmd, expect):
+            problems.append("%r: no %r in the answer" % (cmd, expect))
+    if ok and not _command(run, "poweroff", "powering off"):
+        problems.append("poweroff did not start")
+    run.finish(15)
+    if run.timed_out:
+        problems.append("poweroff did not stop QEMU")
+    elif run.status != 0:
+        problems.append("QEMU exit status %s after poweroff" % run.status)
+    return _result(name, run, problems, args.logdir)
+
+
+CRASHES = [
+    # command, strings the report must contain
+    ("fault", ["BUG: NULL pointer dereference", "page fault: vector 14",
+               "RIP: 0008:", "] monitor_fault_null_deref",
+               "Kernel panic - not syncing: Fatal exception: page fault in "
+               "monitor_fault_null_deref"]),
+    ("panic", ["Kernel panic - not syncing: requested from the monitor",
+               "] cmd_panic", "] monitor_exec",
+               "---[ end Kernel panic - not syncing: requested from the "
+               "monitor ]---"]),
+]
+
+
+def run_crash(args, cmd, needles):
+    """A deliberate crash gives one symbolized report and exit 65."""
+    name = "monitor %s: symbolized report" % cmd
+    run, ok = _boot_to_prompt(args)
+    problems = [] if ok else ["no monitor prompt"]
+    if ok:
+        run.send(cmd + "\r")
+    run.finish(args.boot_timeout)
+    text = run.text
+    for n in needles:
+        if n not in text:
+            problems.append("report lacks %r" % n)
+    starts = sum(l.startswith("Kernel panic - not syncing:")
+                 for l in ktap.strip_timestamps(text))
+    if starts != 1:
+        problems.append("'Kernel panic' header printed %d times" % starts)
+    if run.timed_out or run.status != ktap.EXIT_PANIC:
+        problems.append("exit status %s, expected %d (panic)"
+                        % (run.status, ktap.EXIT_PANIC))
+    return _result(name, run, problems, args.logdir)
+
+
+def run_modules(args):
+    """Rust modules start at boot and stop at power off, in order."""
+    name = "rust modules init and exit"
+    run, ok = _boot_to_prompt(args)
+    problems = [] if ok else ["no monitor prompt"]
+    if ok:
+        run.send("poweroff\r")
+    run.finish(15)
+    lines = ktap.strip_timestamps(run.text)
+    want = ["rust_minimal: init", "rust_sync: 1 name(s) registered",
+            "keel: stopping modules, powering off",
+            "rust_minimal: exit, numbers [72, 108, 200]"]
+    at = 0
+    for w in want:
+        found = [i for i, l in enumerate(lines) if w in l and i >= at]
+        if not found:
+            problems.append("missing (in order): %r" % w)
+            continue
+        at = found[0]
+    return _result(name, run, problems, args.logdir)
+
+
+def jobs(args):
+    """The checks of this module as (function, args) pairs."""
+    out = [(run_selftest, ()), (run_monitor, ()), (run_modules, ())]
+    out += [(run_crash, (cmd, needles)) for cmd, needles in CRASHES]
+    return out
