@@ -73,7 +73,7 @@ BINDGEN_CFLAGS := -ffreestanding -nostdinc -isystem $(GCC_INC) -Iinclude \
 	-Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -D__BINDGEN__ \
 	-target x86_64-unknown-none
 
-$(RUST_OUT)/bindings_generated.rs: rust/bindings_helper.h rust/rust.mk $(BUILD)/include/keel/version.h
+$(RUST_OUT)/bindings_generated.rs: rust/bindings_helper.h rust/rust.mk | $(BUILD)/include/keel/version.h
 	@mkdir -p $(dir $@)
 	@echo "  BINDGEN $@"
 	$(Q)$(BINDGEN) $(BINDGEN_FLAGS) $< -o $@ -- $(BINDGEN_CFLAGS)
