@@ -106,13 +106,30 @@ $(RUST_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs) \
 		rust/kernel/lib.rs
 
 # --- driver and sample crates: one object each ---
-$(RUST_OUT)/%.o: %.rs $(RUST_OUT)/kernel.o
+# What every driver crate is compiled with (besides its name and outputs);
+# tests/compile_fail.py reads it through `make print-rust-driver-flags`.
+# RUST_ENV sets RUSTC_BOOTSTRAP=1 (core needs it), which would also let a
+# driver turn on any unstable feature, incomplete and unsound ones too:
+# -Zallow-features= (an empty list, as Linux does for its drivers) keeps
+# drivers on stable Rust.
+RUST_DRIVER_FLAGS := $(RUST_KEEL_FLAGS) -Zallow-features= --crate-type rlib \
+	--extern kernel=$(RUST_OUT)/libkernel.rmeta \
+	--extern macros=$(RUST_OUT)/libmacros.so
+# The crate metadata a driver crate needs: kernel.o's side outputs.
+RUST_DRIVER_DEPS := $(RUST_OUT)/kernel.o $(RUST_OUT)/libmacros.so
+
+$(RUST_OUT)/%.o: %.rs $(RUST_DRIVER_DEPS)
 	@mkdir -p $(dir $@)
 	@echo "  RUSTC   $<"
-	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
-		--crate-name $(notdir $*) \
-		--extern kernel=$(RUST_OUT)/libkernel.rmeta \
-		--extern macros=$(RUST_OUT)/libmacros.so \
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_DRIVER_FLAGS) --crate-name $(notdir $*) \
 		--emit=obj=$@,dep-info=$(RUST_OUT)/$*.d $<
+
+# One `NAME=value` line each, values in shell quoting, paths relative to
+# the top of the tree: how to compile a driver crate outside make.
+.PHONY: print-rust-driver-flags
+print-rust-driver-flags:
+	@echo 'RUSTC=$(RUSTC)'
+	@echo 'RUST_ENV=$(RUST_ENV)'
+	@echo 'RUST_DRIVER_FLAGS=$(RUST_DRIVER_FLAGS)'
 
 -include $(RUST_OUT)/kernel.d $(RUST_OUT)/macros.d

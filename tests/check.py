@@ -4,6 +4,10 @@
 Tiers, in order (each check counts as one test in the final line):
   unit    the runner's own self-tests (tests/test_*.py, unittest)
   format  clang-format --dry-run --Werror over the C sources (one check)
+  compile-fail
+          the Rust safety suite (tests/compile_fail.py): each driver
+          snippet in tests/compile-fail/ must fail with its declared
+          rustc error, and its twin must compile; one check each
   ktest   boot with ktest=1, parse the KTAP on serial; one count per case,
           plus one failure if the run itself went wrong (panic, hang,
           missing plan, fewer results than planned, odd exit status)
@@ -471,6 +475,13 @@ def run_format(args):
     return [Check(name, "pass")], note
 
 
+def run_compile_fail(args):
+    """The compile-fail suite, one check per case and per twin."""
+    import compile_fail
+    results, note = compile_fail.tier(ROOT, os.path.dirname(args.kernel))
+    return [Check(*r) for r in results], note
+
+
 # ---------------------------------------------------------------- main
 
 def parse_args(argv):
@@ -488,7 +499,8 @@ def parse_args(argv):
     p.add_argument("--boot-timeout", type=float, default=60,
                    help="seconds for a plain boot to reach the RAM line")
     p.add_argument("--only", action="append",
-                   choices=("unit", "format", "ktest", "boot", "interactive"),
+                   choices=("unit", "format", "compile-fail", "ktest",
+                            "boot", "interactive"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -503,7 +515,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    tiers = args.only or ["unit", "format", "ktest", "boot", "interactive"]
+    tiers = args.only or ["unit", "format", "compile-fail", "ktest", "boot",
+                          "interactive"]
     checks = []
 
     def report(result):
@@ -521,6 +534,8 @@ def main(argv=None):
         report(run_unit(args))
     if "format" in tiers:
         report(run_format(args))
+    if "compile-fail" in tiers:
+        report(run_compile_fail(args))
     qemu_tiers = [t for t in tiers if t in ("ktest", "boot", "interactive")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",

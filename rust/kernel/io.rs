@@ -30,9 +30,18 @@ impl<const SIZE: usize> Mmio<SIZE> {
         Mmio { base }
     }
 
+    /// Stops the build (error E0080 with the message below) when a 32-bit
+    /// register at `OFF` is misaligned or not wholly inside the region.
+    /// Evaluated when the calling function is compiled to code, so a
+    /// generic function that is never instantiated is not checked.
+    const fn check_const<const OFF: usize>() {
+        assert!(OFF % 4 == 0, "MMIO offset is not 4-byte aligned");
+        assert!(SIZE >= 4 && OFF <= SIZE - 4, "MMIO offset out of bounds");
+    }
+
     /// Reads the 32-bit register at constant offset `OFF`.
     pub fn read32<const OFF: usize>(&self) -> u32 {
-        const { assert!(OFF + 4 <= SIZE && OFF % 4 == 0, "MMIO offset out of bounds") };
+        const { Self::check_const::<OFF>() };
         // SAFETY: OFF is in bounds and aligned (checked at compile time)
         // and the region is mapped (type invariant).
         unsafe { bindings::rust_helper_readl(self.base.as_ptr().add(OFF).cast()) }
@@ -40,7 +49,7 @@ impl<const SIZE: usize> Mmio<SIZE> {
 
     /// Writes the 32-bit register at constant offset `OFF`.
     pub fn write32<const OFF: usize>(&self, v: u32) {
-        const { assert!(OFF + 4 <= SIZE && OFF % 4 == 0, "MMIO offset out of bounds") };
+        const { Self::check_const::<OFF>() };
         // SAFETY: as in read32.
         unsafe { bindings::rust_helper_writel(self.base.as_ptr().add(OFF).cast(), v) }
     }
