@@ -35,7 +35,7 @@ impl<const SIZE: usize> Mmio<SIZE> {
     /// Evaluated when the calling function is compiled to code, so a
     /// generic function that is never instantiated is not checked.
     const fn check_const<const OFF: usize>() {
-        assert!(OFF % 4 == 0, "MMIO offset is not 4-byte aligned");
+        assert!(OFF.is_multiple_of(4), "MMIO offset is not 4-byte aligned");
         assert!(SIZE >= 4 && OFF <= SIZE - 4, "MMIO offset out of bounds");
     }
 

@@ -6,11 +6,22 @@
 //! the registering code keeps running, so it must be `Send + Sync`: data
 //! it shares with process context needs a lock (usually
 //! [`crate::sync::SpinLock::lock_irqsave`]) or atomics.
+//!
+//! A handler may reach its own `Registration` (through a static or an
+//! `Arc`) and drop it while it runs. The handler's memory must outlive
+//! that call, so the registration and the trampoline agree through the
+//! counters next to the handler on who frees it: `Drop` frees it when no
+//! call is running, otherwise the last running call does when it returns.
+//!
+//! On SMP this also needs C's `free_irq` to wait for calls running on
+//! other CPUs (Linux's `synchronize_irq`); keel's runs on one CPU today.
 
 use crate::alloc::{Flags, KBox};
 use crate::error::{to_result, Result};
 use crate::str::CStr;
 use core::ffi::{c_uint, c_void};
+use core::ptr::NonNull;
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 /// What a handler tells the IRQ layer.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -28,18 +39,48 @@ pub trait Handler: Send + Sync + 'static {
     fn handle_irq(&self) -> IrqReturn;
 }
 
+/// The heap part of a registration, whose address is the C cookie (never
+/// zero-sized, so two registrations never share a cookie).
+struct Slot<H> {
+    handler: H,
+    /// Calls of the handler running now (more than one if nested).
+    running: AtomicU32,
+    /// Set when the `Registration` was dropped during a call: the last
+    /// running call frees the slot.
+    orphaned: AtomicBool,
+}
+
 /// A registered handler; unregistered on drop.
 pub struct Registration<H: Handler> {
     irq: u32,
-    handler: KBox<H>,
+    /// From `KBox::into_raw`; reclaimed by `Drop`, or by the trampoline
+    /// (see `Slot::orphaned`).
+    slot: NonNull<Slot<H>>,
 }
 
+// SAFETY: a Registration owns its slot as a KBox would, and H is Send.
+unsafe impl<H: Handler> Send for Registration<H> {}
+// SAFETY: `&Registration` only gives out `&H`, and H is Sync.
+unsafe impl<H: Handler> Sync for Registration<H> {}
+
 extern "C" fn trampoline<H: Handler>(_irq: c_uint, cookie: *mut c_void) -> bindings::irqreturn {
-    // SAFETY: `cookie` is the address of the KBox<H> contents given to
-    // request_irq by Registration::new; free_irq runs before that box is
-    // freed, so it is valid for the whole time C may call us.
-    let h = unsafe { &*cookie.cast::<H>() };
-    match h.handle_irq() {
+    let raw = cookie.cast::<Slot<H>>();
+    // SAFETY: `cookie` is the Slot<H> that Registration::new gave to
+    // request_irq. C calls us only between request_irq and free_irq, and
+    // the slot is freed after free_irq, by Drop if no call runs or else
+    // by the last running call (below), so it is valid here.
+    let slot = unsafe { &*raw };
+    slot.running.fetch_add(1, Ordering::AcqRel);
+    let ret = slot.handler.handle_irq();
+    let last = slot.running.fetch_sub(1, Ordering::AcqRel) == 1;
+    if last && slot.orphaned.load(Ordering::Acquire) {
+        // SAFETY: `raw` came from KBox::into_raw in Registration::new.
+        // The Registration was dropped during this call, after free_irq,
+        // and left the slot to us: no other call runs or can start, and
+        // `slot` is not used after this.
+        drop(unsafe { KBox::from_raw(raw) });
+    }
+    match ret {
         IrqReturn::None => bindings::irqreturn::IRQ_NONE,
         IrqReturn::Handled => bindings::irqreturn::IRQ_HANDLED,
     }
@@ -49,19 +90,29 @@ impl<H: Handler> Registration<H> {
     /// Installs `handler` on `irq` under `name`. Errors as C's
     /// `request_irq`: `EINVAL`, `ENODEV` (no controller), `EBUSY`.
     pub fn new(irq: u32, handler: H, name: &'static CStr, flags: Flags) -> Result<Self> {
-        let handler = KBox::new(handler, flags)?;
-        let cookie = (&*handler as *const H).cast_mut().cast::<c_void>();
-        // SAFETY: trampoline::<H> matches irq_handler_t; `cookie` stays
-        // valid until Drop calls free_irq; `name` is static.
+        let slot = Slot { handler, running: AtomicU32::new(0), orphaned: AtomicBool::new(false) };
+        let raw = KBox::into_raw(KBox::new(slot, flags)?);
+        // SAFETY: trampoline::<H> matches irq_handler_t; `raw` stays
+        // valid until after Drop calls free_irq; `name` is static.
         let ret =
-            unsafe { bindings::request_irq(irq, Some(trampoline::<H>), name.as_ptr(), cookie) };
-        to_result(ret)?;
-        Ok(Registration { irq, handler })
+            unsafe { bindings::request_irq(irq, Some(trampoline::<H>), name.as_ptr(), raw.cast()) };
+        if let Err(e) = to_result(ret) {
+            // SAFETY: from into_raw above; C did not keep it.
+            drop(unsafe { KBox::from_raw(raw) });
+            return Err(e);
+        }
+        // SAFETY: into_raw never returns NULL.
+        Ok(Registration { irq, slot: unsafe { NonNull::new_unchecked(raw) } })
+    }
+
+    fn slot(&self) -> &Slot<H> {
+        // SAFETY: the slot lives until this Registration is dropped.
+        unsafe { self.slot.as_ref() }
     }
 
     /// The handler, for sharing state with it.
     pub fn handler(&self) -> &H {
-        &self.handler
+        &self.slot().handler
     }
 
     /// The IRQ line.
@@ -72,9 +123,19 @@ impl<H: Handler> Registration<H> {
 
 impl<H: Handler> Drop for Registration<H> {
     fn drop(&mut self) {
-        let cookie = (&*self.handler as *const H).cast_mut().cast::<c_void>();
         // SAFETY: we registered exactly this (irq, cookie) pair.
-        unsafe { bindings::free_irq(self.irq, cookie) };
+        unsafe { bindings::free_irq(self.irq, self.slot.as_ptr().cast()) };
+        // No new call can start now. One may be running: this drop is
+        // then inside the handler (or an interrupt nested in it), and the
+        // handler still holds `&self` to the slot.
+        let slot = self.slot();
+        if slot.running.load(Ordering::Acquire) != 0 {
+            slot.orphaned.store(true, Ordering::Release);
+            return;
+        }
+        // SAFETY: from into_raw in new(); no call runs or can start, and
+        // the slot is not used again.
+        drop(unsafe { KBox::from_raw(self.slot.as_ptr()) });
     }
 }
 
@@ -84,7 +145,7 @@ mod tests {
     use crate::alloc::GFP_KERNEL;
     use crate::error::code::EINVAL;
     use crate::ktest::Test;
-    use core::sync::atomic::{AtomicU32, Ordering};
+    use crate::sync::SpinLock;
 
     struct Counter(AtomicU32);
 
@@ -113,6 +174,52 @@ mod tests {
             }
             Err(e) => crate::kt_fail!(t, "request failed: {}", e),
         }
+        crate::kt_expect_eq!(t, crate::ktest::slab_objects(), before);
+    }
+
+    /// Unregisters itself on its first interrupt, then goes on using its
+    /// own state, which must stay allocated until it returns.
+    struct OneShot(AtomicU32);
+
+    static ONE_SHOT: SpinLock<Option<Registration<OneShot>>> = SpinLock::new(None);
+    static ONE_SHOT_DROPPED: AtomicBool = AtomicBool::new(false);
+    static ONE_SHOT_ALIVE_AFTER_UNREGISTER: AtomicBool = AtomicBool::new(false);
+
+    impl Handler for OneShot {
+        fn handle_irq(&self) -> IrqReturn {
+            let reg = ONE_SHOT.lock().take();
+            drop(reg);
+            self.0.fetch_add(1, Ordering::Relaxed);
+            let alive = !ONE_SHOT_DROPPED.load(Ordering::Relaxed);
+            ONE_SHOT_ALIVE_AFTER_UNREGISTER.store(alive, Ordering::Relaxed);
+            IrqReturn::Handled
+        }
+    }
+
+    impl Drop for OneShot {
+        fn drop(&mut self) {
+            ONE_SHOT_DROPPED.store(true, Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn handler_may_drop_its_own_registration(t: &mut Test) {
+        let before = crate::ktest::slab_objects();
+        let line = crate::ktest::TestIrq::get();
+        let oneshot = OneShot(AtomicU32::new(0));
+        match Registration::new(line.irq(), oneshot, c"rust_irq_oneshot", GFP_KERNEL) {
+            Ok(reg) => *ONE_SHOT.lock_irqsave() = Some(reg),
+            Err(e) => {
+                crate::kt_fail!(t, "request failed: {}", e);
+                return;
+            }
+        }
+        crate::kt_expect_eq!(t, line.raise(), Ok(()));
+        crate::kt_expect!(t, ONE_SHOT.lock_irqsave().is_none());
+        // The handler's memory was freed after it returned, not while it
+        // still used it.
+        crate::kt_expect!(t, ONE_SHOT_ALIVE_AFTER_UNREGISTER.load(Ordering::Relaxed));
+        crate::kt_expect!(t, ONE_SHOT_DROPPED.load(Ordering::Relaxed));
         crate::kt_expect_eq!(t, crate::ktest::slab_objects(), before);
     }
 }
