@@ -19,6 +19,7 @@
 #include <keel/irq.h>
 #include <keel/ktest.h>
 #include <keel/mm.h>
+#include <keel/pci.h>
 #include <keel/monitor.h>
 #include <keel/power.h>
 #include <keel/printk.h>
@@ -72,24 +73,25 @@ void start_kernel(u64 boot_info_phys)
 	if (err)
 		panic("cannot read boot information (%s)", errname(err));
 	pr_info("command line: %s\n", boot_cmdline);
-	cmdline_init(); /* loglevel=, ktest=, ... */
-	trap_init();	/* GDT, TSS, IDT */
-	print_memory_map();
-	check_memory_size();
-	mm_init(); /* page tables, buddy, kmalloc */
+	cmdline_init();	     /* loglevel=, ktest=, ... */
+	trap_init();	     /* GDT, TSS, IDT */
+	print_memory_map();  /* what the loader said */
+	check_memory_size(); /* 32 MiB or halt */
+	mm_init();	     /* page tables, buddy, kmalloc */
 	/* leave the boot stack (bss, no guard page) for a guarded one */
 	call_on_stack(boot_kstack(), start_kernel_late);
 }
 
 static void start_kernel_late(void)
 {
-	failslab_init();   /* failslab=: fault injection */
-	acpi_init();	   /* RSDP, MADT: CPUs, IOAPICs */
-	irq_init();	   /* APIC, IOAPIC; PIC masked */
-	time_init();	   /* TSC clock, HZ timer */
-	serial_init_irq(); /* COM1 input by IRQ 4 */
-	local_irq_enable();
-	do_initcalls(); /* built-in drivers, Rust modules */
+	failslab_init();    /* failslab=: fault injection */
+	acpi_init();	    /* RSDP, MADT: CPUs, IOAPICs */
+	irq_init();	    /* APIC, IOAPIC; PIC masked */
+	time_init();	    /* TSC clock, HZ timer */
+	serial_init_irq();  /* COM1 input by IRQ 4 */
+	local_irq_enable(); /* interrupts on from here */
+	pci_init();	    /* scan the PCI bus */
+	do_initcalls();	    /* built-in drivers, Rust modules */
 	pr_info("keel: %llu MiB RAM, %lu pages free\n",
 		boot_info.ram_bytes >> 20, nr_free_pages());
 	ktest_boot();  /* ktest=1: run tests and exit */

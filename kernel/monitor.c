@@ -15,6 +15,7 @@
 #include <keel/ktest.h>
 #include <keel/mm.h>
 #include <keel/monitor.h>
+#include <keel/pci.h>
 #include <keel/power.h>
 #include <keel/printk.h>
 #include <keel/serial.h>
@@ -80,6 +81,12 @@ static int cmd_irqs(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_lspci(int argc, char **argv)
+{
+	pci_show();
+	return 0;
+}
+
 static int cmd_ktest(int argc, char **argv)
 {
 	int failed = ktest_run(argc > 1 ? argv[1] : NULL);
@@ -121,6 +128,7 @@ static const struct monitor_cmd commands[] = {
 	  cmd_meminfo },
 	{ "uptime", NULL, "time since boot, clock source", 0, 0, cmd_uptime },
 	{ "irqs", NULL, "interrupt lines and counts", 0, 0, cmd_irqs },
+	{ "lspci", NULL, "PCI devices and their drivers", 0, 0, cmd_lspci },
 	{ "ktest", "[GLOB]", "run in-kernel tests (suite or suite.case)", 0, 1,
 	  cmd_ktest },
 	{ "panic", NULL, "panic the kernel (tests the panic path)", 0, 0,

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pci.c - PCI enumeration, configuration access and driver binding
+ * (keel/pci.h). Configuration space is reached through the legacy
+ * CONFIG_ADDRESS/CONFIG_DATA ports; devices are kept on one list in scan
+ * order, drivers on another. pci_lock (a mutex: probe may sleep) guards
+ * both lists and every bind/unbind.
+ */
+#include <asm/io.h>
+#include <keel/errno.h>
+#include <keel/mutex.h>
+#include <keel/pci.h>
+#include <keel/printk.h>
+#include <keel/slab.h>
+#include <keel/spinlock.h>
+
+#define CONFIG_ADDRESS 0xcf8
+#define CONFIG_DATA    0xcfc
+
+static LIST_HEAD(pci_devices);
+static LIST_HEAD(pci_drivers);
+static DEFINE_MUTEX(pci_lock);
+static DEFINE_SPINLOCK(config_lock); /* the address/data port pair */
+static unsigned int nr_devices;
+
+static u32 config_address(u8 bus, u8 slot, u8 func, u8 off)
+{
+	return 0x80000000U | (u32)bus << 16 | (u32)slot << 11 | (u32)func << 8 |
+	       (off & 0xfc);
+}
+
+static u32 raw_read32(u8 bus, u8 slot, u8 func, u8 off)
+{
+	unsigned long flags;
+	u32 v;
+
+	spin_lock_irqsave(&config_lock, flags);
+	outl(CONFIG_ADDRESS, config_address(bus, slot, func, off));
+	v = inl(CONFIG_DATA);
+	spin_unlock_irqrestore(&config_lock, flags);
+	return v;
+}
+
+static void raw_write32(u8 bus, u8 slot, u8 func, u8 off, u32 v)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&config_lock, flags);
+	outl(CONFIG_ADDRESS, config_address(bus, slot, func, off));
+	outl(CONFIG_DATA, v);
+	spin_unlock_irqrestore(&config_lock, flags);
+}
+
+u32 pci_read_config32(const struct pci_dev *d, u8 off)
+{
+	return raw_read32(d->bus, d->slot, d->func, off);
+}
+
+u16 pci_read_config16(const struct pci_dev *d, u8 off)
+{
+	return pci_read_config32(d, off) >> ((off & 2) * 8);
+}
+
+u8 pci_read_config8(const struct pci_dev *d, u8 off)
+{
+	return pci_read_config32(d, off) >> ((off & 3) * 8);
+}
+
+void pci_write_config32(const struct pci_dev *d, u8 off, u32 v)
+{
+	raw_write32(d->bus, d->slot, d->func, off, v);
+}
+
+/* Read-modify-write of the dword holding a narrower register. */
+static void write_part(const struct pci_dev *d, u8 off, u32 v, u32 mask)
+{
+	unsigned int shift = (off & 3) * 8;
+	u32 old = pci_read_config32(d, off);
+
+	pci_write_config32(d, off, (old & ~(mask << shift)) | (v << shift));
+}
+
+void pci_write_config16(const struct pci_dev *d, u8 off, u16 v)
+{
+	write_part(d, off, v, 0xffff);
+}
+
+void pci_write_config8(const struct pci_dev *d, u8 off, u8 v)
+{
+	write_part(d, off, v, 0xff);
+}
+
+/* Size BAR i by writing all ones with decoding off; returns the next BAR. */
+static int size_bar(struct pci_dev *d, int i)
+{
+	u8 off = PCI_BAR0 + 4 * i;
+	u32 orig = pci_read_config32(d, off), mask, hi_orig = 0, hi_mask = ~0U;
+	bool is64 = !(orig & 1) && ((orig >> 1) & 3) == 2;
+	u64 base, size;
+
+	pci_write_config32(d, off, ~0U);
+	mask = pci_read_config32(d, off);
+	pci_write_config32(d, off, orig);
+	if (is64 && i + 1 < PCI_NUM_BARS) {
+		hi_orig = pci_read_config32(d, off + 4);
+		pci_write_config32(d, off + 4, ~0U);
+		hi_mask = pci_read_config32(d, off + 4);
+		pci_write_config32(d, off + 4, hi_orig);
+	}
+	if (!mask || mask == ~0U)
+		return i + 1 + is64; /* not implemented */
+	d->bar_is_io[i] = orig & 1;
+	if (d->bar_is_io[i]) {
+		base = orig & ~3U;
+		size = (~(mask & ~3U) + 1) & 0xffff;
+	} else {
+		base = (orig & ~0xfULL) | (u64)hi_orig << 32;
+		size = ~(((u64)hi_mask << 32) | (mask & ~0xfU)) + 1;
+		if (!is64)
+			size &= 0xffffffffULL;
+	}
+	d->bar[i] = base;
+	d->bar_size[i] = size;
+	return i + 1 + is64;
+}
+
+static void read_bars(struct pci_dev *d)
+{
+	u16 cmd = pci_read_config16(d, PCI_COMMAND);
+
+	/* no decoding while the BARs hold all-ones */
+	pci_write_config16(d, PCI_COMMAND,
+			   cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
+	for (int i = 0; i < PCI_NUM_BARS;)
+		i = size_bar(d, i);
+	pci_write_config16(d, PCI_COMMAND, cmd);
+}
+
+static int add_device(u8 bus, u8 slot, u8 func, u32 id)
+{
+	struct pci_dev *d = kzalloc(sizeof(*d), GFP_KERNEL);
+	u32 class_rev;
+
+	if (!d)
+		return -ENOMEM;
+	d->bus = bus;
+	d->slot = slot;
+	d->func = func;
+	d->vendor = id & 0xffff;
+	d->device = id >> 16;
+	class_rev = pci_read_config32(d, PCI_REVISION_ID);
+	d->revision = class_rev & 0xff;
+	d->class = class_rev >> 8;
+	d->irq_line = pci_read_config8(d, PCI_INTERRUPT_LINE);
+	d->irq_pin = pci_read_config8(d, PCI_INTERRUPT_PIN);
+	if ((pci_read_config8(d, PCI_HEADER_TYPE) & 0x7f) == 0)
+		read_bars(d);
+	list_add_tail(&d->node, &pci_devices);
+	nr_devices++;
+	return 0;
+}
+
+/* Bit 7 of the header type: functions 1..7 may exist. */
+static bool multifunction(u8 bus, u8 slot)
+{
+	u32 dword = raw_read32(bus, slot, 0, PCI_HEADER_TYPE & ~3);
+
+	return (dword >> ((PCI_HEADER_TYPE & 3) * 8)) & 0x80;
+}
+
+static void scan_slot(u8 bus, u8 slot)
+{
+	u32 id = raw_read32(bus, slot, 0, PCI_VENDOR_ID);
+	int nfunc;
+
+	if ((id & 0xffff) == 0xffff)
+		return;
+	nfunc = multifunction(bus, slot) ? 8 : 1;
+	for (int f = 0; f < nfunc; f++) {
+		id = raw_read32(bus, slot, f, PCI_VENDOR_ID);
+		if ((id & 0xffff) == 0xffff)
+			continue;
+		if (add_device(bus, slot, f, id)) {
+			pr_err("pci: no memory for %02x:%02x.%d\n", bus, slot,
+			       f);
+			return;
+		}
+	}
+}
+
+void pci_init(void)
+{
+	for (unsigned int bus = 0; bus < 256; bus++)
+		for (u8 slot = 0; slot < 32; slot++)
+			scan_slot(bus, slot);
+	pr_info("pci: %u devices\n", nr_devices);
+}
+
+unsigned int pci_device_count(void)
+{
+	return nr_devices;
+}
+
+const struct pci_device_id *pci_match_id(const struct pci_device_id *ids,
+					 const struct pci_dev *d)
+{
+	for (; ids->vendor || ids->device || ids->class_mask; ids++) {
+		if (ids->vendor != PCI_ANY_ID && ids->vendor != d->vendor)
+			continue;
+		if (ids->device != PCI_ANY_ID && ids->device != d->device)
+			continue;
+		if ((d->class & ids->class_mask) != ids->class)
+			continue;
+		return ids;
+	}
+	return NULL;
+}
+
+struct pci_dev *pci_get_device(u16 vendor, u16 device, struct pci_dev *from)
+{
+	struct list_head *pos = from ? from->node.next : pci_devices.next;
+
+	for (; pos != &pci_devices; pos = pos->next) {
+		struct pci_dev *d = list_entry(pos, struct pci_dev, node);
+
+		if ((vendor == PCI_ANY_ID || d->vendor == vendor) &&
+		    (device == PCI_ANY_ID || d->device == device))
+			return d;
+	}
+	return NULL;
+}
+
+/* Offer dev to drv; caller holds pci_lock. */
+static void try_bind(struct pci_driver *drv, struct pci_dev *d)
+{
+	const struct pci_device_id *id = pci_match_id(drv->id_table, d);
+	int err;
+
+	if (d->driver || !id)
+		return;
+	d->driver = drv;
+	err = drv->probe(d, id);
+	if (err) {
+		d->driver = NULL;
+		d->drvdata = NULL;
+		pr_warn("pci %02x:%02x.%d: %s probe failed: %s\n", d->bus,
+			d->slot, d->func, drv->name, errname(err));
+		return;
+	}
+	pr_info("pci %02x:%02x.%d: bound to %s\n", d->bus, d->slot, d->func,
+		drv->name);
+}
+
+int pci_register_driver(struct pci_driver *drv)
+{
+	struct pci_driver *other;
+	struct pci_dev *d;
+	int err = 0;
+
+	if (!drv->name || !drv->id_table || !drv->probe)
+		return -EINVAL;
+	mutex_lock(&pci_lock);
+	list_for_each_entry(other, &pci_drivers, node) {
+		if (other == drv) {
+			err = -EBUSY;
+			goto out_unlock;
+		}
+	}
+	list_add_tail(&drv->node, &pci_drivers);
+	list_for_each_entry(d, &pci_devices, node)
+		try_bind(drv, d);
+out_unlock:
+	mutex_unlock(&pci_lock);
+	return err;
+}
+
+void pci_unregister_driver(struct pci_driver *drv)
+{
+	struct pci_dev *d;
+
+	mutex_lock(&pci_lock);
+	list_for_each_entry(d, &pci_devices, node) {
+		if (d->driver != drv)
+			continue;
+		if (drv->remove)
+			drv->remove(d);
+		d->driver = NULL;
+		d->drvdata = NULL;
+	}
+	list_del_init(&drv->node);
+	mutex_unlock(&pci_lock);
+}
+
+int pci_enable_device(struct pci_dev *d)
+{
+	u16 cmd = pci_read_config16(d, PCI_COMMAND);
+
+	for (int i = 0; i < PCI_NUM_BARS; i++) {
+		if (!d->bar_size[i])
+			continue;
+		cmd |= d->bar_is_io[i] ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY;
+	}
+	pci_write_config16(d, PCI_COMMAND, cmd);
+	return 0;
+}
+
+void pci_set_master(struct pci_dev *d)
+{
+	pci_write_config16(d, PCI_COMMAND,
+			   pci_read_config16(d, PCI_COMMAND) |
+				   PCI_COMMAND_MASTER);
+}
+
+u8 pci_find_capability(const struct pci_dev *d, u8 id)
+{
+	u8 pos;
+	int ttl = 48; /* a malformed list must not loop forever */
+
+	if (!(pci_read_config16(d, PCI_STATUS) & PCI_STATUS_CAP_LIST))
+		return 0;
+	pos = pci_read_config8(d, PCI_CAPABILITY_LIST) & ~3;
+	while (pos >= 0x40 && ttl--) {
+		if (pci_read_config8(d, pos) == id)
+			return pos;
+		pos = pci_read_config8(d, pos + 1) & ~3;
+	}
+	return 0;
+}
+
+void pci_show(void)
+{
+	struct pci_dev *d;
+
+	mutex_lock(&pci_lock);
+	list_for_each_entry(d, &pci_devices, node) {
+		printk(KERN_INFO "%02x:%02x.%d %04x: %04x:%04x rev %02x",
+		       d->bus, d->slot, d->func, d->class >> 8, d->vendor,
+		       d->device, d->revision);
+		if (d->irq_pin)
+			pr_cont(" irq %u", d->irq_line);
+		pr_cont(" %s\n", d->driver ? d->driver->name : "-");
+		for (int i = 0; i < PCI_NUM_BARS; i++)
+			if (d->bar_size[i])
+				pr_info("        BAR%d %s %#llx size %#llx\n",
+					i, d->bar_is_io[i] ? "io " : "mem",
+					d->bar[i], d->bar_size[i]);
+	}
+	mutex_unlock(&pci_lock);
+}
