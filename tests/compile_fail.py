@@ -380,8 +380,8 @@ def markdown(results):
         if r.twin:
             continue
         m = r.case.meta
-        msg = first_message(r).replace("|", "\\|").replace("`", "")
-        rows.append("| `%s` | %s | %s | %s | %s: `%s` |" % (
+        msg = first_message(r).replace("|", "\\|")
+        rows.append("| `%s` | %s | %s | %s | %s: \"%s\" |" % (
             r.case.name, m.get("class", ""), m.get("c-bug", ""),
             m.get("rule", "").replace("|", "\\|"),
             expect_text(r.case.expect), msg))

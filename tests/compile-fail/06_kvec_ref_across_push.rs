@@ -8,7 +8,8 @@
 
 use kernel::prelude::*;
 
-/// Queues `id` and returns the id at the head of the queue.
+/// Queues `id` and returns the id at the head of the queue (`ENOENT`
+/// if the queue was empty).
 pub fn enqueue(queue: &mut KVec<u32>, id: u32) -> Result<u32> {
     let head = queue.first().ok_or(ENOENT)?;
     queue.push(id, GFP_KERNEL)?;

@@ -1,7 +1,7 @@
 // expect: E0080
 // class: out-of-bounds constant MMIO offset
 // c-bug: readl(base + 0x10) on a 16-byte register window: reads (or writes) another device's registers
-// rule: `Mmio<SIZE>::read32::<OFF>()` checks `OFF + 4 <= SIZE` in a const block, evaluated when the call is compiled
+// rule: `Mmio<SIZE>::read32::<OFF>()` checks that bytes `OFF..OFF+4` lie inside the `SIZE`-byte region in a const block, evaluated when the call is compiled
 //! Compile-fail case: the status register read one register past the window.
 #![no_std]
 #![forbid(unsafe_code)]

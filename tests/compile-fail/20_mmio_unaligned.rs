@@ -1,7 +1,7 @@
 // expect: E0080
 // class: misaligned constant MMIO offset
 // c-bug: writel(v, base + 6): a split 32-bit access that the device may ignore or misinterpret
-// rule: `Mmio::write32::<OFF>()` checks `OFF % 4 == 0` in a const block
+// rule: `Mmio::write32::<OFF>()` checks that `OFF` is a multiple of 4 in a const block, evaluated when the call is compiled
 //! Compile-fail case: a 32-bit register written at a 2-byte offset.
 #![no_std]
 #![forbid(unsafe_code)]
