@@ -45,6 +45,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASE_DIR = os.path.join(ROOT, "tests", "compile-fail")
 TWIN_SUFFIX = ".twin.rs"
 MAX_PARALLEL = 2            # rustc processes at once
+# make's jobserver variables: under `make -jN check` they name pipe fds
+# that our subprocesses do not inherit, and rustc warns about them.
+JOBSERVER_VARS = ("MAKEFLAGS", "MFLAGS", "CARGO_MAKEFLAGS")
 RUSTC_TIMEOUT = 120         # seconds per compile
 
 EXPECT_RE = re.compile(r"//\s*expect:\s*(?:(E\d{4})|lint\s+([a-z_]+(?:::[a-z_]+)?))\s*$")
@@ -238,6 +241,14 @@ def judge_twin(returncode, diags):
 
 # ------------------------------------------------------------ compiling
 
+def clean_env(extra=None):
+    """The environment for make and rustc: ours without make's jobserver
+    variables, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if k not in JOBSERVER_VARS}
+    env.update(extra or {})
+    return env
+
+
 def driver_flags(root=ROOT, build=None):
     """(env, argv) that compile a driver crate, from rust/rust.mk.
 
@@ -249,7 +260,8 @@ def driver_flags(root=ROOT, build=None):
     if build:
         cmd.append("BUILD=" + os.path.abspath(build))
     cmd.append("print-rust-driver-flags")
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60,
+                       env=clean_env())
     if p.returncode:
         raise RuntimeError("%s failed:\n%s" % (" ".join(cmd), p.stderr))
     values = {}
@@ -298,7 +310,7 @@ def compile_one(argv, env, path, outdir, root=ROOT):
                   "--emit=obj=" + os.path.join(outdir, name + ".o"), path]
     start = time.monotonic()
     try:
-        p = subprocess.run(cmd, cwd=root, env=dict(os.environ, **env),
+        p = subprocess.run(cmd, cwd=root, env=clean_env(env),
                            capture_output=True, text=True,
                            timeout=RUSTC_TIMEOUT)
     except subprocess.TimeoutExpired:

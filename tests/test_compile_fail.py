@@ -70,6 +70,21 @@ class ParseTest(unittest.TestCase):
         self.assertFalse(cf.is_summary(d[0]))
 
 
+class EnvTest(unittest.TestCase):
+    def test_jobserver_variables_are_dropped(self):
+        saved = dict(os.environ)
+        try:
+            os.environ["MAKEFLAGS"] = " -j2 --jobserver-auth=3,4"
+            os.environ["MFLAGS"] = "-j2"
+            env = cf.clean_env({"RUSTC_BOOTSTRAP": "1"})
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        self.assertNotIn("MAKEFLAGS", env)
+        self.assertNotIn("MFLAGS", env)
+        self.assertEqual(env["RUSTC_BOOTSTRAP"], "1")
+
+
 class JudgeCaseTest(unittest.TestCase):
     def test_expected_code_passes(self):
         d = diags(diag_line("error", "E0382", "use of moved value: `b`"),
