@@ -135,7 +135,10 @@ def discover(case_dir=CASE_DIR):
     `// expect:` first line and a twin with one are all problems: a case
     that cannot be judged must not pass by being skipped.
     """
-    files = sorted(f for f in os.listdir(case_dir) if f.endswith(".rs"))
+    try:
+        files = sorted(f for f in os.listdir(case_dir) if f.endswith(".rs"))
+    except OSError as e:
+        return [], ["cannot list the cases: %s" % e]
     twins = {f[:-len(TWIN_SUFFIX)] for f in files if f.endswith(TWIN_SUFFIX)}
     cases, problems = [], []
     for f in files:
@@ -163,6 +166,8 @@ def discover(case_dir=CASE_DIR):
         cases.append(Case(name, path,
                           os.path.join(case_dir, name + TWIN_SUFFIX),
                           expect, meta))
+    if not cases and not problems:
+        problems.append("no cases in %s" % case_dir)
     return cases, problems
 
 

@@ -225,6 +225,10 @@ class EndToEndTest(unittest.TestCase):
             "compile-fail wrong twin": True,
         })
 
+    def test_no_cases_is_a_problem(self):
+        self.assertEqual(len(cf.discover(self.dir)[1]), 1)
+        self.assertEqual(len(cf.discover(self.dir + "/missing")[1]), 1)
+
     def test_incomplete_cases_are_problems(self):
         self.write("lonely.rs", "// expect: E0382\n")
         self.write("orphan.twin.rs", "// fake-rc: 0\n")
