@@ -14,6 +14,14 @@ RUST_VERSION := $(shell $(RUSTC) --version 2>/dev/null | cut -d' ' -f2)
 RUST_LIB_SRC := /usr/src/rustc-$(RUST_VERSION)/library
 RUST_OUT     := $(BUILD)/rust
 
+# The compiler for keel's own crates (macros, kernel, drivers, samples)
+# and where their outputs go. `make clippy` reruns this file with
+# clippy-driver and build/clippy, so the lint pass sees exactly the
+# flags of the real build; core, alloc and bindings are not linted.
+KEEL_RUSTC   := $(RUSTC)
+KEEL_OUT     := $(RUST_OUT)
+KEEL_TOOL    := RUSTC
+
 # Flags for every crate that runs in the kernel.
 RUST_TARGET_FLAGS := --target=x86_64-unknown-none -Cpanic=abort \
 	-Ccode-model=kernel -Crelocation-model=static \
@@ -22,15 +30,19 @@ RUST_TARGET_FLAGS := --target=x86_64-unknown-none -Cpanic=abort \
 # Flags for keel's own crates.
 RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 \
 	-Dwarnings -Dunsafe_op_in_unsafe_fn -Dmissing_docs \
-	-Dclippy::undocumented_unsafe_blocks
+	-Dclippy::undocumented_unsafe_blocks -Dclippy::unnecessary_safety_comment \
+	-Dclippy::unnecessary_safety_doc -Dclippy::missing_safety_doc \
+	-Dclippy::ignored_unit_patterns -Dclippy::mut_mut \
+	-Dclippy::needless_bitwise_bool -Dclippy::needless_continue \
+	-Dclippy::no_mangle_with_rust_abi
 RUST_ENV := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD))
 
 # Driver and sample crates: one .rs file (crate root) each.
 RUST_MODULES := $(sort $(wildcard samples/rust/*.rs) $(wildcard drivers/*/*.rs))
-RUST_MODULE_OBJS := $(patsubst %.rs,$(RUST_OUT)/%.o,$(RUST_MODULES))
+RUST_MODULE_OBJS := $(patsubst %.rs,$(KEEL_OUT)/%.o,$(RUST_MODULES))
 RUST_CORE_OBJS := $(RUST_OUT)/core.o $(RUST_OUT)/compiler_builtins.o \
 	$(RUST_OUT)/alloc.o
-RUST_OBJS := $(RUST_CORE_OBJS) $(RUST_OUT)/bindings.o $(RUST_OUT)/kernel.o \
+RUST_OBJS := $(RUST_CORE_OBJS) $(RUST_OUT)/bindings.o $(KEEL_OUT)/kernel.o \
 	$(RUST_MODULE_OBJS)
 
 # The toolchain check: rustc and its library sources must match.
@@ -88,31 +100,43 @@ $(RUST_OUT)/bindings.o: rust/bindings/lib.rs $(RUST_OUT)/bindings_generated.rs $
 		--emit=obj=$@,metadata=$(RUST_OUT)/libbindings.rmeta $<
 
 # --- macros: a proc-macro crate for the host ---
-$(RUST_OUT)/libmacros.so: $(wildcard rust/macros/*.rs) $(RUST_OUT)/.toolchain-ok
-	@echo "  RUSTC   macros (host)"
-	$(Q)$(RUSTC) --edition=2021 --crate-type proc-macro --crate-name macros \
+$(KEEL_OUT)/libmacros.so: $(wildcard rust/macros/*.rs) $(RUST_OUT)/.toolchain-ok
+	@mkdir -p $(dir $@)
+	@printf "  %-7s %s\n" $(KEEL_TOOL) "macros (host)"
+	$(Q)$(KEEL_RUSTC) --edition=2021 --crate-type proc-macro --crate-name macros \
 		-Dwarnings --extern proc_macro -Copt-level=1 \
-		--emit=link=$@,dep-info=$(RUST_OUT)/macros.d rust/macros/lib.rs
+		--emit=link=$@,dep-info=$(KEEL_OUT)/macros.d rust/macros/lib.rs
 
 # --- the kernel crate ---
-$(RUST_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs) \
-		$(RUST_OUT)/bindings.o $(RUST_OUT)/libmacros.so
-	@echo "  RUSTC   kernel"
-	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
+$(KEEL_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs) \
+		$(RUST_OUT)/bindings.o $(KEEL_OUT)/libmacros.so
+	@printf "  %-7s %s\n" $(KEEL_TOOL) kernel
+	$(Q)$(RUST_ENV) $(KEEL_RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
 		--crate-name kernel \
 		--extern bindings=$(RUST_OUT)/libbindings.rmeta \
-		--extern macros=$(RUST_OUT)/libmacros.so \
-		--emit=obj=$@,metadata=$(RUST_OUT)/libkernel.rmeta,dep-info=$(RUST_OUT)/kernel.d \
+		--extern macros=$(KEEL_OUT)/libmacros.so \
+		--emit=obj=$@,metadata=$(KEEL_OUT)/libkernel.rmeta,dep-info=$(KEEL_OUT)/kernel.d \
 		rust/kernel/lib.rs
 
 # --- driver and sample crates: one object each ---
-$(RUST_OUT)/%.o: %.rs $(RUST_OUT)/kernel.o
+$(KEEL_OUT)/%.o: %.rs $(KEEL_OUT)/kernel.o
 	@mkdir -p $(dir $@)
-	@echo "  RUSTC   $<"
-	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
+	@printf "  %-7s %s\n" $(KEEL_TOOL) $<
+	$(Q)$(RUST_ENV) $(KEEL_RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
 		--crate-name $(notdir $*) \
-		--extern kernel=$(RUST_OUT)/libkernel.rmeta \
-		--extern macros=$(RUST_OUT)/libmacros.so \
-		--emit=obj=$@,dep-info=$(RUST_OUT)/$*.d $<
+		--extern kernel=$(KEEL_OUT)/libkernel.rmeta \
+		--extern macros=$(KEEL_OUT)/libmacros.so \
+		--emit=obj=$@,dep-info=$(KEEL_OUT)/$*.d $<
 
--include $(RUST_OUT)/kernel.d $(RUST_OUT)/macros.d
+-include $(KEEL_OUT)/kernel.d $(KEEL_OUT)/macros.d
+
+# --- developer targets ---
+.PHONY: clippy clippy-crates
+
+# clippy: every keel crate compiled again by clippy-driver, with the
+# flags above (-Dwarnings included), into build/clippy.
+clippy: $(RUST_OUT)/bindings.o
+	$(Q)$(MAKE) --no-print-directory KEEL_RUSTC=$(CLIPPY) KEEL_TOOL=CLIPPY \
+		KEEL_OUT=$(BUILD)/clippy clippy-crates
+
+clippy-crates: $(KEEL_OUT)/kernel.o $(RUST_MODULE_OBJS)

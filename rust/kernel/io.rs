@@ -32,7 +32,7 @@ impl<const SIZE: usize> Mmio<SIZE> {
 
     /// Reads the 32-bit register at constant offset `OFF`.
     pub fn read32<const OFF: usize>(&self) -> u32 {
-        const { assert!(OFF + 4 <= SIZE && OFF % 4 == 0, "MMIO offset out of bounds") };
+        const { assert!(OFF + 4 <= SIZE && OFF.is_multiple_of(4), "MMIO offset out of bounds") };
         // SAFETY: OFF is in bounds and aligned (checked at compile time)
         // and the region is mapped (type invariant).
         unsafe { bindings::rust_helper_readl(self.base.as_ptr().add(OFF).cast()) }
@@ -40,14 +40,14 @@ impl<const SIZE: usize> Mmio<SIZE> {
 
     /// Writes the 32-bit register at constant offset `OFF`.
     pub fn write32<const OFF: usize>(&self, v: u32) {
-        const { assert!(OFF + 4 <= SIZE && OFF % 4 == 0, "MMIO offset out of bounds") };
+        const { assert!(OFF + 4 <= SIZE && OFF.is_multiple_of(4), "MMIO offset out of bounds") };
         // SAFETY: as in read32.
         unsafe { bindings::rust_helper_writel(self.base.as_ptr().add(OFF).cast(), v) }
     }
 
     fn check(off: usize) -> Result {
         match off.checked_add(4) {
-            Some(end) if end <= SIZE && off % 4 == 0 => Ok(()),
+            Some(end) if end <= SIZE && off.is_multiple_of(4) => Ok(()),
             _ => Err(ERANGE),
         }
     }
@@ -134,16 +134,18 @@ mod tests {
             return;
         };
         mem[1] = 0xfeed;
-        let base = NonNull::from(&mut *mem).cast::<u8>();
-        // SAFETY: `mem` is 16 bytes, 4-aligned, and outlives `io`.
-        let io = unsafe { Mmio::<16>::new(base) };
-        crate::kt_expect_eq!(t, io.read32::<4>(), 0xfeed);
-        io.write32::<12>(7);
-        crate::kt_expect_eq!(t, io.try_read32(12), Ok(7));
-        crate::kt_expect_eq!(t, io.try_read32(16), Err(ERANGE));
-        crate::kt_expect_eq!(t, io.try_read32(2), Err(ERANGE));
-        crate::kt_expect_eq!(t, io.try_write32(usize::MAX - 1, 0), Err(ERANGE));
-        drop(io);
+        {
+            let base = NonNull::from(&mut *mem).cast::<u8>();
+            // SAFETY: `mem` is 16 bytes, 4-aligned, and outlives `io`,
+            // which this block ends before `mem` is used directly again.
+            let io = unsafe { Mmio::<16>::new(base) };
+            crate::kt_expect_eq!(t, io.read32::<4>(), 0xfeed);
+            io.write32::<12>(7);
+            crate::kt_expect_eq!(t, io.try_read32(12), Ok(7));
+            crate::kt_expect_eq!(t, io.try_read32(16), Err(ERANGE));
+            crate::kt_expect_eq!(t, io.try_read32(2), Err(ERANGE));
+            crate::kt_expect_eq!(t, io.try_write32(usize::MAX - 1, 0), Err(ERANGE));
+        }
         crate::kt_expect_eq!(t, mem[3], 7);
     }
 

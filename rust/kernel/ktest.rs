@@ -178,7 +178,7 @@ pub fn slab_objects() -> u64 {
     let mut u = bindings::mm_usage { free_pages: 0, slab_objects: 0, slab_bytes: 0 };
     // SAFETY: `u` is a valid mm_usage to fill in.
     unsafe { bindings::mm_usage_get(&mut u) };
-    u.slab_objects as u64
+    u.slab_objects
 }
 
 /// Fault injection for a test: while this guard lives, the `n`th next

@@ -8,12 +8,11 @@ pub use core::ffi::CStr;
 #[macro_export]
 macro_rules! c_str {
     ($s:literal) => {{
-        const S: &$crate::str::CStr = match $crate::str::CStr::from_bytes_with_nul(
-            concat!($s, "\0").as_bytes(),
-        ) {
-            Ok(s) => s,
-            Err(_) => panic!("c_str! literal contains a NUL byte"),
-        };
+        const S: &$crate::str::CStr =
+            match $crate::str::CStr::from_bytes_with_nul(concat!($s, "\0").as_bytes()) {
+                Ok(s) => s,
+                Err(_) => panic!("c_str! literal contains a NUL byte"),
+            };
         S
     }};
 }
