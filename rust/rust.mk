@@ -9,6 +9,7 @@
 RUSTC        := /usr/bin/rustc
 BINDGEN      := bindgen
 RUSTFMT      := /usr/bin/rustfmt
+RUSTDOC      := /usr/bin/rustdoc
 CLIPPY       := /usr/bin/clippy-driver
 RUST_VERSION := $(shell $(RUSTC) --version 2>/dev/null | cut -d' ' -f2)
 RUST_LIB_SRC := /usr/src/rustc-$(RUST_VERSION)/library
@@ -35,6 +36,9 @@ RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 \
 	-Dclippy::ignored_unit_patterns -Dclippy::mut_mut \
 	-Dclippy::needless_bitwise_bool -Dclippy::needless_continue \
 	-Dclippy::no_mangle_with_rust_abi
+# alloc without the infallible allocation API (design: all allocation
+# is fallible and explicit).
+RUST_ALLOC_FLAGS := --cfg no_global_oom_handling
 RUST_ENV := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD))
 
 # Driver and sample crates: one .rs file (crate root) each.
@@ -45,16 +49,25 @@ RUST_CORE_OBJS := $(RUST_OUT)/core.o $(RUST_OUT)/compiler_builtins.o \
 RUST_OBJS := $(RUST_CORE_OBJS) $(RUST_OUT)/bindings.o $(KEEL_OUT)/kernel.o \
 	$(RUST_MODULE_OBJS)
 
-# The toolchain check: rustc and its library sources must match.
-$(RUST_OUT)/.toolchain-ok:
+# The toolchain check, on every build: $(RUSTC) must exist and the
+# rust-web-src tree must be of its version (core/alloc are built from
+# it, and crates from another rustc cannot be linked together). The
+# stamp holds the compiler's version line and is rewritten only when it
+# changes, which rebuilds core and everything above it.
+RUST_SRC_FOUND := $(patsubst /usr/src/rustc-%/library,%,$(wildcard /usr/src/rustc-*/library))
+$(RUST_OUT)/.toolchain: FORCE
 	@mkdir -p $(dir $@)
-	@test -x $(RUSTC) || { echo "error: $(RUSTC) missing: run 'make deps' (rustc-web)"; exit 1; }
-	@test -f $(RUST_LIB_SRC)/core/src/lib.rs || { echo "error: rustc $(RUST_VERSION) \
-has no matching library source at $(RUST_LIB_SRC): install rust-web-src of the same version"; exit 1; }
-	@echo $(RUST_VERSION) > $@
+	@test -x $(RUSTC) && test -n "$(RUST_VERSION)" || { echo "error: $(RUSTC) is \
+missing or broken: run 'make deps' (Debian package rustc-web)" >&2; exit 1; }
+	@test -f $(RUST_LIB_SRC)/core/src/lib.rs || { echo "error: $(RUSTC) is \
+$(RUST_VERSION) but $(RUST_LIB_SRC) is missing (library sources found for: \
+$(or $(RUST_SRC_FOUND),none)); install rust-web-src of the same version \
+as rustc-web: run 'make deps'" >&2; exit 1; }
+	@$(RUSTC) --version > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
 # --- core, compiler_builtins, alloc: built once, cached in build/rust ---
-$(RUST_OUT)/core.o: $(RUST_OUT)/.toolchain-ok
+$(RUST_OUT)/core.o: $(RUST_OUT)/.toolchain
 	@echo "  RUSTC   core (from $(RUST_LIB_SRC), ~30 s)"
 	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_TARGET_FLAGS) --edition=2024 \
 		--crate-type rlib --crate-name core --cap-lints allow \
@@ -71,7 +84,7 @@ $(RUST_OUT)/alloc.o: $(RUST_OUT)/compiler_builtins.o
 	@echo "  RUSTC   alloc"
 	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_TARGET_FLAGS) --edition=2024 \
 		--crate-type rlib --crate-name alloc --cap-lints allow \
-		--cfg no_global_oom_handling \
+		$(RUST_ALLOC_FLAGS) \
 		--extern compiler_builtins=$(RUST_OUT)/libcompiler_builtins.rmeta \
 		--emit=obj=$@,metadata=$(RUST_OUT)/liballoc.rmeta \
 		$(RUST_LIB_SRC)/alloc/src/lib.rs
@@ -100,7 +113,7 @@ $(RUST_OUT)/bindings.o: rust/bindings/lib.rs $(RUST_OUT)/bindings_generated.rs $
 		--emit=obj=$@,metadata=$(RUST_OUT)/libbindings.rmeta $<
 
 # --- macros: a proc-macro crate for the host ---
-$(KEEL_OUT)/libmacros.so: $(wildcard rust/macros/*.rs) $(RUST_OUT)/.toolchain-ok
+$(KEEL_OUT)/libmacros.so: $(wildcard rust/macros/*.rs) $(RUST_OUT)/.toolchain
 	@mkdir -p $(dir $@)
 	@printf "  %-7s %s\n" $(KEEL_TOOL) "macros (host)"
 	$(Q)$(KEEL_RUSTC) --edition=2021 --crate-type proc-macro --crate-name macros \
@@ -131,7 +144,7 @@ $(KEEL_OUT)/%.o: %.rs $(KEEL_OUT)/kernel.o
 -include $(KEEL_OUT)/kernel.d $(KEEL_OUT)/macros.d
 
 # --- developer targets ---
-.PHONY: clippy clippy-crates
+.PHONY: clippy clippy-crates rustdoc rust-analyzer
 
 # clippy: every keel crate compiled again by clippy-driver, with the
 # flags above (-Dwarnings included), into build/clippy.
@@ -140,3 +153,25 @@ clippy: $(RUST_OUT)/bindings.o
 		KEEL_OUT=$(BUILD)/clippy clippy-crates
 
 clippy-crates: $(KEEL_OUT)/kernel.o $(RUST_MODULE_OBJS)
+
+# rustdoc: the kernel crate's documentation, with the kernel build's
+# target and flags, in build/doc/kernel/index.html. A broken intra-doc
+# link is an error.
+rustdoc: $(RUST_OUT)/bindings.o $(KEEL_OUT)/libmacros.so
+	@echo "  RUSTDOC kernel -> $(BUILD)/doc/kernel/index.html"
+	$(Q)$(RUST_ENV) $(RUSTDOC) $(RUST_KEEL_FLAGS) --crate-type rlib \
+		--crate-name kernel \
+		--extern bindings=$(RUST_OUT)/libbindings.rmeta \
+		--extern macros=$(KEEL_OUT)/libmacros.so \
+		-Drustdoc::broken_intra_doc_links -o $(BUILD)/doc rust/kernel/lib.rs
+
+# rust-analyzer: rust-project.json describing every crate above with its
+# deps, cfgs and edition (the generated bindings and the macros library
+# are built first, since rust-analyzer reads both).
+rust-analyzer: $(RUST_OUT)/bindings_generated.rs $(KEEL_OUT)/libmacros.so
+	$(Q)$(PYTHON) tools/gen-rust-project.py \
+		--sysroot $(shell $(RUSTC) --print sysroot) \
+		--sysroot-src $(RUST_LIB_SRC) --objtree $(BUILD) \
+		--macros-dylib $(KEEL_OUT)/libmacros.so \
+		--keel-flags '$(RUST_KEEL_FLAGS)' \
+		-o rust-project.json $(RUST_MODULES)

@@ -4,6 +4,9 @@
 Tiers, in order (each check counts as one test in the final line):
   unit    the runner's own self-tests (tests/test_*.py, unittest)
   format  clang-format --dry-run --Werror over the C sources (one check)
+  rust-lint, rust-host
+          rustfmt, clippy, the unsafe audit and rustdoc (one check each),
+          and the Rust host unit tests (one per #[test]): tests/rust_lint.py
   ktest   boot with ktest=1, parse the KTAP on serial; one count per case,
           plus one failure if the run itself went wrong (panic, hang,
           missing plan, fewer results than planned, odd exit status)
@@ -32,6 +35,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ktap  # noqa: E402
+import rust_lint  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU = "qemu-system-x86_64"
@@ -484,7 +488,8 @@ def parse_args(argv):
     p.add_argument("--boot-timeout", type=float, default=60,
                    help="seconds for a plain boot to reach the RAM line")
     p.add_argument("--only", action="append",
-                   choices=("unit", "format", "ktest", "boot"),
+                   choices=("unit", "format", "rust-lint", "rust-host",
+                            "ktest", "boot"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -499,7 +504,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    tiers = args.only or ["unit", "format", "ktest", "boot"]
+    tiers = args.only or ["unit", "format", "rust-lint", "rust-host",
+                          "ktest", "boot"]
     checks = []
 
     def report(result):
@@ -517,6 +523,10 @@ def main(argv=None):
         report(run_unit(args))
     if "format" in tiers:
         report(run_format(args))
+    if "rust-lint" in tiers:
+        report(rust_lint.run_lint(args, Check))
+    if "rust-host" in tiers:
+        report(rust_lint.run_host(args, Check))
     qemu_tiers = [t for t in tiers if t in ("ktest", "boot")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",

@@ -6,6 +6,11 @@
 //! C suites, so C and Rust results appear in one KTAP stream. Check with
 //! [`kt_expect!`]/[`kt_expect_eq!`] (record and go on) and
 //! [`kt_assert!`]/[`kt_assert_eq!`] (record and return from the case).
+//!
+//! [`kt_expect!`]: crate::kt_expect
+//! [`kt_expect_eq!`]: crate::kt_expect_eq
+//! [`kt_assert!`]: crate::kt_assert
+//! [`kt_assert_eq!`]: crate::kt_assert_eq
 
 use crate::print::MsgBuf;
 use crate::types::Opaque;

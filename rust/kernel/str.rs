@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! C strings: [`CStr`] (core's, re-exported) and [`c_str!`] for literals.
+//!
+//! [`c_str!`]: crate::c_str
 
 pub use core::ffi::CStr;
 
