@@ -132,11 +132,13 @@ $(KEEL_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs) \
 		rust/kernel/lib.rs
 
 # --- driver and sample crates: one object each ---
+# (-L $(KEEL_OUT): rustc finds the kernel crate's own `macros` there,
+# which for `make clippy` is not the one in build/rust.)
 $(KEEL_OUT)/%.o: %.rs $(KEEL_OUT)/kernel.o
 	@mkdir -p $(dir $@)
 	@printf "  %-7s %s\n" $(KEEL_TOOL) $<
 	$(Q)$(RUST_ENV) $(KEEL_RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
-		--crate-name $(notdir $*) \
+		--crate-name $(notdir $*) -L $(KEEL_OUT) \
 		--extern kernel=$(KEEL_OUT)/libkernel.rmeta \
 		--extern macros=$(KEEL_OUT)/libmacros.so \
 		--emit=obj=$@,dep-info=$(KEEL_OUT)/$*.d $<

@@ -70,22 +70,41 @@ def _make(args, target):
                           capture_output=True, text=True)
 
 
+def rustfmt_hunks(out):
+    """rustfmt --check output split into its "Diff in FILE:LINE:" hunks,
+    each once (a module reached from its crate root and also named on
+    the command line is reported twice)."""
+    hunks, seen = [], set()
+    for line in out.splitlines():
+        if line.startswith("Diff in "):
+            hunks.append([line])
+        elif hunks:
+            hunks[-1].append(line)
+    out = []
+    for h in hunks:
+        if tuple(h) not in seen:
+            seen.add(tuple(h))
+            out.append(h)
+    return out
+
+
 def check_rustfmt(make_check):
     name = "rust-lint rustfmt --check"
     files = rust_sources()
     if not os.path.exists(os.path.join(ROOT, "rustfmt.toml")):
         return make_check(name, "fail", ["  rustfmt.toml is missing"])
     p = subprocess.run([RUSTFMT, "--check", "--edition", "2021",
+                        "--color", "never",
                         "--config-path", os.path.join(ROOT, "rustfmt.toml")]
                        + files, cwd=ROOT, capture_output=True, text=True)
     if p.returncode == 0:
         return make_check(name, "pass")
-    dirty = sorted({l.split()[2].rstrip(":").rsplit(":", 1)[0]
-                    for l in p.stdout.splitlines()
-                    if l.startswith("Diff in ")})
+    hunks = rustfmt_hunks(p.stdout)
+    dirty = sorted({h[0].split()[2].rstrip(":").rsplit(":", 1)[0]
+                    for h in hunks})
     detail = ["  rustfmt would change: " + ", ".join(
         os.path.relpath(d, ROOT) for d in dirty)] if dirty else []
-    detail += _tail(p.stdout + p.stderr)
+    detail += _tail("\n".join(l for h in hunks for l in h) + p.stderr)
     detail.append("  (fix: %s --edition 2021 FILE...)" % RUSTFMT)
     return make_check(name, "fail", detail)
 
@@ -176,7 +195,9 @@ def run_host_file(rel, outdir, make_check):
     if build.returncode:
         return [make_check("rust-host %s (build)" % rel, "fail",
                            _tail(build.stderr))]
-    run = subprocess.run([exe], capture_output=True, text=True, timeout=120)
+    env = dict(os.environ, RUST_BACKTRACE="0")
+    run = subprocess.run([exe], capture_output=True, text=True, timeout=120,
+                         env=env)
     results, details = parse_libtest(run.stdout)
     checks = []
     for test, status in sorted(results.items()):
