@@ -10,6 +10,7 @@
 
 mod ktest;
 mod module;
+mod string_literal;
 mod vtable;
 
 use proc_macro::TokenStream;
