@@ -39,7 +39,10 @@ RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 \
 # alloc without the infallible allocation API (design: all allocation
 # is fallible and explicit).
 RUST_ALLOC_FLAGS := --cfg no_global_oom_handling
-RUST_ENV := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD))
+# MAKEFLAGS is cleared for rustc: under `make -j` it names jobserver
+# descriptors that make does not pass to plain recipes, and rustc would
+# warn that it cannot open them (it then uses its own job limit).
+RUST_ENV := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD)) MAKEFLAGS=
 
 # Driver and sample crates: one .rs file (crate root) each.
 RUST_MODULES := $(sort $(wildcard samples/rust/*.rs) $(wildcard drivers/*/*.rs))
@@ -116,7 +119,7 @@ $(RUST_OUT)/bindings.o: rust/bindings/lib.rs $(RUST_OUT)/bindings_generated.rs $
 $(KEEL_OUT)/libmacros.so: $(wildcard rust/macros/*.rs) $(RUST_OUT)/.toolchain
 	@mkdir -p $(dir $@)
 	@printf "  %-7s %s\n" $(KEEL_TOOL) "macros (host)"
-	$(Q)$(KEEL_RUSTC) --edition=2021 --crate-type proc-macro --crate-name macros \
+	$(Q)MAKEFLAGS= $(KEEL_RUSTC) --edition=2021 --crate-type proc-macro --crate-name macros \
 		-Dwarnings --extern proc_macro -Copt-level=1 \
 		--emit=link=$@,dep-info=$(KEEL_OUT)/macros.d rust/macros/lib.rs
 
