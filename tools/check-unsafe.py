@@ -367,7 +367,7 @@ FORBID = ["#", "!", "[", "forbid", "("]
 def has_forbid_unsafe(tokens):
     """Whether the tokens contain `#![forbid(..., unsafe_code, ...)]`."""
     texts = [t.text for t in tokens]
-    for i in range(len(texts) - len(FORBID)):
+    for i in range(len(texts) - len(FORBID) + 1):
         if texts[i:i + len(FORBID)] != FORBID:
             continue
         j = i + len(FORBID)
