@@ -6,6 +6,10 @@
 #   make bench      run the benchmarks -> build/bench/results.json, docs/benchmarks.md
 #   make debug      QEMU halted with a gdb stub; gdb -x build/gdb-init
 #   make deps       install missing Debian packages
+#   make clippy     lint every keel Rust crate with clippy (as make check)
+#   make rustdoc    the kernel crate's docs -> build/doc/kernel/index.html
+#   make rust-analyzer         rust-project.json for rust-analyzer
+#   make compile_commands.json the C compile database for clangd
 #
 # Knobs: SMP=n MEM=size MACHINE=pc|q35 CPU=qemu64|max CMDLINE="..." GRAPHIC=1
 
@@ -143,6 +147,13 @@ deps-quiet:
 
 clean:
 	rm -rf $(BUILD)
+
+# compile_commands.json for clangd/clang-tidy: the pattern rules' own
+# $(CC) and flags for every source; builds nothing but version.h.
+compile_commands.json: tools/gen-compile-commands.py $(BUILD)/include/keel/version.h FORCE
+	$(Q)$(PYTHON) tools/gen-compile-commands.py --cc '$(CC)' \
+		--cflags '$(CFLAGS)' --asflags '$(ASFLAGS)' --build $(BUILD) \
+		-o $@ $(SRCS)
 
 FORCE:
 .PHONY: FORCE deps-quiet

@@ -9,10 +9,19 @@
 RUSTC        := /usr/bin/rustc
 BINDGEN      := bindgen
 RUSTFMT      := /usr/bin/rustfmt
+RUSTDOC      := /usr/bin/rustdoc
 CLIPPY       := /usr/bin/clippy-driver
 RUST_VERSION := $(shell $(RUSTC) --version 2>/dev/null | cut -d' ' -f2)
 RUST_LIB_SRC := /usr/src/rustc-$(RUST_VERSION)/library
 RUST_OUT     := $(BUILD)/rust
+
+# The compiler for keel's own crates (macros, kernel, drivers, samples)
+# and where their outputs go. `make clippy` reruns this file with
+# clippy-driver and build/clippy, so the lint pass sees exactly the
+# flags of the real build; core, alloc and bindings are not linted.
+KEEL_RUSTC   := $(RUSTC)
+KEEL_OUT     := $(RUST_OUT)
+KEEL_TOOL    := RUSTC
 
 # Flags for every crate that runs in the kernel.
 RUST_TARGET_FLAGS := --target=x86_64-unknown-none -Cpanic=abort \
@@ -22,27 +31,46 @@ RUST_TARGET_FLAGS := --target=x86_64-unknown-none -Cpanic=abort \
 # Flags for keel's own crates.
 RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 \
 	-Dwarnings -Dunsafe_op_in_unsafe_fn -Dmissing_docs \
-	-Dclippy::undocumented_unsafe_blocks
-RUST_ENV := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD))
+	-Dclippy::undocumented_unsafe_blocks -Dclippy::unnecessary_safety_comment \
+	-Dclippy::unnecessary_safety_doc -Dclippy::missing_safety_doc \
+	-Dclippy::ignored_unit_patterns -Dclippy::mut_mut \
+	-Dclippy::needless_bitwise_bool -Dclippy::needless_continue \
+	-Dclippy::no_mangle_with_rust_abi
+# alloc without the infallible allocation API (design: all allocation
+# is fallible and explicit).
+RUST_ALLOC_FLAGS := --cfg no_global_oom_handling
+# MAKEFLAGS is cleared for rustc: under `make -j` it names jobserver
+# descriptors that make does not pass to plain recipes, and rustc would
+# warn that it cannot open them (it then uses its own job limit).
+RUST_ENV := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD)) MAKEFLAGS=
 
 # Driver and sample crates: one .rs file (crate root) each.
 RUST_MODULES := $(sort $(wildcard samples/rust/*.rs) $(wildcard drivers/*/*.rs))
-RUST_MODULE_OBJS := $(patsubst %.rs,$(RUST_OUT)/%.o,$(RUST_MODULES))
+RUST_MODULE_OBJS := $(patsubst %.rs,$(KEEL_OUT)/%.o,$(RUST_MODULES))
 RUST_CORE_OBJS := $(RUST_OUT)/core.o $(RUST_OUT)/compiler_builtins.o \
 	$(RUST_OUT)/alloc.o
-RUST_OBJS := $(RUST_CORE_OBJS) $(RUST_OUT)/bindings.o $(RUST_OUT)/kernel.o \
+RUST_OBJS := $(RUST_CORE_OBJS) $(RUST_OUT)/bindings.o $(KEEL_OUT)/kernel.o \
 	$(RUST_MODULE_OBJS)
 
-# The toolchain check: rustc and its library sources must match.
-$(RUST_OUT)/.toolchain-ok:
+# The toolchain check, on every build: $(RUSTC) must exist and the
+# rust-web-src tree must be of its version (core/alloc are built from
+# it, and crates from another rustc cannot be linked together). The
+# stamp holds the compiler's version line and is rewritten only when it
+# changes, which rebuilds core and everything above it.
+RUST_SRC_FOUND := $(patsubst /usr/src/rustc-%/library,%,$(wildcard /usr/src/rustc-*/library))
+$(RUST_OUT)/.toolchain: FORCE
 	@mkdir -p $(dir $@)
-	@test -x $(RUSTC) || { echo "error: $(RUSTC) missing: run 'make deps' (rustc-web)"; exit 1; }
-	@test -f $(RUST_LIB_SRC)/core/src/lib.rs || { echo "error: rustc $(RUST_VERSION) \
-has no matching library source at $(RUST_LIB_SRC): install rust-web-src of the same version"; exit 1; }
-	@echo $(RUST_VERSION) > $@
+	@test -x $(RUSTC) && test -n "$(RUST_VERSION)" || { echo "error: $(RUSTC) is \
+missing or broken: run 'make deps' (Debian package rustc-web)" >&2; exit 1; }
+	@test -f $(RUST_LIB_SRC)/core/src/lib.rs || { echo "error: $(RUSTC) is \
+$(RUST_VERSION) but $(RUST_LIB_SRC) is missing (library sources found for: \
+$(or $(RUST_SRC_FOUND),none)); install rust-web-src of the same version \
+as rustc-web: run 'make deps'" >&2; exit 1; }
+	@$(RUSTC) --version > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
 # --- core, compiler_builtins, alloc: built once, cached in build/rust ---
-$(RUST_OUT)/core.o: $(RUST_OUT)/.toolchain-ok
+$(RUST_OUT)/core.o: $(RUST_OUT)/.toolchain
 	@echo "  RUSTC   core (from $(RUST_LIB_SRC), ~30 s)"
 	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_TARGET_FLAGS) --edition=2024 \
 		--crate-type rlib --crate-name core --cap-lints allow \
@@ -59,7 +87,7 @@ $(RUST_OUT)/alloc.o: $(RUST_OUT)/compiler_builtins.o
 	@echo "  RUSTC   alloc"
 	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_TARGET_FLAGS) --edition=2024 \
 		--crate-type rlib --crate-name alloc --cap-lints allow \
-		--cfg no_global_oom_handling \
+		$(RUST_ALLOC_FLAGS) \
 		--extern compiler_builtins=$(RUST_OUT)/libcompiler_builtins.rmeta \
 		--emit=obj=$@,metadata=$(RUST_OUT)/liballoc.rmeta \
 		$(RUST_LIB_SRC)/alloc/src/lib.rs
@@ -88,21 +116,22 @@ $(RUST_OUT)/bindings.o: rust/bindings/lib.rs $(RUST_OUT)/bindings_generated.rs $
 		--emit=obj=$@,metadata=$(RUST_OUT)/libbindings.rmeta $<
 
 # --- macros: a proc-macro crate for the host ---
-$(RUST_OUT)/libmacros.so: $(wildcard rust/macros/*.rs) $(RUST_OUT)/.toolchain-ok
-	@echo "  RUSTC   macros (host)"
-	$(Q)$(RUSTC) --edition=2021 --crate-type proc-macro --crate-name macros \
+$(KEEL_OUT)/libmacros.so: $(wildcard rust/macros/*.rs) $(RUST_OUT)/.toolchain
+	@mkdir -p $(dir $@)
+	@printf "  %-7s %s\n" $(KEEL_TOOL) "macros (host)"
+	$(Q)MAKEFLAGS= $(KEEL_RUSTC) --edition=2021 --crate-type proc-macro --crate-name macros \
 		-Dwarnings --extern proc_macro -Copt-level=1 \
-		--emit=link=$@,dep-info=$(RUST_OUT)/macros.d rust/macros/lib.rs
+		--emit=link=$@,dep-info=$(KEEL_OUT)/macros.d rust/macros/lib.rs
 
 # --- the kernel crate ---
-$(RUST_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs) \
-		$(RUST_OUT)/bindings.o $(RUST_OUT)/libmacros.so
-	@echo "  RUSTC   kernel"
-	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
+$(KEEL_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs) \
+		$(RUST_OUT)/bindings.o $(KEEL_OUT)/libmacros.so
+	@printf "  %-7s %s\n" $(KEEL_TOOL) kernel
+	$(Q)$(RUST_ENV) $(KEEL_RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
 		--crate-name kernel \
 		--extern bindings=$(RUST_OUT)/libbindings.rmeta \
-		--extern macros=$(RUST_OUT)/libmacros.so \
-		--emit=obj=$@,metadata=$(RUST_OUT)/libkernel.rmeta,dep-info=$(RUST_OUT)/kernel.d \
+		--extern macros=$(KEEL_OUT)/libmacros.so \
+		--emit=obj=$@,metadata=$(KEEL_OUT)/libkernel.rmeta,dep-info=$(KEEL_OUT)/kernel.d \
 		rust/kernel/lib.rs
 
 # --- driver and sample crates: one object each ---
@@ -111,18 +140,20 @@ $(RUST_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs) \
 # RUST_ENV sets RUSTC_BOOTSTRAP=1 (core needs it), which would also let a
 # driver turn on any unstable feature, incomplete and unsound ones too:
 # -Zallow-features= (an empty list, as Linux does for its drivers) keeps
-# drivers on stable Rust.
+# drivers on stable Rust. (-L $(KEEL_OUT): rustc finds the kernel crate's
+# own `macros` there, which for `make clippy` is not the one in build/rust.)
 RUST_DRIVER_FLAGS := $(RUST_KEEL_FLAGS) -Zallow-features= --crate-type rlib \
-	--extern kernel=$(RUST_OUT)/libkernel.rmeta \
-	--extern macros=$(RUST_OUT)/libmacros.so
+	-L $(KEEL_OUT) --extern kernel=$(KEEL_OUT)/libkernel.rmeta \
+	--extern macros=$(KEEL_OUT)/libmacros.so
 # The crate metadata a driver crate needs: kernel.o's side outputs.
-RUST_DRIVER_DEPS := $(RUST_OUT)/kernel.o $(RUST_OUT)/libmacros.so
+RUST_DRIVER_DEPS := $(KEEL_OUT)/kernel.o $(KEEL_OUT)/libmacros.so
 
-$(RUST_OUT)/%.o: %.rs $(RUST_DRIVER_DEPS)
+$(KEEL_OUT)/%.o: %.rs $(RUST_DRIVER_DEPS)
 	@mkdir -p $(dir $@)
-	@echo "  RUSTC   $<"
-	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_DRIVER_FLAGS) --crate-name $(notdir $*) \
-		--emit=obj=$@,dep-info=$(RUST_OUT)/$*.d $<
+	@printf "  %-7s %s\n" $(KEEL_TOOL) $<
+	$(Q)$(RUST_ENV) $(KEEL_RUSTC) $(RUST_DRIVER_FLAGS) \
+		--crate-name $(notdir $*) \
+		--emit=obj=$@,dep-info=$(KEEL_OUT)/$*.d $<
 
 # One `NAME=value` line each, values in shell quoting, paths relative to
 # the top of the tree: how to compile a driver crate outside make.
@@ -132,4 +163,37 @@ print-rust-driver-flags:
 	@echo 'RUST_ENV=$(RUST_ENV)'
 	@echo 'RUST_DRIVER_FLAGS=$(RUST_DRIVER_FLAGS)'
 
--include $(RUST_OUT)/kernel.d $(RUST_OUT)/macros.d
+-include $(KEEL_OUT)/kernel.d $(KEEL_OUT)/macros.d
+
+# --- developer targets ---
+.PHONY: clippy clippy-crates rustdoc rust-analyzer
+
+# clippy: every keel crate compiled again by clippy-driver, with the
+# flags above (-Dwarnings included), into build/clippy.
+clippy: $(RUST_OUT)/bindings.o
+	$(Q)$(MAKE) --no-print-directory KEEL_RUSTC=$(CLIPPY) KEEL_TOOL=CLIPPY \
+		KEEL_OUT=$(BUILD)/clippy clippy-crates
+
+clippy-crates: $(KEEL_OUT)/kernel.o $(RUST_MODULE_OBJS)
+
+# rustdoc: the kernel crate's documentation, with the kernel build's
+# target and flags, in build/doc/kernel/index.html. A broken intra-doc
+# link is an error.
+rustdoc: $(RUST_OUT)/bindings.o $(KEEL_OUT)/libmacros.so
+	@echo "  RUSTDOC kernel -> $(BUILD)/doc/kernel/index.html"
+	$(Q)$(RUST_ENV) $(RUSTDOC) $(RUST_KEEL_FLAGS) --crate-type rlib \
+		--crate-name kernel \
+		--extern bindings=$(RUST_OUT)/libbindings.rmeta \
+		--extern macros=$(KEEL_OUT)/libmacros.so \
+		-Drustdoc::broken_intra_doc_links -o $(BUILD)/doc rust/kernel/lib.rs
+
+# rust-analyzer: rust-project.json describing every crate above with its
+# deps, cfgs and edition (the generated bindings and the macros library
+# are built first, since rust-analyzer reads both).
+rust-analyzer: $(RUST_OUT)/bindings_generated.rs $(KEEL_OUT)/libmacros.so
+	$(Q)$(PYTHON) tools/gen-rust-project.py \
+		--sysroot $(shell $(RUSTC) --print sysroot) \
+		--sysroot-src $(RUST_LIB_SRC) --objtree $(BUILD) \
+		--macros-dylib $(KEEL_OUT)/libmacros.so \
+		--keel-flags '$(RUST_KEEL_FLAGS)' \
+		-o rust-project.json $(RUST_MODULES)

@@ -4,6 +4,9 @@
 Tiers, in order (each check counts as one test in the final line):
   unit    the runner's own self-tests (tests/test_*.py, unittest)
   format  clang-format --dry-run --Werror over the C sources (one check)
+  rust-lint, rust-host
+          rustfmt, clippy, the unsafe audit and rustdoc (one check each),
+          and the Rust host unit tests (one per #[test]): tests/rust_lint.py
   compile-fail
           the Rust safety suite (tests/compile_fail.py): each driver
           snippet in tests/compile-fail/ must fail with its declared
@@ -40,6 +43,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ktap  # noqa: E402
+import rust_lint  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU = "qemu-system-x86_64"
@@ -499,8 +503,8 @@ def parse_args(argv):
     p.add_argument("--boot-timeout", type=float, default=60,
                    help="seconds for a plain boot to reach the RAM line")
     p.add_argument("--only", action="append",
-                   choices=("unit", "format", "compile-fail", "ktest",
-                            "boot", "interactive"),
+                   choices=("unit", "format", "rust-lint", "rust-host",
+                            "compile-fail", "ktest", "boot", "interactive"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -515,8 +519,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    tiers = args.only or ["unit", "format", "compile-fail", "ktest", "boot",
-                          "interactive"]
+    tiers = args.only or ["unit", "format", "rust-lint", "rust-host",
+                          "compile-fail", "ktest", "boot", "interactive"]
     checks = []
 
     def report(result):
@@ -534,6 +538,10 @@ def main(argv=None):
         report(run_unit(args))
     if "format" in tiers:
         report(run_format(args))
+    if "rust-lint" in tiers:
+        report(rust_lint.run_lint(args, Check))
+    if "rust-host" in tiers:
+        report(rust_lint.run_host(args, Check))
     if "compile-fail" in tiers:
         report(run_compile_fail(args))
     qemu_tiers = [t for t in tiers if t in ("ktest", "boot", "interactive")]

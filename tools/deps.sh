@@ -5,15 +5,41 @@
 #                     the command to run and fail
 set -eu
 
-# command:package pairs
+# What proves each package is installed: a command on PATH, or (for an
+# entry starting with /) a file, shell globs allowed. The Rust tools are
+# called by absolute path (/usr/bin/...), never through a rustup
+# toolchain that may come first in PATH.
+rustv=$(/usr/bin/rustc --version 2>/dev/null | cut -d' ' -f2)
 NEEDS="gcc:gcc ld:binutils make:make python3:python3 \
-qemu-system-x86_64:qemu-system-x86 clang-format:clang-format"
+qemu-system-x86_64:qemu-system-x86 clang-format:clang-format \
+/usr/bin/rustc:rustc-web \
+/usr/src/rustc-${rustv:-*}/library/core/src/lib.rs:rust-web-src \
+/usr/bin/bindgen:bindgen \
+/usr/lib/llvm-*/lib/libclang.so:libclang-dev \
+/usr/bin/clippy-driver:rust-web-clippy \
+/usr/bin/rustfmt:rustfmt-web"
 
+# present PROOF: the file (first glob match) or the command exists
+present() {
+	case "$1" in
+	/*)
+		set +f
+		set -- $1
+		set -f
+		[ -e "$1" ]
+		;;
+	*)
+		command -v "$1" >/dev/null 2>&1
+		;;
+	esac
+}
+
+set -f	# NEEDS holds globs: expand them only in present()
 missing=""
 for pair in $NEEDS; do
-	cmd=${pair%%:*}
+	proof=${pair%%:*}
 	pkg=${pair#*:}
-	command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
+	present "$proof" || missing="$missing $pkg"
 done
 
 case "${1:-check}" in

@@ -56,7 +56,7 @@ impl<const SIZE: usize> Mmio<SIZE> {
 
     fn check(off: usize) -> Result {
         match off.checked_add(4) {
-            Some(end) if end <= SIZE && off % 4 == 0 => Ok(()),
+            Some(end) if end <= SIZE && off.is_multiple_of(4) => Ok(()),
             _ => Err(ERANGE),
         }
     }
@@ -143,16 +143,18 @@ mod tests {
             return;
         };
         mem[1] = 0xfeed;
-        let base = NonNull::from(&mut *mem).cast::<u8>();
-        // SAFETY: `mem` is 16 bytes, 4-aligned, and outlives `io`.
-        let io = unsafe { Mmio::<16>::new(base) };
-        crate::kt_expect_eq!(t, io.read32::<4>(), 0xfeed);
-        io.write32::<12>(7);
-        crate::kt_expect_eq!(t, io.try_read32(12), Ok(7));
-        crate::kt_expect_eq!(t, io.try_read32(16), Err(ERANGE));
-        crate::kt_expect_eq!(t, io.try_read32(2), Err(ERANGE));
-        crate::kt_expect_eq!(t, io.try_write32(usize::MAX - 1, 0), Err(ERANGE));
-        drop(io);
+        {
+            let base = NonNull::from(&mut *mem).cast::<u8>();
+            // SAFETY: `mem` is 16 bytes, 4-aligned, and outlives `io`,
+            // which this block ends before `mem` is used directly again.
+            let io = unsafe { Mmio::<16>::new(base) };
+            crate::kt_expect_eq!(t, io.read32::<4>(), 0xfeed);
+            io.write32::<12>(7);
+            crate::kt_expect_eq!(t, io.try_read32(12), Ok(7));
+            crate::kt_expect_eq!(t, io.try_read32(16), Err(ERANGE));
+            crate::kt_expect_eq!(t, io.try_read32(2), Err(ERANGE));
+            crate::kt_expect_eq!(t, io.try_write32(usize::MAX - 1, 0), Err(ERANGE));
+        }
         crate::kt_expect_eq!(t, mem[3], 7);
     }
 

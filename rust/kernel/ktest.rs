@@ -6,6 +6,11 @@
 //! C suites, so C and Rust results appear in one KTAP stream. Check with
 //! [`kt_expect!`]/[`kt_expect_eq!`] (record and go on) and
 //! [`kt_assert!`]/[`kt_assert_eq!`] (record and return from the case).
+//!
+//! [`kt_expect!`]: crate::kt_expect
+//! [`kt_expect_eq!`]: crate::kt_expect_eq
+//! [`kt_assert!`]: crate::kt_assert
+//! [`kt_assert_eq!`]: crate::kt_assert_eq
 
 use crate::print::MsgBuf;
 use crate::types::Opaque;
@@ -178,7 +183,7 @@ pub fn slab_objects() -> u64 {
     let mut u = bindings::mm_usage { free_pages: 0, slab_objects: 0, slab_bytes: 0 };
     // SAFETY: `u` is a valid mm_usage to fill in.
     unsafe { bindings::mm_usage_get(&mut u) };
-    u.slab_objects as u64
+    u.slab_objects
 }
 
 /// Fault injection for a test: while this guard lives, the `n`th next

@@ -2,9 +2,11 @@
 //! The `kernel` crate: keel's safe Rust API over the C core.
 //!
 //! This is the only crate (besides the generated `bindings`) allowed to
-//! contain `unsafe`. Every `unsafe` block carries a `// SAFETY:` argument,
-//! and every `unsafe fn` a `# Safety` section. Drivers and policies build
-//! on the safe types here and carry `#![forbid(unsafe_code)]`.
+//! contain `unsafe`. Every `unsafe` block carries a safety comment (the
+//! argument why it is sound), and every `unsafe fn` a `# Safety` section
+//! (what the caller must uphold); tools/check-unsafe.py and clippy check
+//! both. Drivers and policies build on the safe types here and carry
+//! `#![forbid(unsafe_code)]`.
 //!
 //! The shape follows Linux's `rust/kernel`: errno-based [`error::Result`],
 //! explicit fallible allocation ([`alloc::KBox`], [`alloc::KVec`] with
@@ -20,6 +22,7 @@ extern crate self as kernel;
 
 pub mod alloc;
 pub mod error;
+mod fmt_buf;
 pub mod io;
 pub mod irq;
 pub mod ktest;

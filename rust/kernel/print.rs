@@ -7,6 +7,8 @@
 
 use core::fmt::{self, Write};
 
+pub use crate::fmt_buf::MsgBuf;
+
 /// Longest message formatted in one call (bytes, without the level).
 pub const MSG_MAX: usize = 512;
 
@@ -24,71 +26,12 @@ pub mod level {
     pub const CONT: &[u8; 2] = b"\x01c";
 }
 
-/// A fixed buffer that `core::fmt` writes into, truncating when full.
-pub struct MsgBuf<const N: usize> {
-    buf: [u8; N],
-    len: usize,
-    truncated: bool,
-}
-
-impl<const N: usize> MsgBuf<N> {
-    /// An empty buffer.
-    pub const fn new() -> Self {
-        MsgBuf { buf: [0; N], len: 0, truncated: false }
-    }
-
-    /// The bytes written so far.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-
-    /// Whether a write did not fit.
-    pub fn truncated(&self) -> bool {
-        self.truncated
-    }
-
-    /// A NUL-terminated copy of the contents (cut to fit).
-    pub fn terminate(&mut self) -> &core::ffi::CStr {
-        let end = self.len.min(N - 1);
-        self.buf[end] = 0;
-        // Replace interior NULs: C would stop there.
-        for b in &mut self.buf[..end] {
-            if *b == 0 {
-                *b = b'?';
-            }
-        }
-        core::ffi::CStr::from_bytes_until_nul(&self.buf[..=end]).unwrap_or(c"")
-    }
-}
-
-impl<const N: usize> Default for MsgBuf<N> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<const N: usize> Write for MsgBuf<N> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let room = N.saturating_sub(1 + self.len);
-        let n = s.len().min(room);
-        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
-        self.len += n;
-        if n < s.len() {
-            self.truncated = true;
-        }
-        Ok(())
-    }
-}
-
 /// Formats `args` and logs it at `level` in one printk call.
 #[doc(hidden)]
 pub fn call_printk(level: &[u8; 2], args: fmt::Arguments<'_>) {
     let mut msg = MsgBuf::<MSG_MAX>::new();
     let _ = msg.write_fmt(args);
-    if msg.truncated() {
-        msg.len = msg.len.min(MSG_MAX - 5);
-        let _ = msg.write_str("...\n");
-    }
+    msg.end_truncated_with("...\n");
     let text = msg.as_bytes();
     // SAFETY: the format string is a NUL-terminated literal taking a
     // two-byte level string, an int and a pointer to `len` bytes, which
@@ -181,10 +124,10 @@ mod tests {
     #[test]
     fn msgbuf_truncates(t: &mut Test) {
         let mut b = MsgBuf::<8>::new();
-        let _ = write!(b, "{}", "0123456789");
-        crate::kt_expect_eq!(t, b.as_bytes(), b"0123456");
+        let _ = write!(b, "{}", 123_456_789);
+        crate::kt_expect_eq!(t, b.as_bytes(), b"1234567");
         crate::kt_expect!(t, b.truncated());
-        crate::kt_expect_eq!(t, b.terminate().to_bytes(), b"0123456");
+        crate::kt_expect_eq!(t, b.terminate().to_bytes(), b"1234567");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! C strings: [`CStr`] (core's, re-exported) and [`c_str!`] for literals.
+//!
+//! [`c_str!`]: crate::c_str
 
 pub use core::ffi::CStr;
 
@@ -8,12 +10,11 @@ pub use core::ffi::CStr;
 #[macro_export]
 macro_rules! c_str {
     ($s:literal) => {{
-        const S: &$crate::str::CStr = match $crate::str::CStr::from_bytes_with_nul(
-            concat!($s, "\0").as_bytes(),
-        ) {
-            Ok(s) => s,
-            Err(_) => panic!("c_str! literal contains a NUL byte"),
-        };
+        const S: &$crate::str::CStr =
+            match $crate::str::CStr::from_bytes_with_nul(concat!($s, "\0").as_bytes()) {
+                Ok(s) => s,
+                Err(_) => panic!("c_str! literal contains a NUL byte"),
+            };
         S
     }};
 }

@@ -134,9 +134,7 @@ impl<T: ?Sized> DerefMut for SpinLockIrqGuard<'_, T> {
 impl<T: ?Sized> Drop for SpinLockIrqGuard<'_, T> {
     fn drop(&mut self) {
         // SAFETY: this guard took the lock with these flags.
-        unsafe {
-            bindings::rust_helper_spin_unlock_irqrestore(self.lock.lock.get(), self.flags)
-        };
+        unsafe { bindings::rust_helper_spin_unlock_irqrestore(self.lock.lock.get(), self.flags) };
     }
 }
 
@@ -273,7 +271,8 @@ impl<T> Deref for Arc<T> {
 impl<T> Drop for Arc<T> {
     fn drop(&mut self) {
         // SAFETY: we hold one reference, which this call gives up.
-        let last = unsafe { bindings::rust_helper_refcount_dec_and_test(self.inner().refcount.get()) };
+        let last =
+            unsafe { bindings::rust_helper_refcount_dec_and_test(self.inner().refcount.get()) };
         if last {
             // SAFETY: the count reached zero, so no other Arc exists; the
             // pointer came from KBox::into_raw in Arc::new.

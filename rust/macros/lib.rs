@@ -6,8 +6,11 @@
 //! emits new code as text, keeping the user's own tokens (and spans) as
 //! they were so compiler errors still point at the user's code.
 
+#![forbid(unsafe_code)]
+
 mod ktest;
 mod module;
+mod string_literal;
 mod vtable;
 
 use proc_macro::TokenStream;

@@ -33,13 +33,8 @@ fn parse(input: TokenStream) -> Result<ModuleInfo, String> {
         }
         let value = match it.next() {
             Some(TokenTree::Ident(i)) => i.to_string(),
-            Some(TokenTree::Literal(l)) => {
-                let s = l.to_string();
-                if !(s.starts_with('"') && s.ends_with('"')) {
-                    return Err(format!("module!: `{}` wants a string literal", key));
-                }
-                s[1..s.len() - 1].to_string()
-            }
+            Some(TokenTree::Literal(l)) => crate::string_literal::unquote(&l.to_string())
+                .map_err(|e| format!("module!: `{}` wants a string literal: {}", key, e))?,
             _ => return Err(format!("module!: missing value for `{}`", key)),
         };
         let slot = match key.as_str() {

@@ -22,8 +22,10 @@ fn method_names(body: &TokenStream) -> Vec<String> {
 
 pub(crate) fn vtable(_attr: TokenStream, item: TokenStream) -> TokenStream {
     let tokens: Vec<TokenTree> = item.into_iter().collect();
-    let is_trait = tokens.iter().any(|t| matches!(t, TokenTree::Ident(i) if i.to_string() == "trait"));
-    let is_impl = tokens.iter().any(|t| matches!(t, TokenTree::Ident(i) if i.to_string() == "impl"));
+    let is_trait =
+        tokens.iter().any(|t| matches!(t, TokenTree::Ident(i) if i.to_string() == "trait"));
+    let is_impl =
+        tokens.iter().any(|t| matches!(t, TokenTree::Ident(i) if i.to_string() == "impl"));
     let body_at = tokens
         .iter()
         .rposition(|t| matches!(t, TokenTree::Group(g) if g.delimiter() == Delimiter::Brace));

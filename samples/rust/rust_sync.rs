@@ -44,7 +44,7 @@ static NAMES: Mutex<KVec<&'static str>> = Mutex::new(KVec::new());
 /// Adds a name; `EEXIST` if it is already there.
 fn register(name: &'static str) -> Result {
     let mut names = NAMES.lock();
-    if names.iter().any(|n| *n == name) {
+    if names.contains(&name) {
         return Err(EEXIST);
     }
     names.push(name, GFP_KERNEL)
@@ -105,6 +105,6 @@ mod tests {
         kernel::kt_expect_eq!(t, register("a"), Err(EEXIST));
         kernel::kt_expect_eq!(t, unregister("a"), Ok(()));
         kernel::kt_expect_eq!(t, unregister("a"), Err(ENOENT));
-        kernel::kt_expect!(t, NAMES.lock().iter().any(|n| *n == "rust_sync"));
+        kernel::kt_expect!(t, NAMES.lock().contains(&"rust_sync"));
     }
 }
