@@ -135,6 +135,32 @@ mod tests {
         crate::kt_expect_eq!(t, crate::ktest::slab_objects(), before);
     }
 
+    /// A C-style operations table: every method optional.
+    #[crate::vtable]
+    trait Ops {
+        fn open(&self) -> i32 {
+            0
+        }
+        fn close(&self) {}
+    }
+
+    struct OnlyOpen;
+
+    #[crate::vtable]
+    impl Ops for OnlyOpen {
+        fn open(&self) -> i32 {
+            7
+        }
+    }
+
+    #[test]
+    fn vtable_records_implemented_methods(t: &mut Test) {
+        crate::kt_expect!(t, <OnlyOpen as Ops>::HAS_OPEN);
+        crate::kt_expect!(t, !<OnlyOpen as Ops>::HAS_CLOSE);
+        crate::kt_expect_eq!(t, OnlyOpen.open(), 7);
+        OnlyOpen.close();
+    }
+
     #[test]
     fn opaque_gives_stable_pointer(t: &mut Test) {
         let o = Opaque::new(5u64);
