@@ -35,9 +35,10 @@ struct monitor_cmd {
 
 static const struct monitor_cmd commands[];
 
+/* Monitor output goes to every console (serial, fbcon), not the log. */
 static void mon_write(const char *s)
 {
-	serial_puts(s, strlen(s));
+	console_write(s, strlen(s));
 }
 
 static int cmd_help(int argc, char **argv)
@@ -59,7 +60,7 @@ static int cmd_dmesg(int argc, char **argv)
 	size_t n;
 
 	while ((n = log_buf_read(&pos, buf, sizeof(buf))) != 0)
-		serial_puts(buf, n);
+		console_write(buf, n);
 	return 0;
 }
 

@@ -7,7 +7,8 @@ set -eu
 
 # command:package pairs
 NEEDS="gcc:gcc ld:binutils make:make python3:python3 \
-qemu-system-x86_64:qemu-system-x86 clang-format:clang-format"
+qemu-system-x86_64:qemu-system-x86 clang-format:clang-format \
+zbarimg:zbar-tools"
 
 missing=""
 for pair in $NEEDS; do
