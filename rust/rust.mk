@@ -30,8 +30,14 @@ RUST_MODULES := $(sort $(wildcard samples/rust/*.rs) $(wildcard drivers/*/*.rs))
 RUST_MODULE_OBJS := $(patsubst %.rs,$(RUST_OUT)/%.o,$(RUST_MODULES))
 RUST_CORE_OBJS := $(RUST_OUT)/core.o $(RUST_OUT)/compiler_builtins.o \
 	$(RUST_OUT)/alloc.o
+# Plain library crates: lib/<name>/lib.rs, crate <name>. They use only
+# core (no kernel crate, no unsafe), so the host can test them as they
+# are: rustc --edition 2021 --test lib/<name>/lib.rs (tests/hosttests.py).
+RUST_LIBS := $(sort $(patsubst lib/%/lib.rs,%,$(wildcard lib/*/lib.rs)))
+RUST_LIB_OBJS := $(patsubst %,$(RUST_OUT)/lib/%.o,$(RUST_LIBS))
+RUST_LIB_EXTERNS := $(foreach l,$(RUST_LIBS),--extern $(l)=$(RUST_OUT)/lib$(l).rmeta)
 RUST_OBJS := $(RUST_CORE_OBJS) $(RUST_OUT)/bindings.o $(RUST_OUT)/kernel.o \
-	$(RUST_MODULE_OBJS)
+	$(RUST_LIB_OBJS) $(RUST_MODULE_OBJS)
 
 # The toolchain check: rustc and its library sources must match.
 $(RUST_OUT)/.toolchain-ok:
@@ -105,14 +111,23 @@ $(RUST_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs) \
 		--emit=obj=$@,metadata=$(RUST_OUT)/libkernel.rmeta,dep-info=$(RUST_OUT)/kernel.d \
 		rust/kernel/lib.rs
 
+# --- library crates (lib/<name>/lib.rs): core only ---
+$(RUST_OUT)/lib/%.o: lib/%/lib.rs $(RUST_CORE_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  RUSTC   $<"
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
+		--crate-name $* \
+		--emit=obj=$@,metadata=$(RUST_OUT)/lib$*.rmeta,dep-info=$(RUST_OUT)/lib/$*.d $<
+
 # --- driver and sample crates: one object each ---
-$(RUST_OUT)/%.o: %.rs $(RUST_OUT)/kernel.o
+$(RUST_OUT)/%.o: %.rs $(RUST_OUT)/kernel.o $(RUST_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  RUSTC   $<"
 	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
 		--crate-name $(notdir $*) \
 		--extern kernel=$(RUST_OUT)/libkernel.rmeta \
-		--extern macros=$(RUST_OUT)/libmacros.so \
+		--extern macros=$(RUST_OUT)/libmacros.so $(RUST_LIB_EXTERNS) \
 		--emit=obj=$@,dep-info=$(RUST_OUT)/$*.d $<
 
--include $(RUST_OUT)/kernel.d $(RUST_OUT)/macros.d
+-include $(RUST_OUT)/kernel.d $(RUST_OUT)/macros.d \
+	$(patsubst %,$(RUST_OUT)/lib/%.d,$(RUST_LIBS))
