@@ -14,6 +14,9 @@ Tiers, in order (each check counts as one test in the final line):
           drive the monitor like a person (tests/interactive.py): commands,
           deliberate fault and panic reports, the ktest framework's
           self-test, Rust module init/exit
+  host    host tests of the plain Rust library crates (tests/hosttests.py)
+  screen  screendumps through QMP (tests/screen.py): the framebuffer
+          console, and panic screens whose QR code zbarimg decodes
 
 QEMU instances run two at a time. Every serial log is kept under
 build/check/. The last line printed is always "N passed, N failed" (with
@@ -488,7 +491,8 @@ def parse_args(argv):
     p.add_argument("--boot-timeout", type=float, default=60,
                    help="seconds for a plain boot to reach the RAM line")
     p.add_argument("--only", action="append",
-                   choices=("unit", "format", "ktest", "boot", "interactive"),
+                   choices=("unit", "format", "ktest", "boot", "interactive",
+                            "host", "screen"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -503,7 +507,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    tiers = args.only or ["unit", "format", "ktest", "boot", "interactive"]
+    tiers = args.only or ["unit", "format", "ktest", "boot", "interactive",
+                          "host", "screen"]
     checks = []
 
     def report(result):
@@ -521,7 +526,8 @@ def main(argv=None):
         report(run_unit(args))
     if "format" in tiers:
         report(run_format(args))
-    qemu_tiers = [t for t in tiers if t in ("ktest", "boot", "interactive")]
+    qemu_tiers = [t for t in tiers
+                  if t in ("ktest", "boot", "interactive", "screen")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",
                             ["  %s does not exist (run make)" %
@@ -535,9 +541,16 @@ def main(argv=None):
             for cfg in BOOT_CONFIGS:
                 jobs.append(pool.submit(run_boot, args, *cfg))
             jobs.append(pool.submit(run_lowmem, args))
+        if "host" in tiers:
+            import hosttests
+            jobs.append(pool.submit(hosttests.run_host, args))
         if "interactive" in qemu_tiers:
             import interactive
             for fn, fargs in interactive.jobs(args):
+                jobs.append(pool.submit(fn, args, *fargs))
+        if "screen" in qemu_tiers:
+            import screen
+            for fn, fargs in screen.jobs(args):
                 jobs.append(pool.submit(fn, args, *fargs))
         for job in concurrent.futures.as_completed(jobs):
             report(job.result())

@@ -20,6 +20,7 @@ extern crate self as kernel;
 
 pub mod alloc;
 pub mod error;
+pub mod fb;
 pub mod io;
 pub mod irq;
 pub mod ktest;
