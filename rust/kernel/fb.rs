@@ -339,6 +339,8 @@ mod tests {
         let mut buf = [0u8; 64];
         let addr = bindings::ktime_get_ns as *const () as usize;
         let s = symbolize(addr, &mut buf);
-        crate::kt_expect!(t, s.starts_with(b"ktime_get_ns+0x0/"));
+        // "%#lx" prints a zero offset as "0"
+        let head = &s[..s.len().min(15)];
+        crate::kt_expect_eq!(t, head, b"ktime_get_ns+0/");
     }
 }
