@@ -180,7 +180,7 @@ fn count_bits(numeric: bool, version: u8) -> usize {
 
 /// Decimal digits that carry a final group of `bits` (< 13) bits.
 const fn tail_digits(bits: usize) -> usize {
-    (bits + 2) / 3
+    bits.div_ceil(3)
 }
 
 /// Number of digits [`Segment::BinaryDigits`] makes of `len` bytes.
@@ -259,7 +259,7 @@ impl BitWriter<'_> {
         for i in (0..n).rev() {
             let bit = (val >> i) & 1;
             let byte = self.len / 8;
-            if self.len % 8 == 0 {
+            if self.len.is_multiple_of(8) {
                 self.buf[byte] = 0;
             }
             self.buf[byte] |= (bit as u8) << (7 - self.len % 8);
@@ -533,7 +533,7 @@ impl Grid<'_> {
         let n = alignment_positions(version, &mut pos);
         for i in 0..n {
             for j in 0..n {
-                let corner = (i == 0 && j == 0) || (i == 0 && j == n - 1) || (i == n - 1 && j == 0);
+                let corner = (i == 0 && (j == 0 || j == n - 1)) || (i == n - 1 && j == 0);
                 if !corner {
                     self.draw_alignment(pos[i], pos[j]);
                 }
@@ -649,7 +649,7 @@ impl Grid<'_> {
             }
         }
         let total = s * s;
-        let k = ((dark * 20).abs_diff(total * 10) + total - 1) / total - 1;
+        let k = (dark * 20).abs_diff(total * 10).div_ceil(total) - 1;
         score + 10 * k as u32
     }
 }
