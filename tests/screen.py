@@ -31,6 +31,7 @@ import re
 import socket
 import struct
 import subprocess
+import tempfile
 import time
 import zlib
 
@@ -167,10 +168,8 @@ class ScreenRun(QemuRun):
 
     def __init__(self, args, append, name, machine="pc", vga="std"):
         base = re.sub(r"[^A-Za-z0-9]+", "-", name)
-        self.sock = os.path.join(args.logdir, "qmp-%s-%d.sock" % (
-            base, os.getpid()))
-        if os.path.exists(self.sock):
-            os.unlink(self.sock)
+        # a short path: unix socket names are limited to 107 bytes
+        self.sock = os.path.join(tempfile.mkdtemp(prefix="keel-qmp-"), "s")
         extra = ["-vga", vga, "-qmp", "unix:%s,server,nowait" % self.sock]
         super().__init__(args.kernel, append, machine=machine, smp=args.smp,
                          extra=list(args.qemu_extra) + extra)
@@ -186,6 +185,12 @@ class ScreenRun(QemuRun):
             qmp.close()
         return self.png
 
+    def cleanup(self):
+        """Remove the QMP socket and its directory."""
+        if os.path.exists(self.sock):
+            os.unlink(self.sock)
+        os.rmdir(os.path.dirname(self.sock))
+
     def raw(self):
         with self._cond:
             return bytes(self.output)
@@ -198,6 +203,9 @@ def serial_log(raw):
 
 
 def _result(name, run, problems, logdir, note=None):
+    if run.proc.poll() is None:
+        run.kill()
+    run.cleanup()
     run.save(os.path.join(logdir, name.replace(" ", "-") + ".log"))
     if not problems:
         return [Check(name, "pass")], note
