@@ -45,6 +45,8 @@ LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 SRCS    := $(sort $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S kernel/*.c \
 	     mm/*.c lib/*.c drivers/*/*.c rust/helpers/*.c))
 OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
+# generated C: the console font from its hand-drawn text form
+OBJS    += $(BUILD)/gen/font_8x16.o
 DEPS    := $(OBJS:.o=.d)
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
@@ -57,6 +59,15 @@ include rust/rust.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/font_8x16.c: drivers/video/font_8x16.txt tools/gen-font.py
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)$(PYTHON) tools/gen-font.py $< > $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 

@@ -2,14 +2,18 @@
 /*
  * initcall.c - run the registered initcalls (keel/init.h) at boot and
  * their exit functions at power off. A failing init is logged with its
- * errno and the boot goes on without it.
+ * errno and the boot goes on without it. On-demand initcalls (their own
+ * table) start only when initcall_run_on_demand() names them.
  */
 #include <keel/errno.h>
 #include <keel/init.h>
 #include <keel/printk.h>
+#include <keel/string.h>
 
 extern const struct initcall *const __initcall_start[];
 extern const struct initcall *const __initcall_end[];
+extern const struct initcall *const __initcall_ondemand_start[];
+extern const struct initcall *const __initcall_ondemand_end[];
 
 void do_initcalls(void)
 {
@@ -28,11 +32,28 @@ void do_initcalls(void)
 	}
 }
 
-void do_exitcalls(void)
+int initcall_run_on_demand(const char *name)
 {
 	const struct initcall *const *p;
+	int err;
 
-	for (p = __initcall_end; p > __initcall_start; p--) {
+	for (p = __initcall_ondemand_start; p < __initcall_ondemand_end; p++) {
+		if (strcmp((*p)->name, name))
+			continue;
+		if (*(*p)->started)
+			return -EALREADY;
+		err = (*p)->init();
+		if (!err)
+			*(*p)->started = true;
+		return err;
+	}
+	return -ENOENT;
+}
+
+static void run_exits(const struct initcall *const *start,
+		      const struct initcall *const *end)
+{
+	for (const struct initcall *const *p = end; p > start; p--) {
 		const struct initcall *c = p[-1];
 
 		if (!c->exit || !c->started || !*c->started)
@@ -40,4 +61,10 @@ void do_exitcalls(void)
 		*c->started = false;
 		c->exit();
 	}
+}
+
+void do_exitcalls(void)
+{
+	run_exits(__initcall_ondemand_start, __initcall_ondemand_end);
+	run_exits(__initcall_start, __initcall_end);
 }

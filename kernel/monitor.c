@@ -11,6 +11,7 @@
  */
 #include <keel/bug.h>
 #include <keel/errno.h>
+#include <keel/init.h>
 #include <keel/irq.h>
 #include <keel/ktest.h>
 #include <keel/mm.h>
@@ -35,9 +36,10 @@ struct monitor_cmd {
 
 static const struct monitor_cmd commands[];
 
+/* Monitor output goes to every console (serial, fbcon), not the log. */
 static void mon_write(const char *s)
 {
-	serial_puts(s, strlen(s));
+	console_write(s, strlen(s));
 }
 
 static int cmd_help(int argc, char **argv)
@@ -59,7 +61,7 @@ static int cmd_dmesg(int argc, char **argv)
 	size_t n;
 
 	while ((n = log_buf_read(&pos, buf, sizeof(buf))) != 0)
-		serial_puts(buf, n);
+		console_write(buf, n);
 	return 0;
 }
 
@@ -95,9 +97,56 @@ static int cmd_ktest(int argc, char **argv)
 	return 0;
 }
 
+static enum irqreturn panic_irq_handler(unsigned int irq, void *cookie)
+{
+	panic("requested from an interrupt handler (IRQ %u)", irq);
+}
+
+/* "panic": here; "panic irq": from a handler of the test IRQ line. */
 static int cmd_panic(int argc, char **argv)
 {
-	panic("requested from the monitor");
+	static int cookie;
+	unsigned int irq;
+	int err;
+
+	if (argc == 1)
+		panic("requested from the monitor");
+	if (strcmp(argv[1], "irq")) {
+		pr_err("monitor: panic: unknown context '%s'\n", argv[1]);
+		return -EINVAL;
+	}
+	irq = irq_test_line_get();
+	err = request_irq(irq, panic_irq_handler, "panic", &cookie);
+	if (!err)
+		err = irq_test_line_raise(); /* the handler does not return */
+	free_irq(irq, &cookie);
+	irq_test_line_put();
+	pr_err("monitor: panic irq: %s\n", errname(err));
+	return err;
+}
+
+/* Fill the log: N numbered lines of filler text (tests, huge logs). */
+static int cmd_logflood(int argc, char **argv)
+{
+	unsigned int n;
+	int err = kstrtouint(argv[1], 10, &n);
+
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < n; i++)
+		pr_info("logflood: line %u of %u: the quick brown fox jumps over the lazy dog %08x\n",
+			i + 1, n, i * 2654435761U);
+	return 0;
+}
+
+/* Start a module that does not start at boot (keel/init.h). */
+static int cmd_modprobe(int argc, char **argv)
+{
+	int err = initcall_run_on_demand(argv[1]);
+
+	if (err)
+		pr_err("monitor: modprobe %s: %s\n", argv[1], errname(err));
+	return err;
 }
 
 /* A real bad pointer dereference in a named function, for backtraces. */
@@ -131,8 +180,10 @@ static const struct monitor_cmd commands[] = {
 	{ "lspci", NULL, "PCI devices and their drivers", 0, 0, cmd_lspci },
 	{ "ktest", "[GLOB]", "run in-kernel tests (suite or suite.case)", 0, 1,
 	  cmd_ktest },
-	{ "panic", NULL, "panic the kernel (tests the panic path)", 0, 0,
+	{ "panic", "[irq]", "panic the kernel here or in an IRQ handler", 0, 1,
 	  cmd_panic },
+	{ "logflood", "N", "log N lines of filler text", 1, 1, cmd_logflood },
+	{ "modprobe", "NAME", "start an on-demand module", 1, 1, cmd_modprobe },
 	{ "fault", NULL, "dereference NULL (tests the fault path)", 0, 0,
 	  cmd_fault },
 	{ "reboot", NULL, "restart the machine", 0, 0, cmd_reboot },

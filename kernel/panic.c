@@ -9,17 +9,27 @@
  * QEMU_EXIT_PANIC so the runner can tell a panic from a hang; otherwise
  * the CPU halts with interrupts off.
  *
+ * Before exiting or halting, panic() draws the panic screen (a header,
+ * the message, the backtrace and a QR code of the log tail; see
+ * keel/panic.h and docs/panic.md) when a display and a writer exist, and
+ * prints one line saying what the QR code holds. The screen stays up
+ * while the CPU halts.
+ *
  * While a ktest case runs, panic() hands control back to the test runner
  * instead (ktest_panic_hook), so one bad case does not end the run.
  */
 #include <asm/cpu.h>
 #include <keel/bug.h>
 #include <keel/cmdline.h>
+#include <keel/errno.h>
+#include <keel/fb.h>
 #include <keel/ktest.h>
+#include <keel/panic.h>
 #include <keel/power.h>
 #include <keel/printk.h>
 #include <keel/serial.h>
 #include <keel/string.h>
+#include <keel/time.h>
 
 static int panic_count;
 bool panic_exit_qemu;
@@ -30,6 +40,39 @@ static int parse_panic_exit(const char *val)
 }
 cmdline_param("panic.exit", parse_panic_exit);
 
+/* Today: one CPU runs, nothing to stop. See keel/panic.h: SMP fills this. */
+void panic_stop_other_cpus(void)
+{
+}
+
+static const char *const qr_mode_names[] = {
+	[PANIC_QR_PLAIN] = "plain",
+	[PANIC_QR_ZLIB] = "zlib",
+};
+
+/* Draw the panic screen and say what its QR code holds. */
+static void panic_show_screen(const char *msg, u64 start_ns)
+{
+	static struct panic_report report; /* not on a possibly deep stack */
+	struct panic_screen_result res;
+	int err;
+
+	fbcon_stop(); /* the screen belongs to the panic screen now */
+	panic_report_fill(&report, msg);
+	report.start_ns = start_ns;
+	err = panic_screen_draw(&report, &res);
+	if (err == -ENODEV)
+		return;
+	if (err) {
+		pr_emerg("panic screen: failed (%s)\n", errname(err));
+		return;
+	}
+	pr_emerg(
+		"panic screen: QR version %u, %s, %u log bytes, %u payload bytes, complete %llu us after panic()\n",
+		res.qr_version, qr_mode_names[report.qr_mode], res.log_bytes,
+		res.payload_bytes, (ktime_get_ns() - start_ns) / NSEC_PER_USEC);
+}
+
 bool in_panic(void)
 {
 	return READ_ONCE(panic_count) != 0;
@@ -37,7 +80,8 @@ bool in_panic(void)
 
 void panic(const char *fmt, ...)
 {
-	char msg[256];
+	u64 start_ns = ktime_get_ns();
+	char msg[PANIC_MSG_MAX];
 	va_list ap;
 
 	local_irq_disable();
@@ -55,10 +99,12 @@ void panic(const char *fmt, ...)
 		serial_puts("\n", 1);
 		machine_halt();
 	}
+	panic_stop_other_cpus();
 	printk_emergency_mode();
 	pr_emerg("Kernel panic - not syncing: %s\n", msg);
 	dump_stack();
 	pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", msg);
+	panic_show_screen(msg, start_ns);
 	if (panic_exit_qemu)
 		qemu_exit(QEMU_EXIT_PANIC);
 	machine_halt();

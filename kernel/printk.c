@@ -172,6 +172,22 @@ int printk(const char *fmt, ...)
 	return n;
 }
 
+void console_write(const char *s, size_t len)
+{
+	unsigned long flags = local_irq_save();
+	bool locked = true;
+
+	if (emergency)
+		locked = spin_trylock(&logbuf_lock);
+	else
+		spin_lock(&logbuf_lock);
+	for (struct console *c = consoles; c; c = c->next)
+		c->write(c, s, len);
+	if (locked)
+		spin_unlock(&logbuf_lock);
+	local_irq_restore(flags);
+}
+
 void printk_emergency_mode(void)
 {
 	emergency = true;

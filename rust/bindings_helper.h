@@ -7,12 +7,15 @@
 #include <keel/types.h>
 #include <keel/bug.h>
 #include <keel/errno.h>
+#include <keel/fb.h>
 #include <keel/init.h>
 #include <keel/ioport.h>
 #include <keel/irq.h>
+#include <keel/kallsyms.h>
 #include <keel/ktest.h>
 #include <keel/mm.h>
 #include <keel/mutex.h>
+#include <keel/panic.h>
 #include <keel/printk.h>
 #include <keel/refcount.h>
 #include <keel/slab.h>

@@ -49,8 +49,15 @@ RUST_MODULES := $(sort $(wildcard samples/rust/*.rs) $(wildcard drivers/*/*.rs))
 RUST_MODULE_OBJS := $(patsubst %.rs,$(KEEL_OUT)/%.o,$(RUST_MODULES))
 RUST_CORE_OBJS := $(RUST_OUT)/core.o $(RUST_OUT)/compiler_builtins.o \
 	$(RUST_OUT)/alloc.o
+# Plain library crates: lib/<name>/lib.rs, crate <name>. They use only
+# core (no kernel crate, no unsafe), so the host can test them as they
+# are: rustc --edition 2021 --test lib/<name>/lib.rs (the rust-host tier
+# of tests/check.py, in tests/rust_lint.py).
+RUST_LIBS := $(sort $(patsubst lib/%/lib.rs,%,$(wildcard lib/*/lib.rs)))
+RUST_LIB_OBJS := $(patsubst %,$(KEEL_OUT)/lib/%.o,$(RUST_LIBS))
+RUST_LIB_EXTERNS := $(foreach l,$(RUST_LIBS),--extern $(l)=$(KEEL_OUT)/lib$(l).rmeta)
 RUST_OBJS := $(RUST_CORE_OBJS) $(RUST_OUT)/bindings.o $(KEEL_OUT)/kernel.o \
-	$(RUST_MODULE_OBJS)
+	$(RUST_LIB_OBJS) $(RUST_MODULE_OBJS)
 
 # The toolchain check, on every build: $(RUSTC) must exist and the
 # rust-web-src tree must be of its version (core/alloc are built from
@@ -134,6 +141,14 @@ $(KEEL_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs) \
 		--emit=obj=$@,metadata=$(KEEL_OUT)/libkernel.rmeta,dep-info=$(KEEL_OUT)/kernel.d \
 		rust/kernel/lib.rs
 
+# --- library crates (lib/<name>/lib.rs): core only ---
+$(KEEL_OUT)/lib/%.o: lib/%/lib.rs $(RUST_CORE_OBJS)
+	@mkdir -p $(dir $@)
+	@printf "  %-7s %s\n" $(KEEL_TOOL) $<
+	$(Q)$(RUST_ENV) $(KEEL_RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
+		--crate-name $* \
+		--emit=obj=$@,metadata=$(KEEL_OUT)/lib$*.rmeta,dep-info=$(KEEL_OUT)/lib/$*.d $<
+
 # --- driver and sample crates: one object each ---
 # What every driver crate is compiled with (besides its name and outputs);
 # tests/compile_fail.py reads it through `make print-rust-driver-flags`.
@@ -144,9 +159,11 @@ $(KEEL_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs) \
 # own `macros` there, which for `make clippy` is not the one in build/rust.)
 RUST_DRIVER_FLAGS := $(RUST_KEEL_FLAGS) -Zallow-features= --crate-type rlib \
 	-L $(KEEL_OUT) --extern kernel=$(KEEL_OUT)/libkernel.rmeta \
-	--extern macros=$(KEEL_OUT)/libmacros.so
-# The crate metadata a driver crate needs: kernel.o's side outputs.
-RUST_DRIVER_DEPS := $(KEEL_OUT)/kernel.o $(KEEL_OUT)/libmacros.so
+	--extern macros=$(KEEL_OUT)/libmacros.so $(RUST_LIB_EXTERNS)
+# The crate metadata a driver crate needs: kernel.o's side outputs and
+# the library crates.
+RUST_DRIVER_DEPS := $(KEEL_OUT)/kernel.o $(KEEL_OUT)/libmacros.so \
+	$(RUST_LIB_OBJS)
 
 $(KEEL_OUT)/%.o: %.rs $(RUST_DRIVER_DEPS)
 	@mkdir -p $(dir $@)
@@ -163,7 +180,8 @@ print-rust-driver-flags:
 	@echo 'RUST_ENV=$(RUST_ENV)'
 	@echo 'RUST_DRIVER_FLAGS=$(RUST_DRIVER_FLAGS)'
 
--include $(KEEL_OUT)/kernel.d $(KEEL_OUT)/macros.d
+-include $(KEEL_OUT)/kernel.d $(KEEL_OUT)/macros.d \
+	$(patsubst %,$(KEEL_OUT)/lib/%.d,$(RUST_LIBS))
 
 # --- developer targets ---
 .PHONY: clippy clippy-crates rustdoc rust-analyzer
@@ -174,7 +192,7 @@ clippy: $(RUST_OUT)/bindings.o
 	$(Q)$(MAKE) --no-print-directory KEEL_RUSTC=$(CLIPPY) KEEL_TOOL=CLIPPY \
 		KEEL_OUT=$(BUILD)/clippy clippy-crates
 
-clippy-crates: $(KEEL_OUT)/kernel.o $(RUST_MODULE_OBJS)
+clippy-crates: $(KEEL_OUT)/kernel.o $(RUST_LIB_OBJS) $(RUST_MODULE_OBJS)
 
 # rustdoc: the kernel crate's documentation, with the kernel build's
 # target and flags, in build/doc/kernel/index.html. A broken intra-doc

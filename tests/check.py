@@ -6,7 +6,8 @@ Tiers, in order (each check counts as one test in the final line):
   format  clang-format --dry-run --Werror over the C sources (one check)
   rust-lint, rust-host
           rustfmt, clippy, the unsafe audit and rustdoc (one check each),
-          and the Rust host unit tests (one per #[test]): tests/rust_lint.py
+          and the Rust host unit tests (one per #[test]; files with a
+          host_tests module and the lib/*/ crates): tests/rust_lint.py
   compile-fail
           the Rust safety suite (tests/compile_fail.py): each driver
           snippet in tests/compile-fail/ must fail with its declared
@@ -21,6 +22,8 @@ Tiers, in order (each check counts as one test in the final line):
           drive the monitor like a person (tests/interactive.py): commands,
           deliberate fault and panic reports, the ktest framework's
           self-test, Rust module init/exit
+  screen  screendumps through QMP (tests/screen.py): the framebuffer
+          console, and panic screens whose QR code zbarimg decodes
 
 QEMU instances run two at a time. Every serial log is kept under
 build/check/. The last line printed is always "N passed, N failed" (with
@@ -504,7 +507,8 @@ def parse_args(argv):
                    help="seconds for a plain boot to reach the RAM line")
     p.add_argument("--only", action="append",
                    choices=("unit", "format", "rust-lint", "rust-host",
-                            "compile-fail", "ktest", "boot", "interactive"),
+                            "compile-fail", "ktest", "boot", "interactive",
+                            "screen"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -520,7 +524,8 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(argv)
     tiers = args.only or ["unit", "format", "rust-lint", "rust-host",
-                          "compile-fail", "ktest", "boot", "interactive"]
+                          "compile-fail", "ktest", "boot", "interactive",
+                          "screen"]
     checks = []
 
     def report(result):
@@ -544,7 +549,8 @@ def main(argv=None):
         report(rust_lint.run_host(args, Check))
     if "compile-fail" in tiers:
         report(run_compile_fail(args))
-    qemu_tiers = [t for t in tiers if t in ("ktest", "boot", "interactive")]
+    qemu_tiers = [t for t in tiers
+                  if t in ("ktest", "boot", "interactive", "screen")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",
                             ["  %s does not exist (run make)" %
@@ -561,6 +567,10 @@ def main(argv=None):
         if "interactive" in qemu_tiers:
             import interactive
             for fn, fargs in interactive.jobs(args):
+                jobs.append(pool.submit(fn, args, *fargs))
+        if "screen" in qemu_tiers:
+            import screen
+            for fn, fargs in screen.jobs(args):
                 jobs.append(pool.submit(fn, args, *fargs))
         for job in concurrent.futures.as_completed(jobs):
             report(job.result())

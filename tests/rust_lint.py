@@ -150,13 +150,29 @@ def run_lint(args, make_check):
 # ---------------------------------------------------------------- host
 
 def host_test_files():
+    """Files to build with rustc --test: those with a
+    `#[cfg(test)] mod host_tests`, and the root of every plain library
+    crate (lib/<name>/lib.rs, which rust/rust.mk also builds for the
+    kernel)."""
     out = []
     for d in HOST_TEST_DIRS:
         for f in _walk_rs(d):
             with open(f, encoding="utf-8") as fh:
                 if HOST_TEST_RE.search(fh.read()):
                     out.append(os.path.relpath(f, ROOT))
+    libs = os.path.join(ROOT, "lib")
+    for name in sorted(os.listdir(libs)) if os.path.isdir(libs) else []:
+        root = os.path.join(libs, name, "lib.rs")
+        if os.path.isfile(root):
+            out.append(os.path.relpath(root, ROOT))
     return sorted(out)
+
+
+def host_crate_name(rel):
+    """lib/qr/lib.rs -> qr; rust/kernel/fmt_buf.rs -> rust_kernel_fmt_buf."""
+    if os.path.basename(rel) == "lib.rs":
+        return os.path.basename(os.path.dirname(rel))
+    return re.sub(r"\W", "_", os.path.splitext(rel)[0])
 
 
 def parse_libtest(out):
@@ -186,9 +202,10 @@ def parse_libtest(out):
 
 def run_host_file(rel, outdir, make_check):
     """Builds and runs one file's host tests: [Check]."""
-    crate = re.sub(r"\W", "_", os.path.splitext(rel)[0])
+    crate = host_crate_name(rel)
     exe = os.path.join(outdir, crate)
-    build = subprocess.run([RUSTC, "--edition", "2021", "--test",
+    # -O: the QR tests draw and decode hundreds of symbols
+    build = subprocess.run([RUSTC, "--edition", "2021", "--test", "-O",
                             "-Dwarnings", "--crate-name", crate, "-o", exe,
                             os.path.join(ROOT, rel)],
                            capture_output=True, text=True)
@@ -196,8 +213,9 @@ def run_host_file(rel, outdir, make_check):
         return [make_check("rust-host %s (build)" % rel, "fail",
                            _tail(build.stderr))]
     env = dict(os.environ, RUST_BACKTRACE="0")
-    run = subprocess.run([exe], capture_output=True, text=True, timeout=120,
-                         env=env)
+    # cwd: tests may write scratch files (images for zbarimg)
+    run = subprocess.run([exe, "--test-threads", "2"], capture_output=True,
+                         text=True, timeout=300, env=env, cwd=outdir)
     results, details = parse_libtest(run.stdout)
     checks = []
     for test, status in sorted(results.items()):

@@ -40,7 +40,27 @@ struct initcall {
 #define module_init_exit(fn, exitfn) __define_initcall(6, fn, exitfn)
 #define late_initcall(fn)	     __define_initcall(7, fn, NULL)
 
+/*
+ * On-demand initcalls live in their own table: do_initcalls() skips
+ * them, initcall_run_on_demand(name) (monitor "modprobe") starts one.
+ * Rust: module! { ..., load: on_demand }. Their exit runs at power off
+ * like the others'.
+ */
+#define ondemand_initcall(fn, exitfn)                                  \
+	static bool __initcall_started_##fn;                           \
+	static const struct initcall __initcall_##fn = {               \
+		fn, exitfn, #fn, &__initcall_started_##fn              \
+	};                                                             \
+	static const struct initcall *const __initcall_ptr_##fn __used \
+		__section(".initcall_ondemand")                        \
+			__aligned(8) = &__initcall_##fn
+
 void do_initcalls(void);
 void do_exitcalls(void);
+/*
+ * Start the on-demand initcall called name: its init's result, -ENOENT
+ * (no such initcall) or -EALREADY (running).
+ */
+int initcall_run_on_demand(const char *name);
 
 #endif

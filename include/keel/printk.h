@@ -52,6 +52,8 @@ struct console {
 };
 
 void register_console(struct console *con);
+/* Write to every console without logging (the monitor's echo and output). */
+void console_write(const char *s, size_t len);
 void unregister_console(struct console *con);
 
 extern int console_loglevel;

@@ -22,6 +22,7 @@ extern crate self as kernel;
 
 pub mod alloc;
 pub mod error;
+pub mod fb;
 mod fmt_buf;
 pub mod io;
 pub mod irq;

@@ -105,6 +105,12 @@ impl InitCall {
 #[allow_internal_unsafe]
 macro_rules! __register_module {
     ($slot:ident, $name:expr) => {
+        $crate::__register_module!($slot, $name, ".initcall.6");
+    };
+    ($slot:ident, $name:expr, on_demand) => {
+        $crate::__register_module!($slot, $name, ".initcall_ondemand");
+    };
+    ($slot:ident, $name:expr, $section:literal) => {
         const _: () = {
             extern "C" fn __module_init() -> ::core::ffi::c_int {
                 $slot.init()
@@ -115,7 +121,7 @@ macro_rules! __register_module {
             static __STARTED: $crate::module::StartedFlag = $crate::module::StartedFlag::new();
             static __INITCALL: $crate::module::InitCall =
                 $crate::module::InitCall::new(__module_init, __module_exit, $name, &__STARTED);
-            #[link_section = ".initcall.6"]
+            #[link_section = $section]
             #[used]
             static __INITCALL_PTR: &$crate::module::InitCall = &__INITCALL;
         };

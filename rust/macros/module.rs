@@ -9,6 +9,7 @@ struct ModuleInfo {
     author: String,
     description: String,
     license: String,
+    load: String,
 }
 
 /// Reads `key: value,` pairs; values are an identifier (type) or a
@@ -20,6 +21,7 @@ fn parse(input: TokenStream) -> Result<ModuleInfo, String> {
         author: String::new(),
         description: String::new(),
         license: String::new(),
+        load: String::new(),
     };
     let mut it = input.into_iter().peekable();
     while let Some(tt) = it.next() {
@@ -43,6 +45,7 @@ fn parse(input: TokenStream) -> Result<ModuleInfo, String> {
             "author" => &mut info.author,
             "description" => &mut info.description,
             "license" => &mut info.license,
+            "load" => &mut info.load,
             _ => return Err(format!("module!: unknown key `{}`", key)),
         };
         *slot = value;
@@ -56,6 +59,9 @@ fn parse(input: TokenStream) -> Result<ModuleInfo, String> {
         if v.is_empty() {
             return Err(format!("module!: `{}` is required", k));
         }
+    }
+    if !matches!(info.load.as_str(), "" | "boot" | "on_demand") {
+        return Err("module!: `load` is `boot` (default) or `on_demand`".into());
     }
     if !info.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return Err("module!: `name` must be [A-Za-z0-9_]+".into());
@@ -72,7 +78,7 @@ pub(crate) fn module(input: TokenStream) -> TokenStream {
         r#"
         static __THIS_MODULE: ::kernel::module::ModuleSlot<{ty}> =
             ::kernel::module::ModuleSlot::new(c"{name}");
-        ::kernel::__register_module!(__THIS_MODULE, c"{name}");
+        ::kernel::__register_module!(__THIS_MODULE, c"{name}"{load});
 
         /// This module's name, author, description and license.
         #[allow(dead_code)]
@@ -89,6 +95,7 @@ pub(crate) fn module(input: TokenStream) -> TokenStream {
         author = info.author.escape_default(),
         desc = info.description.escape_default(),
         license = info.license.escape_default(),
+        load = if info.load == "on_demand" { ", on_demand" } else { "" },
     )
     .parse()
     .unwrap_or_else(|_| crate::error("module!: internal error"))
