@@ -4,8 +4,9 @@
  *
  * panic() prints its message and a backtrace exactly once: a second panic
  * (from the panic path itself, or another CPU) is reduced to a one-line
- * note and a halt. Under test (panic_exit_qemu, set by ktest=1 or
- * panic.exit=1) it then leaves QEMU through isa-debug-exit with
+ * note and a halt. The first one stops the other CPUs (an NMI each;
+ * they halt) so nothing scrolls the message away. Under test
+ * (panic_exit_qemu, set by ktest=1 or panic.exit=1) it then leaves QEMU through isa-debug-exit with
  * QEMU_EXIT_PANIC so the runner can tell a panic from a hang; otherwise
  * the CPU halts with interrupts off.
  *
@@ -19,6 +20,7 @@
 #include <keel/power.h>
 #include <keel/printk.h>
 #include <keel/serial.h>
+#include <keel/smp.h>
 #include <keel/string.h>
 
 static int panic_count;
@@ -55,6 +57,7 @@ void panic(const char *fmt, ...)
 		serial_puts("\n", 1);
 		machine_halt();
 	}
+	smp_send_stop();
 	printk_emergency_mode();
 	pr_emerg("Kernel panic - not syncing: %s\n", msg);
 	dump_stack();

@@ -34,7 +34,9 @@ impl<T> SpinLock<T> {
     /// An unlocked spinlock around `data`; usable in statics.
     pub const fn new(data: T) -> Self {
         SpinLock {
-            lock: Opaque::new(bindings::spinlock_t { locked: 0 }),
+            // SAFETY: an all-zero spinlock_t is a valid unlocked lock
+            // (include/keel/spinlock.h).
+            lock: Opaque::new(unsafe { core::mem::zeroed() }),
             data: UnsafeCell::new(data),
         }
     }
@@ -157,11 +159,10 @@ impl<T> Mutex<T> {
     /// An unlocked mutex around `data`; usable in statics.
     pub const fn new(data: T) -> Self {
         Mutex {
-            mutex: Opaque::new(bindings::mutex {
-                locked: 0,
-                owner: core::ptr::null(),
-                name: c"rust".as_ptr(),
-            }),
+            // SAFETY: an all-zero struct mutex is a valid unlocked mutex,
+            // and an unlocked one holds no pointer to itself, so it may
+            // be moved (include/keel/mutex.h); the name may be NULL.
+            mutex: Opaque::new(unsafe { core::mem::zeroed() }),
             data: UnsafeCell::new(data),
         }
     }
