@@ -6,9 +6,9 @@
  * (from the panic path itself, or another CPU) is reduced to a one-line
  * note and a halt. The first one stops the other CPUs (an NMI each;
  * they halt) so nothing scrolls the message away. Under test
- * (panic_exit_qemu, set by ktest=1 or panic.exit=1) it then leaves QEMU through isa-debug-exit with
- * QEMU_EXIT_PANIC so the runner can tell a panic from a hang; otherwise
- * the CPU halts with interrupts off.
+ * (panic_exit_qemu, set by ktest=1 or panic.exit=1) it then leaves QEMU
+ * through isa-debug-exit with QEMU_EXIT_PANIC so the runner can tell a
+ * panic from a hang; otherwise the CPU halts with interrupts off.
  *
  * While a ktest case runs, panic() hands control back to the test runner
  * instead (ktest_panic_hook), so one bad case does not end the run.

@@ -10,8 +10,9 @@
  * page tables map). One usable page of the first 1 MiB is set aside for
  * the SMP start-up trampoline (application processors begin in real
  * mode, which only reaches that far): bootmem_trampoline_page(). When
- * the buddy allocator takes over, what is still free is handed to it (bootmem_release) and everything bootmem gave out
- * stays reserved forever.
+ * the buddy allocator takes over, what is still free is handed to it
+ * (bootmem_release) and everything bootmem gave out stays reserved
+ * forever.
  *
  * Runs single-threaded at boot: no locking.
  */
