@@ -3,8 +3,10 @@
  * kthread.c - kernel threads on top of the scheduler's tasks.
  *
  * kthread_create() makes a NEW task (kernel/sched/task.c) whose first
- * run enters kthread_entry(): unless it was stopped before it started,
- * it calls fn(data), then exits. Exiting records the return value,
+ * run enters kthread_entry(): unless kthread_stop() came before anyone
+ * started it, it calls fn(data), then exits. (A thread that was started
+ * always runs fn, even if the stop request arrives before its first
+ * instruction.) Exiting records the return value,
  * completes p->exited and switches away for good (do_task_dead); the
  * next task on that CPU drops the thread's own reference.
  *
@@ -93,17 +95,23 @@ void kthread_entry(void)
 	struct task *p = current;
 	int ret = -EINTR;
 
-	if (!kthread_should_stop())
+	if (!READ_ONCE(p->stopped_unstarted))
 		ret = p->fn(p->fn_data);
 	kthread_exit(ret);
 }
 
 int kthread_stop(struct task *p)
 {
+	unsigned long flags;
 	int ret;
 
 	might_sleep();
+	/* pi_lock orders us against a concurrent first wake_up_process() */
+	spin_lock_irqsave(&p->pi_lock, flags);
+	if (READ_ONCE(p->state) == TASK_NEW)
+		WRITE_ONCE(p->stopped_unstarted, 1);
 	__atomic_store_n(&p->should_stop, 1, __ATOMIC_SEQ_CST);
+	spin_unlock_irqrestore(&p->pi_lock, flags);
 	wake_up_process(p);
 	wait_for_completion(&p->exited);
 	ret = p->exit_code;

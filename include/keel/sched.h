@@ -100,6 +100,7 @@ struct task {
 	void *fn_data;
 	int exit_code;
 	int should_stop;	  /* kthread_stop() asked */
+	int stopped_unstarted;	  /* ... before anyone started it */
 	struct completion exited; /* done when fn returned */
 	int off_cpu_dead;	  /* last switch away finished */
 	struct list_head reap_node;

@@ -101,7 +101,10 @@ void might_sleep(void);
 	({                                                       \
 		long __ret = (timeout);                          \
 		might_sleep();                                   \
-		if (!(cond)) {                                   \
+		if (cond) {                                      \
+			if (!__ret)                              \
+				__ret = 1;                       \
+		} else {                                         \
 			DEFINE_WAIT(__w);                        \
 			for (;;) {                               \
 				prepare_to_wait(&(wq), &__w, 1); \
