@@ -43,7 +43,6 @@
 
 static const struct sched_policy_ops *ops;
 static struct sched_policy_stats stats;
-static unsigned long rejections;
 static unsigned int watchdog_ms = WATCHDOG_DEFAULT_MS;
 static DEFINE_MUTEX(switch_mutex);
 
@@ -52,26 +51,23 @@ static const struct sched_policy_ops *active(void)
 	return READ_ONCE(ops);
 }
 
-static void count(unsigned long *counter)
-{
-	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
-}
-
-/* Count a rejection and log it while the log is not flooded. */
+/*
+ * Count a rejection of one kind and log it: the first LOG_FIRST of each
+ * kind, then every LOG_EVERY-th, so a broken policy cannot flood the log.
+ */
 __printf(2, 3) static void reject(unsigned long *counter, const char *fmt, ...)
 {
-	unsigned long n = __atomic_fetch_add(&rejections, 1, __ATOMIC_RELAXED);
+	unsigned long n = __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
 	char msg[160];
 	va_list ap;
 
-	count(counter);
-	if (n >= LOG_FIRST && n % LOG_EVERY)
+	if (n >= LOG_FIRST && (n + 1) % LOG_EVERY)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_warn("policy %s: %s; rejected (%lu so far)\n", active()->name, msg,
-		n + 1);
+	pr_warn("policy %s: %s; rejected (%lu of this kind)\n", active()->name,
+		msg, n + 1);
 }
 
 bool task_queued_on(const struct rq *rq, const struct task *p)
