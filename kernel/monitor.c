@@ -17,6 +17,7 @@
 #include <keel/monitor.h>
 #include <keel/power.h>
 #include <keel/printk.h>
+#include <keel/sched.h>
 #include <keel/serial.h>
 #include <keel/string.h>
 #include <keel/time.h>
@@ -80,6 +81,18 @@ static int cmd_irqs(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_ps(int argc, char **argv)
+{
+	sched_show_tasks();
+	return 0;
+}
+
+static int cmd_cpus(int argc, char **argv)
+{
+	sched_show_cpus();
+	return 0;
+}
+
 static int cmd_ktest(int argc, char **argv)
 {
 	int failed = ktest_run(argc > 1 ? argv[1] : NULL);
@@ -121,6 +134,10 @@ static const struct monitor_cmd commands[] = {
 	  cmd_meminfo },
 	{ "uptime", NULL, "time since boot, clock source", 0, 0, cmd_uptime },
 	{ "irqs", NULL, "interrupt lines and counts", 0, 0, cmd_irqs },
+	{ "ps", NULL, "tasks: state, CPU, nice, runtime (also per CPU)", 0, 0,
+	  cmd_ps },
+	{ "cpus", NULL, "CPUs: running task, queue, ticks, IPIs; policy", 0, 0,
+	  cmd_cpus },
 	{ "ktest", "[GLOB]", "run in-kernel tests (suite or suite.case)", 0, 1,
 	  cmd_ktest },
 	{ "panic", NULL, "panic the kernel (tests the panic path)", 0, 0,

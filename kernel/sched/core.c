@@ -553,8 +553,7 @@ struct task *sched_idle_task_create(unsigned int cpu)
 		return NULL;
 	idle->allowed = cpumask_of(cpu);
 	idle->cpu = cpu;
-	idle->state = TASK_RUNNING;
-	idle->on_rq = 1;
+	idle->state = TASK_RUNNING; /* never queued: on_rq stays 0 */
 	cpu_rq(cpu)->idle = idle;
 	cpu_rq(cpu)->curr = idle;
 	cpu_of(cpu)->idle = idle;

@@ -16,7 +16,6 @@
 #include <keel/smp.h>
 #include <keel/timer.h>
 
-#define WARMUP_MS     300
 #define MEASURE_MS    3000
 #define DEADLINE_MS   30000
 #define TOLERANCE_PCT 10
@@ -72,31 +71,43 @@ static unsigned int hog_cpu(void)
 /*
  * Three CPU-bound threads at nice 0, 5 and 10 on one CPU share it in
  * proportion to their weights (1024 : 335 : 110), each within 10%.
+ * They start together (same vruntime) and their whole lives are
+ * measured, so only the last quantum before the stop is unaccounted
+ * for: about one tick of the smallest share.
  */
 static void cpu_time_follows_nice_weights(struct ktest *t)
 {
 	static const int nice[3] = { 0, 5, 10 };
 	static const u64 weight[3] = { W_NICE0, W_NICE5, W_NICE10 };
-	u64 r0[3], used[3], total = 0, wsum = W_NICE0 + W_NICE5 + W_NICE10;
+	u64 used[3], total = 0, wsum = W_NICE0 + W_NICE5 + W_NICE10;
 	struct task *p[3] = {};
 	struct hog h[3] = {};
 
 	for (int i = 0; i < 3; i++) {
-		p[i] = start_hog(&h[i], hog_cpu(), nice[i]);
+		p[i] = kthread_create(hog_fn, &h[i], "hog/n%d", nice[i]);
 		if (IS_ERR(p[i])) {
 			stop_hogs(h, p, i);
 			KTEST_ASSERT_FALSE(t, IS_ERR(p[i]));
 		}
+		sched_set_nice(p[i], nice[i]);
+		kthread_bind(p[i], hog_cpu());
 	}
-	msleep(WARMUP_MS);
+	preempt_disable(); /* start all three before any runs here */
 	for (int i = 0; i < 3; i++)
-		r0[i] = task_runtime_ns(p[i]);
+		wake_up_process(p[i]);
+	preempt_enable();
 	msleep(MEASURE_MS);
+	for (int i = 0; i < 3; i++)
+		WRITE_ONCE(h[i].stop, 1);
 	for (int i = 0; i < 3; i++) {
-		used[i] = task_runtime_ns(p[i]) - r0[i];
+		/* its CPU time is final once it switched away for good */
+		wait_for_completion(&p[i]->exited);
+		while (READ_ONCE(p[i]->on_cpu))
+			sched_yield();
+		used[i] = task_runtime_ns(p[i]);
 		total += used[i];
+		kthread_stop(p[i]);
 	}
-	stop_hogs(h, p, 3);
 	KTEST_ASSERT_GT(t, total, 0ULL);
 	for (int i = 0; i < 3; i++) {
 		u64 got = used[i] * wsum, want = total * weight[i];
