@@ -12,7 +12,7 @@
 #include <keel/timer.h>
 
 #define DEADLINE_MS 20000
-#define ITERS	    2000
+#define ITERS	    500
 
 static bool wait_blocked(struct task *p)
 {
@@ -38,7 +38,7 @@ static int count_under_mutex(void *data)
 	for (int i = 0; i < ITERS; i++) {
 		mutex_lock(&s->m);
 		s->count++;
-		if (i % 256 == 0)
+		if (i % 100 == 0)
 			msleep(1); /* sleep holding it: others must wait */
 		mutex_unlock(&s->m);
 	}
@@ -83,15 +83,28 @@ static int take_and_note(void *data)
 	return 0;
 }
 
-/* Unlock gives the mutex to the waiter before it even runs again. */
+/* Move the current task onto a CPU of mask. */
+static void run_on(cpumask_t mask)
+{
+	sched_setaffinity(current, mask);
+	while (!cpumask_test(mask, smp_processor_id()))
+		sched_yield();
+}
+
+/*
+ * Unlock gives the mutex to the waiter before it even runs again. The
+ * waiter shares our CPU, so with preemption off it cannot run (and
+ * release the mutex) before we look.
+ */
 static void unlock_hands_off_to_waiter(struct ktest *t)
 {
 	struct shared s = {};
 	struct waiter w = { .s = &s, .id = 1 };
 	struct task *p;
 
+	run_on(cpumask_of(0));
 	mutex_lock(&s.m);
-	p = kthread_run(take_and_note, &w, "handoff");
+	p = kthread_run_on_cpu(take_and_note, &w, 0, "handoff");
 	KTEST_ASSERT_FALSE(t, IS_ERR(p));
 	KTEST_EXPECT_TRUE(t, wait_blocked(p));
 	preempt_disable(); /* p may not run before we look */
@@ -102,6 +115,7 @@ static void unlock_hands_off_to_waiter(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kthread_stop(p), 0);
 	KTEST_EXPECT_TRUE(t, w.owner_seen == p);
 	KTEST_EXPECT_FALSE(t, mutex_is_locked(&s.m));
+	run_on(CPU_MASK_ALL);
 }
 
 static void waiters_get_it_in_arrival_order(struct ktest *t)
