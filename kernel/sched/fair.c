@@ -9,16 +9,20 @@
  * gets CPU time in proportion to its weight.
  *
  *   min_vruntime  per CPU, never decreasing: the smallest vruntime of
- *                 the running and queued tasks. A task leaving a queue
- *                 keeps its vruntime relative to it (its lag), and gets
- *                 it back relative to the queue it joins, so vruntimes
+ *                 the running and queued tasks. A blocked task keeps its
+ *                 vruntime as it was on its CPU (meanwhile that CPU's
+ *                 min_vruntime moves on, so a sleeper falls behind); a
+ *                 task taken off a queue to move keeps its lag relative
+ *                 to that queue's min_vruntime. Either way it is
+ *                 re-expressed against the queue it joins, so vruntimes
  *                 of different CPUs are never compared.
  *   slices        the running task is preempted at a tick once it ran
  *                 SCHED_LATENCY * weight / queue weight (at least
  *                 MIN_GRANULARITY) and another task waits.
- *   wake-ups      a sleeper returns with at most SCHED_LATENCY / 2 of
- *                 credit and preempts the running task if it is ahead
- *                 by WAKEUP_GRANULARITY.
+ *   wake-ups      a sleeper returns at no less than min_vruntime -
+ *                 SCHED_LATENCY / 2 (Linux's "gentle fair sleepers"), so
+ *                 it gets at most that much credit, and preempts the
+ *                 running task if it is ahead by WAKEUP_GRANULARITY.
  *   placement     select_cpu prefers the previous CPU if idle, then any
  *                 idle allowed CPU, then the allowed CPU with the
  *                 shortest queue; new tasks go to the least loaded.
@@ -40,6 +44,7 @@
 #define WAKEUP_GRANULARITY (4 * NSEC_PER_MSEC)
 
 #define slice_start se.data[0] /* runtime_ns when it last got the CPU */
+#define blocked_on  se.data[1] /* CPU + 1 whose vruntime it kept; 0: lag */
 
 struct fair_rq {
 	struct list_head queue; /* queued tasks by vruntime, ascending */
@@ -139,32 +144,51 @@ static int fair_init(void)
 static int fair_task_new(struct task *p)
 {
 	INIT_LIST_HEAD(&p->se.node);
+	p->blocked_on = 0;
 	p->se.vruntime = 0; /* lag: joins at its queue's min_vruntime */
 	p->se.prev_runtime = p->runtime_ns;
 	p->slice_start = p->runtime_ns;
 	return 0;
 }
 
+/* p's vruntime in frq's terms (see "min_vruntime" above). */
+static s64 vruntime_here(struct fair_rq *frq, const struct task *p)
+{
+	const struct fair_rq *from;
+
+	if (!p->blocked_on)
+		return frq->min_vruntime + p->se.vruntime; /* a lag */
+	from = &fair_rqs[p->blocked_on - 1];
+	if (from == frq)
+		return p->se.vruntime;
+	return p->se.vruntime - READ_ONCE(from->min_vruntime) +
+	       frq->min_vruntime;
+}
+
 static bool fair_task_wakeup(struct rq *rq, struct task *p, unsigned int flags)
 {
 	struct fair_rq *frq = fair_rq_of(rq);
-	s64 lag = p->se.vruntime;
+	s64 floor = frq->min_vruntime - (s64)(SCHED_LATENCY / 2);
 	struct task *curr = frq->curr;
+	s64 v;
 
-	if (flags & (WF_NEW | WF_SWITCH))
-		lag = 0;
-	else if ((flags & WF_WAKEUP) && lag < -(s64)(SCHED_LATENCY / 2))
-		lag = -(s64)(SCHED_LATENCY / 2);
 	if (curr)
 		update_vruntime(frq, curr);
-	p->se.vruntime = frq->min_vruntime + lag;
+	if (flags & (WF_NEW | WF_SWITCH))
+		v = frq->min_vruntime;
+	else
+		v = vruntime_here(frq, p);
+	if ((flags & WF_WAKEUP) && v < floor)
+		v = floor;
+	p->se.vruntime = v;
+	p->blocked_on = 0;
 	p->se.prev_runtime = p->runtime_ns;
 	queue_sorted(frq, p);
 	return curr && curr == rq->curr &&
-	       p->se.vruntime + (s64)WAKEUP_GRANULARITY < curr->se.vruntime;
+	       v + (s64)WAKEUP_GRANULARITY < curr->se.vruntime;
 }
 
-/* p leaves the CPU without being queued here: keep its lag. */
+/* p leaves the CPU without being queued here: keep its vruntime. */
 static void fair_task_blocked(struct rq *rq, struct task *p)
 {
 	struct fair_rq *frq = fair_rq_of(rq);
@@ -172,7 +196,7 @@ static void fair_task_blocked(struct rq *rq, struct task *p)
 	update_vruntime(frq, p);
 	if (frq->curr == p)
 		frq->curr = NULL;
-	p->se.vruntime -= frq->min_vruntime;
+	p->blocked_on = rq->cpu + 1;
 }
 
 static void fair_task_preempt(struct rq *rq, struct task *p)
@@ -196,7 +220,8 @@ static void fair_task_dequeue(struct rq *rq, struct task *p)
 	struct fair_rq *frq = fair_rq_of(rq);
 
 	unqueue(frq, p);
-	p->se.vruntime -= frq->min_vruntime;
+	p->se.vruntime -= frq->min_vruntime; /* keep the lag */
+	p->blocked_on = 0;
 }
 
 static bool fair_task_tick(struct rq *rq, struct task *p)
