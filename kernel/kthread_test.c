@@ -8,12 +8,14 @@
  * broken scheduler fails a case instead of hanging the run); no case
  * bounds how long anything may take.
  */
+#include <asm/pgtable.h>
 #include <keel/kthread.h>
 #include <keel/ktest.h>
 #include <keel/mm.h>
 #include <keel/smp.h>
 #include <keel/string.h>
 #include <keel/timer.h>
+#include <keel/vmalloc.h>
 
 #define DEADLINE_MS 20000
 
@@ -71,6 +73,20 @@ static void kthread_exit_sets_code(struct ktest *t)
 
 	KTEST_ASSERT_FALSE(t, IS_ERR(p));
 	KTEST_EXPECT_EQ(t, kthread_stop(p), -5);
+}
+
+static void stack_has_guard_page_below(struct ktest *t)
+{
+	struct task *p = kthread_create(return_arg, NULL, "guarded");
+	unsigned long top;
+
+	KTEST_ASSERT_FALSE(t, IS_ERR(p));
+	top = (unsigned long)p->stack_top;
+	KTEST_EXPECT_EQ(t, mmu_lookup(top - KSTACK_SIZE, NULL, NULL), 0);
+	KTEST_EXPECT_EQ(t, mmu_lookup(top - 8, NULL, NULL), 0);
+	KTEST_EXPECT_EQ(t, mmu_lookup(top - KSTACK_SIZE - 8, NULL, NULL),
+			-ENOENT);
+	kthread_stop(p);
 }
 
 static void stop_before_start_is_eintr(struct ktest *t)
@@ -272,6 +288,7 @@ static void states_have_names(struct ktest *t)
 static struct ktest_case kthread_cases[] = {
 	KTEST_CASE(stop_returns_thread_result),
 	KTEST_CASE(kthread_exit_sets_code),
+	KTEST_CASE(stack_has_guard_page_below),
 	KTEST_CASE(stop_before_start_is_eintr),
 	KTEST_CASE(sleeping_thread_is_blocked_then_stops),
 	KTEST_CASE(name_is_formatted_and_pid_unique),
