@@ -195,8 +195,11 @@ bool policy_can_balance(void)
 
 struct task *policy_balance(struct rq *dst, struct rq *src)
 {
-	struct task *p = active()->balance(dst, src);
+	const struct sched_policy_ops *o = active();
+	struct task *p;
 
+	/* a switch may have happened while dst->lock was dropped */
+	p = o->balance ? o->balance(dst, src) : NULL;
 	if (!p)
 		return NULL;
 	if (!task_queued_on(src, p)) {
@@ -280,7 +283,7 @@ static void hand_over_queued(const struct sched_policy_ops *o, bool in)
 			else if (o->task_dequeue)
 				o->task_dequeue(rq, p);
 		}
-		if (in && rq->curr)
+		if (in && cpu_online(cpu))
 			resched_curr(rq);
 	}
 }
