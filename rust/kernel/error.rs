@@ -56,6 +56,17 @@ impl fmt::Display for Error {
     }
 }
 
+/// A C pointer that may be an `ERR_PTR(-errno)`, as Linux's
+/// `from_err_ptr`: the pointer, or the error it encodes.
+pub fn from_err_ptr<T>(ptr: *mut T) -> Result<*mut T> {
+    let v = ptr as isize;
+    if (-(MAX_ERRNO as isize)..0).contains(&v) {
+        Err(Error::from_errno(v as core::ffi::c_int))
+    } else {
+        Ok(ptr)
+    }
+}
+
 /// Converts a C return value (`0`/positive for success, `-Exxx` for
 /// failure) into a [`Result`].
 pub fn to_result(ret: core::ffi::c_int) -> Result {
@@ -90,9 +101,34 @@ pub mod code {
     }
 
     declare_err!(
-        EPERM, ENOENT, EINTR, EIO, ENXIO, E2BIG, ENOEXEC, EAGAIN, ENOMEM, EFAULT, EBUSY,
-        EEXIST, ENODEV, EINVAL, ENOSPC, ERANGE, EDEADLK, ENAMETOOLONG, ENOSYS, ENODATA,
-        ETIME, EOVERFLOW, EMSGSIZE, EPROTO, EOPNOTSUPP, EADDRINUSE, ENETDOWN, ETIMEDOUT,
+        EPERM,
+        ENOENT,
+        EINTR,
+        EIO,
+        ENXIO,
+        E2BIG,
+        ENOEXEC,
+        EAGAIN,
+        ENOMEM,
+        EFAULT,
+        EBUSY,
+        EEXIST,
+        ENODEV,
+        EINVAL,
+        ENOSPC,
+        ERANGE,
+        EDEADLK,
+        ENAMETOOLONG,
+        ENOSYS,
+        ENODATA,
+        ETIME,
+        EOVERFLOW,
+        EMSGSIZE,
+        EPROTO,
+        EOPNOTSUPP,
+        EADDRINUSE,
+        ENETDOWN,
+        ETIMEDOUT,
         EALREADY,
     );
 }

@@ -22,6 +22,7 @@ pub mod alloc;
 pub mod error;
 pub mod io;
 pub mod irq;
+pub mod kthread;
 pub mod ktest;
 pub mod module;
 pub mod panic;
