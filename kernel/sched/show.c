@@ -65,11 +65,14 @@ static unsigned int snapshot_tasks(struct task_line *out, unsigned int max)
 
 static void print_task_line(const struct task_line *l)
 {
+	const char *state = task_state_name(l->state);
 	char ms[32];
 
+	if (l->idle && l->state != TS_RUNNING)
+		state = "idle"; /* an idle task waits for nothing */
 	ms_fmt(ms, sizeof(ms), l->runtime_ns);
 	printk(KERN_INFO "%5d %-15s %-8s %3u %4d %12s %9llu ", l->pid, l->name,
-	       task_state_name(l->state), l->cpu, l->nice, ms, l->switches);
+	       state, l->cpu, l->nice, ms, l->switches);
 	for (unsigned int c = 0; c < NR_CPUS; c++) {
 		if (!l->cpu_ns[c])
 			continue;
