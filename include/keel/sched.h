@@ -139,8 +139,9 @@ struct rq {
  *           sleep. May read other CPUs' state racily.
  *   [proc]  process context, no locks held; may sleep.
  *
- * Every callback but pick_next and task_wakeup may be NULL (the core
- * then does what the comment says). Answers are validated: see each.
+ * pick_next, task_wakeup and task_dequeue are required; every other
+ * callback may be NULL (the core then does what its comment says).
+ * Answers are validated: see each.
  */
 struct sched_policy_ops {
 	const char *name;
@@ -168,15 +169,19 @@ struct sched_policy_ops {
 	bool (*task_wakeup)(struct rq *rq, struct task *p, unsigned int flags);
 	/* [rq] p, rq->curr, blocked or exited: it leaves the CPU. */
 	void (*task_blocked)(struct rq *rq, struct task *p);
-	/* [rq] p, rq->curr, was preempted and stays RUNNABLE: requeue it. */
+	/*
+	 * [rq] p, rq->curr, was preempted and stays RUNNABLE: requeue it.
+	 * NULL: task_wakeup(rq, p, 0).
+	 */
 	void (*task_preempt)(struct rq *rq, struct task *p);
 	/* [rq] p, rq->curr, yields: requeue it behind the others.
-	 * NULL: task_preempt. */
+	 * NULL: as task_preempt. */
 	void (*task_yield)(struct rq *rq, struct task *p);
 	/*
 	 * [rq] p, queued on rq, leaves the policy's queue without running:
 	 * migration, a policy switch, or the core overriding a pick.
-	 * Required if balance is set.
+	 * p may be a task the policy has already let go of (after a bad
+	 * pick_next answer): then ignore it. Required.
 	 */
 	void (*task_dequeue)(struct rq *rq, struct task *p);
 	/* [rq, hard IRQ] A tick while p runs. Return true to preempt p. */
@@ -227,8 +232,8 @@ extern struct task init_task;
  * Make ops the active policy, moving every task over (the old one gets
  * task_dequeue() for queued tasks, then exit(); the new one init(),
  * task_new() for every task and task_wakeup(WF_SWITCH) for queued
- * ones). Returns 0, -EINVAL (pick_next/task_wakeup missing, or balance
- * without task_dequeue) or init()'s error (the old policy stays).
+ * ones). Returns 0, -EINVAL (pick_next, task_wakeup or task_dequeue
+ * missing) or init()'s error (the old policy stays).
  * Process context; may sleep.
  */
 int sched_policy_switch(const struct sched_policy_ops *ops);

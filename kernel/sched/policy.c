@@ -121,6 +121,8 @@ void policy_task_preempt(struct rq *rq, struct task *p)
 
 	if (o->task_preempt)
 		o->task_preempt(rq, p);
+	else
+		o->task_wakeup(rq, p, 0);
 }
 
 void policy_task_yield(struct rq *rq, struct task *p)
@@ -135,10 +137,7 @@ void policy_task_yield(struct rq *rq, struct task *p)
 
 void policy_task_dequeue(struct rq *rq, struct task *p)
 {
-	const struct sched_policy_ops *o = active();
-
-	if (o->task_dequeue)
-		o->task_dequeue(rq, p);
+	active()->task_dequeue(rq, p);
 }
 
 bool policy_task_tick(struct rq *rq, struct task *p)
@@ -280,7 +279,7 @@ static void hand_over_queued(const struct sched_policy_ops *o, bool in)
 		list_for_each_entry(p, &rq->queue, rq_node) {
 			if (in)
 				o->task_wakeup(rq, p, WF_SWITCH);
-			else if (o->task_dequeue)
+			else
 				o->task_dequeue(rq, p);
 		}
 		if (in && cpu_online(cpu))
@@ -324,8 +323,7 @@ int sched_policy_switch(const struct sched_policy_ops *new)
 	unsigned long flags;
 	int err = 0;
 
-	if (!new || !new->pick_next || !new->task_wakeup ||
-	    (new->balance && !new->task_dequeue))
+	if (!new || !new->pick_next || !new->task_wakeup || !new->task_dequeue)
 		return -EINVAL;
 	mutex_lock(&switch_mutex);
 	old = active();

@@ -285,6 +285,31 @@ static void watchdog_runs_a_starved_task(struct ktest *t)
 	KTEST_EXPECT_GT(t, after.starved, before.starved);
 }
 
+/* Only what is required, and task_new: the core fills in the rest. */
+static const struct sched_policy_ops minimal_policy = {
+	.name = "minimal",
+	.init = broken_init,
+	.task_new = broken_task_new,
+	.task_wakeup = broken_task_wakeup,
+	.task_dequeue = broken_task_dequeue,
+	.pick_next = broken_pick_next,
+};
+
+static void minimal_policy_runs_on_defaults(struct ktest *t)
+{
+	struct sched_policy_stats before, after;
+
+	bad_mode = 0;
+	sched_policy_stats(&before);
+	KTEST_EXPECT_EQ(t, sched_policy_switch(&minimal_policy), 0);
+	run_workers(t);
+	KTEST_EXPECT_EQ(t, sched_policy_switch(&fair_policy), 0);
+	sched_policy_stats(&after);
+	KTEST_EXPECT_EQ(t, after.pick_invalid, before.pick_invalid);
+	KTEST_EXPECT_EQ(t, after.pick_lost, before.pick_lost);
+	KTEST_EXPECT_EQ(t, after.select_invalid, before.select_invalid);
+}
+
 static int init_fails(void)
 {
 	return -ENOMEM;
@@ -299,22 +324,21 @@ static const struct sched_policy_ops failing_init = {
 	.name = "failing-init",
 	.init = init_fails,
 	.task_wakeup = broken_task_wakeup,
+	.task_dequeue = broken_task_dequeue,
 	.pick_next = broken_pick_next,
 };
 
-static const struct sched_policy_ops balance_without_dequeue = {
-	.name = "half",
+static const struct sched_policy_ops no_dequeue = {
+	.name = "no-dequeue",
 	.task_wakeup = broken_task_wakeup,
 	.pick_next = broken_pick_next,
-	.balance = broken_balance,
 };
 
 static void switch_refuses_incomplete_policies(struct ktest *t)
 {
 	KTEST_EXPECT_EQ(t, sched_policy_switch(NULL), -EINVAL);
 	KTEST_EXPECT_EQ(t, sched_policy_switch(&no_pick), -EINVAL);
-	KTEST_EXPECT_EQ(t, sched_policy_switch(&balance_without_dequeue),
-			-EINVAL);
+	KTEST_EXPECT_EQ(t, sched_policy_switch(&no_dequeue), -EINVAL);
 	KTEST_EXPECT_EQ(t, sched_policy_switch(&failing_init), -ENOMEM);
 	KTEST_EXPECT_STREQ(t, sched_policy_name(), "fair");
 	KTEST_EXPECT_EQ(t, sched_policy_switch(&fair_policy), 0);
@@ -329,6 +353,7 @@ static void restore_policy(struct ktest *t)
 
 static struct ktest_case policy_cases[] = {
 	KTEST_CASE(switch_refuses_incomplete_policies),
+	KTEST_CASE(minimal_policy_runs_on_defaults),
 	KTEST_CASE(broken_answers_are_rejected_and_counted),
 	KTEST_CASE(watchdog_runs_a_starved_task),
 	{}
