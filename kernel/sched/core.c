@@ -524,7 +524,10 @@ const char *task_state_name(enum task_state s)
 	return s < ARRAY_SIZE(names) ? names[s] : "?";
 }
 
-/* p's CPU time, including the current stretch if it is running. */
+/*
+ * p's CPU time as charged so far: a running task is charged at every
+ * tick and switch, so its current stretch (under a tick) is not in yet.
+ */
 u64 task_runtime_ns(const struct task *p)
 {
 	return READ_ONCE(p->runtime_ns);
