@@ -12,6 +12,7 @@
 #   make compile_commands.json the C compile database for clangd
 #
 # Knobs: SMP=n MEM=size MACHINE=pc|q35 CPU=qemu64|max CMDLINE="..." GRAPHIC=1
+#        DEBUG=0|1 (spinlock debug checks, default 1)
 
 BUILD   ?= build
 ARCH    := x86_64
@@ -30,20 +31,21 @@ CPU     ?= qemu64
 CMDLINE ?=
 GRAPHIC ?= 0
 HZ      ?= 100
+DEBUG   ?= 1
 
 GCC_INC := $(shell $(CC) -print-file-name=include)
 CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -mcmodel=kernel -mno-red-zone \
 	   -mgeneral-regs-only -fno-omit-frame-pointer -fno-pic -fno-pie \
 	   -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
 	   -fno-strict-aliasing -fno-delete-null-pointer-checks -nostdinc -isystem $(GCC_INC) \
-	   -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) \
+	   -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -DKEEL_DEBUG=$(DEBUG) \
 	   -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
 ASFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/$(ARCH)/include -MMD -MP
 LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	   --no-warn-rwx-segments --gc-sections -T arch/$(ARCH)/kernel.ld
 
 SRCS    := $(sort $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S kernel/*.c \
-	     mm/*.c lib/*.c drivers/*/*.c rust/helpers/*.c))
+	     kernel/*/*.c mm/*.c lib/*.c drivers/*/*.c rust/helpers/*.c))
 OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 # generated C: the console font from its hand-drawn text form
 OBJS    += $(BUILD)/gen/font_8x16.o

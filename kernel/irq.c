@@ -6,12 +6,19 @@
  * the line runs, then the controller gets its end-of-interrupt.
  *
  * Locking: irq_lock (irqsave) guards the action slots against
- * request/free; dispatch reads the slots without it, which is safe because
- * a slot is only cleared with the line masked and interrupts off on the
- * only CPU (SMP will add a synchronize step).
+ * request/free; dispatch reads the slots without it, on any CPU. So a
+ * handler is published cookie first, handler pointer last, and
+ * free_irq() clears the handler pointer, then waits until no CPU is
+ * inside the line's handlers (d->running, counted by dispatch around
+ * them) before it forgets the cookie and returns: afterwards the
+ * handler runs nowhere and its cookie may be freed. The per-line counts
+ * are atomic; the hard-IRQ nesting depth is per CPU.
  */
+#include <keel/atomic.h>
+#include <keel/bug.h>
 #include <keel/errno.h>
 #include <keel/irq.h>
+#include <keel/percpu.h>
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 
@@ -26,15 +33,24 @@ struct irq_desc {
 	struct irq_action actions[IRQ_MAX_ACTIONS];
 	u64 count;
 	u64 unhandled;
+	int running; /* CPUs inside this line's handlers */
 };
 
 static struct irq_desc irq_descs[NR_IRQS];
 static DEFINE_SPINLOCK(irq_lock);
-static unsigned int irq_depth;
+
+/*
+ * The lines each CPU is dispatching, innermost last (interrupts nest at
+ * most once per vector priority class; 16 levels is ample). free_irq()
+ * called from inside a handler uses it to wait for the other CPUs only,
+ * not for the handler it is called from.
+ */
+#define IRQ_NEST_MAX 16
+static unsigned int dispatching[NR_CPUS][IRQ_NEST_MAX];
 
 bool in_irq(void)
 {
-	return irq_depth != 0;
+	return this_cpu_read(irq_depth) != 0;
 }
 
 void irq_set_chip(unsigned int irq, const struct irq_chip *chip)
@@ -67,9 +83,12 @@ int request_irq(unsigned int irq, irq_handler_t handler, const char *name,
 	spin_lock_irqsave(&irq_lock, flags);
 	first = line_unused(d);
 	for (i = 0; i < IRQ_MAX_ACTIONS; i++) {
-		if (!d->actions[i].handler) {
-			d->actions[i] =
-				(struct irq_action){ handler, cookie, name };
+		struct irq_action *a = &d->actions[i];
+
+		if (!a->handler) {
+			a->cookie = cookie;
+			a->name = name;
+			smp_store_release(&a->handler, handler);
 			err = 0;
 			break;
 		}
@@ -80,8 +99,35 @@ int request_irq(unsigned int irq, irq_handler_t handler, const char *name,
 	return err;
 }
 
+/* How many of d's running handlers are this CPU's own (nested) calls. */
+static int own_calls(const struct irq_desc *d)
+{
+	unsigned int depth = this_cpu_read(irq_depth), cpu = smp_processor_id();
+	unsigned int irq = d - irq_descs;
+	int n = 0;
+
+	for (unsigned int i = 0; i < depth && i < IRQ_NEST_MAX; i++)
+		n += dispatching[cpu][i] == irq;
+	return n;
+}
+
+/*
+ * Wait until no other CPU runs a handler of d. From inside one of d's
+ * handlers (a handler freeing its own line), the calls on this CPU are
+ * not waited for: they are our callers.
+ */
+static void synchronize_line(struct irq_desc *d)
+{
+	int own = own_calls(d);
+
+	smp_mb(); /* the cleared handler before the running count */
+	while (__atomic_load_n(&d->running, __ATOMIC_ACQUIRE) > own)
+		cpu_relax();
+}
+
 void free_irq(unsigned int irq, void *cookie)
 {
+	struct irq_action *found = NULL;
 	struct irq_desc *d;
 	unsigned long flags;
 
@@ -91,12 +137,20 @@ void free_irq(unsigned int irq, void *cookie)
 	spin_lock_irqsave(&irq_lock, flags);
 	for (int i = 0; i < IRQ_MAX_ACTIONS; i++) {
 		if (d->actions[i].handler && d->actions[i].cookie == cookie) {
-			d->actions[i] = (struct irq_action){ 0 };
+			found = &d->actions[i];
+			WRITE_ONCE(found->handler, NULL);
 			break;
 		}
 	}
 	if (line_unused(d) && d->chip && d->chip->mask)
 		d->chip->mask(irq);
+	spin_unlock_irqrestore(&irq_lock, flags);
+	if (!found)
+		return;
+	synchronize_line(d);
+	spin_lock_irqsave(&irq_lock, flags);
+	if (!found->handler) /* not reused meanwhile */
+		found->cookie = NULL;
 	spin_unlock_irqrestore(&irq_lock, flags);
 }
 
@@ -104,27 +158,33 @@ void irq_dispatch(unsigned int vector, struct pt_regs *regs)
 {
 	unsigned int irq = vector - 32;
 	struct irq_desc *d = &irq_descs[irq];
+	unsigned int depth = this_cpu_read(irq_depth);
 	enum irqreturn ret = IRQ_NONE;
 
 	(void)regs;
-	irq_depth++;
-	d->count++;
+	if (depth < IRQ_NEST_MAX)
+		dispatching[smp_processor_id()][depth] = irq;
+	this_cpu_add_32(irq_depth, 1);
+	__atomic_fetch_add(&d->count, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&d->running, 1, __ATOMIC_SEQ_CST);
 	for (int i = 0; i < IRQ_MAX_ACTIONS; i++) {
 		const struct irq_action *a = &d->actions[i];
+		irq_handler_t h = smp_load_acquire(&a->handler);
 
-		if (a->handler)
-			ret |= a->handler(irq, a->cookie);
+		if (h)
+			ret |= h(irq, READ_ONCE(a->cookie));
 	}
+	__atomic_fetch_sub(&d->running, 1, __ATOMIC_RELEASE);
 	if (ret == IRQ_NONE)
-		d->unhandled++;
+		__atomic_fetch_add(&d->unhandled, 1, __ATOMIC_RELAXED);
 	if (d->chip && d->chip->eoi)
 		d->chip->eoi(irq);
-	irq_depth--;
+	this_cpu_add_32(irq_depth, -1);
 }
 
 u64 irq_count(unsigned int irq)
 {
-	return irq < NR_IRQS ? irq_descs[irq].count : 0;
+	return irq < NR_IRQS ? READ_ONCE(irq_descs[irq].count) : 0;
 }
 
 void irq_show(void)

@@ -10,8 +10,12 @@
 #include <asm/cpu.h>
 #include <keel/errno.h>
 #include <keel/irq.h>
+#include <keel/kthread.h>
 #include <keel/ktest.h>
+#include <keel/smp.h>
 #include <keel/string.h>
+#include <keel/time.h>
+#include <keel/timer.h>
 
 #define TEST_IRQ   150 /* no controller routes it */
 #define NOCHIP_IRQ 151
@@ -165,6 +169,52 @@ static void free_irq_removes_only_its_handler(struct ktest *t)
 	KTEST_EXPECT_EQ(t, fake.calls[2], 2U);
 }
 
+struct slow_handler {
+	int entered, finished;
+};
+
+/* A handler that takes a while: 50 ms, on whichever CPU runs it. */
+static enum irqreturn slow_handler(unsigned int irq, void *cookie)
+{
+	struct slow_handler *sh = cookie;
+
+	WRITE_ONCE(sh->entered, 1);
+	mdelay(50);
+	WRITE_ONCE(sh->finished, 1);
+	return IRQ_HANDLED;
+}
+
+static int deliver_test_irq(void *unused)
+{
+	deliver(TEST_IRQ);
+	return 0;
+}
+
+/*
+ * Regression: free_irq() used to return while the handler still ran on
+ * another CPU, so its cookie could be freed under it. Now it waits.
+ */
+static void free_irq_waits_for_handler_on_other_cpu(struct ktest *t)
+{
+	struct slow_handler sh = {};
+	struct task *p;
+
+	if (num_online_cpus() < 2) {
+		ktest_skip(t, "needs two CPUs");
+		return;
+	}
+	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, slow_handler, "slow", &sh), 0);
+	p = kthread_run_on_cpu(deliver_test_irq, NULL, num_online_cpus() - 1,
+			       "irq-deliver");
+	KTEST_ASSERT_FALSE(t, IS_ERR(p));
+	for (int ms = 0; ms < 20000 && !READ_ONCE(sh.entered); ms++)
+		msleep(1);
+	KTEST_EXPECT_TRUE(t, READ_ONCE(sh.entered));
+	free_irq(TEST_IRQ, &sh);
+	KTEST_EXPECT_TRUE(t, READ_ONCE(sh.finished));
+	kthread_stop(p);
+}
+
 static struct ktest_case irq_cases[] = {
 	KTEST_CASE(request_irq_rejects_bad_arguments),
 	KTEST_CASE(request_irq_without_chip_is_enodev),
@@ -172,6 +222,7 @@ static struct ktest_case irq_cases[] = {
 	KTEST_CASE(first_request_unmasks_last_free_masks),
 	KTEST_CASE(dispatch_runs_shared_handlers_then_eoi),
 	KTEST_CASE(free_irq_removes_only_its_handler),
+	KTEST_CASE(free_irq_waits_for_handler_on_other_cpu),
 	{}
 };
 KTEST_SUITE(irq, irq_cases, .init = irq_test_init, .exit = irq_test_exit);

@@ -25,7 +25,9 @@
 #include <keel/ktest.h>
 #include <keel/mm.h>
 #include <keel/power.h>
+#include <keel/preempt.h>
 #include <keel/printk.h>
+#include <keel/irq.h>
 #include <keel/string.h>
 
 extern const struct ktest_suite *const __ktest_suites_start[];
@@ -136,9 +138,17 @@ bool ktest_memeq_report(struct ktest *t, const char *file, int line,
 	return true;
 }
 
+/* The running case, if the current task is the one running it. */
+static struct ktest *case_of_current(void)
+{
+	struct ktest *t = READ_ONCE(current_test);
+
+	return t && t->task == current ? t : NULL;
+}
+
 void ktest_panic_hook(const char *msg)
 {
-	struct ktest *t = current_test;
+	struct ktest *t = case_of_current();
 
 	if (!t)
 		return;
@@ -150,7 +160,7 @@ void ktest_panic_hook(const char *msg)
 
 void ktest_fault_hook(const char *what, struct pt_regs *regs)
 {
-	struct ktest *t = current_test;
+	struct ktest *t = case_of_current();
 
 	(void)regs;
 	if (!t)
@@ -215,11 +225,27 @@ static int count_cases(const struct ktest_suite *s, const char *glob)
 	return n;
 }
 
+/*
+ * A case that faulted may have left preemption disabled or an IRQ
+ * depth behind on this CPU; the run cannot go on sleeping with them.
+ */
+static void reset_cpu_state(struct ktest *t)
+{
+	if (!preempt_count() && !in_irq() && !this_cpu_read(locks_held))
+		return;
+	pr_info("    # %s: reset preempt count %d, IRQ depth %u, locks %u\n",
+		t->name, preempt_count(), this_cpu_read(irq_depth),
+		this_cpu_read(locks_held));
+	this_cpu_write(preempt_count, 0);
+	this_cpu_write(irq_depth, 0);
+	this_cpu_write(locks_held, 0);
+}
+
 /* Run one case; returns 0 pass, 1 fail, 2 skip. */
 static int run_case(const struct ktest_suite *s, const struct ktest_case *c,
 		    int index)
 {
-	struct ktest t = { .name = c->name };
+	struct ktest t = { .name = c->name, .task = current };
 	volatile bool inited = false;
 	unsigned long flags = read_flags();
 
@@ -233,6 +259,7 @@ static int run_case(const struct ktest_suite *s, const struct ktest_case *c,
 		}
 	}
 	current_test = NULL;
+	reset_cpu_state(&t);
 	if (inited && s->exit)
 		s->exit(&t);
 	if (flags & X86_EFLAGS_IF)

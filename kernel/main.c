@@ -6,7 +6,9 @@
  * tables and interrupts off. Each line below brings up one subsystem;
  * the order is the dependency order. Once memory management is up, the
  * boot CPU leaves the boot stack (in bss, no guard page) for a kernel
- * stack with a guard page and goes on in start_kernel_late().
+ * stack with a guard page and goes on in start_kernel_late(), where the
+ * boot context becomes the scheduler's task "init", the other CPUs are
+ * started and the rest runs as one task among others.
  */
 #include <asm/cpu.h>
 #include <asm/desc.h>
@@ -23,7 +25,9 @@
 #include <keel/monitor.h>
 #include <keel/power.h>
 #include <keel/printk.h>
+#include <keel/sched.h>
 #include <keel/serial.h>
+#include <keel/smp.h>
 #include <keel/time.h>
 #include <keel/slab.h>
 #include <keel/version.h>
@@ -52,6 +56,7 @@ static void check_memory_size(void)
 }
 
 static void start_kernel_late(void) __noreturn;
+static void *boot_stack; /* top of the boot context's kernel stack */
 
 /* The boot CPU's kernel stack (its top); no stack, no kernel. */
 static void *boot_kstack(void)
@@ -65,9 +70,11 @@ static void *boot_kstack(void)
 
 void start_kernel(u64 boot_info_phys)
 {
-	int err = arch_boot_parse(boot_info_phys); /* memory map, cmdline */
+	int err;
 
-	serial_init(); /* COM1 console */
+	smp_prepare_boot_cpu(); /* GS base: this_cpu(), current */
+	err = arch_boot_parse(boot_info_phys); /* memory map, cmdline */
+	serial_init();			       /* COM1 console */
 	pr_info("keel %s (%s) booting via %s\n", KEEL_VERSION, KEEL_GIT_REV,
 		boot_info.loader ? boot_info.loader : "?");
 	if (err)
@@ -79,19 +86,23 @@ void start_kernel(u64 boot_info_phys)
 	check_memory_size(); /* 32 MiB or halt */
 	mm_init();	     /* page tables, buddy, kmalloc */
 	/* leave the boot stack (bss, no guard page) for a guarded one */
-	call_on_stack(boot_kstack(), start_kernel_late);
+	boot_stack = boot_kstack();
+	call_on_stack(boot_stack, start_kernel_late);
 }
 
 static void start_kernel_late(void)
 {
-	failslab_init();    /* failslab=: fault injection */
-	acpi_init();	    /* RSDP, MADT: CPUs, IOAPICs */
-	irq_init();	    /* APIC, IOAPIC; PIC masked */
-	time_init();	    /* TSC clock, HZ timer */
-	serial_init_irq();  /* COM1 input by IRQ 4 */
-	local_irq_enable(); /* interrupts on from here */
-	pci_init();	    /* scan the PCI bus */
-	do_initcalls();	    /* built-in drivers, Rust modules */
+	failslab_init();	/* failslab=: fault injection */
+	sched_init(boot_stack); /* runqueues, fair policy; we are "init" */
+	acpi_init();		/* RSDP, MADT: CPUs, IOAPICs */
+	irq_init();		/* APIC, IOAPIC, IPIs; PIC masked */
+	time_init();		/* TSC clock, HZ tick */
+	serial_init_irq();	/* COM1 input by IRQ 4 */
+	local_irq_enable();	/* interrupts on from here */
+	sched_init_late();	/* the reaper thread */
+	smp_init();		/* the other CPUs: MADT, INIT-SIPI-SIPI, idle */
+	pci_init();		/* scan the PCI bus */
+	do_initcalls();		/* built-in drivers, Rust modules */
 	pr_info("keel: %llu MiB RAM, %lu pages free\n",
 		boot_info.ram_bytes >> 20, nr_free_pages());
 	ktest_boot();  /* ktest=1: run tests and exit */

@@ -19,6 +19,7 @@
 #include <keel/pci.h>
 #include <keel/power.h>
 #include <keel/printk.h>
+#include <keel/sched.h>
 #include <keel/serial.h>
 #include <keel/string.h>
 #include <keel/time.h>
@@ -86,6 +87,18 @@ static int cmd_irqs(int argc, char **argv)
 static int cmd_lspci(int argc, char **argv)
 {
 	pci_show();
+	return 0;
+}
+
+static int cmd_ps(int argc, char **argv)
+{
+	sched_show_tasks();
+	return 0;
+}
+
+static int cmd_cpus(int argc, char **argv)
+{
+	sched_show_cpus();
 	return 0;
 }
 
@@ -178,6 +191,10 @@ static const struct monitor_cmd commands[] = {
 	{ "uptime", NULL, "time since boot, clock source", 0, 0, cmd_uptime },
 	{ "irqs", NULL, "interrupt lines and counts", 0, 0, cmd_irqs },
 	{ "lspci", NULL, "PCI devices and their drivers", 0, 0, cmd_lspci },
+	{ "ps", NULL, "tasks: state, CPU, nice, runtime (also per CPU)", 0, 0,
+	  cmd_ps },
+	{ "cpus", NULL, "CPUs: running task, queue, ticks, IPIs; policy", 0, 0,
+	  cmd_cpus },
 	{ "ktest", "[GLOB]", "run in-kernel tests (suite or suite.case)", 0, 1,
 	  cmd_ktest },
 	{ "panic", "[irq]", "panic the kernel here or in an IRQ handler", 0, 1,

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* monitor_test.c - the monitor rejects bad input with the right errno. */
+/*
+ * monitor_test.c - the monitor rejects bad input with the right errno,
+ * and its tables ("ps", "cpus") show what they should.
+ */
 #include <keel/errno.h>
 #include <keel/ktest.h>
 #include <keel/monitor.h>
+#include <keel/printk.h>
 #include <keel/string.h>
 
 static void empty_line_is_fine(struct ktest *t)
@@ -44,11 +48,56 @@ static void help_runs(struct ktest *t)
 	KTEST_EXPECT_EQ(t, monitor_exec("  help  "), 0);
 }
 
-static struct ktest_case monitor_cases[] = { KTEST_CASE(empty_line_is_fine),
-					     KTEST_CASE(unknown_command),
-					     KTEST_CASE(wrong_argument_count),
-					     KTEST_CASE(too_many_arguments),
-					     KTEST_CASE(overlong_line),
-					     KTEST_CASE(help_runs),
-					     {} };
+/* Run a command; returns what it logged (at most size - 1 bytes). */
+static void run_captured(const char *cmd, char *buf, size_t size, int *ret)
+{
+	u64 pos = log_buf_total();
+	size_t n = 0, got;
+
+	*ret = monitor_exec(cmd);
+	while (n + 1 < size &&
+	       (got = log_buf_read(&pos, buf + n, size - 1 - n)) != 0)
+		n += got;
+	buf[n] = '\0';
+}
+
+static void ps_lists_tasks_with_runtime(struct ktest *t)
+{
+	static char out[8192];
+	int ret;
+
+	run_captured("ps", out, sizeof(out), &ret);
+	KTEST_EXPECT_EQ(t, ret, 0);
+	KTEST_EXPECT_NOT_NULL(t, strstr(out, "RUNTIME ms"));
+	KTEST_EXPECT_NOT_NULL(t, strstr(out, " init "));
+	KTEST_EXPECT_NOT_NULL(t, strstr(out, " running "));
+	KTEST_EXPECT_NOT_NULL(t, strstr(out, "idle/0"));
+	KTEST_EXPECT_NOT_NULL(t, strstr(out, "reaper"));
+	KTEST_EXPECT_NOT_NULL(t, strstr(out, " 0:")); /* CPU 0's share */
+}
+
+static void cpus_lists_cpus_and_policy(struct ktest *t)
+{
+	static char out[8192];
+	int ret;
+
+	run_captured("cpus", out, sizeof(out), &ret);
+	KTEST_EXPECT_EQ(t, ret, 0);
+	KTEST_EXPECT_NOT_NULL(t, strstr(out, "  0    "));
+	KTEST_EXPECT_NOT_NULL(t, strstr(out, "online"));
+	KTEST_EXPECT_NOT_NULL(t, strstr(out, "policy fair"));
+	KTEST_EXPECT_EQ(t, monitor_exec("cpus now"), -EINVAL);
+}
+
+static struct ktest_case monitor_cases[] = {
+	KTEST_CASE(empty_line_is_fine),
+	KTEST_CASE(unknown_command),
+	KTEST_CASE(wrong_argument_count),
+	KTEST_CASE(too_many_arguments),
+	KTEST_CASE(overlong_line),
+	KTEST_CASE(help_runs),
+	KTEST_CASE(ps_lists_tasks_with_runtime),
+	KTEST_CASE(cpus_lists_cpus_and_policy),
+	{}
+};
 KTEST_SUITE(monitor, monitor_cases);

@@ -1,57 +1,122 @@
 // SPDX-License-Identifier: MIT
 /*
- * mutex.c - mutexes (keel/mutex.h). The owner is the current execution
- * context; before kernel threads exist that is the boot CPU's one
- * context, identified by its stack. Contention is therefore impossible
- * today; the spin in mutex_lock() is where a wait queue goes.
+ * mutex.c - sleeping mutexes (keel/mutex.h).
+ *
+ * m->owner holds the owning task, with bit 0 (MUTEX_FLAG_WAITERS) set
+ * while tasks wait. Lock and unlock without waiters are one cmpxchg.
+ * A contended locker takes the wait-queue lock, sets the flag, queues
+ * itself and sleeps until it finds itself the owner. The unlocker sees
+ * the flag (its cmpxchg fails), takes the wait-queue lock, makes the
+ * oldest waiter the owner (keeping the flag if more wait) and wakes it:
+ * ownership is handed off, so nobody can barge in between and a waiter
+ * is served in arrival order.
  */
-#include <asm/cpu.h>
+#include <keel/atomic.h>
 #include <keel/bug.h>
 #include <keel/irq.h>
 #include <keel/mutex.h>
-
-/* The current context: its stack page (there is one per context). */
-static const void *current_context(void)
-{
-	return (const void *)((unsigned long)__builtin_frame_address(0) &
-			      ~0x3fffUL);
-}
+#include <keel/sched.h>
 
 void mutex_init(struct mutex *m, const char *name)
 {
-	m->locked = 0;
-	m->owner = NULL;
+	m->owner = 0;
+	init_waitqueue_head(&m->wait);
 	m->name = name;
+}
+
+struct task *mutex_owner(const struct mutex *m)
+{
+	return (struct task *)(READ_ONCE(m->owner) & ~MUTEX_FLAG_WAITERS);
 }
 
 bool mutex_trylock(struct mutex *m)
 {
+	unsigned long me = (unsigned long)current;
+
 	WARN_ON_ONCE(in_irq());
-	if (__atomic_exchange_n(&m->locked, 1, __ATOMIC_ACQUIRE))
-		return false;
-	m->owner = current_context();
-	return true;
+	return cmpxchg(&m->owner, 0UL, me) == 0;
+}
+
+/*
+ * Take m or announce a waiter: returns true if we got it. Requires
+ * m->wait.lock.
+ */
+static bool lock_or_flag(struct mutex *m, unsigned long me)
+{
+	unsigned long old = READ_ONCE(m->owner);
+
+	for (;;) {
+		unsigned long want = old ? old | MUTEX_FLAG_WAITERS : me;
+		unsigned long seen = cmpxchg(&m->owner, old, want);
+
+		if (seen == old)
+			return !old;
+		old = seen;
+	}
+}
+
+static void mutex_lock_slow(struct mutex *m, unsigned long me)
+{
+	DEFINE_WAIT(w);
+	unsigned long flags;
+
+	spin_lock_irqsave(&m->wait.lock, flags);
+	if (lock_or_flag(m, me))
+		goto out_unlock;
+	__add_wait_queue_tail(&m->wait, &w);
+	for (;;) {
+		set_current_state(TASK_BLOCKED);
+		spin_unlock_irqrestore(&m->wait.lock, flags);
+		schedule();
+		spin_lock_irqsave(&m->wait.lock, flags);
+		if ((READ_ONCE(m->owner) & ~MUTEX_FLAG_WAITERS) == me)
+			break; /* handed to us; the unlocker dequeued us */
+	}
+	set_current_state(TASK_RUNNING);
+out_unlock:
+	spin_unlock_irqrestore(&m->wait.lock, flags);
 }
 
 void mutex_lock(struct mutex *m)
 {
-	if (WARN_ONCE(READ_ONCE(m->locked) && m->owner == current_context(),
+	unsigned long me = (unsigned long)current;
+
+	might_sleep();
+	if (WARN_ONCE(mutex_owner(m) == current,
 		      "mutex_lock: recursive locking (deadlock)"))
 		return;
-	while (!mutex_trylock(m))
-		cpu_relax();
+	if (cmpxchg(&m->owner, 0UL, me) == 0)
+		return;
+	mutex_lock_slow(m, me);
 }
 
 void mutex_unlock(struct mutex *m)
 {
-	if (WARN_ONCE(!m->locked || m->owner != current_context(),
-		      "mutex_unlock: not locked by this context"))
+	unsigned long me = (unsigned long)current;
+	struct wait_queue_entry *w;
+	unsigned long flags;
+
+	if (WARN_ONCE(mutex_owner(m) != current,
+		      "mutex_unlock: not locked by this task"))
 		return;
-	m->owner = NULL;
-	__atomic_store_n(&m->locked, 0, __ATOMIC_RELEASE);
+	if (cmpxchg(&m->owner, me, 0UL) == me)
+		return;
+	spin_lock_irqsave(&m->wait.lock, flags);
+	w = __wait_queue_first(&m->wait);
+	if (!w) { /* the flag outlived its waiter: cannot happen */
+		WRITE_ONCE(m->owner, 0);
+		goto out_unlock;
+	}
+	__remove_wait_queue(&m->wait, w);
+	smp_store_release(&m->owner,
+			  (unsigned long)w->task |
+				  (m->wait.head.next ? MUTEX_FLAG_WAITERS : 0));
+	wake_up_process(w->task);
+out_unlock:
+	spin_unlock_irqrestore(&m->wait.lock, flags);
 }
 
 bool mutex_is_locked(const struct mutex *m)
 {
-	return READ_ONCE(m->locked);
+	return READ_ONCE(m->owner) != 0;
 }

@@ -4,10 +4,11 @@
  *
  * panic() prints its message and a backtrace exactly once: a second panic
  * (from the panic path itself, or another CPU) is reduced to a one-line
- * note and a halt. Under test (panic_exit_qemu, set by ktest=1 or
- * panic.exit=1) it then leaves QEMU through isa-debug-exit with
- * QEMU_EXIT_PANIC so the runner can tell a panic from a hang; otherwise
- * the CPU halts with interrupts off.
+ * note and a halt. The first one stops the other CPUs (an NMI each;
+ * they halt) so nothing scrolls the message away. Under test
+ * (panic_exit_qemu, set by ktest=1 or panic.exit=1) it then leaves QEMU
+ * through isa-debug-exit with QEMU_EXIT_PANIC so the runner can tell a
+ * panic from a hang; otherwise the CPU halts with interrupts off.
  *
  * Before exiting or halting, panic() draws the panic screen (a header,
  * the message, the backtrace and a QR code of the log tail; see
@@ -28,6 +29,7 @@
 #include <keel/power.h>
 #include <keel/printk.h>
 #include <keel/serial.h>
+#include <keel/smp.h>
 #include <keel/string.h>
 #include <keel/time.h>
 
@@ -39,11 +41,6 @@ static int parse_panic_exit(const char *val)
 	return val ? kstrtobool(val, &panic_exit_qemu) : -EINVAL;
 }
 cmdline_param("panic.exit", parse_panic_exit);
-
-/* Today: one CPU runs, nothing to stop. See keel/panic.h: SMP fills this. */
-void panic_stop_other_cpus(void)
-{
-}
 
 static const char *const qr_mode_names[] = {
 	[PANIC_QR_PLAIN] = "plain",
@@ -99,7 +96,7 @@ void panic(const char *fmt, ...)
 		serial_puts("\n", 1);
 		machine_halt();
 	}
-	panic_stop_other_cpus();
+	smp_send_stop();	/* park the other CPUs (NMI), no locks */
 	printk_emergency_mode();
 	pr_emerg("Kernel panic - not syncing: %s\n", msg);
 	dump_stack();

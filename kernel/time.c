@@ -9,20 +9,23 @@
  * returned before, even if counters of different CPUs disagree slightly:
  * a global high-water mark is advanced with compare-and-swap.
  *
- * The tick is the arch's periodic interrupt (asm/time.h) at HZ; each tick
- * runs tick_periodic(): jiffies++, then timer_tick(), the hook where the
- * scheduler will do its per-tick work.
+ * The tick is the arch's periodic interrupt (asm/time.h) at HZ, on every
+ * CPU; each tick runs tick_periodic(): jiffies++ (on CPU 0 only), then
+ * timer_tick(): this CPU's expired timers and the scheduler's tick.
  *
  * Locking: the clock parameters are written once before interrupts are
- * enabled and read-only afterwards; jiffies is written only by the tick
- * (one CPU) and read with READ_ONCE; the high-water mark is atomic.
+ * enabled and read-only afterwards; jiffies is written only by CPU 0's
+ * tick and read with READ_ONCE; the high-water mark is atomic.
  */
 #define pr_fmt(fmt) "time: " fmt
 
 #include <asm/time.h>
 #include <keel/errno.h>
+#include <keel/percpu.h>
 #include <keel/printk.h>
+#include <keel/sched.h>
 #include <keel/time.h>
+#include <keel/timer.h>
 
 volatile u64 jiffies;
 
@@ -91,12 +94,14 @@ void mdelay(unsigned long msecs)
 
 void timer_tick(void)
 {
-	/* nothing needs the tick yet; scheduler_tick() will be called here */
+	run_local_timers();
+	sched_tick();
 }
 
 void tick_periodic(void)
 {
-	WRITE_ONCE(jiffies, jiffies + 1);
+	if (smp_processor_id() == 0)
+		WRITE_ONCE(jiffies, jiffies + 1);
 	timer_tick();
 }
 

@@ -7,9 +7,12 @@
  * list of free page-frame ranges: the RAM regions of the boot memory map
  * minus the first 1 MiB, the kernel image and the boot modules (initrd).
  * bootmem_alloc() carves from the lowest range below 4 GiB (what the boot
- * page tables map). When the buddy allocator takes over, what is still
- * free is handed to it (bootmem_release) and everything bootmem gave out
- * stays reserved forever.
+ * page tables map). One usable page of the first 1 MiB is set aside for
+ * the SMP start-up trampoline (application processors begin in real
+ * mode, which only reaches that far): bootmem_trampoline_page(). When
+ * the buddy allocator takes over, what is still free is handed to it
+ * (bootmem_release) and everything bootmem gave out stays reserved
+ * forever.
  *
  * Runs single-threaded at boot: no locking.
  */
@@ -34,6 +37,22 @@ static struct pfn_range ranges[MAX_RANGES];
 static unsigned int nr_ranges;
 static unsigned long highest_pfn;
 static bool released;
+static phys_addr_t trampoline_page;
+
+/* The highest RAM page below 1 MiB, page 0 (real-mode IVT, BDA) aside. */
+static void pick_trampoline_page(void)
+{
+	for (unsigned int i = 0; i < boot_info.nr_regions; i++) {
+		const struct boot_mem_region *r = &boot_info.regions[i];
+		u64 start = ALIGN_UP(max(r->base, (u64)PAGE_SIZE), PAGE_SIZE);
+		u64 end = ALIGN_DOWN(min(r->base + r->len, LOW_RESERVED),
+				     PAGE_SIZE);
+
+		if (r->type == BOOT_MEM_RAM && end > start &&
+		    end - PAGE_SIZE > trampoline_page)
+			trampoline_page = end - PAGE_SIZE;
+	}
+}
 
 static void add_range(unsigned long start, unsigned long end)
 {
@@ -83,12 +102,18 @@ void bootmem_init(void)
 		add_range(PFN_UP(r->base), end);
 		highest_pfn = max(highest_pfn, end);
 	}
-	reserve_phys(0, LOW_RESERVED);
+	pick_trampoline_page();
+	reserve_phys(0, LOW_RESERVED); /* the trampoline page is in here */
 	reserve_phys((u64)(_kernel_start - KERNEL_VMA),
 		     (u64)(_kernel_end - _kernel_start));
 	for (unsigned int i = 0; i < boot_info.nr_modules; i++)
 		reserve_phys(boot_info.modules[i].base,
 			     boot_info.modules[i].len);
+}
+
+phys_addr_t bootmem_trampoline_page(void)
+{
+	return trampoline_page;
 }
 
 unsigned long bootmem_max_pfn(void)

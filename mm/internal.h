@@ -69,6 +69,11 @@ struct page *virt_to_page(const void *addr);
 void bootmem_init(void);
 /* Zeroed, page-aligned memory below 4 GiB; panics if there is none. */
 phys_addr_t bootmem_alloc(size_t size);
+/*
+ * A RAM page below 1 MiB that is never handed out, for the real-mode
+ * start-up code of the other CPUs; 0 if the memory map has none.
+ */
+phys_addr_t bootmem_trampoline_page(void);
 /* End of the highest RAM page frame (exclusive). */
 unsigned long bootmem_max_pfn(void);
 /*

@@ -6,22 +6,27 @@
  */
 #include <keel/types.h>
 #include <keel/bug.h>
+#include <keel/completion.h>
 #include <keel/errno.h>
 #include <keel/fb.h>
 #include <keel/init.h>
 #include <keel/ioport.h>
 #include <keel/irq.h>
 #include <keel/kallsyms.h>
+#include <keel/kthread.h>
 #include <keel/ktest.h>
 #include <keel/mm.h>
 #include <keel/mutex.h>
 #include <keel/panic.h>
 #include <keel/printk.h>
 #include <keel/refcount.h>
+#include <keel/sched.h>
 #include <keel/slab.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
 #include <keel/time.h>
+#include <keel/timer.h>
+#include <keel/wait.h>
 #include "helpers/helpers.h"
 
 /* Constants bindgen cannot see through macros. */

@@ -14,7 +14,9 @@ Tiers, in order (each check counts as one test in the final line):
           rustc error, and its twin must compile; one check each
   ktest   boot with ktest=1, parse the KTAP on serial; one count per case,
           plus one failure if the run itself went wrong (panic, hang,
-          missing plan, fewer results than planned, odd exit status)
+          missing plan, fewer results than planned, odd exit status);
+          once per CPU count in KTEST_SMP (-smp 1, 2 and 4), or only
+          with --smp N
   boot    boot without tests on several machines and check the banner and
           the RAM size the kernel reports against -m; boot with too little
           RAM and check for the refusal message and a clean halt
@@ -61,6 +63,7 @@ PROMPT = "keel> "
 LOWMEM_MSG = "keel needs at least 32 MiB of RAM"
 WARN_MARKERS = ("WARNING:",)
 RAM_TOLERANCE_MIB = 2
+KTEST_SMP = (1, 2, 4)
 
 
 class Check:
@@ -180,25 +183,27 @@ class QemuRun:
 
 # ---------------------------------------------------------------- ktest
 
-def run_ktest(args):
-    """Boot with ktest=1; returns a list of Checks (one per case)."""
+def run_ktest(args, smp=1):
+    """Boot with ktest=1 on smp CPUs; returns Checks (one per case)."""
     append = "ktest=1"
     if args.filter:
         append += " ktest.filter=" + args.filter
-    run = QemuRun(args.kernel, append, smp=args.smp, extra=args.qemu_extra)
+    run = QemuRun(args.kernel, append, smp=smp, extra=args.qemu_extra)
     run.start()
     run.finish(args.timeout)
-    run.save(os.path.join(args.logdir, "ktest.log"))
+    logname = "ktest.log" if smp == 1 else "ktest-smp%d.log" % smp
+    run.save(os.path.join(args.logdir, logname))
     status = None if run.timed_out else run.status
     v = ktap.judge_ktest(run.text, status, run.timed_out)
+    prefix = "ktest " if smp == 1 else "ktest -smp %d " % smp
     checks = []
     for t in v.passed:
-        checks.append(Check("ktest " + t.path, "pass"))
+        checks.append(Check(prefix + t.path, "pass"))
     for t in v.skipped:
-        checks.append(Check("ktest " + t.path, "skip", [t.skip_reason]))
+        checks.append(Check(prefix + t.path, "skip", [t.skip_reason]))
     for t in v.failed:
         detail = ["  | " + l for l in ktap.case_context(v, t)]
-        checks.append(Check("ktest " + t.path, "fail", detail))
+        checks.append(Check(prefix + t.path, "fail", detail))
     ran = [t for t in v.passed + v.failed + v.skipped
            if not t.path.startswith("ktest_leak_check")]
     if args.filter and not ran and not v.problems:
@@ -206,12 +211,12 @@ def run_ktest(args):
     if v.problems:
         detail = ["  " + p for p in v.problems]
         detail.append("  last %d lines of %s:" % (TAIL_LINES, os.path.join(
-            args.logdir, "ktest.log")))
+            args.logdir, logname)))
         detail += run.tail()
-        checks.append(Check("ktest run", "fail", detail))
+        checks.append(Check(prefix + "run", "fail", detail))
     elapsed = time.monotonic() - run.started
-    note = "ktest: %d passed, %d failed, %d skipped in %.1fs" % (
-        len(v.passed), len(v.failed), len(v.skipped), elapsed)
+    note = "ktest -smp %d: %d passed, %d failed, %d skipped in %.1fs" % (
+        smp, len(v.passed), len(v.failed), len(v.skipped), elapsed)
     if v.problems:
         note += " (run failed: %s)" % v.problems[0]
     return checks, note
@@ -283,19 +288,20 @@ def judge_lowmem(text, still_running):
 
 
 BOOT_CONFIGS = [
-    # name, -m, -machine, -cpu
-    ("boot pc qemu64 256M", "256M", "pc", "qemu64"),
-    ("boot pc qemu64 32M", "32M", "pc", "qemu64"),
-    ("boot pc qemu64 8G", "8G", "pc", "qemu64"),
-    ("boot q35 qemu64 256M", "256M", "q35", "qemu64"),
-    ("boot pc max 256M", "256M", "pc", "max"),
+    # name, -m, -machine, -cpu, -smp (None: --smp or 1)
+    ("boot pc qemu64 256M", "256M", "pc", "qemu64", None),
+    ("boot pc qemu64 32M", "32M", "pc", "qemu64", None),
+    ("boot pc qemu64 8G", "8G", "pc", "qemu64", None),
+    ("boot q35 qemu64 256M -smp 4", "256M", "q35", "qemu64", 4),
+    ("boot pc max 256M -smp 2", "256M", "pc", "max", 2),
 ]
 
 
-def run_boot(args, name, mem, machine, cpu):
+def run_boot(args, name, mem, machine, cpu, smp=None):
     """Boot to the monitor, power off through it, judge the log."""
+    smp = smp or args.smp or 1
     run = QemuRun(args.kernel, "panic.exit=1", mem=mem, machine=machine,
-                  cpu=cpu, smp=args.smp, extra=args.qemu_extra)
+                  cpu=cpu, smp=smp, extra=args.qemu_extra)
     run.start()
     booted = run.wait_for(lambda t: RAM_RE.search(t) or "panic" in t,
                           args.boot_timeout)
@@ -328,7 +334,7 @@ def run_boot(args, name, mem, machine, cpu):
 
 def run_lowmem(args, name="boot pc qemu64 24M refuses"):
     """Boot with 24 MiB: expect the refusal message and a halt."""
-    run = QemuRun(args.kernel, "panic.exit=1", mem="24M", smp=args.smp,
+    run = QemuRun(args.kernel, "panic.exit=1", mem="24M", smp=args.smp or 1,
                   extra=args.qemu_extra)
     run.start()
     seen = run.wait_for(lambda t: LOWMEM_MSG in t or "MiB RAM" in t,
@@ -498,7 +504,9 @@ def parse_args(argv):
     p.add_argument("--filter", metavar="GLOB",
                    help="run only matching ktest suites/cases "
                    "(ktest.filter=)")
-    p.add_argument("--smp", type=int, default=1, help="CPUs for QEMU")
+    p.add_argument("--smp", type=int, default=None,
+                   help="CPUs for QEMU (default: ktest with 1, 2 and 4, "
+                   "boots with 1)")
     p.add_argument("--qemu-arg", action="append", default=[],
                    metavar="ARGS", help="extra QEMU arguments (repeatable)")
     p.add_argument("--timeout", type=float, default=180,
@@ -559,7 +567,8 @@ def main(argv=None):
     jobs = []
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
         if "ktest" in qemu_tiers:
-            jobs.append(pool.submit(run_ktest, args))
+            for smp in (args.smp,) if args.smp else KTEST_SMP:
+                jobs.append(pool.submit(run_ktest, args, smp))
         if "boot" in qemu_tiers:
             for cfg in BOOT_CONFIGS:
                 jobs.append(pool.submit(run_boot, args, *cfg))

@@ -42,7 +42,7 @@ def run_selftest(args):
     """The ktest framework reports failures, faults, panics and skips."""
     name = "ktest framework self-test"
     run = QemuRun(args.kernel, "ktest=1 ktest.filter=ktest_selftest",
-                  smp=args.smp, extra=args.qemu_extra)
+                  smp=args.smp or 1, extra=args.qemu_extra)
     run.start()
     run.finish(args.timeout)
     v = ktap.judge_ktest(run.text, None if run.timed_out else run.status,
@@ -66,7 +66,7 @@ def run_selftest(args):
 
 
 def _boot_to_prompt(args, append="panic.exit=1"):
-    run = QemuRun(args.kernel, append, smp=args.smp, extra=args.qemu_extra)
+    run = QemuRun(args.kernel, append, smp=args.smp or 1, extra=args.qemu_extra)
     run.start()
     return run, run.wait_for(lambda t: PROMPT in t,
                              args.boot_timeout)

@@ -171,7 +171,7 @@ class ScreenRun(QemuRun):
         # a short path: unix socket names are limited to 107 bytes
         self.sock = os.path.join(tempfile.mkdtemp(prefix="keel-qmp-"), "s")
         extra = ["-vga", vga, "-qmp", "unix:%s,server,nowait" % self.sock]
-        super().__init__(args.kernel, append, machine=machine, smp=args.smp,
+        super().__init__(args.kernel, append, machine=machine, smp=args.smp or 1,
                          extra=list(args.qemu_extra) + extra)
         self.png = os.path.join(args.logdir, base + ".png")
 

@@ -33,6 +33,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU = "qemu-system-x86_64"
 EXIT_PASS = 33
+SMP = 2         # CPUs: the cross-CPU cases need two
 EXIT_PANIC = 65
 MODES = {
     "tcg": [],
@@ -45,10 +46,10 @@ LINE_RE = re.compile(r"BENCH name=(\S+) (?:value=(\S+) unit=(\S+) "
 
 DOC_HEAD = """# Benchmarks
 
-`make bench` boots keel with `bench=1`, runs every benchmark case
-(`BENCH_CASE` in `include/keel/bench.h`) under two QEMU modes and writes
-`build/bench/results.json` and the table below. The in-kernel clock is
-`ktime_get_ns()`.
+`make bench` boots keel with `bench=1` on `-machine pc -cpu qemu64 -m 256M
+-smp 2`, runs every benchmark case (`BENCH_CASE` in `include/keel/bench.h`)
+under two QEMU modes and writes `build/bench/results.json` and the table
+below. The in-kernel clock is `ktime_get_ns()`.
 
 - **tcg**: plain TCG emulation; guest time follows the host clock, so the
   figures depend on the host and its load.
@@ -101,6 +102,7 @@ def run_mode(args, mode):
     if args.filter:
         append += " bench.filter=" + args.filter
     cmd = [QEMU, "-machine", "pc", "-cpu", "qemu64", "-m", "256M",
+           "-smp", str(SMP),
            "-kernel", args.kernel, "-display", "none", "-monitor", "none",
            "-serial", "stdio", "-device", "isa-debug-exit", "-no-reboot",
            "-append", append] + MODES[mode]

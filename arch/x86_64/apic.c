@@ -6,13 +6,16 @@
  * irq_init() reads the MADT summary (drivers/acpi/tables.c), silences the
  * legacy 8259 pair, enables the local APIC in xAPIC mode (spurious vector
  * 0xff, task priority 0, LINT0 masked, LINT1 as NMI), registers the
- * LAPIC-local lines (timer, error, test IPI) and routes the IOAPIC pins
+ * LAPIC-local lines (timer, error, test IPI, the SMP IPIs) and routes
+ * the IOAPIC pins
  * (arch/x86_64/ioapic.c) to this CPU. Every line starts masked; a line is
- * unmasked by its first request_irq().
+ * unmasked by its first request_irq(). Application processors get the
+ * same setup from lapic_init_ap(); device IRQs stay on the boot CPU.
  *
  * The LAPIC registers are reached through ioremap(). Register accesses
- * are single 32-bit MMIO operations and need no lock; the ICR sequence in
- * lapic_send_self_ipi() runs with interrupts off.
+ * are single 32-bit MMIO operations and need no lock; each CPU has its
+ * own registers behind the same address, and the two-word ICR sequence
+ * (lapic_send_icr) runs with interrupts off.
  */
 #define pr_fmt(fmt) "apic: " fmt
 
@@ -61,6 +64,23 @@ void lapic_send_self_ipi(u8 vector)
 	lapic_write(APIC_ICR_HIGH, 0);
 	lapic_write(APIC_ICR_LOW, APIC_DEST_SELF | vector);
 	local_irq_restore(flags);
+}
+
+/* The ICR is this CPU's own: interrupts off keeps the pair together. */
+void lapic_send_icr(u32 dest, u32 low)
+{
+	unsigned long flags = local_irq_save();
+
+	while (lapic_read(APIC_ICR_LOW) & APIC_ICR_BUSY)
+		cpu_relax();
+	lapic_write(APIC_ICR_HIGH, dest << 24);
+	lapic_write(APIC_ICR_LOW, low);
+	local_irq_restore(flags);
+}
+
+void lapic_send_ipi(u32 dest, u8 vector)
+{
+	lapic_send_icr(dest, vector);
 }
 
 /* The LVT register behind a LAPIC-local line, 0 for IPI vectors. */
@@ -113,6 +133,21 @@ static enum irqreturn lapic_error(unsigned int irq, void *cookie)
 	return IRQ_HANDLED;
 }
 
+/* Program the calling CPU's LAPIC registers; lines start masked. */
+static void lapic_setup(void)
+{
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
+	lapic_write(APIC_TPR, 0);
+	lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | LAPIC_TIMER_VECTOR);
+	lapic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
+	lapic_write(APIC_LVT_LINT1, APIC_DM_NMI);
+	lapic_write(APIC_LVT_ERROR, APIC_LVT_MASKED | LAPIC_ERROR_VECTOR);
+	lapic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS_VECTOR);
+	lapic_write(APIC_ESR, 0);
+	lapic_write(APIC_ESR, 0);
+	lapic_eoi(); /* drop anything left in service */
+}
+
 /*
  * Enable the calling CPU's LAPIC at phys. Returns 0 or -ENODEV (the CPU
  * has no APIC). Requires: interrupts off.
@@ -130,21 +165,22 @@ static int lapic_init(u64 phys)
 		pr_warn("MSR says LAPIC at %#llx, MADT says %#llx; using MSR\n",
 			base & APIC_BASE_ADDR_MASK, phys);
 	phys = base & APIC_BASE_ADDR_MASK;
-	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
 	lapic_base = ioremap(phys, LAPIC_MMIO_SIZE);
-
-	lapic_write(APIC_TPR, 0);
-	lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | LAPIC_TIMER_VECTOR);
-	lapic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
-	lapic_write(APIC_LVT_LINT1, APIC_DM_NMI);
-	lapic_write(APIC_LVT_ERROR, APIC_LVT_MASKED | LAPIC_ERROR_VECTOR);
-	lapic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS_VECTOR);
-	lapic_write(APIC_ESR, 0);
-	lapic_write(APIC_ESR, 0);
-	lapic_eoi(); /* drop anything left in service */
+	lapic_setup();
 	pr_info("LAPIC id %u version %#x at %#llx\n", lapic_id(),
 		lapic_read(APIC_VERSION) & 0xff, phys);
 	return 0;
+}
+
+/*
+ * An application processor's LAPIC: same setup as the boot CPU's (the
+ * registers sit at the same address on every CPU), with the error line
+ * unmasked as request_irq() did on the boot CPU.
+ */
+void lapic_init_ap(void)
+{
+	lapic_setup();
+	lapic_write(APIC_LVT_ERROR, LAPIC_ERROR_VECTOR);
 }
 
 /*
@@ -166,6 +202,7 @@ void irq_init(void)
 	err = request_irq(VECTOR_TO_IRQ(LAPIC_ERROR_VECTOR), lapic_error,
 			  "apic-error", NULL);
 	WARN_ON(err);
+	ipi_init();
 	err = ioapic_init(madt, lapic_id());
 	if (err)
 		pr_err("no IOAPIC usable (%s): no device interrupts\n",

@@ -10,7 +10,12 @@
  * "timer=pit" on the command line, PIT channel 0 ticks on ISA IRQ 0
  * (through the IOAPIC, GSI 2 on QEMU) instead.
  *
- * Locking: none; arch_tick_start() runs once on the boot CPU.
+ * Every application processor starts its own LAPIC timer with the boot
+ * CPU's measured count (lapic_timer_start_ap); under timer=pit they
+ * have no tick, only CPU 0 does.
+ *
+ * Locking: none; arch_tick_start() runs once on the boot CPU, and each
+ * AP programs only its own LAPIC.
  */
 #define pr_fmt(fmt) "tick: " fmt
 
@@ -27,6 +32,7 @@
 
 static bool use_pit;
 static u64 lapic_timer_hz;
+static u32 lapic_tick_count; /* timer counts per tick, 0: no LAPIC tick */
 
 static int parse_timer(const char *val)
 {
@@ -94,9 +100,20 @@ static int lapic_tick_start(unsigned int hz)
 			  NULL);
 	if (err)
 		return err;
+	lapic_tick_count = count;
 	pr_info("LAPIC timer at %llu kHz, %llu counts per tick, HZ=%u\n",
 		lapic_timer_hz / 1000, count, hz);
 	pit_stop();
+	return 0;
+}
+
+int lapic_timer_start_ap(void)
+{
+	if (!lapic_tick_count)
+		return -ENODEV;
+	lapic_write(APIC_TIMER_DIV, APIC_DIV_16);
+	lapic_write(APIC_LVT_TIMER, APIC_LVT_PERIODIC | LAPIC_TIMER_VECTOR);
+	lapic_write(APIC_TIMER_INIT, lapic_tick_count);
 	return 0;
 }
 

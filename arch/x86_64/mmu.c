@@ -21,11 +21,16 @@
  * After boot, map_kernel_range()/unmap_kernel_range() edit the VMAP area
  * under pgtable_lock, allocating page tables from the buddy allocator and
  * freeing them when they empty (so mappings leave no pages behind).
+ * Unmapping shoots the range out of every CPU's TLB (TLB shootdown IPI,
+ * arch/x86_64/ipi.c) after dropping the lock and before freeing tables.
+ * mmu_trampoline_pgd() builds the throw-away tables application
+ * processors start on (arch/x86_64/smpboot.c).
  * ioremap() sits on top of the generic vmap code in mm/vmalloc.c.
  */
 #include <asm/cpu.h>
 #include <asm/layout.h>
 #include <asm/pgtable.h>
+#include <asm/tlbflush.h>
 #include <keel/boot.h>
 #include <keel/bug.h>
 #include <keel/errno.h>
@@ -181,6 +186,57 @@ void mmu_init(void)
 		has_gbpages ? "1 GiB" : "2 MiB", mmu_has_nx() ? "on" : "off");
 }
 
+u64 mmu_kernel_cr3(void)
+{
+	return virt_to_phys(kernel_pml4);
+}
+
+void arch_load_page_tables(u64 cr3)
+{
+	write_cr3(cr3 ? cr3 : mmu_kernel_cr3());
+}
+
+/*
+ * Tables for CPUs coming up through the real-mode trampoline: the
+ * kernel's upper half (shared top-level entries, so later kernel
+ * mappings show too) plus the first 2 MiB identity-mapped, where the
+ * trampoline turns paging on. Returns the PML4's physical address
+ * (below 4 GiB, for a 32-bit CR3 load) or 0 if memory is short.
+ */
+phys_addr_t mmu_trampoline_pgd(void)
+{
+	struct page *pages[3];
+	u64 *pml4, *pdpt, *pd;
+
+	for (int i = 0; i < 3; i++) {
+		pages[i] = __alloc_pages(__GFP_ZERO | __GFP_DMA32, 0);
+		if (!pages[i]) {
+			while (i--)
+				__free_pages(pages[i], 0);
+			return 0;
+		}
+	}
+	pml4 = page_address(pages[0]);
+	pdpt = page_address(pages[1]);
+	pd = page_address(pages[2]);
+	for (int i = 256; i < 512; i++)
+		pml4[i] = kernel_pml4[i];
+	pd[0] = 0 | _PAGE_PRESENT | _PAGE_RW | _PAGE_PSE;
+	pdpt[0] = virt_to_phys(pd) | _PAGE_TABLE;
+	pml4[0] = virt_to_phys(pdpt) | _PAGE_TABLE;
+	return virt_to_phys(pml4);
+}
+
+void mmu_trampoline_pgd_free(phys_addr_t pgd)
+{
+	u64 *pml4 = phys_to_virt(pgd);
+	u64 *pdpt = table_at(pml4[0]);
+
+	__free_pages(virt_to_page(table_at(pdpt[0])), 0);
+	__free_pages(virt_to_page(pdpt), 0);
+	__free_pages(virt_to_page(pml4), 0);
+}
+
 /*
  * Direct-map and kernel-image addresses by arithmetic; VMAP addresses
  * by walking the page tables. Returns -1 (all ones) for unmapped ones.
@@ -210,16 +266,32 @@ static bool table_empty(const u64 *table)
 	return true;
 }
 
-static void pt_free(u64 *table)
+/* Page-table pages unlinked but not yet freed (other CPUs' TLBs). */
+struct pt_garbage {
+	struct list_head pages;
+};
+
+static void pt_free_later(struct pt_garbage *g, u64 *table)
 {
-	__free_pages(virt_to_page(table), 0);
+	list_add_tail(&virt_to_page(table)->lru, &g->pages);
+}
+
+/* After the TLB shootdown: nobody can walk them any more. */
+static void pt_garbage_free(struct pt_garbage *g)
+{
+	while (!list_empty(&g->pages)) {
+		struct page *p = list_first_entry(&g->pages, struct page, lru);
+
+		list_del_init(&p->lru);
+		__free_pages(p, 0);
+	}
 }
 
 /*
- * Free va's PT and PD if they hold nothing any more. The PDPTs of the
- * VMAP area stay. Requires pgtable_lock.
+ * Unlink va's PT and PD if they hold nothing any more, into g. The
+ * PDPTs of the VMAP area stay. Requires pgtable_lock.
  */
-static void free_empty_tables(unsigned long va)
+static void free_empty_tables(struct pt_garbage *g, unsigned long va)
 {
 	u64 *pdpte = walk(va, 3, false);
 	u64 *pd, *pde;
@@ -232,32 +304,35 @@ static void free_empty_tables(unsigned long va)
 		u64 *pt = table_at(*pde);
 
 		*pde = 0;
-		pt_free(pt);
+		pt_free_later(g, pt);
 	}
 	if (table_empty(pd)) {
 		*pdpte = 0;
-		pt_free(pd);
+		pt_free_later(g, pd);
 	}
 }
 
-/* Unmap 4 KiB pages of [va, end) and free empty tables. Needs the lock. */
-static void __unmap_range(unsigned long va, unsigned long end)
+/*
+ * Unmap 4 KiB pages of [va, end) and unlink empty tables into g. The
+ * caller flushes the TLBs, then frees g. Needs the lock.
+ */
+static void __unmap_range(struct pt_garbage *g, unsigned long va,
+			  unsigned long end)
 {
 	for (unsigned long a = va; a < end; a += PAGE_SIZE) {
 		u64 *e = walk(a, 1, false);
 
-		if (!e || !*e)
-			continue;
-		*e = 0;
-		invlpg(a);
+		if (e && *e)
+			*e = 0;
 	}
 	for (unsigned long a = ALIGN_DOWN(va, PMD_SIZE); a < end; a += PMD_SIZE)
-		free_empty_tables(a);
+		free_empty_tables(g, a);
 }
 
 int map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
 		     pgprot_t prot)
 {
+	struct pt_garbage g = { LIST_HEAD_INIT(g.pages) };
 	unsigned long flags, a;
 	int err = 0;
 
@@ -274,22 +349,34 @@ int map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
 		*e = (pa + (a - va)) | (prot & pte_mask);
 	}
 	if (err) {
-		__unmap_range(va, a);
-		free_empty_tables(a); /* walk() may have added some */
+		__unmap_range(&g, va, a);
+		free_empty_tables(&g, a); /* walk() may have added some */
 	}
 	spin_unlock_irqrestore(&pgtable_lock, flags);
+	if (err) {
+		flush_tlb_kernel_range(va, a);
+		pt_garbage_free(&g);
+	}
 	return err;
 }
 
+/*
+ * Clear the entries under the lock, then shoot the range out of every
+ * CPU's TLB, then free the page tables that emptied: until the last
+ * CPU flushed, one could still walk them.
+ */
 void unmap_kernel_range(unsigned long va, size_t size)
 {
+	struct pt_garbage g = { LIST_HEAD_INIT(g.pages) };
 	unsigned long flags;
 
 	if (WARN_ON_ONCE(!in_vmap(va, size)))
 		return;
 	spin_lock_irqsave(&pgtable_lock, flags);
-	__unmap_range(va, va + size);
+	__unmap_range(&g, va, va + size);
 	spin_unlock_irqrestore(&pgtable_lock, flags);
+	flush_tlb_kernel_range(va, va + size);
+	pt_garbage_free(&g);
 }
 
 /*

@@ -3,8 +3,11 @@
  * traps.c - what happens after entry.S: exceptions and device interrupts.
  *
  * trap_dispatch() sends vectors >= 32 to the generic IRQ layer
- * (kernel/irq.c). An exception is first looked up in the exception table
- * (probe_write_u8 and friends recover from expected faults); otherwise it
+ * (kernel/irq.c) and, on the way back to code that ran with interrupts
+ * enabled, gives the scheduler its preemption point. An NMI after
+ * smp_send_stop() (another CPU panicked) halts this CPU. An exception
+ * is first looked up in the exception table (probe_write_u8 and friends
+ * recover from expected faults); otherwise it
  * is reported with its name, error code, CR2, all registers and a
  * symbolized backtrace, handed to ktest if a test case caused it, and ends
  * in panic().
@@ -16,7 +19,10 @@
 #include <keel/bug.h>
 #include <keel/irq.h>
 #include <keel/ktest.h>
+#include <keel/power.h>
 #include <keel/printk.h>
+#include <keel/sched.h>
+#include <keel/smp.h>
 #include <keel/stacktrace.h>
 
 static struct cpu_tables boot_cpu_tables;
@@ -132,15 +138,21 @@ static void handle_exception(struct pt_regs *regs)
 
 void trap_dispatch(struct pt_regs *regs)
 {
-	if (regs->vector < FIRST_EXTERNAL_VECTOR)
+	if (regs->vector == 2 && smp_stopping())
+		machine_halt(); /* another CPU panicked */
+	if (regs->vector < FIRST_EXTERNAL_VECTOR) {
 		handle_exception(regs);
-	else
-		irq_dispatch(regs->vector, regs);
+		return;
+	}
+	irq_dispatch(regs->vector, regs);
+	if (regs->rflags & X86_EFLAGS_IF)
+		preempt_schedule_irq();
 }
 
 void trap_init(void)
 {
 	BUILD_BUG_ON(sizeof(struct pt_regs) != 22 * 8);
+	cpu_data[0].arch = &boot_cpu_tables;
 	cpu_tables_load(&boot_cpu_tables);
 	idt_init();
 	idt_load();

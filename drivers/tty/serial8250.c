@@ -5,8 +5,10 @@
  * Output polls the transmit-holding-register-empty bit; it works before
  * interrupts exist and from the panic path. Input can be polled with
  * serial_getc(); once serial_init_irq() ran, the receive interrupt
- * (IRQ 4) moves bytes into rx_ring, from which serial_read_char() and
- * serial_wait_char() (sleeping with hlt) take them.
+ * (IRQ 4) moves bytes into rx_ring and wakes rx_wait, from which
+ * serial_read_char() and serial_wait_char() take them. A task waiting
+ * for input sleeps on rx_wait (so the CPU runs other tasks); without
+ * the interrupt, or where sleeping is not allowed, it waits with hlt.
  *
  * Locking: rx_lock (taken with interrupts off) guards the ring; the
  * handler runs with interrupts off and takes it plainly.
@@ -19,6 +21,7 @@
 #include <keel/printk.h>
 #include <keel/serial.h>
 #include <keel/spinlock.h>
+#include <keel/wait.h>
 
 #define COM1		 0x3f8
 #define REG_DATA	 0 /* DLAB=0: rx/tx buffer */
@@ -41,6 +44,7 @@
 static bool present;
 static bool rx_irq_on;
 static DEFINE_SPINLOCK(rx_lock);
+static DECLARE_WAIT_QUEUE_HEAD(rx_wait); /* tasks waiting for input */
 static u8 rx_ring[RX_RING_SIZE];
 static unsigned int rx_head, rx_tail; /* free-running; head - tail used */
 static u64 rx_dropped;
@@ -115,6 +119,8 @@ static enum irqreturn serial_rx_irq(unsigned int irq, void *cookie)
 		ret = IRQ_HANDLED;
 	}
 	spin_unlock(&rx_lock);
+	if (ret == IRQ_HANDLED)
+		wake_up(&rx_wait);
 	return ret;
 }
 
@@ -133,10 +139,15 @@ int serial_read_char(void)
 
 int serial_wait_char(void)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	int c;
 
 	WARN_ON_ONCE(in_irq());
+	if (rx_irq_on && !irqs_disabled() && !in_atomic()) {
+		wait_event(rx_wait, (c = serial_read_char()) >= 0);
+		return c;
+	}
+	flags = local_irq_save();
 	for (;;) {
 		spin_lock(&rx_lock);
 		c = rx_pop();

@@ -57,6 +57,11 @@ static inline bool IS_ERR(const void *ptr)
 {
 	return (unsigned long)ptr >= (unsigned long)-MAX_ERRNO;
 }
+
+static inline bool IS_ERR_OR_NULL(const void *ptr)
+{
+	return !ptr || IS_ERR(ptr);
+}
 #endif
 
 #endif

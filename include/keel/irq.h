@@ -38,7 +38,11 @@ struct irq_chip {
  */
 int request_irq(unsigned int irq, irq_handler_t handler, const char *name,
 		void *cookie);
-/* Remove the handler registered with cookie; masks the line if unused. */
+/*
+ * Remove the handler registered with cookie; masks the line if unused.
+ * Returns once no CPU runs any handler of the line any more (so the
+ * cookie may be freed). Not from one of the line's handlers.
+ */
 void free_irq(unsigned int irq, void *cookie);
 
 void irq_set_chip(unsigned int irq, const struct irq_chip *chip);

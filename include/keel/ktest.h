@@ -15,6 +15,9 @@
  * EXPECT records a failure and goes on; ASSERT records it and ends the
  * case. A case that faults or panics is reported "not ok" and the run
  * goes on with the next case (its locks and allocations are not undone).
+ * That holds for the task running the case; a fault or panic in a
+ * thread the case started is a real panic (the run ends). ASSERT only
+ * in the case's own task; threads report with EXPECT.
  * Suites run in link order; ktest.filter=GLOB selects "suite" or
  * "suite.case" names.
  */
@@ -33,6 +36,7 @@ struct ktest {
 	bool warn_expected;   /* see ktest_expect_warn() */
 	unsigned int warns;   /* WARNs seen while warn_expected */
 	struct jmp_buf abort; /* ASSERT failures, faults, panics */
+	void *task;	      /* the task running the case */
 };
 
 struct ktest_case {

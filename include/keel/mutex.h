@@ -3,33 +3,43 @@
  * keel/mutex.h - sleeping locks for process context.
  *
  * The contract is Linux's: one owner at a time, only the owner unlocks,
- * no use from interrupt context, no recursion. Until keel has a scheduler
- * there is nothing to sleep on, so a contended mutex_lock() waits by
- * spinning; the kernel-threads work replaces that wait with a wait queue
- * without changing this interface. Recursion and unlocking by a
- * non-owner are caught (WARN) on every build.
+ * no use from interrupt context, no recursion. A task that finds the
+ * mutex taken sleeps on its wait queue; mutex_unlock() hands the mutex
+ * straight to the oldest waiter (FIFO, so no waiter starves) and wakes
+ * it. The uncontended paths are one compare-and-swap each. Recursion
+ * and unlocking by a non-owner are caught (WARN) on every build.
+ *
+ * An all-zero struct mutex is a valid unlocked mutex, and an unlocked
+ * one may be moved (Rust statics and moves rely on it).
  */
 #ifndef _KEEL_MUTEX_H
 #define _KEEL_MUTEX_H
 
 #include <keel/compiler.h>
+#include <keel/wait.h>
 
 struct mutex {
-	int locked;
-	const void *owner; /* lock holder's context, for checks */
+	unsigned long owner; /* struct task * | MUTEX_FLAG_WAITERS, 0: free */
+	struct wait_queue_head wait;
 	const char *name;
 };
 
-#define MUTEX_INIT(n)                                  \
-	{                                              \
-		.locked = 0, .owner = NULL, .name = #n \
+#define MUTEX_FLAG_WAITERS 1UL
+
+#define MUTEX_INIT(n)      \
+	{                  \
+		.name = #n \
 	}
 #define DEFINE_MUTEX(n) struct mutex n = MUTEX_INIT(n)
 
 void mutex_init(struct mutex *m, const char *name);
+/* Take m, sleeping while another task holds it. Process context. */
 void mutex_lock(struct mutex *m);
+/* Take m if it is free; never sleeps. */
 bool mutex_trylock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
 bool mutex_is_locked(const struct mutex *m);
+/* The holder, or NULL (racy unless you are it). */
+struct task *mutex_owner(const struct mutex *m);
 
 #endif

@@ -77,17 +77,4 @@ void panic_report_fill(struct panic_report *r, const char *msg);
 int panic_screen_draw(const struct panic_report *r,
 		      struct panic_screen_result *res);
 
-/*
- * Stop every other CPU before panic() touches shared state, without
- * waiting on any lock they may hold.
- *
- * SMP fills this in: keel runs only the boot CPU today (no application
- * processor is started), so there is nothing to stop and the function
- * (kernel/panic.c) only records that it was called. The code that
- * starts the APs must replace its body with an NMI (or fixed-vector IPI)
- * broadcast that parks each other CPU in a cli; hlt loop, and wait a
- * bounded time for them to acknowledge.
- */
-void panic_stop_other_cpus(void);
-
 #endif

@@ -44,6 +44,39 @@ static inline void refcount_inc(refcount_t *r)
 	}
 }
 
+/*
+ * Take a reference unless the count is 0 (the object is being freed).
+ * Returns true if it took one. Saturated counts stay saturated.
+ */
+static inline bool refcount_inc_not_zero(refcount_t *r)
+{
+	int old = refcount_read(r);
+
+	do {
+		if (old == 0)
+			return false;
+		if (unlikely(old < 0 || old == INT_MAX)) {
+			refcount_set(r, REFCOUNT_SATURATED);
+			return true;
+		}
+	} while (!__atomic_compare_exchange_n(&r->refs, &old, old + 1, false,
+					      __ATOMIC_ACQUIRE,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+/* Drop a reference that is known not to be the last one. */
+static inline void refcount_dec(refcount_t *r)
+{
+	int old = __atomic_fetch_sub(&r->refs, 1, __ATOMIC_RELEASE);
+
+	if (unlikely(old <= 1)) {
+		refcount_set(r, REFCOUNT_SATURATED);
+		WARN_ONCE(true, old == 1 ? "refcount_dec hit 0: leaked" :
+					   "refcount underflow: saturated");
+	}
+}
+
 /* Returns true when the count dropped to zero: the caller frees. */
 static inline bool refcount_dec_and_test(refcount_t *r)
 {

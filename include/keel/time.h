@@ -32,8 +32,8 @@ void time_init(void);
 void time_show(void);
 
 /*
- * The per-tick hook, in hard-IRQ context on the ticking CPU after jiffies
- * moved: where the scheduler's tick goes. Called by tick_periodic().
+ * The per-tick work, in hard-IRQ context on the ticking CPU after jiffies
+ * moved: timers and the scheduler's tick. Called by tick_periodic().
  */
 void timer_tick(void);
 /* Called by the arch timer interrupt once per tick: jiffies++, hooks. */

@@ -105,6 +105,22 @@ bool rust_helper_irqs_disabled(void)
 	return irqs_disabled();
 }
 
+struct task *rust_helper_current(void)
+{
+	return current;
+}
+
+/* Meaningful only while preemption is off; a hint otherwise. */
+unsigned int rust_helper_smp_processor_id(void)
+{
+	return smp_processor_id();
+}
+
+unsigned int rust_helper_num_online_cpus(void)
+{
+	return num_online_cpus();
+}
+
 void rust_helper_panic(const char *msg)
 {
 	panic("%s", msg);

@@ -7,9 +7,14 @@
 #ifndef _RUST_HELPERS_H
 #define _RUST_HELPERS_H
 
+#include <keel/completion.h>
+#include <keel/kthread.h>
 #include <keel/mutex.h>
 #include <keel/refcount.h>
+#include <keel/sched.h>
 #include <keel/spinlock.h>
+#include <keel/timer.h>
+#include <keel/wait.h>
 
 void rust_helper_spin_lock_init(spinlock_t *l);
 void rust_helper_spin_lock(spinlock_t *l);
@@ -30,6 +35,9 @@ void rust_helper_outl(u16 port, u32 v);
 u32 rust_helper_readl(const volatile void *addr);
 void rust_helper_writel(volatile void *addr, u32 v);
 bool rust_helper_irqs_disabled(void);
+struct task *rust_helper_current(void);
+unsigned int rust_helper_smp_processor_id(void);
+unsigned int rust_helper_num_online_cpus(void);
 /* Rust's panic handler ends here: message and location, then panic(). */
 void rust_helper_panic(const char *msg) __attribute__((noreturn));
 

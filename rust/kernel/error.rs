@@ -56,6 +56,17 @@ impl fmt::Display for Error {
     }
 }
 
+/// A C pointer that may be an `ERR_PTR(-errno)`, as Linux's
+/// `from_err_ptr`: the pointer, or the error it encodes.
+pub fn from_err_ptr<T>(ptr: *mut T) -> Result<*mut T> {
+    let v = ptr as isize;
+    if (-(MAX_ERRNO as isize)..0).contains(&v) {
+        Err(Error::from_errno(v as core::ffi::c_int))
+    } else {
+        Ok(ptr)
+    }
+}
+
 /// Converts a C return value (`0`/positive for success, `-Exxx` for
 /// failure) into a [`Result`].
 pub fn to_result(ret: core::ffi::c_int) -> Result {

@@ -13,8 +13,9 @@
 //! counters next to the handler on who frees it: `Drop` frees it when no
 //! call is running, otherwise the last running call does when it returns.
 //!
-//! On SMP this also needs C's `free_irq` to wait for calls running on
-//! other CPUs (Linux's `synchronize_irq`); keel's runs on one CPU today.
+//! On SMP this relies on C's `free_irq` waiting for calls running on
+//! other CPUs (Linux's `synchronize_irq`) but not for the call it is made
+//! from: kernel/irq.c tracks which lines each CPU is dispatching.
 
 use crate::alloc::{Flags, KBox};
 use crate::error::{to_result, Result};

@@ -27,6 +27,7 @@ mod fmt_buf;
 pub mod io;
 pub mod irq;
 pub mod ktest;
+pub mod kthread;
 pub mod module;
 pub mod panic;
 pub mod print;

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
-//! Synchronization: [`SpinLock`], [`Mutex`] and [`Arc`] over the C core's
-//! primitives.
+//! Synchronization: [`SpinLock`], [`Mutex`], [`CondVar`], [`Completion`]
+//! and [`Arc`] over the C core's primitives.
 //!
 //! Data behind a lock is reachable only through the guard that
 //! `lock()` returns; the guard unlocks when dropped and is `!Send`, so it
 //! cannot leave the CPU context that took the lock. A reference obtained
 //! through a guard cannot outlive it (the borrow checker ties them).
+//!
+//! The C objects behind these types are valid when all-zero and hold no
+//! pointer to themselves while idle (include/keel/wait.h), so they can
+//! be built in `const` context and moved while nobody uses them; while a
+//! task waits on one, the waiter's borrow keeps it in place.
 
 use crate::alloc::{Flags, KBox};
 use crate::error::Result;
@@ -34,7 +39,9 @@ impl<T> SpinLock<T> {
     /// An unlocked spinlock around `data`; usable in statics.
     pub const fn new(data: T) -> Self {
         SpinLock {
-            lock: Opaque::new(bindings::spinlock_t { locked: 0 }),
+            // SAFETY: an all-zero spinlock_t is a valid unlocked lock
+            // (include/keel/spinlock.h).
+            lock: Opaque::new(unsafe { core::mem::zeroed() }),
             data: UnsafeCell::new(data),
         }
     }
@@ -155,11 +162,10 @@ impl<T> Mutex<T> {
     /// An unlocked mutex around `data`; usable in statics.
     pub const fn new(data: T) -> Self {
         Mutex {
-            mutex: Opaque::new(bindings::mutex {
-                locked: 0,
-                owner: core::ptr::null(),
-                name: c"rust".as_ptr(),
-            }),
+            // SAFETY: an all-zero struct mutex is a valid unlocked mutex,
+            // and an unlocked one holds no pointer to itself, so it may
+            // be moved (include/keel/mutex.h); the name may be NULL.
+            mutex: Opaque::new(unsafe { core::mem::zeroed() }),
             data: UnsafeCell::new(data),
         }
     }
@@ -206,6 +212,164 @@ impl<T: ?Sized> Drop for MutexGuard<'_, T> {
     fn drop(&mut self) {
         // SAFETY: this guard took the mutex and releases it once.
         unsafe { bindings::mutex_unlock(self.lock.mutex.get()) };
+    }
+}
+
+/// A condition variable (a C wait queue): sleep with a [`Mutex`] released
+/// until another task notifies.
+///
+/// As everywhere, wake-ups may be spurious: wait in a loop that tests the
+/// condition under the mutex.
+///
+/// ```ignore
+/// let mut g = state.lock();
+/// while !g.ready {
+///     cv.wait(&mut g);
+/// }
+/// ```
+pub struct CondVar {
+    wq: Opaque<bindings::wait_queue_head>,
+}
+
+// SAFETY: the wait queue is protected by its own spinlock; any CPU may
+// wait on or notify it.
+unsafe impl Sync for CondVar {}
+// SAFETY: an idle wait queue holds no pointer to itself, and a waiter
+// borrows the CondVar, so it cannot move while anyone waits.
+unsafe impl Send for CondVar {}
+
+impl CondVar {
+    /// An empty condition variable; usable in statics.
+    pub const fn new() -> Self {
+        // SAFETY: an all-zero wait_queue_head is a valid, empty queue.
+        CondVar { wq: Opaque::new(unsafe { core::mem::zeroed() }) }
+    }
+
+    /// Releases the guard's mutex, sleeps until notified, retakes it.
+    pub fn wait<T: ?Sized>(&self, guard: &mut MutexGuard<'_, T>) {
+        self.wait_jiffies(guard, None);
+    }
+
+    /// Like [`CondVar::wait`], at most `ms` milliseconds. Returns false
+    /// if the time ran out (the mutex is held again either way).
+    pub fn wait_timeout_ms<T: ?Sized>(&self, guard: &mut MutexGuard<'_, T>, ms: u32) -> bool {
+        // SAFETY: a pure conversion.
+        let jiffies = unsafe { bindings::msecs_to_jiffies(ms) } as core::ffi::c_long;
+        self.wait_jiffies(guard, Some(jiffies.max(1)))
+    }
+
+    fn wait_jiffies<T: ?Sized>(
+        &self,
+        guard: &mut MutexGuard<'_, T>,
+        jiffies: Option<core::ffi::c_long>,
+    ) -> bool {
+        // SAFETY: `current` is always valid in process context.
+        let me = unsafe { bindings::rust_helper_current() };
+        let mut entry = bindings::wait_queue_entry {
+            node: bindings::list_head { next: core::ptr::null_mut(), prev: core::ptr::null_mut() },
+            task: me,
+        };
+        let node = core::ptr::addr_of_mut!(entry.node);
+        entry.node = bindings::list_head { next: node, prev: node };
+        let mutex = guard.lock.mutex.get();
+        // SAFETY: `entry` lives on this stack frame until finish_wait
+        // takes it off the queue below, and is not moved meanwhile. We
+        // queue ourselves (and mark us blocked) before we drop the mutex,
+        // so a notifier that takes the mutex after us finds us queued.
+        // The guard proves we hold `mutex`; we hold it again on return.
+        let left = unsafe {
+            bindings::prepare_to_wait(self.wq.get(), &mut entry, bindings::TASK_BLOCKED as i32);
+            bindings::mutex_unlock(mutex);
+            let left = match jiffies {
+                Some(j) => bindings::schedule_timeout(j),
+                None => {
+                    bindings::schedule();
+                    1
+                }
+            };
+            bindings::finish_wait(self.wq.get(), &mut entry);
+            bindings::mutex_lock(mutex);
+            left
+        };
+        left != 0
+    }
+
+    /// Wakes every waiting task.
+    pub fn notify_all(&self) {
+        // SAFETY: the wait queue is valid for our lifetime.
+        unsafe { bindings::wake_up(self.wq.get()) };
+    }
+}
+
+impl Default for CondVar {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// "This has happened": one side calls [`Completion::complete`], the
+/// other [`Completion::wait`]s for it (C `struct completion`). Each
+/// `complete` lets one wait through; `complete_all` lets every wait
+/// through until [`Completion::reinit`].
+pub struct Completion {
+    c: Opaque<bindings::completion>,
+}
+
+// SAFETY: the completion is protected by its wait queue's spinlock.
+unsafe impl Sync for Completion {}
+// SAFETY: as for CondVar: idle, it holds no pointer to itself.
+unsafe impl Send for Completion {}
+
+impl Completion {
+    /// A completion not yet done; usable in statics.
+    pub const fn new() -> Self {
+        // SAFETY: an all-zero struct completion is valid and not done.
+        Completion { c: Opaque::new(unsafe { core::mem::zeroed() }) }
+    }
+
+    /// Lets one waiter (present or future) through. Any context.
+    pub fn complete(&self) {
+        // SAFETY: the completion is valid for our lifetime.
+        unsafe { bindings::complete(self.c.get()) };
+    }
+
+    /// Lets every waiter through, until [`Completion::reinit`].
+    pub fn complete_all(&self) {
+        // SAFETY: as above.
+        unsafe { bindings::complete_all(self.c.get()) };
+    }
+
+    /// Sleeps until completed. Process context.
+    pub fn wait(&self) {
+        // SAFETY: as above.
+        unsafe { bindings::wait_for_completion(self.c.get()) };
+    }
+
+    /// Sleeps at most `ms` milliseconds; true if completed in time.
+    pub fn wait_timeout_ms(&self, ms: u32) -> bool {
+        // SAFETY: as above; msecs_to_jiffies is a pure conversion.
+        unsafe {
+            let j = bindings::msecs_to_jiffies(ms) as core::ffi::c_long;
+            bindings::wait_for_completion_timeout(self.c.get(), j.max(1)) != 0
+        }
+    }
+
+    /// Takes a completion without sleeping; false if there is none.
+    pub fn try_wait(&self) -> bool {
+        // SAFETY: as above.
+        unsafe { bindings::try_wait_for_completion(self.c.get()) }
+    }
+
+    /// Forgets earlier completions. `&mut self`: nobody can be waiting.
+    pub fn reinit(&mut self) {
+        // SAFETY: exclusive access; the completion is valid.
+        unsafe { (*self.c.get()).done = 0 };
+    }
+}
+
+impl Default for Completion {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -323,6 +487,55 @@ mod tests {
             crate::kt_expect!(t, m.try_lock().is_none());
         }
         crate::kt_expect_eq!(t, m.lock()[2], 7);
+    }
+
+    static READY: Mutex<bool> = Mutex::new(false);
+    static READY_CV: CondVar = CondVar::new();
+
+    #[test]
+    fn condvar_wait_times_out_with_mutex_held(t: &mut Test) {
+        let m = Mutex::new(0u32);
+        let cv = CondVar::new();
+        let mut g = m.lock();
+        crate::kt_expect!(t, !cv.wait_timeout_ms(&mut g, 20));
+        *g += 1; // still ours
+        crate::kt_expect!(t, m.try_lock().is_none());
+        drop(g);
+        crate::kt_expect_eq!(t, *m.lock(), 1);
+    }
+
+    #[test]
+    fn condvar_wakes_a_waiting_thread(t: &mut Test) {
+        *READY.lock() = false;
+        let th = crate::kthread::Thread::run(c"rust-cv", || {
+            let mut g = READY.lock();
+            while !*g {
+                READY_CV.wait(&mut g);
+            }
+            7
+        });
+        crate::kt_assert!(t, th.is_ok());
+        crate::time::msleep(10);
+        *READY.lock() = true;
+        READY_CV.notify_all();
+        if let Ok(th) = th {
+            crate::kt_expect_eq!(t, th.stop(), 7);
+        }
+    }
+
+    #[test]
+    fn completion_counts(t: &mut Test) {
+        let mut c = Completion::new();
+        crate::kt_expect!(t, !c.try_wait());
+        c.complete();
+        c.complete();
+        c.wait();
+        crate::kt_expect!(t, c.try_wait());
+        crate::kt_expect!(t, !c.wait_timeout_ms(10));
+        c.complete_all();
+        crate::kt_expect!(t, c.try_wait() && c.try_wait());
+        c.reinit();
+        crate::kt_expect!(t, !c.try_wait());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-//! Time: the monotonic clock and busy-wait delays.
+//! Time: the monotonic clock, sleeps and busy-wait delays.
 
 /// Nanoseconds since boot (monotonic; 0 before the clock is calibrated).
 pub fn ktime_get_ns() -> u64 {
@@ -38,6 +38,12 @@ impl Instant {
 pub fn udelay(us: u64) {
     // SAFETY: udelay has no preconditions.
     unsafe { bindings::udelay(us as core::ffi::c_ulong) }
+}
+
+/// Sleeps at least `ms` milliseconds (process context; other tasks run).
+pub fn msleep(ms: u32) {
+    // SAFETY: msleep may be called from any process context.
+    unsafe { bindings::msleep(ms) }
 }
 
 /// Busy-waits at least `ms` milliseconds.

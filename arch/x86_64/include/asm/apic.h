@@ -6,7 +6,8 @@
  *   0x20..0xdf  IRQ 0..191: IOAPIC lines; GSI g is IRQ g, except that an
  *               ISA IRQ moved by an ACPI override keeps its ISA number
  *               (QEMU: ISA IRQ 0 -> GSI 2 is IRQ 0)
- *   0xe0..0xfe  LAPIC-local sources: test IPI, timer, error
+ *   0xe0..0xfe  LAPIC-local sources: test IPI, timer, the SMP IPIs
+ *               (reschedule, call-function, TLB shootdown), error
  *   0xff        LAPIC spurious vector (never acknowledged)
  */
 #ifndef _ASM_APIC_H
@@ -17,6 +18,9 @@
 
 #define APIC_TEST_VECTOR   0xe0 /* free for tests' self-IPIs */
 #define LAPIC_TIMER_VECTOR 0xef
+#define RESCHEDULE_VECTOR  0xf1
+#define CALL_FUNC_VECTOR   0xf2
+#define TLB_FLUSH_VECTOR   0xf3
 #define LAPIC_ERROR_VECTOR 0xfe
 #define SPURIOUS_VECTOR	   0xff
 #define LAPIC_FIRST_VECTOR 0xe0
@@ -47,6 +51,10 @@
 #define APIC_DM_NMI	  0x400
 #define APIC_ICR_BUSY	  (1U << 12)
 #define APIC_DEST_SELF	  (1U << 18)
+#define APIC_DEST_ALLBUT  (3U << 18)
+#define APIC_DM_INIT	  0x500
+#define APIC_DM_STARTUP	  0x600
+#define APIC_LEVEL_ASSERT (1U << 14)
 
 /* Local APIC (arch/x86_64/apic.c). Valid after irq_init(). */
 u32 lapic_read(u32 reg);
@@ -55,8 +63,19 @@ u32 lapic_id(void);
 void lapic_eoi(void);
 /* Send vector to the calling CPU. Requires: irq_init() done. */
 void lapic_send_self_ipi(u8 vector);
+/* Send vector to the CPU with APIC ID dest. Any context. */
+void lapic_send_ipi(u32 dest, u8 vector);
+/* Raw ICR write (INIT, STARTUP, NMI ...): dest, low word. */
+void lapic_send_icr(u32 dest, u32 low);
+/* Enable the calling AP's LAPIC like the boot CPU's. Interrupts off. */
+void lapic_init_ap(void);
+/* Start the calling AP's periodic tick at the boot CPU's rate. */
+int lapic_timer_start_ap(void);
 /* The chip of LAPIC-local lines; mask/unmask act on the timer/error LVT. */
 extern const struct irq_chip lapic_chip;
+
+/* Register the IPI lines (arch/x86_64/ipi.c); from irq_init(). */
+void ipi_init(void);
 
 /* IOAPICs (arch/x86_64/ioapic.c). */
 struct acpi_madt_info;

@@ -99,6 +99,16 @@ static inline void halt(void)
 	__asm__ __volatile__("hlt" : : : "memory");
 }
 
+/*
+ * Enable interrupts and halt: "sti" takes effect after the next
+ * instruction, so an interrupt pending at the sti wakes the hlt instead
+ * of slipping in between (the idle loop's check-then-sleep).
+ */
+static inline void arch_safe_halt(void)
+{
+	__asm__ __volatile__("sti; hlt" : : : "memory");
+}
+
 static inline u64 rdtsc(void)
 {
 	u32 lo, hi;

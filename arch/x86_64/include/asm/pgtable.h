@@ -40,6 +40,15 @@ typedef u64 pgprot_t;
 #define PG_LEVEL_2M 2
 #define PG_LEVEL_1G 3
 
+/* Physical address of the kernel's top-level page table (for CR3). */
+u64 mmu_kernel_cr3(void);
+/* Tables with the first 2 MiB identity-mapped for AP start-up, or 0. */
+phys_addr_t mmu_trampoline_pgd(void);
+void mmu_trampoline_pgd_free(phys_addr_t pgd);
+
+/* The context switch's page-table change: cr3 0 means the kernel's. */
+void arch_load_page_tables(u64 cr3);
+
 /* Does the CPU honour _PAGE_NX (EFER.NXE set)? */
 bool mmu_has_nx(void);
 

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * keel/percpu.h - each CPU's own data, reached through the GS base.
+ *
+ * struct cpu holds what the running CPU needs without locks: the task it
+ * runs, its preemption and hard-IRQ nesting counts and the reschedule
+ * flag. Every CPU's GS base points at its struct cpu, whose first word
+ * points at itself, so this_cpu() is one load and this_cpu_read(field)
+ * is one %gs-relative instruction (asm/percpu.h): a field read or
+ * updated that way cannot be torn by an interrupt or a migration.
+ *
+ * Fields are written only by their own CPU, except need_resched (any
+ * CPU may set it, then sends a reschedule IPI) and the statistics that
+ * other CPUs read racily for display.
+ */
+#ifndef _KEEL_PERCPU_H
+#define _KEEL_PERCPU_H
+
+#include <keel/compiler.h>
+
+#define NR_CPUS 16
+
+struct task;
+
+struct cpu {
+	struct cpu *self;	   /* %gs:0, for this_cpu() */
+	struct task *current_task; /* the task running here */
+	int preempt_count;	   /* > 0: the running task stays */
+	unsigned int irq_depth;	   /* hard-IRQ handler nesting */
+	unsigned int locks_held;   /* spinlocks held (debug checks) */
+	bool need_resched;	   /* call schedule() at the next chance */
+	bool online;		   /* running and scheduling */
+	unsigned int id;	   /* logical number; 0 is the boot CPU */
+	u32 apic_id;		   /* arch: hardware id */
+	struct task *idle;	   /* this CPU's idle task */
+	void *arch;		   /* arch: descriptor tables, stacks */
+	u64 ticks;		   /* timer ticks taken */
+	u64 ipis;		   /* IPIs received */
+};
+
+extern struct cpu cpu_data[NR_CPUS];
+
+#include <asm/percpu.h>
+
+/* This CPU's struct cpu. Stable only while preemption is disabled. */
+static inline struct cpu *this_cpu(void)
+{
+	return (struct cpu *)arch_this_cpu();
+}
+
+/* The running task: the same for a task wherever it runs. */
+#define current this_cpu_read(current_task)
+
+/* This CPU's number; meaningful only with preemption disabled. */
+static inline unsigned int smp_processor_id(void)
+{
+	return this_cpu_read(id);
+}
+
+static inline struct cpu *cpu_of(unsigned int cpu)
+{
+	return &cpu_data[cpu];
+}
+
+#endif

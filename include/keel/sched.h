@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * keel/sched.h - tasks, the scheduler core and the policy interface.
+ *
+ * Every thread of control is a struct task: the boot context ("init"),
+ * one idle task per CPU and the kernel threads (keel/kthread.h). The
+ * scheduler core (kernel/sched/core.c) owns one runqueue per CPU: its
+ * lock, the running task and the list of queued (runnable, waiting)
+ * tasks. *Which* queued task runs next, on which CPU a waking task is
+ * queued and what an idle CPU pulls from a busy one is decided by a
+ * policy, a table of callbacks (struct sched_policy_ops) modelled on
+ * Linux's sched_ext and on Enoki. The core checks every answer a policy
+ * gives before acting on it (kernel/sched/policy.c): a wrong answer is
+ * rejected, counted and logged, and the core falls back to a safe
+ * choice, so a broken policy cannot crash or hang the kernel.
+ * docs/scheduler.md describes the interface, a task's life in
+ * callbacks, and the locking rules.
+ *
+ * Task states: a task is NEW until kthread_run() starts it, RUNNING on a
+ * CPU, RUNNABLE in a runqueue, BLOCKED when it waits for something, DEAD
+ * after it exited (until it is reaped). task_state() derives the state
+ * from the fields below; p->state is only the task's own intent
+ * (TASK_RUNNING or TASK_BLOCKED, as in Linux).
+ */
+#ifndef _KEEL_SCHED_H
+#define _KEEL_SCHED_H
+
+#include <keel/atomic.h>
+#include <keel/completion.h>
+#include <keel/cpumask.h>
+#include <keel/list.h>
+#include <keel/percpu.h>
+#include <keel/refcount.h>
+#include <keel/spinlock.h>
+
+#define TASK_COMM_LEN 16
+
+/* p->state: what the task wants (written by itself or a waker). */
+#define TASK_RUNNING 0 /* on a CPU or queued for one */
+#define TASK_BLOCKED 1 /* waiting: schedule() will take it off the CPU */
+#define TASK_NEW     2 /* created, never started */
+#define TASK_DEAD    3 /* exited */
+
+/* What task_state() reports (ps). */
+enum task_state {
+	TS_NEW,
+	TS_RUNNING,
+	TS_RUNNABLE,
+	TS_BLOCKED,
+	TS_DEAD,
+};
+
+/* p->flags */
+#define PF_IDLE	   0x1 /* a CPU's idle task: never in a policy */
+#define PF_KTHREAD 0x2 /* made by kthread_create() */
+#define PF_YIELD   0x4 /* in sched_yield() */
+#define PF_MIGRATE 0x8 /* must leave this CPU (affinity changed) */
+
+#define NICE_MIN (-20)
+#define NICE_MAX 19
+
+/*
+ * The policy's per-task area. The core never touches it; the policy
+ * owns it from task_new() to task_dead(). vruntime and node suit a
+ * fair-queueing policy; data[] is free for others.
+ */
+struct sched_entity {
+	struct list_head node;
+	s64 vruntime;
+	u64 prev_runtime;
+	u64 data[4];
+};
+
+struct task {
+	unsigned long sp;  /* saved stack pointer; first (switch.S) */
+	void *stack_top;   /* kstack_alloc()'s value, NULL for init */
+	u64 cr3;	   /* page tables to run on; 0: the kernel's */
+	int state;	   /* TASK_*: the task's intent */
+	int on_rq;	   /* queued or running (under the rq lock) */
+	int on_cpu;	   /* executing, or not yet switched out */
+	unsigned int cpu;  /* runqueue it is queued on or last ran on */
+	cpumask_t allowed; /* CPUs it may run on */
+	int nice;	   /* NICE_MIN..NICE_MAX */
+	int pid;
+	unsigned int flags; /* PF_* */
+	char name[TASK_COMM_LEN];
+	spinlock_t pi_lock; /* serialises wakeups of this task */
+	refcount_t usage;
+	struct list_head tasks;	  /* all tasks (tasklist_lock) */
+	struct list_head rq_node; /* rq->queue while RUNNABLE */
+	u64 enqueue_ns;		  /* when it was queued (watchdog) */
+	u64 exec_start;		  /* when it got the CPU */
+	u64 runtime_ns;		  /* CPU time, all CPUs */
+	u64 cpu_runtime_ns[NR_CPUS];
+	u64 nr_switches; /* times it got the CPU */
+	struct sched_entity se;
+
+	/* kernel threads (kernel/kthread.c) */
+	int (*fn)(void *data);
+	void *fn_data;
+	int exit_code;
+	int should_stop;	  /* kthread_stop() asked */
+	int stopped_unstarted;	  /* ... before anyone started it */
+	struct completion exited; /* done when fn returned */
+	int off_cpu_dead;	  /* last switch away finished */
+	struct list_head reap_node;
+};
+
+/*
+ * One CPU's runqueue. Policies may read cpu, curr, idle and nr_queued
+ * under the lock (nr_queued also racily, from anywhere), and keep what
+ * they want in policy_data. Everything else belongs to the core.
+ */
+struct rq {
+	spinlock_t lock;
+	unsigned int cpu;
+	struct task *curr;
+	struct task *idle;
+	struct list_head queue; /* RUNNABLE tasks, oldest first */
+	unsigned int nr_queued;
+	u64 clock;		 /* ns at the last update */
+	struct task *force_next; /* watchdog: run this next */
+	u64 nr_switches;
+	void *policy_data;
+};
+
+/* Wake-up flags given to select_cpu() and task_wakeup(). */
+#define WF_NEW	    0x1 /* first start (kthread_run) */
+#define WF_WAKEUP   0x2 /* woken after blocking */
+#define WF_MIGRATED 0x4 /* moved here from another runqueue */
+#define WF_SWITCH   0x8 /* handed over by a policy switch */
+
+/*
+ * A scheduling policy. Locking context of each callback:
+ *
+ *   [rq]    called with rq->lock held and interrupts off; must not
+ *           sleep, allocate with GFP_KERNEL, or take any rq lock.
+ *   [none]  called with no scheduler lock, interrupts off; must not
+ *           sleep. May read other CPUs' state racily.
+ *   [proc]  process context, no locks held; may sleep.
+ *
+ * pick_next, task_wakeup and task_dequeue are required; every other
+ * callback may be NULL (the core then does what its comment says).
+ * Answers are validated: see each.
+ */
+struct sched_policy_ops {
+	const char *name;
+
+	/* [proc] Policy becomes active. Returns 0 or -Exxx (not used). */
+	int (*init)(void);
+	/* [proc] Policy was switched away; no callback follows. */
+	void (*exit)(void);
+
+	/*
+	 * [tasklist] p exists (created, or present when this policy was
+	 * switched in): set up p->se. Called with the tasklist lock held;
+	 * must not sleep. Returns 0 or -Exxx (creation then fails); a
+	 * positive value is rejected as -EINVAL.
+	 */
+	int (*task_new)(struct task *p);
+	/* [tasklist] p is gone for good (reaped); forget it. */
+	void (*task_dead)(struct task *p);
+
+	/*
+	 * [rq] p became RUNNABLE on rq (flags WF_*): queue it. With
+	 * WF_MIGRATED it arrives after task_dequeue() elsewhere. Return
+	 * true to ask that rq->curr be preempted.
+	 */
+	bool (*task_wakeup)(struct rq *rq, struct task *p, unsigned int flags);
+	/* [rq] p, rq->curr, blocked or exited: it leaves the CPU. */
+	void (*task_blocked)(struct rq *rq, struct task *p);
+	/*
+	 * [rq] p, rq->curr, was preempted and stays RUNNABLE: requeue it.
+	 * NULL: task_wakeup(rq, p, 0).
+	 */
+	void (*task_preempt)(struct rq *rq, struct task *p);
+	/* [rq] p, rq->curr, yields: requeue it behind the others.
+	 * NULL: as task_preempt. */
+	void (*task_yield)(struct rq *rq, struct task *p);
+	/*
+	 * [rq] p, queued on rq, leaves the policy's queue without running:
+	 * migration, a policy switch, or the core overriding a pick.
+	 * p may be a task the policy has already let go of (after a bad
+	 * pick_next answer): then ignore it. Required.
+	 */
+	void (*task_dequeue)(struct rq *rq, struct task *p);
+	/* [rq, hard IRQ] A tick while p runs. Return true to preempt p. */
+	bool (*task_tick)(struct rq *rq, struct task *p);
+
+	/*
+	 * [rq] Choose the task rq->cpu runs next and remove it from the
+	 * policy's queue. Called only when rq has queued tasks; the
+	 * answer must be one of them (on rq->queue). NULL or anything else
+	 * is rejected: the core runs its oldest queued task instead and
+	 * tells the policy with task_dequeue().
+	 */
+	struct task *(*pick_next)(struct rq *rq);
+	/*
+	 * [none, p->pi_lock held] The CPU to queue waking p on; prev_cpu is
+	 * where it ran last. Must be online and in p->allowed, else it is
+	 * rejected and the core uses prev_cpu (or p's first allowed CPU).
+	 * NULL: prev_cpu.
+	 */
+	int (*select_cpu)(struct task *p, unsigned int prev_cpu,
+			  unsigned int flags);
+	/*
+	 * [rq: dst and src locked] dst is about to go idle; src (chosen by
+	 * the core, busiest first) has queued tasks. Return one of src's
+	 * queued tasks allowed on dst, to be moved there, or NULL. Do not
+	 * change the queues: the core does the move with task_dequeue(src)
+	 * and task_wakeup(dst, WF_MIGRATED). A task not queued on src or
+	 * not allowed on dst is rejected. NULL callback: no balancing.
+	 */
+	struct task *(*balance)(struct rq *dst, struct rq *src);
+};
+
+/* Counts of rejected policy answers since boot (kernel/sched/policy.c). */
+struct sched_policy_stats {
+	unsigned long pick_invalid;	/* not a task queued on that CPU */
+	unsigned long pick_lost;	/* NULL while tasks were queued */
+	unsigned long select_invalid;	/* CPU offline or not allowed */
+	unsigned long balance_invalid;	/* not on src, or not allowed on dst */
+	unsigned long task_new_invalid; /* positive return value */
+	unsigned long starved;		/* watchdog had to run a task */
+};
+
+extern const struct sched_policy_ops fair_policy;
+/* The boot context: task "init", pid 1, CPU 0's first task. */
+extern struct task init_task;
+
+/*
+ * Make ops the active policy, moving every task over (the old one gets
+ * task_dequeue() for queued tasks, then exit(); the new one init(),
+ * task_new() for every task and task_wakeup(WF_SWITCH) for queued
+ * ones). Returns 0, -EINVAL (pick_next, task_wakeup or task_dequeue
+ * missing) or init()'s error (the old policy stays).
+ * Process context; may sleep.
+ */
+int sched_policy_switch(const struct sched_policy_ops *ops);
+const char *sched_policy_name(void);
+void sched_policy_stats(struct sched_policy_stats *out);
+/* Runnable tasks may wait this long before the watchdog runs them. */
+void sched_set_watchdog_ms(unsigned int ms);
+unsigned int sched_watchdog_ms(void);
+
+/* ---- the scheduler core (kernel/sched/core.c) ---- */
+
+/* Give up the CPU: the task sleeps if it set TASK_BLOCKED before. */
+void schedule(void);
+/* Let other runnable tasks of this CPU run first. */
+void sched_yield(void);
+/* Called at the end of each timer tick on every CPU (hard IRQ). */
+void sched_tick(void);
+/* Preemption point on return from an interrupt (arch trap code). */
+void preempt_schedule_irq(void);
+
+/*
+ * Wake p if it is BLOCKED (or start it if NEW). Returns true if it was
+ * woken, false if it was not sleeping. Any context.
+ */
+bool wake_up_process(struct task *p);
+
+/* Announce a sleep; then check the condition, then schedule(). */
+static inline void set_current_state(int state)
+{
+	__atomic_store_n(&current->state, state, __ATOMIC_SEQ_CST);
+}
+
+/* WARN if the caller may not sleep (atomic, IRQ, interrupts off). */
+void might_sleep(void);
+
+/* Set p's nice value (NICE_MIN..NICE_MAX). Returns 0 or -EINVAL. */
+int sched_set_nice(struct task *p, int nice);
+/*
+ * Restrict p to the online CPUs in mask, moving it if it runs or waits
+ * elsewhere. Returns 0 or -EINVAL (no online CPU in mask).
+ */
+int sched_setaffinity(struct task *p, cpumask_t mask);
+
+/* The derived state, its name, and p's CPU time in nanoseconds. */
+enum task_state task_state(const struct task *p);
+const char *task_state_name(enum task_state s);
+u64 task_runtime_ns(const struct task *p);
+
+static inline void get_task(struct task *p)
+{
+	refcount_inc(&p->usage);
+}
+/* Drop a reference; the last one frees the task (stack and struct). */
+void put_task(struct task *p);
+/* The task with this pid, with a reference held, or NULL. */
+struct task *find_task_by_pid(int pid);
+
+/* Print the task table / the CPUs (monitor "ps" and "cpus"). */
+void sched_show_tasks(void);
+void sched_show_cpus(void);
+
+/*
+ * Boot: make the running context task "init" on CPU 0 (its stack's
+ * top is boot_stack_top), set up the runqueues and the fair policy.
+ */
+void sched_init(void *boot_stack_top);
+/* Start the reaper; requires interrupts on. */
+void sched_init_late(void);
+/* Create cpu's idle task (before the CPU starts); returns it or NULL. */
+struct task *sched_idle_task_create(unsigned int cpu);
+/* On a new CPU, with its idle task current: join the scheduler. */
+void sched_cpu_online(void);
+/* Each CPU's idle loop, once it is up. */
+void cpu_idle(void) __noreturn;
+
+#endif

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mutex_test.c - tests of the sleeping mutex (kernel/mutex.c): a
+ * contended mutex keeps a count exact across CPUs, waiters sleep, the
+ * unlock hands the mutex to the oldest waiter (no barging), and misuse
+ * is reported.
+ */
+#include <keel/kthread.h>
+#include <keel/ktest.h>
+#include <keel/mutex.h>
+#include <keel/smp.h>
+#include <keel/timer.h>
+
+#define DEADLINE_MS 20000
+#define ITERS	    500
+
+static bool wait_blocked(struct task *p)
+{
+	for (int ms = 0; ms < DEADLINE_MS; ms++) {
+		if (task_state(p) == TS_BLOCKED)
+			return true;
+		msleep(1);
+	}
+	return false;
+}
+
+struct shared {
+	struct mutex m;
+	u64 count;
+	int order[8];
+	int next;
+};
+
+static int count_under_mutex(void *data)
+{
+	struct shared *s = data;
+
+	for (int i = 0; i < ITERS; i++) {
+		mutex_lock(&s->m);
+		s->count++;
+		if (i % 100 == 0)
+			msleep(1); /* sleep holding it: others must wait */
+		mutex_unlock(&s->m);
+	}
+	return 0;
+}
+
+static void contention_is_exact(struct ktest *t)
+{
+	struct shared s = {};
+	struct task *p[NR_CPUS * 2];
+	unsigned int cpu, n = 0;
+
+	mutex_init(&s.m, "test");
+	for_each_online_cpu(cpu) {
+		for (int i = 0; i < 2; i++) {
+			p[n] = kthread_run_on_cpu(count_under_mutex, &s, cpu,
+						  "mtx/%u", cpu);
+			KTEST_ASSERT_FALSE(t, IS_ERR(p[n]));
+			n++;
+		}
+	}
+	for (unsigned int i = 0; i < n; i++)
+		KTEST_EXPECT_EQ(t, kthread_stop(p[i]), 0);
+	KTEST_EXPECT_EQ(t, s.count, (u64)n * ITERS);
+	KTEST_EXPECT_FALSE(t, mutex_is_locked(&s.m));
+}
+
+struct waiter {
+	struct shared *s;
+	int id;
+	struct task *owner_seen;
+};
+
+static int take_and_note(void *data)
+{
+	struct waiter *w = data;
+
+	mutex_lock(&w->s->m);
+	w->owner_seen = mutex_owner(&w->s->m);
+	w->s->order[w->s->next++] = w->id;
+	mutex_unlock(&w->s->m);
+	return 0;
+}
+
+/* Move the current task onto a CPU of mask. */
+static void run_on(cpumask_t mask)
+{
+	sched_setaffinity(current, mask);
+	while (!cpumask_test(mask, smp_processor_id()))
+		sched_yield();
+}
+
+/*
+ * Unlock gives the mutex to the waiter before it even runs again. The
+ * waiter shares our CPU, so with preemption off it cannot run (and
+ * release the mutex) before we look.
+ */
+static void unlock_hands_off_to_waiter(struct ktest *t)
+{
+	struct shared s = {};
+	struct waiter w = { .s = &s, .id = 1 };
+	struct task *p;
+
+	run_on(cpumask_of(0));
+	mutex_lock(&s.m);
+	p = kthread_run_on_cpu(take_and_note, &w, 0, "handoff");
+	KTEST_ASSERT_FALSE(t, IS_ERR(p));
+	KTEST_EXPECT_TRUE(t, wait_blocked(p));
+	preempt_disable(); /* p may not run before we look */
+	mutex_unlock(&s.m);
+	KTEST_EXPECT_TRUE(t, mutex_owner(&s.m) == p);
+	KTEST_EXPECT_FALSE(t, mutex_trylock(&s.m)); /* no barging */
+	preempt_enable();
+	KTEST_EXPECT_EQ(t, kthread_stop(p), 0);
+	KTEST_EXPECT_TRUE(t, w.owner_seen == p);
+	KTEST_EXPECT_FALSE(t, mutex_is_locked(&s.m));
+	run_on(CPU_MASK_ALL);
+}
+
+static void waiters_get_it_in_arrival_order(struct ktest *t)
+{
+	struct waiter w[4];
+	struct task *p[4];
+	struct shared s = {};
+
+	mutex_lock(&s.m);
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct waiter){ .s = &s, .id = i + 1 };
+		p[i] = kthread_run(take_and_note, &w[i], "fifo/%d", i);
+		KTEST_ASSERT_FALSE(t, IS_ERR(p[i]));
+		KTEST_EXPECT_TRUE(t, wait_blocked(p[i]));
+	}
+	mutex_unlock(&s.m);
+	for (int i = 0; i < 4; i++)
+		kthread_stop(p[i]);
+	KTEST_EXPECT_EQ(t, s.next, 4);
+	for (int i = 0; i < 4; i++)
+		KTEST_EXPECT_EQ(t, s.order[i], i + 1);
+}
+
+static void trylock_and_owner(struct ktest *t)
+{
+	DEFINE_MUTEX(m);
+
+	KTEST_EXPECT_TRUE(t, mutex_owner(&m) == NULL);
+	KTEST_EXPECT_TRUE(t, mutex_trylock(&m));
+	KTEST_EXPECT_TRUE(t, mutex_owner(&m) == current);
+	KTEST_EXPECT_FALSE(t, mutex_trylock(&m));
+	mutex_unlock(&m);
+	KTEST_EXPECT_FALSE(t, mutex_is_locked(&m));
+}
+
+static void zeroed_mutex_works(struct ktest *t)
+{
+	struct mutex m = {};
+
+	mutex_lock(&m);
+	KTEST_EXPECT_TRUE(t, mutex_is_locked(&m));
+	mutex_unlock(&m);
+	KTEST_EXPECT_FALSE(t, mutex_is_locked(&m));
+}
+
+static int unlock_foreign(void *data)
+{
+	mutex_unlock(data);
+	return 0;
+}
+
+static void misuse_is_reported(struct ktest *t)
+{
+	DEFINE_MUTEX(m);
+	struct task *p;
+
+	ktest_expect_warn(t, true);
+	mutex_lock(&m);
+	mutex_lock(&m); /* recursion: reported, not a deadlock */
+	p = kthread_run(unlock_foreign, &m, "foreign");
+	KTEST_ASSERT_FALSE(t, IS_ERR(p));
+	kthread_stop(p); /* its unlock is refused */
+	KTEST_EXPECT_TRUE(t, mutex_owner(&m) == current);
+	mutex_unlock(&m);
+	ktest_expect_warn(t, false);
+	KTEST_EXPECT_FALSE(t, mutex_is_locked(&m));
+}
+
+static struct ktest_case mutex_cases[] = {
+	KTEST_CASE(contention_is_exact),
+	KTEST_CASE(unlock_hands_off_to_waiter),
+	KTEST_CASE(waiters_get_it_in_arrival_order),
+	KTEST_CASE(trylock_and_owner),
+	KTEST_CASE(zeroed_mutex_works),
+	KTEST_CASE(misuse_is_reported),
+	{}
+};
+KTEST_SUITE(mutex, mutex_cases);

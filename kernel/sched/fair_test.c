@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fair_test.c - tests of the weighted-fair policy (kernel/sched/fair.c)
+ * through the scheduler core.
+ *
+ * The fairness case measures CPU time (task_runtime_ns, charged at every
+ * tick and switch), not wall time, over a few seconds: under TCG the
+ * host may stall the virtual CPU at any moment, and a stall is charged
+ * to whichever thread ran, which the policy then balances out like any
+ * other CPU time. The liveness cases wait for progress with a generous
+ * deadline so that a starving policy fails instead of hanging.
+ */
+#include <keel/kthread.h>
+#include <keel/ktest.h>
+#include <keel/printk.h>
+#include <keel/smp.h>
+#include <keel/timer.h>
+
+#define MEASURE_MS    3000
+#define DEADLINE_MS   30000
+#define TOLERANCE_PCT 10
+
+/* Linux's weights of the nice values used below. */
+#define W_NICE0	 1024
+#define W_NICE5	 335
+#define W_NICE10 110
+
+struct hog {
+	int stop;
+	u64 loops;
+};
+
+static int hog_fn(void *data)
+{
+	struct hog *h = data;
+
+	while (!READ_ONCE(h->stop)) {
+		WRITE_ONCE(h->loops, h->loops + 1);
+		cpu_relax();
+	}
+	return 0;
+}
+
+static struct task *start_hog(struct hog *h, unsigned int cpu, int nice)
+{
+	struct task *p = kthread_create(hog_fn, h, "hog/n%d", nice);
+
+	if (IS_ERR(p))
+		return p;
+	sched_set_nice(p, nice);
+	kthread_bind(p, cpu);
+	wake_up_process(p);
+	return p;
+}
+
+static void stop_hogs(struct hog *h, struct task **p, int n)
+{
+	for (int i = 0; i < n; i++)
+		WRITE_ONCE(h[i].stop, 1);
+	for (int i = 0; i < n; i++)
+		if (!IS_ERR_OR_NULL(p[i]))
+			kthread_stop(p[i]);
+}
+
+/* The last CPU: idle but for the hogs on SMP; CPU 0 on one CPU. */
+static unsigned int hog_cpu(void)
+{
+	return num_online_cpus() - 1;
+}
+
+/*
+ * Three CPU-bound threads at nice 0, 5 and 10 on one CPU share it in
+ * proportion to their weights (1024 : 335 : 110), each within 10%.
+ * They start together (same vruntime) and their whole lives are
+ * measured, so only the last quantum before the stop is unaccounted
+ * for: about one tick of the smallest share.
+ */
+static void cpu_time_follows_nice_weights(struct ktest *t)
+{
+	static const int nice[3] = { 0, 5, 10 };
+	static const u64 weight[3] = { W_NICE0, W_NICE5, W_NICE10 };
+	u64 used[3], total = 0, wsum = W_NICE0 + W_NICE5 + W_NICE10;
+	struct task *p[3] = {};
+	struct hog h[3] = {};
+
+	for (int i = 0; i < 3; i++) {
+		p[i] = kthread_create(hog_fn, &h[i], "hog/n%d", nice[i]);
+		if (IS_ERR(p[i])) {
+			stop_hogs(h, p, i);
+			KTEST_ASSERT_FALSE(t, IS_ERR(p[i]));
+		}
+		sched_set_nice(p[i], nice[i]);
+		kthread_bind(p[i], hog_cpu());
+	}
+	preempt_disable(); /* start all three before any runs here */
+	for (int i = 0; i < 3; i++)
+		wake_up_process(p[i]);
+	preempt_enable();
+	msleep(MEASURE_MS);
+	for (int i = 0; i < 3; i++)
+		WRITE_ONCE(h[i].stop, 1);
+	for (int i = 0; i < 3; i++) {
+		/* its CPU time is final once it switched away for good */
+		wait_for_completion(&p[i]->exited);
+		while (READ_ONCE(p[i]->on_cpu))
+			sched_yield();
+		used[i] = task_runtime_ns(p[i]);
+		total += used[i];
+		kthread_stop(p[i]);
+	}
+	KTEST_ASSERT_GT(t, total, 0ULL);
+	for (int i = 0; i < 3; i++) {
+		u64 got = used[i] * wsum, want = total * weight[i];
+		u64 diff = got > want ? got - want : want - got;
+
+		pr_info("    # nice %d: %llu.%02llu%% of the CPU time, weight share %llu.%02llu%%\n",
+			nice[i], got * 100 / total / wsum,
+			got * 10000 / total / wsum % 100,
+			weight[i] * 100 / wsum, weight[i] * 10000 / wsum % 100);
+		KTEST_EXPECT_LE(t, diff * 100, want * TOLERANCE_PCT);
+	}
+}
+
+struct ticker {
+	int rounds;
+	struct completion done;
+};
+
+static int tick_and_sleep(void *data)
+{
+	struct ticker *tk = data;
+
+	for (int i = 0; i < 20; i++) {
+		msleep(2);
+		WRITE_ONCE(tk->rounds, i + 1);
+	}
+	complete(&tk->done);
+	return 0;
+}
+
+/*
+ * Next to three busy threads, a thread that keeps sleeping and waking
+ * gets to run every time, and a nice-19 busy thread gets CPU time too.
+ */
+static void no_thread_starves_among_hogs(struct ktest *t)
+{
+	struct hog h[4] = {};
+	struct task *p[4] = {}, *tp;
+	struct ticker tk = {};
+	long left;
+
+	init_completion(&tk.done);
+	for (int i = 0; i < 4; i++) {
+		p[i] = start_hog(&h[i], hog_cpu(), i < 3 ? 0 : NICE_MAX);
+		if (IS_ERR(p[i])) {
+			stop_hogs(h, p, i);
+			KTEST_ASSERT_FALSE(t, IS_ERR(p[i]));
+		}
+	}
+	tp = kthread_create(tick_and_sleep, &tk, "ticker");
+	if (!IS_ERR(tp)) {
+		kthread_bind(tp, hog_cpu());
+		wake_up_process(tp);
+	}
+	left = IS_ERR(tp) ? 0 :
+			    wait_for_completion_timeout(
+				    &tk.done, msecs_to_jiffies(DEADLINE_MS));
+	for (int ms = 0; ms < DEADLINE_MS && !READ_ONCE(h[3].loops); ms++)
+		msleep(1);
+	stop_hogs(h, p, 4);
+	KTEST_EXPECT_FALSE(t, IS_ERR(tp));
+	if (!IS_ERR(tp))
+		kthread_stop(tp);
+	KTEST_EXPECT_GT(t, left, 0L);
+	KTEST_EXPECT_EQ(t, tk.rounds, 20);
+	for (int i = 0; i < 4; i++)
+		KTEST_EXPECT_GT(t, h[i].loops, 0ULL);
+}
+
+struct pingpong {
+	struct wait_queue_head wq;
+	int turn; /* even: side 0 plays, odd: side 1 */
+	int rounds;
+};
+
+struct side {
+	struct pingpong *pp;
+	int me;
+};
+
+static int play(void *data)
+{
+	struct side *s = data;
+	struct pingpong *pp = s->pp;
+
+	for (int i = 0; i < pp->rounds; i++) {
+		wait_event(pp->wq, READ_ONCE(pp->turn) % 2 == s->me);
+		WRITE_ONCE(pp->turn, pp->turn + 1);
+		wake_up(&pp->wq);
+	}
+	return 0;
+}
+
+/* Two threads handing a turn back and forth, on one CPU and on two. */
+static void wakeups_alternate_two_threads(struct ktest *t)
+{
+	for (int split = 0; split < 2; split++) {
+		struct pingpong pp = { .rounds = 500 };
+		struct side s[2] = { { &pp, 0 }, { &pp, 1 } };
+		unsigned int cpu1 = split ? hog_cpu() : 0;
+		struct task *a, *b;
+
+		a = kthread_run_on_cpu(play, &s[0], 0, "ping");
+		KTEST_ASSERT_FALSE(t, IS_ERR(a));
+		b = kthread_run_on_cpu(play, &s[1], cpu1, "pong");
+		KTEST_EXPECT_FALSE(t, IS_ERR(b));
+		if (!IS_ERR(b))
+			KTEST_EXPECT_EQ(t, kthread_stop(b), 0);
+		else
+			WRITE_ONCE(pp.rounds, 0); /* let a finish */
+		KTEST_EXPECT_EQ(t, kthread_stop(a), 0);
+		KTEST_EXPECT_EQ(t, pp.turn, 2 * pp.rounds);
+	}
+}
+
+/*
+ * Two busy threads on CPU 0 (one waits in its queue) are set free to run
+ * anywhere: an idle CPU pulls the waiting one at its next tick.
+ */
+static void idle_cpu_pulls_queued_work(struct ktest *t)
+{
+	struct hog h[2] = {};
+	struct task *p[2] = {};
+	bool moved = false;
+
+	if (num_online_cpus() < 2) {
+		ktest_skip(t, "needs two CPUs");
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		p[i] = start_hog(&h[i], 0, 0);
+		if (IS_ERR(p[i])) {
+			stop_hogs(h, p, i);
+			KTEST_ASSERT_FALSE(t, IS_ERR(p[i]));
+		}
+	}
+	msleep(30);
+	for (int i = 0; i < 2; i++)
+		sched_setaffinity(p[i], CPU_MASK_ALL);
+	for (int ms = 0; ms < DEADLINE_MS && !moved; ms++) {
+		msleep(1);
+		moved = READ_ONCE(p[0]->cpu) != READ_ONCE(p[1]->cpu);
+	}
+	stop_hogs(h, p, 2);
+	KTEST_EXPECT_TRUE(t, moved);
+}
+
+static struct ktest_case fair_cases[] = {
+	KTEST_CASE(cpu_time_follows_nice_weights),
+	KTEST_CASE(no_thread_starves_among_hogs),
+	KTEST_CASE(wakeups_alternate_two_threads),
+	KTEST_CASE(idle_cpu_pulls_queued_work),
+	{}
+};
+KTEST_SUITE(sched_fair, fair_cases);

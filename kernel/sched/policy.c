@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: MIT
+/*
+ * policy.c - the one place where the core calls a scheduling policy.
+ *
+ * Every callback of struct sched_policy_ops is reached through a
+ * policy_*() wrapper here, and every answer a policy gives is checked
+ * before the core acts on it:
+ *
+ *   pick_next   must name a task queued on that runqueue (found by
+ *               walking rq->queue, so a stale or wild pointer is never
+ *               dereferenced); otherwise the core runs its oldest queued
+ *               task and tells the policy with task_dequeue().
+ *   select_cpu  must name an online CPU the task may run on; otherwise
+ *               the task's previous (or first allowed) CPU is used.
+ *   balance     must name a task queued on src that may run on dst.
+ *   task_new    must return 0 or a negative errno.
+ *
+ * A rejected answer is counted (sched_policy_stats()) and logged, the
+ * first few times and then every 1000th, and the kernel keeps running.
+ * The watchdog (called by the tick) catches a policy that keeps a task
+ * waiting: a task queued for longer than the watchdog period is run
+ * next by the core and counted as starved.
+ *
+ * A live switch (sched_policy_switch) stops the world with the task
+ * list and every runqueue locked, hands each queued task from the old
+ * policy to the new one, publishes the new table, and waits until no
+ * CPU can still be inside an old callback before calling its exit().
+ * Recording and replaying decisions (the next step) hooks in here.
+ */
+#define pr_fmt(fmt) "sched: " fmt
+
+#include <keel/errno.h>
+#include <keel/mutex.h>
+#include <keel/printk.h>
+#include <keel/smp.h>
+#include <keel/time.h>
+
+#include "sched.h"
+
+#define LOG_FIRST	    10
+#define LOG_EVERY	    1000
+#define WATCHDOG_DEFAULT_MS 20000
+
+static const struct sched_policy_ops *ops;
+static struct sched_policy_stats stats;
+static unsigned int watchdog_ms = WATCHDOG_DEFAULT_MS;
+static DEFINE_MUTEX(switch_mutex);
+
+static const struct sched_policy_ops *active(void)
+{
+	return READ_ONCE(ops);
+}
+
+/*
+ * Count a rejection of one kind and log it: the first LOG_FIRST of each
+ * kind, then every LOG_EVERY-th, so a broken policy cannot flood the log.
+ */
+__printf(2, 3) static void reject(unsigned long *counter, const char *fmt, ...)
+{
+	unsigned long n = __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+	char msg[160];
+	va_list ap;
+
+	if (n >= LOG_FIRST && (n + 1) % LOG_EVERY)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_warn("policy %s: %s; rejected (%lu of this kind)\n", active()->name,
+		msg, n + 1);
+}
+
+bool task_queued_on(const struct rq *rq, const struct task *p)
+{
+	const struct task *it;
+
+	list_for_each_entry(it, &rq->queue, rq_node)
+		if (it == p)
+			return true;
+	return false;
+}
+
+int policy_task_new(struct task *p)
+{
+	const struct sched_policy_ops *o = active();
+	int err = o->task_new ? o->task_new(p) : 0;
+
+	if (err > 0) {
+		reject(&stats.task_new_invalid,
+		       "task_new(%s) returned %d, not 0 or -errno", p->name,
+		       err);
+		err = -EINVAL;
+	}
+	return err;
+}
+
+void policy_task_dead(struct task *p)
+{
+	const struct sched_policy_ops *o = active();
+
+	if (o->task_dead)
+		o->task_dead(p);
+}
+
+bool policy_task_wakeup(struct rq *rq, struct task *p, unsigned int flags)
+{
+	return active()->task_wakeup(rq, p, flags);
+}
+
+void policy_task_blocked(struct rq *rq, struct task *p)
+{
+	const struct sched_policy_ops *o = active();
+
+	if (o->task_blocked)
+		o->task_blocked(rq, p);
+}
+
+void policy_task_preempt(struct rq *rq, struct task *p)
+{
+	const struct sched_policy_ops *o = active();
+
+	if (o->task_preempt)
+		o->task_preempt(rq, p);
+	else
+		o->task_wakeup(rq, p, 0);
+}
+
+void policy_task_yield(struct rq *rq, struct task *p)
+{
+	const struct sched_policy_ops *o = active();
+
+	if (o->task_yield)
+		o->task_yield(rq, p);
+	else
+		policy_task_preempt(rq, p);
+}
+
+void policy_task_dequeue(struct rq *rq, struct task *p)
+{
+	active()->task_dequeue(rq, p);
+}
+
+bool policy_task_tick(struct rq *rq, struct task *p)
+{
+	const struct sched_policy_ops *o = active();
+
+	return o->task_tick ? o->task_tick(rq, p) : false;
+}
+
+struct task *policy_pick_next(struct rq *rq)
+{
+	struct task *p = active()->pick_next(rq);
+
+	if (p && task_queued_on(rq, p))
+		return p;
+	if (!p)
+		reject(&stats.pick_lost,
+		       "pick_next on CPU %u gave NULL with %u task(s) queued",
+		       rq->cpu, rq->nr_queued);
+	else
+		reject(&stats.pick_invalid,
+		       "pick_next on CPU %u gave %p, not a task queued there",
+		       rq->cpu, p);
+	p = list_first_entry(&rq->queue, struct task, rq_node);
+	policy_task_dequeue(rq, p);
+	return p;
+}
+
+unsigned int policy_select_cpu(struct task *p, unsigned int prev_cpu,
+			       unsigned int flags)
+{
+	const struct sched_policy_ops *o = active();
+	cpumask_t allowed = READ_ONCE(p->allowed) & READ_ONCE(cpu_online_mask);
+	unsigned int cpu = prev_cpu;
+
+	if (o->select_cpu) {
+		int want = o->select_cpu(p, prev_cpu, flags);
+
+		if (want >= 0 && cpumask_test(allowed, want))
+			return want;
+		reject(&stats.select_invalid,
+		       "select_cpu(%s) gave CPU %d, not online and allowed",
+		       p->name, want);
+	}
+	if (!cpumask_test(allowed, cpu))
+		cpu = cpumask_first(allowed);
+	return cpu < NR_CPUS ? cpu : 0;
+}
+
+bool policy_can_balance(void)
+{
+	return active()->balance != NULL;
+}
+
+struct task *policy_balance(struct rq *dst, struct rq *src)
+{
+	const struct sched_policy_ops *o = active();
+	struct task *p;
+
+	/* a switch may have happened while dst->lock was dropped */
+	p = o->balance ? o->balance(dst, src) : NULL;
+	if (!p)
+		return NULL;
+	if (!task_queued_on(src, p)) {
+		reject(&stats.balance_invalid,
+		       "balance(CPU %u <- %u) gave %p, not queued on CPU %u",
+		       dst->cpu, src->cpu, p, src->cpu);
+		return NULL;
+	}
+	if (!cpumask_test(p->allowed, dst->cpu)) {
+		reject(&stats.balance_invalid,
+		       "balance(CPU %u <- %u) gave %s, not allowed on CPU %u",
+		       dst->cpu, src->cpu, p->name, dst->cpu);
+		return NULL;
+	}
+	return READ_ONCE(p->on_cpu) ? NULL : p; /* still switching out */
+}
+
+bool policy_watchdog(struct rq *rq)
+{
+	u64 limit = (u64)READ_ONCE(watchdog_ms) * NSEC_PER_MSEC;
+	struct task *p;
+
+	if (!rq->nr_queued)
+		return false;
+	p = list_first_entry(&rq->queue, struct task, rq_node);
+	if (rq->force_next == p || rq->clock - p->enqueue_ns < limit)
+		return false;
+	reject(&stats.starved, "%s waited %llu ms on CPU %u; running it",
+	       p->name, (rq->clock - p->enqueue_ns) / NSEC_PER_MSEC, rq->cpu);
+	rq->force_next = p;
+	return true;
+}
+
+void sched_set_watchdog_ms(unsigned int ms)
+{
+	WRITE_ONCE(watchdog_ms, ms ? ms : WATCHDOG_DEFAULT_MS);
+}
+
+unsigned int sched_watchdog_ms(void)
+{
+	return READ_ONCE(watchdog_ms);
+}
+
+void sched_policy_stats(struct sched_policy_stats *out)
+{
+	unsigned long *src = (unsigned long *)&stats, *dst = (void *)out;
+
+	for (size_t i = 0; i < sizeof(stats) / sizeof(long); i++)
+		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+}
+
+const char *sched_policy_name(void)
+{
+	return active()->name;
+}
+
+/* --- live switching --- */
+
+static void lock_all_rqs(void)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		spin_lock(&cpu_rq(cpu)->lock);
+}
+
+static void unlock_all_rqs(void)
+{
+	for (unsigned int cpu = NR_CPUS; cpu-- > 0;)
+		spin_unlock(&cpu_rq(cpu)->lock);
+}
+
+/* Offer every queued task to o (via task_wakeup or task_dequeue). */
+static void hand_over_queued(const struct sched_policy_ops *o, bool in)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct rq *rq = cpu_rq(cpu);
+		struct task *p;
+
+		list_for_each_entry(p, &rq->queue, rq_node) {
+			if (in)
+				o->task_wakeup(rq, p, WF_SWITCH);
+			else
+				o->task_dequeue(rq, p);
+		}
+		if (in && cpu_online(cpu))
+			resched_curr(rq);
+	}
+}
+
+/* new->task_new for every task; on failure undo and return the error. */
+static int new_all_tasks(const struct sched_policy_ops *o)
+{
+	struct task *p, *failed = NULL;
+	int err = 0;
+
+	list_for_each_entry(p, &task_list, tasks) {
+		if (p->flags & PF_IDLE)
+			continue;
+		err = o->task_new ? o->task_new(p) : 0;
+		if (err) {
+			failed = p;
+			break;
+		}
+	}
+	if (!failed)
+		return 0;
+	list_for_each_entry(p, &task_list, tasks) {
+		if (p == failed)
+			break;
+		if (!(p->flags & PF_IDLE) && o->task_dead)
+			o->task_dead(p);
+	}
+	return err > 0 ? -EINVAL : err;
+}
+
+static void nop(void *unused)
+{
+}
+
+int sched_policy_switch(const struct sched_policy_ops *new)
+{
+	const struct sched_policy_ops *old;
+	unsigned long flags;
+	int err = 0;
+
+	if (!new || !new->pick_next || !new->task_wakeup || !new->task_dequeue)
+		return -EINVAL;
+	mutex_lock(&switch_mutex);
+	old = active();
+	if (new == old)
+		goto out_unlock;
+	err = new->init ? new->init() : 0;
+	if (err)
+		goto out_unlock;
+	spin_lock_irqsave(&tasklist_lock, flags);
+	lock_all_rqs();
+	err = new_all_tasks(new);
+	if (!err) {
+		hand_over_queued(old, false);
+		WRITE_ONCE(ops, new);
+		hand_over_queued(new, true);
+	}
+	unlock_all_rqs();
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	if (err) {
+		if (new->exit)
+			new->exit();
+		goto out_unlock;
+	}
+	/* no CPU is inside an old callback once each took an IPI */
+	smp_call_function(nop, NULL, true);
+	if (old->exit)
+		old->exit();
+	pr_info("policy %s -> %s\n", old->name, new->name);
+out_unlock:
+	mutex_unlock(&switch_mutex);
+	return err;
+}
+
+void policy_init(void)
+{
+	ops = &fair_policy;
+	if (fair_policy.init && fair_policy.init())
+		panic("sched: the fair policy failed to start");
+}

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sched_bench.c - scheduler benchmarks (bench=1), in-kernel versions of
+ * the classic ones, as the baseline policies are compared against:
+ *
+ *   sched_pipe_same_cpu, sched_pipe_cross_cpu
+ *	perf bench sched pipe: two threads pass a 4-byte token back and
+ *	forth through a pair of one-slot channels (a wait queue each),
+ *	both on one CPU or on two; ns per round trip.
+ *   sched_messaging
+ *	perf bench sched messaging / hackbench: groups of senders and
+ *	receivers; every sender sends `iters` 100-byte messages to every
+ *	receiver of its group through the receiver's bounded ring; total
+ *	time in ms.
+ *   wakeup_latency_p50, wakeup_latency_p99
+ *	schbench-like: a messenger wakes workers one at a time on another
+ *	CPU where a busy thread runs; the latency is from the wake-up call
+ *	to the worker running; the median and 99th percentile in ns.
+ *
+ * Needs two CPUs for the cross-CPU cases (tools/bench.py boots -smp 2);
+ * with one, those cases report -ENODEV.
+ */
+#include <keel/bench.h>
+#include <keel/errno.h>
+#include <keel/kthread.h>
+#include <keel/slab.h>
+#include <keel/smp.h>
+#include <keel/string.h>
+#include <keel/time.h>
+#include <keel/wait.h>
+
+/* ---- pipe: one-slot channels ---- */
+
+struct chan {
+	struct wait_queue_head wq;
+	int full;
+	u32 token;
+};
+
+static void chan_send(struct chan *c, u32 token)
+{
+	wait_event(c->wq, !smp_load_acquire(&c->full));
+	c->token = token;
+	smp_store_release(&c->full, 1);
+	wake_up(&c->wq);
+}
+
+static u32 chan_recv(struct chan *c)
+{
+	u32 token;
+
+	wait_event(c->wq, smp_load_acquire(&c->full));
+	token = c->token;
+	smp_store_release(&c->full, 0);
+	wake_up(&c->wq);
+	return token;
+}
+
+struct pipe {
+	struct chan ping, pong;
+	u64 rounds;
+	int err;
+};
+
+static int pipe_echo(void *data)
+{
+	struct pipe *pp = data;
+
+	for (u64 i = 0; i < pp->rounds; i++)
+		chan_send(&pp->pong, chan_recv(&pp->ping) + 1);
+	return 0;
+}
+
+static int pipe_client(void *data)
+{
+	struct pipe *pp = data;
+
+	for (u64 i = 0; i < pp->rounds; i++) {
+		chan_send(&pp->ping, (u32)i);
+		if (chan_recv(&pp->pong) != (u32)i + 1)
+			pp->err = -EIO;
+	}
+	return 0;
+}
+
+/* The two sides on cpu_a and cpu_b; time from start to both done. */
+static int run_pipe(struct bench *b, unsigned int cpu_a, unsigned int cpu_b)
+{
+	struct pipe *pp = kzalloc(sizeof(*pp), GFP_KERNEL);
+	struct task *echo, *client;
+	int err = 0;
+
+	if (!pp)
+		return -ENOMEM;
+	pp->rounds = b->iters;
+	echo = kthread_create(pipe_echo, pp, "pipe-echo");
+	client = kthread_create(pipe_client, pp, "pipe-client");
+	if (IS_ERR(echo) || IS_ERR(client)) {
+		err = -ENOMEM;
+		goto out_stop;
+	}
+	kthread_bind(echo, cpu_b);
+	kthread_bind(client, cpu_a);
+	bench_reset_timer(b);
+	wake_up_process(echo);
+	wake_up_process(client);
+out_stop:
+	if (!IS_ERR(client))
+		kthread_stop(client); /* waits for all its round trips */
+	if (!IS_ERR(echo))
+		kthread_stop(echo);
+	err = err ? err : pp->err;
+	kfree(pp);
+	return err;
+}
+
+/* The CPU the benchmark threads use: not the runner's, if possible. */
+static unsigned int bench_cpu(void)
+{
+	return num_online_cpus() - 1;
+}
+
+static int pipe_same_cpu(struct bench *b)
+{
+	return run_pipe(b, bench_cpu(), bench_cpu());
+}
+BENCH_CASE(sched_pipe_same_cpu, pipe_same_cpu, 100000);
+
+static int pipe_cross_cpu(struct bench *b)
+{
+	if (num_online_cpus() < 2)
+		return -ENODEV;
+	return run_pipe(b, 0, 1);
+}
+BENCH_CASE(sched_pipe_cross_cpu, pipe_cross_cpu, 100000);
+
+/* ---- messaging: hackbench-like groups ---- */
+
+#define MSG_GROUPS    4
+#define MSG_SENDERS   10
+#define MSG_RECEIVERS 10
+#define MSG_SIZE      100
+#define RING_SLOTS    16
+
+struct ring {
+	spinlock_t lock;
+	struct wait_queue_head wq;
+	unsigned int head, tail; /* head - tail messages queued */
+	u8 slot[RING_SLOTS][MSG_SIZE];
+};
+
+struct group {
+	struct ring rings[MSG_RECEIVERS];
+	u64 loops;
+	u64 checksum[MSG_RECEIVERS];
+};
+
+struct member {
+	struct group *g;
+	int index;
+};
+
+static void ring_put(struct ring *r, const u8 *msg)
+{
+	unsigned long flags;
+
+	for (;;) {
+		wait_event(r->wq, READ_ONCE(r->head) - READ_ONCE(r->tail) <
+					  RING_SLOTS);
+		spin_lock_irqsave(&r->lock, flags);
+		if (r->head - r->tail < RING_SLOTS)
+			break;
+		spin_unlock_irqrestore(&r->lock, flags);
+	}
+	memcpy(r->slot[r->head % RING_SLOTS], msg, MSG_SIZE);
+	r->head++;
+	spin_unlock_irqrestore(&r->lock, flags);
+	wake_up(&r->wq);
+}
+
+static u8 ring_get(struct ring *r)
+{
+	unsigned long flags;
+	u8 first;
+
+	wait_event(r->wq, READ_ONCE(r->head) != READ_ONCE(r->tail));
+	spin_lock_irqsave(&r->lock, flags);
+	first = r->slot[r->tail % RING_SLOTS][0];
+	r->tail++;
+	spin_unlock_irqrestore(&r->lock, flags);
+	wake_up(&r->wq);
+	return first;
+}
+
+static int sender(void *data)
+{
+	struct member *m = data;
+	u8 msg[MSG_SIZE];
+
+	memset(msg, m->index, sizeof(msg));
+	for (u64 i = 0; i < m->g->loops; i++)
+		for (int r = 0; r < MSG_RECEIVERS; r++)
+			ring_put(&m->g->rings[r], msg);
+	return 0;
+}
+
+static int receiver(void *data)
+{
+	struct member *m = data;
+	u64 n = m->g->loops * MSG_SENDERS, sum = 0;
+
+	for (u64 i = 0; i < n; i++) /* one ring: only one reader */
+		sum += ring_get(&m->g->rings[m->index]);
+	m->g->checksum[m->index] = sum;
+	return 0;
+}
+
+struct messaging {
+	struct group groups[MSG_GROUPS];
+	struct member members[MSG_GROUPS][MSG_SENDERS + MSG_RECEIVERS];
+	struct task *tasks[MSG_GROUPS * (MSG_SENDERS + MSG_RECEIVERS)];
+};
+
+static int messaging(struct bench *b)
+{
+	struct messaging *ms = kzalloc(sizeof(*ms), GFP_KERNEL);
+	u64 want = b->iters * (MSG_SENDERS * (MSG_SENDERS - 1) / 2);
+	unsigned int n = 0;
+	u64 t0 = ktime_get_ns(), elapsed;
+	int err = 0;
+
+	if (!ms)
+		return -ENOMEM;
+	for (int g = 0; g < MSG_GROUPS; g++) {
+		ms->groups[g].loops = b->iters;
+		for (int i = 0; i < MSG_SENDERS + MSG_RECEIVERS; i++) {
+			struct member *m = &ms->members[g][i];
+			bool send = i < MSG_SENDERS;
+
+			m->g = &ms->groups[g];
+			m->index = send ? i : i - MSG_SENDERS;
+			ms->tasks[n] = kthread_create(send ? sender : receiver,
+						      m, "%s/%d.%d",
+						      send ? "snd" : "rcv", g,
+						      m->index);
+			if (IS_ERR(ms->tasks[n])) {
+				err = PTR_ERR(ms->tasks[n]);
+				goto out_stop;
+			}
+			n++;
+		}
+	}
+	t0 = ktime_get_ns();
+	for (unsigned int i = 0; i < n; i++)
+		wake_up_process(ms->tasks[i]);
+out_stop:
+	for (unsigned int i = 0; i < n; i++)
+		kthread_stop(ms->tasks[i]);
+	elapsed = ktime_get_ns() - t0;
+	for (int g = 0; g < MSG_GROUPS && !err; g++)
+		for (int r = 0; r < MSG_RECEIVERS; r++)
+			if (ms->groups[g].checksum[r] != want)
+				err = -EIO;
+	kfree(ms);
+	bench_set_result(b, elapsed / NSEC_PER_USEC, "ms");
+	return err;
+}
+BENCH_CASE(sched_messaging, messaging, 100);
+
+/* ---- wake-up latency ---- */
+
+#define LAT_SAMPLES 2000
+#define LAT_WORKERS 4
+
+struct lat_worker {
+	struct wait_queue_head wq;
+	u64 woken_at; /* 0: asleep; else the waker's ktime */
+	struct lat_run *run;
+};
+
+struct lat_run {
+	struct lat_worker w[LAT_WORKERS];
+	struct completion ack;
+	u64 samples[LAT_SAMPLES];
+	unsigned int n;
+	int stop;
+};
+
+static int lat_worker_fn(void *data)
+{
+	struct lat_worker *w = data;
+	struct lat_run *run = w->run;
+
+	for (;;) {
+		u64 at;
+
+		wait_event(w->wq,
+			   READ_ONCE(w->woken_at) || kthread_should_stop());
+		at = READ_ONCE(w->woken_at);
+		if (!at)
+			return 0;
+		if (run->n < LAT_SAMPLES)
+			run->samples[run->n++] = ktime_get_ns() - at;
+		WRITE_ONCE(w->woken_at, 0);
+		complete(&run->ack);
+	}
+}
+
+static int lat_hog(void *data)
+{
+	struct lat_run *run = data;
+
+	while (!READ_ONCE(run->stop))
+		cpu_relax();
+	return 0;
+}
+
+static void sort_u64(u64 *a, unsigned int n)
+{
+	for (unsigned int gap = n / 2; gap; gap /= 2) /* Shell sort */
+		for (unsigned int i = gap; i < n; i++)
+			for (unsigned int j = i; j >= gap && a[j - gap] > a[j];
+			     j -= gap) {
+				u64 x = a[j];
+
+				a[j] = a[j - gap];
+				a[j - gap] = x;
+			}
+}
+
+/* Fill run->samples with n wake-up latencies, sorted. */
+static int measure_wakeups(struct lat_run *run, unsigned int n)
+{
+	struct task *tasks[LAT_WORKERS + 1];
+	unsigned int cpu = bench_cpu();
+	int err = 0, made = 0;
+
+	init_completion(&run->ack);
+	tasks[made] = kthread_run_on_cpu(lat_hog, run, cpu, "lat-hog");
+	if (IS_ERR(tasks[made]))
+		return PTR_ERR(tasks[made]);
+	made++;
+	for (int i = 0; i < LAT_WORKERS; i++, made++) {
+		run->w[i].run = run;
+		tasks[made] = kthread_run_on_cpu(lat_worker_fn, &run->w[i], cpu,
+						 "lat-worker/%d", i);
+		if (IS_ERR(tasks[made])) {
+			err = PTR_ERR(tasks[made]);
+			goto out_stop;
+		}
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		struct lat_worker *w = &run->w[i % LAT_WORKERS];
+
+		WRITE_ONCE(w->woken_at, ktime_get_ns());
+		wake_up(&w->wq);
+		wait_for_completion(&run->ack);
+	}
+out_stop:
+	WRITE_ONCE(run->stop, 1);
+	while (made--)
+		kthread_stop(tasks[made]);
+	sort_u64(run->samples, run->n);
+	return err ? err : (run->n ? 0 : -EIO);
+}
+
+static int wakeup_percentile(struct bench *b, unsigned int pct)
+{
+	struct lat_run *run = kzalloc(sizeof(*run), GFP_KERNEL);
+	int err;
+
+	if (!run)
+		return -ENOMEM;
+	err = measure_wakeups(run,
+			      b->iters < LAT_SAMPLES ? b->iters : LAT_SAMPLES);
+	if (!err)
+		bench_set_result(
+			b, run->samples[(run->n - 1) * pct / 100] * 1000, "ns");
+	kfree(run);
+	return err;
+}
+
+static int wakeup_p50(struct bench *b)
+{
+	return wakeup_percentile(b, 50);
+}
+BENCH_CASE(wakeup_latency_p50, wakeup_p50, LAT_SAMPLES);
+
+static int wakeup_p99(struct bench *b)
+{
+	return wakeup_percentile(b, 99);
+}
+BENCH_CASE(wakeup_latency_p99, wakeup_p99, LAT_SAMPLES);
