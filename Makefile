@@ -39,7 +39,8 @@ LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	   --no-warn-rwx-segments --gc-sections -T arch/$(ARCH)/kernel.ld
 
 SRCS    := $(sort $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S kernel/*.c \
-	     mm/*.c lib/*.c drivers/*/*.c rust/helpers/*.c))
+	     mm/*.c lib/*.c drivers/*/*.c drivers/*/*/*.c net/*/*.c \
+	     rust/helpers/*.c))
 OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 DEPS    := $(OBJS:.o=.d)
 

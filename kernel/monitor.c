@@ -10,6 +10,7 @@
  * tests call.
  */
 #include <keel/bug.h>
+#include <keel/device.h>
 #include <keel/errno.h>
 #include <keel/irq.h>
 #include <keel/ktest.h>
@@ -87,6 +88,12 @@ static int cmd_lspci(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_lsdev(int argc, char **argv)
+{
+	devices_show();
+	return 0;
+}
+
 static int cmd_ktest(int argc, char **argv)
 {
 	int failed = ktest_run(argc > 1 ? argv[1] : NULL);
@@ -129,6 +136,8 @@ static const struct monitor_cmd commands[] = {
 	{ "uptime", NULL, "time since boot, clock source", 0, 0, cmd_uptime },
 	{ "irqs", NULL, "interrupt lines and counts", 0, 0, cmd_irqs },
 	{ "lspci", NULL, "PCI devices and their drivers", 0, 0, cmd_lspci },
+	{ "lsdev", NULL, "device tree: buses, devices, drivers", 0, 0,
+	  cmd_lsdev },
 	{ "ktest", "[GLOB]", "run in-kernel tests (suite or suite.case)", 0, 1,
 	  cmd_ktest },
 	{ "panic", NULL, "panic the kernel (tests the panic path)", 0, 0,

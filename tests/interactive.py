@@ -88,6 +88,7 @@ MONITOR_SCRIPT = [
     ("uptime", "uptime: "),
     ("dmesg", "booting via PVH"),
     ("irqs", "lapic"),
+    ("lsdev", "[8086:1237]"),
 ]
 
 

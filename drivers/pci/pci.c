@@ -2,13 +2,13 @@
 /*
  * pci.c - PCI enumeration, configuration access and driver binding
  * (keel/pci.h). Configuration space is reached through the legacy
- * CONFIG_ADDRESS/CONFIG_DATA ports; devices are kept on one list in scan
- * order, drivers on another. pci_lock (a mutex: probe may sleep) guards
- * both lists and every bind/unbind.
+ * CONFIG_ADDRESS/CONFIG_DATA ports. Devices are kept on a list in scan
+ * order (written only by pci_init, before any driver exists) and
+ * registered on pci_bus_type; matching, probe and remove go through the
+ * driver model (drivers/base/core.c), whose bus lock serialises binding.
  */
 #include <asm/io.h>
 #include <keel/errno.h>
-#include <keel/mutex.h>
 #include <keel/pci.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
@@ -17,9 +17,7 @@
 #define CONFIG_ADDRESS 0xcf8
 #define CONFIG_DATA    0xcfc
 
-static LIST_HEAD(pci_devices);
-static LIST_HEAD(pci_drivers);
-static DEFINE_MUTEX(pci_lock);
+static LIST_HEAD(pci_devices);	     /* scan order; never shrinks */
 static DEFINE_SPINLOCK(config_lock); /* the address/data port pair */
 static unsigned int nr_devices;
 
@@ -153,11 +151,16 @@ static int add_device(u8 bus, u8 slot, u8 func, u32 id)
 	d->class = class_rev >> 8;
 	d->irq_line = pci_read_config8(d, PCI_INTERRUPT_LINE);
 	d->irq_pin = pci_read_config8(d, PCI_INTERRUPT_PIN);
+	if (d->irq_pin && d->irq_line && d->irq_line != 0xff)
+		d->irq = d->irq_line;
 	if ((pci_read_config8(d, PCI_HEADER_TYPE) & 0x7f) == 0)
 		read_bars(d);
+	snprintf(d->dev.name, sizeof(d->dev.name), "%02x:%02x.%d", bus, slot,
+		 func);
+	d->dev.bus = &pci_bus_type;
 	list_add_tail(&d->node, &pci_devices);
 	nr_devices++;
-	return 0;
+	return device_register(&d->dev);
 }
 
 /* Bit 7 of the header type: functions 1..7 may exist. */
@@ -230,65 +233,69 @@ struct pci_dev *pci_get_device(u16 vendor, u16 device, struct pci_dev *from)
 	return NULL;
 }
 
-/* Offer dev to drv; caller holds pci_lock. */
-static void try_bind(struct pci_driver *drv, struct pci_dev *d)
+static struct pci_driver *to_pci_driver(const struct device_driver *drv)
 {
-	const struct pci_device_id *id = pci_match_id(drv->id_table, d);
+	return container_of(drv, struct pci_driver, driver);
+}
+
+static bool pci_bus_match(struct device *dev, const struct device_driver *drv)
+{
+	return pci_match_id(to_pci_driver(drv)->id_table, to_pci_dev(dev));
+}
+
+static int pci_bus_probe(struct device *dev)
+{
+	struct pci_dev *d = to_pci_dev(dev);
+	struct pci_driver *drv = to_pci_driver(dev->driver);
 	int err;
 
-	if (d->driver || !id)
-		return;
 	d->driver = drv;
-	err = drv->probe(d, id);
+	err = drv->probe(d, pci_match_id(drv->id_table, d));
 	if (err) {
 		d->driver = NULL;
 		d->drvdata = NULL;
-		pr_warn("pci %02x:%02x.%d: %s probe failed: %s\n", d->bus,
-			d->slot, d->func, drv->name, errname(err));
-		return;
 	}
-	pr_info("pci %02x:%02x.%d: bound to %s\n", d->bus, d->slot, d->func,
-		drv->name);
+	return err;
 }
+
+static void pci_bus_remove(struct device *dev)
+{
+	struct pci_dev *d = to_pci_dev(dev);
+
+	if (d->driver->remove)
+		d->driver->remove(d);
+	d->driver = NULL;
+	d->drvdata = NULL;
+}
+
+static void pci_bus_describe(const struct device *dev, char *buf, size_t len)
+{
+	const struct pci_dev *d = container_of(dev, struct pci_dev, dev);
+
+	snprintf(buf, len, "[%04x:%04x] class %06x", d->vendor, d->device,
+		 d->class);
+}
+
+struct bus_type pci_bus_type = {
+	BUS_TYPE_INIT(pci_bus_type, "pci"),
+	.match = pci_bus_match,
+	.probe = pci_bus_probe,
+	.remove = pci_bus_remove,
+	.describe = pci_bus_describe,
+};
 
 int pci_register_driver(struct pci_driver *drv)
 {
-	struct pci_driver *other;
-	struct pci_dev *d;
-	int err = 0;
-
 	if (!drv->name || !drv->id_table || !drv->probe)
 		return -EINVAL;
-	mutex_lock(&pci_lock);
-	list_for_each_entry(other, &pci_drivers, node) {
-		if (other == drv) {
-			err = -EBUSY;
-			goto out_unlock;
-		}
-	}
-	list_add_tail(&drv->node, &pci_drivers);
-	list_for_each_entry(d, &pci_devices, node)
-		try_bind(drv, d);
-out_unlock:
-	mutex_unlock(&pci_lock);
-	return err;
+	drv->driver.name = drv->name;
+	drv->driver.bus = &pci_bus_type;
+	return driver_register(&drv->driver);
 }
 
 void pci_unregister_driver(struct pci_driver *drv)
 {
-	struct pci_dev *d;
-
-	mutex_lock(&pci_lock);
-	list_for_each_entry(d, &pci_devices, node) {
-		if (d->driver != drv)
-			continue;
-		if (drv->remove)
-			drv->remove(d);
-		d->driver = NULL;
-		d->drvdata = NULL;
-	}
-	list_del_init(&drv->node);
-	mutex_unlock(&pci_lock);
+	driver_unregister(&drv->driver);
 }
 
 int pci_enable_device(struct pci_dev *d)
@@ -331,7 +338,7 @@ void pci_show(void)
 {
 	struct pci_dev *d;
 
-	mutex_lock(&pci_lock);
+	mutex_lock(&pci_bus_type.lock);
 	list_for_each_entry(d, &pci_devices, node) {
 		printk(KERN_INFO "%02x:%02x.%d %04x: %04x:%04x rev %02x",
 		       d->bus, d->slot, d->func, d->class >> 8, d->vendor,
@@ -345,5 +352,5 @@ void pci_show(void)
 					i, d->bar_is_io[i] ? "io " : "mem",
 					d->bar[i], d->bar_size[i]);
 	}
-	mutex_unlock(&pci_lock);
+	mutex_unlock(&pci_bus_type.lock);
 }

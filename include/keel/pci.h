@@ -4,16 +4,18 @@
  * them by ID, and configuration-space access.
  *
  * pci_init() scans every bus/slot/function through the legacy 0xCF8/0xCFC
- * ports (present on QEMU's pc and q35), sizes each BAR and records the
- * device. A driver registers an ID table with probe/remove; the core calls
- * probe once for every unclaimed device that matches, in scan order. A
- * probe that fails leaves the device unbound (and must have undone its own
- * work); remove is called when the driver unregisters.
+ * ports (present on QEMU's pc and q35), sizes each BAR and registers the
+ * device on the "pci" bus of the driver model (keel/device.h). A driver
+ * registers an ID table with probe/remove; the driver core calls probe
+ * once for every unclaimed device that matches, in scan order. A probe
+ * that fails leaves the device unbound (and must have undone its own
+ * work); remove is called when the driver unregisters. A device's
+ * dev.driver_override, when set, restricts it to the driver of that name.
  */
 #ifndef _KEEL_PCI_H
 #define _KEEL_PCI_H
 
-#include <keel/list.h>
+#include <keel/device.h>
 #include <keel/types.h>
 
 #define PCI_ANY_ID 0xffffU
@@ -52,12 +54,14 @@ struct pci_dev {
 	u32 class; /* class << 16 | subclass << 8 | prog_if */
 	u8 revision;
 	u8 irq_line, irq_pin;  /* as the firmware left them */
+	unsigned int irq;      /* INTx as an IRQ number, 0 if none */
 	u64 bar[PCI_NUM_BARS]; /* base address (physical or port) */
 	u64 bar_size[PCI_NUM_BARS];
 	bool bar_is_io[PCI_NUM_BARS];
 	struct pci_driver *driver; /* bound driver, NULL if none */
 	void *drvdata;
 	struct list_head node;
+	struct device dev; /* on pci_bus_type, named "bb:ss.f" */
 };
 
 struct pci_driver {
@@ -66,8 +70,15 @@ struct pci_driver {
 	/* 0 to bind, -Exxx to refuse (having undone its own setup) */
 	int (*probe)(struct pci_dev *dev, const struct pci_device_id *id);
 	void (*remove)(struct pci_dev *dev);
-	struct list_head node;
+	struct device_driver driver; /* filled in by pci_register_driver */
 };
+
+extern struct bus_type pci_bus_type;
+
+static inline struct pci_dev *to_pci_dev(struct device *dev)
+{
+	return container_of(dev, struct pci_dev, dev);
+}
 
 void pci_init(void);
 
