@@ -3,7 +3,8 @@
  * irq.c - the generic interrupt layer: a descriptor per IRQ line with its
  * controller (struct irq_chip), shared handlers and a count. The arch
  * trap code calls irq_dispatch() with interrupts disabled; each handler of
- * the line runs, then the controller gets its end-of-interrupt.
+ * the line runs, then the controller gets its end-of-interrupt, then
+ * pending softirqs run (kernel/softirq.c).
  *
  * Locking: irq_lock (irqsave) guards the action slots against
  * request/free; dispatch reads the slots without it, which is safe because
@@ -13,6 +14,7 @@
 #include <keel/errno.h>
 #include <keel/irq.h>
 #include <keel/printk.h>
+#include <keel/softirq.h>
 #include <keel/spinlock.h>
 
 struct irq_action {
@@ -120,6 +122,7 @@ void irq_dispatch(unsigned int vector, struct pt_regs *regs)
 	if (d->chip && d->chip->eoi)
 		d->chip->eoi(irq);
 	irq_depth--;
+	irq_exit(); /* softirqs, with interrupts on */
 }
 
 u64 irq_count(unsigned int irq)
