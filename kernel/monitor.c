@@ -15,6 +15,7 @@
 #include <keel/irq.h>
 #include <keel/ktest.h>
 #include <keel/mm.h>
+#include <keel/net/ipconfig.h>
 #include <keel/monitor.h>
 #include <keel/pci.h>
 #include <keel/power.h>
@@ -43,7 +44,7 @@ static void mon_write(const char *s)
 
 static int cmd_help(int argc, char **argv)
 {
-	char line[96];
+	char line[128];
 
 	for (const struct monitor_cmd *c = commands; c->name; c++) {
 		snprintf(line, sizeof(line), "  %-8s %-8s %s\n", c->name,
@@ -94,6 +95,26 @@ static int cmd_lsdev(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_ifconfig(int argc, char **argv)
+{
+	return ifconfig_cmd(argc, argv);
+}
+
+static int cmd_ping(int argc, char **argv)
+{
+	return ping_cmd(argc, argv);
+}
+
+static int cmd_netstat(int argc, char **argv)
+{
+	return netstat_cmd(argc, argv);
+}
+
+static int cmd_arp(int argc, char **argv)
+{
+	return arp_cmd(argc, argv);
+}
+
 static int cmd_ktest(int argc, char **argv)
 {
 	int failed = ktest_run(argc > 1 ? argv[1] : NULL);
@@ -138,6 +159,12 @@ static const struct monitor_cmd commands[] = {
 	{ "lspci", NULL, "PCI devices and their drivers", 0, 0, cmd_lspci },
 	{ "lsdev", NULL, "device tree: buses, devices, drivers", 0, 0,
 	  cmd_lsdev },
+	{ "ifconfig", "[IF [ADDR/LEN [GW]|dhcp|up|down]]",
+	  "show or configure network interfaces", 0, 3, cmd_ifconfig },
+	{ "ping", "[-I IF] [-c N] [-s SIZE] ADDR", "ICMP echo", 1, 7,
+	  cmd_ping },
+	{ "netstat", NULL, "network stack counters", 0, 0, cmd_netstat },
+	{ "arp", NULL, "the ARP cache", 0, 0, cmd_arp },
 	{ "ktest", "[GLOB]", "run in-kernel tests (suite or suite.case)", 0, 1,
 	  cmd_ktest },
 	{ "panic", NULL, "panic the kernel (tests the panic path)", 0, 0,
