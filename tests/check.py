@@ -14,6 +14,8 @@ Tiers, in order (each check counts as one test in the final line):
           drive the monitor like a person (tests/interactive.py): commands,
           deliberate fault and panic reports, the ktest framework's
           self-test, Rust module init/exit
+  net     real traffic through both e1000 drivers (tests/net.py): DHCP,
+          UDP echo, ping, link changes, 100,000 injected frames
 
 QEMU instances run two at a time. Every serial log is kept under
 build/check/. The last line printed is always "N passed, N failed" (with
@@ -488,7 +490,8 @@ def parse_args(argv):
     p.add_argument("--boot-timeout", type=float, default=60,
                    help="seconds for a plain boot to reach the RAM line")
     p.add_argument("--only", action="append",
-                   choices=("unit", "format", "ktest", "boot", "interactive"),
+                   choices=("unit", "format", "ktest", "boot", "interactive",
+                            "net"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -503,7 +506,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    tiers = args.only or ["unit", "format", "ktest", "boot", "interactive"]
+    tiers = args.only or ["unit", "format", "ktest", "boot", "interactive",
+                          "net"]
     checks = []
 
     def report(result):
@@ -521,7 +525,8 @@ def main(argv=None):
         report(run_unit(args))
     if "format" in tiers:
         report(run_format(args))
-    qemu_tiers = [t for t in tiers if t in ("ktest", "boot", "interactive")]
+    qemu_tiers = [t for t in tiers
+                  if t in ("ktest", "boot", "interactive", "net")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",
                             ["  %s does not exist (run make)" %
@@ -538,6 +543,10 @@ def main(argv=None):
         if "interactive" in qemu_tiers:
             import interactive
             for fn, fargs in interactive.jobs(args):
+                jobs.append(pool.submit(fn, args, *fargs))
+        if "net" in qemu_tiers:
+            import net
+            for fn, fargs in net.jobs(args):
                 jobs.append(pool.submit(fn, args, *fargs))
         for job in concurrent.futures.as_completed(jobs):
             report(job.result())
