@@ -6,6 +6,8 @@
  */
 #include <keel/types.h>
 #include <keel/bug.h>
+#include <keel/device.h>
+#include <keel/dma.h>
 #include <keel/errno.h>
 #include <keel/init.h>
 #include <keel/ioport.h>
@@ -13,12 +15,16 @@
 #include <keel/ktest.h>
 #include <keel/mm.h>
 #include <keel/mutex.h>
+#include <keel/netdevice.h>
+#include <keel/pci.h>
+#include <keel/phy.h>
 #include <keel/printk.h>
 #include <keel/refcount.h>
 #include <keel/slab.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
 #include <keel/time.h>
+#include <keel/vmalloc.h>
 #include "helpers/helpers.h"
 
 /* Constants bindgen cannot see through macros. */

@@ -26,7 +26,8 @@ RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 \
 RUST_ENV := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD))
 
 # Driver and sample crates: one .rs file (crate root) each.
-RUST_MODULES := $(sort $(wildcard samples/rust/*.rs) $(wildcard drivers/*/*.rs))
+RUST_MODULES := $(sort $(wildcard samples/rust/*.rs) $(wildcard drivers/*/*.rs) \
+	$(wildcard drivers/*/*/*.rs))
 RUST_MODULE_OBJS := $(patsubst %.rs,$(RUST_OUT)/%.o,$(RUST_MODULES))
 RUST_CORE_OBJS := $(RUST_OUT)/core.o $(RUST_OUT)/compiler_builtins.o \
 	$(RUST_OUT)/alloc.o

@@ -19,12 +19,15 @@
 extern crate self as kernel;
 
 pub mod alloc;
+pub mod dma;
 pub mod error;
 pub mod io;
 pub mod irq;
 pub mod ktest;
 pub mod module;
+pub mod net;
 pub mod panic;
+pub mod pci;
 pub mod print;
 pub mod str;
 pub mod sync;

@@ -180,6 +180,8 @@ void mdiobus_unregister(struct mii_bus *bus)
 
 		if (!phydev)
 			continue;
+		if (phydev->attached_dev) /* the MAC forgot: detach first */
+			phy_disconnect(phydev);
 		device_unregister(&phydev->dev);
 		bus->phy_map[addr] = NULL;
 		kfree(phydev);
