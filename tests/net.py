@@ -36,9 +36,9 @@ import time
 import ktap
 from check import PROMPT, Check, QemuRun, TAIL_LINES
 
-IMPLS = ("c",)  # rust: enabled with drivers/net/e1000_rs.rs
+IMPLS = ("c", "rust")
 DRIVER_NAME = {"c": "e1000", "rust": "e1000_rs"}
-PHY_DRIVER = None  # the Rust PHY driver comes next
+PHY_DRIVER = "Marvell 88E1011"
 GUEST_MAC = bytes.fromhex("525400770002")
 PEER_MAC = bytes.fromhex("020000000001")
 GUEST_IP = bytes([192, 168, 77, 2])
@@ -263,7 +263,7 @@ def run_user(args, impl):
     except (OSError, ValueError) as e:
         p.append("QMP: %s" % e)
     _, lines = command(run, "lsdev")
-    if PHY_DRIVER and not any(PHY_DRIVER in l for l in lines):
+    if not any(PHY_DRIVER in l for l in lines):
         p.append("the PHY is not bound to %r" % PHY_DRIVER)
     _, lines = command(run, "ping -c 1 10.0.2.2", timeout=20)
     if not any("1 packets transmitted, 1 received" in l for l in lines):
@@ -747,4 +747,5 @@ def jobs(args):
     """The checks of this module as (function, args) pairs."""
     out = [(run_inject, (impl,)) for impl in IMPLS]
     out += [(run_user, (impl,)) for impl in IMPLS]
+    out.append((run_mixed, ()))
     return out

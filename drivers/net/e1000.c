@@ -350,8 +350,6 @@ static int e1000_open(struct net_device *dev)
 
 	if (!phy)
 		return -ENODEV;
-	if (!a->pdev->irq)
-		return -ENXIO;
 	err = ring_alloc(&a->rx);
 	if (err)
 		return err;
@@ -501,6 +499,8 @@ static int e1000_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct e1000_adapter *a;
 	int err;
 
+	if (!pdev->irq)
+		return -ENXIO;
 	if (pdev->bar_is_io[0] || pdev->bar_size[0] < E1000_MMIO_SIZE)
 		return -ENODEV;
 	err = pci_enable_device(pdev);
