@@ -252,7 +252,8 @@ int arp_output(struct sk_buff *skb, struct net_device *dev, __be32 nexthop,
 		skb_queue_tail(&drop, skb);
 		err = -ENOBUFS;
 	}
-	if (n->probes < ARP_RETRIES && now - n->stamp >= ARP_RETRY_NS) {
+	if (n->probes < ARP_RETRIES &&
+	    (!n->probes || now - n->stamp >= ARP_RETRY_NS)) {
 		n->probes++;
 		n->stamp = now;
 		request = true;
