@@ -9,6 +9,7 @@
  * and never crash the kernel. monitor_exec() runs one line and is what
  * tests call.
  */
+#include <keel/bench.h>
 #include <keel/bug.h>
 #include <keel/device.h>
 #include <keel/errno.h>
@@ -123,6 +124,11 @@ static int cmd_ktest(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_bench(int argc, char **argv)
+{
+	return bench_run(argc > 1 ? argv[1] : NULL) ? -EIO : 0;
+}
+
 static int cmd_panic(int argc, char **argv)
 {
 	panic("requested from the monitor");
@@ -167,6 +173,8 @@ static const struct monitor_cmd commands[] = {
 	{ "arp", NULL, "the ARP cache", 0, 0, cmd_arp },
 	{ "ktest", "[GLOB]", "run in-kernel tests (suite or suite.case)", 0, 1,
 	  cmd_ktest },
+	{ "bench", "[GLOB]", "run benchmarks (see make bench)", 0, 1,
+	  cmd_bench },
 	{ "panic", NULL, "panic the kernel (tests the panic path)", 0, 0,
 	  cmd_panic },
 	{ "fault", NULL, "dereference NULL (tests the fault path)", 0, 0,

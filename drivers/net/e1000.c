@@ -327,7 +327,9 @@ static enum irqreturn e1000_intr(unsigned int irq, void *cookie)
 		return IRQ_NONE; /* another device on the shared line */
 	if (icr & E1000_ICR_LSC)
 		phy_mac_interrupt(a->netdev->phydev);
-	if (icr & (E1000_IMS_RX | E1000_ICR_TXDW)) {
+	/* TXDW is always latched; it only matters with the queue stopped */
+	if ((icr & E1000_IMS_RX) ||
+	    ((icr & E1000_ICR_TXDW) && a->netdev->queue_stopped)) {
 		ew32(a, E1000_IMC, E1000_IMS_RX);
 		napi_schedule(&a->napi);
 	}

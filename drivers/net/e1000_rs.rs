@@ -14,15 +14,17 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
+use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use kernel::dma::{Buffers, Ring, RingIndex};
 use kernel::io::IoMem;
 use kernel::irq::IrqReturn;
 use kernel::net::{self, phy, Napi, SkBuff, Stats, TxOutcome};
 use kernel::pci;
 use kernel::prelude::*;
-use kernel::sync::{Arc, SpinLock};
+use kernel::sync::SpinLock;
 use kernel::time::udelay;
 use kernel::types::ScopeGuard;
+use kernel::{dma_read, dma_write};
 
 kernel::module_pci_driver! {
     type: E1000Rs,
@@ -39,6 +41,8 @@ const ETH_HLEN: usize = 14;
 
 type Idx = RingIndex<RING_SIZE>;
 type Hw = IoMem<MMIO_SIZE>;
+/// The first register page, which holds MDIC: all the MDIO bus needs.
+const MDIO_MMIO_SIZE: usize = 0x1000;
 
 // Registers (byte offsets in BAR0); see drivers/net/e1000_hw.h.
 const CTRL: usize = 0x0000;
@@ -123,7 +127,7 @@ kernel::pod_struct! {
 }
 
 /// One MDIC transaction: the data, or `EIO`/`ETIMEDOUT`.
-fn mdic(hw: &Hw, cmd: u32) -> Result<u16> {
+fn mdic(hw: &IoMem<MDIO_MMIO_SIZE>, cmd: u32) -> Result<u16> {
     hw.write32::<MDIC>(cmd);
     for _ in 0..1000 {
         let v = hw.read32::<MDIC>();
@@ -138,9 +142,11 @@ fn mdic(hw: &Hw, cmd: u32) -> Result<u16> {
     Err(ETIMEDOUT)
 }
 
-/// The PHY's registers, reached through MDIC.
+/// The PHY's registers, reached through MDIC. The bus has its own
+/// mapping of the first register page, so it shares nothing with the
+/// interface's state.
 struct Mdio {
-    hw: Arc<Hw>,
+    hw: IoMem<MDIO_MMIO_SIZE>,
 }
 
 impl phy::MdioOps for Mdio {
@@ -167,14 +173,29 @@ struct TxRing {
     clean: Idx,
 }
 
+/// The receive ring: only open, stop and the poll use it, never at once
+/// (kernel::net hands it to them as `&mut`, no lock needed).
 #[derive(Default)]
 struct RxState {
     ring: Option<RxRing>,
-    packets: u64,
-    bytes: u64,
-    errors: u64,
-    length_errors: u64,
-    dropped: u64,
+}
+
+/// Receive counters: written by the poll only, read by get_stats. One
+/// writer needs no read-modify-write atomics, just untorn loads and
+/// stores (what C gets from aligned u64 accesses).
+#[derive(Default)]
+struct RxCounters {
+    packets: AtomicU64,
+    bytes: AtomicU64,
+    errors: AtomicU64,
+    length_errors: AtomicU64,
+    dropped: AtomicU64,
+}
+
+/// Adds `n` to a counter that only one context writes.
+#[inline]
+fn add(counter: &AtomicU64, n: u64) {
+    counter.store(counter.load(Relaxed).wrapping_add(n), Relaxed);
 }
 
 #[derive(Default)]
@@ -193,17 +214,28 @@ struct HwStats {
 
 /// One interface: what every callback sees.
 struct E1000 {
-    hw: Arc<Hw>,
+    hw: Hw,
     mii: phy::MdioBus<Mdio>,
-    /// Touched by the poll (softirq) and, with interrupts off, by
-    /// open/stop/get_stats.
-    rx: SpinLock<RxState>,
+    rx_stats: RxCounters,
     /// Touched by transmit (any context) and the poll.
     tx: SpinLock<TxState>,
     hw_stats: SpinLock<HwStats>,
 }
 
 impl E1000 {
+    /// The interrupt was ours: pass link changes on, poll for frames.
+    #[inline(never)]
+    fn handle_irq(&self, dev: &net::Device, napi: &Napi, icr: u32) {
+        if icr & ICR_LSC != 0 {
+            dev.phy_mac_interrupt();
+        }
+        // TXDW is always latched; it only matters with the queue stopped
+        if icr & IMS_RX != 0 || (icr & ICR_TXDW != 0 && dev.queue_stopped()) {
+            self.hw.write32::<IMC>(IMS_RX);
+            napi.schedule();
+        }
+    }
+
     fn irq_disable(&self) {
         self.hw.write32::<IMC>(!0);
         self.hw.read32::<ICR>();
@@ -238,6 +270,11 @@ impl E1000 {
 
     fn configure_tx(&self, tx: &TxRing) {
         let hw = &self.hw;
+        let mut i = Idx::ZERO;
+        for _ in 0..RING_SIZE {
+            dma_write!(tx.desc, i, addr = tx.bufs.dma_handle(i));
+            i = i.next();
+        }
         hw.write32::<TDBAL>(tx.desc.dma_handle() as u32);
         hw.write32::<TDBAH>((tx.desc.dma_handle() >> 32) as u32);
         hw.write32::<TDLEN>(Ring::<TxDesc, RING_SIZE>::bytes() as u32);
@@ -255,6 +292,7 @@ impl E1000 {
 
     /// Reclaims descriptors the device finished; restarts a stopped
     /// queue. From the poll.
+    #[inline]
     fn tx_complete(&self, dev: &net::Device) {
         let mut tx = self.tx.lock_irqsave();
         let Some(ring) = tx.ring.as_mut() else { return };
@@ -267,37 +305,37 @@ impl E1000 {
 
     /// Passes up to `budget` frames up; returns how many descriptors
     /// were used.
-    fn clean_rx(&self, dev: &net::Device, budget: usize) -> usize {
-        let mut rx = self.rx.lock();
-        let st = &mut *rx;
-        let Some(ring) = st.ring.as_mut() else { return 0 };
+    #[inline]
+    fn clean_rx(&self, dev: &net::Device, rx: &mut RxState, budget: usize) -> usize {
+        let Some(ring) = rx.ring.as_mut() else { return 0 };
+        let st = &self.rx_stats;
         let mut work = 0;
         while work < budget {
             let i = ring.next;
-            let d = ring.desc.read(i);
-            if d.status & RXD_STAT_DD == 0 {
+            let status = dma_read!(ring.desc, i, status);
+            if status & RXD_STAT_DD == 0 {
                 break;
             }
-            let len = usize::from(d.length);
-            if d.errors != 0
-                || d.status & RXD_STAT_EOP == 0
+            let len = usize::from(dma_read!(ring.desc, i, length));
+            if dma_read!(ring.desc, i, errors) != 0
+                || status & RXD_STAT_EOP == 0
                 || !(ETH_HLEN..=BUF_SIZE).contains(&len)
             {
-                st.errors += 1;
-                if d.status & RXD_STAT_EOP == 0 || len < ETH_HLEN {
-                    st.length_errors += 1;
+                add(&st.errors, 1);
+                if status & RXD_STAT_EOP == 0 || len < ETH_HLEN {
+                    add(&st.length_errors, 1);
                 }
             } else if let Some(mut skb) = dev.alloc_skb(len) {
                 if let Some(data) = skb.put(len) {
                     let _ = ring.bufs.read_into(i, data);
                 }
-                st.packets += 1;
-                st.bytes += len as u64;
+                add(&st.packets, 1);
+                add(&st.bytes, len as u64);
                 dev.receive(skb);
             } else {
-                st.dropped += 1;
+                add(&st.dropped, 1);
             }
-            ring.desc.write(i, RxDesc { status: 0, ..d });
+            dma_write!(ring.desc, i, status = 0);
             ring.next = i.next();
             work += 1;
         }
@@ -312,14 +350,16 @@ impl E1000 {
 const RX_ZERO: RxDesc = RxDesc { addr: 0, length: 0, csum: 0, status: 0, errors: 0, special: 0 };
 
 fn clean_tx(ring: &mut TxRing) {
-    while ring.clean != ring.next && ring.desc.read(ring.clean).status & TXD_STAT_DD != 0 {
+    while ring.clean != ring.next && dma_read!(ring.desc, ring.clean, status) & TXD_STAT_DD != 0 {
         ring.clean = ring.clean.next();
     }
 }
 
 #[vtable]
 impl net::DeviceOps for E1000 {
-    fn open(dev: &net::Device, this: &Self) -> Result {
+    type PollState = RxState;
+
+    fn open(dev: &net::Device, this: &Self, rx_state: &mut RxState) -> Result {
         let rx = RxRing {
             desc: Ring::new(GFP_KERNEL)?,
             bufs: Buffers::new(GFP_KERNEL)?,
@@ -337,13 +377,12 @@ impl net::DeviceOps for E1000 {
         this.configure_rx(&rx);
         this.hw_stats.lock_irqsave().mpc_base = this.hw.read32::<MPC>();
         this.hw.read32::<ROC>();
-        this.rx.lock_irqsave().ring = Some(rx);
+        rx_state.ring = Some(rx);
         this.tx.lock_irqsave().ring = Some(tx);
         dev.wake_queue();
         // on any error below: quiesce the device and free the rings
         let undo = ScopeGuard::new(|| {
             this.stop_hw();
-            this.rx.lock_irqsave().ring = None;
             this.tx.lock_irqsave().ring = None;
         });
         dev.phy_connect(&this.mii)?;
@@ -356,14 +395,15 @@ impl net::DeviceOps for E1000 {
         Ok(())
     }
 
-    fn stop(dev: &net::Device, this: &Self) -> Result {
+    fn stop(dev: &net::Device, this: &Self, rx: &mut RxState) -> Result {
         dev.phy_disconnect();
         this.stop_hw();
-        this.rx.lock_irqsave().ring = None;
+        rx.ring = None;
         this.tx.lock_irqsave().ring = None;
         Ok(())
     }
 
+    #[inline]
     fn start_xmit(dev: &net::Device, this: &Self, skb: SkBuff) -> TxOutcome {
         let len = skb.len();
         let mut tx = this.tx.lock_irqsave();
@@ -382,17 +422,12 @@ impl net::DeviceOps for E1000 {
         }
         let i = ring.next;
         let _ = ring.bufs.write_from(i, skb.data());
-        ring.desc.write(
+        dma_write!(
+            ring.desc,
             i,
-            TxDesc {
-                addr: ring.bufs.dma_handle(i),
-                length: len as u16,
-                cso: 0,
-                cmd: TXD_CMD_EOP | TXD_CMD_IFCS | TXD_CMD_RS,
-                status: 0,
-                css: 0,
-                special: 0,
-            },
+            length = len as u16,
+            cmd = TXD_CMD_EOP | TXD_CMD_IFCS | TXD_CMD_RS,
+            status = 0
         );
         ring.next = i.next();
         st.packets += 1;
@@ -408,41 +443,37 @@ impl net::DeviceOps for E1000 {
             hw.oversize += u64::from(this.hw.read32::<ROC>());
             missed = u64::from(this.hw.read32::<MPC>().wrapping_sub(hw.mpc_base));
         }
-        let rx = this.rx.lock_irqsave();
+        let rx = &this.rx_stats;
         let tx = this.tx.lock_irqsave();
         Stats {
-            rx_packets: rx.packets,
+            rx_packets: rx.packets.load(Relaxed),
             tx_packets: tx.packets,
-            rx_bytes: rx.bytes,
+            rx_bytes: rx.bytes.load(Relaxed),
             tx_bytes: tx.bytes,
-            rx_errors: rx.errors + hw.oversize,
+            rx_errors: rx.errors.load(Relaxed) + hw.oversize,
             tx_errors: tx.errors,
-            rx_dropped: rx.dropped,
+            rx_dropped: rx.dropped.load(Relaxed),
             tx_dropped: 0,
-            rx_length_errors: rx.length_errors + hw.oversize,
+            rx_length_errors: rx.length_errors.load(Relaxed) + hw.oversize,
             rx_crc_errors: 0,
             rx_missed_errors: missed,
         }
     }
 
+    #[inline]
     fn interrupt(dev: &net::Device, this: &Self, napi: &Napi) -> IrqReturn {
         let icr = this.hw.read32::<ICR>(); // reading acknowledges
         if icr == 0 {
             return IrqReturn::None; // another device on the shared line
         }
-        if icr & ICR_LSC != 0 {
-            dev.phy_mac_interrupt();
-        }
-        if icr & (IMS_RX | ICR_TXDW) != 0 {
-            this.hw.write32::<IMC>(IMS_RX);
-            napi.schedule();
-        }
+        this.handle_irq(dev, napi, icr);
         IrqReturn::Handled
     }
 
-    fn poll(dev: &net::Device, this: &Self, napi: &Napi, budget: usize) -> usize {
+    #[inline]
+    fn poll(dev: &net::Device, this: &Self, rx: &mut RxState, napi: &Napi, budget: usize) -> usize {
         this.tx_complete(dev);
-        let work = this.clean_rx(dev, budget);
+        let work = this.clean_rx(dev, rx, budget);
         if work < budget && napi.complete_done(work) {
             this.hw.write32::<IMS>(IMS_RX);
         }
@@ -497,14 +528,14 @@ impl pci::Driver for E1000Rs {
         let irq = pdev.irq().ok_or(ENXIO)?;
         pdev.enable_device()?;
         pdev.set_master();
-        let hw = Arc::new(pdev.iomap_bar::<MMIO_SIZE>(0)?, GFP_KERNEL)?;
+        let hw = pdev.iomap_bar::<MMIO_SIZE>(0)?;
         hw.write32::<IMC>(!0);
         let mac = read_mac(&hw)?;
-        let mii = phy::MdioBus::new(pdev, Mdio { hw: hw.clone() })?;
+        let mii = phy::MdioBus::new(pdev, Mdio { hw: pdev.iomap_bar(0)? })?;
         let data = E1000 {
             hw,
             mii,
-            rx: SpinLock::new(RxState::default()),
+            rx_stats: RxCounters::default(),
             tx: SpinLock::new(TxState::default()),
             hw_stats: SpinLock::new(HwStats::default()),
         };

@@ -402,6 +402,11 @@ static void show_one(struct net_device *dev)
 	printk(KERN_INFO
 	       "        TX packets %llu bytes %llu errors %llu dropped %llu\n",
 	       st.tx_packets, st.tx_bytes, st.tx_errors, st.tx_dropped);
+	if (dev->napi)
+		printk(KERN_INFO "        time: xmit %llu calls %llu ns, poll "
+				 "%llu calls %llu frames %llu ns\n",
+		       dev->xmit_calls, dev->xmit_ns, dev->napi->polls,
+		       dev->napi->poll_frames, dev->napi->poll_ns);
 }
 
 void netdev_show(const struct net_device *only)

@@ -230,6 +230,48 @@ impl<T: Pod, const N: usize> Ring<T, N> {
         f(&mut v);
         self.write(i, v);
     }
+
+    /// The address of entry `i`, for [`dma_read!`](crate::dma_read) and
+    /// [`dma_write!`](crate::dma_write). Making the pointer is safe;
+    /// only those macros dereference it.
+    #[doc(hidden)]
+    #[inline]
+    pub fn entry_ptr(&self, i: RingIndex<N>) -> *mut T {
+        self.mem.cpu.as_ptr().wrapping_add(i.get())
+    }
+}
+
+/// Reads one field of a ring entry (a single volatile load, as C's
+/// `desc->status`): `dma_read!(ring, i, status)`.
+#[macro_export]
+#[allow_internal_unsafe]
+macro_rules! dma_read {
+    ($ring:expr, $i:expr, $field:ident) => {{
+        let __ring = &$ring;
+        let __p = $crate::dma::Ring::entry_ptr(__ring, $i);
+        // SAFETY: entry_ptr points at entry i < N of a ring borrowed for
+        // this block; fields of a Pod struct are Pod and naturally
+        // aligned (pod_struct! rejects padding), so a volatile load of
+        // any bits is a valid value.
+        unsafe { ::core::ptr::addr_of!((*__p).$field).read_volatile() }
+    }};
+}
+
+/// Writes fields of a ring entry, one volatile store each, in order:
+/// `dma_write!(ring, i, length = len, cmd = CMD, status = 0)`.
+#[macro_export]
+#[allow_internal_unsafe]
+macro_rules! dma_write {
+    ($ring:expr, $i:expr, $($field:ident = $v:expr),+ $(,)?) => {{
+        let __ring = &$ring;
+        let __p = $crate::dma::Ring::entry_ptr(__ring, $i);
+        $(
+            let __v = $v;
+            // SAFETY: as in dma_read!; the ring's memory is writable and
+            // any value of the field's (Pod) type may be stored.
+            unsafe { ::core::ptr::addr_of_mut!((*__p).$field).write_volatile(__v) };
+        )+
+    }};
 }
 
 /// `N` DMA buffers of `SIZE` bytes each, in one coherent allocation.
@@ -336,6 +378,10 @@ mod tests {
                 });
                 crate::kt_expect_eq!(t, r.read(i).addr, 0x1234_5678_9abc);
                 crate::kt_expect_eq!(t, r.read(i).status, 3);
+                crate::dma_write!(r, i, len = 1514u16, errors = 2);
+                crate::kt_expect_eq!(t, crate::dma_read!(r, i, len), 1514);
+                crate::kt_expect_eq!(t, crate::dma_read!(r, i, status), 3);
+                crate::kt_expect_eq!(t, crate::dma_read!(r, i, errors), 2);
                 crate::kt_expect_eq!(t, Ring::<Desc, 16>::bytes(), 256);
                 crate::kt_expect!(t, r.dma_handle() % 4096 == 0);
             }

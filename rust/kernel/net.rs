@@ -5,18 +5,20 @@
 //! A driver implements [`DeviceOps`] on its per-interface state `T` and
 //! registers it with [`Registration::new`]. The kernel crate does the
 //! plumbing that C drivers write by hand, so a Rust driver cannot get it
-//! wrong: it enables NAPI and requests the (shared) interrupt line before
-//! calling [`DeviceOps::open`], and after [`DeviceOps::stop`] frees the
-//! line and disables NAPI. In hard-IRQ context it calls
-//! [`DeviceOps::interrupt`] with a [`Napi`] to schedule; in the NET_RX
-//! softirq it calls [`DeviceOps::poll`]. Every callback gets `&Device`
-//! and `&T` borrowed for the call only, so nothing can outlive the
-//! interface. Dropping the registration unregisters the interface
-//! (closing it first), then drops `T`.
+//! wrong: it requests the (shared) interrupt line before calling
+//! [`DeviceOps::open`] and enables NAPI after it (kicking one poll),
+//! and it disables NAPI before [`DeviceOps::stop`] and frees the line
+//! after. In hard-IRQ context it calls [`DeviceOps::interrupt`] with a
+//! [`Napi`] to schedule; in the NET_RX softirq it calls
+//! [`DeviceOps::poll`]. Every callback gets `&Device` and `&T` borrowed
+//! for the call only, so nothing can outlive the interface; the receive
+//! path's own state ([`DeviceOps::PollState`]) comes as `&mut`, without
+//! a lock, because that ordering makes its users exclusive. Dropping the
+//! registration unregisters the interface (closing it first), then drops
+//! `T`.
 //!
 //! Packets are [`SkBuff`]s: owned, freed on drop, handed on by value.
 
-use crate::alloc::{KBox, GFP_KERNEL};
 use crate::error::{code::*, from_result, to_result, Result};
 use crate::irq::IrqReturn;
 use crate::str::CStr;
@@ -91,13 +93,21 @@ impl SkBuff {
     }
 
     /// # Safety
-    /// `p` is a valid skb whose ownership the caller gives to us.
+    /// `p` is NULL or a valid skb whose ownership the caller gives us.
     unsafe fn from_raw(p: *mut bindings::sk_buff) -> Option<Self> {
         NonNull::new(p).map(SkBuff)
+    }
+
+    /// # Safety
+    /// `p` is a valid (non-NULL) skb whose ownership the caller gives us.
+    unsafe fn from_raw_nonnull(p: *mut bindings::sk_buff) -> Self {
+        // SAFETY: the caller guarantees p is not NULL.
+        SkBuff(unsafe { NonNull::new_unchecked(p) })
     }
 }
 
 impl Drop for SkBuff {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: we own the skb and free it once.
         unsafe { bindings::kfree_skb(self.0.as_ptr()) };
@@ -278,14 +288,25 @@ pub enum TxOutcome {
 
 /// The operations of a network interface. `Self` is the interface's
 /// state, shared between process context, the interrupt and the poll:
-/// it is `Sync`, and mutable parts go behind locks.
+/// it is `Sync`, and mutable parts go behind locks or atomics.
+/// [`DeviceOps::PollState`] is the exception: state only the receive
+/// path uses (the receive ring), handed out mutably without a lock.
 #[crate::vtable]
 pub trait DeviceOps: Sized + Send + Sync + 'static {
-    /// Brings the hardware up; the IRQ line is already requested.
-    fn open(dev: &Device, this: &Self) -> Result;
+    /// What only `poll` (and `open`/`stop`) use. They get it as `&mut`
+    /// without locking because they never overlap: NAPI never runs two
+    /// polls of one device at once, `open` runs before polling is
+    /// enabled and `stop` after it is disabled.
+    type PollState: Default + Send + 'static;
 
-    /// Brings it down; the IRQ line is freed afterwards.
-    fn stop(_dev: &Device, _this: &Self) -> Result {
+    /// Brings the hardware up; the IRQ line is already requested, and
+    /// polling starts afterwards (with one poll to pick up whatever
+    /// arrived meanwhile).
+    fn open(dev: &Device, this: &Self, rx: &mut Self::PollState) -> Result;
+
+    /// Brings it down; polling has stopped, and the IRQ line is freed
+    /// afterwards.
+    fn stop(_dev: &Device, _this: &Self, _rx: &mut Self::PollState) -> Result {
         Ok(())
     }
 
@@ -303,27 +324,48 @@ pub trait DeviceOps: Sized + Send + Sync + 'static {
 
     /// Passes up to `budget` received frames to `dev.receive()`; returns
     /// how many. Fewer than `budget`: call `napi.complete_done()`.
-    fn poll(dev: &Device, this: &Self, napi: &Napi, budget: usize) -> usize;
+    fn poll(
+        dev: &Device,
+        this: &Self,
+        rx: &mut Self::PollState,
+        napi: &Napi,
+        budget: usize,
+    ) -> usize;
 }
 
-/// What the interface's C private area holds.
+/// What the interface's C private area holds (16-byte aligned, so `T`
+/// may need no more).
 #[repr(C)]
-struct Priv<T> {
+struct Priv<T: DeviceOps> {
+    data: T,
     napi: bindings::napi_struct,
-    data: *const T,
+    poll_state: core::cell::UnsafeCell<T::PollState>,
     irq: u32,
     irq_name: *const core::ffi::c_char,
 }
 
+/// The poll state of a registered device.
+///
+/// # Safety
+/// `ndev` was registered by `Registration::<T>`, and the caller is one
+/// of the exclusive users (poll, or open/stop while polling is off).
+unsafe fn poll_state<'a, T: DeviceOps>(ndev: *mut bindings::net_device) -> &'a mut T::PollState {
+    // SAFETY: the private area holds an initialised Priv<T>; exclusivity
+    // is the caller's promise.
+    unsafe { &mut *(*(*ndev).priv_.cast::<Priv<T>>()).poll_state.get() }
+}
+
 /// # Safety
 /// `ndev` is a net_device registered by `Registration::<T>`.
-unsafe fn parts<'a, T>(ndev: *mut bindings::net_device) -> (&'a Device, &'a T, &'a Napi) {
+unsafe fn parts<'a, T: DeviceOps>(
+    ndev: *mut bindings::net_device,
+) -> (&'a Device, &'a T, &'a Napi) {
     // SAFETY: the private area holds a Priv<T> whose data pointer stays
     // valid until the registration is dropped, after unregistration.
     unsafe {
         let p = (*ndev).priv_.cast::<Priv<T>>();
         let napi = &*core::ptr::addr_of_mut!((*p).napi).cast::<Napi>();
-        (Device::from_raw(ndev), &*(*p).data, napi)
+        (Device::from_raw(ndev), &(*p).data, napi)
     }
 }
 
@@ -348,22 +390,26 @@ unsafe extern "C" fn open_callback<T: DeviceOps>(ndev: *mut bindings::net_device
         let p = (*ndev).priv_.cast::<Priv<T>>();
         ((*p).irq, (*p).irq_name)
     };
-    // SAFETY: napi was added by Registration::new; the IRQ cookie stays
-    // valid until stop_callback frees the line.
-    unsafe {
-        bindings::napi_enable(napi.0.get());
-        let err = bindings::request_irq(irq, Some(irq_callback::<T>), name, ndev.cast());
-        if err != 0 {
-            bindings::napi_disable(napi.0.get());
-            return err;
-        }
+    // SAFETY: the IRQ cookie stays valid until stop_callback frees the
+    // line (or the error path below).
+    let err = unsafe { bindings::request_irq(irq, Some(irq_callback::<T>), name, ndev.cast()) };
+    if err != 0 {
+        return err;
     }
-    let r = T::open(dev, this);
-    if r.is_err() {
-        // SAFETY: undo the two steps above.
-        unsafe {
+    // SAFETY: polling is still disabled, so open has the poll state to
+    // itself.
+    let r = T::open(dev, this, unsafe { poll_state::<T>(ndev) });
+    // SAFETY: napi was added by Registration::new. Interrupts that came
+    // before polling was on were masked by the driver and their
+    // napi_schedule refused: one poll now picks them up and unmasks.
+    unsafe {
+        if r.is_err() {
             bindings::free_irq(irq, ndev.cast());
-            bindings::napi_disable(napi.0.get());
+        } else {
+            bindings::napi_enable(napi.0.get());
+            bindings::local_bh_disable();
+            bindings::napi_schedule(napi.0.get());
+            bindings::local_bh_enable();
         }
     }
     from_result(r)
@@ -372,12 +418,14 @@ unsafe extern "C" fn open_callback<T: DeviceOps>(ndev: *mut bindings::net_device
 unsafe extern "C" fn stop_callback<T: DeviceOps>(ndev: *mut bindings::net_device) -> c_int {
     // SAFETY: the core calls ndo_stop on a registered, open device.
     let (dev, this, napi) = unsafe { parts::<T>(ndev) };
-    let r = T::stop(dev, this);
-    // SAFETY: requested and enabled in open_callback.
+    // SAFETY: enabled in open_callback; on return no poll runs.
+    unsafe { bindings::napi_disable(napi.0.get()) };
+    // SAFETY: polling is off: stop has the poll state to itself.
+    let r = T::stop(dev, this, unsafe { poll_state::<T>(ndev) });
+    // SAFETY: requested in open_callback.
     unsafe {
         let irq = (*(*ndev).priv_.cast::<Priv<T>>()).irq;
         bindings::free_irq(irq, ndev.cast());
-        bindings::napi_disable(napi.0.get());
     }
     from_result(r)
 }
@@ -386,12 +434,10 @@ unsafe extern "C" fn xmit_callback<T: DeviceOps>(
     skb: *mut bindings::sk_buff,
     ndev: *mut bindings::net_device,
 ) -> bindings::netdev_tx_t {
-    // SAFETY: the core gives us the skb and a registered device.
-    let (dev, this, _) = unsafe { parts::<T>(ndev) };
-    // SAFETY: the core hands over a valid skb.
-    let Some(skb) = (unsafe { SkBuff::from_raw(skb) }) else {
-        return bindings::netdev_tx_t::NETDEV_TX_OK;
-    };
+    // SAFETY: the core gives us the skb (never NULL) and a registered
+    // device.
+    let (dev, this, skb) =
+        unsafe { (parts::<T>(ndev).0, parts::<T>(ndev).1, SkBuff::from_raw_nonnull(skb)) };
     match T::start_xmit(dev, this, skb) {
         TxOutcome::Ok => bindings::netdev_tx_t::NETDEV_TX_OK,
         TxOutcome::Busy(skb) => {
@@ -431,9 +477,14 @@ unsafe extern "C" fn poll_callback<T: DeviceOps>(
     budget: c_int,
 ) -> c_int {
     // SAFETY: the NET_RX softirq polls a napi we added, of a registered
-    // device (napi is disabled before the device goes away).
-    let (dev, this, napi) = unsafe { parts::<T>((*napi).dev) };
-    T::poll(dev, this, napi, budget.max(0) as usize) as c_int
+    // device (napi is disabled before the device goes away), and never
+    // two polls of one napi at once, so the poll state is ours.
+    let (dev, this, napi, rx) = unsafe {
+        let ndev = (*napi).dev;
+        let (dev, this, napi) = parts::<T>(ndev);
+        (dev, this, napi, poll_state::<T>(ndev))
+    };
+    T::poll(dev, this, rx, napi, budget.max(0) as usize) as c_int
 }
 
 struct Vtable<T>(PhantomData<T>);
@@ -469,7 +520,7 @@ impl<T: DeviceOps> Registration<T> {
         irq_name: &'static CStr,
         data: T,
     ) -> Result<Self> {
-        let data = KBox::new(data, GFP_KERNEL)?;
+        const { assert!(core::mem::align_of::<Priv<T>>() <= 16, "DeviceOps state over-aligned") };
         // SAFETY: alloc_etherdev returns NULL or a zeroed net_device with
         // a private area of the requested size, 16-byte aligned.
         let ndev =
@@ -481,8 +532,9 @@ impl<T: DeviceOps> Registration<T> {
         unsafe {
             let priv_ = (*p).priv_.cast::<Priv<T>>();
             priv_.write(Priv {
+                data,
                 napi: core::mem::zeroed(),
-                data: KBox::into_raw(data),
+                poll_state: core::cell::UnsafeCell::new(T::PollState::default()),
                 irq,
                 irq_name: irq_name.as_ptr(),
             });
@@ -508,10 +560,10 @@ impl<T: DeviceOps> Registration<T> {
     /// # Safety
     /// `p` is not (or no longer) registered and its Priv<T> initialised.
     unsafe fn free(p: *mut bindings::net_device) {
-        // SAFETY: the data pointer came from KBox::into_raw in new().
+        // SAFETY: Priv<T> was written by new() and is dropped in place,
+        // once, before its memory goes.
         unsafe {
-            let priv_ = (*p).priv_.cast::<Priv<T>>();
-            drop(KBox::from_raw((*priv_).data.cast_mut()));
+            core::ptr::drop_in_place((*p).priv_.cast::<Priv<T>>());
             bindings::free_netdev(p);
         }
     }
@@ -543,6 +595,7 @@ impl<T: DeviceOps> Drop for Registration<T> {
 #[crate::ktest(rust_net)]
 mod tests {
     use super::*;
+    use crate::alloc::GFP_KERNEL;
     use crate::ktest::Test;
 
     #[test]
