@@ -93,28 +93,38 @@ static struct net_device *spec_device(char **spec, unsigned int index)
 	return dev_get_by_index(index);
 }
 
+#define IP_SPECS_MAX 8
+
+/*
+ * All interfaces are brought up first and configured after, so their
+ * PHYs negotiate the link at the same time rather than one by one.
+ */
 static int ipconfig_boot(void)
 {
-	char *p = ip_cmdline;
-	unsigned int index = 0;
+	struct net_device *devs[IP_SPECS_MAX];
+	char *specs[IP_SPECS_MAX], *p = ip_cmdline;
+	unsigned int n = 0;
 
-	while (*p) {
+	while (*p && n < IP_SPECS_MAX) {
 		char *spec = p, *comma = strchr(p, ',');
-		struct net_device *dev;
-		int err;
 
 		if (comma)
 			*comma = '\0';
 		p = comma ? comma + 1 : p + strlen(p);
-		dev = spec_device(&spec, index++);
-		if (!dev) {
+		devs[n] = spec_device(&spec, n);
+		specs[n] = spec;
+		if (!devs[n])
 			pr_warn("ip=%s: no such interface\n", spec);
-			continue;
-		}
-		err = ipconfig_apply(dev, spec);
+		else if (dev_open(devs[n]))
+			devs[n] = NULL;
+		n++;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		int err = devs[i] ? ipconfig_apply(devs[i], specs[i]) : 0;
+
 		if (err)
-			pr_warn("%s: ip=%s failed: %s\n", dev->name, spec,
-				errname(err));
+			pr_warn("%s: ip=%s failed: %s\n", devs[i]->name,
+				specs[i], errname(err));
 	}
 	return 0;
 }
