@@ -11,6 +11,7 @@
  * a slot is only cleared with the line masked and interrupts off on the
  * only CPU (SMP will add a synchronize step).
  */
+#include <keel/bug.h>
 #include <keel/errno.h>
 #include <keel/irq.h>
 #include <keel/printk.h>
@@ -43,6 +44,37 @@ void irq_set_chip(unsigned int irq, const struct irq_chip *chip)
 {
 	if (irq < NR_IRQS)
 		irq_descs[irq].chip = chip;
+}
+
+static bool line_unused(const struct irq_desc *d);
+
+int irq_alloc(const struct irq_chip *chip)
+{
+	unsigned long flags;
+	int irq = -ENOSPC;
+
+	spin_lock_irqsave(&irq_lock, flags);
+	for (unsigned int i = IRQ_DYNAMIC_FIRST; i < IRQ_DYNAMIC_END; i++) {
+		if (!irq_descs[i].chip) {
+			irq_descs[i].chip = chip;
+			irq = i;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&irq_lock, flags);
+	return irq;
+}
+
+void irq_release(unsigned int irq)
+{
+	unsigned long flags;
+
+	if (irq < IRQ_DYNAMIC_FIRST || irq >= IRQ_DYNAMIC_END)
+		return;
+	spin_lock_irqsave(&irq_lock, flags);
+	WARN_ON_ONCE(!line_unused(&irq_descs[irq]));
+	irq_descs[irq].chip = NULL;
+	spin_unlock_irqrestore(&irq_lock, flags);
 }
 
 static bool line_unused(const struct irq_desc *d)

@@ -176,7 +176,9 @@ def run_ktest(args):
     append = "ktest=1"
     if args.filter:
         append += " ktest.filter=" + args.filter
-    run = QemuRun(args.kernel, append, smp=args.smp, extra=args.qemu_extra)
+    # edu: QEMU's teaching PCI device, for the MSI tests (pci_msi)
+    run = QemuRun(args.kernel, append, smp=args.smp,
+                  extra=["-device", "edu"] + args.qemu_extra)
     run.start()
     run.finish(args.timeout)
     run.save(os.path.join(args.logdir, "ktest.log"))

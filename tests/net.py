@@ -17,6 +17,8 @@ from the monitor and from the host:
            objects and bytes as it started
   mixed    two NICs on one QEMU hub, the first driven by the C driver
            and the second by the Rust one, pinging each other
+  q35      the PCI tests on q35, where configuration space is reached
+           through ECAM and QEMU's edu device takes an MSI
 
 user and inject run once per e1000 implementation (e1000.impl=c|rust).
 Frames on the socket backend are length-prefixed (4 bytes, big endian),
@@ -743,9 +745,37 @@ def run_mixed(args):
     return finish(run, name, args, results), None
 
 
+# ------------------------------------------------------------ q35
+
+def run_pci_q35(args):
+    """PCI on q35: ECAM config access, MSI, the driver model's tests."""
+    name = "pci q35 ecam+msi"
+    run = QemuRun(args.kernel, "ktest=1 ktest.filter=pci*", machine="q35",
+                  smp=args.smp, extra=["-device", "edu"] +
+                  list(args.qemu_extra))
+    run.start()
+    run.finish(args.timeout)
+    v = ktap.judge_ktest(run.text, None if run.timed_out else run.status,
+                         run.timed_out)
+    problems = list(v.problems)
+    if "pci: ECAM at " not in run.text:
+        problems.append("no 'pci: ECAM at' line: config space not via ECAM")
+    for t in v.failed + v.skipped:
+        problems.append("%s: %s" % (t.path, "skipped" if t in v.skipped
+                                    else "failed"))
+    if not any(t.path.startswith("pci_msi.") for t in v.passed):
+        problems.append("no pci_msi case passed")
+    run.save(os.path.join(args.logdir, name.replace(" ", "-") + ".log"))
+    if problems:
+        return [Check(name, "fail", ["  " + p for p in problems] +
+                      run.tail(TAIL_LINES))], None
+    return [Check(name, "pass")], None
+
+
 def jobs(args):
     """The checks of this module as (function, args) pairs."""
     out = [(run_inject, (impl,)) for impl in IMPLS]
     out += [(run_user, (impl,)) for impl in IMPLS]
     out.append((run_mixed, ()))
+    out.append((run_pci_q35, ()))
     return out

@@ -1,21 +1,38 @@
 // SPDX-License-Identifier: MIT
 /*
- * pci.c - PCI enumeration, configuration access and driver binding
- * (keel/pci.h). Configuration space is reached through the legacy
- * CONFIG_ADDRESS/CONFIG_DATA ports. Devices are kept on a list in scan
+ * pci.c - PCI enumeration, configuration access, MSI and driver binding
+ * (keel/pci.h). Configuration space is reached through ECAM when the
+ * ACPI MCFG table gives one (q35), else through the legacy
+ * CONFIG_ADDRESS/CONFIG_DATA ports (pc). Devices are kept on a list in scan
  * order (written only by pci_init, before any driver exists) and
  * registered on pci_bus_type; matching, probe and remove go through the
  * driver model (drivers/base/core.c), whose bus lock serialises binding.
  */
 #include <asm/io.h>
+#include <keel/acpi.h>
 #include <keel/errno.h>
+#include <keel/irq.h>
 #include <keel/pci.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/spinlock.h>
+#include <keel/vmalloc.h>
 
 #define CONFIG_ADDRESS 0xcf8
 #define CONFIG_DATA    0xcfc
+
+/* ACPI MCFG: the table header, 8 reserved bytes, then allocations */
+struct mcfg_alloc {
+	u64 base;
+	u16 segment;
+	u8 start_bus, end_bus;
+	u32 reserved;
+} __packed;
+
+#define MCFG_ALLOCS_OFFSET 44
+
+static volatile u8 *ecam; /* bus ecam_first's config space, or NULL */
+static unsigned int ecam_first, ecam_last;
 
 static LIST_HEAD(pci_devices);	     /* scan order; never shrinks */
 static DEFINE_SPINLOCK(config_lock); /* the address/data port pair */
@@ -27,11 +44,23 @@ static u32 config_address(u8 bus, u8 slot, u8 func, u8 off)
 	       (off & 0xfc);
 }
 
+/* The ECAM address of a config dword, or NULL if ECAM does not cover bus. */
+static volatile void *ecam_addr(u8 bus, u8 slot, u8 func, u8 off)
+{
+	if (!ecam || bus < ecam_first || bus > ecam_last)
+		return NULL;
+	return ecam + ((bus - ecam_first) << 20 | slot << 15 | func << 12 |
+		       (off & 0xfc));
+}
+
 static u32 raw_read32(u8 bus, u8 slot, u8 func, u8 off)
 {
+	volatile void *mm = ecam_addr(bus, slot, func, off);
 	unsigned long flags;
 	u32 v;
 
+	if (mm)
+		return mmio_read32(mm);
 	spin_lock_irqsave(&config_lock, flags);
 	outl(CONFIG_ADDRESS, config_address(bus, slot, func, off));
 	v = inl(CONFIG_DATA);
@@ -41,8 +70,13 @@ static u32 raw_read32(u8 bus, u8 slot, u8 func, u8 off)
 
 static void raw_write32(u8 bus, u8 slot, u8 func, u8 off, u32 v)
 {
+	volatile void *mm = ecam_addr(bus, slot, func, off);
 	unsigned long flags;
 
+	if (mm) {
+		mmio_write32(mm, v);
+		return;
+	}
 	spin_lock_irqsave(&config_lock, flags);
 	outl(CONFIG_ADDRESS, config_address(bus, slot, func, off));
 	outl(CONFIG_DATA, v);
@@ -191,8 +225,36 @@ static void scan_slot(u8 bus, u8 slot)
 	}
 }
 
+/* Map segment 0's ECAM window if the MCFG describes one. */
+static void ecam_init(void)
+{
+	const struct acpi_table_header *h = acpi_find_table("MCFG");
+	const struct mcfg_alloc *a;
+	size_t len;
+
+	if (!h || h->length < MCFG_ALLOCS_OFFSET + sizeof(*a))
+		return;
+	a = (const struct mcfg_alloc *)((const u8 *)h + MCFG_ALLOCS_OFFSET);
+	if (a->segment || a->end_bus < a->start_bus)
+		return;
+	len = (size_t)(a->end_bus - a->start_bus + 1) << 20;
+	ecam = ioremap(a->base, len);
+	if (!ecam)
+		return;
+	ecam_first = a->start_bus;
+	ecam_last = a->end_bus;
+	pr_info("pci: ECAM at %#llx for buses %u-%u\n", a->base, ecam_first,
+		ecam_last);
+}
+
+bool pci_using_ecam(void)
+{
+	return ecam != NULL;
+}
+
 void pci_init(void)
 {
+	ecam_init();
 	for (unsigned int bus = 0; bus < 256; bus++)
 		for (u8 slot = 0; slot < 32; slot++)
 			scan_slot(bus, slot);
@@ -334,6 +396,60 @@ u8 pci_find_capability(const struct pci_dev *d, u8 id)
 	return 0;
 }
 
+int pci_enable_msi(struct pci_dev *d)
+{
+	u8 pos = pci_find_capability(d, PCI_CAP_ID_MSI);
+	u16 ctrl;
+	u64 addr;
+	u32 data;
+	int irq;
+
+	if (!pos)
+		return -EOPNOTSUPP;
+	if (d->msi_enabled)
+		return -EBUSY;
+	irq = irq_alloc(&msi_irq_chip);
+	if (irq < 0)
+		return irq;
+	arch_msi_compose(irq, &addr, &data);
+	ctrl = pci_read_config16(d, pos + PCI_MSI_FLAGS);
+	pci_write_config32(d, pos + PCI_MSI_ADDRESS_LO, (u32)addr);
+	if (ctrl & PCI_MSI_FLAGS_64BIT) {
+		pci_write_config32(d, pos + PCI_MSI_ADDRESS_HI, addr >> 32);
+		pci_write_config16(d, pos + PCI_MSI_DATA_64, data);
+	} else {
+		pci_write_config16(d, pos + PCI_MSI_DATA_32, data);
+	}
+	/* one message, enabled; INTx off */
+	pci_write_config16(d, pos + PCI_MSI_FLAGS,
+			   (ctrl & ~PCI_MSI_FLAGS_QSIZE) |
+				   PCI_MSI_FLAGS_ENABLE);
+	pci_write_config16(d, PCI_COMMAND,
+			   pci_read_config16(d, PCI_COMMAND) |
+				   PCI_COMMAND_INTX_DISABLE);
+	d->intx_irq = d->irq;
+	d->irq = irq;
+	d->msi_enabled = true;
+	return 0;
+}
+
+void pci_disable_msi(struct pci_dev *d)
+{
+	u8 pos = pci_find_capability(d, PCI_CAP_ID_MSI);
+
+	if (!d->msi_enabled || !pos)
+		return;
+	pci_write_config16(d, pos + PCI_MSI_FLAGS,
+			   pci_read_config16(d, pos + PCI_MSI_FLAGS) &
+				   ~PCI_MSI_FLAGS_ENABLE);
+	pci_write_config16(d, PCI_COMMAND,
+			   pci_read_config16(d, PCI_COMMAND) &
+				   ~PCI_COMMAND_INTX_DISABLE);
+	irq_release(d->irq);
+	d->irq = d->intx_irq;
+	d->msi_enabled = false;
+}
+
 void pci_show(void)
 {
 	struct pci_dev *d;
@@ -343,7 +459,9 @@ void pci_show(void)
 		printk(KERN_INFO "%02x:%02x.%d %04x: %04x:%04x rev %02x",
 		       d->bus, d->slot, d->func, d->class >> 8, d->vendor,
 		       d->device, d->revision);
-		if (d->irq_pin)
+		if (d->msi_enabled)
+			pr_cont(" msi irq %u", d->irq);
+		else if (d->irq_pin)
 			pr_cont(" irq %u", d->irq_line);
 		pr_cont(" %s\n", d->driver ? d->driver->name : "-");
 		for (int i = 0; i < PCI_NUM_BARS; i++)

@@ -34,7 +34,7 @@ impl<const SIZE: usize> Mmio<SIZE> {
     /// load, as C's `mmio_read32()` (inlined, no helper call).
     #[inline]
     pub fn read32<const OFF: usize>(&self) -> u32 {
-        const { assert!(OFF + 4 <= SIZE && OFF % 4 == 0, "MMIO offset out of bounds") };
+        const { assert!(OFF + 4 <= SIZE && OFF.is_multiple_of(4), "MMIO offset out of bounds") };
         // SAFETY: OFF is in bounds and aligned (checked at compile time)
         // and the region is mapped (type invariant).
         unsafe { self.base.as_ptr().add(OFF).cast::<u32>().read_volatile() }
@@ -44,14 +44,14 @@ impl<const SIZE: usize> Mmio<SIZE> {
     /// store.
     #[inline]
     pub fn write32<const OFF: usize>(&self, v: u32) {
-        const { assert!(OFF + 4 <= SIZE && OFF % 4 == 0, "MMIO offset out of bounds") };
+        const { assert!(OFF + 4 <= SIZE && OFF.is_multiple_of(4), "MMIO offset out of bounds") };
         // SAFETY: as in read32.
         unsafe { self.base.as_ptr().add(OFF).cast::<u32>().write_volatile(v) }
     }
 
     fn check(off: usize) -> Result {
         match off.checked_add(4) {
-            Some(end) if end <= SIZE && off % 4 == 0 => Ok(()),
+            Some(end) if end <= SIZE && off.is_multiple_of(4) => Ok(()),
             _ => Err(ERANGE),
         }
     }
