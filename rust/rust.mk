@@ -20,7 +20,7 @@ RUST_TARGET_FLAGS := --target=x86_64-unknown-none -Cpanic=abort \
 	-Cforce-frame-pointers=yes -Copt-level=2 -Cdebuginfo=1 \
 	-Ccodegen-units=1 --sysroot=/nonexistent -L $(RUST_OUT)
 # Flags for keel's own crates.
-RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 \
+RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 -Zplt=yes \
 	-Dwarnings -Dunsafe_op_in_unsafe_fn -Dmissing_docs \
 	-Dclippy::undocumented_unsafe_blocks
 RUST_ENV := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD))

@@ -11,9 +11,10 @@
  * triggered) INTx line and starts the PHY.
  *
  * Data path:
- *  - transmit copies the frame into the next TX buffer, sets EOP|IFCS|RS
- *    and bumps TDT; finished descriptors (DD) are reclaimed on the next
- *    transmit and in the poll. Only when the ring is full does the
+ *  - transmit (called by the core with the device's transmit lock held)
+ *    copies the frame into the next TX buffer, sets EOP|IFCS|RS and bumps
+ *    TDT; finished descriptors (DD) are reclaimed on the next transmit
+ *    and in the poll (under the same lock). Only when the ring is full does the
  *    driver ask for the TXDW interrupt, to wake the queue.
  *  - the interrupt handler reads ICR (which acknowledges it); a link
  *    change goes to phylib, receive causes mask the receive interrupts
@@ -28,10 +29,11 @@
  * frames when no skb can be allocated. Frames the MAC itself dropped
  * (oversized, no buffer) are read from its statistics registers.
  *
- * Locking: tx_lock (irqsave) guards the TX ring (transmit runs in
- * process and softirq context; the poll reclaims). The RX ring is only
- * touched by the poll. Counters are written under tx_lock (TX) or by the
- * poll (RX) and read unlocked by get_stats.
+ * Locking: the core calls e1000_xmit with the device's transmit lock
+ * held; the poll takes it (netif_tx_lock) to reclaim, and open/stop run
+ * while no transmit can. The RX ring is only touched by the poll.
+ * Counters are written under the transmit lock (TX) or by the poll (RX)
+ * and read unlocked by get_stats.
  */
 #define pr_fmt(fmt) "e1000: " fmt
 
@@ -72,7 +74,6 @@ struct e1000_adapter {
 	struct napi_struct napi;
 	struct mii_bus *mii;
 	struct e1000_ring rx, tx;
-	spinlock_t tx_lock;
 	struct net_device_stats stats;
 	u32 mpc_base; /* MPC at open: QEMU's does not clear on read */
 };
@@ -195,7 +196,7 @@ static void e1000_configure_mac(struct e1000_adapter *a)
 
 /* ---- transmit ---- */
 
-/* Reclaim descriptors the device finished; tx_lock held. */
+/* Reclaim descriptors the device finished; transmit lock held. */
 static void e1000_clean_tx(struct e1000_adapter *a)
 {
 	struct e1000_tx_desc *desc = a->tx.desc;
@@ -209,7 +210,6 @@ static netdev_tx_t e1000_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct e1000_adapter *a = netdev_priv(dev);
 	struct e1000_tx_desc *desc;
-	unsigned long flags;
 	unsigned int i;
 
 	if (skb->len > E1000_BUF_SIZE || !skb->len) {
@@ -217,13 +217,11 @@ static netdev_tx_t e1000_xmit(struct sk_buff *skb, struct net_device *dev)
 		kfree_skb(skb);
 		return NETDEV_TX_OK;
 	}
-	spin_lock_irqsave(&a->tx_lock, flags);
 	e1000_clean_tx(a);
 	if (!ring_free(a->tx.next, a->tx.clean, E1000_RING_SIZE)) {
 		/* wake us when the device writes a descriptor back */
 		netif_stop_queue(dev);
 		ew32(a, E1000_IMS, E1000_ICR_TXDW);
-		spin_unlock_irqrestore(&a->tx_lock, flags);
 		return NETDEV_TX_BUSY;
 	}
 	i = a->tx.next;
@@ -237,7 +235,6 @@ static netdev_tx_t e1000_xmit(struct sk_buff *skb, struct net_device *dev)
 	a->stats.tx_bytes += skb->len;
 	dma_wmb();
 	ew32(a, E1000_TDT, a->tx.next);
-	spin_unlock_irqrestore(&a->tx_lock, flags);
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
 }
@@ -245,16 +242,15 @@ static netdev_tx_t e1000_xmit(struct sk_buff *skb, struct net_device *dev)
 /* From the poll: reclaim, and restart a stopped queue. */
 static void e1000_tx_complete(struct e1000_adapter *a)
 {
-	unsigned long flags;
+	unsigned long flags = netif_tx_lock(a->netdev);
 
-	spin_lock_irqsave(&a->tx_lock, flags);
 	e1000_clean_tx(a);
 	if (a->netdev->queue_stopped &&
 	    ring_free(a->tx.next, a->tx.clean, E1000_RING_SIZE)) {
 		ew32(a, E1000_IMC, E1000_ICR_TXDW);
 		netif_wake_queue(a->netdev);
 	}
-	spin_unlock_irqrestore(&a->tx_lock, flags);
+	netif_tx_unlock(a->netdev, flags);
 }
 
 /* ---- receive ---- */
@@ -515,7 +511,6 @@ static int e1000_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	a = netdev_priv(netdev);
 	a->pdev = pdev;
 	a->netdev = netdev;
-	spin_lock_init(&a->tx_lock);
 	err = -ENOMEM;
 	a->hw = ioremap(pdev->bar[0], E1000_MMIO_SIZE);
 	if (!a->hw)

@@ -8,7 +8,9 @@
 //! `Ring<Desc, 256>` indexed by `RingIndex<256>` (never out of bounds,
 //! no bounds checks), registers are `Mmio` accesses with offsets checked
 //! at compile time, the rings exist only between open and stop (an
-//! `Option` behind a lock) and are freed by dropping them, and the IRQ
+//! `Option`) and are freed by dropping them, the receive ring is reachable
+//! only from the poll and the transmit ring only under the core's
+//! transmit lock (`kernel::net`'s `PollState`/`TxState`), and the IRQ
 //! line and NAPI are requested and released by `kernel::net` around
 //! `open`/`stop`. The crate has no `unsafe`.
 #![no_std]
@@ -18,12 +20,11 @@ use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use kernel::dma::{Buffers, Ring, RingIndex};
 use kernel::io::IoMem;
 use kernel::irq::IrqReturn;
-use kernel::net::{self, phy, Napi, SkBuff, Stats, TxOutcome};
+use kernel::net::{self, phy, Napi, SkBuff, Stats, TxOutcome, TxQueue};
 use kernel::pci;
 use kernel::prelude::*;
 use kernel::sync::SpinLock;
 use kernel::time::udelay;
-use kernel::types::ScopeGuard;
 use kernel::{dma_read, dma_write};
 
 kernel::module_pci_driver! {
@@ -198,16 +199,25 @@ fn add(counter: &AtomicU64, n: u64) {
     counter.store(counter.load(Relaxed).wrapping_add(n), Relaxed);
 }
 
+/// The transmit ring: start_xmit has it under the core's transmit lock,
+/// the poll takes that lock to reclaim (kernel::net::TxQueue).
 #[derive(Default)]
 struct TxState {
     ring: Option<TxRing>,
-    packets: u64,
-    bytes: u64,
-    errors: u64,
+}
+
+/// Transmit counters: written under the transmit lock (one writer at a
+/// time), read by get_stats.
+#[derive(Default)]
+struct TxCounters {
+    packets: AtomicU64,
+    bytes: AtomicU64,
+    errors: AtomicU64,
 }
 
 #[derive(Default)]
 struct HwStats {
+    open: bool,
     oversize: u64,
     mpc_base: u32,
 }
@@ -217,8 +227,7 @@ struct E1000 {
     hw: Hw,
     mii: phy::MdioBus<Mdio>,
     rx_stats: RxCounters,
-    /// Touched by transmit (any context) and the poll.
-    tx: SpinLock<TxState>,
+    tx_stats: TxCounters,
     hw_stats: SpinLock<HwStats>,
 }
 
@@ -284,17 +293,21 @@ impl E1000 {
         hw.write32::<TCTL>(TCTL_EN | TCTL_PSP | TCTL_CT | TCTL_COLD);
     }
 
-    fn stop_hw(&self) {
+    /// Quiesces the device and frees the rings (stop, or a failed open).
+    fn down(&self, rx: &mut RxState, tx: &mut TxState) {
         self.irq_disable();
         self.hw.write32::<RCTL>(0);
         self.hw.write32::<TCTL>(0);
+        self.hw_stats.lock_irqsave().open = false;
+        rx.ring = None;
+        tx.ring = None;
     }
 
     /// Reclaims descriptors the device finished; restarts a stopped
     /// queue. From the poll.
     #[inline]
-    fn tx_complete(&self, dev: &net::Device) {
-        let mut tx = self.tx.lock_irqsave();
+    fn tx_complete(&self, dev: &net::Device, tx: &TxQueue<'_, TxState>) {
+        let mut tx = tx.lock();
         let Some(ring) = tx.ring.as_mut() else { return };
         clean_tx(ring);
         if dev.queue_stopped() && Idx::free(ring.next, ring.clean) > 0 {
@@ -358,8 +371,14 @@ fn clean_tx(ring: &mut TxRing) {
 #[vtable]
 impl net::DeviceOps for E1000 {
     type PollState = RxState;
+    type TxState = TxState;
 
-    fn open(dev: &net::Device, this: &Self, rx_state: &mut RxState) -> Result {
+    fn open(
+        dev: &net::Device,
+        this: &Self,
+        rx_state: &mut RxState,
+        tx_state: &mut TxState,
+    ) -> Result {
         let rx = RxRing {
             desc: Ring::new(GFP_KERNEL)?,
             bufs: Buffers::new(GFP_KERNEL)?,
@@ -375,42 +394,38 @@ impl net::DeviceOps for E1000 {
         this.configure_mac(&dev.mac());
         this.configure_tx(&tx);
         this.configure_rx(&rx);
-        this.hw_stats.lock_irqsave().mpc_base = this.hw.read32::<MPC>();
+        {
+            let mut hw = this.hw_stats.lock_irqsave();
+            hw.mpc_base = this.hw.read32::<MPC>();
+            hw.open = true;
+        }
         this.hw.read32::<ROC>();
         rx_state.ring = Some(rx);
-        this.tx.lock_irqsave().ring = Some(tx);
+        tx_state.ring = Some(tx);
         dev.wake_queue();
-        // on any error below: quiesce the device and free the rings
-        let undo = ScopeGuard::new(|| {
-            this.stop_hw();
-            this.tx.lock_irqsave().ring = None;
+        let r = dev.phy_connect(&this.mii).and_then(|()| {
+            this.hw.write32::<IMS>(IMS_RX | ICR_LSC);
+            dev.phy_start().inspect_err(|_| dev.phy_disconnect())
         });
-        dev.phy_connect(&this.mii)?;
-        this.hw.write32::<IMS>(IMS_RX | ICR_LSC);
-        if let Err(e) = dev.phy_start() {
-            dev.phy_disconnect();
-            return Err(e);
+        if r.is_err() {
+            this.down(rx_state, tx_state);
         }
-        undo.dismiss();
-        Ok(())
+        r
     }
 
-    fn stop(dev: &net::Device, this: &Self, rx: &mut RxState) -> Result {
+    fn stop(dev: &net::Device, this: &Self, rx: &mut RxState, tx: &mut TxState) -> Result {
         dev.phy_disconnect();
-        this.stop_hw();
-        rx.ring = None;
-        this.tx.lock_irqsave().ring = None;
+        this.down(rx, tx);
         Ok(())
     }
 
     #[inline]
-    fn start_xmit(dev: &net::Device, this: &Self, skb: SkBuff) -> TxOutcome {
+    fn start_xmit(dev: &net::Device, this: &Self, tx: &mut TxState, skb: SkBuff) -> TxOutcome {
         let len = skb.len();
-        let mut tx = this.tx.lock_irqsave();
-        let st = &mut *tx;
-        let Some(ring) = st.ring.as_mut() else { return TxOutcome::Busy(skb) };
+        let st = &this.tx_stats;
+        let Some(ring) = tx.ring.as_mut() else { return TxOutcome::Busy(skb) };
         if len == 0 || len > BUF_SIZE {
-            st.errors += 1;
+            add(&st.errors, 1);
             return TxOutcome::Ok; // dropped (skb freed on return)
         }
         clean_tx(ring);
@@ -430,8 +445,8 @@ impl net::DeviceOps for E1000 {
             status = 0
         );
         ring.next = i.next();
-        st.packets += 1;
-        st.bytes += len as u64;
+        add(&st.packets, 1);
+        add(&st.bytes, len as u64);
         this.hw.write32::<TDT>(ring.next.get() as u32);
         TxOutcome::Ok
     }
@@ -439,19 +454,18 @@ impl net::DeviceOps for E1000 {
     fn get_stats(_dev: &net::Device, this: &Self) -> Stats {
         let mut hw = this.hw_stats.lock_irqsave();
         let mut missed = 0;
-        if this.tx.lock_irqsave().ring.is_some() {
+        if hw.open {
             hw.oversize += u64::from(this.hw.read32::<ROC>());
             missed = u64::from(this.hw.read32::<MPC>().wrapping_sub(hw.mpc_base));
         }
-        let rx = &this.rx_stats;
-        let tx = this.tx.lock_irqsave();
+        let (rx, tx) = (&this.rx_stats, &this.tx_stats);
         Stats {
             rx_packets: rx.packets.load(Relaxed),
-            tx_packets: tx.packets,
+            tx_packets: tx.packets.load(Relaxed),
             rx_bytes: rx.bytes.load(Relaxed),
-            tx_bytes: tx.bytes,
+            tx_bytes: tx.bytes.load(Relaxed),
             rx_errors: rx.errors.load(Relaxed) + hw.oversize,
-            tx_errors: tx.errors,
+            tx_errors: tx.errors.load(Relaxed),
             rx_dropped: rx.dropped.load(Relaxed),
             tx_dropped: 0,
             rx_length_errors: rx.length_errors.load(Relaxed) + hw.oversize,
@@ -471,8 +485,15 @@ impl net::DeviceOps for E1000 {
     }
 
     #[inline]
-    fn poll(dev: &net::Device, this: &Self, rx: &mut RxState, napi: &Napi, budget: usize) -> usize {
-        this.tx_complete(dev);
+    fn poll(
+        dev: &net::Device,
+        this: &Self,
+        rx: &mut RxState,
+        tx: &TxQueue<'_, TxState>,
+        napi: &Napi,
+        budget: usize,
+    ) -> usize {
+        this.tx_complete(dev, tx);
         let work = this.clean_rx(dev, rx, budget);
         if work < budget && napi.complete_done(work) {
             this.hw.write32::<IMS>(IMS_RX);
@@ -536,7 +557,7 @@ impl pci::Driver for E1000Rs {
             hw,
             mii,
             rx_stats: RxCounters::default(),
-            tx: SpinLock::new(TxState::default()),
+            tx_stats: TxCounters::default(),
             hw_stats: SpinLock::new(HwStats::default()),
         };
         net::Registration::new(pdev, mac, irq, c"e1000_rs", data)

@@ -19,9 +19,12 @@
  * frames it dropped itself (device down, queue stopped).
  *
  * Locking: registration and open/close run in process context under
- * rtnl (a mutex); ndo_start_xmit may be called from process context and
- * from softirqs, so a driver serialises its transmit ring itself (with
- * an irqsave lock). Poll functions run one at a time.
+ * rtnl (a mutex). The core calls ndo_start_xmit with the device's
+ * transmit lock held (irqsave; Linux's HARD_TX_LOCK), from process
+ * context or softirqs, and never once dev_close() has begun; a driver
+ * that touches its transmit ring elsewhere (reclaiming in the poll)
+ * takes the same lock with netif_tx_lock(). Polls of one device never
+ * overlap, and none runs between napi_disable() and napi_enable().
  */
 #ifndef _KEEL_NETDEVICE_H
 #define _KEEL_NETDEVICE_H
@@ -29,6 +32,7 @@
 #include <keel/byteorder.h>
 #include <keel/device.h>
 #include <keel/skbuff.h>
+#include <keel/spinlock.h>
 
 #define IFNAMSIZ      16
 #define ETH_ALEN      6
@@ -113,7 +117,8 @@ struct net_device {
 	u64 core_rx_dropped, core_tx_dropped;
 	/* time spent in ndo_start_xmit and calls (benchmarks) */
 	u64 xmit_ns, xmit_calls;
-	struct device dev; /* class "net", parent: the NIC */
+	spinlock_t tx_lock; /* held around ndo_start_xmit */
+	struct device dev;  /* class "net", parent: the NIC */
 	struct list_head dev_list;
 	void *priv;
 };
@@ -169,6 +174,20 @@ int netif_wait_carrier(struct net_device *dev, unsigned int timeout_ms);
 static inline bool netif_running(const struct net_device *dev)
 {
 	return dev->flags & IFF_UP;
+}
+
+/* The transmit lock, for a driver's own transmit-ring work (irqsave). */
+static inline unsigned long netif_tx_lock(struct net_device *dev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->tx_lock, flags);
+	return flags;
+}
+
+static inline void netif_tx_unlock(struct net_device *dev, unsigned long flags)
+{
+	spin_unlock_irqrestore(&dev->tx_lock, flags);
 }
 
 static inline void netif_stop_queue(struct net_device *dev)

@@ -13,7 +13,10 @@
  *
  * Locking: dev_base_lock (irqsave) guards the interface list, which
  * softirqs walk for routing; rtnl (a mutex) serialises register/
- * unregister/open/close. poll_list is touched with interrupts off.
+ * unregister/open/close; each device's tx_lock (irqsave) is held around
+ * ndo_start_xmit and while dev_close() clears IFF_UP, so transmits of
+ * one device never overlap and none runs once the device is going
+ * down. poll_list is touched with interrupts off.
  * Interfaces live from registration until power off; unregister closes
  * first so no poll or transmit is in flight.
  */
@@ -50,6 +53,7 @@ struct net_device *alloc_etherdev(size_t priv_size)
 	if (!dev)
 		return NULL;
 	strlcpy(dev->name, "eth%d", sizeof(dev->name));
+	spin_lock_init(&dev->tx_lock);
 	dev->mtu = ETH_DATA_LEN;
 	dev->priv = priv_size ? (u8 *)dev + head : NULL;
 	dev->dev.class_name = "net";
@@ -142,12 +146,16 @@ out_unlock:
 
 int dev_close(struct net_device *dev)
 {
+	unsigned long flags;
 	int err = 0;
 
 	mutex_lock(&rtnl);
 	if (!(dev->flags & IFF_UP))
 		goto out_unlock;
+	/* under the transmit lock: no ndo_start_xmit is running after this */
+	flags = netif_tx_lock(dev);
 	dev->flags &= ~IFF_UP;
+	netif_tx_unlock(dev, flags);
 	if (dev->netdev_ops->ndo_stop)
 		err = dev->netdev_ops->ndo_stop(dev);
 	dev->carrier = false;
@@ -160,26 +168,26 @@ out_unlock:
 int dev_queue_xmit(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
-	netdev_tx_t ret;
+	netdev_tx_t ret = NETDEV_TX_BUSY;
+	unsigned long flags;
+	int err = -ENOBUFS;
 	u64 t0;
 
+	flags = netif_tx_lock(dev);
 	if (!(dev->flags & IFF_UP) || !dev->carrier) {
-		__atomic_fetch_add(&dev->core_tx_dropped, 1, __ATOMIC_RELAXED);
-		kfree_skb(skb);
-		return -ENETDOWN;
+		err = -ENETDOWN;
+	} else if (!dev->queue_stopped) {
+		t0 = ktime_get_ns();
+		ret = dev->netdev_ops->ndo_start_xmit(skb, dev);
+		dev->xmit_ns += ktime_get_ns() - t0;
+		dev->xmit_calls++;
 	}
-	if (READ_ONCE(dev->queue_stopped))
-		goto out_busy;
-	t0 = ktime_get_ns();
-	ret = dev->netdev_ops->ndo_start_xmit(skb, dev);
-	dev->xmit_ns += ktime_get_ns() - t0;
-	dev->xmit_calls++;
+	netif_tx_unlock(dev, flags);
 	if (ret == NETDEV_TX_OK)
 		return 0;
-out_busy:
 	__atomic_fetch_add(&dev->core_tx_dropped, 1, __ATOMIC_RELAXED);
 	kfree_skb(skb);
-	return -ENOBUFS;
+	return err;
 }
 
 void netif_receive_skb(struct sk_buff *skb)

@@ -29,6 +29,7 @@
 #include <keel/etherdevice.h>
 #include <keel/net/ip.h>
 #include <keel/net/udp.h>
+#include <keel/net/wait.h>
 #include <keel/printk.h>
 #include <keel/softirq.h>
 #include <keel/string.h>
@@ -168,6 +169,38 @@ static int rtt_round(struct net_device *tx, struct net_device *rx, u64 n,
 	return err;
 }
 
+struct poll_mark {
+	const struct napi_struct *napi;
+	u64 frames;
+};
+
+static bool polled_since(void *arg)
+{
+	const struct poll_mark *m = arg;
+
+	return READ_ONCE(m->napi->poll_frames) != m->frames;
+}
+
+/*
+ * Wait until frames from tx reach rx: QEMU's e1000 refuses to receive
+ * for a second after its receiver is programmed (docs/net.md), and a
+ * frame that waits in QEMU would make a round miscount. 0 or -ETIMEDOUT.
+ */
+static int pair_ready(struct net_device *tx, struct net_device *rx)
+{
+	static struct net_waitq wq = NET_WAITQ_INIT;
+
+	for (int tries = 0; tries < 30; tries++) {
+		struct poll_mark m = { rx->napi, rx->napi->poll_frames };
+
+		if (send_frames(tx, rx->dev_addr, 1, 64))
+			return -ENOBUFS;
+		if (!net_wait_until(&wq, polled_since, &m, 100))
+			return 0;
+	}
+	return -ETIMEDOUT;
+}
+
 static int twin_case(struct bench *b, const char *name, round_fn round,
 		     unsigned int len, const char *unit)
 {
@@ -181,6 +214,8 @@ static int twin_case(struct bench *b, const char *name, round_fn round,
 		rx[i] = nic(impl_driver[i], 1);
 		if (!tx[i] || !rx[i] || !rx[i]->napi || !rx[i]->ip.configured)
 			return -ENODEV;
+		if (pair_ready(tx[i], rx[i]))
+			return -ETIMEDOUT;
 	}
 	for (u64 r = 0; r < rounds; r++) {
 		for (int k = 0; k < NR_IMPLS; k++) {

@@ -105,6 +105,16 @@ bool rust_helper_irqs_disabled(void)
 	return irqs_disabled();
 }
 
+unsigned long rust_helper_netif_tx_lock(struct net_device *dev)
+{
+	return netif_tx_lock(dev);
+}
+
+void rust_helper_netif_tx_unlock(struct net_device *dev, unsigned long flags)
+{
+	netif_tx_unlock(dev, flags);
+}
+
 void rust_helper_panic(const char *msg)
 {
 	panic("%s", msg);

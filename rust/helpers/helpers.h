@@ -8,6 +8,7 @@
 #define _RUST_HELPERS_H
 
 #include <keel/mutex.h>
+#include <keel/netdevice.h>
 #include <keel/refcount.h>
 #include <keel/spinlock.h>
 
@@ -30,6 +31,8 @@ void rust_helper_outl(u16 port, u32 v);
 u32 rust_helper_readl(const volatile void *addr);
 void rust_helper_writel(volatile void *addr, u32 v);
 bool rust_helper_irqs_disabled(void);
+unsigned long rust_helper_netif_tx_lock(struct net_device *dev);
+void rust_helper_netif_tx_unlock(struct net_device *dev, unsigned long flags);
 /* Rust's panic handler ends here: message and location, then panic(). */
 void rust_helper_panic(const char *msg) __attribute__((noreturn));
 

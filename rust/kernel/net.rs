@@ -299,19 +299,31 @@ pub trait DeviceOps: Sized + Send + Sync + 'static {
     /// enabled and `stop` after it is disabled.
     type PollState: Default + Send + 'static;
 
+    /// What only the transmit path uses (the transmit ring). The core
+    /// calls `start_xmit` with the device's transmit lock held, so it
+    /// gets it as `&mut`; `poll` reaches it through [`TxQueue::lock`],
+    /// which takes the same lock; `open`/`stop` get it while no transmit
+    /// can run (the device is down).
+    type TxState: Default + Send + 'static;
+
     /// Brings the hardware up; the IRQ line is already requested, and
     /// polling starts afterwards (with one poll to pick up whatever
     /// arrived meanwhile).
-    fn open(dev: &Device, this: &Self, rx: &mut Self::PollState) -> Result;
+    fn open(dev: &Device, this: &Self, rx: &mut Self::PollState, tx: &mut Self::TxState) -> Result;
 
-    /// Brings it down; polling has stopped, and the IRQ line is freed
-    /// afterwards.
-    fn stop(_dev: &Device, _this: &Self, _rx: &mut Self::PollState) -> Result {
+    /// Brings it down; transmits and polling have stopped, and the IRQ
+    /// line is freed afterwards.
+    fn stop(
+        _dev: &Device,
+        _this: &Self,
+        _rx: &mut Self::PollState,
+        _tx: &mut Self::TxState,
+    ) -> Result {
         Ok(())
     }
 
     /// Sends one frame (starting at its Ethernet header).
-    fn start_xmit(dev: &Device, this: &Self, skb: SkBuff) -> TxOutcome;
+    fn start_xmit(dev: &Device, this: &Self, tx: &mut Self::TxState, skb: SkBuff) -> TxOutcome;
 
     /// The driver's counters.
     fn get_stats(_dev: &Device, _this: &Self) -> Stats {
@@ -328,9 +340,58 @@ pub trait DeviceOps: Sized + Send + Sync + 'static {
         dev: &Device,
         this: &Self,
         rx: &mut Self::PollState,
+        tx: &TxQueue<'_, Self::TxState>,
         napi: &Napi,
         budget: usize,
     ) -> usize;
+}
+
+/// The transmit state, as the poll sees it: reachable only through
+/// [`TxQueue::lock`], which holds the device's transmit lock.
+pub struct TxQueue<'a, S> {
+    ndev: *mut bindings::net_device,
+    state: &'a core::cell::UnsafeCell<S>,
+}
+
+impl<S> TxQueue<'_, S> {
+    /// Takes the transmit lock (interrupts off) until the guard drops.
+    #[inline]
+    pub fn lock(&self) -> TxGuard<'_, S> {
+        // SAFETY: ndev is the registered device the poll runs for.
+        let flags = unsafe { bindings::rust_helper_netif_tx_lock(self.ndev) };
+        TxGuard { queue: self, flags, _not_send: PhantomData }
+    }
+}
+
+/// Exclusive access to the transmit state; unlocks on drop. `!Send`.
+pub struct TxGuard<'a, S> {
+    queue: &'a TxQueue<'a, S>,
+    flags: core::ffi::c_ulong,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl<S> core::ops::Deref for TxGuard<'_, S> {
+    type Target = S;
+    fn deref(&self) -> &S {
+        // SAFETY: the transmit lock is held: start_xmit (which runs under
+        // it) and other lock holders cannot touch the state meanwhile.
+        unsafe { &*self.queue.state.get() }
+    }
+}
+
+impl<S> core::ops::DerefMut for TxGuard<'_, S> {
+    fn deref_mut(&mut self) -> &mut S {
+        // SAFETY: as in deref; the guard is unique (&mut self).
+        unsafe { &mut *self.queue.state.get() }
+    }
+}
+
+impl<S> Drop for TxGuard<'_, S> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: taken in lock() with these flags.
+        unsafe { bindings::rust_helper_netif_tx_unlock(self.queue.ndev, self.flags) };
+    }
 }
 
 /// What the interface's C private area holds (16-byte aligned, so `T`
@@ -340,6 +401,7 @@ struct Priv<T: DeviceOps> {
     data: T,
     napi: bindings::napi_struct,
     poll_state: core::cell::UnsafeCell<T::PollState>,
+    tx_state: core::cell::UnsafeCell<T::TxState>,
     irq: u32,
     irq_name: *const core::ffi::c_char,
 }
@@ -353,6 +415,17 @@ unsafe fn poll_state<'a, T: DeviceOps>(ndev: *mut bindings::net_device) -> &'a m
     // SAFETY: the private area holds an initialised Priv<T>; exclusivity
     // is the caller's promise.
     unsafe { &mut *(*(*ndev).priv_.cast::<Priv<T>>()).poll_state.get() }
+}
+
+/// The transmit state's cell of a registered device.
+///
+/// # Safety
+/// `ndev` was registered by `Registration::<T>`.
+unsafe fn tx_cell<'a, T: DeviceOps>(
+    ndev: *mut bindings::net_device,
+) -> &'a core::cell::UnsafeCell<T::TxState> {
+    // SAFETY: the private area holds an initialised Priv<T>.
+    unsafe { &(*(*ndev).priv_.cast::<Priv<T>>()).tx_state }
 }
 
 /// # Safety
@@ -396,9 +469,12 @@ unsafe extern "C" fn open_callback<T: DeviceOps>(ndev: *mut bindings::net_device
     if err != 0 {
         return err;
     }
-    // SAFETY: polling is still disabled, so open has the poll state to
-    // itself.
-    let r = T::open(dev, this, unsafe { poll_state::<T>(ndev) });
+    // SAFETY: polling is still disabled and the device is not up (the
+    // core transmits only once open returns), so open has both states
+    // to itself.
+    let r = T::open(dev, this, unsafe { poll_state::<T>(ndev) }, unsafe {
+        &mut *tx_cell::<T>(ndev).get()
+    });
     // SAFETY: napi was added by Registration::new. Interrupts that came
     // before polling was on were masked by the driver and their
     // napi_schedule refused: one poll now picks them up and unmasks.
@@ -420,8 +496,11 @@ unsafe extern "C" fn stop_callback<T: DeviceOps>(ndev: *mut bindings::net_device
     let (dev, this, napi) = unsafe { parts::<T>(ndev) };
     // SAFETY: enabled in open_callback; on return no poll runs.
     unsafe { bindings::napi_disable(napi.0.get()) };
-    // SAFETY: polling is off: stop has the poll state to itself.
-    let r = T::stop(dev, this, unsafe { poll_state::<T>(ndev) });
+    // SAFETY: polling is off and dev_close cleared IFF_UP under the
+    // transmit lock, so no transmit runs: stop has both states to itself.
+    let r = T::stop(dev, this, unsafe { poll_state::<T>(ndev) }, unsafe {
+        &mut *tx_cell::<T>(ndev).get()
+    });
     // SAFETY: requested in open_callback.
     unsafe {
         let irq = (*(*ndev).priv_.cast::<Priv<T>>()).irq;
@@ -435,10 +514,12 @@ unsafe extern "C" fn xmit_callback<T: DeviceOps>(
     ndev: *mut bindings::net_device,
 ) -> bindings::netdev_tx_t {
     // SAFETY: the core gives us the skb (never NULL) and a registered
-    // device.
-    let (dev, this, skb) =
-        unsafe { (parts::<T>(ndev).0, parts::<T>(ndev).1, SkBuff::from_raw_nonnull(skb)) };
-    match T::start_xmit(dev, this, skb) {
+    // device, and holds its transmit lock: the transmit state is ours.
+    let (dev, this, tx, skb) = unsafe {
+        let (dev, this, _) = parts::<T>(ndev);
+        (dev, this, &mut *tx_cell::<T>(ndev).get(), SkBuff::from_raw_nonnull(skb))
+    };
+    match T::start_xmit(dev, this, tx, skb) {
         TxOutcome::Ok => bindings::netdev_tx_t::NETDEV_TX_OK,
         TxOutcome::Busy(skb) => {
             let _ = skb.into_raw(); // the core still owns it on BUSY
@@ -479,12 +560,15 @@ unsafe extern "C" fn poll_callback<T: DeviceOps>(
     // SAFETY: the NET_RX softirq polls a napi we added, of a registered
     // device (napi is disabled before the device goes away), and never
     // two polls of one napi at once, so the poll state is ours.
-    let (dev, this, napi, rx) = unsafe {
+    let (dev, this, napi, rx, ndev) = unsafe {
         let ndev = (*napi).dev;
         let (dev, this, napi) = parts::<T>(ndev);
-        (dev, this, napi, poll_state::<T>(ndev))
+        (dev, this, napi, poll_state::<T>(ndev), ndev)
     };
-    T::poll(dev, this, rx, napi, budget.max(0) as usize) as c_int
+    // SAFETY: the device is registered; TxQueue only hands the state out
+    // under its transmit lock.
+    let tx = TxQueue { ndev, state: unsafe { tx_cell::<T>(ndev) } };
+    T::poll(dev, this, rx, &tx, napi, budget.max(0) as usize) as c_int
 }
 
 struct Vtable<T>(PhantomData<T>);
@@ -535,6 +619,7 @@ impl<T: DeviceOps> Registration<T> {
                 data,
                 napi: core::mem::zeroed(),
                 poll_state: core::cell::UnsafeCell::new(T::PollState::default()),
+                tx_state: core::cell::UnsafeCell::new(T::TxState::default()),
                 irq,
                 irq_name: irq_name.as_ptr(),
             });
