@@ -3,9 +3,10 @@
  * e1000.c - driver for the Intel 82540EM (QEMU's default "-device
  * e1000"), the C twin of drivers/net/e1000_rs.rs.
  *
- * Probe maps BAR0, reads the MAC address from the EEPROM (EERD; RAL/RAH
- * if the EEPROM is blank), registers the MDIO bus (MDIC) so phylib finds
- * the internal PHY, and registers eth<N>. Open allocates two rings of
+ * Probe maps BAR0, resets the MAC (CTRL.RST), reads the MAC address
+ * from the EEPROM (EERD; RAL/RAH if the EEPROM is blank), registers the
+ * MDIO bus (MDIC) so phylib finds the internal PHY, and registers
+ * eth<N>. Open allocates two rings of
  * E1000_RING_SIZE legacy descriptors with a 2 KiB DMA buffer each,
  * programs the receiver and transmitter, requests the (shared, level
  * triggered) INTx line and starts the PHY.
@@ -52,11 +53,12 @@
 
 #include "e1000_hw.h"
 
-#define E1000_RING_SIZE	 256
-#define E1000_BUF_SIZE	 2048
-#define E1000_RING_BYTES (E1000_RING_SIZE * sizeof(struct e1000_rx_desc))
-#define E1000_BUFS_BYTES (E1000_RING_SIZE * E1000_BUF_SIZE)
-#define MDIC_POLL_US	 1000
+#define E1000_RING_SIZE	    256
+#define E1000_BUF_SIZE	    2048
+#define E1000_RING_BYTES    (E1000_RING_SIZE * sizeof(struct e1000_rx_desc))
+#define E1000_BUFS_BYTES    (E1000_RING_SIZE * E1000_BUF_SIZE)
+#define MDIC_POLL_US	    1000
+#define E1000_RESET_POLL_MS 10
 
 struct e1000_ring {
 	void *desc; /* E1000_RING_SIZE descriptors */
@@ -429,6 +431,29 @@ static const struct net_device_ops e1000_netdev_ops = {
 
 /* ---- probe/remove ---- */
 
+/*
+ * Global reset (8254x manual 14.4): quiesce receive and transmit, set
+ * CTRL.RST, wait for it to clear, mask everything again. Returns 0 or
+ * -ETIMEDOUT.
+ */
+static int e1000_reset_hw(struct e1000_adapter *a)
+{
+	e1000_irq_disable(a);
+	ew32(a, E1000_RCTL, 0);
+	ew32(a, E1000_TCTL, E1000_TCTL_PSP);
+	er32(a, E1000_STATUS); /* flush the writes */
+	mdelay(1);
+	ew32(a, E1000_CTRL, er32(a, E1000_CTRL) | E1000_CTRL_RST);
+	for (int i = 0; i < E1000_RESET_POLL_MS; i++) {
+		mdelay(1);
+		if (!(er32(a, E1000_CTRL) & E1000_CTRL_RST)) {
+			e1000_irq_disable(a);
+			return 0;
+		}
+	}
+	return -ETIMEDOUT;
+}
+
 /* EEPROM word via EERD, or -ETIMEDOUT. */
 static int e1000_read_eeprom(struct e1000_adapter *a, unsigned int word)
 {
@@ -515,8 +540,9 @@ static int e1000_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	a->hw = ioremap(pdev->bar[0], E1000_MMIO_SIZE);
 	if (!a->hw)
 		goto err_free_netdev;
-	e1000_irq_disable(a);
-	err = e1000_read_mac(a, netdev->dev_addr);
+	err = e1000_reset_hw(a);
+	if (!err)
+		err = e1000_read_mac(a, netdev->dev_addr);
 	if (err)
 		goto err_unmap;
 	err = e1000_mii_init(a);

@@ -24,7 +24,7 @@ use kernel::net::{self, phy, Napi, SkBuff, Stats, TxOutcome, TxQueue};
 use kernel::pci;
 use kernel::prelude::*;
 use kernel::sync::SpinLock;
-use kernel::time::udelay;
+use kernel::time::{mdelay, udelay};
 use kernel::{dma_read, dma_write};
 
 kernel::module_pci_driver! {
@@ -47,6 +47,7 @@ const MDIO_MMIO_SIZE: usize = 0x1000;
 
 // Registers (byte offsets in BAR0); see drivers/net/e1000_hw.h.
 const CTRL: usize = 0x0000;
+const STATUS: usize = 0x0008;
 const EERD: usize = 0x0014;
 const MDIC: usize = 0x0020;
 const ICR: usize = 0x00c0;
@@ -73,6 +74,7 @@ const RAL0: usize = 0x5400;
 const RAH0: usize = 0x5404;
 
 const CTRL_SLU: u32 = 1 << 6;
+const CTRL_RST: u32 = 1 << 26;
 const EERD_START: u32 = 1;
 const EERD_DONE: u32 = 1 << 4;
 const MDIC_OP_WRITE: u32 = 1 << 26;
@@ -502,6 +504,27 @@ impl net::DeviceOps for E1000 {
     }
 }
 
+/// Global reset (8254x manual 14.4): quiesce receive and transmit, set
+/// CTRL.RST, wait for it to clear, mask everything again.
+fn reset_hw(hw: &Hw) -> Result {
+    hw.write32::<IMC>(!0);
+    hw.read32::<ICR>();
+    hw.write32::<RCTL>(0);
+    hw.write32::<TCTL>(TCTL_PSP);
+    hw.read32::<STATUS>(); // flush the writes
+    mdelay(1);
+    hw.write32::<CTRL>(hw.read32::<CTRL>() | CTRL_RST);
+    for _ in 0..10 {
+        mdelay(1);
+        if hw.read32::<CTRL>() & CTRL_RST == 0 {
+            hw.write32::<IMC>(!0);
+            hw.read32::<ICR>();
+            return Ok(());
+        }
+    }
+    Err(ETIMEDOUT)
+}
+
 /// The MAC address: EEPROM words 0-2, else what RAL0/RAH0 hold.
 fn read_mac(hw: &Hw) -> Result<[u8; 6]> {
     let mut mac = [0u8; 6];
@@ -550,7 +573,7 @@ impl pci::Driver for E1000Rs {
         pdev.enable_device()?;
         pdev.set_master();
         let hw = pdev.iomap_bar::<MMIO_SIZE>(0)?;
-        hw.write32::<IMC>(!0);
+        reset_hw(&hw)?;
         let mac = read_mac(&hw)?;
         let mii = phy::MdioBus::new(pdev, Mdio { hw: pdev.iomap_bar(0)? })?;
         let data = E1000 {

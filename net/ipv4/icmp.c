@@ -213,6 +213,10 @@ int ping_run(struct net_device *dev, __be32 daddr, unsigned int count,
 		} else {
 			pr_info("no reply for icmp_seq=%u: %s\n", seq,
 				errname(err));
+			if (err != -ETIMEDOUT) { /* no route, no memory: stop */
+				count = seq;
+				break;
+			}
 		}
 		if (seq < count) {
 			u64 spent = (ktime_get_ns() - start) / NSEC_PER_MSEC;
