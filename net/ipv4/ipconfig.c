@@ -163,6 +163,22 @@ int ifconfig_cmd(int argc, char **argv)
 	return err;
 }
 
+/* One "-X VALUE" option of ping; 0 or -EINVAL. */
+static int ping_option(const char *opt, const char *val,
+		       struct net_device **dev, unsigned int *count,
+		       unsigned int *size)
+{
+	if (!strcmp(opt, "-I")) {
+		*dev = dev_get_by_name(val);
+		return *dev ? 0 : -EINVAL;
+	}
+	if (!strcmp(opt, "-c"))
+		return kstrtouint(val, 10, count) || !*count ? -EINVAL : 0;
+	if (!strcmp(opt, "-s"))
+		return kstrtouint(val, 10, size) ? -EINVAL : 0;
+	return -EINVAL;
+}
+
 /* ping [-I IF] [-c COUNT] [-s SIZE] ADDR */
 int ping_cmd(int argc, char **argv)
 {
@@ -171,18 +187,10 @@ int ping_cmd(int argc, char **argv)
 	__be32 daddr;
 	int i;
 
-	for (i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "-I"))
-			dev = dev_get_by_name(argv[i + 1]);
-		else if ((strcmp(argv[i], "-c") ||
-			  kstrtouint(argv[i + 1], 10, &count)) &&
-			 (strcmp(argv[i], "-s") ||
-			  kstrtouint(argv[i + 1], 10, &size)))
+	for (i = 1; i + 1 < argc; i += 2)
+		if (ping_option(argv[i], argv[i + 1], &dev, &count, &size))
 			break;
-		if (!strcmp(argv[i], "-I") && !dev)
-			break;
-	}
-	if (i != argc - 1 || in_aton(argv[i], &daddr) || !count) {
+	if (i != argc - 1 || in_aton(argv[i], &daddr)) {
 		pr_err("usage: ping [-I IF] [-c COUNT] [-s SIZE] ADDR\n");
 		return -EINVAL;
 	}
