@@ -65,10 +65,19 @@ void bench_set_result(struct bench *b, u64 value_milli, const char *unit)
 	b->result_unit = unit;
 }
 
+void bench_report(const struct bench *b, const char *name, u64 value_milli,
+		  const char *unit)
+{
+	if (b->warmup)
+		return;
+	pr_info("BENCH name=%s value=%llu.%03llu unit=%s iters=%llu\n", name,
+		value_milli / 1000, value_milli % 1000, unit, b->iters);
+}
+
 /* Run one case: warm-up, then timed. Returns 0 or the case's -Exxx. */
 static int run_case(const struct bench_case *c)
 {
-	struct bench b = { .iters = 1 };
+	struct bench b = { .iters = 1, .warmup = true };
 	u64 end, value;
 	int err;
 

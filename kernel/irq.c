@@ -3,7 +3,8 @@
  * irq.c - the generic interrupt layer: a descriptor per IRQ line with its
  * controller (struct irq_chip), shared handlers and a count. The arch
  * trap code calls irq_dispatch() with interrupts disabled; each handler of
- * the line runs, then the controller gets its end-of-interrupt.
+ * the line runs, then the controller gets its end-of-interrupt, then
+ * pending softirqs run (kernel/softirq.c).
  *
  * Locking: irq_lock (irqsave) guards the action slots against
  * request/free; dispatch reads the slots without it, on any CPU. So a
@@ -20,6 +21,7 @@
 #include <keel/irq.h>
 #include <keel/percpu.h>
 #include <keel/printk.h>
+#include <keel/softirq.h>
 #include <keel/spinlock.h>
 
 struct irq_action {
@@ -57,6 +59,37 @@ void irq_set_chip(unsigned int irq, const struct irq_chip *chip)
 {
 	if (irq < NR_IRQS)
 		irq_descs[irq].chip = chip;
+}
+
+static bool line_unused(const struct irq_desc *d);
+
+int irq_alloc(const struct irq_chip *chip)
+{
+	unsigned long flags;
+	int irq = -ENOSPC;
+
+	spin_lock_irqsave(&irq_lock, flags);
+	for (unsigned int i = IRQ_DYNAMIC_FIRST; i < IRQ_DYNAMIC_END; i++) {
+		if (!irq_descs[i].chip) {
+			irq_descs[i].chip = chip;
+			irq = i;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&irq_lock, flags);
+	return irq;
+}
+
+void irq_release(unsigned int irq)
+{
+	unsigned long flags;
+
+	if (irq < IRQ_DYNAMIC_FIRST || irq >= IRQ_DYNAMIC_END)
+		return;
+	spin_lock_irqsave(&irq_lock, flags);
+	WARN_ON_ONCE(!line_unused(&irq_descs[irq]));
+	irq_descs[irq].chip = NULL;
+	spin_unlock_irqrestore(&irq_lock, flags);
 }
 
 static bool line_unused(const struct irq_desc *d)
@@ -180,6 +213,7 @@ void irq_dispatch(unsigned int vector, struct pt_regs *regs)
 	if (d->chip && d->chip->eoi)
 		d->chip->eoi(irq);
 	this_cpu_add_32(irq_depth, -1);
+	irq_exit(); /* softirqs, with interrupts on */
 }
 
 u64 irq_count(unsigned int irq)

@@ -9,12 +9,15 @@
  * and never crash the kernel. monitor_exec() runs one line and is what
  * tests call.
  */
+#include <keel/bench.h>
 #include <keel/bug.h>
+#include <keel/device.h>
 #include <keel/errno.h>
 #include <keel/init.h>
 #include <keel/irq.h>
 #include <keel/ktest.h>
 #include <keel/mm.h>
+#include <keel/net/ipconfig.h>
 #include <keel/monitor.h>
 #include <keel/pci.h>
 #include <keel/power.h>
@@ -45,7 +48,7 @@ static void mon_write(const char *s)
 
 static int cmd_help(int argc, char **argv)
 {
-	char line[96];
+	char line[128];
 
 	for (const struct monitor_cmd *c = commands; c->name; c++) {
 		snprintf(line, sizeof(line), "  %-8s %-8s %s\n", c->name,
@@ -102,12 +105,43 @@ static int cmd_cpus(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_lsdev(int argc, char **argv)
+{
+	devices_show();
+	return 0;
+}
+
+static int cmd_ifconfig(int argc, char **argv)
+{
+	return ifconfig_cmd(argc, argv);
+}
+
+static int cmd_ping(int argc, char **argv)
+{
+	return ping_cmd(argc, argv);
+}
+
+static int cmd_netstat(int argc, char **argv)
+{
+	return netstat_cmd(argc, argv);
+}
+
+static int cmd_arp(int argc, char **argv)
+{
+	return arp_cmd(argc, argv);
+}
+
 static int cmd_ktest(int argc, char **argv)
 {
 	int failed = ktest_run(argc > 1 ? argv[1] : NULL);
 
 	printk(KERN_INFO "ktest: %d failed\n", failed);
 	return 0;
+}
+
+static int cmd_bench(int argc, char **argv)
+{
+	return bench_run(argc > 1 ? argv[1] : NULL) ? -EIO : 0;
 }
 
 static enum irqreturn panic_irq_handler(unsigned int irq, void *cookie)
@@ -195,8 +229,18 @@ static const struct monitor_cmd commands[] = {
 	  cmd_ps },
 	{ "cpus", NULL, "CPUs: running task, queue, ticks, IPIs; policy", 0, 0,
 	  cmd_cpus },
+	{ "lsdev", NULL, "device tree: buses, devices, drivers", 0, 0,
+	  cmd_lsdev },
+	{ "ifconfig", "[IF [ADDR/LEN [GW]|dhcp|up|down]]",
+	  "show or configure network interfaces", 0, 3, cmd_ifconfig },
+	{ "ping", "[-I IF] [-c N] [-s SIZE] ADDR", "ICMP echo", 1, 7,
+	  cmd_ping },
+	{ "netstat", NULL, "network stack counters", 0, 0, cmd_netstat },
+	{ "arp", NULL, "the ARP cache", 0, 0, cmd_arp },
 	{ "ktest", "[GLOB]", "run in-kernel tests (suite or suite.case)", 0, 1,
 	  cmd_ktest },
+	{ "bench", "[GLOB]", "run benchmarks (see make bench)", 0, 1,
+	  cmd_bench },
 	{ "panic", "[irq]", "panic the kernel here or in an IRQ handler", 0, 1,
 	  cmd_panic },
 	{ "logflood", "N", "log N lines of filler text", 1, 1, cmd_logflood },

@@ -4,14 +4,15 @@
 
 #define E(x) [x] = "-" #x
 static const char *const names[] = {
-	E(EPERM),      E(ENOENT),	E(EINTR),    E(EIO),
-	E(ENXIO),      E(E2BIG),	E(ENOEXEC),  E(EAGAIN),
-	E(ENOMEM),     E(EFAULT),	E(EBUSY),    E(EEXIST),
-	E(ENODEV),     E(EINVAL),	E(ENOSPC),   E(ERANGE),
-	E(EDEADLK),    E(ENAMETOOLONG), E(ENOSYS),   E(ENODATA),
-	E(ETIME),      E(EOVERFLOW),	E(EMSGSIZE), E(EPROTO),
-	E(EOPNOTSUPP), E(EADDRINUSE),	E(ENETDOWN), E(ETIMEDOUT),
-	E(EALREADY),
+	E(EPERM),	 E(ENOENT),	   E(EINTR),	   E(EIO),
+	E(ENXIO),	 E(E2BIG),	   E(ENOEXEC),	   E(EAGAIN),
+	E(ENOMEM),	 E(EFAULT),	   E(EBUSY),	   E(EEXIST),
+	E(ENODEV),	 E(EINVAL),	   E(ENOSPC),	   E(ERANGE),
+	E(EDEADLK),	 E(ENAMETOOLONG),  E(ENOSYS),	   E(ENODATA),
+	E(ETIME),	 E(EOVERFLOW),	   E(EMSGSIZE),	   E(EPROTO),
+	E(EOPNOTSUPP),	 E(EADDRINUSE),	   E(ENETDOWN),	   E(ETIMEDOUT),
+	E(EALREADY),	 E(EADDRNOTAVAIL), E(ENETUNREACH), E(ENOBUFS),
+	E(EHOSTUNREACH),
 };
 
 /* Returns the name of -err or err, or "-E?" for an unknown value. */

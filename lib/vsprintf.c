@@ -4,7 +4,9 @@
  *
  * Conversions: %d %i %u %x %X %o %c %s %p %% with flags - 0 + space #, width,
  * precision (also '*'), and length modifiers hh h l ll z t. %pS prints a
- * kernel text address as symbol+offset/size. Output is always
+ * kernel text address as symbol+offset/size, %pM the 6-byte MAC address
+ * and %pI4 the 4-byte IPv4 address (network order) the pointer points
+ * at, as Linux does. Output is always
  * NUL-terminated when size > 0; the return value is the length the full
  * output would have had (C99), so callers can detect truncation.
  */
@@ -106,6 +108,33 @@ static void put_symbol(struct out *o, unsigned long addr, const struct spec *sp)
 	put_str(o, sym, sp);
 }
 
+/* %pM: aa:bb:cc:dd:ee:ff */
+static void put_mac(struct out *o, const u8 *a, const struct spec *sp)
+{
+	char s[18];
+
+	if (!a) {
+		put_str(o, "(null)", sp);
+		return;
+	}
+	snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1],
+		 a[2], a[3], a[4], a[5]);
+	put_str(o, s, sp);
+}
+
+/* %pI4: a.b.c.d from four bytes in network order */
+static void put_ipv4(struct out *o, const u8 *a, const struct spec *sp)
+{
+	char s[16];
+
+	if (!a) {
+		put_str(o, "(null)", sp);
+		return;
+	}
+	snprintf(s, sizeof(s), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	put_str(o, s, sp);
+}
+
 static int parse_int(const char **fmt)
 {
 	int v = 0;
@@ -205,6 +234,14 @@ static const char *format_pointer(struct out *o, const char *fmt,
 	if (*fmt == 'S' || *fmt == 's') {
 		put_symbol(o, (unsigned long)p, sp);
 		return fmt + 1;
+	}
+	if (*fmt == 'M') {
+		put_mac(o, p, sp);
+		return fmt + 1;
+	}
+	if (fmt[0] == 'I' && fmt[1] == '4') {
+		put_ipv4(o, p, sp);
+		return fmt + 2;
 	}
 	sp->zero = true;
 	if (!sp->width)

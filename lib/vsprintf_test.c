@@ -99,6 +99,17 @@ static void fmt_strings_and_chars(struct ktest *t)
 	EXPECT_FMT(t, "", "%s", "");
 }
 
+static void fmt_net_addresses(struct ktest *t)
+{
+	static const u8 mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0xab };
+	static const u8 ip[4] = { 10, 0, 2, 15 };
+
+	EXPECT_FMT(t, "52:54:00:12:34:ab", "%pM", mac);
+	EXPECT_FMT(t, "[10.0.2.15]", "[%pI4]", ip);
+	EXPECT_FMT(t, "  10.0.2.15|", "%11pI4|", ip);
+	EXPECT_FMT(t, "(null)", "%pM", (void *)NULL);
+}
+
 static void fmt_pointers(struct ktest *t)
 {
 	char want[64];
@@ -140,14 +151,11 @@ static void fmt_unknown_conversion(struct ktest *t)
 	EXPECT_FMT_UNCHECKED(t, "%y 1", "%y %d", 1);
 }
 
-static struct ktest_case vsprintf_cases[] = { KTEST_CASE(fmt_integers),
-					      KTEST_CASE(fmt_hex),
-					      KTEST_CASE(fmt_width_and_flags),
-					      KTEST_CASE(fmt_precision),
-					      KTEST_CASE(fmt_strings_and_chars),
-					      KTEST_CASE(fmt_pointers),
-					      KTEST_CASE(fmt_truncation),
-					      KTEST_CASE(
-						      fmt_unknown_conversion),
-					      {} };
+static struct ktest_case vsprintf_cases[] = {
+	KTEST_CASE(fmt_integers),	    KTEST_CASE(fmt_hex),
+	KTEST_CASE(fmt_width_and_flags),    KTEST_CASE(fmt_precision),
+	KTEST_CASE(fmt_strings_and_chars),  KTEST_CASE(fmt_pointers),
+	KTEST_CASE(fmt_net_addresses),	    KTEST_CASE(fmt_truncation),
+	KTEST_CASE(fmt_unknown_conversion), {}
+};
 KTEST_SUITE(vsprintf, vsprintf_cases);

@@ -7,6 +7,8 @@
 #include <keel/types.h>
 #include <keel/bug.h>
 #include <keel/completion.h>
+#include <keel/device.h>
+#include <keel/dma.h>
 #include <keel/errno.h>
 #include <keel/fb.h>
 #include <keel/init.h>
@@ -18,6 +20,9 @@
 #include <keel/mm.h>
 #include <keel/mutex.h>
 #include <keel/panic.h>
+#include <keel/netdevice.h>
+#include <keel/pci.h>
+#include <keel/phy.h>
 #include <keel/printk.h>
 #include <keel/refcount.h>
 #include <keel/sched.h>
@@ -27,6 +32,7 @@
 #include <keel/time.h>
 #include <keel/timer.h>
 #include <keel/wait.h>
+#include <keel/vmalloc.h>
 #include "helpers/helpers.h"
 
 /* Constants bindgen cannot see through macros. */

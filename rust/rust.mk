@@ -29,7 +29,7 @@ RUST_TARGET_FLAGS := --target=x86_64-unknown-none -Cpanic=abort \
 	-Cforce-frame-pointers=yes -Copt-level=2 -Cdebuginfo=1 \
 	-Ccodegen-units=1 --sysroot=/nonexistent -L $(RUST_OUT)
 # Flags for keel's own crates.
-RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 \
+RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 -Zplt=yes \
 	-Dwarnings -Dunsafe_op_in_unsafe_fn -Dmissing_docs \
 	-Dclippy::undocumented_unsafe_blocks -Dclippy::unnecessary_safety_comment \
 	-Dclippy::unnecessary_safety_doc -Dclippy::missing_safety_doc \
@@ -45,7 +45,8 @@ RUST_ALLOC_FLAGS := --cfg no_global_oom_handling
 RUST_ENV := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD)) MAKEFLAGS=
 
 # Driver and sample crates: one .rs file (crate root) each.
-RUST_MODULES := $(sort $(wildcard samples/rust/*.rs) $(wildcard drivers/*/*.rs))
+RUST_MODULES := $(sort $(wildcard samples/rust/*.rs) $(wildcard drivers/*/*.rs) \
+	$(wildcard drivers/*/*/*.rs))
 RUST_MODULE_OBJS := $(patsubst %.rs,$(KEEL_OUT)/%.o,$(RUST_MODULES))
 RUST_CORE_OBJS := $(RUST_OUT)/core.o $(RUST_OUT)/compiler_builtins.o \
 	$(RUST_OUT)/alloc.o
@@ -157,7 +158,12 @@ $(KEEL_OUT)/lib/%.o: lib/%/lib.rs $(RUST_CORE_OBJS)
 # -Zallow-features= (an empty list, as Linux does for its drivers) keeps
 # drivers on stable Rust. (-L $(KEEL_OUT): rustc finds the kernel crate's
 # own `macros` there, which for `make clippy` is not the one in build/rust.)
-RUST_DRIVER_FLAGS := $(RUST_KEEL_FLAGS) -Zallow-features= --crate-type rlib \
+# -Zcross-crate-inline-threshold=never: driver crates are leaves (nothing
+# inlines from them), and it makes rustc compile every function of theirs
+# here, so const checks such as Mmio's register bounds always run, even in
+# small helpers rustc would otherwise only compile where they are used.
+RUST_DRIVER_FLAGS := $(RUST_KEEL_FLAGS) -Zallow-features= \
+	-Zcross-crate-inline-threshold=never --crate-type rlib \
 	-L $(KEEL_OUT) --extern kernel=$(KEEL_OUT)/libkernel.rmeta \
 	--extern macros=$(KEEL_OUT)/libmacros.so $(RUST_LIB_EXTERNS)
 # The crate metadata a driver crate needs: kernel.o's side outputs and

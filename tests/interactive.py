@@ -88,6 +88,10 @@ MONITOR_SCRIPT = [
     ("uptime", "uptime: "),
     ("dmesg", "booting via PVH"),
     ("irqs", "lapic"),
+    ("lsdev", "[8086:1237]"),
+    ("ifconfig", "eth0: flags=DOWN"),
+    ("netstat", "ip.in_receives"),
+    ("ping 10.0.2.2", "ENETUNREACH"),
 ]
 
 

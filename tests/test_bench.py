@@ -58,6 +58,26 @@ class BenchTests(unittest.TestCase):
         self.assertNotIn("old", text)
         self.assertIn("| `x` | ns/op | 2.5 | 2.5 |", text)
 
+    def test_nic_table_compares_the_twins(self):
+        rec = []
+        for mode in bench.MODES:
+            for impl, v in (("c", 1000.0), ("rust", 1020.0)):
+                for case, _, _ in bench.NIC_ROWS:
+                    rec.append({"name": "%s_%s" % (case, impl), "value": v,
+                                "unit": "ns/frame", "iters": 1,
+                                "qemu_mode": mode, "git_revision": "abc",
+                                "date": "d"})
+        table = bench.render_nic_table(rec, [("C", "x.o", 1234, 56)])
+        self.assertIn("| transmit, 64-byte frames | 1,000 | 1,020 | "
+                      "1,000,000 | 980,392 | 1.020 |", table)
+        self.assertIn("| transmit, 64-byte frames | 1,000,000 pps | "
+                      "980,392 pps | 1.020 |", table)
+        self.assertIn("| UDP echo round trip, 64 bytes | 1.0 us | 1.0 us | "
+                      "1.020 |", table)
+        self.assertIn("| C `x.o` | 1234 | 56 |", table)
+        self.assertTrue(table.startswith(bench.NIC_BEGIN))
+
 
 if __name__ == "__main__":
     unittest.main()
+

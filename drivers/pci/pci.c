@@ -1,25 +1,40 @@
 // SPDX-License-Identifier: MIT
 /*
- * pci.c - PCI enumeration, configuration access and driver binding
- * (keel/pci.h). Configuration space is reached through the legacy
- * CONFIG_ADDRESS/CONFIG_DATA ports; devices are kept on one list in scan
- * order, drivers on another. pci_lock (a mutex: probe may sleep) guards
- * both lists and every bind/unbind.
+ * pci.c - PCI enumeration, configuration access, MSI and driver binding
+ * (keel/pci.h). Configuration space is reached through ECAM when the
+ * ACPI MCFG table gives one (q35), else through the legacy
+ * CONFIG_ADDRESS/CONFIG_DATA ports (pc). Devices are kept on a list in scan
+ * order (written only by pci_init, before any driver exists) and
+ * registered on pci_bus_type; matching, probe and remove go through the
+ * driver model (drivers/base/core.c), whose bus lock serialises binding.
  */
 #include <asm/io.h>
+#include <keel/acpi.h>
 #include <keel/errno.h>
-#include <keel/mutex.h>
+#include <keel/irq.h>
 #include <keel/pci.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/spinlock.h>
+#include <keel/vmalloc.h>
 
 #define CONFIG_ADDRESS 0xcf8
 #define CONFIG_DATA    0xcfc
 
-static LIST_HEAD(pci_devices);
-static LIST_HEAD(pci_drivers);
-static DEFINE_MUTEX(pci_lock);
+/* ACPI MCFG: the table header, 8 reserved bytes, then allocations */
+struct mcfg_alloc {
+	u64 base;
+	u16 segment;
+	u8 start_bus, end_bus;
+	u32 reserved;
+} __packed;
+
+#define MCFG_ALLOCS_OFFSET 44
+
+static volatile u8 *ecam; /* bus ecam_first's config space, or NULL */
+static unsigned int ecam_first, ecam_last;
+
+static LIST_HEAD(pci_devices);	     /* scan order; never shrinks */
 static DEFINE_SPINLOCK(config_lock); /* the address/data port pair */
 static unsigned int nr_devices;
 
@@ -29,11 +44,23 @@ static u32 config_address(u8 bus, u8 slot, u8 func, u8 off)
 	       (off & 0xfc);
 }
 
+/* The ECAM address of a config dword, or NULL if ECAM does not cover bus. */
+static volatile void *ecam_addr(u8 bus, u8 slot, u8 func, u8 off)
+{
+	if (!ecam || bus < ecam_first || bus > ecam_last)
+		return NULL;
+	return ecam + ((bus - ecam_first) << 20 | slot << 15 | func << 12 |
+		       (off & 0xfc));
+}
+
 static u32 raw_read32(u8 bus, u8 slot, u8 func, u8 off)
 {
+	volatile void *mm = ecam_addr(bus, slot, func, off);
 	unsigned long flags;
 	u32 v;
 
+	if (mm)
+		return mmio_read32(mm);
 	spin_lock_irqsave(&config_lock, flags);
 	outl(CONFIG_ADDRESS, config_address(bus, slot, func, off));
 	v = inl(CONFIG_DATA);
@@ -43,8 +70,13 @@ static u32 raw_read32(u8 bus, u8 slot, u8 func, u8 off)
 
 static void raw_write32(u8 bus, u8 slot, u8 func, u8 off, u32 v)
 {
+	volatile void *mm = ecam_addr(bus, slot, func, off);
 	unsigned long flags;
 
+	if (mm) {
+		mmio_write32(mm, v);
+		return;
+	}
 	spin_lock_irqsave(&config_lock, flags);
 	outl(CONFIG_ADDRESS, config_address(bus, slot, func, off));
 	outl(CONFIG_DATA, v);
@@ -153,11 +185,16 @@ static int add_device(u8 bus, u8 slot, u8 func, u32 id)
 	d->class = class_rev >> 8;
 	d->irq_line = pci_read_config8(d, PCI_INTERRUPT_LINE);
 	d->irq_pin = pci_read_config8(d, PCI_INTERRUPT_PIN);
+	if (d->irq_pin && d->irq_line && d->irq_line != 0xff)
+		d->irq = d->irq_line;
 	if ((pci_read_config8(d, PCI_HEADER_TYPE) & 0x7f) == 0)
 		read_bars(d);
+	snprintf(d->dev.name, sizeof(d->dev.name), "%02x:%02x.%d", bus, slot,
+		 func);
+	d->dev.bus = &pci_bus_type;
 	list_add_tail(&d->node, &pci_devices);
 	nr_devices++;
-	return 0;
+	return device_register(&d->dev);
 }
 
 /* Bit 7 of the header type: functions 1..7 may exist. */
@@ -188,8 +225,36 @@ static void scan_slot(u8 bus, u8 slot)
 	}
 }
 
+/* Map segment 0's ECAM window if the MCFG describes one. */
+static void ecam_init(void)
+{
+	const struct acpi_table_header *h = acpi_find_table("MCFG");
+	const struct mcfg_alloc *a;
+	size_t len;
+
+	if (!h || h->length < MCFG_ALLOCS_OFFSET + sizeof(*a))
+		return;
+	a = (const struct mcfg_alloc *)((const u8 *)h + MCFG_ALLOCS_OFFSET);
+	if (a->segment || a->end_bus < a->start_bus)
+		return;
+	len = (size_t)(a->end_bus - a->start_bus + 1) << 20;
+	ecam = ioremap(a->base, len);
+	if (!ecam)
+		return;
+	ecam_first = a->start_bus;
+	ecam_last = a->end_bus;
+	pr_info("pci: ECAM at %#llx for buses %u-%u\n", a->base, ecam_first,
+		ecam_last);
+}
+
+bool pci_using_ecam(void)
+{
+	return ecam != NULL;
+}
+
 void pci_init(void)
 {
+	ecam_init();
 	for (unsigned int bus = 0; bus < 256; bus++)
 		for (u8 slot = 0; slot < 32; slot++)
 			scan_slot(bus, slot);
@@ -230,65 +295,69 @@ struct pci_dev *pci_get_device(u16 vendor, u16 device, struct pci_dev *from)
 	return NULL;
 }
 
-/* Offer dev to drv; caller holds pci_lock. */
-static void try_bind(struct pci_driver *drv, struct pci_dev *d)
+static struct pci_driver *to_pci_driver(const struct device_driver *drv)
 {
-	const struct pci_device_id *id = pci_match_id(drv->id_table, d);
+	return container_of(drv, struct pci_driver, driver);
+}
+
+static bool pci_bus_match(struct device *dev, const struct device_driver *drv)
+{
+	return pci_match_id(to_pci_driver(drv)->id_table, to_pci_dev(dev));
+}
+
+static int pci_bus_probe(struct device *dev)
+{
+	struct pci_dev *d = to_pci_dev(dev);
+	struct pci_driver *drv = to_pci_driver(dev->driver);
 	int err;
 
-	if (d->driver || !id)
-		return;
 	d->driver = drv;
-	err = drv->probe(d, id);
+	err = drv->probe(d, pci_match_id(drv->id_table, d));
 	if (err) {
 		d->driver = NULL;
 		d->drvdata = NULL;
-		pr_warn("pci %02x:%02x.%d: %s probe failed: %s\n", d->bus,
-			d->slot, d->func, drv->name, errname(err));
-		return;
 	}
-	pr_info("pci %02x:%02x.%d: bound to %s\n", d->bus, d->slot, d->func,
-		drv->name);
+	return err;
 }
+
+static void pci_bus_remove(struct device *dev)
+{
+	struct pci_dev *d = to_pci_dev(dev);
+
+	if (d->driver->remove)
+		d->driver->remove(d);
+	d->driver = NULL;
+	d->drvdata = NULL;
+}
+
+static void pci_bus_describe(const struct device *dev, char *buf, size_t len)
+{
+	const struct pci_dev *d = container_of(dev, struct pci_dev, dev);
+
+	snprintf(buf, len, "[%04x:%04x] class %06x", d->vendor, d->device,
+		 d->class);
+}
+
+struct bus_type pci_bus_type = {
+	BUS_TYPE_INIT(pci_bus_type, "pci"),
+	.match = pci_bus_match,
+	.probe = pci_bus_probe,
+	.remove = pci_bus_remove,
+	.describe = pci_bus_describe,
+};
 
 int pci_register_driver(struct pci_driver *drv)
 {
-	struct pci_driver *other;
-	struct pci_dev *d;
-	int err = 0;
-
 	if (!drv->name || !drv->id_table || !drv->probe)
 		return -EINVAL;
-	mutex_lock(&pci_lock);
-	list_for_each_entry(other, &pci_drivers, node) {
-		if (other == drv) {
-			err = -EBUSY;
-			goto out_unlock;
-		}
-	}
-	list_add_tail(&drv->node, &pci_drivers);
-	list_for_each_entry(d, &pci_devices, node)
-		try_bind(drv, d);
-out_unlock:
-	mutex_unlock(&pci_lock);
-	return err;
+	drv->driver.name = drv->name;
+	drv->driver.bus = &pci_bus_type;
+	return driver_register(&drv->driver);
 }
 
 void pci_unregister_driver(struct pci_driver *drv)
 {
-	struct pci_dev *d;
-
-	mutex_lock(&pci_lock);
-	list_for_each_entry(d, &pci_devices, node) {
-		if (d->driver != drv)
-			continue;
-		if (drv->remove)
-			drv->remove(d);
-		d->driver = NULL;
-		d->drvdata = NULL;
-	}
-	list_del_init(&drv->node);
-	mutex_unlock(&pci_lock);
+	driver_unregister(&drv->driver);
 }
 
 int pci_enable_device(struct pci_dev *d)
@@ -327,16 +396,72 @@ u8 pci_find_capability(const struct pci_dev *d, u8 id)
 	return 0;
 }
 
+int pci_enable_msi(struct pci_dev *d)
+{
+	u8 pos = pci_find_capability(d, PCI_CAP_ID_MSI);
+	u16 ctrl;
+	u64 addr;
+	u32 data;
+	int irq;
+
+	if (!pos)
+		return -EOPNOTSUPP;
+	if (d->msi_enabled)
+		return -EBUSY;
+	irq = irq_alloc(&msi_irq_chip);
+	if (irq < 0)
+		return irq;
+	arch_msi_compose(irq, &addr, &data);
+	ctrl = pci_read_config16(d, pos + PCI_MSI_FLAGS);
+	pci_write_config32(d, pos + PCI_MSI_ADDRESS_LO, (u32)addr);
+	if (ctrl & PCI_MSI_FLAGS_64BIT) {
+		pci_write_config32(d, pos + PCI_MSI_ADDRESS_HI, addr >> 32);
+		pci_write_config16(d, pos + PCI_MSI_DATA_64, data);
+	} else {
+		pci_write_config16(d, pos + PCI_MSI_DATA_32, data);
+	}
+	/* one message, enabled; INTx off */
+	pci_write_config16(d, pos + PCI_MSI_FLAGS,
+			   (ctrl & ~PCI_MSI_FLAGS_QSIZE) |
+				   PCI_MSI_FLAGS_ENABLE);
+	pci_write_config16(d, PCI_COMMAND,
+			   pci_read_config16(d, PCI_COMMAND) |
+				   PCI_COMMAND_INTX_DISABLE);
+	d->intx_irq = d->irq;
+	d->irq = irq;
+	d->msi_enabled = true;
+	return 0;
+}
+
+void pci_disable_msi(struct pci_dev *d)
+{
+	u8 pos = pci_find_capability(d, PCI_CAP_ID_MSI);
+
+	if (!d->msi_enabled || !pos)
+		return;
+	pci_write_config16(d, pos + PCI_MSI_FLAGS,
+			   pci_read_config16(d, pos + PCI_MSI_FLAGS) &
+				   ~PCI_MSI_FLAGS_ENABLE);
+	pci_write_config16(d, PCI_COMMAND,
+			   pci_read_config16(d, PCI_COMMAND) &
+				   ~PCI_COMMAND_INTX_DISABLE);
+	irq_release(d->irq);
+	d->irq = d->intx_irq;
+	d->msi_enabled = false;
+}
+
 void pci_show(void)
 {
 	struct pci_dev *d;
 
-	mutex_lock(&pci_lock);
+	mutex_lock(&pci_bus_type.lock);
 	list_for_each_entry(d, &pci_devices, node) {
 		printk(KERN_INFO "%02x:%02x.%d %04x: %04x:%04x rev %02x",
 		       d->bus, d->slot, d->func, d->class >> 8, d->vendor,
 		       d->device, d->revision);
-		if (d->irq_pin)
+		if (d->msi_enabled)
+			pr_cont(" msi irq %u", d->irq);
+		else if (d->irq_pin)
 			pr_cont(" irq %u", d->irq_line);
 		pr_cont(" %s\n", d->driver ? d->driver->name : "-");
 		for (int i = 0; i < PCI_NUM_BARS; i++)
@@ -345,5 +470,5 @@ void pci_show(void)
 					i, d->bar_is_io[i] ? "io " : "mem",
 					d->bar[i], d->bar_size[i]);
 	}
-	mutex_unlock(&pci_lock);
+	mutex_unlock(&pci_bus_type.lock);
 }

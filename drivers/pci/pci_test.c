@@ -6,6 +6,7 @@
 #include <keel/errno.h>
 #include <keel/ktest.h>
 #include <keel/pci.h>
+#include <keel/string.h>
 
 #define CLASS_HOST_BRIDGE 0x060000
 #define QEMU_VGA_VENDOR	  0x1234
@@ -140,6 +141,26 @@ static void failed_probe_leaves_device_free(struct ktest *t)
 	KTEST_EXPECT_EQ(t, removes, 0);
 }
 
+static void override_restricts_binding(struct ktest *t)
+{
+	struct pci_dev *d = NULL;
+
+	while ((d = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, d)))
+		if (d->class == CLASS_HOST_BRIDGE)
+			break;
+	KTEST_ASSERT_NOT_NULL(t, d);
+	d->dev.driver_override = "someone-else";
+	KTEST_ASSERT_EQ(t, pci_register_driver(&test_driver), 0);
+	KTEST_EXPECT_TRUE(t, d->driver != &test_driver);
+	pci_unregister_driver(&test_driver);
+	d->dev.driver_override = "ktest-bridge";
+	KTEST_ASSERT_EQ(t, pci_register_driver(&test_driver), 0);
+	KTEST_EXPECT_TRUE(t, d->driver == &test_driver);
+	KTEST_EXPECT_STREQ(t, d->dev.driver->name, "ktest-bridge");
+	pci_unregister_driver(&test_driver);
+	d->dev.driver_override = NULL;
+}
+
 static void bad_driver_rejected(struct ktest *t)
 {
 	struct pci_driver no_probe = { .name = "x", .id_table = bridge_ids };
@@ -154,6 +175,7 @@ static struct ktest_case pci_cases[] = {
 	KTEST_CASE(id_matching),
 	KTEST_CASE(bind_and_unbind),
 	KTEST_CASE(failed_probe_leaves_device_free),
+	KTEST_CASE(override_restricts_binding),
 	KTEST_CASE(bad_driver_rejected),
 	{}
 };

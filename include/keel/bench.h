@@ -17,6 +17,8 @@
  *
  * A case can exclude its setup with bench_reset_timer(), or report a
  * value of its own (not a per-iteration time) with bench_set_result().
+ * A case that measures several things at once (interleaved, so host
+ * noise hits them alike) adds a BENCH line for each with bench_report().
  * It returns 0, or -Exxx to report an error line instead of a value.
  * Cases run in link order; bench.filter=GLOB selects them by name.
  */
@@ -28,6 +30,7 @@
 
 struct bench {
 	u64 iters;		 /* iterations the case should run */
+	bool warmup;		 /* the untimed first call */
 	u64 start_ns;		 /* ktime when timing (re)started */
 	u64 result_milli;	 /* bench_set_result(): value * 1000 */
 	const char *result_unit; /* NULL: time per iteration in ns/op */
@@ -50,6 +53,12 @@ struct bench_case {
 void bench_reset_timer(struct bench *b);
 /* Report value_milli / 1000 in unit instead of the time per iteration. */
 void bench_set_result(struct bench *b, u64 value_milli, const char *unit);
+/*
+ * Print an extra result line "BENCH name=<name> ..." (not during the
+ * warm-up call).
+ */
+void bench_report(const struct bench *b, const char *name, u64 value_milli,
+		  const char *unit);
 
 /* Run the cases matching glob (NULL: all); returns the number that failed. */
 int bench_run(const char *glob);

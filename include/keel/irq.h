@@ -46,6 +46,25 @@ int request_irq(unsigned int irq, irq_handler_t handler, const char *name,
 void free_irq(unsigned int irq, void *cookie);
 
 void irq_set_chip(unsigned int irq, const struct irq_chip *chip);
+
+/*
+ * Message-signalled interrupts need IRQ numbers (vectors) no controller
+ * line owns: irq_alloc() hands out an unused one from
+ * [IRQ_DYNAMIC_FIRST, IRQ_DYNAMIC_END), attached to chip, or -ENOSPC;
+ * irq_release() gives it back (its handlers must be freed first).
+ */
+#define IRQ_DYNAMIC_FIRST 64
+#define IRQ_DYNAMIC_END	  192
+int irq_alloc(const struct irq_chip *chip);
+void irq_release(unsigned int irq);
+
+/*
+ * The MSI message that raises irq on this CPU (arch): the address and
+ * data a device writes. irq must come from irq_alloc().
+ */
+void arch_msi_compose(unsigned int irq, u64 *addr, u32 *data);
+/* The irq_chip of MSI vectors (EOI at the local APIC). */
+extern const struct irq_chip msi_irq_chip;
 u64 irq_count(unsigned int irq);
 /* Print every line with handlers and counts (monitor "irqs"). */
 void irq_show(void);

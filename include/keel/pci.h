@@ -3,17 +3,21 @@
  * keel/pci.h - the PCI bus: devices found at boot, drivers that claim
  * them by ID, and configuration-space access.
  *
- * pci_init() scans every bus/slot/function through the legacy 0xCF8/0xCFC
- * ports (present on QEMU's pc and q35), sizes each BAR and records the
- * device. A driver registers an ID table with probe/remove; the core calls
- * probe once for every unclaimed device that matches, in scan order. A
- * probe that fails leaves the device unbound (and must have undone its own
- * work); remove is called when the driver unregisters.
+ * pci_init() scans every bus/slot/function, through ECAM (the memory-
+ * mapped configuration space the ACPI MCFG table describes, on q35) when
+ * there is one and through the legacy 0xCF8/0xCFC ports otherwise (pc),
+ * sizes each BAR and registers the
+ * device on the "pci" bus of the driver model (keel/device.h). A driver
+ * registers an ID table with probe/remove; the driver core calls probe
+ * once for every unclaimed device that matches, in scan order. A probe
+ * that fails leaves the device unbound (and must have undone its own
+ * work); remove is called when the driver unregisters. A device's
+ * dev.driver_override, when set, restricts it to the driver of that name.
  */
 #ifndef _KEEL_PCI_H
 #define _KEEL_PCI_H
 
-#include <keel/list.h>
+#include <keel/device.h>
 #include <keel/types.h>
 
 #define PCI_ANY_ID 0xffffU
@@ -30,6 +34,16 @@
 #define PCI_CAPABILITY_LIST 0x34
 #define PCI_INTERRUPT_LINE  0x3c
 #define PCI_INTERRUPT_PIN   0x3d
+
+#define PCI_CAP_ID_MSI	     0x05
+#define PCI_MSI_FLAGS	     2 /* message control, from the capability */
+#define PCI_MSI_FLAGS_ENABLE 0x0001
+#define PCI_MSI_FLAGS_QSIZE  0x0070 /* messages enabled (log2) */
+#define PCI_MSI_FLAGS_64BIT  0x0080
+#define PCI_MSI_ADDRESS_LO   4
+#define PCI_MSI_ADDRESS_HI   8
+#define PCI_MSI_DATA_32	     8
+#define PCI_MSI_DATA_64	     12
 
 #define PCI_COMMAND_IO		 0x1
 #define PCI_COMMAND_MEMORY	 0x2
@@ -52,12 +66,16 @@ struct pci_dev {
 	u32 class; /* class << 16 | subclass << 8 | prog_if */
 	u8 revision;
 	u8 irq_line, irq_pin;  /* as the firmware left them */
+	unsigned int irq;      /* INTx (or, once enabled, MSI) IRQ; 0: none */
+	unsigned int intx_irq; /* irq before MSI took over */
+	bool msi_enabled;
 	u64 bar[PCI_NUM_BARS]; /* base address (physical or port) */
 	u64 bar_size[PCI_NUM_BARS];
 	bool bar_is_io[PCI_NUM_BARS];
 	struct pci_driver *driver; /* bound driver, NULL if none */
 	void *drvdata;
 	struct list_head node;
+	struct device dev; /* on pci_bus_type, named "bb:ss.f" */
 };
 
 struct pci_driver {
@@ -66,8 +84,15 @@ struct pci_driver {
 	/* 0 to bind, -Exxx to refuse (having undone its own setup) */
 	int (*probe)(struct pci_dev *dev, const struct pci_device_id *id);
 	void (*remove)(struct pci_dev *dev);
-	struct list_head node;
+	struct device_driver driver; /* filled in by pci_register_driver */
 };
+
+extern struct bus_type pci_bus_type;
+
+static inline struct pci_dev *to_pci_dev(struct device *dev)
+{
+	return container_of(dev, struct pci_dev, dev);
+}
 
 void pci_init(void);
 
@@ -98,6 +123,19 @@ int pci_enable_device(struct pci_dev *dev);
 void pci_set_master(struct pci_dev *dev);
 /* Offset of capability `id` in config space, or 0. */
 u8 pci_find_capability(const struct pci_dev *dev, u8 id);
+
+/*
+ * Switch dev from INTx to one message-signalled interrupt: a fresh IRQ
+ * number (dev->irq) whose vector the device writes; INTx is disabled.
+ * Returns 0, -EOPNOTSUPP (no MSI capability), -EBUSY (already on) or
+ * -ENOSPC (no vector left). Call before request_irq(dev->irq, ...).
+ */
+int pci_enable_msi(struct pci_dev *dev);
+/* Back to INTx; the MSI IRQ's handlers must have been freed. */
+void pci_disable_msi(struct pci_dev *dev);
+
+/* Whether configuration space is reached through ECAM (MMIO). */
+bool pci_using_ecam(void);
 
 /* Print every device and its driver (monitor "lspci"). */
 void pci_show(void);

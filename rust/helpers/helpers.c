@@ -121,6 +121,16 @@ unsigned int rust_helper_num_online_cpus(void)
 	return num_online_cpus();
 }
 
+unsigned long rust_helper_netif_tx_lock(struct net_device *dev)
+{
+	return netif_tx_lock(dev);
+}
+
+void rust_helper_netif_tx_unlock(struct net_device *dev, unsigned long flags)
+{
+	netif_tx_unlock(dev, flags);
+}
+
 void rust_helper_panic(const char *msg)
 {
 	panic("%s", msg);

@@ -10,6 +10,7 @@
 #include <keel/completion.h>
 #include <keel/kthread.h>
 #include <keel/mutex.h>
+#include <keel/netdevice.h>
 #include <keel/refcount.h>
 #include <keel/sched.h>
 #include <keel/spinlock.h>
@@ -38,6 +39,8 @@ bool rust_helper_irqs_disabled(void);
 struct task *rust_helper_current(void);
 unsigned int rust_helper_smp_processor_id(void);
 unsigned int rust_helper_num_online_cpus(void);
+unsigned long rust_helper_netif_tx_lock(struct net_device *dev);
+void rust_helper_netif_tx_unlock(struct net_device *dev, unsigned long flags);
 /* Rust's panic handler ends here: message and location, then panic(). */
 void rust_helper_panic(const char *msg) __attribute__((noreturn));
 

@@ -130,6 +130,10 @@ pub mod code {
         ENETDOWN,
         ETIMEDOUT,
         EALREADY,
+        EADDRNOTAVAIL,
+        ENETUNREACH,
+        ENOBUFS,
+        EHOSTUNREACH,
     );
 }
 

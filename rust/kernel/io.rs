@@ -39,19 +39,22 @@ impl<const SIZE: usize> Mmio<SIZE> {
         assert!(SIZE >= 4 && OFF <= SIZE - 4, "MMIO offset out of bounds");
     }
 
-    /// Reads the 32-bit register at constant offset `OFF`.
+    /// Reads the 32-bit register at constant offset `OFF`: one volatile
+    /// load, as C's `mmio_read32()` (no helper call; generic, so it is
+    /// compiled into each caller and inlined there).
     pub fn read32<const OFF: usize>(&self) -> u32 {
         const { Self::check_const::<OFF>() };
         // SAFETY: OFF is in bounds and aligned (checked at compile time)
         // and the region is mapped (type invariant).
-        unsafe { bindings::rust_helper_readl(self.base.as_ptr().add(OFF).cast()) }
+        unsafe { self.base.as_ptr().add(OFF).cast::<u32>().read_volatile() }
     }
 
-    /// Writes the 32-bit register at constant offset `OFF`.
+    /// Writes the 32-bit register at constant offset `OFF`: one volatile
+    /// store.
     pub fn write32<const OFF: usize>(&self, v: u32) {
         const { Self::check_const::<OFF>() };
         // SAFETY: as in read32.
-        unsafe { bindings::rust_helper_writel(self.base.as_ptr().add(OFF).cast(), v) }
+        unsafe { self.base.as_ptr().add(OFF).cast::<u32>().write_volatile(v) }
     }
 
     fn check(off: usize) -> Result {
@@ -65,15 +68,52 @@ impl<const SIZE: usize> Mmio<SIZE> {
     pub fn try_read32(&self, off: usize) -> Result<u32> {
         Self::check(off)?;
         // SAFETY: `off` was checked to be in bounds and aligned.
-        Ok(unsafe { bindings::rust_helper_readl(self.base.as_ptr().add(off).cast()) })
+        Ok(unsafe { self.base.as_ptr().add(off).cast::<u32>().read_volatile() })
     }
 
     /// Writes the 32-bit register at `off`, checked at run time.
     pub fn try_write32(&self, off: usize, v: u32) -> Result {
         Self::check(off)?;
         // SAFETY: `off` was checked to be in bounds and aligned.
-        unsafe { bindings::rust_helper_writel(self.base.as_ptr().add(off).cast(), v) };
+        unsafe { self.base.as_ptr().add(off).cast::<u32>().write_volatile(v) };
         Ok(())
+    }
+}
+
+/// An `ioremap()`ed MMIO region of `SIZE` bytes, unmapped on drop;
+/// dereferences to [`Mmio<SIZE>`].
+pub struct IoMem<const SIZE: usize> {
+    mmio: Mmio<SIZE>,
+}
+
+impl<const SIZE: usize> IoMem<SIZE> {
+    /// Maps `SIZE` bytes of device memory at physical address `phys`
+    /// (uncached). `ENOMEM` if no virtual space is left.
+    ///
+    /// # Safety
+    /// `phys..phys + SIZE` is device memory (a BAR) that nothing else
+    /// treats as RAM, and stays decoded while the mapping lives.
+    pub unsafe fn ioremap(phys: u64) -> Result<Self> {
+        // SAFETY: ioremap maps any physical range or returns NULL.
+        let va = unsafe { bindings::ioremap(phys, SIZE) };
+        let base = NonNull::new(va.cast::<u8>()).ok_or(crate::error::code::ENOMEM)?;
+        // SAFETY: ioremap mapped SIZE bytes at base, page aligned, until
+        // iounmap in drop.
+        Ok(IoMem { mmio: unsafe { Mmio::new(base) } })
+    }
+}
+
+impl<const SIZE: usize> core::ops::Deref for IoMem<SIZE> {
+    type Target = Mmio<SIZE>;
+    fn deref(&self) -> &Mmio<SIZE> {
+        &self.mmio
+    }
+}
+
+impl<const SIZE: usize> Drop for IoMem<SIZE> {
+    fn drop(&mut self) {
+        // SAFETY: the address came from ioremap and is unmapped once.
+        unsafe { bindings::iounmap(self.mmio.base.as_ptr().cast()) };
     }
 }
 

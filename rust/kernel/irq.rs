@@ -24,13 +24,15 @@ use core::ffi::{c_uint, c_void};
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
-/// What a handler tells the IRQ layer.
+/// What a handler tells the IRQ layer (the values of C's `enum
+/// irqreturn`, so converting costs nothing).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u32)]
 pub enum IrqReturn {
     /// The interrupt was not from this device.
-    None,
+    None = bindings::irqreturn::IRQ_NONE as u32,
     /// The interrupt was handled.
-    Handled,
+    Handled = bindings::irqreturn::IRQ_HANDLED as u32,
 }
 
 /// An interrupt handler.

@@ -21,6 +21,7 @@
 extern crate self as kernel;
 
 pub mod alloc;
+pub mod dma;
 pub mod error;
 pub mod fb;
 mod fmt_buf;
@@ -29,7 +30,9 @@ pub mod irq;
 pub mod ktest;
 pub mod kthread;
 pub mod module;
+pub mod net;
 pub mod panic;
+pub mod pci;
 pub mod print;
 pub mod str;
 pub mod sync;

@@ -1,7 +1,22 @@
 // SPDX-License-Identifier: MIT
 //! `module!`: parse `key: value,` pairs and register the module type.
 
-use proc_macro::{TokenStream, TokenTree};
+use proc_macro::{Delimiter, TokenStream, TokenTree};
+
+/// The tokens of `input` with invisible (None-delimited) groups opened:
+/// a `macro_rules!` macro that forwards `$name:literal` wraps it in one.
+fn flatten(input: TokenStream) -> Vec<TokenTree> {
+    let mut out = Vec::new();
+    for tt in input {
+        match tt {
+            TokenTree::Group(g) if g.delimiter() == Delimiter::None => {
+                out.extend(flatten(g.stream()))
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
 
 struct ModuleInfo {
     type_: String,
@@ -23,7 +38,7 @@ fn parse(input: TokenStream) -> Result<ModuleInfo, String> {
         license: String::new(),
         load: String::new(),
     };
-    let mut it = input.into_iter().peekable();
+    let mut it = flatten(input).into_iter().peekable();
     while let Some(tt) = it.next() {
         let key = match tt {
             TokenTree::Ident(i) => i.to_string(),

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: MIT
+/*
+ * phy.c - the phylib core (keel/phy.h): MDIO buses, discovery of PHYs
+ * by ID, the "mdio" bus of the driver model, connecting a PHY to a MAC
+ * and the link state machine.
+ *
+ * The state machine runs in a tasklet (softirq context) whenever the
+ * MAC reports a link-change interrupt, and once when the PHY starts. It
+ * asks the driver for the status (read_status) and, if the link went up
+ * or down (or changed speed/duplex while up), switches the carrier,
+ * calls the MAC's adjust_link and logs the change. Without a MAC
+ * interrupt nothing polls: every MAC in keel has one.
+ */
+#define pr_fmt(fmt) "phy: " fmt
+
+#include <keel/errno.h>
+#include <keel/netdevice.h>
+#include <keel/phy.h>
+#include <keel/printk.h>
+#include <keel/slab.h>
+#include <keel/string.h>
+
+static struct phy_driver *to_phy_driver(const struct device_driver *drv)
+{
+	return container_of(drv, struct phy_driver, driver);
+}
+
+bool phy_id_matches(const struct phy_driver *drv, u32 phy_id)
+{
+	return (phy_id & drv->phy_id_mask) == (drv->phy_id & drv->phy_id_mask);
+}
+
+static bool mdio_bus_match(struct device *dev, const struct device_driver *drv)
+{
+	return phy_id_matches(to_phy_driver(drv), to_phy_device(dev)->phy_id);
+}
+
+static int mdio_bus_probe(struct device *dev)
+{
+	struct phy_device *phydev = to_phy_device(dev);
+	struct phy_driver *drv = to_phy_driver(dev->driver);
+	int err = 0;
+
+	phydev->drv = drv;
+	if (drv->probe)
+		err = drv->probe(phydev);
+	if (err)
+		phydev->drv = NULL;
+	return err;
+}
+
+static void mdio_bus_remove(struct device *dev)
+{
+	struct phy_device *phydev = to_phy_device(dev);
+
+	if (phydev->drv && phydev->drv->remove)
+		phydev->drv->remove(phydev);
+	phydev->drv = NULL;
+	phydev->priv = NULL;
+}
+
+static void mdio_bus_describe(const struct device *dev, char *buf, size_t len)
+{
+	const struct phy_device *phydev =
+		container_of(dev, struct phy_device, dev);
+
+	snprintf(buf, len, "[phy %08x] addr %d", phydev->phy_id, phydev->addr);
+}
+
+struct bus_type mdio_bus_type = {
+	BUS_TYPE_INIT(mdio_bus_type, "mdio"),
+	.match = mdio_bus_match,
+	.probe = mdio_bus_probe,
+	.remove = mdio_bus_remove,
+	.describe = mdio_bus_describe,
+};
+
+struct mii_bus *mdiobus_alloc(void)
+{
+	struct mii_bus *bus = kzalloc(sizeof(*bus), GFP_KERNEL);
+
+	if (bus)
+		spin_lock_init(&bus->lock);
+	return bus;
+}
+
+void mdiobus_free(struct mii_bus *bus)
+{
+	kfree(bus);
+}
+
+int mdiobus_read(struct mii_bus *bus, int addr, int regnum)
+{
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&bus->lock, flags);
+	ret = bus->read(bus, addr, regnum);
+	bus->reads++;
+	bus->errors += ret < 0;
+	spin_unlock_irqrestore(&bus->lock, flags);
+	return ret;
+}
+
+int mdiobus_write(struct mii_bus *bus, int addr, int regnum, u16 val)
+{
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&bus->lock, flags);
+	ret = bus->write(bus, addr, regnum, val);
+	bus->writes++;
+	bus->errors += ret < 0;
+	spin_unlock_irqrestore(&bus->lock, flags);
+	return ret;
+}
+
+/* The ID of the PHY at addr: 0 and *id, or -ENODEV. */
+static int get_phy_id(struct mii_bus *bus, int addr, u32 *id)
+{
+	int hi = mdiobus_read(bus, addr, MII_PHYSID1);
+	int lo = hi < 0 ? hi : mdiobus_read(bus, addr, MII_PHYSID2);
+
+	if (hi < 0 || lo < 0)
+		return -ENODEV;
+	*id = (u32)hi << 16 | (u32)lo;
+	/* no device answers all ones (pulled-up bus) or all zeros */
+	if ((*id & 0x1fffffff) == 0x1fffffff || !*id)
+		return -ENODEV;
+	return 0;
+}
+
+static void phy_state_machine(struct tasklet *t);
+
+static int phy_device_create(struct mii_bus *bus, int addr, u32 id)
+{
+	struct phy_device *phydev = kzalloc(sizeof(*phydev), GFP_KERNEL);
+
+	if (!phydev)
+		return -ENOMEM;
+	phydev->bus = bus;
+	phydev->addr = addr;
+	phydev->phy_id = id;
+	phydev->speed = SPEED_UNKNOWN;
+	phydev->duplex = DUPLEX_UNKNOWN;
+	phydev->autoneg = true;
+	phydev->state_tasklet = (struct tasklet)TASKLET_INIT(phy_state_machine);
+	snprintf(phydev->dev.name, sizeof(phydev->dev.name), "%s:%02x", bus->id,
+		 addr);
+	phydev->dev.bus = &mdio_bus_type;
+	phydev->dev.parent = bus->parent;
+	bus->phy_map[addr] = phydev;
+	pr_info("%s: PHY id %08x\n", phydev->dev.name, id);
+	return device_register(&phydev->dev);
+}
+
+int mdiobus_register(struct mii_bus *bus)
+{
+	u32 id;
+	int err;
+
+	if (!bus->read || !bus->write || !bus->id[0])
+		return -EINVAL;
+	for (int addr = 0; addr < PHY_MAX_ADDR; addr++) {
+		if (bus->phy_mask & (1U << addr) || get_phy_id(bus, addr, &id))
+			continue;
+		err = phy_device_create(bus, addr, id);
+		if (err) {
+			mdiobus_unregister(bus);
+			return err;
+		}
+	}
+	return 0;
+}
+
+void mdiobus_unregister(struct mii_bus *bus)
+{
+	for (int addr = 0; addr < PHY_MAX_ADDR; addr++) {
+		struct phy_device *phydev = bus->phy_map[addr];
+
+		if (!phydev)
+			continue;
+		if (phydev->attached_dev) /* the MAC forgot: detach first */
+			phy_disconnect(phydev);
+		device_unregister(&phydev->dev);
+		bus->phy_map[addr] = NULL;
+		kfree(phydev);
+	}
+}
+
+struct phy_device *phy_find_first(struct mii_bus *bus)
+{
+	for (int addr = 0; addr < PHY_MAX_ADDR; addr++)
+		if (bus->phy_map[addr])
+			return bus->phy_map[addr];
+	return NULL;
+}
+
+int phy_drivers_register(struct phy_driver *drv, int count)
+{
+	for (int i = 0; i < count; i++) {
+		int err;
+
+		drv[i].driver.name = drv[i].name;
+		drv[i].driver.bus = &mdio_bus_type;
+		err = driver_register(&drv[i].driver);
+		if (err) {
+			phy_drivers_unregister(drv, i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+void phy_drivers_unregister(struct phy_driver *drv, int count)
+{
+	for (int i = 0; i < count; i++)
+		driver_unregister(&drv[i].driver);
+}
+
+int phy_read(struct phy_device *phydev, u32 regnum)
+{
+	return mdiobus_read(phydev->bus, phydev->addr, regnum);
+}
+
+int phy_write(struct phy_device *phydev, u32 regnum, u16 val)
+{
+	return mdiobus_write(phydev->bus, phydev->addr, regnum, val);
+}
+
+int phy_modify(struct phy_device *phydev, u32 regnum, u16 mask, u16 set)
+{
+	int v = phy_read(phydev, regnum);
+
+	if (v < 0)
+		return v;
+	return phy_write(phydev, regnum, (v & ~mask) | set);
+}
+
+static void phy_detach(struct phy_device *phydev)
+{
+	if (phydev->attached_dev)
+		phydev->attached_dev->phydev = NULL;
+	phydev->attached_dev = NULL;
+	phydev->adjust_link = NULL;
+	if (phydev->drv == &genphy_driver)
+		device_release_driver(&phydev->dev);
+}
+
+int phy_connect_direct(struct net_device *dev, struct phy_device *phydev,
+		       void (*handler)(struct net_device *dev))
+{
+	struct phy_driver *drv;
+	int err;
+
+	if (phydev->attached_dev)
+		return -EBUSY;
+	if (!phydev->drv) {
+		err = device_bind_driver(&phydev->dev, &genphy_driver.driver);
+		if (err)
+			return err;
+	}
+	drv = phydev->drv;
+	phydev->attached_dev = dev;
+	phydev->adjust_link = handler;
+	dev->phydev = phydev;
+	err = drv->soft_reset ? drv->soft_reset(phydev) :
+				genphy_soft_reset(phydev);
+	if (!err && drv->config_init)
+		err = drv->config_init(phydev);
+	if (err) {
+		pr_warn("%s: cannot initialise %s: %s\n", dev->name,
+			phydev->dev.name, errname(err));
+		phy_detach(phydev);
+	}
+	return err;
+}
+
+void phy_disconnect(struct phy_device *phydev)
+{
+	phy_stop(phydev);
+	phy_detach(phydev);
+}
+
+int phy_start(struct phy_device *phydev)
+{
+	struct phy_driver *drv = phydev->drv;
+	int err = 0;
+
+	if (!drv || !phydev->attached_dev)
+		return -EINVAL;
+	phydev->link = false;
+	phydev->speed = SPEED_UNKNOWN;
+	phydev->duplex = DUPLEX_UNKNOWN;
+	if (drv->resume)
+		err = drv->resume(phydev);
+	if (!err)
+		err = drv->config_aneg ? drv->config_aneg(phydev) :
+					 genphy_config_aneg(phydev);
+	if (err)
+		return err;
+	phydev->state = PHY_UP;
+	tasklet_schedule(&phydev->state_tasklet);
+	return 0;
+}
+
+void phy_stop(struct phy_device *phydev)
+{
+	local_bh_disable();
+	tasklet_kill(&phydev->state_tasklet);
+	phydev->state = PHY_DOWN;
+	phydev->link = false;
+	if (phydev->attached_dev)
+		netif_carrier_off(phydev->attached_dev);
+	local_bh_enable();
+	if (phydev->drv && phydev->drv->suspend)
+		phydev->drv->suspend(phydev);
+}
+
+void phy_mac_interrupt(struct phy_device *phydev)
+{
+	if (phydev && phydev->state != PHY_DOWN)
+		tasklet_schedule(&phydev->state_tasklet);
+}
+
+void phy_print_status(struct phy_device *phydev)
+{
+	const char *name = phydev->attached_dev ? phydev->attached_dev->name :
+						  phydev->dev.name;
+
+	if (!phydev->link)
+		printk(KERN_INFO "%s: link down\n", name);
+	else if (phydev->speed == SPEED_UNKNOWN)
+		printk(KERN_INFO "%s: link up, speed unknown\n", name);
+	else
+		printk(KERN_INFO "%s: link up %dMbps %s\n", name, phydev->speed,
+		       phydev->duplex == DUPLEX_FULL ? "full" :
+		       phydev->duplex == DUPLEX_HALF ? "half" :
+						       "unknown-duplex");
+}
+
+/* Read the status and report a change; bottom halves off. */
+static void phy_check_link(struct phy_device *phydev)
+{
+	bool old_link = phydev->link;
+	int old_speed = phydev->speed, old_duplex = phydev->duplex;
+	int err;
+
+	if (phydev->state == PHY_DOWN)
+		return;
+	err = phydev->drv->read_status ? phydev->drv->read_status(phydev) :
+					 genphy_read_status(phydev);
+	if (err) {
+		pr_warn("%s: read_status failed: %s\n", phydev->dev.name,
+			errname(err));
+		return;
+	}
+	if (phydev->link == old_link &&
+	    (!phydev->link ||
+	     (phydev->speed == old_speed && phydev->duplex == old_duplex)))
+		return;
+	phydev->state = phydev->link ? PHY_RUNNING : PHY_UP;
+	phydev->link_changes++;
+	if (phydev->link)
+		netif_carrier_on(phydev->attached_dev);
+	else
+		netif_carrier_off(phydev->attached_dev);
+	if (phydev->adjust_link)
+		phydev->adjust_link(phydev->attached_dev);
+	phy_print_status(phydev);
+}
+
+static void phy_state_machine(struct tasklet *t)
+{
+	phy_check_link(container_of(t, struct phy_device, state_tasklet));
+}
+
+void phy_state_machine_run(struct phy_device *phydev)
+{
+	local_bh_disable();
+	phy_check_link(phydev);
+	local_bh_enable();
+}
+
+void phy_show(struct phy_device *phydev)
+{
+	printk(KERN_INFO "        phy %s id %08x driver %s: link %s",
+	       phydev->dev.name, phydev->phy_id,
+	       phydev->drv ? phydev->drv->name : "-",
+	       phydev->link ? "up" : "down");
+	if (phydev->link && phydev->speed != SPEED_UNKNOWN)
+		pr_cont(" %dMbps %s", phydev->speed,
+			phydev->duplex == DUPLEX_FULL ? "full" : "half");
+	pr_cont(", %llu change(s)\n", phydev->link_changes);
+}

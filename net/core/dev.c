@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: MIT
+/*
+ * dev.c - the network device layer (keel/netdevice.h): registration,
+ * up/down, the transmit entry point, the receive entry point and NAPI.
+ *
+ * Receive: a driver's interrupt handler calls napi_schedule(), which
+ * puts the napi on poll_list and raises NET_RX_SOFTIRQ. net_rx_action()
+ * (softirq context, interrupts on) calls each scheduled poll with a
+ * budget of NAPI_POLL_WEIGHT frames; a poll that used its whole budget
+ * stays scheduled and goes to the back of the list, so one busy NIC
+ * cannot starve another. Each frame goes through netif_receive_skb(),
+ * which strips the Ethernet header and calls the protocol (ARP, IPv4).
+ *
+ * Locking: dev_base_lock (irqsave) guards the interface list, which
+ * softirqs walk for routing; rtnl (a mutex) serialises register/
+ * unregister/open/close; each device's tx_lock (irqsave) is held around
+ * ndo_start_xmit and while dev_close() clears IFF_UP, so transmits of
+ * one device never overlap and none runs once the device is going
+ * down. poll_list is touched with interrupts off.
+ * Interfaces live from registration until power off; unregister closes
+ * first so no poll or transmit is in flight.
+ */
+#define pr_fmt(fmt) "net: " fmt
+
+#include <asm/cpu.h>
+#include <keel/errno.h>
+#include <keel/etherdevice.h>
+#include <keel/init.h>
+#include <keel/net/arp.h>
+#include <keel/net/ip.h>
+#include <keel/net/snmp.h>
+#include <keel/net/wait.h>
+#include <keel/phy.h>
+#include <keel/printk.h>
+#include <keel/slab.h>
+#include <keel/softirq.h>
+#include <keel/spinlock.h>
+#include <keel/time.h>
+
+#define MAX_NETDEVS   8
+#define NET_RX_BUDGET 300
+
+static LIST_HEAD(dev_base);
+static DEFINE_SPINLOCK(dev_base_lock);
+static DEFINE_MUTEX(rtnl);
+static LIST_HEAD(poll_list);
+
+struct net_device *alloc_etherdev(size_t priv_size)
+{
+	size_t head = ALIGN_UP(sizeof(struct net_device), 16);
+	struct net_device *dev = kzalloc(head + priv_size, GFP_KERNEL);
+
+	if (!dev)
+		return NULL;
+	strlcpy(dev->name, "eth%d", sizeof(dev->name));
+	spin_lock_init(&dev->tx_lock);
+	dev->mtu = ETH_DATA_LEN;
+	dev->priv = priv_size ? (u8 *)dev + head : NULL;
+	dev->dev.class_name = "net";
+	INIT_LIST_HEAD(&dev->dev_list);
+	return dev;
+}
+
+void free_netdev(struct net_device *dev)
+{
+	kfree(dev);
+}
+
+/* The lowest N with no ethN registered; dev_base_lock held. */
+static int free_eth_index(void)
+{
+	struct net_device *d;
+	unsigned long used = 0;
+
+	list_for_each_entry(d, &dev_base, dev_list)
+		used |= 1UL << d->ifindex;
+	for (int i = 0; i < MAX_NETDEVS; i++)
+		if (!(used & (1UL << i)))
+			return i;
+	return -ENOSPC;
+}
+
+int register_netdev(struct net_device *dev)
+{
+	unsigned long flags;
+	int idx, err;
+
+	if (!dev->netdev_ops || !dev->netdev_ops->ndo_start_xmit ||
+	    !is_valid_ether_addr(dev->dev_addr))
+		return -EINVAL;
+	mutex_lock(&rtnl);
+	spin_lock_irqsave(&dev_base_lock, flags);
+	idx = free_eth_index();
+	if (idx >= 0) {
+		dev->ifindex = idx;
+		snprintf(dev->name, sizeof(dev->name), "eth%d", idx);
+		list_add_tail(&dev->dev_list, &dev_base);
+	}
+	spin_unlock_irqrestore(&dev_base_lock, flags);
+	if (idx < 0) {
+		err = idx;
+		goto out_unlock;
+	}
+	strlcpy(dev->dev.name, dev->name, sizeof(dev->dev.name));
+	err = device_register(&dev->dev);
+	if (err) {
+		spin_lock_irqsave(&dev_base_lock, flags);
+		list_del_init(&dev->dev_list);
+		spin_unlock_irqrestore(&dev_base_lock, flags);
+		goto out_unlock;
+	}
+	pr_info("%s: %pM registered\n", dev->name, dev->dev_addr);
+out_unlock:
+	mutex_unlock(&rtnl);
+	return err;
+}
+
+void unregister_netdev(struct net_device *dev)
+{
+	unsigned long flags;
+
+	dev_close(dev);
+	mutex_lock(&rtnl);
+	device_unregister(&dev->dev);
+	spin_lock_irqsave(&dev_base_lock, flags);
+	list_del_init(&dev->dev_list);
+	spin_unlock_irqrestore(&dev_base_lock, flags);
+	mutex_unlock(&rtnl);
+}
+
+int dev_open(struct net_device *dev)
+{
+	int err = 0;
+
+	mutex_lock(&rtnl);
+	if (dev->flags & IFF_UP)
+		goto out_unlock;
+	if (dev->netdev_ops->ndo_open)
+		err = dev->netdev_ops->ndo_open(dev);
+	if (!err)
+		dev->flags |= IFF_UP;
+out_unlock:
+	mutex_unlock(&rtnl);
+	return err;
+}
+
+int dev_close(struct net_device *dev)
+{
+	unsigned long flags;
+	int err = 0;
+
+	mutex_lock(&rtnl);
+	if (!(dev->flags & IFF_UP))
+		goto out_unlock;
+	/* under the transmit lock: no ndo_start_xmit is running after this */
+	flags = netif_tx_lock(dev);
+	dev->flags &= ~IFF_UP;
+	netif_tx_unlock(dev, flags);
+	if (dev->netdev_ops->ndo_stop)
+		err = dev->netdev_ops->ndo_stop(dev);
+	dev->carrier = false;
+	arp_flush(dev);
+out_unlock:
+	mutex_unlock(&rtnl);
+	return err;
+}
+
+int dev_queue_xmit(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	netdev_tx_t ret = NETDEV_TX_BUSY;
+	unsigned long flags;
+	int err = -ENOBUFS;
+	u64 t0;
+
+	flags = netif_tx_lock(dev);
+	if (!(dev->flags & IFF_UP) || !dev->carrier) {
+		err = -ENETDOWN;
+	} else if (!dev->queue_stopped) {
+		t0 = ktime_get_ns();
+		ret = dev->netdev_ops->ndo_start_xmit(skb, dev);
+		dev->xmit_ns += ktime_get_ns() - t0;
+		dev->xmit_calls++;
+	}
+	netif_tx_unlock(dev, flags);
+	if (ret == NETDEV_TX_OK)
+		return 0;
+	__atomic_fetch_add(&dev->core_tx_dropped, 1, __ATOMIC_RELAXED);
+	kfree_skb(skb);
+	return err;
+}
+
+void netif_receive_skb(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+
+	NET_INC(ETH_IN_FRAMES);
+	if (!pskb_may_pull(skb, ETH_HLEN)) {
+		NET_INC(ETH_IN_TRUNCATED);
+		goto drop;
+	}
+	skb->protocol = eth_type_trans(skb, dev);
+	if (skb->pkt_type == PACKET_OTHERHOST) {
+		NET_INC(ETH_IN_OTHERHOST);
+		goto drop;
+	}
+	switch (skb->protocol) {
+	case ETH_P_ARP: arp_rcv(skb); return;
+	case ETH_P_IP: ip_rcv(skb); return;
+	default: NET_INC(ETH_IN_UNKNOWN_PROTO); goto drop;
+	}
+drop:
+	dev->core_rx_dropped++;
+	kfree_skb(skb);
+}
+
+void netif_carrier_on(struct net_device *dev)
+{
+	if (dev->carrier)
+		return;
+	dev->carrier = true;
+	if (dev->ip.configured)
+		arp_send_gratuitous(dev);
+}
+
+void netif_carrier_off(struct net_device *dev)
+{
+	dev->carrier = false;
+}
+
+static bool carrier_ok(void *arg)
+{
+	return READ_ONCE(((struct net_device *)arg)->carrier);
+}
+
+int netif_wait_carrier(struct net_device *dev, unsigned int timeout_ms)
+{
+	static struct net_waitq carrier_wq = NET_WAITQ_INIT;
+
+	return net_wait_until(&carrier_wq, carrier_ok, dev, timeout_ms);
+}
+
+void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
+		    int (*poll)(struct napi_struct *, int))
+{
+	INIT_LIST_HEAD(&napi->poll_list);
+	napi->poll = poll;
+	napi->dev = dev;
+	napi->weight = NAPI_POLL_WEIGHT;
+	napi->state = NAPI_STATE_DISABLED;
+	dev->napi = napi;
+}
+
+void napi_enable(struct napi_struct *napi)
+{
+	unsigned long flags = local_irq_save();
+
+	napi->state &= ~NAPI_STATE_DISABLED;
+	local_irq_restore(flags);
+}
+
+/*
+ * Process context on the only CPU: no poll can be running, so taking
+ * napi off the list is enough. (SMP will have to wait for a poll in
+ * flight on another CPU.)
+ */
+void napi_disable(struct napi_struct *napi)
+{
+	unsigned long flags = local_irq_save();
+
+	if (napi->state & NAPI_STATE_SCHED)
+		list_del_init(&napi->poll_list);
+	napi->state = NAPI_STATE_DISABLED;
+	local_irq_restore(flags);
+}
+
+bool napi_schedule(struct napi_struct *napi)
+{
+	unsigned long flags = local_irq_save();
+	bool scheduled = false;
+
+	if (!(napi->state & (NAPI_STATE_SCHED | NAPI_STATE_DISABLED))) {
+		napi->state |= NAPI_STATE_SCHED;
+		list_add_tail(&napi->poll_list, &poll_list);
+		raise_softirq(NET_RX_SOFTIRQ);
+		scheduled = true;
+	}
+	local_irq_restore(flags);
+	return scheduled;
+}
+
+bool napi_complete_done(struct napi_struct *napi, int work_done)
+{
+	unsigned long flags = local_irq_save();
+
+	if (napi->state & NAPI_STATE_SCHED) {
+		list_del_init(&napi->poll_list);
+		napi->state &= ~NAPI_STATE_SCHED;
+	}
+	local_irq_restore(flags);
+	return true;
+}
+
+/* Poll napi once; returns frames processed. */
+static int napi_poll(struct napi_struct *napi)
+{
+	u64 t0 = ktime_get_ns();
+	int work = napi->poll(napi, napi->weight);
+
+	napi->poll_ns += ktime_get_ns() - t0;
+	napi->poll_frames += work;
+	napi->polls++;
+	return work;
+}
+
+/* NET_RX_SOFTIRQ: poll the scheduled devices within NET_RX_BUDGET. */
+static void net_rx_action(void)
+{
+	int budget = NET_RX_BUDGET;
+	unsigned long flags;
+
+	while (budget > 0) {
+		struct napi_struct *napi;
+
+		flags = local_irq_save();
+		if (list_empty(&poll_list)) {
+			local_irq_restore(flags);
+			return;
+		}
+		napi = list_first_entry(&poll_list, struct napi_struct,
+					poll_list);
+		local_irq_restore(flags);
+		budget -= napi_poll(napi);
+		flags = local_irq_save();
+		/* still scheduled: it used its budget; to the back */
+		if (napi->state & NAPI_STATE_SCHED) {
+			list_del_init(&napi->poll_list);
+			list_add_tail(&napi->poll_list, &poll_list);
+		}
+		local_irq_restore(flags);
+	}
+	raise_softirq(NET_RX_SOFTIRQ); /* more to do: next round */
+}
+
+void dev_get_stats(struct net_device *dev, struct net_device_stats *stats)
+{
+	*stats = (struct net_device_stats){ 0 };
+	if (dev->netdev_ops->ndo_get_stats)
+		dev->netdev_ops->ndo_get_stats(dev, stats);
+	stats->rx_dropped += dev->core_rx_dropped;
+	stats->tx_dropped += dev->core_tx_dropped;
+}
+
+struct net_device *dev_next(struct net_device *prev)
+{
+	struct list_head *pos;
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev_base_lock, flags);
+	pos = prev ? prev->dev_list.next : dev_base.next;
+	spin_unlock_irqrestore(&dev_base_lock, flags);
+	return pos == &dev_base ? NULL :
+				  list_entry(pos, struct net_device, dev_list);
+}
+
+struct net_device *dev_get_by_name(const char *name)
+{
+	struct net_device *dev = NULL;
+
+	while ((dev = dev_next(dev)))
+		if (!strcmp(dev->name, name))
+			return dev;
+	return NULL;
+}
+
+struct net_device *dev_get_by_index(int ifindex)
+{
+	struct net_device *dev = NULL;
+
+	while ((dev = dev_next(dev)))
+		if (dev->ifindex == ifindex)
+			return dev;
+	return NULL;
+}
+
+static void show_one(struct net_device *dev)
+{
+	struct net_device_stats st;
+	const char *drv = dev->dev.parent && dev->dev.parent->driver ?
+				  dev->dev.parent->driver->name :
+				  "-";
+
+	dev_get_stats(dev, &st);
+	printk(KERN_INFO "%s: flags=%s%s mtu %u driver %s\n", dev->name,
+	       dev->flags & IFF_UP ? "UP" : "DOWN",
+	       dev->carrier ? ",RUNNING" : "", dev->mtu, drv);
+	if (dev->ip.configured)
+		printk(KERN_INFO
+		       "        inet %pI4 netmask %pI4 gateway %pI4%s\n",
+		       &dev->ip.addr, &dev->ip.mask, &dev->ip.gateway,
+		       dev->ip.dhcp ? " (dhcp)" : "");
+	printk(KERN_INFO "        ether %pM\n", dev->dev_addr);
+	if (dev->phydev)
+		phy_show(dev->phydev);
+	printk(KERN_INFO
+	       "        RX packets %llu bytes %llu errors %llu dropped %llu "
+	       "missed %llu length %llu crc %llu\n",
+	       st.rx_packets, st.rx_bytes, st.rx_errors, st.rx_dropped,
+	       st.rx_missed_errors, st.rx_length_errors, st.rx_crc_errors);
+	printk(KERN_INFO
+	       "        TX packets %llu bytes %llu errors %llu dropped %llu\n",
+	       st.tx_packets, st.tx_bytes, st.tx_errors, st.tx_dropped);
+	if (dev->napi)
+		printk(KERN_INFO "        time: xmit %llu calls %llu ns, poll "
+				 "%llu calls %llu frames %llu ns\n",
+		       dev->xmit_calls, dev->xmit_ns, dev->napi->polls,
+		       dev->napi->poll_frames, dev->napi->poll_ns);
+}
+
+void netdev_show(const struct net_device *only)
+{
+	struct net_device *dev = NULL;
+
+	while ((dev = dev_next(dev)))
+		if (!only || dev == only)
+			show_one(dev);
+}
+
+static int net_dev_init(void)
+{
+	open_softirq(NET_RX_SOFTIRQ, net_rx_action);
+	return 0;
+}
+core_initcall(net_dev_init);

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: MIT
+//! DMA: memory shared with a device, and descriptor rings.
+//!
+//! [`Ring<T, N>`] is `N` elements of a plain-data type `T` (a hardware
+//! descriptor) in coherent DMA memory, indexed by [`RingIndex<N>`]: an
+//! index that is always below `N`, so no access needs a bounds check
+//! and none can be out of bounds. [`Buffers<SIZE, N>`] is `N` DMA buffers
+//! of `SIZE` bytes each, filled and read by copying, so driver code never
+//! holds a reference into memory the device may be writing.
+//!
+//! Only [`Pod`] types ("plain old data": every bit pattern valid, no
+//! padding) can live in DMA memory; [`pod_struct!`](crate::pod_struct)
+//! declares such a struct in a driver crate and checks both properties
+//! at compile time.
+//!
+//! As in C (`keel/dma.h`), DMA here is cache-coherent and the device
+//! address is the physical address; element reads and writes are
+//! volatile, so they happen in program order with respect to MMIO.
+
+use crate::alloc::Flags;
+use crate::error::{code::*, Result};
+use core::marker::PhantomData;
+use core::ptr::NonNull;
+
+/// Types that may be shared with a device: any bit pattern is a valid
+/// value and there are no padding bytes.
+///
+/// # Safety
+/// Implementors must be `#[repr(C)]` (or primitive) with no padding and
+/// no field for which some bit pattern is invalid. Use
+/// [`pod_struct!`](crate::pod_struct) instead of implementing it.
+pub unsafe trait Pod: Copy + Send + Sync + 'static {}
+
+macro_rules! impl_pod {
+    ($($t:ty),*) => {$(
+        // SAFETY: primitive integers accept every bit pattern.
+        unsafe impl Pod for $t {}
+    )*};
+}
+impl_pod!(u8, u16, u32, u64, i8, i16, i32, i64, usize, isize);
+
+// SAFETY: an array of Pod has no padding between elements and every bit
+// pattern of each element is valid.
+unsafe impl<T: Pod, const N: usize> Pod for [T; N] {}
+
+/// Declares a `#[repr(C)]` struct of [`Pod`] fields, checked at compile
+/// time to have no padding, and implements [`Pod`] for it:
+///
+/// ```ignore
+/// kernel::pod_struct! {
+///     /// A legacy receive descriptor.
+///     pub struct RxDesc {
+///         pub addr: u64,
+///         pub length: u16,
+///         pub csum: u16,
+///         pub status: u8,
+///         pub errors: u8,
+///         pub special: u16,
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! pod_struct {
+    ($(#[$m:meta])* $vis:vis struct $name:ident {
+        $($(#[$fm:meta])* $fvis:vis $f:ident : $t:ty),* $(,)?
+    }) => {
+        $(#[$m])*
+        #[repr(C)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        $vis struct $name { $($(#[$fm])* $fvis $f: $t),* }
+
+        const _: () = assert!(
+            ::core::mem::size_of::<$name>() == 0 $(+ ::core::mem::size_of::<$t>())*,
+            "pod_struct!: the struct has padding"
+        );
+        $crate::__pod_impl!($name $(, $t)*);
+    };
+}
+
+/// Implements `Pod` for a struct declared by `pod_struct!` (whose field
+/// types must all be `Pod` and whose size was checked to leave no
+/// padding).
+#[doc(hidden)]
+#[macro_export]
+#[allow_internal_unsafe]
+macro_rules! __pod_impl {
+    ($name:ident $(, $t:ty)*) => {
+        // SAFETY: repr(C), no padding (size checked by pod_struct!) and
+        // every field Pod (the where clause fails to compile otherwise).
+        unsafe impl $crate::dma::Pod for $name where $($t: $crate::dma::Pod),* {}
+    };
+}
+
+/// Coherent DMA memory for `count` values of `T`, zeroed; freed on drop.
+struct Coherent<T: Pod> {
+    cpu: NonNull<T>,
+    dma: u64,
+    bytes: usize,
+}
+
+// SAFETY: the allocation is owned memory; accesses go through volatile
+// element copies that are valid from any CPU.
+unsafe impl<T: Pod> Send for Coherent<T> {}
+// SAFETY: as above; shared access only reads or writes whole elements.
+unsafe impl<T: Pod> Sync for Coherent<T> {}
+
+impl<T: Pod> Coherent<T> {
+    fn new(count: usize, flags: Flags) -> Result<Self> {
+        let bytes = count.checked_mul(core::mem::size_of::<T>()).ok_or(EINVAL)?;
+        if bytes == 0 {
+            return Err(EINVAL);
+        }
+        let mut dma = 0u64;
+        // SAFETY: dma_alloc_coherent returns NULL or `bytes` bytes of
+        // page-aligned, zeroed memory and writes the device address.
+        let cpu = unsafe { bindings::dma_alloc_coherent(bytes, &mut dma, flags.as_raw()) };
+        let cpu = NonNull::new(cpu.cast::<T>()).ok_or(ENOMEM)?;
+        Ok(Coherent { cpu, dma, bytes })
+    }
+}
+
+impl<T: Pod> Drop for Coherent<T> {
+    fn drop(&mut self) {
+        // SAFETY: the memory came from dma_alloc_coherent with this size
+        // and nothing uses it after the owner is dropped.
+        unsafe { bindings::dma_free_coherent(self.bytes, self.cpu.as_ptr().cast(), self.dma) };
+    }
+}
+
+/// An index into a ring of `N` entries: always `< N`. `N` must be a
+/// power of two (checked at compile time), which makes wrapping a mask.
+/// One entry of a ring always stays empty, so that `prod == cons`
+/// means empty, never full (as `keel/ring.h` in C).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct RingIndex<const N: usize>(usize);
+
+impl<const N: usize> RingIndex<N> {
+    const MASK: usize = {
+        assert!(N >= 2 && N.is_power_of_two(), "ring size must be a power of two");
+        N - 1
+    };
+
+    /// The first entry.
+    pub const ZERO: Self = RingIndex(0);
+
+    /// `i` as an index, or `None` if `i >= N`.
+    pub const fn new(i: usize) -> Option<Self> {
+        if i <= Self::MASK {
+            Some(RingIndex(i))
+        } else {
+            None
+        }
+    }
+
+    /// The index as a number (`< N`).
+    pub const fn get(self) -> usize {
+        self.0
+    }
+
+    /// `k` entries on, wrapping.
+    pub const fn add(self, k: usize) -> Self {
+        RingIndex(self.0.wrapping_add(k) & Self::MASK)
+    }
+
+    /// The next entry.
+    pub const fn next(self) -> Self {
+        self.add(1)
+    }
+
+    /// The previous entry.
+    pub const fn prev(self) -> Self {
+        RingIndex(self.0.wrapping_sub(1) & Self::MASK)
+    }
+
+    /// Entries filled by a producer at `prod` not yet taken by a
+    /// consumer at `cons`.
+    pub const fn used(prod: Self, cons: Self) -> usize {
+        prod.0.wrapping_sub(cons.0) & Self::MASK
+    }
+
+    /// Entries a producer at `prod` may still fill.
+    pub const fn free(prod: Self, cons: Self) -> usize {
+        Self::MASK - Self::used(prod, cons)
+    }
+}
+
+/// `N` values of `T` in coherent DMA memory, indexed by `RingIndex<N>`.
+pub struct Ring<T: Pod, const N: usize> {
+    mem: Coherent<T>,
+    _t: PhantomData<T>,
+}
+
+impl<T: Pod, const N: usize> Ring<T, N> {
+    /// Allocates the ring, zeroed. `ENOMEM` if memory is short.
+    pub fn new(flags: Flags) -> Result<Self> {
+        let _ = RingIndex::<N>::MASK; // N must be a power of two
+        Ok(Ring { mem: Coherent::new(N, flags)?, _t: PhantomData })
+    }
+
+    /// The device address of entry 0.
+    pub fn dma_handle(&self) -> u64 {
+        self.mem.dma
+    }
+
+    /// The ring's size in bytes.
+    pub const fn bytes() -> usize {
+        N * core::mem::size_of::<T>()
+    }
+
+    /// Reads entry `i` (volatile).
+    #[inline]
+    pub fn read(&self, i: RingIndex<N>) -> T {
+        // SAFETY: i < N (RingIndex invariant) and the allocation holds N
+        // aligned elements; a volatile copy of a Pod value is valid for
+        // any bits the device may have written.
+        unsafe { self.mem.cpu.as_ptr().add(i.get()).read_volatile() }
+    }
+
+    /// Writes entry `i` (volatile).
+    #[inline]
+    pub fn write(&self, i: RingIndex<N>, v: T) {
+        // SAFETY: as in read; any Pod value may be stored.
+        unsafe { self.mem.cpu.as_ptr().add(i.get()).write_volatile(v) }
+    }
+
+    /// Applies `f` to a copy of entry `i` and writes the result back.
+    #[inline]
+    pub fn update(&self, i: RingIndex<N>, f: impl FnOnce(&mut T)) {
+        let mut v = self.read(i);
+        f(&mut v);
+        self.write(i, v);
+    }
+
+    /// The address of entry `i`, for [`dma_read!`](crate::dma_read) and
+    /// [`dma_write!`](crate::dma_write). Making the pointer is safe;
+    /// only those macros dereference it.
+    #[doc(hidden)]
+    #[inline]
+    pub fn entry_ptr(&self, i: RingIndex<N>) -> *mut T {
+        self.mem.cpu.as_ptr().wrapping_add(i.get())
+    }
+}
+
+/// Reads one field of a ring entry (a single volatile load, as C's
+/// `desc->status`): `dma_read!(ring, i, status)`.
+#[macro_export]
+#[allow_internal_unsafe]
+macro_rules! dma_read {
+    ($ring:expr, $i:expr, $field:ident) => {{
+        let __ring = &$ring;
+        let __p = $crate::dma::Ring::entry_ptr(__ring, $i);
+        // SAFETY: entry_ptr points at entry i < N of a ring borrowed for
+        // this block; fields of a Pod struct are Pod and naturally
+        // aligned (pod_struct! rejects padding), so a volatile load of
+        // any bits is a valid value.
+        unsafe { ::core::ptr::addr_of!((*__p).$field).read_volatile() }
+    }};
+}
+
+/// Writes fields of a ring entry, one volatile store each, in order:
+/// `dma_write!(ring, i, length = len, cmd = CMD, status = 0)`.
+#[macro_export]
+#[allow_internal_unsafe]
+macro_rules! dma_write {
+    ($ring:expr, $i:expr, $($field:ident = $v:expr),+ $(,)?) => {{
+        let __ring = &$ring;
+        let __p = $crate::dma::Ring::entry_ptr(__ring, $i);
+        $(
+            let __v = $v;
+            // SAFETY: as in dma_read!; the ring's memory is writable and
+            // any value of the field's (Pod) type may be stored.
+            unsafe { ::core::ptr::addr_of_mut!((*__p).$field).write_volatile(__v) };
+        )+
+    }};
+}
+
+/// `N` DMA buffers of `SIZE` bytes each, in one coherent allocation.
+pub struct Buffers<const SIZE: usize, const N: usize> {
+    mem: Coherent<[u8; SIZE]>,
+}
+
+impl<const SIZE: usize, const N: usize> Buffers<SIZE, N> {
+    /// Allocates the buffers, zeroed. `ENOMEM` if memory is short.
+    pub fn new(flags: Flags) -> Result<Self> {
+        let _ = RingIndex::<N>::MASK;
+        Ok(Buffers { mem: Coherent::new(N, flags)? })
+    }
+
+    /// The device address of buffer `i`.
+    #[inline]
+    pub fn dma_handle(&self, i: RingIndex<N>) -> u64 {
+        self.mem.dma + (i.get() * SIZE) as u64
+    }
+
+    /// Copies `src` to the start of buffer `i`; `EMSGSIZE` if it does not
+    /// fit.
+    #[inline]
+    pub fn write_from(&self, i: RingIndex<N>, src: &[u8]) -> Result {
+        if src.len() > SIZE {
+            return Err(EMSGSIZE);
+        }
+        // SAFETY: buffer i (i < N) has SIZE >= src.len() bytes; the copy
+        // goes through raw pointers, never a reference to DMA memory, and
+        // cannot overlap `src` (driver memory).
+        unsafe {
+            let dst = self.mem.cpu.as_ptr().add(i.get()).cast::<u8>();
+            core::ptr::copy_nonoverlapping(src.as_ptr(), dst, src.len());
+        }
+        Ok(())
+    }
+
+    /// Copies the first `dst.len()` bytes of buffer `i` into `dst`;
+    /// `EMSGSIZE` if `dst` is longer than a buffer.
+    #[inline]
+    pub fn read_into(&self, i: RingIndex<N>, dst: &mut [u8]) -> Result {
+        if dst.len() > SIZE {
+            return Err(EMSGSIZE);
+        }
+        // SAFETY: as in write_from, in the other direction; u8 has no
+        // invalid bit patterns.
+        unsafe {
+            let src = self.mem.cpu.as_ptr().add(i.get()).cast::<u8>();
+            core::ptr::copy_nonoverlapping(src, dst.as_mut_ptr(), dst.len());
+        }
+        Ok(())
+    }
+}
+
+#[crate::ktest(rust_dma)]
+mod tests {
+    use super::*;
+    use crate::alloc::GFP_KERNEL;
+    use crate::ktest::Test;
+
+    crate::pod_struct! {
+        /// A descriptor shaped like the e1000's.
+        struct Desc {
+            addr: u64,
+            len: u16,
+            csum: u16,
+            status: u8,
+            errors: u8,
+            special: u16,
+        }
+    }
+
+    #[test]
+    fn ring_index_wraps(t: &mut Test) {
+        type I = RingIndex<8>;
+        crate::kt_expect_eq!(t, I::new(8), None);
+        let last = I::new(7).unwrap_or_default();
+        crate::kt_expect_eq!(t, last.next(), I::ZERO);
+        crate::kt_expect_eq!(t, I::ZERO.prev(), last);
+        crate::kt_expect_eq!(t, last.add(10).get(), 1);
+    }
+
+    #[test]
+    fn ring_index_counts(t: &mut Test) {
+        type I = RingIndex<256>;
+        let p = |i| I::new(i).unwrap_or_default();
+        crate::kt_expect_eq!(t, I::used(p(0), p(0)), 0);
+        crate::kt_expect_eq!(t, I::free(p(0), p(0)), 255);
+        crate::kt_expect_eq!(t, I::used(p(3), p(250)), 9);
+        crate::kt_expect_eq!(t, I::free(p(249), p(250)), 0);
+        crate::kt_expect_eq!(t, I::used(p(249), p(250)), 255);
+    }
+
+    #[test]
+    fn ring_round_trip_and_free(t: &mut Test) {
+        let before = crate::ktest::slab_objects();
+        match Ring::<Desc, 16>::new(GFP_KERNEL) {
+            Ok(r) => {
+                let i = RingIndex::new(15).unwrap_or_default();
+                crate::kt_expect_eq!(t, r.read(i).addr, 0); // zeroed
+                r.update(i, |d| {
+                    d.addr = 0x1234_5678_9abc;
+                    d.status = 3;
+                });
+                crate::kt_expect_eq!(t, r.read(i).addr, 0x1234_5678_9abc);
+                crate::kt_expect_eq!(t, r.read(i).status, 3);
+                crate::dma_write!(r, i, len = 1514u16, errors = 2);
+                crate::kt_expect_eq!(t, crate::dma_read!(r, i, len), 1514);
+                crate::kt_expect_eq!(t, crate::dma_read!(r, i, status), 3);
+                crate::kt_expect_eq!(t, crate::dma_read!(r, i, errors), 2);
+                crate::kt_expect_eq!(t, Ring::<Desc, 16>::bytes(), 256);
+                crate::kt_expect!(t, r.dma_handle() % 4096 == 0);
+            }
+            Err(e) => crate::kt_fail!(t, "no ring: {}", e),
+        }
+        crate::kt_expect_eq!(t, crate::ktest::slab_objects(), before);
+    }
+
+    #[test]
+    fn buffers_copy_in_and_out(t: &mut Test) {
+        let Ok(b) = Buffers::<2048, 4>::new(GFP_KERNEL) else {
+            crate::kt_fail!(t, "no buffers");
+            return;
+        };
+        let i = RingIndex::new(3).unwrap_or_default();
+        crate::kt_expect_eq!(t, b.dma_handle(i) - b.dma_handle(RingIndex::ZERO), 3 * 2048);
+        crate::kt_expect_eq!(t, b.write_from(i, b"keel"), Ok(()));
+        let mut out = [0u8; 4];
+        crate::kt_expect_eq!(t, b.read_into(i, &mut out), Ok(()));
+        crate::kt_expect_eq!(t, &out, b"keel");
+        let big = [0u8; 2049];
+        crate::kt_expect_eq!(t, b.write_from(i, &big), Err(EMSGSIZE));
+    }
+}

@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: MIT
+//! PHYs (`keel/phy.h`): PHY drivers in Rust, and MDIO buses provided by
+//! Rust MAC drivers.
+//!
+//! A PHY driver implements [`Driver`] (`#[vtable]`: the operations it
+//! does not implement stay NULL in the C table and phylib uses its
+//! generic ones) and registers with
+//! [`module_phy_driver!`](crate::module_phy_driver), Linux's shape:
+//!
+//! ```ignore
+//! kernel::module_phy_driver! {
+//!     drivers: [PhyM88e1011],
+//!     name: "m88e1011_rs",
+//!     author: "keel developers",
+//!     description: "Marvell 88E1011 PHY",
+//!     license: "MIT",
+//! }
+//! ```
+//!
+//! Callbacks get `&mut Device`: phylib runs one operation at a time per
+//! PHY (connect and start in process context, the state machine in its
+//! tasklet, never overlapping), so the reference is exclusive.
+
+use crate::error::{code::*, from_result, to_result, Error, Result};
+use crate::str::CStr;
+use crate::types::Opaque;
+use core::ffi::c_int;
+
+/// Standard (clause 22) register numbers.
+pub mod reg {
+    /// Basic mode control.
+    pub const BMCR: u16 = bindings::MII_BMCR as u16;
+    /// Basic mode status.
+    pub const BMSR: u16 = bindings::MII_BMSR as u16;
+    /// PHY identifier, high half.
+    pub const PHYSID1: u16 = bindings::MII_PHYSID1 as u16;
+    /// PHY identifier, low half.
+    pub const PHYSID2: u16 = bindings::MII_PHYSID2 as u16;
+    /// Autonegotiation advertisement.
+    pub const ADVERTISE: u16 = bindings::MII_ADVERTISE as u16;
+    /// Link partner ability.
+    pub const LPA: u16 = bindings::MII_LPA as u16;
+    /// 1000BASE-T control.
+    pub const CTRL1000: u16 = bindings::MII_CTRL1000 as u16;
+    /// 1000BASE-T status.
+    pub const STAT1000: u16 = bindings::MII_STAT1000 as u16;
+}
+
+/// Duplex of a link.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum DuplexMode {
+    /// Full duplex.
+    Full,
+    /// Half duplex.
+    Half,
+    /// Not known (no link, or not resolved yet).
+    Unknown,
+}
+
+/// A PHY, as phylib hands it to a driver callback.
+#[repr(transparent)]
+pub struct Device(Opaque<bindings::phy_device>);
+
+impl Device {
+    /// # Safety
+    /// `ptr` is a registered phy_device, used by nothing else while the
+    /// returned reference lives.
+    unsafe fn from_raw<'a>(ptr: *mut bindings::phy_device) -> &'a mut Device {
+        // SAFETY: repr(transparent); exclusivity is the caller's promise.
+        unsafe { &mut *ptr.cast::<Device>() }
+    }
+
+    fn raw(&mut self) -> &mut bindings::phy_device {
+        // SAFETY: valid and exclusive for the callback (type invariant).
+        unsafe { &mut *self.0.get() }
+    }
+
+    /// The PHY's 32-bit identifier (registers 2 and 3).
+    pub fn phy_id(&mut self) -> u32 {
+        self.raw().phy_id
+    }
+
+    /// Reads register `reg` over MDIO.
+    pub fn read(&mut self, reg: u16) -> Result<u16> {
+        // SAFETY: the PHY and its bus are valid during the callback.
+        let v = unsafe { bindings::phy_read(self.0.get(), reg.into()) };
+        if v < 0 {
+            Err(Error::from_errno(v))
+        } else {
+            Ok(v as u16)
+        }
+    }
+
+    /// Writes `val` to register `reg` over MDIO.
+    pub fn write(&mut self, reg: u16, val: u16) -> Result {
+        // SAFETY: as in read.
+        to_result(unsafe { bindings::phy_write(self.0.get(), reg.into(), val) })
+    }
+
+    /// Clears `mask` then sets `set` in register `reg`.
+    pub fn modify(&mut self, reg: u16, mask: u16, set: u16) -> Result {
+        let v = self.read(reg)?;
+        self.write(reg, (v & !mask) | set)
+    }
+
+    /// Whether the link is up (as last determined).
+    pub fn is_link_up(&mut self) -> bool {
+        self.raw().link
+    }
+
+    /// Records the link state.
+    pub fn set_link(&mut self, up: bool) {
+        self.raw().link = up;
+    }
+
+    /// Whether autonegotiation is on.
+    pub fn is_autoneg_enabled(&mut self) -> bool {
+        self.raw().autoneg
+    }
+
+    /// Records the link speed in Mb/s (0: unknown).
+    pub fn set_speed(&mut self, mbps: u32) {
+        self.raw().speed = if mbps == 0 { bindings::SPEED_UNKNOWN } else { mbps as c_int };
+    }
+
+    /// Records the duplex.
+    pub fn set_duplex(&mut self, mode: DuplexMode) {
+        self.raw().duplex = match mode {
+            DuplexMode::Full => bindings::DUPLEX_FULL as c_int,
+            DuplexMode::Half => bindings::DUPLEX_HALF as c_int,
+            DuplexMode::Unknown => bindings::DUPLEX_UNKNOWN,
+        };
+    }
+
+    /// Resets the PHY through BMCR and waits for it to finish.
+    pub fn genphy_soft_reset(&mut self) -> Result {
+        // SAFETY: as in read.
+        to_result(unsafe { bindings::genphy_soft_reset(self.0.get()) })
+    }
+
+    /// Advertises everything and restarts autonegotiation.
+    pub fn genphy_config_aneg(&mut self) -> Result {
+        // SAFETY: as in read.
+        to_result(unsafe { bindings::genphy_config_aneg(self.0.get()) })
+    }
+
+    /// Restarts autonegotiation.
+    pub fn genphy_restart_aneg(&mut self) -> Result {
+        // SAFETY: as in read.
+        to_result(unsafe { bindings::genphy_restart_aneg(self.0.get()) })
+    }
+
+    /// Reads the link bit (twice: it latches low) into the link state.
+    pub fn genphy_update_link(&mut self) -> Result {
+        // SAFETY: as in read.
+        to_result(unsafe { bindings::genphy_update_link(self.0.get()) })
+    }
+
+    /// The generic status read: link, then speed/duplex from what both
+    /// ends advertise.
+    pub fn genphy_read_status(&mut self) -> Result {
+        // SAFETY: as in read.
+        to_result(unsafe { bindings::genphy_read_status(self.0.get()) })
+    }
+
+    /// Powers the PHY down (BMCR).
+    pub fn genphy_suspend(&mut self) -> Result {
+        // SAFETY: as in read.
+        to_result(unsafe { bindings::genphy_suspend(self.0.get()) })
+    }
+
+    /// Powers the PHY up (BMCR).
+    pub fn genphy_resume(&mut self) -> Result {
+        // SAFETY: as in read.
+        to_result(unsafe { bindings::genphy_resume(self.0.get()) })
+    }
+}
+
+/// The PHY IDs a driver handles: `phy_id & mask == id & mask`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct DeviceId {
+    id: u32,
+    mask: u32,
+}
+
+impl DeviceId {
+    /// Exactly this ID.
+    pub const fn new_with_exact_mask(id: u32) -> Self {
+        DeviceId { id, mask: !0 }
+    }
+
+    /// This model, any revision (the low four bits).
+    pub const fn new_with_model_mask(id: u32) -> Self {
+        DeviceId { id, mask: !0xf }
+    }
+
+    /// Any PHY of this vendor (OUI).
+    pub const fn new_with_vendor_mask(id: u32) -> Self {
+        DeviceId { id, mask: !0x3ff }
+    }
+
+    /// Whether a PHY with identifier `phy_id` matches.
+    pub const fn matches(&self, phy_id: u32) -> bool {
+        phy_id & self.mask == self.id & self.mask
+    }
+}
+
+/// A PHY driver.
+#[crate::vtable]
+pub trait Driver {
+    /// The driver's name (lsdev, logs).
+    const NAME: &'static CStr;
+    /// The PHYs it drives.
+    const PHY_DEVICE_ID: DeviceId;
+
+    /// Resets the PHY.
+    fn soft_reset(_dev: &mut Device) -> Result {
+        Err(EOPNOTSUPP)
+    }
+    /// Vendor setup after reset.
+    fn config_init(_dev: &mut Device) -> Result {
+        Err(EOPNOTSUPP)
+    }
+    /// Configures and starts autonegotiation.
+    fn config_aneg(_dev: &mut Device) -> Result {
+        Err(EOPNOTSUPP)
+    }
+    /// Whether autonegotiation has completed.
+    fn aneg_done(_dev: &mut Device) -> Result<bool> {
+        Err(EOPNOTSUPP)
+    }
+    /// Updates link, speed and duplex.
+    fn read_status(_dev: &mut Device) -> Result {
+        Err(EOPNOTSUPP)
+    }
+    /// Powers down.
+    fn suspend(_dev: &mut Device) -> Result {
+        Err(EOPNOTSUPP)
+    }
+    /// Powers up.
+    fn resume(_dev: &mut Device) -> Result {
+        Err(EOPNOTSUPP)
+    }
+}
+
+struct Adapter<T: Driver>(core::marker::PhantomData<T>);
+
+macro_rules! callbacks {
+    ($($name:ident => $method:ident),* $(,)?) => {
+        impl<T: Driver> Adapter<T> {$(
+            unsafe extern "C" fn $name(phydev: *mut bindings::phy_device) -> c_int {
+                // SAFETY: phylib calls one operation at a time on a
+                // registered PHY bound to this driver.
+                let dev = unsafe { Device::from_raw(phydev) };
+                from_result(T::$method(dev))
+            }
+        )*}
+    };
+}
+
+callbacks!(
+    soft_reset_cb => soft_reset,
+    config_init_cb => config_init,
+    config_aneg_cb => config_aneg,
+    read_status_cb => read_status,
+    suspend_cb => suspend,
+    resume_cb => resume,
+);
+
+impl<T: Driver> Adapter<T> {
+    /// The C core's `aneg_done_cb` entry point for this Rust type.
+    ///
+    /// # Safety
+    ///
+    /// Only the C core calls it, through the ops table this module
+    /// registered, with the pointers it was registered for, valid for
+    /// the duration of the call.
+    unsafe extern "C" fn aneg_done_cb(phydev: *mut bindings::phy_device) -> c_int {
+        // SAFETY: as for the other callbacks.
+        let dev = unsafe { Device::from_raw(phydev) };
+        match T::aneg_done(dev) {
+            Ok(done) => done as c_int,
+            Err(e) => e.to_errno(),
+        }
+    }
+}
+
+/// A PHY driver as phylib sees it (C `struct phy_driver`), built by
+/// [`create_phy_driver`]. Lives in a `static`; the driver core links it
+/// into its lists while registered.
+#[repr(transparent)]
+pub struct DriverVTable(Opaque<bindings::phy_driver>);
+
+// SAFETY: the C struct is only written by the driver core (under the
+// bus lock) while registering; otherwise read-only.
+unsafe impl Sync for DriverVTable {}
+
+/// The C driver structure for `T`: operations `T` does not implement
+/// are NULL, so phylib uses its generic code for them.
+pub const fn create_phy_driver<T: Driver>() -> DriverVTable {
+    // SAFETY: all-zero is a valid phy_driver (NULL pointers, no ops).
+    let mut d: bindings::phy_driver = unsafe { core::mem::zeroed() };
+    d.phy_id = T::PHY_DEVICE_ID.id;
+    d.phy_id_mask = T::PHY_DEVICE_ID.mask;
+    d.name = T::NAME.as_ptr();
+    if T::HAS_SOFT_RESET {
+        d.soft_reset = Some(Adapter::<T>::soft_reset_cb);
+    }
+    if T::HAS_CONFIG_INIT {
+        d.config_init = Some(Adapter::<T>::config_init_cb);
+    }
+    if T::HAS_CONFIG_ANEG {
+        d.config_aneg = Some(Adapter::<T>::config_aneg_cb);
+    }
+    if T::HAS_ANEG_DONE {
+        d.aneg_done = Some(Adapter::<T>::aneg_done_cb);
+    }
+    if T::HAS_READ_STATUS {
+        d.read_status = Some(Adapter::<T>::read_status_cb);
+    }
+    if T::HAS_SUSPEND {
+        d.suspend = Some(Adapter::<T>::suspend_cb);
+    }
+    if T::HAS_RESUME {
+        d.resume = Some(Adapter::<T>::resume_cb);
+    }
+    DriverVTable(Opaque::new(d))
+}
+
+/// Registered PHY drivers; unregistered on drop.
+pub struct Registration {
+    drivers: &'static [DriverVTable],
+}
+
+impl Registration {
+    /// Registers `drivers`; each binds to the unbound PHYs it matches.
+    pub fn register(drivers: &'static [DriverVTable]) -> Result<Self> {
+        let n = c_int::try_from(drivers.len()).map_err(|_| EINVAL)?;
+        // SAFETY: the array is 'static and DriverVTable is transparent
+        // over phy_driver; the core may write into it (Opaque).
+        to_result(unsafe {
+            bindings::phy_drivers_register(
+                drivers.as_ptr().cast::<bindings::phy_driver>().cast_mut(),
+                n,
+            )
+        })?;
+        Ok(Registration { drivers })
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        // SAFETY: registered in register() with the same array.
+        unsafe {
+            bindings::phy_drivers_unregister(
+                self.drivers.as_ptr().cast::<bindings::phy_driver>().cast_mut(),
+                self.drivers.len() as c_int,
+            )
+        };
+    }
+}
+
+/// Declares a module that registers PHY drivers (Linux's
+/// `module_phy_driver!`).
+#[macro_export]
+macro_rules! module_phy_driver {
+    (drivers: [$($driver:ty),+ $(,)?], name: $name:literal, author: $a:literal,
+     description: $d:literal, license: $l:literal $(,)?) => {
+        static __PHY_DRIVERS: [$crate::net::phy::DriverVTable;
+                               [$(stringify!($driver)),+].len()] =
+            [$($crate::net::phy::create_phy_driver::<$driver>()),+];
+
+        struct __PhyModule($crate::net::phy::Registration);
+
+        impl $crate::module::Module for __PhyModule {
+            fn init() -> $crate::error::Result<Self> {
+                Ok(__PhyModule($crate::net::phy::Registration::register(&__PHY_DRIVERS)?))
+            }
+        }
+
+        $crate::module! {
+            type: __PhyModule,
+            name: $name,
+            author: $a,
+            description: $d,
+            license: $l,
+        }
+    };
+}
+
+/// An MDIO bus whose transactions a Rust MAC driver implements.
+pub trait MdioOps: Send + Sync + 'static {
+    /// Reads register `reg` of the PHY at `addr`.
+    fn read(&self, addr: u8, reg: u8) -> Result<u16>;
+    /// Writes `val` to register `reg` of the PHY at `addr`.
+    fn write(&self, addr: u8, reg: u8, val: u16) -> Result;
+}
+
+/// The C core's `mdio_read` entry point for this Rust type.
+///
+/// # Safety
+///
+/// Only the C core calls it, through the ops table this module
+/// registered, with the pointers it was registered for, valid for
+/// the duration of the call.
+unsafe extern "C" fn mdio_read<B: MdioOps>(
+    bus: *mut bindings::mii_bus,
+    addr: c_int,
+    reg: c_int,
+) -> c_int {
+    // SAFETY: priv is the B that MdioBus::new stored; it outlives the bus.
+    let ops = unsafe { &*(*bus).priv_.cast::<B>() };
+    match ops.read(addr as u8, reg as u8) {
+        Ok(v) => v.into(),
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// The C core's `mdio_write` entry point for this Rust type.
+///
+/// # Safety
+///
+/// Only the C core calls it, through the ops table this module
+/// registered, with the pointers it was registered for, valid for
+/// the duration of the call.
+unsafe extern "C" fn mdio_write<B: MdioOps>(
+    bus: *mut bindings::mii_bus,
+    addr: c_int,
+    reg: c_int,
+    val: u16,
+) -> c_int {
+    // SAFETY: as in mdio_read.
+    let ops = unsafe { &*(*bus).priv_.cast::<B>() };
+    from_result(ops.write(addr as u8, reg as u8, val))
+}
+
+/// A registered MDIO bus with the PHYs found on it; on drop the PHYs
+/// are detached from their interfaces and unregistered.
+pub struct MdioBus<B: MdioOps> {
+    bus: core::ptr::NonNull<bindings::mii_bus>,
+    ops: *const B,
+}
+
+// SAFETY: the bus is driven under its C lock from any CPU; B: Send+Sync.
+unsafe impl<B: MdioOps> Send for MdioBus<B> {}
+// SAFETY: as above.
+unsafe impl<B: MdioOps> Sync for MdioBus<B> {}
+
+impl<B: MdioOps> MdioBus<B> {
+    /// Registers a bus named `mii-<parent>` below PCI device `parent`
+    /// and probes it. `ENODEV` if no PHY answers.
+    pub fn new(parent: &crate::pci::Device, ops: B) -> Result<Self> {
+        let ops =
+            crate::alloc::KBox::into_raw(crate::alloc::KBox::new(ops, crate::alloc::GFP_KERNEL)?);
+        // SAFETY: mdiobus_alloc returns NULL or a zeroed bus.
+        let Some(bus) = core::ptr::NonNull::new(unsafe { bindings::mdiobus_alloc() }) else {
+            // SAFETY: from into_raw above, not shared.
+            drop(unsafe { crate::alloc::KBox::from_raw(ops) });
+            return Err(ENOMEM);
+        };
+        let this = MdioBus { bus, ops: ops.cast_const() };
+        let b = bus.as_ptr();
+        // SAFETY: the bus is ours until registered; id is a fixed array.
+        unsafe {
+            let id = &mut (*b).id;
+            let name = parent.name().to_bytes();
+            let prefix = b"mii-";
+            for (i, c) in prefix.iter().chain(name.iter()).take(id.len() - 1).enumerate() {
+                id[i] = *c as core::ffi::c_char;
+            }
+            (*b).priv_ = ops.cast();
+            (*b).read = Some(mdio_read::<B>);
+            (*b).write = Some(mdio_write::<B>);
+            (*b).parent = parent.as_dev_ptr();
+        }
+        // SAFETY: fully set up; on failure `this` frees it (the C side
+        // unregisters what it registered before failing).
+        to_result(unsafe { bindings::mdiobus_register(b) })?;
+        // SAFETY: registered.
+        if unsafe { bindings::phy_find_first(b) }.is_null() {
+            return Err(ENODEV);
+        }
+        Ok(this)
+    }
+
+    pub(crate) fn raw(&self) -> *mut bindings::mii_bus {
+        self.bus.as_ptr()
+    }
+
+    /// The transaction implementation.
+    pub fn ops(&self) -> &B {
+        // SAFETY: owned by self until drop.
+        unsafe { &*self.ops }
+    }
+}
+
+impl<B: MdioOps> Drop for MdioBus<B> {
+    fn drop(&mut self) {
+        // SAFETY: unregistering (harmless if never registered) detaches
+        // and frees the PHYs; then no callback can use `ops`.
+        unsafe {
+            bindings::mdiobus_unregister(self.bus.as_ptr());
+            bindings::mdiobus_free(self.bus.as_ptr());
+            drop(crate::alloc::KBox::from_raw(self.ops.cast_mut()));
+        }
+    }
+}
