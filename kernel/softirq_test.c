@@ -5,9 +5,13 @@
  * tasklets run once per schedule and can be killed.
  */
 #include <asm/cpu.h>
+#include <keel/cpumask.h>
+#include <keel/errno.h>
 #include <keel/irq.h>
+#include <keel/kthread.h>
 #include <keel/ktest.h>
 #include <keel/softirq.h>
+#include <keel/time.h>
 
 static struct {
 	unsigned int handler_runs, tasklet_runs;
@@ -77,10 +81,78 @@ static void killed_tasklet_does_not_run(struct ktest *t)
 	KTEST_EXPECT_EQ(t, seen.tasklet_runs, 0U);
 }
 
+/*
+ * SMP: bottom halves are global. A CPU entering local_bh_disable() while
+ * another CPU runs softirq actions waits for them to finish (regression:
+ * with a per-CPU view, the network code's bh-off sections ran at the same
+ * time as its receive softirq on another CPU).
+ */
+#define SLOW_TASKLET_NS (200 * NSEC_PER_MSEC)
+
+static volatile bool in_slow_tasklet, slow_tasklet_done, overlapped;
+
+static void slow_tasklet_fn(struct tasklet *t)
+{
+	u64 t0 = ktime_get_ns();
+
+	WRITE_ONCE(in_slow_tasklet, true);
+	while (ktime_get_ns() - t0 < SLOW_TASKLET_NS)
+		cpu_relax();
+	WRITE_ONCE(in_slow_tasklet, false);
+	WRITE_ONCE(slow_tasklet_done, true);
+}
+
+static struct tasklet slow_tasklet = TASKLET_INIT(slow_tasklet_fn);
+
+/* On CPU 1: once the tasklet runs on CPU 0, turn bottom halves off. */
+static int bh_disabler(void *data)
+{
+	u64 t0 = ktime_get_ns();
+
+	while (!READ_ONCE(in_slow_tasklet) && !READ_ONCE(slow_tasklet_done) &&
+	       ktime_get_ns() - t0 < 5 * NSEC_PER_SEC)
+		cpu_relax();
+	local_bh_disable();
+	overlapped = READ_ONCE(in_slow_tasklet);
+	local_bh_enable();
+	return 0;
+}
+
+static enum irqreturn noop_handler(unsigned int irq, void *cookie)
+{
+	return IRQ_HANDLED;
+}
+
+static void bh_disable_waits_for_other_cpu(struct ktest *t)
+{
+	unsigned int irq;
+	struct task *p;
+
+	if (num_online_cpus() < 2) {
+		ktest_skip(t, "needs two CPUs");
+		return;
+	}
+	in_slow_tasklet = slow_tasklet_done = overlapped = false;
+	p = kthread_run_on_cpu(bh_disabler, NULL, 1, "bh-disabler");
+	KTEST_ASSERT_FALSE(t, IS_ERR_OR_NULL(p));
+	irq = irq_test_line_get();
+	KTEST_EXPECT_EQ(t, request_irq(irq, noop_handler, "softirq-smp", &p),
+			0);
+	tasklet_schedule(&slow_tasklet);
+	/* the softirq runs the tasklet here, on interrupt exit */
+	KTEST_EXPECT_EQ(t, irq_test_line_raise(), 0);
+	free_irq(irq, &p);
+	irq_test_line_put();
+	KTEST_EXPECT_EQ(t, kthread_stop(p), 0);
+	KTEST_EXPECT_TRUE(t, slow_tasklet_done);
+	KTEST_EXPECT_FALSE(t, overlapped);
+}
+
 static struct ktest_case softirq_cases[] = {
 	KTEST_CASE(tasklet_runs_after_handler),
 	KTEST_CASE(bh_disable_defers),
 	KTEST_CASE(killed_tasklet_does_not_run),
+	KTEST_CASE(bh_disable_waits_for_other_cpu),
 	{}
 };
 KTEST_SUITE(softirq, softirq_cases, .init = softirq_test_init);
