@@ -140,7 +140,7 @@ static int size_bar(struct pci_dev *d, int i)
 		pci_write_config32(d, off + 4, hi_orig);
 	}
 	if (!mask || mask == ~0U)
-		return i + 1 + is64; /* not implemented */
+		return i + 1 + is64; /* the device has no such BAR */
 	d->bar_is_io[i] = orig & 1;
 	if (d->bar_is_io[i]) {
 		base = orig & ~3U;

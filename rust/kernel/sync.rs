@@ -272,11 +272,11 @@ impl CondVar {
         let node = core::ptr::addr_of_mut!(entry.node);
         entry.node = bindings::list_head { next: node, prev: node };
         let mutex = guard.lock.mutex.get();
-        // SAFETY: `entry` lives on this stack frame until finish_wait
-        // takes it off the queue below, and is not moved meanwhile. We
-        // queue ourselves (and mark us blocked) before we drop the mutex,
-        // so a notifier that takes the mutex after us finds us queued.
-        // The guard proves we hold `mutex`; we hold it again on return.
+        // A notifier that takes the mutex after us finds us queued: we
+        // queue ourselves (marked blocked) before dropping the mutex.
+        // SAFETY: `entry` stays on this frame, unmoved, until finish_wait
+        // dequeues it below; the guard proves we hold `mutex`, and we
+        // hold it again on return.
         let left = unsafe {
             bindings::prepare_to_wait(self.wq.get(), &mut entry, bindings::TASK_BLOCKED as i32);
             bindings::mutex_unlock(mutex);
