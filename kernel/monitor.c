@@ -102,6 +102,24 @@ static int cmd_cpus(int argc, char **argv)
 	return 0;
 }
 
+/* "sched": list the policies; "sched NAME": switch to NAME live. */
+static int cmd_sched(int argc, char **argv)
+{
+	int err;
+
+	if (argc == 1) {
+		sched_policy_list();
+		return 0;
+	}
+	err = sched_policy_switch_to(argv[1]);
+	if (err)
+		pr_err("monitor: sched: cannot switch to '%s': %d\n", argv[1],
+		       err);
+	else
+		printk(KERN_INFO "sched: policy %s\n", sched_policy_name());
+	return err;
+}
+
 static int cmd_ktest(int argc, char **argv)
 {
 	int failed = ktest_run(argc > 1 ? argv[1] : NULL);
@@ -195,6 +213,8 @@ static const struct monitor_cmd commands[] = {
 	  cmd_ps },
 	{ "cpus", NULL, "CPUs: running task, queue, ticks, IPIs; policy", 0, 0,
 	  cmd_cpus },
+	{ "sched", "[NAME]", "list policies / switch to NAME live", 0, 1,
+	  cmd_sched },
 	{ "ktest", "[GLOB]", "run in-kernel tests (suite or suite.case)", 0, 1,
 	  cmd_ktest },
 	{ "panic", "[irq]", "panic the kernel here or in an IRQ handler", 0, 1,

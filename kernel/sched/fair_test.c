@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * fair_test.c - tests of the weighted-fair policy (kernel/sched/fair.c)
- * through the scheduler core.
+ * fair_test.c - tests of the scheduling policies through the scheduler
+ * core: the C weighted-fair policy (kernel/sched/fair.c) and the Rust
+ * ones (sched/policies/), each in its own suite running the same cases.
  *
  * The fairness case measures CPU time (task_runtime_ns, charged at every
  * tick and switch), not wall time, over a few seconds: under TCG the
@@ -14,6 +15,7 @@
 #include <keel/ktest.h>
 #include <keel/printk.h>
 #include <keel/smp.h>
+#include <keel/string.h>
 #include <keel/timer.h>
 
 #define MEASURE_MS    3000
@@ -69,17 +71,15 @@ static unsigned int hog_cpu(void)
 }
 
 /*
- * Three CPU-bound threads at nice 0, 5 and 10 on one CPU share it in
- * proportion to their weights (1024 : 335 : 110), each within 10%.
- * They start together (same vruntime) and their whole lives are
- * measured, so only the last quantum before the stop is unaccounted
- * for: about one tick of the smallest share.
+ * Three CPU-bound threads at nice[] on one CPU share it in proportion to
+ * weight[], each within 10%. They start together (same vruntime) and
+ * their whole lives are measured, so only the last quantum before the
+ * stop is unaccounted for: about one tick of the smallest share.
  */
-static void cpu_time_follows_nice_weights(struct ktest *t)
+static void cpu_time_shares(struct ktest *t, const int nice[3],
+			    const u64 weight[3])
 {
-	static const int nice[3] = { 0, 5, 10 };
-	static const u64 weight[3] = { W_NICE0, W_NICE5, W_NICE10 };
-	u64 used[3], total = 0, wsum = W_NICE0 + W_NICE5 + W_NICE10;
+	u64 used[3], total = 0, wsum = weight[0] + weight[1] + weight[2];
 	struct task *p[3] = {};
 	struct hog h[3] = {};
 
@@ -113,12 +113,30 @@ static void cpu_time_follows_nice_weights(struct ktest *t)
 		u64 got = used[i] * wsum, want = total * weight[i];
 		u64 diff = got > want ? got - want : want - got;
 
-		pr_info("    # nice %d: %llu.%02llu%% of the CPU time, weight share %llu.%02llu%%\n",
+		pr_info("    # nice %d: %llu.%02llu%% of the CPU time, expected %llu.%02llu%%\n",
 			nice[i], got * 100 / total / wsum,
 			got * 10000 / total / wsum % 100,
 			weight[i] * 100 / wsum, weight[i] * 10000 / wsum % 100);
 		KTEST_EXPECT_LE(t, diff * 100, want * TOLERANCE_PCT);
 	}
+}
+
+/* Weighted-fair policies: shares follow the nice weights. */
+static void cpu_time_follows_nice_weights(struct ktest *t)
+{
+	static const int nice[3] = { 0, 5, 10 };
+	static const u64 weight[3] = { W_NICE0, W_NICE5, W_NICE10 };
+
+	cpu_time_shares(t, nice, weight);
+}
+
+/* Round robin: nice is ignored, every busy thread gets an equal share. */
+static void round_robin_shares_equally(struct ktest *t)
+{
+	static const int nice[3] = { 0, 5, 10 };
+	static const u64 weight[3] = { 1, 1, 1 };
+
+	cpu_time_shares(t, nice, weight);
 }
 
 struct ticker {
@@ -255,11 +273,61 @@ static void idle_cpu_pulls_queued_work(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, moved);
 }
 
+/*
+ * Every policy runs the same cases through the core: one suite per
+ * policy, whose per-case init switches to it live (and exit back to the
+ * C fair policy). A policy that is not registered skips its suite; the
+ * sched_policies suite fails then.
+ */
+static int use_policy(const char *name)
+{
+	return sched_policy_switch_to(name) ||
+	       strcmp(sched_policy_name(), name);
+}
+
+static void back_to_fair(struct ktest *t)
+{
+	sched_policy_switch(&fair_policy);
+}
+
+#define SHARED_CASES                                       \
+	KTEST_CASE(no_thread_starves_among_hogs),          \
+		KTEST_CASE(wakeups_alternate_two_threads), \
+		KTEST_CASE(idle_cpu_pulls_queued_work)
+
+static int use_fair(struct ktest *t)
+{
+	return use_policy("fair");
+}
+
 static struct ktest_case fair_cases[] = {
 	KTEST_CASE(cpu_time_follows_nice_weights),
-	KTEST_CASE(no_thread_starves_among_hogs),
-	KTEST_CASE(wakeups_alternate_two_threads),
-	KTEST_CASE(idle_cpu_pulls_queued_work),
+	SHARED_CASES,
 	{}
 };
-KTEST_SUITE(sched_fair, fair_cases);
+KTEST_SUITE(sched_fair, fair_cases, .init = use_fair, .exit = back_to_fair);
+
+static int use_rr(struct ktest *t)
+{
+	return use_policy("rr");
+}
+
+static struct ktest_case rr_cases[] = { KTEST_CASE(round_robin_shares_equally),
+					SHARED_CASES,
+					{} };
+KTEST_SUITE(sched_rr, rr_cases, .init = use_rr, .exit = back_to_fair);
+
+/* The Rust policies are built in and registered at boot. */
+static void rust_policies_registered(struct ktest *t)
+{
+	KTEST_EXPECT_NOT_NULL(t, sched_policy_find("rr"));
+	KTEST_EXPECT_NOT_NULL(t, sched_policy_find("fair"));
+	KTEST_EXPECT_NULL(t, sched_policy_find("no-such-policy"));
+	KTEST_EXPECT_EQ(t, sched_policy_switch_to("no-such-policy"), -ENOENT);
+	KTEST_EXPECT_EQ(t, sched_policy_register(&fair_policy), -EEXIST);
+}
+
+static struct ktest_case registry_cases[] = { KTEST_CASE(
+						      rust_policies_registered),
+					      {} };
+KTEST_SUITE(sched_policies, registry_cases);

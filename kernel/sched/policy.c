@@ -29,10 +29,12 @@
  */
 #define pr_fmt(fmt) "sched: " fmt
 
+#include <keel/cmdline.h>
 #include <keel/errno.h>
 #include <keel/mutex.h>
 #include <keel/printk.h>
 #include <keel/smp.h>
+#include <keel/string.h>
 #include <keel/time.h>
 
 #include "sched.h"
@@ -40,11 +42,16 @@
 #define LOG_FIRST	    10
 #define LOG_EVERY	    1000
 #define WATCHDOG_DEFAULT_MS 20000
+#define MAX_POLICIES	    8
 
 static const struct sched_policy_ops *ops;
 static struct sched_policy_stats stats;
 static unsigned int watchdog_ms = WATCHDOG_DEFAULT_MS;
 static DEFINE_MUTEX(switch_mutex);
+static const struct sched_policy_ops *registered[MAX_POLICIES] = {
+	&fair_policy,
+};
+static char boot_policy[32];
 
 static const struct sched_policy_ops *active(void)
 {
@@ -355,6 +362,76 @@ int sched_policy_switch(const struct sched_policy_ops *new)
 out_unlock:
 	mutex_unlock(&switch_mutex);
 	return err;
+}
+
+/* --- the registry of policies, by name --- */
+
+static int parse_policy(const char *val)
+{
+	if (!val || !*val ||
+	    strlcpy(boot_policy, val, sizeof(boot_policy)) >=
+		    sizeof(boot_policy))
+		return -EINVAL;
+	return 0;
+}
+cmdline_param("sched.policy", parse_policy);
+
+const struct sched_policy_ops *sched_policy_find(const char *name)
+{
+	const struct sched_policy_ops *found = NULL;
+
+	mutex_lock(&switch_mutex);
+	for (int i = 0; i < MAX_POLICIES && registered[i]; i++)
+		if (!strcmp(registered[i]->name, name))
+			found = registered[i];
+	mutex_unlock(&switch_mutex);
+	return found;
+}
+
+int sched_policy_register(const struct sched_policy_ops *o)
+{
+	int i, err = 0;
+
+	if (!o || !o->name || !o->pick_next || !o->task_wakeup ||
+	    !o->task_dequeue)
+		return -EINVAL;
+	if (sched_policy_find(o->name))
+		return -EEXIST;
+	mutex_lock(&switch_mutex);
+	for (i = 0; i < MAX_POLICIES && registered[i]; i++)
+		;
+	if (i < MAX_POLICIES)
+		registered[i] = o;
+	else
+		err = -ENOSPC;
+	mutex_unlock(&switch_mutex);
+	if (err)
+		return err;
+	pr_info("policy %s registered\n", o->name);
+	if (!strcmp(boot_policy, o->name)) {
+		err = sched_policy_switch(o);
+		if (err)
+			pr_err("policy %s (sched.policy=) failed to start: %d\n",
+			       o->name, err);
+	}
+	return 0;
+}
+
+int sched_policy_switch_to(const char *name)
+{
+	const struct sched_policy_ops *o = sched_policy_find(name);
+
+	return o ? sched_policy_switch(o) : -ENOENT;
+}
+
+void sched_policy_list(void)
+{
+	mutex_lock(&switch_mutex);
+	for (int i = 0; i < MAX_POLICIES && registered[i]; i++)
+		printk(KERN_INFO "%c %s\n",
+		       registered[i] == active() ? '*' : ' ',
+		       registered[i]->name);
+	mutex_unlock(&switch_mutex);
 }
 
 void policy_init(void)

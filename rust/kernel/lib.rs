@@ -31,6 +31,7 @@ pub mod kthread;
 pub mod module;
 pub mod panic;
 pub mod print;
+pub mod sched;
 pub mod str;
 pub mod sync;
 pub mod time;
