@@ -13,6 +13,7 @@
  */
 #include <keel/kthread.h>
 #include <keel/ktest.h>
+#include <keel/mm.h>
 #include <keel/printk.h>
 #include <keel/smp.h>
 #include <keel/string.h>
@@ -279,15 +280,27 @@ static void idle_cpu_pulls_queued_work(struct ktest *t)
  * C fair policy). A policy that is not registered skips its suite; the
  * sched_policies suite fails then.
  */
+static struct sched_policy_stats stats_before;
+
 static int use_policy(const char *name)
 {
+	sched_policy_stats(&stats_before);
 	return sched_policy_switch_to(name) ||
 	       strcmp(sched_policy_name(), name);
 }
 
+/* The policy under test gave no answer the core had to reject. */
 static void back_to_fair(struct ktest *t)
 {
-	sched_policy_switch(&fair_policy);
+	struct sched_policy_stats now;
+
+	sched_policy_stats(&now);
+	KTEST_EXPECT_EQ(t, now.pick_invalid, stats_before.pick_invalid);
+	KTEST_EXPECT_EQ(t, now.pick_lost, stats_before.pick_lost);
+	KTEST_EXPECT_EQ(t, now.select_invalid, stats_before.select_invalid);
+	KTEST_EXPECT_EQ(t, now.balance_invalid, stats_before.balance_invalid);
+	KTEST_EXPECT_EQ(t, now.starved, stats_before.starved);
+	KTEST_EXPECT_EQ(t, sched_policy_switch(&fair_policy), 0);
 }
 
 #define SHARED_CASES                                       \
@@ -307,6 +320,19 @@ static struct ktest_case fair_cases[] = {
 };
 KTEST_SUITE(sched_fair, fair_cases, .init = use_fair, .exit = back_to_fair);
 
+static int use_fair_rs(struct ktest *t)
+{
+	return use_policy("fair_rs");
+}
+
+static struct ktest_case fair_rs_cases[] = {
+	KTEST_CASE(cpu_time_follows_nice_weights),
+	SHARED_CASES,
+	{}
+};
+KTEST_SUITE(sched_fair_rs, fair_rs_cases, .init = use_fair_rs,
+	    .exit = back_to_fair);
+
 static int use_rr(struct ktest *t)
 {
 	return use_policy("rr");
@@ -317,10 +343,126 @@ static struct ktest_case rr_cases[] = { KTEST_CASE(round_robin_shares_equally),
 					{} };
 KTEST_SUITE(sched_rr, rr_cases, .init = use_rr, .exit = back_to_fair);
 
+#define SWITCH_HOGS	4
+#define SWITCH_SLEEPERS 4
+#define SWITCH_ROUNDS	3
+
+struct sleeper {
+	int stop;
+	u64 rounds;
+};
+
+static int sleep_loop(void *data)
+{
+	struct sleeper *sl = data;
+
+	while (!READ_ONCE(sl->stop)) {
+		msleep(1);
+		WRITE_ONCE(sl->rounds, sl->rounds + 1);
+	}
+	return 0;
+}
+
+/* Wait until every counter moved past seen[]; false at the deadline. */
+static bool all_progress(u64 *const cnt[], u64 seen[], int n)
+{
+	for (int ms = 0; ms < DEADLINE_MS; ms++) {
+		bool all = true;
+
+		for (int i = 0; i < n; i++)
+			all &= READ_ONCE(*cnt[i]) > seen[i];
+		if (all) {
+			for (int i = 0; i < n; i++)
+				seen[i] = READ_ONCE(*cnt[i]);
+			return true;
+		}
+		msleep(1);
+	}
+	return false;
+}
+
+static u64 slab_objects(void)
+{
+	struct mm_usage u;
+
+	mm_usage_get(&u);
+	return u.slab_objects;
+}
+
+/*
+ * Busy and sleeping threads, free to run anywhere, keep running while
+ * the policy is switched live C fair -> Rust fair -> Rust RR -> C fair,
+ * three times: after each switch every thread makes progress, at the
+ * end every thread exits normally, and the policies' queues are freed
+ * (slab objects back to the count before, once the threads are reaped).
+ */
+static void live_switch_under_load(struct ktest *t)
+{
+	static const char *const order[] = { "fair_rs", "rr", "fair" };
+	enum { N = SWITCH_HOGS + SWITCH_SLEEPERS };
+	struct hog h[SWITCH_HOGS] = {};
+	struct sleeper sl[SWITCH_SLEEPERS] = {};
+	struct task *p[N] = {};
+	u64 *cnt[N], seen[N] = {}, before;
+	bool progress = true;
+	int started = 0, codes = 0;
+
+	/* the policies' first queue allocations are not leaks */
+	for (int i = 0; i < 3; i++)
+		KTEST_ASSERT_EQ(t, sched_policy_switch_to(order[i]), 0);
+	before = slab_objects();
+	for (int i = 0; i < N; i++) {
+		bool hog = i < SWITCH_HOGS;
+
+		if (hog) {
+			cnt[i] = &h[i].loops;
+			p[i] = kthread_create(hog_fn, &h[i], "swhog/%d", i);
+		} else {
+			cnt[i] = &sl[i - SWITCH_HOGS].rounds;
+			p[i] = kthread_create(sleep_loop, &sl[i - SWITCH_HOGS],
+					      "swsleep/%d", i);
+		}
+		if (IS_ERR(p[i]))
+			break;
+		sched_set_nice(p[i], i % 3 * 5);
+		wake_up_process(p[i]);
+		started++;
+	}
+	KTEST_EXPECT_EQ(t, started, N);
+	for (int r = 0; r < SWITCH_ROUNDS * 3 && started == N; r++) {
+		KTEST_EXPECT_EQ(t, sched_policy_switch_to(order[r % 3]), 0);
+		KTEST_EXPECT_STREQ(t, sched_policy_name(), order[r % 3]);
+		progress &= all_progress(cnt, seen, N);
+	}
+	KTEST_EXPECT_TRUE(t, progress);
+	for (int i = 0; i < SWITCH_HOGS; i++)
+		WRITE_ONCE(h[i].stop, 1);
+	for (int i = 0; i < SWITCH_SLEEPERS; i++)
+		WRITE_ONCE(sl[i].stop, 1);
+	for (int i = 0; i < started; i++)
+		codes += kthread_stop(p[i]) == 0;
+	KTEST_EXPECT_EQ(t, codes, started);
+	for (int ms = 0; ms < DEADLINE_MS && slab_objects() != before; ms++)
+		msleep(1);
+	KTEST_EXPECT_EQ(t, slab_objects(), before);
+}
+
+static struct ktest_case switch_cases[] = { KTEST_CASE(live_switch_under_load),
+					    {} };
+static int snapshot_stats(struct ktest *t)
+{
+	sched_policy_stats(&stats_before);
+	return 0;
+}
+
+KTEST_SUITE(sched_switch, switch_cases, .init = snapshot_stats,
+	    .exit = back_to_fair);
+
 /* The Rust policies are built in and registered at boot. */
 static void rust_policies_registered(struct ktest *t)
 {
 	KTEST_EXPECT_NOT_NULL(t, sched_policy_find("rr"));
+	KTEST_EXPECT_NOT_NULL(t, sched_policy_find("fair_rs"));
 	KTEST_EXPECT_NOT_NULL(t, sched_policy_find("fair"));
 	KTEST_EXPECT_NULL(t, sched_policy_find("no-such-policy"));
 	KTEST_EXPECT_EQ(t, sched_policy_switch_to("no-such-policy"), -ENOENT);

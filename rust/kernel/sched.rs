@@ -60,6 +60,13 @@ impl Rq<'_> {
         unsafe { (*self.0.as_ptr()).cpu as usize }
     }
 
+    /// The task running on this CPU (maybe its idle task), read-only.
+    pub fn curr(&self) -> &TaskRef {
+        // SAFETY: rq->curr is a live task while the rq lock (held by the
+        // callback) keeps it from being switched out and reaped.
+        unsafe { TaskRef::from_raw((*self.0.as_ptr()).curr) }
+    }
+
     /// How many tasks wait in this runqueue (the core's count).
     pub fn nr_queued(&self) -> u32 {
         // SAFETY: live; an aligned word, changed only under the lock
@@ -75,6 +82,11 @@ pub struct TaskRef(UnsafeCell<bindings::task>);
 impl TaskRef {
     fn raw(&self) -> *mut bindings::task {
         self.0.get()
+    }
+
+    /// The task's identity: compares, never dereferences.
+    pub fn id(&self) -> TaskId {
+        TaskId(self.raw() as usize)
     }
 
     /// The task's pid.
@@ -128,6 +140,11 @@ impl TaskRef {
     }
 }
 
+/// A task's identity (its address as a number): a policy may remember
+/// which task is which with it, but cannot reach the task through it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct TaskId(usize);
+
 /// The policy's per-task area (`p->se`): owned by the policy from
 /// `task_new` to `task_dead`; the core never touches it.
 #[repr(transparent)]
@@ -147,6 +164,11 @@ impl TaskData {
     /// Free-form words for the policy.
     pub fn words(&mut self) -> &mut [u64; 4] {
         &mut self.0.data
+    }
+
+    /// The free-form words, read-only.
+    pub fn word(&self, i: usize) -> u64 {
+        self.0.data[i]
     }
 
     /// # Safety
@@ -184,12 +206,28 @@ impl TaskToken {
         unsafe { TaskRef::from_raw(self.0.as_ptr()) }
     }
 
+    /// The task's policy data, read-only.
+    pub fn data_ref(&self) -> &TaskData {
+        // SAFETY: alive while the token is held; the token's owner has
+        // the task's `se` to itself, and `&self` allows only shared use.
+        unsafe { &*core::ptr::addr_of!((*self.0.as_ptr()).se).cast::<TaskData>() }
+    }
+
     /// The task's policy data; the token's owner has it exclusively.
     pub fn data(&mut self) -> &mut TaskData {
         // SAFETY: alive as above; while the policy holds the token the
         // core lends the task's `se` to no one else, and `&mut self`
         // makes this the only borrow.
         unsafe { TaskData::from_raw(self.0.as_ptr()) }
+    }
+
+    /// The task and its policy data at once.
+    pub fn split(&mut self) -> (&TaskRef, &mut TaskData) {
+        let p = self.0.as_ptr();
+        // SAFETY: as task() and data(): TaskRef only reads core fields
+        // through its UnsafeCell, never `se`, so the two do not overlap
+        // in use; `&mut self` makes the data borrow the only one.
+        unsafe { (TaskRef::from_raw(p), TaskData::from_raw(p)) }
     }
 
     /// Whether this is the token of `t`.
@@ -264,6 +302,22 @@ pub fn cpu_online(cpu: usize) -> bool {
     // volatile aligned read is a whole value.
     let mask = unsafe { core::ptr::addr_of!(bindings::cpu_online_mask).read_volatile() };
     cpu < 64 && mask & (1u64 << cpu) != 0
+}
+
+/// Whether `cpu` runs its idle task (read racily, as a hint).
+#[inline]
+pub fn cpu_runs_idle(cpu: usize) -> bool {
+    if cpu >= NR_CPUS {
+        return false;
+    }
+    // SAFETY: cpu_data is a static array of NR_CPUS entries (cpu is in
+    // range); current_task and idle are aligned pointers written with
+    // WRITE_ONCE, read whole here and only compared.
+    unsafe {
+        let c = core::ptr::addr_of!(bindings::cpu_data[cpu]);
+        core::ptr::addr_of!((*c).current_task).read_volatile()
+            == core::ptr::addr_of!((*c).idle).read_volatile()
+    }
 }
 
 /// A scheduling policy. See `struct sched_policy_ops` for each callback's

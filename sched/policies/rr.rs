@@ -3,8 +3,11 @@
 //!
 //! Each CPU keeps a FIFO of task tokens. A woken, preempted or yielding
 //! task joins the tail; the head runs next. A task that used up its time
-//! slice ([`SLICE_NS`] of CPU time) while another waits is preempted at a
-//! tick. Nice values are ignored. An idle CPU pulls the most recently
+//! slice ([`SLICE_TICKS`] timer ticks on the CPU) while another waits is
+//! preempted at that tick. Counting ticks rather than nanoseconds makes
+//! every full slice the same length: a nanosecond budget of one tick
+//! would be met at the first or the second tick depending on jitter.
+//! Nice values are ignored. An idle CPU pulls the most recently
 //! queued task it may run from a busy one.
 //!
 //! Select it with `sched.policy=rr` at boot or `sched rr` in the monitor.
@@ -24,10 +27,10 @@ module! {
     license: "MIT",
 }
 
-/// The time slice: CPU time a task may run while others wait.
-const SLICE_NS: u64 = 10_000_000;
-/// `TaskData::words()` index: the task's runtime when it got the CPU.
-const SLICE_START: usize = 0;
+/// The time slice: timer ticks a task may run while others wait.
+const SLICE_TICKS: u64 = 2;
+/// `TaskData::words()` index: ticks since the task got the CPU.
+const TICKS: usize = 0;
 
 static QUEUES: PerCpu<KVec<TaskToken>> = kernel::per_cpu!(KVec::new());
 
@@ -76,14 +79,15 @@ impl Policy for Rr {
         take(q, pos)
     }
 
-    fn task_tick(rq: &Rq<'_>, _lock: &mut RqLock<'_>, t: &TaskRef, d: &mut TaskData) -> bool {
-        rq.nr_queued() > 0 && t.runtime_ns() - d.words()[SLICE_START] >= SLICE_NS
+    fn task_tick(rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: &TaskRef, d: &mut TaskData) -> bool {
+        let ticks = d.word(TICKS) + 1;
+        d.words()[TICKS] = ticks;
+        rq.nr_queued() > 0 && ticks >= SLICE_TICKS
     }
 
     fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
         let mut t = take(QUEUES.get_mut(rq, lock), 0)?;
-        let now = t.task().runtime_ns();
-        t.data().words()[SLICE_START] = now;
+        t.data().words()[TICKS] = 0;
         Some(t)
     }
 
