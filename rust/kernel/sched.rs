@@ -109,6 +109,14 @@ impl TaskRef {
         unsafe { core::ptr::addr_of!((*self.raw()).cpu).read_volatile() as usize }
     }
 
+    /// The CPUs the task may run on, one bit each (read racily).
+    #[inline]
+    pub fn allowed(&self) -> u64 {
+        // SAFETY: a live task; `allowed` is an aligned u64 read racily,
+        // as C's READ_ONCE(p->allowed).
+        unsafe { core::ptr::addr_of!((*self.raw()).allowed).read_volatile() }
+    }
+
     /// Whether the task may run on `cpu`.
     pub fn allowed_on(&self, cpu: usize) -> bool {
         // SAFETY: a live task; `allowed` is an aligned u64 read racily.
@@ -294,6 +302,13 @@ macro_rules! per_cpu {
             [const { ::core::cell::UnsafeCell::new($e) }; $crate::sched::NR_CPUS],
         )
     };
+}
+
+/// The online CPUs, one bit each (read racily).
+#[inline]
+pub fn online_mask() -> u64 {
+    // SAFETY: as in cpu_online().
+    unsafe { core::ptr::addr_of!(bindings::cpu_online_mask).read_volatile() }
 }
 
 /// Whether `cpu` is online.

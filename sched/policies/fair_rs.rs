@@ -19,7 +19,7 @@
 use core::sync::atomic::{AtomicI64, AtomicUsize, Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::sched::{
-    cpu_online, cpu_runs_idle, PerCpu, Policy, Quiescent, Registration, Rq, RqLock, TaskData,
+    cpu_runs_idle, online_mask, PerCpu, Policy, Quiescent, Registration, Rq, RqLock, TaskData,
     TaskId, TaskRef, TaskToken, NR_CPUS, WF_NEW, WF_SWITCH, WF_WAKEUP,
 };
 
@@ -78,15 +78,18 @@ static RQS: PerCpu<FairRq> = kernel::per_cpu!(FairRq::new());
 static MIN_VR: [AtomicI64; NR_CPUS] = [const { AtomicI64::new(0) }; NR_CPUS];
 static NR: [AtomicUsize; NR_CPUS] = [const { AtomicUsize::new(0) }; NR_CPUS];
 
+#[inline]
 fn weight_of(t: &TaskRef) -> u64 {
     let i = (t.nice() + 20).clamp(0, 39) as usize;
     PRIO_TO_WEIGHT[i]
 }
 
+#[inline]
 fn scaled(delta: u64, t: &TaskRef) -> i64 {
     (delta * NICE_0_WEIGHT / weight_of(t)) as i64
 }
 
+#[inline]
 fn update_min_vruntime(cpu: usize, f: &mut FairRq) {
     let first = f.queue.first().map(|t| t.data_ref().vruntime());
     let v = match (&f.curr, first) {
@@ -102,6 +105,7 @@ fn update_min_vruntime(cpu: usize, f: &mut FairRq) {
 }
 
 /// Charges the running task's CPU time since its last update.
+#[inline]
 fn update_curr(rq: &Rq<'_>, f: &mut FairRq) {
     if let Some(c) = f.curr.as_mut() {
         let t = rq.curr();
@@ -115,6 +119,7 @@ fn update_curr(rq: &Rq<'_>, f: &mut FairRq) {
 }
 
 /// `t` leaves the CPU: its vruntime, charged up to now, goes to `d`.
+#[inline]
 fn put_curr(rq: &Rq<'_>, f: &mut FairRq, t: &TaskRef, d: &mut TaskData) {
     update_curr(rq, f);
     match f.curr.take() {
@@ -134,21 +139,44 @@ fn put_curr(rq: &Rq<'_>, f: &mut FairRq, t: &TaskRef, d: &mut TaskData) {
     update_min_vruntime(rq.cpu(), f);
 }
 
+#[inline]
 fn queue_sorted(cpu: usize, f: &mut FairRq, t: TaskToken) {
     let v = t.data_ref().vruntime();
-    let pos = f.queue.iter().position(|q| v < q.data_ref().vruntime()).unwrap_or(f.queue.len());
-    let pid = t.task().pid();
-    if f.queue.push(t, GFP_ATOMIC).is_err() {
-        // the core's backstop runs the task (pick_next then misses it)
-        pr_warn!("sched_fair_rs: no memory to queue pid {}\n", pid);
+    let pos = f.queue.iter().position(|q| v < q.data_ref().vruntime());
+    if let Err(t) = push(&mut f.queue, t) {
+        no_memory(&t);
         return;
     }
-    f.queue[pos..].rotate_right(1);
+    // most often the newcomer goes last: no need to move anything
+    if let Some(pos) = pos {
+        f.queue[pos..].rotate_right(1);
+    }
     NR[cpu].store(f.queue.len(), Relaxed);
 }
 
+/// Appends `t`, handing it back if there is no memory.
+#[inline]
+fn push(q: &mut KVec<TaskToken>, t: TaskToken) -> core::result::Result<(), TaskToken> {
+    if q.len() == q.capacity() && q.reserve(1, GFP_ATOMIC).is_err() {
+        return Err(t);
+    }
+    // cannot fail now: there is room
+    q.push(t, GFP_ATOMIC).map_err(|_| ()).ok();
+    Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn no_memory(t: &TaskToken) {
+    // the core's backstop runs the task (pick_next then misses it)
+    pr_warn!("sched_fair_rs: no memory to queue pid {}\n", t.task().pid());
+}
+
+#[inline]
 fn unqueue(cpu: usize, f: &mut FairRq, pos: usize) -> Option<TaskToken> {
-    f.queue.get_mut(pos..)?.rotate_left(1);
+    if pos + 1 < f.queue.len() {
+        f.queue[pos..].rotate_left(1);
+    }
     let t = f.queue.pop()?;
     NR[cpu].store(f.queue.len(), Relaxed);
     if f.skip == Some(t.task().id()) {
@@ -158,6 +186,7 @@ fn unqueue(cpu: usize, f: &mut FairRq, pos: usize) -> Option<TaskToken> {
 }
 
 /// `t`'s vruntime in `cpu`'s terms (see fair.c, "min_vruntime").
+#[inline]
 fn vruntime_here(cpu: usize, f: &FairRq, t: &TaskToken) -> i64 {
     let d = t.data_ref();
     match d.word(BLOCKED_ON) as usize {
@@ -167,6 +196,23 @@ fn vruntime_here(cpu: usize, f: &FairRq, t: &TaskToken) -> i64 {
     }
 }
 
+/// The CPUs of a mask, lowest first (C's for_each_cpu).
+struct Cpus(u64);
+
+impl Iterator for Cpus {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let cpu = self.0.trailing_zeros() as usize;
+        self.0 &= self.0 - 1;
+        (cpu < NR_CPUS).then_some(cpu)
+    }
+}
+
+#[inline]
 fn cpu_is_idle(cpu: usize) -> bool {
     cpu_runs_idle(cpu) && NR[cpu].load(Relaxed) == 0
 }
@@ -200,6 +246,7 @@ impl Policy for FairRs {
         Ok(())
     }
 
+    #[inline]
     fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, flags: u32) -> bool {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
@@ -225,11 +272,13 @@ impl Policy for FairRs {
         }
     }
 
+    #[inline]
     fn task_blocked(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef, d: &mut TaskData) {
         put_curr(rq, RQS.get_mut(rq, lock), t, d);
         d.words()[BLOCKED_ON] = rq.cpu() as u64 + 1;
     }
 
+    #[inline]
     fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken) {
         let f = RQS.get_mut(rq, lock);
         let (task, d) = t.split();
@@ -247,6 +296,7 @@ impl Policy for FairRs {
         }
     }
 
+    #[inline]
     fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken> {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
@@ -258,6 +308,7 @@ impl Policy for FairRs {
         Some(tok)
     }
 
+    #[inline]
     fn task_tick(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef, d: &mut TaskData) -> bool {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
@@ -270,6 +321,7 @@ impl Policy for FairRs {
         t.runtime_ns() - d.word(SLICE_START) >= slice
     }
 
+    #[inline]
     fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
@@ -289,16 +341,22 @@ impl Policy for FairRs {
         Some(t)
     }
 
+    #[inline]
     fn select_cpu(t: &TaskRef, prev_cpu: usize, flags: u32) -> usize {
-        let allowed = |cpu: usize| t.allowed_on(cpu) && cpu_online(cpu);
-        if flags & WF_NEW == 0 && allowed(prev_cpu) && cpu_is_idle(prev_cpu) {
+        let allowed = t.allowed() & online_mask();
+        let cpus = || Cpus(allowed);
+        if flags & WF_NEW == 0
+            && prev_cpu < 64
+            && allowed & (1 << prev_cpu) != 0
+            && cpu_is_idle(prev_cpu)
+        {
             return prev_cpu;
         }
-        if let Some(cpu) = (0..NR_CPUS).find(|&c| allowed(c) && cpu_is_idle(c)) {
+        if let Some(cpu) = cpus().find(|&c| cpu_is_idle(c)) {
             return cpu;
         }
         let (mut best, mut best_nr) = (prev_cpu, usize::MAX);
-        for cpu in (0..NR_CPUS).filter(|&c| allowed(c)) {
+        for cpu in cpus() {
             let nr = NR[cpu].load(Relaxed) + 1;
             if nr < best_nr || (nr == best_nr && cpu == prev_cpu) {
                 best = cpu;
