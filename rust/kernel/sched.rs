@@ -54,6 +54,7 @@ pub struct Rq<'a>(NonNull<bindings::rq>, PhantomData<&'a bindings::rq>);
 
 impl Rq<'_> {
     /// The CPU this runqueue belongs to.
+    #[inline]
     pub fn cpu(&self) -> usize {
         // SAFETY: a live runqueue (an Rq exists only inside a callback);
         // cpu is set at boot and never changes.
@@ -61,6 +62,7 @@ impl Rq<'_> {
     }
 
     /// The task running on this CPU (maybe its idle task), read-only.
+    #[inline]
     pub fn curr(&self) -> &TaskRef {
         // SAFETY: rq->curr is a live task while the rq lock (held by the
         // callback) keeps it from being switched out and reaped.
@@ -68,6 +70,7 @@ impl Rq<'_> {
     }
 
     /// How many tasks wait in this runqueue (the core's count).
+    #[inline]
     pub fn nr_queued(&self) -> u32 {
         // SAFETY: live; an aligned word, changed only under the lock
         // the callback holds.
@@ -80,16 +83,19 @@ impl Rq<'_> {
 pub struct TaskRef(UnsafeCell<bindings::task>);
 
 impl TaskRef {
+    #[inline]
     fn raw(&self) -> *mut bindings::task {
         self.0.get()
     }
 
     /// The task's identity: compares, never dereferences.
+    #[inline]
     pub fn id(&self) -> TaskId {
         TaskId(self.raw() as usize)
     }
 
     /// The task's pid.
+    #[inline]
     pub fn pid(&self) -> i32 {
         // SAFETY: `raw()` points to a live task (a TaskRef is only made
         // from one); pid is set at creation and never changes.
@@ -97,6 +103,7 @@ impl TaskRef {
     }
 
     /// The task's nice value (NICE_MIN..NICE_MAX), read racily.
+    #[inline]
     pub fn nice(&self) -> i32 {
         // SAFETY: a live task; nice is an aligned int written with
         // WRITE_ONCE by sched_set_nice, so a volatile read is a whole value.
@@ -104,6 +111,7 @@ impl TaskRef {
     }
 
     /// The CPU the task is queued on or last ran on.
+    #[inline]
     pub fn cpu(&self) -> usize {
         // SAFETY: a live task; an aligned word read racily, as C does.
         unsafe { core::ptr::addr_of!((*self.raw()).cpu).read_volatile() as usize }
@@ -118,6 +126,7 @@ impl TaskRef {
     }
 
     /// Whether the task may run on `cpu`.
+    #[inline]
     pub fn allowed_on(&self, cpu: usize) -> bool {
         // SAFETY: a live task; `allowed` is an aligned u64 read racily.
         let mask = unsafe { core::ptr::addr_of!((*self.raw()).allowed).read_volatile() };
@@ -125,12 +134,14 @@ impl TaskRef {
     }
 
     /// Whether the task is still executing (switching out).
+    #[inline]
     pub fn on_cpu(&self) -> bool {
         // SAFETY: a live task; an aligned int read racily.
         unsafe { core::ptr::addr_of!((*self.raw()).on_cpu).read_volatile() != 0 }
     }
 
     /// The task's CPU time in nanoseconds (all CPUs).
+    #[inline]
     pub fn runtime_ns(&self) -> u64 {
         // SAFETY: a live task; runtime_ns is an aligned u64 updated by
         // the core under the task's rq lock, which callbacks that
@@ -141,6 +152,7 @@ impl TaskRef {
     /// # Safety
     ///
     /// `p` must point to a task that stays alive for `'a`.
+    #[inline]
     unsafe fn from_raw<'a>(p: *mut bindings::task) -> &'a TaskRef {
         // SAFETY: TaskRef is a transparent wrapper of the task's cell;
         // the caller guarantees it is alive.
@@ -160,21 +172,25 @@ pub struct TaskData(bindings::sched_entity);
 
 impl TaskData {
     /// A virtual runtime, for fair-queueing policies.
+    #[inline]
     pub fn vruntime(&self) -> i64 {
         self.0.vruntime
     }
 
     /// Sets the virtual runtime.
+    #[inline]
     pub fn set_vruntime(&mut self, v: i64) {
         self.0.vruntime = v;
     }
 
     /// Free-form words for the policy.
+    #[inline]
     pub fn words(&mut self) -> &mut [u64; 4] {
         &mut self.0.data
     }
 
     /// The free-form words, read-only.
+    #[inline]
     pub fn word(&self, i: usize) -> u64 {
         self.0.data[i]
     }
@@ -182,6 +198,7 @@ impl TaskData {
     /// # Safety
     ///
     /// `p` must point to a live task whose `se` nobody else accesses for `'a`.
+    #[inline]
     unsafe fn from_raw<'a>(p: *mut bindings::task) -> &'a mut TaskData {
         // SAFETY: transparent wrapper; exclusivity per the caller.
         unsafe { &mut *core::ptr::addr_of_mut!((*p).se).cast::<TaskData>() }
@@ -203,18 +220,21 @@ impl TaskToken {
     ///
     /// `p` must be a live, non-NULL task that the core just handed to the
     /// policy (queued in it), and no other token for it may exist.
+    #[inline]
     unsafe fn new(p: *mut bindings::task) -> TaskToken {
         // SAFETY: non-NULL per the caller.
         TaskToken(unsafe { NonNull::new_unchecked(p) })
     }
 
     /// The task, read-only.
+    #[inline]
     pub fn task(&self) -> &TaskRef {
         // SAFETY: the task of a token is alive while the policy holds it.
         unsafe { TaskRef::from_raw(self.0.as_ptr()) }
     }
 
     /// The task's policy data, read-only.
+    #[inline]
     pub fn data_ref(&self) -> &TaskData {
         // SAFETY: alive while the token is held; the token's owner has
         // the task's `se` to itself, and `&self` allows only shared use.
@@ -222,6 +242,7 @@ impl TaskToken {
     }
 
     /// The task's policy data; the token's owner has it exclusively.
+    #[inline]
     pub fn data(&mut self) -> &mut TaskData {
         // SAFETY: alive as above; while the policy holds the token the
         // core lends the task's `se` to no one else, and `&mut self`
@@ -230,6 +251,7 @@ impl TaskToken {
     }
 
     /// The task and its policy data at once.
+    #[inline]
     pub fn split(&mut self) -> (&TaskRef, &mut TaskData) {
         let p = self.0.as_ptr();
         // SAFETY: as task() and data(): TaskRef only reads core fields
@@ -239,10 +261,12 @@ impl TaskToken {
     }
 
     /// Whether this is the token of `t`.
+    #[inline]
     pub fn is(&self, t: &TaskRef) -> bool {
         self.0.as_ptr() == t.raw()
     }
 
+    #[inline]
     fn into_raw(self) -> *mut bindings::task {
         self.0.as_ptr()
     }
@@ -257,11 +281,13 @@ unsafe impl<T: Send> Sync for PerCpu<T> {}
 
 impl<T> PerCpu<T> {
     /// One value per CPU.
+    #[inline]
     pub const fn new(v: [UnsafeCell<T>; NR_CPUS]) -> Self {
         PerCpu(v)
     }
 
     /// `rq`'s element, exclusively, under its lock.
+    #[inline]
     pub fn get_mut<'b>(&'b self, rq: &Rq<'_>, _lock: &'b mut RqLock<'_>) -> &'b mut T {
         // SAFETY: rq's lock is held (the proof), so no other CPU uses
         // this element; the proof is borrowed mutably for as long as the
@@ -270,6 +296,7 @@ impl<T> PerCpu<T> {
     }
 
     /// `rq`'s element, shared, under its lock (balance: both held).
+    #[inline]
     pub fn get<'b>(&'b self, rq: &Rq<'_>, _lock: &'b RqLock<'_>) -> &'b T {
         // SAFETY: the rq's lock is held and the proof is borrowed shared:
         // no `get_mut` borrow can exist while this one lives.
@@ -279,6 +306,7 @@ impl<T> PerCpu<T> {
 
 impl<T> PerCpu<T> {
     /// Every CPU's element, while no callback of the policy can run.
+    #[inline]
     pub fn for_each_mut(&self, _q: &mut Quiescent, mut f: impl FnMut(&mut T)) {
         for cell in &self.0 {
             // SAFETY: the Quiescent proof says no callback of this policy
@@ -405,6 +433,7 @@ impl<T: Policy> Ops<T> {
     /// # Safety
     ///
     /// `rq` must be a live runqueue whose lock the caller holds.
+    #[inline]
     unsafe fn rq<'a>(rq: *mut bindings::rq) -> (Rq<'a>, RqLock<'a>) {
         // SAFETY: non-NULL and live per the caller.
         (Rq(unsafe { NonNull::new_unchecked(rq) }, PhantomData), RqLock(PhantomData))
