@@ -136,7 +136,6 @@ fn put_curr(rq: &Rq<'_>, f: &mut FairRq, t: &TaskRef, d: &mut TaskData) {
             d.words()[PREV_RUNTIME] = now;
         }
     }
-    update_min_vruntime(rq.cpu(), f);
 }
 
 #[inline]
@@ -250,7 +249,9 @@ impl Policy for FairRs {
     fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, flags: u32) -> bool {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
-        update_curr(rq, f);
+        if f.curr.is_some() {
+            update_curr(rq, f);
+        }
         let floor = f.min_vruntime - (SCHED_LATENCY / 2) as i64;
         let mut v = if flags & (WF_NEW | WF_SWITCH) != 0 {
             f.min_vruntime
