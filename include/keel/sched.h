@@ -249,6 +249,11 @@ int sched_policy_register(const struct sched_policy_ops *ops);
 const struct sched_policy_ops *sched_policy_find(const char *name);
 /* sched_policy_switch() by name; -ENOENT if there is no such policy. */
 int sched_policy_switch_to(const char *name);
+/*
+ * How long the last switch held every runqueue lock: the time no CPU
+ * could schedule (ns).
+ */
+u64 sched_policy_last_pause_ns(void);
 /* Print the registered policies, marking the active one. */
 void sched_policy_list(void);
 void sched_policy_stats(struct sched_policy_stats *out);

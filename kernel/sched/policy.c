@@ -52,6 +52,7 @@ static const struct sched_policy_ops *registered[MAX_POLICIES] = {
 	&fair_policy,
 };
 static char boot_policy[32];
+static u64 last_pause_ns;
 
 static const struct sched_policy_ops *active(void)
 {
@@ -257,6 +258,11 @@ void sched_policy_stats(struct sched_policy_stats *out)
 		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
 }
 
+u64 sched_policy_last_pause_ns(void)
+{
+	return READ_ONCE(last_pause_ns);
+}
+
 const char *sched_policy_name(void)
 {
 	return active()->name;
@@ -328,6 +334,7 @@ int sched_policy_switch(const struct sched_policy_ops *new)
 {
 	const struct sched_policy_ops *old;
 	unsigned long flags;
+	u64 pause_start;
 	int err = 0;
 
 	if (!new || !new->pick_next || !new->task_wakeup || !new->task_dequeue)
@@ -341,12 +348,14 @@ int sched_policy_switch(const struct sched_policy_ops *new)
 		goto out_unlock;
 	spin_lock_irqsave(&tasklist_lock, flags);
 	lock_all_rqs();
+	pause_start = ktime_get_ns();
 	err = new_all_tasks(new);
 	if (!err) {
 		hand_over_queued(old, false);
 		WRITE_ONCE(ops, new);
 		hand_over_queued(new, true);
 	}
+	WRITE_ONCE(last_pause_ns, ktime_get_ns() - pause_start);
 	unlock_all_rqs();
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	if (err) {

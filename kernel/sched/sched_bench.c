@@ -421,3 +421,49 @@ static int wakeup_p99(struct bench *b)
 	return wakeup_percentile(b, 99);
 }
 SCHED_BENCH(wakeup_latency_p99, wakeup_p99, LAT_SAMPLES);
+
+/* ---- live policy switch: the pause ---- */
+
+#define SWITCH_BENCH_HOGS 4
+
+static int switch_hog(void *data)
+{
+	while (!READ_ONCE(*(int *)data))
+		cpu_relax();
+	return 0;
+}
+
+/*
+ * sched_policy_switch() between C fair and Rust fair under load (4 busy
+ * threads): the mean time every runqueue lock was held per switch, the
+ * time no CPU could schedule. Each iteration is two switches.
+ */
+static int switch_pause(struct bench *b)
+{
+	struct task *p[SWITCH_BENCH_HOGS];
+	u64 total = 0;
+	int stop = 0, n = 0, err = 0;
+
+	for (; n < SWITCH_BENCH_HOGS; n++) {
+		p[n] = kthread_run(switch_hog, &stop, "swbench/%d", n);
+		if (IS_ERR(p[n])) {
+			err = PTR_ERR(p[n]);
+			break;
+		}
+	}
+	for (u64 i = 0; i < b->iters && !err; i++) {
+		err = sched_policy_switch_to("fair_rs");
+		total += sched_policy_last_pause_ns();
+		if (!err)
+			err = sched_policy_switch(&fair_policy);
+		total += sched_policy_last_pause_ns();
+	}
+	sched_policy_switch(&fair_policy);
+	WRITE_ONCE(stop, 1);
+	for (int i = 0; i < n; i++)
+		kthread_stop(p[i]);
+	if (!err)
+		bench_set_result(b, total * 1000 / (2 * b->iters), "ns");
+	return err;
+}
+BENCH_CASE(sched_switch_pause, switch_pause, 5);
