@@ -131,6 +131,24 @@ static int cmd_arp(int argc, char **argv)
 	return arp_cmd(argc, argv);
 }
 
+/* "sched": list the policies; "sched NAME": switch to NAME live. */
+static int cmd_sched(int argc, char **argv)
+{
+	int err;
+
+	if (argc == 1) {
+		sched_policy_list();
+		return 0;
+	}
+	err = sched_policy_switch_to(argv[1]);
+	if (err)
+		pr_err("monitor: sched: cannot switch to '%s': %d\n", argv[1],
+		       err);
+	else
+		printk(KERN_INFO "sched: policy %s\n", sched_policy_name());
+	return err;
+}
+
 static int cmd_ktest(int argc, char **argv)
 {
 	int failed = ktest_run(argc > 1 ? argv[1] : NULL);
@@ -237,6 +255,8 @@ static const struct monitor_cmd commands[] = {
 	  cmd_ping },
 	{ "netstat", NULL, "network stack counters", 0, 0, cmd_netstat },
 	{ "arp", NULL, "the ARP cache", 0, 0, cmd_arp },
+	{ "sched", "[NAME]", "list policies / switch to NAME live", 0, 1,
+	  cmd_sched },
 	{ "ktest", "[GLOB]", "run in-kernel tests (suite or suite.case)", 0, 1,
 	  cmd_ktest },
 	{ "bench", "[GLOB]", "run benchmarks (see make bench)", 0, 1,

@@ -17,12 +17,15 @@
  * tasklet list, the CPU serving softirqs (at most one at a time) and the
  * count of CPUs inside local_bh_disable(); actions never run while any
  * CPU holds bottom halves off, and local_bh_disable() waits while another
- * CPU serves them. bh_depth (nesting) is per CPU.
+ * CPU serves them. bh_depth (nesting) is per CPU, and a task inside
+ * local_bh_disable() runs with preemption off, so it cannot migrate and
+ * leave another CPU's count raised.
  */
 #include <asm/cpu.h>
 #include <keel/bug.h>
 #include <keel/irq.h>
 #include <keel/percpu.h>
+#include <keel/preempt.h>
 #include <keel/softirq.h>
 #include <keel/spinlock.h>
 
@@ -73,6 +76,8 @@ static void do_softirq(void)
 	}
 	serving_cpu = cpu;
 	bh_depth[cpu]++;
+	/* actions run with interrupts on: no preemption out of them */
+	preempt_disable();
 	while (pending && rounds--) {
 		unsigned long mask = pending;
 
@@ -88,6 +93,7 @@ static void do_softirq(void)
 		local_irq_disable();
 		spin_lock(&softirq_lock);
 	}
+	preempt_enable_no_resched();
 	bh_depth[cpu]--;
 	serving_cpu = -1;
 	spin_unlock(&softirq_lock);
@@ -101,8 +107,13 @@ void irq_exit(void)
 
 void local_bh_disable(void)
 {
-	unsigned long flags = local_irq_save();
-	unsigned int cpu = smp_processor_id();
+	unsigned long flags;
+	unsigned int cpu;
+
+	/* no migration until local_bh_enable(): bh_depth is this CPU's */
+	preempt_disable();
+	flags = local_irq_save();
+	cpu = smp_processor_id();
 
 	if (bh_depth[cpu]++ == 0) {
 		spin_lock(&softirq_lock);
@@ -131,6 +142,7 @@ void local_bh_enable(void)
 	if (!bh_depth[cpu] && !in_irq() && pending && (flags & X86_EFLAGS_IF))
 		do_softirq();
 	local_irq_restore(flags);
+	preempt_enable();
 }
 
 bool in_softirq(void)

@@ -44,9 +44,10 @@ RUST_ALLOC_FLAGS := --cfg no_global_oom_handling
 # warn that it cannot open them (it then uses its own job limit).
 RUST_ENV := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD)) MAKEFLAGS=
 
-# Driver and sample crates: one .rs file (crate root) each.
+# Driver, sample and policy crates: one .rs file (crate root) each.
+# Scheduling policies: sched/policies/*.rs (docs/scheduler.md).
 RUST_MODULES := $(sort $(wildcard samples/rust/*.rs) $(wildcard drivers/*/*.rs) \
-	$(wildcard drivers/*/*/*.rs))
+	$(wildcard drivers/*/*/*.rs) $(wildcard sched/policies/*.rs))
 RUST_MODULE_OBJS := $(patsubst %.rs,$(KEEL_OUT)/%.o,$(RUST_MODULES))
 RUST_CORE_OBJS := $(RUST_OUT)/core.o $(RUST_OUT)/compiler_builtins.o \
 	$(RUST_OUT)/alloc.o

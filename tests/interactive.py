@@ -170,8 +170,42 @@ def run_modules(args):
     return _result(name, run, problems, args.logdir)
 
 
+SCHED_SCRIPT = [
+    # command, text that must follow it
+    ("sched", "* rr"),
+    ("sched fair_rs", "sched: policy fair_rs"),
+    ("sched", "* fair_rs"),
+    ("sched no-such-policy", "cannot switch to 'no-such-policy'"),
+    ("ps", "init"),
+    ("sched fair", "sched: policy fair"),
+    ("sched", "* fair"),
+]
+
+
+def run_sched_policy(args):
+    """sched.policy= picks the boot policy; 'sched NAME' switches live."""
+    name = "sched.policy=rr and monitor 'sched' -smp 2"
+    run = QemuRun(args.kernel, "panic.exit=1 sched.policy=rr", smp=2,
+                  extra=args.qemu_extra)
+    run.start()
+    ok = run.wait_for(lambda t: PROMPT in t, args.boot_timeout)
+    problems = [] if ok else ["no monitor prompt"]
+    if ok and "policy fair -> rr" not in run.text:
+        problems.append("sched.policy=rr did not switch to rr at boot")
+    for cmd, expect in SCHED_SCRIPT if ok else []:
+        if not _command(run, cmd, expect):
+            problems.append("%r: no %r in the answer" % (cmd, expect))
+    if ok and not _command(run, "poweroff", "powering off"):
+        problems.append("poweroff did not start")
+    run.finish(15)
+    if run.timed_out or run.status != 0:
+        problems.append("QEMU exit status %s after poweroff" % run.status)
+    return _result(name, run, problems, args.logdir)
+
+
 def jobs(args):
     """The checks of this module as (function, args) pairs."""
-    out = [(run_selftest, ()), (run_monitor, ()), (run_modules, ())]
+    out = [(run_selftest, ()), (run_monitor, ()), (run_modules, ()),
+           (run_sched_policy, ())]
     out += [(run_crash, (cmd, needles)) for cmd, needles in CRASHES]
     return out

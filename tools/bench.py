@@ -205,8 +205,30 @@ def render_table(records, host):
         cells = ["%g" % by[(n, m)]["value"] if (n, m) in by else "-"
                  for m in modes]
         out.append("| `%s` | %s | %s |" % (n, unit, " | ".join(cells)))
+    out += render_ratios(names, by, modes)
     out += ["", END]
     return "\n".join(out)
+
+
+def render_ratios(names, by, modes):
+    """Rust/C: each `X_rs` case (Rust fair policy) over `X` (C fair), from
+    the same run; lower is better for every scheduler case."""
+    pairs = [(n[:-3], n) for n in names if n.endswith("_rs") and n[:-3] in names]
+    if not pairs:
+        return []
+    out = ["", "Rust/C ratio (`X_rs` / `X`, same run; < 1: Rust faster):", "",
+           "| benchmark | " + " | ".join(modes) + " |",
+           "|---|" + "---:|" * len(modes)]
+    for c, r in pairs:
+        cells = []
+        for m in modes:
+            if (c, m) in by and (r, m) in by and by[(c, m)]["value"]:
+                cells.append("%.3f" % (by[(r, m)]["value"] /
+                                       by[(c, m)]["value"]))
+            else:
+                cells.append("-")
+        out.append("| `%s` | %s |" % (c, " | ".join(cells)))
+    return out
 
 
 def object_sizes(build):

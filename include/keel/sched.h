@@ -238,6 +238,24 @@ extern struct task init_task;
  */
 int sched_policy_switch(const struct sched_policy_ops *ops);
 const char *sched_policy_name(void);
+/*
+ * Make ops known by its name (the fair policy is built in). If the boot
+ * command line named it (sched.policy=NAME), switch to it now. Returns
+ * 0, -EINVAL (incomplete table), -EEXIST (name taken) or -ENOSPC.
+ * Process context.
+ */
+int sched_policy_register(const struct sched_policy_ops *ops);
+/* The registered policy called name, or NULL. */
+const struct sched_policy_ops *sched_policy_find(const char *name);
+/* sched_policy_switch() by name; -ENOENT if there is no such policy. */
+int sched_policy_switch_to(const char *name);
+/*
+ * How long the last switch held every runqueue lock: the time no CPU
+ * could schedule (ns).
+ */
+u64 sched_policy_last_pause_ns(void);
+/* Print the registered policies, marking the active one. */
+void sched_policy_list(void);
 void sched_policy_stats(struct sched_policy_stats *out);
 /* Runnable tasks may wait this long before the watchdog runs them. */
 void sched_set_watchdog_ms(unsigned int ms);

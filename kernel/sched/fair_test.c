@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * fair_test.c - tests of the weighted-fair policy (kernel/sched/fair.c)
- * through the scheduler core.
+ * fair_test.c - tests of the scheduling policies through the scheduler
+ * core: the C weighted-fair policy (kernel/sched/fair.c) and the Rust
+ * ones (sched/policies/), each in its own suite running the same cases.
  *
  * The fairness case measures CPU time (task_runtime_ns, charged at every
  * tick and switch), not wall time, over a few seconds: under TCG the
@@ -12,8 +13,10 @@
  */
 #include <keel/kthread.h>
 #include <keel/ktest.h>
+#include <keel/mm.h>
 #include <keel/printk.h>
 #include <keel/smp.h>
+#include <keel/string.h>
 #include <keel/timer.h>
 
 #define MEASURE_MS    3000
@@ -69,17 +72,15 @@ static unsigned int hog_cpu(void)
 }
 
 /*
- * Three CPU-bound threads at nice 0, 5 and 10 on one CPU share it in
- * proportion to their weights (1024 : 335 : 110), each within 10%.
- * They start together (same vruntime) and their whole lives are
- * measured, so only the last quantum before the stop is unaccounted
- * for: about one tick of the smallest share.
+ * Three CPU-bound threads at nice[] on one CPU share it in proportion to
+ * weight[], each within 10%. They start together (same vruntime) and
+ * their whole lives are measured, so only the last quantum before the
+ * stop is unaccounted for: about one tick of the smallest share.
  */
-static void cpu_time_follows_nice_weights(struct ktest *t)
+static void cpu_time_shares(struct ktest *t, const int nice[3],
+			    const u64 weight[3])
 {
-	static const int nice[3] = { 0, 5, 10 };
-	static const u64 weight[3] = { W_NICE0, W_NICE5, W_NICE10 };
-	u64 used[3], total = 0, wsum = W_NICE0 + W_NICE5 + W_NICE10;
+	u64 used[3], total = 0, wsum = weight[0] + weight[1] + weight[2];
 	struct task *p[3] = {};
 	struct hog h[3] = {};
 
@@ -113,12 +114,30 @@ static void cpu_time_follows_nice_weights(struct ktest *t)
 		u64 got = used[i] * wsum, want = total * weight[i];
 		u64 diff = got > want ? got - want : want - got;
 
-		pr_info("    # nice %d: %llu.%02llu%% of the CPU time, weight share %llu.%02llu%%\n",
+		pr_info("    # nice %d: %llu.%02llu%% of the CPU time, expected %llu.%02llu%%\n",
 			nice[i], got * 100 / total / wsum,
 			got * 10000 / total / wsum % 100,
 			weight[i] * 100 / wsum, weight[i] * 10000 / wsum % 100);
 		KTEST_EXPECT_LE(t, diff * 100, want * TOLERANCE_PCT);
 	}
+}
+
+/* Weighted-fair policies: shares follow the nice weights. */
+static void cpu_time_follows_nice_weights(struct ktest *t)
+{
+	static const int nice[3] = { 0, 5, 10 };
+	static const u64 weight[3] = { W_NICE0, W_NICE5, W_NICE10 };
+
+	cpu_time_shares(t, nice, weight);
+}
+
+/* Round robin: nice is ignored, every busy thread gets an equal share. */
+static void round_robin_shares_equally(struct ktest *t)
+{
+	static const int nice[3] = { 0, 5, 10 };
+	static const u64 weight[3] = { 1, 1, 1 };
+
+	cpu_time_shares(t, nice, weight);
 }
 
 struct ticker {
@@ -255,11 +274,202 @@ static void idle_cpu_pulls_queued_work(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, moved);
 }
 
+/*
+ * Every policy runs the same cases through the core: one suite per
+ * policy, whose per-case init switches to it live (and exit back to the
+ * C fair policy). A policy that is not registered skips its suite; the
+ * sched_policies suite fails then.
+ */
+static struct sched_policy_stats stats_before;
+
+static int use_policy(const char *name)
+{
+	sched_policy_stats(&stats_before);
+	return sched_policy_switch_to(name) ||
+	       strcmp(sched_policy_name(), name);
+}
+
+/* The policy under test gave no answer the core had to reject. */
+static void back_to_fair(struct ktest *t)
+{
+	struct sched_policy_stats now;
+
+	sched_policy_stats(&now);
+	KTEST_EXPECT_EQ(t, now.pick_invalid, stats_before.pick_invalid);
+	KTEST_EXPECT_EQ(t, now.pick_lost, stats_before.pick_lost);
+	KTEST_EXPECT_EQ(t, now.select_invalid, stats_before.select_invalid);
+	KTEST_EXPECT_EQ(t, now.balance_invalid, stats_before.balance_invalid);
+	KTEST_EXPECT_EQ(t, now.starved, stats_before.starved);
+	KTEST_EXPECT_EQ(t, sched_policy_switch(&fair_policy), 0);
+}
+
+#define SHARED_CASES                                       \
+	KTEST_CASE(no_thread_starves_among_hogs),          \
+		KTEST_CASE(wakeups_alternate_two_threads), \
+		KTEST_CASE(idle_cpu_pulls_queued_work)
+
+static int use_fair(struct ktest *t)
+{
+	return use_policy("fair");
+}
+
 static struct ktest_case fair_cases[] = {
 	KTEST_CASE(cpu_time_follows_nice_weights),
-	KTEST_CASE(no_thread_starves_among_hogs),
-	KTEST_CASE(wakeups_alternate_two_threads),
-	KTEST_CASE(idle_cpu_pulls_queued_work),
+	SHARED_CASES,
 	{}
 };
-KTEST_SUITE(sched_fair, fair_cases);
+KTEST_SUITE(sched_fair, fair_cases, .init = use_fair, .exit = back_to_fair);
+
+static int use_fair_rs(struct ktest *t)
+{
+	return use_policy("fair_rs");
+}
+
+static struct ktest_case fair_rs_cases[] = {
+	KTEST_CASE(cpu_time_follows_nice_weights),
+	SHARED_CASES,
+	{}
+};
+KTEST_SUITE(sched_fair_rs, fair_rs_cases, .init = use_fair_rs,
+	    .exit = back_to_fair);
+
+static int use_rr(struct ktest *t)
+{
+	return use_policy("rr");
+}
+
+static struct ktest_case rr_cases[] = { KTEST_CASE(round_robin_shares_equally),
+					SHARED_CASES,
+					{} };
+KTEST_SUITE(sched_rr, rr_cases, .init = use_rr, .exit = back_to_fair);
+
+#define SWITCH_HOGS	4
+#define SWITCH_SLEEPERS 4
+#define SWITCH_ROUNDS	3
+
+struct sleeper {
+	int stop;
+	u64 rounds;
+};
+
+static int sleep_loop(void *data)
+{
+	struct sleeper *sl = data;
+
+	while (!READ_ONCE(sl->stop)) {
+		msleep(1);
+		WRITE_ONCE(sl->rounds, sl->rounds + 1);
+	}
+	return 0;
+}
+
+/* Wait until every counter moved past seen[]; false at the deadline. */
+static bool all_progress(u64 *const cnt[], u64 seen[], int n)
+{
+	for (int ms = 0; ms < DEADLINE_MS; ms++) {
+		bool all = true;
+
+		for (int i = 0; i < n; i++)
+			all &= READ_ONCE(*cnt[i]) > seen[i];
+		if (all) {
+			for (int i = 0; i < n; i++)
+				seen[i] = READ_ONCE(*cnt[i]);
+			return true;
+		}
+		msleep(1);
+	}
+	return false;
+}
+
+static u64 slab_objects(void)
+{
+	struct mm_usage u;
+
+	mm_usage_get(&u);
+	return u.slab_objects;
+}
+
+/*
+ * Busy and sleeping threads, free to run anywhere, keep running while
+ * the policy is switched live C fair -> Rust fair -> Rust RR -> C fair,
+ * three times: after each switch every thread makes progress, at the
+ * end every thread exits normally, and the policies' queues are freed
+ * (slab objects back to the count before, once the threads are reaped).
+ */
+static void live_switch_under_load(struct ktest *t)
+{
+	static const char *const order[] = { "fair_rs", "rr", "fair" };
+	enum { N = SWITCH_HOGS + SWITCH_SLEEPERS };
+	struct hog h[SWITCH_HOGS] = {};
+	struct sleeper sl[SWITCH_SLEEPERS] = {};
+	struct task *p[N] = {};
+	u64 *cnt[N], seen[N] = {}, before;
+	bool progress = true;
+	int started = 0, codes = 0;
+
+	/* the policies' first queue allocations are not leaks */
+	for (int i = 0; i < 3; i++)
+		KTEST_ASSERT_EQ(t, sched_policy_switch_to(order[i]), 0);
+	before = slab_objects();
+	for (int i = 0; i < N; i++) {
+		bool hog = i < SWITCH_HOGS;
+
+		if (hog) {
+			cnt[i] = &h[i].loops;
+			p[i] = kthread_create(hog_fn, &h[i], "swhog/%d", i);
+		} else {
+			cnt[i] = &sl[i - SWITCH_HOGS].rounds;
+			p[i] = kthread_create(sleep_loop, &sl[i - SWITCH_HOGS],
+					      "swsleep/%d", i);
+		}
+		if (IS_ERR(p[i]))
+			break;
+		sched_set_nice(p[i], i % 3 * 5);
+		wake_up_process(p[i]);
+		started++;
+	}
+	KTEST_EXPECT_EQ(t, started, N);
+	for (int r = 0; r < SWITCH_ROUNDS * 3 && started == N; r++) {
+		KTEST_EXPECT_EQ(t, sched_policy_switch_to(order[r % 3]), 0);
+		KTEST_EXPECT_STREQ(t, sched_policy_name(), order[r % 3]);
+		progress &= all_progress(cnt, seen, N);
+	}
+	KTEST_EXPECT_TRUE(t, progress);
+	for (int i = 0; i < SWITCH_HOGS; i++)
+		WRITE_ONCE(h[i].stop, 1);
+	for (int i = 0; i < SWITCH_SLEEPERS; i++)
+		WRITE_ONCE(sl[i].stop, 1);
+	for (int i = 0; i < started; i++)
+		codes += kthread_stop(p[i]) == 0;
+	KTEST_EXPECT_EQ(t, codes, started);
+	for (int ms = 0; ms < DEADLINE_MS && slab_objects() != before; ms++)
+		msleep(1);
+	KTEST_EXPECT_EQ(t, slab_objects(), before);
+}
+
+static struct ktest_case switch_cases[] = { KTEST_CASE(live_switch_under_load),
+					    {} };
+static int snapshot_stats(struct ktest *t)
+{
+	sched_policy_stats(&stats_before);
+	return 0;
+}
+
+KTEST_SUITE(sched_switch, switch_cases, .init = snapshot_stats,
+	    .exit = back_to_fair);
+
+/* The Rust policies are built in and registered at boot. */
+static void rust_policies_registered(struct ktest *t)
+{
+	KTEST_EXPECT_NOT_NULL(t, sched_policy_find("rr"));
+	KTEST_EXPECT_NOT_NULL(t, sched_policy_find("fair_rs"));
+	KTEST_EXPECT_NOT_NULL(t, sched_policy_find("fair"));
+	KTEST_EXPECT_NULL(t, sched_policy_find("no-such-policy"));
+	KTEST_EXPECT_EQ(t, sched_policy_switch_to("no-such-policy"), -ENOENT);
+	KTEST_EXPECT_EQ(t, sched_policy_register(&fair_policy), -EEXIST);
+}
+
+static struct ktest_case registry_cases[] = { KTEST_CASE(
+						      rust_policies_registered),
+					      {} };
+KTEST_SUITE(sched_policies, registry_cases);

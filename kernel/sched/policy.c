@@ -29,10 +29,12 @@
  */
 #define pr_fmt(fmt) "sched: " fmt
 
+#include <keel/cmdline.h>
 #include <keel/errno.h>
 #include <keel/mutex.h>
 #include <keel/printk.h>
 #include <keel/smp.h>
+#include <keel/string.h>
 #include <keel/time.h>
 
 #include "sched.h"
@@ -40,11 +42,17 @@
 #define LOG_FIRST	    10
 #define LOG_EVERY	    1000
 #define WATCHDOG_DEFAULT_MS 20000
+#define MAX_POLICIES	    8
 
 static const struct sched_policy_ops *ops;
 static struct sched_policy_stats stats;
 static unsigned int watchdog_ms = WATCHDOG_DEFAULT_MS;
 static DEFINE_MUTEX(switch_mutex);
+static const struct sched_policy_ops *registered[MAX_POLICIES] = {
+	&fair_policy,
+};
+static char boot_policy[32];
+static u64 last_pause_ns;
 
 static const struct sched_policy_ops *active(void)
 {
@@ -250,6 +258,11 @@ void sched_policy_stats(struct sched_policy_stats *out)
 		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
 }
 
+u64 sched_policy_last_pause_ns(void)
+{
+	return READ_ONCE(last_pause_ns);
+}
+
 const char *sched_policy_name(void)
 {
 	return active()->name;
@@ -321,6 +334,7 @@ int sched_policy_switch(const struct sched_policy_ops *new)
 {
 	const struct sched_policy_ops *old;
 	unsigned long flags;
+	u64 pause_start;
 	int err = 0;
 
 	if (!new || !new->pick_next || !new->task_wakeup || !new->task_dequeue)
@@ -334,12 +348,14 @@ int sched_policy_switch(const struct sched_policy_ops *new)
 		goto out_unlock;
 	spin_lock_irqsave(&tasklist_lock, flags);
 	lock_all_rqs();
+	pause_start = ktime_get_ns();
 	err = new_all_tasks(new);
 	if (!err) {
 		hand_over_queued(old, false);
 		WRITE_ONCE(ops, new);
 		hand_over_queued(new, true);
 	}
+	WRITE_ONCE(last_pause_ns, ktime_get_ns() - pause_start);
 	unlock_all_rqs();
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	if (err) {
@@ -355,6 +371,76 @@ int sched_policy_switch(const struct sched_policy_ops *new)
 out_unlock:
 	mutex_unlock(&switch_mutex);
 	return err;
+}
+
+/* --- the registry of policies, by name --- */
+
+static int parse_policy(const char *val)
+{
+	if (!val || !*val ||
+	    strlcpy(boot_policy, val, sizeof(boot_policy)) >=
+		    sizeof(boot_policy))
+		return -EINVAL;
+	return 0;
+}
+cmdline_param("sched.policy", parse_policy);
+
+const struct sched_policy_ops *sched_policy_find(const char *name)
+{
+	const struct sched_policy_ops *found = NULL;
+
+	mutex_lock(&switch_mutex);
+	for (int i = 0; i < MAX_POLICIES && registered[i]; i++)
+		if (!strcmp(registered[i]->name, name))
+			found = registered[i];
+	mutex_unlock(&switch_mutex);
+	return found;
+}
+
+int sched_policy_register(const struct sched_policy_ops *o)
+{
+	int i, err = 0;
+
+	if (!o || !o->name || !o->pick_next || !o->task_wakeup ||
+	    !o->task_dequeue)
+		return -EINVAL;
+	if (sched_policy_find(o->name))
+		return -EEXIST;
+	mutex_lock(&switch_mutex);
+	for (i = 0; i < MAX_POLICIES && registered[i]; i++)
+		;
+	if (i < MAX_POLICIES)
+		registered[i] = o;
+	else
+		err = -ENOSPC;
+	mutex_unlock(&switch_mutex);
+	if (err)
+		return err;
+	pr_info("policy %s registered\n", o->name);
+	if (!strcmp(boot_policy, o->name)) {
+		err = sched_policy_switch(o);
+		if (err)
+			pr_err("policy %s (sched.policy=) failed to start: %d\n",
+			       o->name, err);
+	}
+	return 0;
+}
+
+int sched_policy_switch_to(const char *name)
+{
+	const struct sched_policy_ops *o = sched_policy_find(name);
+
+	return o ? sched_policy_switch(o) : -ENOENT;
+}
+
+void sched_policy_list(void)
+{
+	mutex_lock(&switch_mutex);
+	for (int i = 0; i < MAX_POLICIES && registered[i]; i++)
+		printk(KERN_INFO "%c %s\n",
+		       registered[i] == active() ? '*' : ' ',
+		       registered[i]->name);
+	mutex_unlock(&switch_mutex);
 }
 
 void policy_init(void)

@@ -29,6 +29,36 @@
 #include <keel/time.h>
 #include <keel/wait.h>
 
+/*
+ * Every case runs twice, one after the other: under the C fair policy
+ * (its own name) and under the Rust fair policy, sched/policies/
+ * fair_rs.rs (name_rs), switched to live before the case starts. The
+ * switch back to C fair is not timed.
+ */
+static int under_policy(struct bench *b, const char *policy,
+			int (*fn)(struct bench *b))
+{
+	int err = sched_policy_switch_to(policy);
+
+	if (err)
+		return err;
+	err = fn(b);
+	if (!err && !b->result_unit)
+		bench_set_result(
+			b, (ktime_get_ns() - b->start_ns) * 1000 / b->iters,
+			"ns/op");
+	sched_policy_switch(&fair_policy);
+	return err;
+}
+
+#define SCHED_BENCH(cname, fn, niters)                 \
+	BENCH_CASE(cname, fn, niters);                 \
+	static int fn##_rs(struct bench *b)            \
+	{                                              \
+		return under_policy(b, "fair_rs", fn); \
+	}                                              \
+	BENCH_CASE(cname##_rs, fn##_rs, niters)
+
 /* ---- pipe: one-slot channels ---- */
 
 struct chan {
@@ -124,7 +154,7 @@ static int pipe_same_cpu(struct bench *b)
 {
 	return run_pipe(b, bench_cpu(), bench_cpu());
 }
-BENCH_CASE(sched_pipe_same_cpu, pipe_same_cpu, 100000);
+SCHED_BENCH(sched_pipe_same_cpu, pipe_same_cpu, 100000);
 
 static int pipe_cross_cpu(struct bench *b)
 {
@@ -132,7 +162,7 @@ static int pipe_cross_cpu(struct bench *b)
 		return -ENODEV;
 	return run_pipe(b, 0, 1);
 }
-BENCH_CASE(sched_pipe_cross_cpu, pipe_cross_cpu, 100000);
+SCHED_BENCH(sched_pipe_cross_cpu, pipe_cross_cpu, 100000);
 
 /* ---- messaging: hackbench-like groups ---- */
 
@@ -265,7 +295,7 @@ out_stop:
 	bench_set_result(b, elapsed / NSEC_PER_USEC, "ms");
 	return err;
 }
-BENCH_CASE(sched_messaging, messaging, 100);
+SCHED_BENCH(sched_messaging, messaging, 100);
 
 /* ---- wake-up latency ---- */
 
@@ -384,10 +414,56 @@ static int wakeup_p50(struct bench *b)
 {
 	return wakeup_percentile(b, 50);
 }
-BENCH_CASE(wakeup_latency_p50, wakeup_p50, LAT_SAMPLES);
+SCHED_BENCH(wakeup_latency_p50, wakeup_p50, LAT_SAMPLES);
 
 static int wakeup_p99(struct bench *b)
 {
 	return wakeup_percentile(b, 99);
 }
-BENCH_CASE(wakeup_latency_p99, wakeup_p99, LAT_SAMPLES);
+SCHED_BENCH(wakeup_latency_p99, wakeup_p99, LAT_SAMPLES);
+
+/* ---- live policy switch: the pause ---- */
+
+#define SWITCH_BENCH_HOGS 4
+
+static int switch_hog(void *data)
+{
+	while (!READ_ONCE(*(int *)data))
+		cpu_relax();
+	return 0;
+}
+
+/*
+ * sched_policy_switch() between C fair and Rust fair under load (4 busy
+ * threads): the mean time every runqueue lock was held per switch, the
+ * time no CPU could schedule. Each iteration is two switches.
+ */
+static int switch_pause(struct bench *b)
+{
+	struct task *p[SWITCH_BENCH_HOGS];
+	u64 total = 0;
+	int stop = 0, n = 0, err = 0;
+
+	for (; n < SWITCH_BENCH_HOGS; n++) {
+		p[n] = kthread_run(switch_hog, &stop, "swbench/%d", n);
+		if (IS_ERR(p[n])) {
+			err = PTR_ERR(p[n]);
+			break;
+		}
+	}
+	for (u64 i = 0; i < b->iters && !err; i++) {
+		err = sched_policy_switch_to("fair_rs");
+		total += sched_policy_last_pause_ns();
+		if (!err)
+			err = sched_policy_switch(&fair_policy);
+		total += sched_policy_last_pause_ns();
+	}
+	sched_policy_switch(&fair_policy);
+	WRITE_ONCE(stop, 1);
+	for (int i = 0; i < n; i++)
+		kthread_stop(p[i]);
+	if (!err)
+		bench_set_result(b, total * 1000 / (2 * b->iters), "ns");
+	return err;
+}
+BENCH_CASE(sched_switch_pause, switch_pause, 5);

@@ -34,6 +34,7 @@ pub mod net;
 pub mod panic;
 pub mod pci;
 pub mod print;
+pub mod sched;
 pub mod str;
 pub mod sync;
 pub mod time;

@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: MIT
+//! Scheduling policies in safe Rust.
+//!
+//! A policy implements [`Policy`], whose callbacks mirror C's
+//! `struct sched_policy_ops` (include/keel/sched.h), and registers with
+//! [`Registration`]. `#[vtable]` records which callbacks it provides, so
+//! the C ops table holds NULL for the others and the core applies its
+//! documented defaults. The policy's state lives in its own statics.
+//!
+//! Types keep a policy honest:
+//!
+//! * [`TaskToken`]: the right to have a task run. Only this module
+//!   creates tokens (when the core hands a task to the policy in
+//!   `task_wakeup`, `task_preempt` or `task_yield`); they are neither
+//!   `Copy` nor `Clone`, and `pick_next` must return one. A policy can
+//!   therefore neither invent a task nor queue one twice.
+//! * [`RqLock`]: a zero-sized proof that the runqueue lock is held,
+//!   passed to the callbacks that run under it. [`PerCpu::get_mut`]
+//!   requires it, so per-CPU policy state is reached only under the lock.
+//! * [`TaskData`]: the policy's per-task area (`p->se`), reachable only
+//!   through a token or a `&mut` the core lends for one callback.
+//!
+//! The C core still validates every answer (kernel/sched/policy.c): a
+//! token the policy kept after giving it up is caught there.
+
+use crate::error::{to_result, Result};
+use crate::str::CStr;
+use crate::vtable;
+use core::cell::UnsafeCell;
+use core::ffi::c_int;
+use core::marker::PhantomData;
+use core::ptr::NonNull;
+
+/// The number of CPUs the kernel supports (`NR_CPUS`).
+pub const NR_CPUS: usize = bindings::NR_CPUS as usize;
+
+/// Wake-up flag: first start of the task.
+pub const WF_NEW: u32 = bindings::WF_NEW;
+/// Wake-up flag: woken after blocking.
+pub const WF_WAKEUP: u32 = bindings::WF_WAKEUP;
+/// Wake-up flag: moved here from another runqueue.
+pub const WF_MIGRATED: u32 = bindings::WF_MIGRATED;
+/// Wake-up flag: handed over by a policy switch.
+pub const WF_SWITCH: u32 = bindings::WF_SWITCH;
+
+/// Proof that the lock of the runqueue a callback runs on is held.
+///
+/// Zero-sized; only the callback trampolines of this module create one,
+/// and it cannot outlive the callback.
+pub struct RqLock<'a>(PhantomData<&'a ()>);
+
+/// A runqueue, as a callback sees it (its CPU and queue length).
+pub struct Rq<'a>(NonNull<bindings::rq>, PhantomData<&'a bindings::rq>);
+
+impl Rq<'_> {
+    /// The CPU this runqueue belongs to.
+    #[inline]
+    pub fn cpu(&self) -> usize {
+        // SAFETY: a live runqueue (an Rq exists only inside a callback);
+        // cpu is set at boot and never changes.
+        unsafe { (*self.0.as_ptr()).cpu as usize }
+    }
+
+    /// The task running on this CPU (maybe its idle task), read-only.
+    #[inline]
+    pub fn curr(&self) -> &TaskRef {
+        // SAFETY: rq->curr is a live task while the rq lock (held by the
+        // callback) keeps it from being switched out and reaped.
+        unsafe { TaskRef::from_raw((*self.0.as_ptr()).curr) }
+    }
+
+    /// How many tasks wait in this runqueue (the core's count).
+    #[inline]
+    pub fn nr_queued(&self) -> u32 {
+        // SAFETY: live; an aligned word, changed only under the lock
+        // the callback holds.
+        unsafe { core::ptr::addr_of!((*self.0.as_ptr()).nr_queued).read_volatile() }
+    }
+}
+
+/// A read-only view of a task: the fields the core owns.
+#[repr(transparent)]
+pub struct TaskRef(UnsafeCell<bindings::task>);
+
+impl TaskRef {
+    #[inline]
+    fn raw(&self) -> *mut bindings::task {
+        self.0.get()
+    }
+
+    /// The task's identity: compares, never dereferences.
+    #[inline]
+    pub fn id(&self) -> TaskId {
+        TaskId(self.raw() as usize)
+    }
+
+    /// The task's pid.
+    #[inline]
+    pub fn pid(&self) -> i32 {
+        // SAFETY: `raw()` points to a live task (a TaskRef is only made
+        // from one); pid is set at creation and never changes.
+        unsafe { (*self.raw()).pid }
+    }
+
+    /// The task's nice value (NICE_MIN..NICE_MAX), read racily.
+    #[inline]
+    pub fn nice(&self) -> i32 {
+        // SAFETY: a live task; nice is an aligned int written with
+        // WRITE_ONCE by sched_set_nice, so a volatile read is a whole value.
+        unsafe { core::ptr::addr_of!((*self.raw()).nice).read_volatile() }
+    }
+
+    /// The CPU the task is queued on or last ran on.
+    #[inline]
+    pub fn cpu(&self) -> usize {
+        // SAFETY: a live task; an aligned word read racily, as C does.
+        unsafe { core::ptr::addr_of!((*self.raw()).cpu).read_volatile() as usize }
+    }
+
+    /// The CPUs the task may run on, one bit each (read racily).
+    #[inline]
+    pub fn allowed(&self) -> u64 {
+        // SAFETY: a live task; `allowed` is an aligned u64 read racily,
+        // as C's READ_ONCE(p->allowed).
+        unsafe { core::ptr::addr_of!((*self.raw()).allowed).read_volatile() }
+    }
+
+    /// Whether the task may run on `cpu`.
+    #[inline]
+    pub fn allowed_on(&self, cpu: usize) -> bool {
+        // SAFETY: a live task; `allowed` is an aligned u64 read racily.
+        let mask = unsafe { core::ptr::addr_of!((*self.raw()).allowed).read_volatile() };
+        cpu < 64 && mask & (1u64 << cpu) != 0
+    }
+
+    /// Whether the task is still executing (switching out).
+    #[inline]
+    pub fn on_cpu(&self) -> bool {
+        // SAFETY: a live task; an aligned int read racily.
+        unsafe { core::ptr::addr_of!((*self.raw()).on_cpu).read_volatile() != 0 }
+    }
+
+    /// The task's CPU time in nanoseconds (all CPUs).
+    #[inline]
+    pub fn runtime_ns(&self) -> u64 {
+        // SAFETY: a live task; runtime_ns is an aligned u64 updated by
+        // the core under the task's rq lock, which callbacks that
+        // see the task hold (or the task is not running).
+        unsafe { core::ptr::addr_of!((*self.raw()).runtime_ns).read_volatile() }
+    }
+
+    /// # Safety
+    ///
+    /// `p` must point to a task that stays alive for `'a`.
+    #[inline]
+    unsafe fn from_raw<'a>(p: *mut bindings::task) -> &'a TaskRef {
+        // SAFETY: TaskRef is a transparent wrapper of the task's cell;
+        // the caller guarantees it is alive.
+        unsafe { &*p.cast::<TaskRef>() }
+    }
+}
+
+/// A task's identity (its address as a number): a policy may remember
+/// which task is which with it, but cannot reach the task through it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct TaskId(usize);
+
+/// The policy's per-task area (`p->se`): owned by the policy from
+/// `task_new` to `task_dead`; the core never touches it.
+#[repr(transparent)]
+pub struct TaskData(bindings::sched_entity);
+
+impl TaskData {
+    /// A virtual runtime, for fair-queueing policies.
+    #[inline]
+    pub fn vruntime(&self) -> i64 {
+        self.0.vruntime
+    }
+
+    /// Sets the virtual runtime.
+    #[inline]
+    pub fn set_vruntime(&mut self, v: i64) {
+        self.0.vruntime = v;
+    }
+
+    /// Free-form words for the policy.
+    #[inline]
+    pub fn words(&mut self) -> &mut [u64; 4] {
+        &mut self.0.data
+    }
+
+    /// The free-form words, read-only.
+    #[inline]
+    pub fn word(&self, i: usize) -> u64 {
+        self.0.data[i]
+    }
+
+    /// # Safety
+    ///
+    /// `p` must point to a live task whose `se` nobody else accesses for `'a`.
+    #[inline]
+    unsafe fn from_raw<'a>(p: *mut bindings::task) -> &'a mut TaskData {
+        // SAFETY: transparent wrapper; exclusivity per the caller.
+        unsafe { &mut *core::ptr::addr_of_mut!((*p).se).cast::<TaskData>() }
+    }
+}
+
+/// The right to run one task, handed to the policy by the core.
+///
+/// Not `Copy`, not `Clone`, and made only by this module: the policy
+/// keeps it in its queue and gives it back from [`Policy::pick_next`].
+pub struct TaskToken(NonNull<bindings::task>);
+
+// SAFETY: a token is a pointer to a task the core keeps alive while it is
+// queued; moving it between CPUs is what migration does.
+unsafe impl Send for TaskToken {}
+
+impl TaskToken {
+    /// # Safety
+    ///
+    /// `p` must be a live, non-NULL task that the core just handed to the
+    /// policy (queued in it), and no other token for it may exist.
+    #[inline]
+    unsafe fn new(p: *mut bindings::task) -> TaskToken {
+        // SAFETY: non-NULL per the caller.
+        TaskToken(unsafe { NonNull::new_unchecked(p) })
+    }
+
+    /// The task, read-only.
+    #[inline]
+    pub fn task(&self) -> &TaskRef {
+        // SAFETY: the task of a token is alive while the policy holds it.
+        unsafe { TaskRef::from_raw(self.0.as_ptr()) }
+    }
+
+    /// The task's policy data, read-only.
+    #[inline]
+    pub fn data_ref(&self) -> &TaskData {
+        // SAFETY: alive while the token is held; the token's owner has
+        // the task's `se` to itself, and `&self` allows only shared use.
+        unsafe { &*core::ptr::addr_of!((*self.0.as_ptr()).se).cast::<TaskData>() }
+    }
+
+    /// The task's policy data; the token's owner has it exclusively.
+    #[inline]
+    pub fn data(&mut self) -> &mut TaskData {
+        // SAFETY: alive as above; while the policy holds the token the
+        // core lends the task's `se` to no one else, and `&mut self`
+        // makes this the only borrow.
+        unsafe { TaskData::from_raw(self.0.as_ptr()) }
+    }
+
+    /// The task and its policy data at once.
+    #[inline]
+    pub fn split(&mut self) -> (&TaskRef, &mut TaskData) {
+        let p = self.0.as_ptr();
+        // SAFETY: as task() and data(): TaskRef only reads core fields
+        // through its UnsafeCell, never `se`, so the two do not overlap
+        // in use; `&mut self` makes the data borrow the only one.
+        unsafe { (TaskRef::from_raw(p), TaskData::from_raw(p)) }
+    }
+
+    /// Whether this is the token of `t`.
+    #[inline]
+    pub fn is(&self, t: &TaskRef) -> bool {
+        self.0.as_ptr() == t.raw()
+    }
+
+    #[inline]
+    fn into_raw(self) -> *mut bindings::task {
+        self.0.as_ptr()
+    }
+}
+
+/// Per-CPU policy state, reachable only under that CPU's runqueue lock.
+pub struct PerCpu<T>([UnsafeCell<T>; NR_CPUS]);
+
+// SAFETY: each element is accessed only with its CPU's rq lock held
+// (get_mut/get demand an RqLock), so no two CPUs race on one element.
+unsafe impl<T: Send> Sync for PerCpu<T> {}
+
+impl<T> PerCpu<T> {
+    /// One value per CPU.
+    #[inline]
+    pub const fn new(v: [UnsafeCell<T>; NR_CPUS]) -> Self {
+        PerCpu(v)
+    }
+
+    /// `rq`'s element, exclusively, under its lock.
+    #[inline]
+    pub fn get_mut<'b>(&'b self, rq: &Rq<'_>, _lock: &'b mut RqLock<'_>) -> &'b mut T {
+        // SAFETY: rq's lock is held (the proof), so no other CPU uses
+        // this element; the proof is borrowed mutably for as long as the
+        // result lives, so a callback holds only one such borrow.
+        unsafe { &mut *self.0[rq.cpu()].get() }
+    }
+
+    /// `rq`'s element, shared, under its lock (balance: both held).
+    #[inline]
+    pub fn get<'b>(&'b self, rq: &Rq<'_>, _lock: &'b RqLock<'_>) -> &'b T {
+        // SAFETY: the rq's lock is held and the proof is borrowed shared:
+        // no `get_mut` borrow can exist while this one lives.
+        unsafe { &*self.0[rq.cpu()].get() }
+    }
+}
+
+impl<T> PerCpu<T> {
+    /// Every CPU's element, while no callback of the policy can run.
+    #[inline]
+    pub fn for_each_mut(&self, _q: &mut Quiescent, mut f: impl FnMut(&mut T)) {
+        for cell in &self.0 {
+            // SAFETY: the Quiescent proof says no callback of this policy
+            // runs (on any CPU) or starts until the borrow ends, and
+            // `&mut Quiescent` makes this the only such borrow.
+            f(unsafe { &mut *cell.get() })
+        }
+    }
+}
+
+/// Proof that no callback of the policy runs or can start: given to
+/// [`Policy::init`] (not yet published) and [`Policy::exit`] (switched
+/// away, every CPU past its last callback). Zero-sized.
+pub struct Quiescent(PhantomData<*mut ()>);
+
+/// Builds a [`PerCpu`] from a constant expression evaluated per CPU.
+#[macro_export]
+macro_rules! per_cpu {
+    ($e:expr) => {
+        $crate::sched::PerCpu::new(
+            [const { ::core::cell::UnsafeCell::new($e) }; $crate::sched::NR_CPUS],
+        )
+    };
+}
+
+/// The online CPUs, one bit each (read racily).
+#[inline]
+pub fn online_mask() -> u64 {
+    // SAFETY: as in cpu_online().
+    unsafe { core::ptr::addr_of!(bindings::cpu_online_mask).read_volatile() }
+}
+
+/// Whether `cpu` is online.
+pub fn cpu_online(cpu: usize) -> bool {
+    // SAFETY: cpu_online_mask is a u64 written with atomic stores; a
+    // volatile aligned read is a whole value.
+    let mask = unsafe { core::ptr::addr_of!(bindings::cpu_online_mask).read_volatile() };
+    cpu < 64 && mask & (1u64 << cpu) != 0
+}
+
+/// Whether `cpu` runs its idle task (read racily, as a hint).
+#[inline]
+pub fn cpu_runs_idle(cpu: usize) -> bool {
+    if cpu >= NR_CPUS {
+        return false;
+    }
+    // SAFETY: cpu_data is a static array of NR_CPUS entries (cpu is in
+    // range); current_task and idle are aligned pointers written with
+    // WRITE_ONCE, read whole here and only compared.
+    unsafe {
+        let c = core::ptr::addr_of!(bindings::cpu_data[cpu]);
+        core::ptr::addr_of!((*c).current_task).read_volatile()
+            == core::ptr::addr_of!((*c).idle).read_volatile()
+    }
+}
+
+/// A scheduling policy. See `struct sched_policy_ops` for each callback's
+/// context and the core's default when it is not implemented.
+#[vtable]
+pub trait Policy: 'static {
+    /// The policy's name (`sched.policy=NAME`, monitor `sched NAME`).
+    const NAME: &'static CStr;
+
+    /// The policy becomes active.
+    fn init(_q: &mut Quiescent) -> Result {
+        Ok(())
+    }
+    /// The policy was switched away: free what it holds.
+    fn exit(_q: &mut Quiescent) {}
+    /// A task exists: set up its data.
+    fn task_new(_t: &TaskRef, _data: &mut TaskData) -> Result {
+        Ok(())
+    }
+    /// A task is gone for good.
+    fn task_dead(_t: &TaskRef) {}
+    /// `t` became runnable on `rq`: queue it; true asks to preempt curr.
+    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken, flags: u32) -> bool;
+    /// The running task blocked or exited.
+    fn task_blocked(_rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: &TaskRef, _data: &mut TaskData) {}
+    /// The running task was preempted: requeue it.
+    fn task_preempt(_rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: TaskToken) {}
+    /// The running task yields: requeue it behind the others.
+    fn task_yield(_rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: TaskToken) {}
+    /// `t` leaves the queue without running: give its token back (None
+    /// if the policy does not hold it).
+    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken>;
+    /// A tick while `t` runs; true preempts it.
+    fn task_tick(_rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: &TaskRef, _d: &mut TaskData) -> bool {
+        false
+    }
+    /// The task to run next, taken out of the policy's queue.
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken>;
+    /// The CPU to queue waking `t` on (no lock held).
+    fn select_cpu(_t: &TaskRef, prev_cpu: usize, _flags: u32) -> usize {
+        prev_cpu
+    }
+    /// A task queued on `src` that idle `dst` should pull (not removed).
+    fn balance<'a>(_dst: &Rq<'a>, _src: &Rq<'a>, _lock: &'a RqLock<'a>) -> Option<&'a TaskRef> {
+        None
+    }
+}
+
+/// Builds the C ops table of policy `T` (used by [`Registration`]).
+pub struct Ops<T: Policy>(PhantomData<T>);
+
+impl<T: Policy> Ops<T> {
+    const TABLE: bindings::sched_policy_ops = bindings::sched_policy_ops {
+        name: T::NAME.as_ptr(),
+        init: if T::HAS_INIT { Some(Self::init) } else { None },
+        exit: if T::HAS_EXIT { Some(Self::exit) } else { None },
+        task_new: if T::HAS_TASK_NEW { Some(Self::task_new) } else { None },
+        task_dead: if T::HAS_TASK_DEAD { Some(Self::task_dead) } else { None },
+        task_wakeup: Some(Self::task_wakeup),
+        task_blocked: if T::HAS_TASK_BLOCKED { Some(Self::task_blocked) } else { None },
+        task_preempt: if T::HAS_TASK_PREEMPT { Some(Self::task_preempt) } else { None },
+        task_yield: if T::HAS_TASK_YIELD { Some(Self::task_yield) } else { None },
+        task_dequeue: Some(Self::task_dequeue),
+        task_tick: if T::HAS_TASK_TICK { Some(Self::task_tick) } else { None },
+        pick_next: Some(Self::pick_next),
+        select_cpu: if T::HAS_SELECT_CPU { Some(Self::select_cpu) } else { None },
+        balance: if T::HAS_BALANCE { Some(Self::balance) } else { None },
+    };
+
+    /// # Safety
+    ///
+    /// `rq` must be a live runqueue whose lock the caller holds.
+    #[inline]
+    unsafe fn rq<'a>(rq: *mut bindings::rq) -> (Rq<'a>, RqLock<'a>) {
+        // SAFETY: non-NULL and live per the caller.
+        (Rq(unsafe { NonNull::new_unchecked(rq) }, PhantomData), RqLock(PhantomData))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core (under its switch mutex) before the table is
+    /// published: no callback of the policy runs.
+    unsafe extern "C" fn init() -> c_int {
+        match T::init(&mut Quiescent(PhantomData)) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core (under its switch mutex) after the policy was
+    /// switched away and every CPU left its callbacks.
+    unsafe extern "C" fn exit() {
+        T::exit(&mut Quiescent(PhantomData))
+    }
+
+    /// # Safety
+    ///
+    /// `p` is a live task the policy does not hold yet (task_new contract).
+    unsafe extern "C" fn task_new(p: *mut bindings::task) -> c_int {
+        // SAFETY: live; before task_new nobody uses p->se.
+        let (t, d) = unsafe { (TaskRef::from_raw(p), TaskData::from_raw(p)) };
+        match T::task_new(t, d) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    /// # Safety
+    ///
+    /// `p` is a live task being reaped.
+    unsafe extern "C" fn task_dead(p: *mut bindings::task) {
+        // SAFETY: live until the callback returns.
+        T::task_dead(unsafe { TaskRef::from_raw(p) })
+    }
+
+    /// # Safety
+    ///
+    /// `rq` locked, `p` a live task becoming runnable on it, not held by
+    /// the policy.
+    unsafe extern "C" fn task_wakeup(
+        rq: *mut bindings::rq,
+        p: *mut bindings::task,
+        f: u32,
+    ) -> bool {
+        // SAFETY: per the task_wakeup contract above.
+        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::new(p)) };
+        T::task_wakeup(&rq, &mut lock, tok, f)
+    }
+
+    /// # Safety
+    ///
+    /// `rq` locked, `p` its running task (whose token the core holds).
+    unsafe extern "C" fn task_blocked(rq: *mut bindings::rq, p: *mut bindings::task) {
+        // SAFETY: per the contract; the core lends p->se for this call.
+        let ((rq, mut lock), t, d) =
+            unsafe { (Self::rq(rq), TaskRef::from_raw(p), TaskData::from_raw(p)) };
+        T::task_blocked(&rq, &mut lock, t, d)
+    }
+
+    /// # Safety
+    ///
+    /// `rq` locked, `p` its running task, handed back to the policy.
+    unsafe extern "C" fn task_preempt(rq: *mut bindings::rq, p: *mut bindings::task) {
+        // SAFETY: per the contract; the core gives up its token.
+        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::new(p)) };
+        T::task_preempt(&rq, &mut lock, tok)
+    }
+
+    /// # Safety
+    ///
+    /// As task_preempt.
+    unsafe extern "C" fn task_yield(rq: *mut bindings::rq, p: *mut bindings::task) {
+        // SAFETY: per the contract; the core gives up its token.
+        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::new(p)) };
+        T::task_yield(&rq, &mut lock, tok)
+    }
+
+    /// # Safety
+    ///
+    /// `rq` locked, `p` a live task leaving its queue.
+    unsafe extern "C" fn task_dequeue(rq: *mut bindings::rq, p: *mut bindings::task) {
+        // SAFETY: per the contract.
+        let ((rq, mut lock), t) = unsafe { (Self::rq(rq), TaskRef::from_raw(p)) };
+        // the token comes back to the core, which owns the task now
+        let _token = T::task_dequeue(&rq, &mut lock, t);
+    }
+
+    /// # Safety
+    ///
+    /// `rq` locked (hard IRQ), `p` its running task.
+    unsafe extern "C" fn task_tick(rq: *mut bindings::rq, p: *mut bindings::task) -> bool {
+        // SAFETY: per the contract; the core lends p->se for this call.
+        let ((rq, mut lock), t, d) =
+            unsafe { (Self::rq(rq), TaskRef::from_raw(p), TaskData::from_raw(p)) };
+        T::task_tick(&rq, &mut lock, t, d)
+    }
+
+    /// # Safety
+    ///
+    /// `rq` locked.
+    unsafe extern "C" fn pick_next(rq: *mut bindings::rq) -> *mut bindings::task {
+        // SAFETY: per the contract.
+        let (rq, mut lock) = unsafe { Self::rq(rq) };
+        T::pick_next(&rq, &mut lock).map_or(core::ptr::null_mut(), TaskToken::into_raw)
+    }
+
+    /// # Safety
+    ///
+    /// `p` a live task being woken (its pi_lock held).
+    unsafe extern "C" fn select_cpu(p: *mut bindings::task, prev: u32, f: u32) -> c_int {
+        // SAFETY: live for the call.
+        let cpu = T::select_cpu(unsafe { TaskRef::from_raw(p) }, prev as usize, f);
+        c_int::try_from(cpu).unwrap_or(-1)
+    }
+
+    /// # Safety
+    ///
+    /// `dst` and `src` live and both locked.
+    unsafe extern "C" fn balance(
+        dst: *mut bindings::rq,
+        src: *mut bindings::rq,
+    ) -> *mut bindings::task {
+        // SAFETY: per the contract.
+        let ((dst, _l), (src, lock)) = unsafe { (Self::rq(dst), Self::rq(src)) };
+        T::balance(&dst, &src, &lock).map_or(core::ptr::null_mut(), TaskRef::raw)
+    }
+}
+
+/// A registered policy: switchable by name from now on.
+pub struct Registration<T: Policy>(PhantomData<T>);
+
+impl<T: Policy> Registration<T> {
+    /// Registers `T` with the core (and switches to it if the boot
+    /// command line asked for it with `sched.policy=`).
+    pub fn register() -> Result<Self> {
+        // SAFETY: the table is a promoted constant, valid forever; its
+        // callbacks follow the contracts of include/keel/sched.h.
+        to_result(unsafe { bindings::sched_policy_register(&Ops::<T>::TABLE) })?;
+        Ok(Registration(PhantomData))
+    }
+}
+
+/// Makes the policy named `name` the active one (live switch).
+pub fn switch_to(name: &CStr) -> Result {
+    // SAFETY: name is a valid NUL-terminated string for the call.
+    to_result(unsafe { bindings::sched_policy_switch_to(name.as_ptr()) })
+}
