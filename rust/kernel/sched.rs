@@ -364,7 +364,7 @@ pub fn cpu_runs_idle(cpu: usize) -> bool {
 }
 
 /// A scheduling policy. See `struct sched_policy_ops` for each callback's
-/// context and the core's default when it is not implemented.
+/// context and the core's default when the policy leaves it out.
 #[vtable]
 pub trait Policy: 'static {
     /// The policy's name (`sched.policy=NAME`, monitor `sched NAME`).
