@@ -25,7 +25,6 @@ Frames on the socket backend are length-prefixed (4 bytes, big endian),
 as QEMU's net/socket.c sends and expects them.
 """
 
-import json
 import os
 import random
 import re
@@ -36,6 +35,7 @@ import threading
 import time
 
 import ktap
+from qmp import Qmp, QmpError
 from check import PROMPT, Check, QemuRun, TAIL_LINES
 
 IMPLS = ("c", "rust")
@@ -140,49 +140,6 @@ def finish(run, name, args, results):
     return checks
 
 
-class Qmp:
-    """A minimal QMP client on a unix socket."""
-
-    def __init__(self, path, timeout=10):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        self.sock.settimeout(timeout)
-        self.buf = b""
-        self._read()                    # greeting
-        self.execute("qmp_capabilities")
-
-    def _read(self):
-        while b"\n" not in self.buf:
-            chunk = self.sock.recv(4096)
-            if not chunk:
-                raise OSError("QMP closed")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line)
-
-    def execute(self, cmd, **arguments):
-        msg = {"execute": cmd}
-        if arguments:
-            msg["arguments"] = arguments
-        self.sock.sendall(json.dumps(msg).encode() + b"\n")
-        while True:
-            r = self._read()
-            if "return" in r or "error" in r:
-                return r
-
-    def close(self):
-        self.sock.close()
-
-
 # ------------------------------------------------------------ user net
 
 def udp_echo_problems(port):
@@ -262,7 +219,7 @@ def run_user(args, impl):
                 lambda t: "eth0: link up 1000Mbps full" in t[start:], 10):
             p.append("no 'eth0: link up 1000Mbps full' after set_link on")
         qmp.close()
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, QmpError) as e:
         p.append("QMP: %s" % e)
     _, lines = command(run, "lsdev")
     if not any(PHY_DRIVER in l for l in lines):

@@ -25,16 +25,15 @@ with a printk timestamp (the monitor's prompt and echo are not logged).
 """
 
 import importlib.util
-import json
 import os
 import re
-import socket
 import struct
 import subprocess
 import tempfile
 import time
 import zlib
 
+from qmp import Qmp
 from check import PROMPT, ROOT, Check, QemuRun, TAIL_LINES
 import ktap
 
@@ -53,43 +52,6 @@ HEADER_BG = (0xa0, 0x00, 0x00)
 
 
 # ------------------------------------------------------------ QMP, PNG
-
-class Qmp:
-    """A minimal QMP client on a unix socket."""
-
-    def __init__(self, path, timeout=10):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.settimeout(timeout)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        self.file = self.sock.makefile("rw")
-        json.loads(self.file.readline())            # greeting
-        self.execute("qmp_capabilities")
-
-    def execute(self, cmd, **args):
-        msg = {"execute": cmd}
-        if args:
-            msg["arguments"] = args
-        self.file.write(json.dumps(msg) + "\n")
-        self.file.flush()
-        while True:
-            reply = json.loads(self.file.readline())
-            if "error" in reply:
-                raise RuntimeError("QMP %s: %s" % (cmd, reply["error"]))
-            if "return" in reply:
-                return reply["return"]
-
-    def close(self):
-        self.sock.close()
-
 
 def read_png(path):
     """(width, height, rows): rows[y][x] is an (r, g, b) tuple. Handles
