@@ -23,6 +23,7 @@
 #include <keel/power.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
+#include <keel/sched_record.h>
 #include <keel/serial.h>
 #include <keel/string.h>
 #include <keel/time.h>
@@ -131,11 +132,16 @@ static int cmd_arp(int argc, char **argv)
 	return arp_cmd(argc, argv);
 }
 
-/* "sched": list the policies; "sched NAME": switch to NAME live. */
+/*
+ * "sched": list the policies; "sched NAME": switch to NAME live;
+ * "sched record ..." and "sched msg N": sched_record_cmd (record.c).
+ */
 static int cmd_sched(int argc, char **argv)
 {
 	int err;
 
+	if (argc > 1 && (!strcmp(argv[1], "record") || !strcmp(argv[1], "msg")))
+		return sched_record_cmd(argc - 1, argv + 1);
 	if (argc == 1) {
 		sched_policy_list();
 		return 0;
@@ -255,8 +261,9 @@ static const struct monitor_cmd commands[] = {
 	  cmd_ping },
 	{ "netstat", NULL, "network stack counters", 0, 0, cmd_netstat },
 	{ "arp", NULL, "the ARP cache", 0, 0, cmd_arp },
-	{ "sched", "[NAME]", "list policies / switch to NAME live", 0, 1,
-	  cmd_sched },
+	{ "sched", "[NAME | record start [NAME]|stop|dump | msg N]",
+	  "list policies / switch live / record decisions / messaging run", 0,
+	  3, cmd_sched },
 	{ "ktest", "[GLOB]", "run in-kernel tests (suite or suite.case)", 0, 1,
 	  cmd_ktest },
 	{ "bench", "[GLOB]", "run benchmarks (see make bench)", 0, 1,

@@ -222,3 +222,58 @@ rust-analyzer: $(RUST_OUT)/bindings_generated.rs $(KEEL_OUT)/libmacros.so
 		--macros-dylib $(KEEL_OUT)/libmacros.so \
 		--keel-flags '$(RUST_KEEL_FLAGS)' \
 		-o rust-project.json $(RUST_MODULES)
+
+# --- the host build: the kernel crate, policies and tools/sched-replay ---
+# The kernel crate compiled for the host with --cfg keel_host (the
+# modules a policy uses, over kernel::sched::host), the bindings for the
+# host (same layouts: both x86_64), each policy crate unmodified, and
+# the replay tool linking them (docs/scheduler.md, "Record and replay").
+# REPLAY_POLICIES and REPLAY_OUT let a test build the tool against
+# changed copies of the policies (tests/replay.py).
+HOST_OUT        := $(BUILD)/host
+REPLAY_POLICIES ?= sched/policies
+REPLAY_OUT      ?= $(HOST_OUT)
+HOST_ENV        := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD)) MAKEFLAGS=
+HOST_RUST_FLAGS := --edition=2021 --cfg keel_host -Copt-level=2 -Cdebuginfo=1 \
+	-Dwarnings -Dunsafe_op_in_unsafe_fn -Dmissing_docs -L $(HOST_OUT) -L $(RUST_OUT) \
+	--extern macros=$(RUST_OUT)/libmacros.so
+REPLAY_LIBS     := $(REPLAY_OUT)/libfair_rs.rlib $(REPLAY_OUT)/librr.rlib
+REPLAY_FLAGS    := --edition=2021 -Dwarnings -Copt-level=2 -L $(HOST_OUT) \
+	-L $(REPLAY_OUT) -L $(RUST_OUT) --extern kernel=$(HOST_OUT)/libkernel.rlib \
+	--extern fair_rs=$(REPLAY_OUT)/libfair_rs.rlib \
+	--extern rr=$(REPLAY_OUT)/librr.rlib
+
+$(HOST_OUT)/libbindings.rlib: rust/bindings/lib.rs $(RUST_OUT)/bindings_generated.rs
+	@mkdir -p $(dir $@)
+	@echo "  RUSTC   bindings (host)"
+	$(Q)$(HOST_ENV) $(RUSTC) --edition=2021 --crate-type rlib \
+		--crate-name bindings --cap-lints allow -o $@ $<
+
+$(HOST_OUT)/libkernel.rlib: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs) \
+		$(HOST_OUT)/libbindings.rlib $(RUST_OUT)/libmacros.so
+	@echo "  RUSTC   kernel (host)"
+	$(Q)$(HOST_ENV) $(RUSTC) $(HOST_RUST_FLAGS) --crate-type rlib \
+		--crate-name kernel \
+		--extern bindings=$(HOST_OUT)/libbindings.rlib -o $@ rust/kernel/lib.rs
+
+$(REPLAY_OUT)/lib%.rlib: $(REPLAY_POLICIES)/%.rs $(HOST_OUT)/libkernel.rlib
+	@mkdir -p $(dir $@)
+	@echo "  RUSTC   $< (host)"
+	$(Q)$(HOST_ENV) $(RUSTC) $(HOST_RUST_FLAGS) -Zallow-features= \
+		--crate-type rlib --crate-name $* \
+		--extern kernel=$(HOST_OUT)/libkernel.rlib -o $@ $<
+
+$(REPLAY_OUT)/sched-replay: $(wildcard tools/sched-replay/*.rs) $(REPLAY_LIBS)
+	@echo "  RUSTC   $@"
+	$(Q)MAKEFLAGS= $(RUSTC) $(REPLAY_FLAGS) --crate-type bin \
+		--crate-name sched_replay -o $@ tools/sched-replay/main.rs
+
+# its host tests (mod host_tests), run by the rust-host tier
+$(REPLAY_OUT)/sched-replay-test: $(wildcard tools/sched-replay/*.rs) $(REPLAY_LIBS)
+	@echo "  RUSTC   $@"
+	$(Q)MAKEFLAGS= $(RUSTC) $(REPLAY_FLAGS) --test \
+		--crate-name sched_replay -o $@ tools/sched-replay/main.rs
+
+.PHONY: sched-replay sched-replay-test
+sched-replay: $(REPLAY_OUT)/sched-replay
+sched-replay-test: $(REPLAY_OUT)/sched-replay-test

@@ -25,7 +25,8 @@
  * list and every runqueue locked, hands each queued task from the old
  * policy to the new one, publishes the new table, and waits until no
  * CPU can still be inside an old callback before calling its exit().
- * Recording and replaying decisions (the next step) hooks in here.
+ * Each call goes through call_*() (record.h): while a policy is being
+ * recorded for replay, record.c logs the call, its inputs and answer.
  */
 #define pr_fmt(fmt) "sched: " fmt
 
@@ -37,6 +38,7 @@
 #include <keel/string.h>
 #include <keel/time.h>
 
+#include "record.h"
 #include "sched.h"
 
 #define LOG_FIRST	    10
@@ -91,7 +93,7 @@ bool task_queued_on(const struct rq *rq, const struct task *p)
 int policy_task_new(struct task *p)
 {
 	const struct sched_policy_ops *o = active();
-	int err = o->task_new ? o->task_new(p) : 0;
+	int err = o->task_new ? call_task_new(o, p) : 0;
 
 	if (err > 0) {
 		reject(&stats.task_new_invalid,
@@ -107,12 +109,12 @@ void policy_task_dead(struct task *p)
 	const struct sched_policy_ops *o = active();
 
 	if (o->task_dead)
-		o->task_dead(p);
+		call_task_dead(o, p);
 }
 
 bool policy_task_wakeup(struct rq *rq, struct task *p, unsigned int flags)
 {
-	return active()->task_wakeup(rq, p, flags);
+	return call_task_wakeup(active(), rq, p, flags);
 }
 
 void policy_task_blocked(struct rq *rq, struct task *p)
@@ -120,7 +122,7 @@ void policy_task_blocked(struct rq *rq, struct task *p)
 	const struct sched_policy_ops *o = active();
 
 	if (o->task_blocked)
-		o->task_blocked(rq, p);
+		call_task_blocked(o, rq, p);
 }
 
 void policy_task_preempt(struct rq *rq, struct task *p)
@@ -128,9 +130,9 @@ void policy_task_preempt(struct rq *rq, struct task *p)
 	const struct sched_policy_ops *o = active();
 
 	if (o->task_preempt)
-		o->task_preempt(rq, p);
+		call_task_preempt(o, rq, p);
 	else
-		o->task_wakeup(rq, p, 0);
+		call_task_wakeup(o, rq, p, 0);
 }
 
 void policy_task_yield(struct rq *rq, struct task *p)
@@ -138,26 +140,26 @@ void policy_task_yield(struct rq *rq, struct task *p)
 	const struct sched_policy_ops *o = active();
 
 	if (o->task_yield)
-		o->task_yield(rq, p);
+		call_task_yield(o, rq, p);
 	else
 		policy_task_preempt(rq, p);
 }
 
 void policy_task_dequeue(struct rq *rq, struct task *p)
 {
-	active()->task_dequeue(rq, p);
+	call_task_dequeue(active(), rq, p);
 }
 
 bool policy_task_tick(struct rq *rq, struct task *p)
 {
 	const struct sched_policy_ops *o = active();
 
-	return o->task_tick ? o->task_tick(rq, p) : false;
+	return o->task_tick ? call_task_tick(o, rq, p) : false;
 }
 
 struct task *policy_pick_next(struct rq *rq)
 {
-	struct task *p = active()->pick_next(rq);
+	struct task *p = call_pick_next(active(), rq);
 
 	if (p && task_queued_on(rq, p))
 		return p;
@@ -182,7 +184,7 @@ unsigned int policy_select_cpu(struct task *p, unsigned int prev_cpu,
 	unsigned int cpu = prev_cpu;
 
 	if (o->select_cpu) {
-		int want = o->select_cpu(p, prev_cpu, flags);
+		int want = call_select_cpu(o, p, prev_cpu, flags);
 
 		if (want >= 0 && cpumask_test(allowed, want))
 			return want;
@@ -206,7 +208,7 @@ struct task *policy_balance(struct rq *dst, struct rq *src)
 	struct task *p;
 
 	/* a switch may have happened while dst->lock was dropped */
-	p = o->balance ? o->balance(dst, src) : NULL;
+	p = o->balance ? call_balance(o, dst, src) : NULL;
 	if (!p)
 		return NULL;
 	if (!task_queued_on(src, p)) {
@@ -291,9 +293,9 @@ static void hand_over_queued(const struct sched_policy_ops *o, bool in)
 
 		list_for_each_entry(p, &rq->queue, rq_node) {
 			if (in)
-				o->task_wakeup(rq, p, WF_SWITCH);
+				call_task_wakeup(o, rq, p, WF_SWITCH);
 			else
-				o->task_dequeue(rq, p);
+				call_task_dequeue(o, rq, p);
 		}
 		if (in && cpu_online(cpu))
 			resched_curr(rq);
@@ -309,7 +311,7 @@ static int new_all_tasks(const struct sched_policy_ops *o)
 	list_for_each_entry(p, &task_list, tasks) {
 		if (p->flags & PF_IDLE)
 			continue;
-		err = o->task_new ? o->task_new(p) : 0;
+		err = o->task_new ? call_task_new(o, p) : 0;
 		if (err) {
 			failed = p;
 			break;
@@ -321,7 +323,7 @@ static int new_all_tasks(const struct sched_policy_ops *o)
 		if (p == failed)
 			break;
 		if (!(p->flags & PF_IDLE) && o->task_dead)
-			o->task_dead(p);
+			call_task_dead(o, p);
 	}
 	return err > 0 ? -EINVAL : err;
 }
@@ -343,9 +345,10 @@ int sched_policy_switch(const struct sched_policy_ops *new)
 	old = active();
 	if (new == old)
 		goto out_unlock;
-	err = new->init ? new->init() : 0;
+	err = new->init ? call_init(new) : 0;
 	if (err)
 		goto out_unlock;
+	record_policy_switch(old);
 	spin_lock_irqsave(&tasklist_lock, flags);
 	lock_all_rqs();
 	pause_start = ktime_get_ns();
@@ -424,6 +427,19 @@ int sched_policy_register(const struct sched_policy_ops *o)
 			       o->name, err);
 	}
 	return 0;
+}
+
+const struct sched_policy_ops *
+sched_policy_other(const struct sched_policy_ops * not )
+{
+	const struct sched_policy_ops *found = NULL;
+
+	mutex_lock(&switch_mutex);
+	for (int i = 0; i < MAX_POLICIES && registered[i] && !found; i++)
+		if (registered[i] != not )
+			found = registered[i];
+	mutex_unlock(&switch_mutex);
+	return found;
 }
 
 int sched_policy_switch_to(const char *name)

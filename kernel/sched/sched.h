@@ -61,6 +61,9 @@ struct task *policy_balance(struct rq *dst, struct rq *src);
 /* The tick's watchdog: true if it made rq run a starving task. */
 bool policy_watchdog(struct rq *rq);
 void policy_init(void);
+/* A registered policy other than not (record.c), or NULL. */
+const struct sched_policy_ops *
+sched_policy_other(const struct sched_policy_ops * not );
 
 /* task.c */
 struct task *task_create(const char *name, int (*fn)(void *), void *data,

@@ -11,7 +11,8 @@
  *	perf bench sched messaging / hackbench: groups of senders and
  *	receivers; every sender sends `iters` 100-byte messages to every
  *	receiver of its group through the receiver's bounded ring; total
- *	time in ms.
+ *	time in ms. sched_messaging_run() is the same workload for the
+ *	monitor (`sched msg N`, used to record a trace for replay).
  *   wakeup_latency_p50, wakeup_latency_p99
  *	schbench-like: a messenger wakes workers one at a time on another
  *	CPU where a busy thread runs; the latency is from the wake-up call
@@ -23,6 +24,7 @@
 #include <keel/bench.h>
 #include <keel/errno.h>
 #include <keel/kthread.h>
+#include <keel/sched_record.h>
 #include <keel/slab.h>
 #include <keel/smp.h>
 #include <keel/string.h>
@@ -251,18 +253,18 @@ struct messaging {
 	struct task *tasks[MSG_GROUPS * (MSG_SENDERS + MSG_RECEIVERS)];
 };
 
-static int messaging(struct bench *b)
+int sched_messaging_run(unsigned int loops, u64 *elapsed_ns)
 {
 	struct messaging *ms = kzalloc(sizeof(*ms), GFP_KERNEL);
-	u64 want = b->iters * (MSG_SENDERS * (MSG_SENDERS - 1) / 2);
+	u64 want = (u64)loops * (MSG_SENDERS * (MSG_SENDERS - 1) / 2);
 	unsigned int n = 0;
-	u64 t0 = ktime_get_ns(), elapsed;
+	u64 t0 = ktime_get_ns();
 	int err = 0;
 
 	if (!ms)
 		return -ENOMEM;
 	for (int g = 0; g < MSG_GROUPS; g++) {
-		ms->groups[g].loops = b->iters;
+		ms->groups[g].loops = loops;
 		for (int i = 0; i < MSG_SENDERS + MSG_RECEIVERS; i++) {
 			struct member *m = &ms->members[g][i];
 			bool send = i < MSG_SENDERS;
@@ -286,12 +288,20 @@ static int messaging(struct bench *b)
 out_stop:
 	for (unsigned int i = 0; i < n; i++)
 		kthread_stop(ms->tasks[i]);
-	elapsed = ktime_get_ns() - t0;
+	*elapsed_ns = ktime_get_ns() - t0;
 	for (int g = 0; g < MSG_GROUPS && !err; g++)
 		for (int r = 0; r < MSG_RECEIVERS; r++)
 			if (ms->groups[g].checksum[r] != want)
 				err = -EIO;
 	kfree(ms);
+	return err;
+}
+
+static int messaging(struct bench *b)
+{
+	u64 elapsed;
+	int err = sched_messaging_run(b->iters, &elapsed);
+
 	bench_set_result(b, elapsed / NSEC_PER_USEC, "ms");
 	return err;
 }

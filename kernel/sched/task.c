@@ -80,10 +80,14 @@ static int task_publish(struct task *p)
 
 	spin_lock_irqsave(&tasklist_lock, flags);
 	if (!(p->flags & PF_IDLE)) {
+		/* the policy sees the pid (a recorded trace names tasks by it) */
+		p->pid = last_pid + 1;
 		err = policy_task_new(p);
-		if (err)
+		if (err) {
+			p->pid = 0;
 			goto out_unlock;
-		p->pid = ++last_pid;
+		}
+		last_pid++;
 	}
 	list_add_tail(&p->tasks, &task_list);
 out_unlock:

@@ -12,31 +12,52 @@
 //! explicit fallible allocation ([`alloc::KBox`], [`alloc::KVec`] with
 //! [`alloc::Flags`]), lock-protected data reachable only through guards
 //! ([`sync`]), and `module!`/`#[vtable]`/`#[ktest]` from the `macros` crate.
+//!
+//! With `--cfg keel_host` the crate builds for the host instead, with only
+//! what scheduling policies use (see [`sched`] and docs/scheduler.md,
+//! "Record and replay").
 
 #![no_std]
-#![feature(allow_internal_unsafe)]
+#![cfg_attr(not(keel_host), feature(allow_internal_unsafe))]
 #![allow(internal_features)]
+
+// The host build (`--cfg keel_host`, for tools/sched-replay) has the
+// modules a scheduling policy uses, over a host backend of the C
+// functions they call (sched::host); it may use std there.
+#[cfg(keel_host)]
+extern crate std;
 
 // Lets macro output say `::kernel::...` inside this crate too.
 extern crate self as kernel;
 
 pub mod alloc;
+#[cfg(not(keel_host))]
 pub mod dma;
 pub mod error;
+#[cfg(not(keel_host))]
 pub mod fb;
 mod fmt_buf;
+#[cfg(not(keel_host))]
 pub mod io;
+#[cfg(not(keel_host))]
 pub mod irq;
+#[cfg(not(keel_host))]
 pub mod ktest;
+#[cfg(not(keel_host))]
 pub mod kthread;
 pub mod module;
+#[cfg(not(keel_host))]
 pub mod net;
+#[cfg(not(keel_host))]
 pub mod panic;
+#[cfg(not(keel_host))]
 pub mod pci;
 pub mod print;
 pub mod sched;
 pub mod str;
+#[cfg(not(keel_host))]
 pub mod sync;
+#[cfg(not(keel_host))]
 pub mod time;
 pub mod types;
 

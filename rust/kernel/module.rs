@@ -7,7 +7,11 @@
 //! dropping that state is the module's exit, which runs at power off.
 
 use crate::error::{from_result, Result};
+#[cfg(keel_host)]
+use crate::sched::host::HostLock as SpinLock;
+#[cfg(not(keel_host))]
 use crate::sync::SpinLock;
+#[cfg(not(keel_host))]
 use crate::types::Opaque;
 use core::ffi::{c_int, CStr};
 
@@ -52,14 +56,17 @@ impl<T: Module> ModuleSlot<T> {
     }
 }
 
+#[cfg(not(keel_host))]
 /// The `started` flag C's initcall runner keeps for each initcall.
 #[repr(transparent)]
 pub struct StartedFlag(Opaque<bool>);
 
+#[cfg(not(keel_host))]
 // SAFETY: only the C initcall runner touches the flag (written once at
 // boot and once at power off, on one CPU); Rust never reads it.
 unsafe impl Sync for StartedFlag {}
 
+#[cfg(not(keel_host))]
 impl StartedFlag {
     /// A cleared flag.
     pub const fn new() -> Self {
@@ -67,21 +74,25 @@ impl StartedFlag {
     }
 }
 
+#[cfg(not(keel_host))]
 impl Default for StartedFlag {
     fn default() -> Self {
         Self::new()
     }
 }
 
+#[cfg(not(keel_host))]
 /// A C `struct initcall`, placed in the initcall table by `module!`.
 #[repr(transparent)]
 pub struct InitCall(bindings::initcall);
 
+#[cfg(not(keel_host))]
 // SAFETY: the struct is immutable after link time; its raw pointers point
 // to static functions, a static string and a static flag that only the
 // initcall runner (one CPU, at boot/power off) writes.
 unsafe impl Sync for InitCall {}
 
+#[cfg(not(keel_host))]
 impl InitCall {
     /// Describes a module's init and exit functions.
     pub const fn new(
@@ -101,6 +112,7 @@ impl InitCall {
 
 /// Registers a module slot as an initcall (used by `module!`).
 #[doc(hidden)]
+#[cfg(not(keel_host))]
 #[macro_export]
 #[allow_internal_unsafe]
 macro_rules! __register_module {
@@ -126,4 +138,13 @@ macro_rules! __register_module {
             static __INITCALL_PTR: &$crate::module::InitCall = &__INITCALL;
         };
     };
+}
+
+/// The host build has no initcalls: a program that links a module crate
+/// starts it itself, with `this_module().init()` (tools/sched-replay).
+#[doc(hidden)]
+#[cfg(keel_host)]
+#[macro_export]
+macro_rules! __register_module {
+    ($($t:tt)*) => {};
 }

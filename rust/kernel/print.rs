@@ -28,6 +28,7 @@ pub mod level {
 
 /// Formats `args` and logs it at `level` in one printk call.
 #[doc(hidden)]
+#[cfg(not(keel_host))]
 pub fn call_printk(level: &[u8; 2], args: fmt::Arguments<'_>) {
     let mut msg = MsgBuf::<MSG_MAX>::new();
     let _ = msg.write_fmt(args);
@@ -44,6 +45,17 @@ pub fn call_printk(level: &[u8; 2], args: fmt::Arguments<'_>) {
             text.as_ptr(),
         );
     }
+}
+
+/// The host build: the message goes to the host backend's log
+/// (`sched::host`), which prints it on stderr.
+#[doc(hidden)]
+#[cfg(keel_host)]
+pub fn call_printk(level: &[u8; 2], args: fmt::Arguments<'_>) {
+    let mut msg = MsgBuf::<MSG_MAX>::new();
+    let _ = msg.write_fmt(args);
+    msg.end_truncated_with("...\n");
+    crate::sched::host::log(level[1], msg.as_bytes());
 }
 
 /// Logs at a level with `core::fmt` syntax (used by the `pr_*!` macros).
@@ -152,6 +164,7 @@ mod tests {
 
 /// Copies the newest bytes of the kernel log into `buf`; returns the
 /// count. For tests and the panic screen.
+#[cfg(not(keel_host))]
 pub fn log_tail(buf: &mut [u8]) -> usize {
     // SAFETY: `buf` is valid for writes of `buf.len()` bytes for the
     // duration of the call.

@@ -22,6 +22,13 @@
 //!
 //! The C core still validates every answer (kernel/sched/policy.c): a
 //! token the policy kept after giving it up is caught there.
+//!
+//! The same source builds for the host (`--cfg keel_host`), where
+//! `host` provides what the C core would, so that tools/sched-replay can
+//! replay a recorded trace against a policy crate, unmodified.
+
+#[cfg(keel_host)]
+pub mod host;
 
 use crate::error::{to_result, Result};
 use crate::str::CStr;

@@ -99,6 +99,13 @@ pub(crate) fn module(input: TokenStream) -> TokenStream {
         #[allow(dead_code)]
         pub const MODULE_INFO: [&str; 4] = ["{name}", "{author}", "{desc}", "{license}"];
 
+        /// Starts this module where there are no initcalls (the host
+        /// build, `keel_host`): tools/sched-replay calls it.
+        #[cfg(keel_host)]
+        pub fn start_module() -> ::core::ffi::c_int {{
+            __THIS_MODULE.init()
+        }}
+
         /// The state of this module (for tests and introspection).
         #[allow(dead_code)]
         pub fn this_module() -> &'static ::kernel::module::ModuleSlot<{ty}> {{
