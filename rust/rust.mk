@@ -191,13 +191,14 @@ print-rust-driver-flags:
 	$(patsubst %,$(KEEL_OUT)/lib/%.d,$(RUST_LIBS))
 
 # --- developer targets ---
-.PHONY: clippy clippy-crates rustdoc rust-analyzer
+.PHONY: clippy clippy-crates clippy-host rustdoc rust-analyzer
 
 # clippy: every keel crate compiled again by clippy-driver, with the
 # flags above (-Dwarnings included), into build/clippy.
 clippy: $(RUST_OUT)/bindings.o
 	$(Q)$(MAKE) --no-print-directory KEEL_RUSTC=$(CLIPPY) KEEL_TOOL=CLIPPY \
 		KEEL_OUT=$(BUILD)/clippy clippy-crates
+	$(Q)$(MAKE) --no-print-directory clippy-host
 
 clippy-crates: $(KEEL_OUT)/kernel.o $(RUST_LIB_OBJS) $(RUST_MODULE_OBJS)
 
@@ -277,3 +278,18 @@ $(REPLAY_OUT)/sched-replay-test: $(wildcard tools/sched-replay/*.rs) $(REPLAY_LI
 .PHONY: sched-replay sched-replay-test
 sched-replay: $(REPLAY_OUT)/sched-replay
 sched-replay-test: $(REPLAY_OUT)/sched-replay-test
+
+# clippy over the host build: the kernel crate with keel_host (its host
+# backend is compiled only there) and tools/sched-replay with its tests.
+CLIPPY_HOST := $(BUILD)/clippy-host
+clippy-host: $(HOST_OUT)/libbindings.rlib $(REPLAY_LIBS)
+	@mkdir -p $(CLIPPY_HOST)
+	@echo "  CLIPPY  kernel (host)"
+	$(Q)$(HOST_ENV) $(CLIPPY) $(HOST_RUST_FLAGS) \
+		-Dclippy::undocumented_unsafe_blocks -Dclippy::missing_safety_doc \
+		--crate-type rlib --crate-name kernel \
+		--extern bindings=$(HOST_OUT)/libbindings.rlib \
+		-o $(CLIPPY_HOST)/libkernel.rlib rust/kernel/lib.rs
+	@echo "  CLIPPY  tools/sched-replay"
+	$(Q)MAKEFLAGS= $(CLIPPY) $(REPLAY_FLAGS) --test --crate-name sched_replay \
+		-o $(CLIPPY_HOST)/sched-replay-test tools/sched-replay/main.rs

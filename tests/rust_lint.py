@@ -13,6 +13,9 @@
              own for the host: `rustc --edition 2021 --test` it, run it,
              and count each #[test] as a check. A file that does not
              build, a crash, or a run without tests is a failed check.
+             Files in MAKE_BUILT_TESTS link keel crates built for the
+             host instead (tools/sched-replay): a make target builds
+             their test binary.
 
 The tools are Debian's, called by absolute path (/usr/bin), never the
 rustup toolchain that may come first in PATH.
@@ -29,9 +32,14 @@ DETAIL_LINES = 40
 
 # keel's own Rust sources (rust/bindings is generated except for lib.rs)
 RUST_DIRS = ("rust/kernel", "rust/macros", "samples", "drivers", "sched",
-             "tests/compile-fail")
+             "tools", "tests/compile-fail")
 RUST_FILES = ("rust/bindings/lib.rs", "rust/compiler_builtins.rs")
-HOST_TEST_DIRS = ("rust", "samples", "drivers", "sched")
+HOST_TEST_DIRS = ("rust", "samples", "drivers", "sched", "tools")
+# Host tests that link keel crates built for the host (the kernel crate
+# with --cfg keel_host and the policies): built by a make target.
+MAKE_BUILT_TESTS = {
+    "tools/sched-replay/main.rs": ("sched-replay-test", "host/sched-replay-test"),
+}
 HOST_TEST_RE = re.compile(r"#\[cfg\(test\)\]\s*mod\s+host_tests\b")
 LIBTEST_RE = re.compile(r"^test (\S+) \.\.\. (ok|FAILED|ignored)\b")
 
@@ -200,15 +208,21 @@ def parse_libtest(out):
     return results, details
 
 
-def run_host_file(rel, outdir, make_check):
+def run_host_file(rel, outdir, make_check, args=None):
     """Builds and runs one file's host tests: [Check]."""
     crate = host_crate_name(rel)
     exe = os.path.join(outdir, crate)
-    # -O: the QR tests draw and decode hundreds of symbols
-    build = subprocess.run([RUSTC, "--edition", "2021", "--test", "-O",
-                            "-Dwarnings", "--crate-name", crate, "-o", exe,
-                            os.path.join(ROOT, rel)],
-                           capture_output=True, text=True)
+    if rel in MAKE_BUILT_TESTS:
+        target, out = MAKE_BUILT_TESTS[rel]
+        build = _make(args, target)
+        exe = os.path.join(os.path.dirname(os.path.abspath(args.kernel)),
+                           out)
+    else:
+        # -O: the QR tests draw and decode hundreds of symbols
+        build = subprocess.run([RUSTC, "--edition", "2021", "--test", "-O",
+                                "-Dwarnings", "--crate-name", crate, "-o",
+                                exe, os.path.join(ROOT, rel)],
+                               capture_output=True, text=True)
     if build.returncode:
         return [make_check("rust-host %s (build)" % rel, "fail",
                            _tail(build.stderr))]
@@ -245,7 +259,7 @@ def run_host(args, make_check):
     os.makedirs(outdir, exist_ok=True)
     checks = []
     for rel in files:
-        checks += run_host_file(rel, outdir, make_check)
+        checks += run_host_file(rel, outdir, make_check, args)
     nfail = sum(c.status == "fail" for c in checks)
     return checks, "rust-host: %d host tests in %d files, %d failed" % (
         len(checks), len(files), nfail)

@@ -15,7 +15,8 @@ prose or in a string never counts):
                 has a `# Safety` heading in its doc comment; methods of a
                 trait impl are exempt (the trait documents the contract).
                 `unsafe fn(..)` pointer types carry no obligation.
-  SAFE_DIRS     rust/macros, samples, drivers, sched: no `unsafe` token at
+  SAFE_DIRS     rust/macros, samples, drivers, sched, tools (host tools
+                in Rust, e.g. tools/sched-replay): no `unsafe` token at
                 all, and every crate root (a file no other audited file
                 declares with `mod name;`) has `#![forbid(unsafe_code)]`
                 (`deny` is not enough: an `allow` could undo it).
@@ -35,7 +36,7 @@ import re
 import sys
 
 KERNEL_DIR = "rust/kernel"
-SAFE_DIRS = ("rust/macros", "samples", "drivers", "sched")
+SAFE_DIRS = ("rust/macros", "samples", "drivers", "sched", "tools")
 
 SAFETY_RE = re.compile(r"SAFETY:")
 SAFETY_DOC_RE = re.compile(r"^\s*#\s+Safety\s*$", re.M)

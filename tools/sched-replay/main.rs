@@ -34,7 +34,7 @@ fn start_policies() {
 }
 
 fn rq_state(r: &trace::RqFields) -> Option<RqState> {
-    (r.cpu >= 0).then(|| RqState {
+    (r.cpu >= 0).then_some(RqState {
         cpu: r.cpu as u32,
         curr_pid: r.curr_pid,
         curr_idle: r.curr_idle,

@@ -303,7 +303,11 @@ mod host_tests {
                 out += "[    1.5] some other CPU's message\n";
             }
         }
-        out += &format!("[    2.000000] sched-record end records={} fnv1a={:08x}\n", records.len(), sum);
+        out += &format!(
+            "[    2.000000] sched-record end records={} fnv1a={:08x}\n",
+            records.len(),
+            sum
+        );
         out
     }
 
@@ -355,8 +359,11 @@ mod host_tests {
 
     #[test]
     fn an_unfinished_dump_is_refused() {
-        let text: String =
-            dump(&sample()).lines().filter(|l| !l.contains("end")).map(|l| l.to_string() + "\n").collect();
+        let text: String = dump(&sample())
+            .lines()
+            .filter(|l| !l.contains("end"))
+            .map(|l| l.to_string() + "\n")
+            .collect();
         let e = parse(&text).unwrap_err();
         assert!(e.contains("not finished: 3 records"), "{}", e);
     }

@@ -352,7 +352,8 @@ impl Replay {
     /// module's init), with no tasks yet.
     pub fn new(name: &str) -> Result<Replay, String> {
         let found = lock(&POLICIES).iter().find(|t| table_name(t.0) == name).map(|t| t.0);
-        let ops = found.ok_or_else(|| std::format!("no policy `{}` (have: {:?})", name, policies()))?;
+        let ops =
+            found.ok_or_else(|| std::format!("no policy `{}` (have: {:?})", name, policies()))?;
         let only = lock(&REPLAY);
         // SAFETY: all-zero is a valid array of struct rq (a zero spinlock
         // is unlocked; pointers NULL, lists unused on the host).
@@ -556,9 +557,9 @@ impl Replay {
 
 impl Drop for Replay {
     fn drop(&mut self) {
-        // SAFETY: as a switch away in the kernel: no callback of the
-        // policy runs any more, so exit may free its queues.
         if let Some(exit) = self.ops.exit {
+            // SAFETY: as a switch away in the kernel: no callback of the
+            // policy runs any more, so exit may free its queues.
             unsafe { exit() };
         }
         // The tasks and runqueues stay allocated (a few KiB per replay):
