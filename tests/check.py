@@ -28,6 +28,9 @@ Tiers, in order (each check counts as one test in the final line):
           console, and panic screens whose QR code zbarimg decodes
   net     real traffic through both e1000 drivers (tests/net.py): DHCP,
           UDP echo, ping, link changes, 100,000 injected frames
+  replay  record the Rust fair policy under the messaging workload in
+          QEMU, replay the trace on the host (tests/replay.py): zero
+          divergences, and a deliberately changed policy diverges
 
 QEMU instances run two at a time. Every serial log is kept under
 build/check/. The last line printed is always "N passed, N failed" (with
@@ -520,7 +523,7 @@ def parse_args(argv):
     p.add_argument("--only", action="append",
                    choices=("unit", "format", "rust-lint", "rust-host",
                             "compile-fail", "ktest", "boot", "interactive",
-                            "screen", "net"),
+                            "screen", "net", "replay"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -537,7 +540,7 @@ def main(argv=None):
     args = parse_args(argv)
     tiers = args.only or ["unit", "format", "rust-lint", "rust-host",
                           "compile-fail", "ktest", "boot", "interactive",
-                          "screen", "net"]
+                          "screen", "net", "replay"]
     checks = []
 
     def report(result):
@@ -562,7 +565,8 @@ def main(argv=None):
     if "compile-fail" in tiers:
         report(run_compile_fail(args))
     qemu_tiers = [t for t in tiers
-                  if t in ("ktest", "boot", "interactive", "screen", "net")]
+                  if t in ("ktest", "boot", "interactive", "screen", "net",
+                           "replay")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",
                             ["  %s does not exist (run make)" %
@@ -588,6 +592,10 @@ def main(argv=None):
         if "net" in qemu_tiers:
             import net
             for fn, fargs in net.jobs(args):
+                jobs.append(pool.submit(fn, args, *fargs))
+        if "replay" in qemu_tiers:
+            import replay
+            for fn, fargs in replay.jobs(args):
                 jobs.append(pool.submit(fn, args, *fargs))
         for job in concurrent.futures.as_completed(jobs):
             report(job.result())

@@ -173,6 +173,19 @@ def run_modules(args):
 SCHED_SCRIPT = [
     # command, text that must follow it
     ("sched", "* rr"),
+    # record and replay (kernel/sched/record.c; tests/replay.py replays)
+    ("sched record", "sched record: stopped, 0 of 0 records"),
+    ("sched record dump", "sched record dump: error -2"),
+    ("sched record start no-such-policy", "sched record start: error -2"),
+    ("sched record start", "sched record: recording, "),
+    ("sched", "* rr"),
+    ("sched msg 1", "sched msg: 1 loops under rr: "),
+    ("sched record dump", "sched record dump: error -16"),
+    ("sched record start", "sched record start: error -16"),
+    ("sched record stop", "sched record: stopped, "),
+    ("sched record dump", "sched-record end records="),
+    ("sched record frob", "sched record frob: error -22"),
+    ("sched record free", "sched record: stopped, 0 of 0 records"),
     ("sched fair_rs", "sched: policy fair_rs"),
     ("sched", "* fair_rs"),
     ("sched no-such-policy", "cannot switch to 'no-such-policy'"),

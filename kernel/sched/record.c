@@ -403,6 +403,8 @@ int sched_record_start_policy(const char *name)
 	const struct sched_policy_ops *target, *other;
 	int err;
 
+	if (READ_ONCE(record_ops))
+		return -EBUSY; /* before any switch: that would end it */
 	target = sched_policy_find(name ? name : sched_policy_name());
 	if (!target)
 		return -ENOENT;
