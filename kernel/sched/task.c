@@ -80,7 +80,7 @@ static int task_publish(struct task *p)
 
 	spin_lock_irqsave(&tasklist_lock, flags);
 	if (!(p->flags & PF_IDLE)) {
-		/* the policy sees the pid (a recorded trace names tasks by it) */
+		/* the policy sees the pid (traces name tasks by it) */
 		p->pid = last_pid + 1;
 		err = policy_task_new(p);
 		if (err) {
