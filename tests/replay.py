@@ -11,10 +11,14 @@ The `replay` tier of make check (docs/scheduler.md, "Record and replay"):
             decision must come out the same from the host build of
             sched/policies/fair_rs.rs: "N records, 0 divergences"
   diverge   the same trace against a copy of fair_rs.rs with one
-            constant changed (SCHED_LATENCY 20 -> 30 ms), built with
+            constant changed (WAKEUP_GRANULARITY 4 -> 0 ms), built with
             `make sched-replay REPLAY_POLICIES=... REPLAY_OUT=...`: the
             tool must exit 1 naming a divergence at a record of the
-            trace, and the record it prints must be that record's line
+            trace, the record it prints must be that record's line, and
+            it must be a task_wakeup that answered false and now answers
+            true: the constant is used only there, to decide whether a
+            woken task preempts, and a smaller one can only say yes more
+            often (the policy's state does not depend on that answer)
 """
 
 import os
@@ -27,11 +31,14 @@ from check import PROMPT, Check, QemuRun, TAIL_LINES
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MSG_LOOPS = 3
 MIN_RECORDS = 200
-CHANGE = ("const SCHED_LATENCY: u64 = 20 * NSEC_PER_MSEC;",
-          "const SCHED_LATENCY: u64 = 30 * NSEC_PER_MSEC;")
+CHANGE = ("const WAKEUP_GRANULARITY: u64 = 4 * NSEC_PER_MSEC;",
+          "const WAKEUP_GRANULARITY: u64 = 0 * NSEC_PER_MSEC;")
 SAME_RE = re.compile(r"^(\d+) records, 0 divergences \(policy fair_rs\)$",
                      re.M)
 DIVERGE_RE = re.compile(r"^divergence at record (\d+) of (\d+) ", re.M)
+WAKEUP_FLIP_RE = re.compile(r"^  task_wakeup on CPU .*\n  record: .*\n"
+                            r"  expected: false \(0\)\n  got:      true \(1\)$",
+                            re.M)
 RECORD_RE = re.compile(r"^  record: (SR .*)$", re.M)
 TIMESTAMP_RE = re.compile(r"^\[\s*\d+\.\d+\] ?")
 
@@ -138,7 +145,7 @@ def run_replay(args):
 
 def diverge_check(args, logpath, text):
     """A changed constant in fair_rs.rs must show as a divergence."""
-    name = "replay changed fair_rs (SCHED_LATENCY 30 ms) diverges"
+    name = "replay changed fair_rs (WAKEUP_GRANULARITY 0) diverges"
     work = os.path.join(args.logdir, "replay-changed")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -173,6 +180,9 @@ def diverge_check(args, logpath, text):
         elif lines[k] != r.group(1):
             problems.append("the record shown is not record %d: %r" %
                             (k, lines[k]))
+        elif not WAKEUP_FLIP_RE.search(p.stdout):
+            problems.append("expected a task_wakeup answering true "
+                            "instead of false")
     if problems:
         return Check(name, "fail", ["  " + x for x in problems] +
                      _lines(p.stdout + p.stderr))
