@@ -28,9 +28,10 @@ Tiers, in order (each check counts as one test in the final line):
           console, and panic screens whose QR code zbarimg decodes
   net     real traffic through both e1000 drivers (tests/net.py): DHCP,
           UDP echo, ping, link changes, 100,000 injected frames
-  replay  record the Rust fair policy under the messaging workload in
-          QEMU, replay the trace on the host (tests/replay.py): zero
-          divergences, and a deliberately changed policy diverges
+  replay  record the Rust fair and rr policies under the messaging
+          workload in QEMU, replay the traces on the host
+          (tests/replay.py): zero divergences, and a deliberately
+          changed policy diverges
 
 QEMU instances run two at a time. Every serial log is kept under
 build/check/. The last line printed is always "N passed, N failed" (with

@@ -5,11 +5,12 @@ The `replay` tier of make check (docs/scheduler.md, "Record and replay"):
   record    boot -smp 2, `sched record start fair_rs` (a live switch
             into the Rust weighted-fair policy, recorded from its init),
             `sched msg N` (the messaging benchmark's workload), `sched
-            record stop`, `sched record dump`; the dump must be complete
-            (its checksum is checked by the tool) and non-trivial
-  replay    build/host/sched-replay on the serial log: every recorded
+            record stop`, `sched record dump`; then the same for rr; the
+            dumps must be complete (their checksums are checked by the
+            tool) and non-trivial
+  replay    build/host/sched-replay on each dump: every recorded
             decision must come out the same from the host build of
-            sched/policies/fair_rs.rs: "N records, 0 divergences"
+            sched/policies/fair_rs.rs (rr.rs): "N records, 0 divergences"
   diverge   the same trace against a copy of fair_rs.rs with one
             constant changed (WAKEUP_GRANULARITY 4 -> 0 ms), built with
             `make sched-replay REPLAY_POLICIES=... REPLAY_OUT=...`: the
@@ -33,7 +34,7 @@ MSG_LOOPS = 3
 MIN_RECORDS = 200
 CHANGE = ("const WAKEUP_GRANULARITY: u64 = 4 * NSEC_PER_MSEC;",
           "const WAKEUP_GRANULARITY: u64 = 0 * NSEC_PER_MSEC;")
-SAME_RE = re.compile(r"^(\d+) records, 0 divergences \(policy fair_rs\)$",
+SAME_RE = re.compile(r"^(\d+) records, 0 divergences \(policy (\w+)\)$",
                      re.M)
 DIVERGE_RE = re.compile(r"^divergence at record (\d+) of (\d+) ", re.M)
 WAKEUP_FLIP_RE = re.compile(r"^  task_wakeup on CPU .*\n  record: .*\n"
@@ -41,14 +42,21 @@ WAKEUP_FLIP_RE = re.compile(r"^  task_wakeup on CPU .*\n  record: .*\n"
                             re.M)
 RECORD_RE = re.compile(r"^  record: (SR .*)$", re.M)
 TIMESTAMP_RE = re.compile(r"^\[\s*\d+\.\d+\] ?")
+# the whole end line: the dump is complete only once it is all there
+DUMP_END_RE = re.compile(r"sched-record end records=\d+ fnv1a=[0-9a-f]{8}"
+                         r"\r?\n")
 
-SCRIPT = [
-    # command, text that must follow it, seconds
-    ("sched record start fair_rs", "sched record: recording", 30),
-    ("sched msg %d" % MSG_LOOPS, "ok (0)", 120),
-    ("sched record stop", "sched record: stopped", 30),
-    ("sched record dump", "sched-record end", 300),
-]
+POLICIES = ("fair_rs", "rr")
+
+
+def script(policy):
+    """(command, text that must follow it, seconds) to record policy."""
+    return [
+        ("sched record start " + policy, "sched record: recording", 30),
+        ("sched msg %d" % MSG_LOOPS, "ok (0)", 120),
+        ("sched record stop", "sched record: stopped", 30),
+        ("sched record dump", DUMP_END_RE, 300),
+    ]
 
 
 def _make(args, *targets):
@@ -65,22 +73,33 @@ def _lines(text, n=TAIL_LINES):
 
 
 def _command(run, cmd, expect, timeout):
+    """Send cmd; wait for expect (a string or a regex) after it."""
     start = len(run.text)
     run.send(cmd + "\r")
-    return run.wait_for(lambda t: expect in t[start:], timeout)
+    if isinstance(expect, str):
+        return run.wait_for(lambda t: expect in t[start:], timeout)
+    return run.wait_for(lambda t: expect.search(t, start), timeout)
 
 
 def record(args, logpath):
-    """Boots, records, dumps; returns (problems, serial text)."""
+    """Boots, records each policy, dumps; returns (problems, {policy:
+    the serial output of its part of the run})."""
     run = QemuRun(args.kernel, "panic.exit=1", smp=2, extra=args.qemu_extra)
     run.start()
     problems = []
+    parts, start = {}, 0
     if not run.wait_for(lambda t: PROMPT in t, args.boot_timeout):
         problems.append("no monitor prompt")
-    for cmd, expect, timeout in SCRIPT if not problems else []:
-        if not _command(run, cmd, expect, timeout):
-            problems.append("%r: no %r in the answer" % (cmd, expect))
+    for policy in POLICIES if not problems else []:
+        for cmd, expect, timeout in script(policy):
+            if not _command(run, cmd, expect, timeout):
+                problems.append("%r: no %r in the answer" % (cmd, expect))
+                break
+        if problems:
             break
+        text = run.text
+        parts[policy] = text[start:]
+        start = len(text)
     if not problems and not _command(run, "poweroff", "powering off", 10):
         problems.append("poweroff did not start")
     run.finish(15)
@@ -92,7 +111,7 @@ def record(args, logpath):
         problems.append("panic or warning during the run")
     if problems:
         problems += ["last lines of %s:" % logpath] + run.tail()
-    return problems, text
+    return problems, parts
 
 
 def dump_lines(text):
@@ -117,30 +136,41 @@ def run_replay(args):
                       _lines(b.stdout + b.stderr))], None
     tool = os.path.join(os.path.dirname(args.kernel), "host", "sched-replay")
 
-    problems, text = record(args, logpath)
-    name = "replay record fair_rs, messaging x%d, -smp 2" % MSG_LOOPS
+    problems, parts = record(args, logpath)
+    name = "replay record %s, messaging x%d, -smp 2" % (
+        " and ".join(POLICIES), MSG_LOOPS)
     checks.append(Check(name, "fail" if problems else "pass",
                         ["  " + p for p in problems]))
     if problems:
         return checks, None
+    notes = []
+    for policy in POLICIES:
+        path = os.path.join(logdir, "replay-%s.log" % policy)
+        with open(path, "w") as f:
+            f.write(parts[policy])
+        check, n = same_check(tool, policy, path)
+        checks.append(check)
+        notes.append("%s %d" % (policy, n))
+    note = "replay: records replayed with 0 divergences: " + ", ".join(notes)
+    checks.append(diverge_check(args, os.path.join(
+        logdir, "replay-fair_rs.log"), parts["fair_rs"]))
+    return checks, note
 
-    p = subprocess.run([tool, logpath], capture_output=True, text=True)
+
+def same_check(tool, policy, path):
+    """The tool on policy's dump: 0 divergences. Returns (Check, N)."""
+    p = subprocess.run([tool, path], capture_output=True, text=True)
     m = SAME_RE.search(p.stdout)
     n = int(m.group(1)) if m else 0
     detail = []
-    if p.returncode != 0 or not m:
-        detail = ["  sched-replay %s: exit %d" % (logpath, p.returncode)]
+    if p.returncode != 0 or not m or m.group(2) != policy:
+        detail = ["  sched-replay %s: exit %d" % (path, p.returncode)]
         detail += _lines(p.stdout + p.stderr)
     elif n < MIN_RECORDS:
         detail = ["  only %d records (expected at least %d)" %
                   (n, MIN_RECORDS)]
-    checks.append(Check("replay fair_rs on the host: 0 divergences",
-                        "fail" if detail else "pass", detail))
-    note = "replay: %d records recorded and replayed, %s" % (
-        n, "0 divergences" if not detail else "FAILED")
-
-    checks.append(diverge_check(args, logpath, text))
-    return checks, note
+    return Check("replay %s on the host: 0 divergences" % policy,
+                 "fail" if detail else "pass", detail), n
 
 
 def diverge_check(args, logpath, text):
