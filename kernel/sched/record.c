@@ -29,6 +29,7 @@
  */
 #define pr_fmt(fmt) "sched: " fmt
 
+#include <keel/bug.h>
 #include <keel/errno.h>
 #include <keel/mutex.h>
 #include <keel/printk.h>
@@ -367,6 +368,7 @@ int sched_record_start(const struct sched_policy_ops *ops, unsigned int nr)
 	unsigned long flags;
 	int err = 0;
 
+	BUILD_BUG_ON(sizeof(struct sched_rec) != 136); /* as documented */
 	if (!ops)
 		return -EINVAL;
 	nr = nr ? nr : SCHED_REC_DEFAULT_RECORDS;
