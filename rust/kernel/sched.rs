@@ -217,6 +217,19 @@ impl TaskData {
         self.0.vruntime = v;
     }
 
+    /// A runtime mark (C's `se.prev_runtime`), e.g. CPU time already
+    /// charged as vruntime.
+    #[inline]
+    pub fn prev_runtime(&self) -> u64 {
+        self.0.prev_runtime
+    }
+
+    /// Sets the runtime mark.
+    #[inline]
+    pub fn set_prev_runtime(&mut self, ns: u64) {
+        self.0.prev_runtime = ns;
+    }
+
     /// Free-form words for the policy.
     #[inline]
     pub fn words(&mut self) -> &mut [u64; 4] {

@@ -11,8 +11,15 @@
 //!   its share. A task's *lag* is `V - vruntime`: > 0 it is owed CPU
 //!   time, < 0 it ran ahead. A task is *eligible* when its lag >= 0.
 //! * A *virtual deadline* per task: the vruntime at which its current
-//!   request (a slice of [`BASE_SLICE`] CPU time) ends, `vruntime +
-//!   BASE_SLICE * NICE_0_WEIGHT / weight` when the request starts.
+//!   request (a slice of CPU time) ends, `vruntime + request *
+//!   NICE_0_WEIGHT / weight` when the request starts.
+//! * The request size is latency-first: what the task tends to run
+//!   between wake-up and sleep (an average of its last bursts), within
+//!   [`MIN_REQUEST`]..[`BASE_SLICE`]; a task that never sleeps asks for
+//!   [`BASE_SLICE`]. Linux sets it per task (sched_attr, 6.12); keel
+//!   has no such call and infers it. A short request gives an earlier
+//!   deadline, hence the CPU sooner, but not more of it: the lag still
+//!   bounds its share.
 //! * `pick_next` runs the eligible task with the earliest deadline. A
 //!   tick preempts the running task once its vruntime passed its
 //!   deadline (it then gets a new request) and another task waits.
@@ -22,8 +29,8 @@
 //! * Lag survives sleep and migration: a task leaving a queue keeps its
 //!   lag and rejoins at `V - lag` (scaled by `(W + w) / W` so that `V`
 //!   does not move by its joining). Clamp: lag is bounded to
-//!   +-[`LAG_LIMIT`] virtual (one tick, the coarsest request keel can
-//!   schedule, scaled by 1/weight, as Linux does); a task that blocked
+//!   +-[`LAG_LIMIT`] virtual (two requests, scaled by 1/weight, as
+//!   Linux does); a task that blocked
 //!   owing time (negative lag) pays it off while it sleeps, as far as
 //!   its old CPU's `V` advanced meanwhile (Linux 6.12's delayed dequeue,
 //!   approximated); positive lag does not grow while asleep. New tasks
@@ -58,22 +65,28 @@ module! {
 
 const NICE_0_WEIGHT: u64 = 1024;
 const NSEC_PER_MSEC: u64 = 1_000_000;
-/// The CPU time a task asks for at a time (a request), at any weight.
-const BASE_SLICE: u64 = 4 * NSEC_PER_MSEC;
-/// Lag bound at nice 0 (virtual ns): one 10 ms tick.
-const LAG_LIMIT: u64 = 10 * NSEC_PER_MSEC;
+/// The CPU time a task asks for at a time (a request), at any weight:
+/// one tick. keel preempts only at ticks (10 ms), so a longer-running
+/// task's shorter request would run out between two ticks and leave a
+/// deadline in the past until the next one.
+const BASE_SLICE: u64 = 10 * NSEC_PER_MSEC;
+/// The shortest request a task can make.
+const MIN_REQUEST: u64 = NSEC_PER_MSEC / 4;
+/// Lag bound at nice 0 (virtual ns): two requests (Linux's bound).
+const LAG_LIMIT: u64 = 2 * BASE_SLICE;
 /// An adopted lag is clamped to +-10 s (as fair.c's HANDOVER_LAG_MAX).
 const HANDOVER_LAG_MAX: i64 = 10_000_000_000;
 
 // `TaskData`: while a task is queued or running its vruntime is its
 // vruntime and DEADLINE its virtual deadline. Off a queue, vruntime
 // holds its lag and DEADLINE the rest of its request (deadline -
-// vruntime).
+// vruntime). prev_runtime is the runtime already charged as vruntime.
 /// The virtual deadline (or what is left of the request).
 const DEADLINE: usize = 0;
-/// Runtime already charged as vruntime.
-const PREV_RUNTIME: usize = 1;
-/// `V` of the CPU it blocked on, after it left.
+/// The request size (CPU time, ns).
+const REQUEST: usize = 1;
+/// Runnable: its runtime when it woke. Blocked: `V` of the CPU it left.
+const WOKE_AT: usize = 2;
 const LEFT_V: usize = 2;
 /// CPU + 1 it blocked on (its lag may be paid off); 0: lag as is.
 const LEFT_CPU: usize = 3;
@@ -91,6 +104,8 @@ struct Curr {
     vruntime: i64,
     deadline: i64,
     prev_runtime: u64,
+    /// Its request, virtual.
+    vrequest: i64,
 }
 
 struct EevdfRq {
@@ -121,6 +136,12 @@ fn weight_of(t: &TaskRef) -> u64 {
 #[inline]
 fn scaled(ns: u64, t: &TaskRef) -> i64 {
     (ns * NICE_0_WEIGHT / weight_of(t)) as i64
+}
+
+/// `t`'s request, virtual.
+#[inline]
+fn vrequest(t: &TaskRef, d: &TaskData) -> i64 {
+    scaled(d.word(REQUEST).clamp(MIN_REQUEST, BASE_SLICE), t)
 }
 
 /// `t`'s lag bound (virtual ns).
@@ -272,7 +293,7 @@ fn curr_yields_to(rq: &Rq<'_>, f: &mut EevdfRq, deadline: i64, eligible: bool) -
         return false;
     };
     if c.vruntime >= c.deadline {
-        c.deadline = c.vruntime + scaled(BASE_SLICE, t);
+        c.deadline = c.vruntime + c.vrequest;
         return true;
     }
     eligible && deadline < c.deadline
@@ -285,7 +306,7 @@ fn put_curr(rq: &Rq<'_>, f: &mut EevdfRq, t: &TaskRef, d: &mut TaskData) {
         Some(c) if c.id == t.id() => {
             d.set_vruntime(c.vruntime);
             d.words()[DEADLINE] = c.deadline as u64;
-            d.words()[PREV_RUNTIME] = c.prev_runtime;
+            d.set_prev_runtime(c.prev_runtime);
         }
         other => {
             // running since before the switch, never adopted: start it
@@ -293,8 +314,8 @@ fn put_curr(rq: &Rq<'_>, f: &mut EevdfRq, t: &TaskRef, d: &mut TaskData) {
             f.curr = other;
             let (v, _) = avg_vruntime(rq, f);
             d.set_vruntime(v);
-            d.words()[DEADLINE] = (v + scaled(BASE_SLICE, t)) as u64;
-            d.words()[PREV_RUNTIME] = t.runtime_ns();
+            d.words()[DEADLINE] = (v + vrequest(t, d)) as u64;
+            d.set_prev_runtime(t.runtime_ns());
         }
     }
 }
@@ -307,7 +328,7 @@ fn requeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, extend: bool) {
     let (v, dl) = (d.vruntime(), d.word(DEADLINE) as i64);
     if v >= dl || extend {
         // a new request (yield: behind the current one)
-        d.words()[DEADLINE] = (dl.max(v) + scaled(BASE_SLICE, task)) as u64;
+        d.words()[DEADLINE] = (dl.max(v) + vrequest(task, d)) as u64;
     }
     enqueue(rq.cpu(), f, t);
 }
@@ -318,9 +339,9 @@ fn adopted_vruntime(f: &EevdfRq, h: &Handover) -> i64 {
 }
 
 /// An exported rest of a slice as a deadline for `t` at `v`.
-fn adopted_deadline(t: &TaskRef, v: i64, h: &Handover) -> i64 {
-    let slice = h.slice_left_ns.unwrap_or(BASE_SLICE).min(BASE_SLICE);
-    v + scaled(slice, t)
+fn adopted_deadline(t: &TaskRef, d: &TaskData, v: i64, h: &Handover) -> i64 {
+    let vreq = vrequest(t, d);
+    v + h.slice_left_ns.map_or(vreq, |ns| scaled(ns, t).min(vreq))
 }
 
 /// The rest of a request from `v` to `deadline`, in CPU time.
@@ -350,8 +371,10 @@ impl Policy for Eevdf {
 
     fn task_new(t: &TaskRef, d: &mut TaskData) -> Result {
         d.set_vruntime(0); // off a queue: lag 0
-        d.words()[DEADLINE] = (scaled(BASE_SLICE, t) / 2) as u64;
-        d.words()[PREV_RUNTIME] = t.runtime_ns();
+        d.words()[REQUEST] = BASE_SLICE;
+        d.words()[DEADLINE] = (vrequest(t, d) / 2) as u64;
+        d.set_prev_runtime(t.runtime_ns());
+        d.words()[WOKE_AT] = t.runtime_ns();
         d.words()[LEFT_CPU] = 0;
         Ok(())
     }
@@ -370,16 +393,20 @@ impl Policy for Eevdf {
         }
         let kept = d.word(DEADLINE) as i64;
         let rest = if flags & WF_NEW != 0 {
-            scaled(BASE_SLICE, task) / 2
+            vrequest(task, d) / 2
         } else if flags & WF_MIGRATED != 0 && kept > 0 {
             kept // the rest of its request
         } else {
-            scaled(BASE_SLICE, task)
+            vrequest(task, d)
         };
         let v = v_avg - lag;
+        let now = task.runtime_ns();
         d.set_vruntime(v);
         d.words()[DEADLINE] = (v + rest) as u64;
-        d.words()[PREV_RUNTIME] = task.runtime_ns();
+        d.set_prev_runtime(now);
+        if flags & (WF_NEW | WF_WAKEUP) != 0 {
+            d.words()[WOKE_AT] = now;
+        }
         d.words()[LEFT_CPU] = 0;
         let deadline = v + rest;
         enqueue(cpu, f, t) && curr_yields_to(rq, f, deadline, lag >= 0)
@@ -392,6 +419,10 @@ impl Policy for Eevdf {
         put_curr(rq, f, t, d);
         let (lag, rest) = lag_of(v_avg, d);
         leave(t, d, lag, rest);
+        // the request follows the bursts: 3/4 the old one, 1/4 this one
+        let burst = t.runtime_ns().saturating_sub(d.word(WOKE_AT));
+        let req = (3 * d.word(REQUEST) + burst.min(BASE_SLICE)) / 4;
+        d.words()[REQUEST] = req.clamp(MIN_REQUEST, BASE_SLICE);
         let (v_after, _) = avg_vruntime(rq, f);
         d.words()[LEFT_V] = v_after as u64;
         d.words()[LEFT_CPU] = rq.cpu() as u64 + 1;
@@ -447,12 +478,13 @@ impl Policy for Eevdf {
         let mut t = unqueue(cpu, f, best.or(earliest)?)?;
         let (task, d) = t.split();
         let now = task.runtime_ns();
-        d.words()[PREV_RUNTIME] = now;
+        d.set_prev_runtime(now);
         f.curr = Some(Curr {
             id: task.id(),
             vruntime: d.vruntime(),
             deadline: d.word(DEADLINE) as i64,
             prev_runtime: now,
+            vrequest: vrequest(task, d),
         });
         Some(t)
     }
@@ -526,8 +558,8 @@ impl Policy for Eevdf {
         let v = adopted_vruntime(f, h);
         let (task, d) = t.split();
         d.set_vruntime(v);
-        d.words()[DEADLINE] = adopted_deadline(task, v, h) as u64;
-        d.words()[PREV_RUNTIME] = task.runtime_ns();
+        d.words()[DEADLINE] = adopted_deadline(task, d, v, h) as u64;
+        d.set_prev_runtime(task.runtime_ns());
         d.words()[LEFT_CPU] = 0;
         if enqueue(rq.cpu(), f, t) {
             Ok(())
@@ -545,12 +577,13 @@ impl Policy for Eevdf {
     ) -> Result {
         let f = RQS.get_mut(rq, lock);
         let (v, now) = (adopted_vruntime(f, h), t.runtime_ns());
-        let deadline = adopted_deadline(t, v, h);
+        let deadline = adopted_deadline(t, d, v, h);
         d.set_vruntime(v);
         d.words()[DEADLINE] = deadline as u64;
-        d.words()[PREV_RUNTIME] = now;
+        d.set_prev_runtime(now);
         d.words()[LEFT_CPU] = 0;
-        f.curr = Some(Curr { id: t.id(), vruntime: v, deadline, prev_runtime: now });
+        let vrequest = vrequest(t, d);
+        f.curr = Some(Curr { id: t.id(), vruntime: v, deadline, prev_runtime: now, vrequest });
         Ok(())
     }
 }
