@@ -404,9 +404,10 @@ static u64 slab_objects(void)
 /*
  * Busy and sleeping threads, free to run anywhere, keep running while
  * the policy is switched live C fair -> Rust fair -> Rust EEVDF -> Rust
- * RR -> C fair, three times: after each switch every thread makes progress, at the
- * end every thread exits normally, and the policies' queues are freed
- * (slab objects back to the count before, once the threads are reaped).
+ * RR -> C fair, three times: after each switch every thread makes
+ * progress, at the end every thread exits normally, and the policies'
+ * queues are freed (slab objects back to the count before, once the
+ * threads are reaped).
  */
 static void live_switch_under_load(struct ktest *t)
 {

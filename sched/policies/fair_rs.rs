@@ -409,11 +409,8 @@ impl Policy for FairRs {
 
     fn task_export(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Handover {
         let f = RQS.get_mut(rq, lock);
-        let lag = f
-            .queue
-            .iter()
-            .find(|q| q.is(t))
-            .map(|q| avg_vruntime(rq, f) - q.data_ref().vruntime());
+        let lag =
+            f.queue.iter().find(|q| q.is(t)).map(|q| avg_vruntime(rq, f) - q.data_ref().vruntime());
         Handover { lag_ns: lag, slice_left_ns: None }
     }
 
