@@ -19,6 +19,10 @@
 //!   requires it, so per-CPU policy state is reached only under the lock.
 //! * [`TaskData`]: the policy's per-task area (`p->se`), reachable only
 //!   through a token or a `&mut` the core lends for one callback.
+//! * [`Handover`]: what a policy switched away from says about a task
+//!   (`task_export`) and the policy switched in takes (`task_adopt`,
+//!   with the task's token if it is queued); an error from `task_adopt`
+//!   undoes the switch.
 //!
 //! The C core still validates every answer (kernel/sched/policy.c): a
 //! token the policy kept after giving it up is caught there.
