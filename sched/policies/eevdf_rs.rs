@@ -25,7 +25,9 @@
 //!   deadline (it then gets a new request) and another task waits.
 //! * A woken task preempts the running one if the latter used up its
 //!   request, or if the woken task is eligible and its deadline is
-//!   earlier.
+//!   earlier. As keel preempts only at ticks, a running task with less
+//!   of its request left than an eligible woken task asks for counts as
+//!   done (otherwise it would overrun its request until the next tick).
 //! * Lag survives sleep and migration: a task leaving a queue keeps its
 //!   lag and rejoins at `V - lag` (scaled by `(W + w) / W` so that `V`
 //!   does not move by its joining). Clamp: lag is bounded to
@@ -285,18 +287,31 @@ fn cpu_is_idle(cpu: usize) -> bool {
     cpu_runs_idle(cpu) && NR[cpu].load(Relaxed) == 0
 }
 
-/// Whether the running task should give way to a task with this
-/// deadline that is eligible (or not); renews a used-up request.
-fn curr_yields_to(rq: &Rq<'_>, f: &mut EevdfRq, deadline: i64, eligible: bool) -> bool {
+/// A woken task that is eligible with this virtual request (deadline -
+/// vruntime), or none (the tick).
+struct Woken {
+    deadline: i64,
+    vrequest: i64,
+}
+
+/// Whether the running task should give way, to a woken task or (None)
+/// at a tick; renews a used-up request.
+///
+/// keel preempts only at ticks, so a running task cannot be stopped
+/// when its request ends between two: it would run on to the next tick.
+/// A wake-up therefore counts the running task's request as used up once
+/// less than the woken task's own request is left of it.
+fn curr_yields_to(rq: &Rq<'_>, f: &mut EevdfRq, woken: Option<Woken>) -> bool {
     let t = rq.curr();
     let Some(c) = f.curr.as_mut().filter(|c| c.id == t.id()) else {
         return false;
     };
-    if c.vruntime >= c.deadline {
-        c.deadline = c.vruntime + c.vrequest;
+    let left = c.deadline - c.vruntime;
+    if left <= 0 || woken.as_ref().is_some_and(|w| left <= w.vrequest) {
+        c.deadline = c.vruntime.max(c.deadline) + c.vrequest;
         return true;
     }
-    eligible && deadline < c.deadline
+    woken.is_some_and(|w| w.deadline < c.deadline)
 }
 
 /// `t` (curr) leaves the CPU: its vruntime and deadline go to `d`.
@@ -409,7 +424,8 @@ impl Policy for Eevdf {
         }
         d.words()[LEFT_CPU] = 0;
         let deadline = v + rest;
-        enqueue(cpu, f, t) && curr_yields_to(rq, f, deadline, lag >= 0)
+        let woken = (lag >= 0).then_some(Woken { deadline, vrequest: rest });
+        enqueue(cpu, f, t) && curr_yields_to(rq, f, woken)
     }
 
     fn task_blocked(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef, d: &mut TaskData) {
@@ -454,7 +470,7 @@ impl Policy for Eevdf {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         avg_vruntime(rq, f);
-        !f.queue.is_empty() && curr_yields_to(rq, f, i64::MAX, false)
+        !f.queue.is_empty() && curr_yields_to(rq, f, None)
     }
 
     fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
