@@ -349,11 +349,14 @@ int sched_policy_switch(const struct sched_policy_ops *new)
 	spin_lock_irqsave(&tasklist_lock, flags);
 	lock_all_rqs();
 	pause_start = ktime_get_ns();
+	/* old lets go of p->se (task_dequeue) before new's task_new takes it */
+	hand_over_queued(old, false);
 	err = new_all_tasks(new);
 	if (!err) {
-		hand_over_queued(old, false);
 		WRITE_ONCE(ops, new);
 		hand_over_queued(new, true);
+	} else {
+		hand_over_queued(old, true);
 	}
 	WRITE_ONCE(last_pause_ns, ktime_get_ns() - pause_start);
 	unlock_all_rqs();
