@@ -284,3 +284,132 @@ impl DoubleEndedIterator for Iter<'_> {
         }
     }
 }
+
+#[crate::ktest(rust_sched_queue)]
+mod tests {
+    use super::*;
+    use crate::alloc::{KBox, KVec, GFP_KERNEL};
+    use crate::ktest::Test;
+
+    /// Stand-in tasks (zeroed, never run), each with a vruntime.
+    struct Tasks(KVec<KBox<task>>);
+
+    impl Tasks {
+        fn new(vruntimes: &[i64]) -> Option<Tasks> {
+            let mut v = KVec::new();
+            for &vr in vruntimes {
+                // SAFETY: struct task is plain C data (integers, raw
+                // pointers, nullable function pointers): all-zero is valid.
+                let mut b = KBox::new(unsafe { core::mem::zeroed::<task>() }, GFP_KERNEL).ok()?;
+                b.se.vruntime = vr;
+                let p: *mut task = &mut *b;
+                // SAFETY: a fresh task nobody else knows.
+                unsafe { mark_unlinked(p) };
+                v.push(b, GFP_KERNEL).ok()?;
+            }
+            Some(Tasks(v))
+        }
+
+        /// The token of task `i`.
+        ///
+        /// # Safety
+        ///
+        /// No other token of task `i` may be alive (unless the test is
+        /// about one that should not exist).
+        unsafe fn token(&mut self, i: usize) -> TaskToken {
+            let p: *mut task = &mut *self.0[i];
+            // SAFETY: a live task (the box outlives the test's tokens).
+            unsafe { TaskToken::new(p) }
+        }
+
+        fn index(&self, t: &TaskRef) -> usize {
+            self.0.iter().position(|b| core::ptr::eq(&**b, t.raw())).unwrap_or(usize::MAX)
+        }
+    }
+
+    fn order(ts: &Tasks, q: &TaskQueue) -> [usize; 4] {
+        let mut out = [usize::MAX; 4];
+        for (slot, (t, _)) in out.iter_mut().zip(q.iter()) {
+            *slot = ts.index(t);
+        }
+        out
+    }
+
+    fn sorted_insert(q: &mut TaskQueue, t: TaskToken) -> bool {
+        let v = t.data_ref().vruntime();
+        q.insert_before(t, |_, d| v < d.vruntime()).is_ok()
+    }
+
+    #[test]
+    fn keeps_sorted_order_both_ways(t: &mut Test) {
+        let Some(mut ts) = Tasks::new(&[30, 10, 20, 10]) else {
+            return crate::kt_fail!(t, "no memory for the stand-in tasks");
+        };
+        let mut q = TaskQueue::new();
+        for i in 0..4 {
+            // SAFETY: one token per task.
+            let tok = unsafe { ts.token(i) };
+            crate::kt_expect!(t, sorted_insert(&mut q, tok));
+        }
+        crate::kt_expect_eq!(t, q.len(), 4);
+        // equal vruntimes keep their arrival order (1 before 3)
+        crate::kt_expect_eq!(t, order(&ts, &q), [1, 3, 2, 0]);
+        let mut rev = [usize::MAX; 4];
+        for (slot, (task, _)) in rev.iter_mut().zip(q.iter().rev()) {
+            *slot = ts.index(task);
+        }
+        crate::kt_expect_eq!(t, rev, [0, 2, 3, 1]);
+        crate::kt_expect_eq!(t, q.front().map(|(_, d)| d.vruntime()), Some(10));
+        while q.remove_at(0).is_some() {}
+        crate::kt_expect!(t, q.is_empty());
+    }
+
+    #[test]
+    fn removal_gives_the_token_back(t: &mut Test) {
+        let Some(mut ts) = Tasks::new(&[1, 2, 3, 4]) else {
+            return crate::kt_fail!(t, "no memory for the stand-in tasks");
+        };
+        let mut q = TaskQueue::new();
+        for i in 0..4 {
+            // SAFETY: one token per task.
+            let tok = unsafe { ts.token(i) };
+            crate::kt_expect!(t, q.push_back(tok).is_ok());
+        }
+        // the second, then a middle one by task, then the last
+        let second = q.remove_at(1).map(|tok| ts.index(tok.task()));
+        crate::kt_expect_eq!(t, second, Some(1));
+        let p2: *mut task = &mut *ts.0[2];
+        // SAFETY: task 2 is alive; only its identity is used.
+        let t2 = unsafe { TaskRef::from_raw(p2) };
+        crate::kt_expect_eq!(t, q.remove(t2).map(|tok| ts.index(tok.task())), Some(2));
+        crate::kt_expect!(t, q.remove(t2).is_none()); // not queued any more
+        crate::kt_expect_eq!(t, q.remove_at(2).map(|_| ()), None);
+        crate::kt_expect_eq!(t, order(&ts, &q), [0, 3, usize::MAX, usize::MAX]);
+        // a removed task can be queued again (its node is unlinked)
+        // SAFETY: task 2's token went back above and was dropped.
+        let again = unsafe { ts.token(2) };
+        crate::kt_expect!(t, sorted_insert(&mut q, again));
+        crate::kt_expect_eq!(t, order(&ts, &q), [0, 2, 3, usize::MAX]);
+        while q.remove_at(0).is_some() {}
+        crate::kt_expect_eq!(t, q.len(), 0);
+    }
+
+    #[test]
+    fn refuses_a_task_already_queued(t: &mut Test) {
+        let Some(mut ts) = Tasks::new(&[5, 6]) else {
+            return crate::kt_fail!(t, "no memory for the stand-in tasks");
+        };
+        let (mut q, mut other) = (TaskQueue::new(), TaskQueue::new());
+        // SAFETY: one token per task.
+        let (a, b) = unsafe { (ts.token(0), ts.token(1)) };
+        crate::kt_expect!(t, q.push_back(a).is_ok());
+        crate::kt_expect!(t, q.push_back(b).is_ok());
+        // SAFETY: deliberately a second token for queued task 0: what a
+        // policy that kept a token it gave back would hold.
+        let dup = unsafe { ts.token(0) };
+        crate::kt_expect!(t, other.push_back(dup).is_err());
+        crate::kt_expect!(t, other.is_empty());
+        crate::kt_expect_eq!(t, order(&ts, &q), [0, 1, usize::MAX, usize::MAX]);
+        while q.remove_at(0).is_some() {}
+    }
+}
