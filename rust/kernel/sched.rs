@@ -99,7 +99,8 @@ impl TaskRef {
     /// The task's identity: compares, never dereferences.
     #[inline]
     pub fn id(&self) -> TaskId {
-        TaskId(self.raw() as usize)
+        // never 0: a task's address, so `Option<TaskId>` is one word
+        TaskId(NonNull::from(&self.0).addr())
     }
 
     /// The task's pid.
@@ -176,7 +177,7 @@ impl TaskRef {
 /// A task's identity (its address as a number): a policy may remember
 /// which task is which with it, but cannot reach the task through it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct TaskId(usize);
+pub struct TaskId(core::num::NonZeroUsize);
 
 /// The smallest nice value (highest priority).
 pub const NICE_MIN: i32 = bindings::NICE_MIN;
@@ -602,10 +603,15 @@ impl<T: Policy> Ops<T> {
 
     /// # Safety
     ///
-    /// `p` a live task being woken (its pi_lock held).
+    /// `p` a live task being woken (its pi_lock held), `prev` < NR_CPUS.
     unsafe extern "C" fn select_cpu(p: *mut bindings::task, prev: u32, f: u32) -> c_int {
         // SAFETY: live for the call.
-        let cpu = T::select_cpu(unsafe { TaskRef::from_raw(p) }, prev as usize, f);
+        let t = unsafe { TaskRef::from_raw(p) };
+        // SAFETY: the core passes the task's CPU or a runqueue's, both
+        // below NR_CPUS; saying so lets the policy test it in a mask or
+        // index per-CPU data with it without a bounds check.
+        unsafe { core::hint::assert_unchecked((prev as usize) < NR_CPUS) };
+        let cpu = T::select_cpu(t, prev as usize, f);
         c_int::try_from(cpu).unwrap_or(-1)
     }
 
