@@ -351,8 +351,60 @@ static void restore_policy(struct ktest *t)
 		sched_policy_switch(&fair_policy);
 }
 
+/* Core dequeues of a task whose p->se no longer says it is queued here. */
+static unsigned long dequeue_seen, dequeue_unowned;
+
+static void probe_task_dequeue(struct rq *rq, struct task *p)
+{
+	__atomic_fetch_add(&dequeue_seen, 1, __ATOMIC_RELAXED);
+	if (p->queued_on != rq->cpu + 1)
+		__atomic_fetch_add(&dequeue_unowned, 1, __ATOMIC_RELAXED);
+	broken_task_dequeue(rq, p);
+}
+
+/* "broken" answering correctly, and checking p->se at each dequeue. */
+static const struct sched_policy_ops probe_policy = {
+	.name = "probe",
+	.init = broken_init,
+	.task_new = broken_task_new,
+	.task_wakeup = broken_task_wakeup,
+	.task_preempt = enqueue,
+	.task_dequeue = probe_task_dequeue,
+	.task_tick = broken_task_tick,
+	.pick_next = broken_pick_next,
+};
+
+/*
+ * p->se is the old policy's until its task_dequeue gave p up: when a
+ * switch tells the old policy to let go of its queued tasks, each
+ * p->se must be the old policy's again, not what the new policy's
+ * task_new (which resets p->se, and may relink se.node) made of it.
+ */
+static void switch_dequeue_sees_old_policy_data(struct ktest *t)
+{
+	struct task *p[2 * NR_CPUS + 1] = {};
+	unsigned int n = 2 * num_online_cpus() + 1;
+	struct spin s = {};
+
+	bad_mode = 0;
+	KTEST_ASSERT_EQ(t, sched_policy_switch(&probe_policy), 0);
+	for (unsigned int i = 0; i < n; i++)
+		p[i] = kthread_run(spin_fn, &s, "probe/%u", i);
+	msleep(30); /* more spinners than CPUs: some are always queued */
+	__atomic_store_n(&dequeue_seen, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&dequeue_unowned, 0, __ATOMIC_RELAXED);
+	KTEST_EXPECT_EQ(t, sched_policy_switch(&fair_policy), 0);
+	KTEST_EXPECT_GT(t, __atomic_load_n(&dequeue_seen, __ATOMIC_RELAXED),
+			0UL);
+	KTEST_EXPECT_EQ(t, __atomic_load_n(&dequeue_unowned, __ATOMIC_RELAXED),
+			0UL);
+	WRITE_ONCE(s.stop, 1);
+	stop_all(p, n);
+}
+
 static struct ktest_case policy_cases[] = {
 	KTEST_CASE(switch_refuses_incomplete_policies),
+	KTEST_CASE(switch_dequeue_sees_old_policy_data),
 	KTEST_CASE(minimal_policy_runs_on_defaults),
 	KTEST_CASE(broken_answers_are_rejected_and_counted),
 	KTEST_CASE(watchdog_runs_a_starved_task),

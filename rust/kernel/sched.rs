@@ -35,6 +35,9 @@ use core::ffi::c_int;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 
+mod queue;
+pub use queue::{Iter as TaskQueueIter, TaskQueue};
+
 /// The number of CPUs the kernel supports (`NR_CPUS`).
 pub const NR_CPUS: usize = bindings::NR_CPUS as usize;
 
@@ -96,7 +99,12 @@ impl Rq<'_> {
     pub fn cpu(&self) -> usize {
         // SAFETY: a live runqueue (an Rq exists only inside a callback);
         // cpu is set at boot and never changes.
-        unsafe { (*self.0.as_ptr()).cpu as usize }
+        let cpu = unsafe { (*self.0.as_ptr()).cpu as usize };
+        // SAFETY: the core's runqueues are `runqueues[NR_CPUS]`, each with
+        // its own index as cpu. Saying so lets per-CPU indexing by this
+        // value skip its bounds check, as C's `fair_rqs[rq->cpu]` does.
+        unsafe { core::hint::assert_unchecked(cpu < NR_CPUS) };
+        cpu
     }
 
     /// The task running on this CPU (maybe its idle task), read-only.
@@ -129,7 +137,8 @@ impl TaskRef {
     /// The task's identity: compares, never dereferences.
     #[inline]
     pub fn id(&self) -> TaskId {
-        TaskId(self.raw() as usize)
+        // never 0: a task's address, so `Option<TaskId>` is one word
+        TaskId(NonNull::from(&self.0).addr())
     }
 
     /// The task's pid.
@@ -145,7 +154,12 @@ impl TaskRef {
     pub fn nice(&self) -> i32 {
         // SAFETY: a live task; nice is an aligned int written with
         // WRITE_ONCE by sched_set_nice, so a volatile read is a whole value.
-        unsafe { core::ptr::addr_of!((*self.raw()).nice).read_volatile() }
+        let nice = unsafe { core::ptr::addr_of!((*self.raw()).nice).read_volatile() };
+        // SAFETY: tasks start at nice 0 and sched_set_nice() stores only
+        // values in NICE_MIN..=NICE_MAX; saying so lets a policy index a
+        // 40-entry weight table without a bounds check or clamp.
+        unsafe { core::hint::assert_unchecked((NICE_MIN..=NICE_MAX).contains(&nice)) };
+        nice
     }
 
     /// The CPU the task is queued on or last ran on.
@@ -201,49 +215,69 @@ impl TaskRef {
 /// A task's identity (its address as a number): a policy may remember
 /// which task is which with it, but cannot reach the task through it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct TaskId(usize);
+pub struct TaskId(core::num::NonZeroUsize);
 
-/// The policy's per-task area (`p->se`): owned by the policy from
-/// `task_new` to `task_dead`; the core never touches it.
-#[repr(transparent)]
-pub struct TaskData(bindings::sched_entity);
+/// The smallest nice value (highest priority).
+pub const NICE_MIN: i32 = bindings::NICE_MIN;
+/// The largest nice value (lowest priority).
+pub const NICE_MAX: i32 = bindings::NICE_MAX as i32;
+
+/// The policy's per-task area (`p->se` after its list node, which
+/// belongs to [`TaskQueue`]): owned by the policy from `task_new` to
+/// `task_dead`; the core never touches it.
+#[repr(C)]
+pub struct TaskData {
+    vruntime: i64,
+    prev_runtime: u64,
+    data: [u64; 4],
+}
+
+// TaskData is the tail of struct sched_entity, from vruntime on.
+const _: () = {
+    use core::mem::{offset_of, size_of};
+    type Se = bindings::sched_entity;
+    let base = offset_of!(Se, vruntime);
+    assert!(offset_of!(Se, prev_runtime) - base == offset_of!(TaskData, prev_runtime));
+    assert!(offset_of!(Se, data) - base == offset_of!(TaskData, data));
+    assert!(size_of::<Se>() - base == size_of::<TaskData>());
+};
 
 impl TaskData {
     /// A virtual runtime, for fair-queueing policies.
     #[inline]
     pub fn vruntime(&self) -> i64 {
-        self.0.vruntime
+        self.vruntime
     }
 
     /// Sets the virtual runtime.
     #[inline]
     pub fn set_vruntime(&mut self, v: i64) {
-        self.0.vruntime = v;
+        self.vruntime = v;
     }
 
     /// A runtime mark (C's `se.prev_runtime`), e.g. CPU time already
     /// charged as vruntime.
     #[inline]
     pub fn prev_runtime(&self) -> u64 {
-        self.0.prev_runtime
+        self.prev_runtime
     }
 
     /// Sets the runtime mark.
     #[inline]
     pub fn set_prev_runtime(&mut self, ns: u64) {
-        self.0.prev_runtime = ns;
+        self.prev_runtime = ns;
     }
 
     /// Free-form words for the policy.
     #[inline]
     pub fn words(&mut self) -> &mut [u64; 4] {
-        &mut self.0.data
+        &mut self.data
     }
 
     /// The free-form words, read-only.
     #[inline]
     pub fn word(&self, i: usize) -> u64 {
-        self.0.data[i]
+        self.data[i]
     }
 
     /// # Safety
@@ -251,8 +285,18 @@ impl TaskData {
     /// `p` must point to a live task whose `se` nobody else accesses for `'a`.
     #[inline]
     unsafe fn from_raw<'a>(p: *mut bindings::task) -> &'a mut TaskData {
-        // SAFETY: transparent wrapper; exclusivity per the caller.
-        unsafe { &mut *core::ptr::addr_of_mut!((*p).se).cast::<TaskData>() }
+        // SAFETY: TaskData has the layout of se from vruntime on (checked
+        // above); exclusivity per the caller.
+        unsafe { &mut *core::ptr::addr_of_mut!((*p).se.vruntime).cast::<TaskData>() }
+    }
+
+    /// # Safety
+    ///
+    /// `p` must point to a live task whose `se` nobody changes for `'a`.
+    #[inline]
+    unsafe fn from_raw_ref<'a>(p: *mut bindings::task) -> &'a TaskData {
+        // SAFETY: as from_raw, shared.
+        unsafe { &*core::ptr::addr_of!((*p).se.vruntime).cast::<TaskData>() }
     }
 }
 
@@ -292,7 +336,7 @@ impl TaskToken {
     pub fn data_ref(&self) -> &TaskData {
         // SAFETY: alive while the token is held; the token's owner has
         // the task's `se` to itself, and `&self` allows only shared use.
-        unsafe { &*core::ptr::addr_of!((*self.0.as_ptr()).se).cast::<TaskData>() }
+        unsafe { TaskData::from_raw_ref(self.0.as_ptr()) }
     }
 
     /// The task's policy data; the token's owner has it exclusively.
@@ -505,7 +549,8 @@ impl<T: Policy> Ops<T> {
         name: T::NAME.as_ptr(),
         init: if T::HAS_INIT { Some(Self::init) } else { None },
         exit: if T::HAS_EXIT { Some(Self::exit) } else { None },
-        task_new: if T::HAS_TASK_NEW { Some(Self::task_new) } else { None },
+        // always: it also marks the task as in no TaskQueue
+        task_new: Some(Self::task_new),
         task_dead: if T::HAS_TASK_DEAD { Some(Self::task_dead) } else { None },
         task_wakeup: Some(Self::task_wakeup),
         task_blocked: if T::HAS_TASK_BLOCKED { Some(Self::task_blocked) } else { None },
@@ -560,8 +605,15 @@ impl<T: Policy> Ops<T> {
     ///
     /// `p` is a live task the policy does not hold yet (task_new contract).
     unsafe extern "C" fn task_new(p: *mut bindings::task) -> c_int {
-        // SAFETY: live; before task_new nobody uses p->se.
-        let (t, d) = unsafe { (TaskRef::from_raw(p), TaskData::from_raw(p)) };
+        // SAFETY: live; before task_new nobody uses p->se (no queue
+        // of this policy holds p yet).
+        let (t, d) = unsafe {
+            queue::mark_unlinked(p);
+            (TaskRef::from_raw(p), TaskData::from_raw(p))
+        };
+        if !T::HAS_TASK_NEW {
+            return 0;
+        }
         match T::task_new(t, d) {
             Ok(()) => 0,
             Err(e) => e.to_errno(),
@@ -649,10 +701,15 @@ impl<T: Policy> Ops<T> {
 
     /// # Safety
     ///
-    /// `p` a live task being woken (its pi_lock held).
+    /// `p` a live task being woken (its pi_lock held), `prev` < NR_CPUS.
     unsafe extern "C" fn select_cpu(p: *mut bindings::task, prev: u32, f: u32) -> c_int {
         // SAFETY: live for the call.
-        let cpu = T::select_cpu(unsafe { TaskRef::from_raw(p) }, prev as usize, f);
+        let t = unsafe { TaskRef::from_raw(p) };
+        // SAFETY: the core passes the task's CPU or a runqueue's, both
+        // below NR_CPUS; saying so lets the policy test it in a mask or
+        // index per-CPU data with it without a bounds check.
+        unsafe { core::hint::assert_unchecked((prev as usize) < NR_CPUS) };
+        let cpu = T::select_cpu(t, prev as usize, f);
         c_int::try_from(cpu).unwrap_or(-1)
     }
 
