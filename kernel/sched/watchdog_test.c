@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: MIT
+/*
+ * watchdog_test.c - a misbehaving policy is ejected and the system keeps
+ * running (kernel/sched/watchdog.c).
+ *
+ * Each case starts a few CPU hogs and sleepers, switches live to a bad
+ * policy, and waits for the watchdog to put fair back: test_starve
+ * (sched/policies/test_starve.rs) never runs a nice-19 task next to a
+ * busy one, test_panic (test_panic.rs) panics in pick_next, and
+ * test_invalid (below) answers every pick with NULL. Then every thread
+ * must finish (kthread_stop gives back its exit code), the ejection must
+ * be counted, and the listing must say why. The panicking policy's
+ * memory is abandoned on purpose: the case measures it and declares it
+ * to the final leak check. guard_call_and_unwind checks the trampoline
+ * (arch/x86_64/policy_guard.S) on its own.
+ */
+#include <keel/kthread.h>
+#include <keel/ktest.h>
+#include <keel/mm.h>
+#include <keel/smp.h>
+#include <keel/string.h>
+#include <keel/timer.h>
+
+#include "sched.h"
+#include "watchdog.h"
+
+#define EJECT_DEADLINE_MS 30000
+#define TEST_WATCHDOG_MS  300
+#define TEST_ERRORS	  20
+#define NR_HOGS		  3
+#define NR_SLEEPERS	  3
+#define SLEEP_ROUNDS	  50
+#define HOG_EXIT	  40 /* hog i returns HOG_EXIT + i */
+#define SLEEPER_EXIT	  60 /* sleeper i returns SLEEPER_EXIT + i */
+
+struct worker {
+	struct task *task;
+	int index;
+	u64 progress; /* loops (hog) or rounds (sleeper) */
+};
+
+struct load {
+	struct worker hog[NR_HOGS], sleeper[NR_SLEEPERS];
+};
+
+static int hog_fn(void *arg)
+{
+	struct worker *w = arg;
+
+	while (!kthread_should_stop())
+		WRITE_ONCE(w->progress, w->progress + 1);
+	return HOG_EXIT + w->index;
+}
+
+static int sleeper_fn(void *arg)
+{
+	struct worker *w = arg;
+
+	for (int r = 0; r < SLEEP_ROUNDS; r++) {
+		msleep(2);
+		WRITE_ONCE(w->progress, r + 1);
+	}
+	while (!kthread_should_stop())
+		msleep(5);
+	return SLEEPER_EXIT + w->index;
+}
+
+/* Hogs spread over the CPUs (the last pinned where the victim goes). */
+static void start_load(struct ktest *t, struct load *l)
+{
+	unsigned int ncpu = num_online_cpus();
+
+	for (int i = 0; i < NR_HOGS; i++) {
+		l->hog[i].index = i;
+		l->hog[i].task = kthread_run_on_cpu(
+			hog_fn, &l->hog[i], (ncpu - 1 + i) % ncpu, "hog/%d", i);
+		KTEST_EXPECT_FALSE(t, IS_ERR(l->hog[i].task));
+	}
+	for (int i = 0; i < NR_SLEEPERS; i++) {
+		l->sleeper[i].index = i;
+		l->sleeper[i].task = kthread_run(sleeper_fn, &l->sleeper[i],
+						 "sleeper/%d", i);
+		KTEST_EXPECT_FALSE(t, IS_ERR(l->sleeper[i].task));
+	}
+}
+
+/* Every thread made progress, finishes, and returns its exit code. */
+static void stop_load(struct ktest *t, struct load *l)
+{
+	for (int ms = 0; ms < EJECT_DEADLINE_MS; ms += 20) {
+		int done = 0;
+
+		for (int i = 0; i < NR_SLEEPERS; i++)
+			done += READ_ONCE(l->sleeper[i].progress) ==
+				SLEEP_ROUNDS;
+		if (done == NR_SLEEPERS)
+			break;
+		msleep(20);
+	}
+	for (int i = 0; i < NR_SLEEPERS; i++) {
+		if (IS_ERR(l->sleeper[i].task))
+			continue;
+		KTEST_EXPECT_EQ(t, l->sleeper[i].progress, (u64)SLEEP_ROUNDS);
+		KTEST_EXPECT_EQ(t, kthread_stop(l->sleeper[i].task),
+				SLEEPER_EXIT + i);
+	}
+	for (int i = 0; i < NR_HOGS; i++) {
+		if (IS_ERR(l->hog[i].task))
+			continue;
+		KTEST_EXPECT_GT(t, l->hog[i].progress, 0ULL);
+		KTEST_EXPECT_EQ(t, kthread_stop(l->hog[i].task), HOG_EXIT + i);
+	}
+}
+
+/* Wait until fair is back and the ejection finished; true if so. */
+static bool wait_for_fair(void)
+{
+	for (int ms = 0; ms < EJECT_DEADLINE_MS; ms += 10) {
+		if (!strcmp(sched_policy_name(), "fair") && !watchdog_busy())
+			return true;
+		msleep(10);
+	}
+	return false;
+}
+
+static void expect_note(struct ktest *t, const char *policy, const char *want)
+{
+	const char *note = watchdog_policy_note(sched_policy_find(policy));
+
+	KTEST_EXPECT_NOT_NULL(t, note);
+	if (note)
+		KTEST_EXPECT_NOT_NULL(t, strstr(note, want));
+}
+
+static int victim_fn(void *arg)
+{
+	u64 *loops = arg;
+
+	while (!kthread_should_stop())
+		WRITE_ONCE(*loops, *loops + 1);
+	return 7;
+}
+
+static void starving_policy_is_ejected(struct ktest *t)
+{
+	struct sched_policy_stats before, after;
+	unsigned int old_ms = sched_watchdog_ms();
+	struct load l = {};
+	struct task *victim;
+	u64 victim_loops = 0;
+
+	KTEST_ASSERT_NOT_NULL(t, sched_policy_find("test_starve"));
+	victim = kthread_create(victim_fn, &victim_loops, "victim");
+	KTEST_ASSERT_FALSE(t, IS_ERR(victim));
+	kthread_bind(victim, num_online_cpus() - 1); /* next to hog/0 */
+	sched_set_nice(victim, NICE_MAX);
+	start_load(t, &l);
+	sched_policy_stats(&before);
+	sched_set_watchdog_ms(TEST_WATCHDOG_MS);
+	KTEST_EXPECT_EQ(t, sched_policy_switch_to("test_starve"), 0);
+	wake_up_process(victim);
+	KTEST_EXPECT_TRUE(t, wait_for_fair());
+	sched_set_watchdog_ms(old_ms);
+	sched_policy_stats(&after);
+	KTEST_EXPECT_GT(t, after.starved, before.starved);
+	KTEST_EXPECT_EQ(t, after.ejected, before.ejected + 1);
+	expect_note(t, "test_starve", "starvation");
+	stop_load(t, &l);
+	KTEST_EXPECT_GT(t, victim_loops, 0ULL);
+	KTEST_EXPECT_EQ(t, kthread_stop(victim), 7);
+	/* exit() ran: it may be chosen again, and given up again */
+	KTEST_EXPECT_EQ(t, sched_policy_switch_to("test_starve"), 0);
+	KTEST_EXPECT_EQ(t, sched_policy_switch(&fair_policy), 0);
+}
+
+static void panicking_policy_is_ejected(struct ktest *t)
+{
+	struct sched_policy_stats before, after;
+	struct mm_usage mm_before, mm_after;
+	long objects, pages;
+	struct load l = {};
+
+	KTEST_ASSERT_NOT_NULL(t, sched_policy_find("test_panic"));
+	mm_usage_get(&mm_before);
+	start_load(t, &l);
+	sched_policy_stats(&before);
+	KTEST_EXPECT_EQ(t, sched_policy_switch_to("test_panic"), 0);
+	KTEST_EXPECT_TRUE(t, wait_for_fair());
+	sched_policy_stats(&after);
+	KTEST_EXPECT_EQ(t, after.ejected, before.ejected + 1);
+	expect_note(t, "test_panic", "abandoned");
+	KTEST_EXPECT_EQ(t, sched_policy_switch_to("test_panic"), -EBUSY);
+	stop_load(t, &l);
+	/* its per-CPU queues (one allocation per CPU at most) stay */
+	mm_usage_get(&mm_after);
+	objects = (long)mm_after.slab_objects - (long)mm_before.slab_objects;
+	pages = (long)mm_before.free_pages - (long)mm_after.free_pages;
+	KTEST_EXPECT_GE(t, objects, 0L);
+	KTEST_EXPECT_LE(t, objects, (long)num_online_cpus());
+	KTEST_EXPECT_GE(t, pages, 0L);
+	KTEST_EXPECT_LE(t, pages, objects);
+	ktest_leak_allow(t, objects, pages,
+			 "queues of the abandoned policy test_panic");
+}
+
+/* --- test_invalid: books kept right, every pick answered with NULL --- */
+
+#define queued_on se.data[1] /* CPU + 1 while on an invalid_rq list */
+
+static struct list_head invalid_rq[NR_CPUS];
+
+static int invalid_init(void)
+{
+	for (int cpu = 0; cpu < NR_CPUS; cpu++)
+		INIT_LIST_HEAD(&invalid_rq[cpu]);
+	return 0;
+}
+
+static int invalid_task_new(struct task *p)
+{
+	INIT_LIST_HEAD(&p->se.node);
+	p->queued_on = 0;
+	return 0;
+}
+
+static bool invalid_task_wakeup(struct rq *rq, struct task *p,
+				unsigned int flags)
+{
+	list_add_tail(&p->se.node, &invalid_rq[rq->cpu]);
+	p->queued_on = rq->cpu + 1;
+	return false;
+}
+
+static void invalid_task_dequeue(struct rq *rq, struct task *p)
+{
+	if (p->queued_on == rq->cpu + 1) {
+		list_del_init(&p->se.node);
+		p->queued_on = 0;
+	}
+}
+
+static bool invalid_task_tick(struct rq *rq, struct task *p)
+{
+	return rq->nr_queued > 0;
+}
+
+static struct task *invalid_pick_next(struct rq *rq)
+{
+	return NULL;
+}
+
+static const struct sched_policy_ops invalid_policy = {
+	.name = "test_invalid",
+	.init = invalid_init,
+	.task_new = invalid_task_new,
+	.task_wakeup = invalid_task_wakeup,
+	.task_dequeue = invalid_task_dequeue,
+	.task_tick = invalid_task_tick,
+	.pick_next = invalid_pick_next,
+};
+
+static void invalid_policy_is_ejected(struct ktest *t)
+{
+	struct sched_policy_stats before, after;
+	unsigned int old_limit = sched_watchdog_errors();
+	struct load l = {};
+
+	start_load(t, &l);
+	sched_policy_stats(&before);
+	sched_set_watchdog_errors(TEST_ERRORS);
+	KTEST_EXPECT_EQ(t, sched_policy_switch(&invalid_policy), 0);
+	KTEST_EXPECT_TRUE(t, wait_for_fair());
+	sched_set_watchdog_errors(old_limit);
+	sched_policy_stats(&after);
+	KTEST_EXPECT_GT(t, after.pick_lost, before.pick_lost + TEST_ERRORS);
+	KTEST_EXPECT_EQ(t, after.ejected, before.ejected + 1);
+	KTEST_EXPECT_STREQ(t, watchdog_policy_note(&invalid_policy),
+			   "ejected: repeated invalid answers");
+	stop_load(t, &l);
+}
+
+/* --- the trampoline alone --- */
+
+static struct policy_guard *unwind_from;
+
+static unsigned long add3(unsigned long a, unsigned long b, unsigned long c)
+{
+	return a + b + c;
+}
+
+static unsigned long unwinds(unsigned long a, unsigned long b, unsigned long c)
+{
+	policy_guard_unwind(unwind_from); /* what the panic hook does */
+}
+
+static void guard_call_and_unwind(struct ktest *t)
+{
+	struct policy_guard g = {};
+	volatile unsigned long keep = 0x1234; /* lives across the call */
+	struct guard_ret r;
+	unsigned long flags = local_irq_save();
+
+	r = policy_guard_call(&g, (void (*)(void))add3, 1, 20, 300);
+	KTEST_EXPECT_EQ(t, r.val, 321UL);
+	KTEST_EXPECT_EQ(t, r.failed, 0UL);
+	unwind_from = &g;
+	r = policy_guard_call(&g, (void (*)(void))unwinds, 1, 2, 3);
+	local_irq_restore(flags);
+	KTEST_EXPECT_EQ(t, r.val, 0UL);
+	KTEST_EXPECT_EQ(t, r.failed, 1UL);
+	KTEST_EXPECT_EQ(t, keep, 0x1234UL);
+}
+
+static void restore(struct ktest *t)
+{
+	if (strcmp(sched_policy_name(), "fair"))
+		sched_policy_switch(&fair_policy);
+}
+
+static struct ktest_case watchdog_cases[] = {
+	KTEST_CASE(guard_call_and_unwind),
+	KTEST_CASE(starving_policy_is_ejected),
+	KTEST_CASE(invalid_policy_is_ejected),
+	KTEST_CASE(panicking_policy_is_ejected),
+	{}
+};
+KTEST_SUITE(sched_watchdog, watchdog_cases, .exit = restore);
