@@ -21,6 +21,12 @@
  * waiting: a task queued for longer than the watchdog period is run
  * next by the core and counted as starved.
  *
+ * Every call runs under the policy guard (watchdog.h), and a policy
+ * other than fair that starves a task, keeps giving bad answers or
+ * panics is ejected (watchdog.c): after a panic no callback of it is
+ * made again (policy_is_broken) and the wrappers give the core's
+ * defaults until fair is switched in.
+ *
  * A live switch (sched_policy_switch) stops the world with the task
  * list and every runqueue locked, hands each queued task from the old
  * policy to the new one, publishes the new table, and waits until no

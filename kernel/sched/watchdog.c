@@ -151,7 +151,6 @@ void sched_policy_panic_hook(const char *msg)
 void policy_guard_recover(const struct policy_guard *g)
 {
 	this_cpu_write(preempt_count, g->preempt_count);
-	this_cpu_write(irq_depth, g->irq_depth);
 	this_cpu_write(locks_held, g->locks_held);
 }
 

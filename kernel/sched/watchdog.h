@@ -23,8 +23,8 @@ struct policy_guard {
 	unsigned long rsp; /* policy_guard.S: where to unwind to; first */
 	struct policy_guard *prev;
 	const struct sched_policy_ops *ops;
-	int preempt_count;
-	unsigned int irq_depth, locks_held;
+	int preempt_count;	 /* the callback may have taken locks */
+	unsigned int locks_held; /* (no IRQ can come: interrupts are off) */
 };
 
 struct guard_ret {
@@ -52,7 +52,6 @@ policy_guarded(const struct sched_policy_ops *o, void (*fn)(void),
 		.prev = this_cpu_read(policy_guard),
 		.ops = o,
 		.preempt_count = preempt_count(),
-		.irq_depth = this_cpu_read(irq_depth),
 		.locks_held = this_cpu_read(locks_held),
 	};
 	struct guard_ret r;
