@@ -24,7 +24,7 @@ module! {
 }
 
 /// The `pick_next` call (counted from `init`, all CPUs) that panics.
-const PANIC_AT: u32 = 100;
+const PANIC_AT: u32 = 20;
 
 static QUEUES: PerCpu<KVec<TaskToken>> = kernel::per_cpu!(KVec::new());
 static PICKS: AtomicU32 = AtomicU32::new(0);
