@@ -14,6 +14,7 @@
  * to the final leak check. guard_call_and_unwind checks the trampoline
  * (arch/x86_64/policy_guard.S) on its own.
  */
+#include <keel/cmdline.h>
 #include <keel/kthread.h>
 #include <keel/ktest.h>
 #include <keel/mm.h>
@@ -311,6 +312,39 @@ static void guard_call_and_unwind(struct ktest *t)
 	KTEST_EXPECT_EQ(t, keep, 0x1234UL);
 }
 
+/* --- the boot parameters --- */
+
+extern const struct cmdline_param __cmdline_params_start[];
+extern const struct cmdline_param __cmdline_params_end[];
+
+/* Apply line with every registered handler; returns options ignored. */
+static int apply(const char *line)
+{
+	return cmdline_apply(line, __cmdline_params_start,
+			     __cmdline_params_end - __cmdline_params_start);
+}
+
+static void params_are_validated(struct ktest *t)
+{
+	unsigned int old_ms = sched_watchdog_ms();
+	unsigned int old_errors = sched_watchdog_errors();
+
+	KTEST_EXPECT_EQ(t, apply("sched.watchdog_ms=1234"), 0);
+	KTEST_EXPECT_EQ(t, sched_watchdog_ms(), 1234U);
+	KTEST_EXPECT_EQ(t,
+			apply("sched.watchdog_ms=5 sched.watchdog_ms=x "
+			      "sched.watchdog_ms=3600001 sched.watchdog_ms"),
+			4);
+	KTEST_EXPECT_EQ(t, sched_watchdog_ms(), 1234U);
+	KTEST_EXPECT_EQ(t, apply("sched.watchdog_errors=7"), 0);
+	KTEST_EXPECT_EQ(t, sched_watchdog_errors(), 7U);
+	KTEST_EXPECT_EQ(t, apply("sched.watchdog_errors=-1"), 1);
+	KTEST_EXPECT_EQ(t, apply("sched.watchdog_errors=0"), 0);
+	KTEST_EXPECT_EQ(t, sched_watchdog_errors(), 0U);
+	sched_set_watchdog_ms(old_ms);
+	sched_set_watchdog_errors(old_errors);
+}
+
 static void restore(struct ktest *t)
 {
 	if (strcmp(sched_policy_name(), "fair"))
@@ -319,6 +353,7 @@ static void restore(struct ktest *t)
 
 static struct ktest_case watchdog_cases[] = {
 	KTEST_CASE(guard_call_and_unwind),
+	KTEST_CASE(params_are_validated),
 	KTEST_CASE(starving_policy_is_ejected),
 	KTEST_CASE(invalid_policy_is_ejected),
 	KTEST_CASE(panicking_policy_is_ejected),
