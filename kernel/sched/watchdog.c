@@ -164,11 +164,12 @@ void watchdog_note_pick(struct rq *rq, const struct task *p, bool valid)
 
 void watchdog_tick(void)
 {
-	if (likely(!READ_ONCE(eject.ops)) || READ_ONCE(eject.kicked))
+	struct task *w = READ_ONCE(watchdog_task);
+
+	if (likely(!READ_ONCE(eject.ops)) || !w || READ_ONCE(eject.kicked))
 		return;
-	if (!__atomic_exchange_n(&eject.kicked, true, __ATOMIC_ACQ_REL) &&
-	    watchdog_task)
-		wake_up_process(watchdog_task);
+	if (!__atomic_exchange_n(&eject.kicked, true, __ATOMIC_ACQ_REL))
+		wake_up_process(w);
 }
 
 /* --- the dump --- */
