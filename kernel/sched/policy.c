@@ -308,6 +308,11 @@ u64 sched_policy_last_pause_ns(void)
 	return READ_ONCE(last_pause_ns);
 }
 
+const struct sched_policy_ops *policy_active(void)
+{
+	return active();
+}
+
 const char *sched_policy_name(void)
 {
 	return active()->name;

@@ -270,16 +270,20 @@ static void eject_now(void)
 	spin_lock_irqsave(&eject_lock, flags);
 	e = eject;
 	spin_unlock_irqrestore(&eject_lock, flags);
-	dump(&e);
+	if (policy_active() == e.ops) /* else the switch says so below */
+		dump(&e);
 	err = policy_eject_switch(e.ops);
 	if (!err) {
 		remember(e.ops, e.why);
 		pr_err("policy %s ejected after %llu ms; running fair\n",
 		       e.ops->name,
 		       (ktime_get_ns() - e.when_ns) / NSEC_PER_MSEC);
+	} else if (err == -EALREADY) {
+		pr_info("policy %s (%s: %s) was no longer active; nothing to do\n",
+			e.ops->name, reason_names[e.why], e.detail);
 	} else {
-		pr_info("policy %s was no longer active (%s); nothing to do\n",
-			e.ops->name, errname(err));
+		pr_err("policy %s: the switch to fair failed (%s)\n",
+		       e.ops->name, errname(err));
 	}
 	spin_lock_irqsave(&eject_lock, flags);
 	eject.ops = NULL;

@@ -115,6 +115,8 @@ const char *watchdog_policy_note(const struct sched_policy_ops *o);
 /* Rejected answers per second that eject a policy; 0: never. */
 void sched_set_watchdog_errors(unsigned int n);
 unsigned int sched_watchdog_errors(void);
+/* policy.c: the active policy (read racily). */
+const struct sched_policy_ops *policy_active(void);
 /* policy.c: switch from bad (still active) to fair; -EALREADY if not. */
 int policy_eject_switch(const struct sched_policy_ops *bad);
 

@@ -312,6 +312,49 @@ static void guard_call_and_unwind(struct ktest *t)
 	KTEST_EXPECT_EQ(t, keep, 0x1234UL);
 }
 
+/* --- the panic hook: unwinds a guarded policy, but never fair --- */
+
+static const struct sched_policy_ops dummy_policy = { .name = "test_dummy" };
+static DEFINE_SPINLOCK(abandoned_lock);
+
+static unsigned long panics(unsigned long a, unsigned long b, unsigned long c)
+{
+	spin_lock(&abandoned_lock); /* held when it "panics": never freed */
+	sched_policy_panic_hook("deliberate, from watchdog_test");
+	spin_unlock(&abandoned_lock);
+	return 99;
+}
+
+static void panic_hook_unwinds_all_but_fair(struct ktest *t)
+{
+	const struct sched_policy_ops *was_broken = READ_ONCE(policy_broken);
+	const struct sched_policy_ops *broken;
+	unsigned long flags = local_irq_save();
+	int count = preempt_count();
+	unsigned int locks = this_cpu_read(locks_held);
+	struct guard_ret fair, other;
+
+	/* fair: the hook returns (panic() would go on and panic) */
+	fair = policy_guarded(&fair_policy, (void (*)(void))panics, 0, 0, 0);
+	other = policy_guarded(&dummy_policy, (void (*)(void))panics, 0, 0, 0);
+	broken = READ_ONCE(policy_broken);
+	WRITE_ONCE(policy_broken, was_broken);
+	KTEST_EXPECT_EQ(t, preempt_count(), count);
+	KTEST_EXPECT_EQ(t, this_cpu_read(locks_held), locks);
+	local_irq_restore(flags);
+	KTEST_EXPECT_EQ(t, fair.val, 99UL);
+	KTEST_EXPECT_EQ(t, fair.failed, 0UL);
+	KTEST_EXPECT_EQ(t, other.val, 0UL);
+	KTEST_EXPECT_EQ(t, other.failed, 1UL);
+	KTEST_EXPECT_TRUE(t, broken == &dummy_policy);
+	/* the ejection it asked for finds dummy not active: nothing done */
+	for (int ms = 0; ms < EJECT_DEADLINE_MS && watchdog_busy(); ms += 10)
+		msleep(10);
+	KTEST_EXPECT_FALSE(t, watchdog_busy());
+	KTEST_EXPECT_STREQ(t, sched_policy_name(), "fair");
+	KTEST_EXPECT_NULL(t, watchdog_policy_note(&dummy_policy));
+}
+
 /* --- the boot parameters --- */
 
 extern const struct cmdline_param __cmdline_params_start[];
@@ -353,6 +396,7 @@ static void restore(struct ktest *t)
 
 static struct ktest_case watchdog_cases[] = {
 	KTEST_CASE(guard_call_and_unwind),
+	KTEST_CASE(panic_hook_unwinds_all_but_fair),
 	KTEST_CASE(params_are_validated),
 	KTEST_CASE(starving_policy_is_ejected),
 	KTEST_CASE(invalid_policy_is_ejected),
