@@ -32,9 +32,6 @@ struct guard_ret {
 	unsigned long failed; /* 1: it panicked and was unwound */
 };
 
-struct guard_ret policy_guard_call(struct policy_guard *g, void (*fn)(void),
-				   unsigned long a, unsigned long b,
-				   unsigned long c);
 void policy_guard_unwind(struct policy_guard *g) __noreturn;
 
 /* Restore what the abandoned frames had changed on this CPU. */
@@ -48,20 +45,29 @@ static __always_inline struct guard_ret
 policy_guarded(const struct sched_policy_ops *o, void (*fn)(void),
 	       unsigned long a, unsigned long b, unsigned long c)
 {
-	struct policy_guard g = {
-		.prev = this_cpu_read(policy_guard),
-		.ops = o,
-		.preempt_count = preempt_count(),
-		.locks_held = this_cpu_read(locks_held),
-	};
-	struct guard_ret r;
+	register unsigned long rax asm("rax") = (unsigned long)fn;
+	register unsigned long rdi asm("rdi") = a;
+	register unsigned long rsi asm("rsi") = b;
+	register unsigned long rdx asm("rdx") = c;
+	register struct policy_guard *r11 asm("r11");
+	struct policy_guard g;
 
+	g.prev = this_cpu_read(policy_guard);
+	g.ops = o;
+	g.preempt_count = preempt_count();
+	g.locks_held = this_cpu_read(locks_held);
 	this_cpu_write(policy_guard, &g);
-	r = policy_guard_call(&g, fn, a, b, c);
+	r11 = &g;
+	/* arch/x86_64/policy_guard.S: fn(a, b, c), or an unwind */
+	asm volatile("call policy_guard_enter"
+		     : "+a"(rax), "+d"(rdx), "+D"(rdi), "+S"(rsi), "+r"(r11)
+		     :
+		     : "rcx", "r8", "r9", "r10", "rbx", "r12", "r13", "r14",
+		       "r15", "memory", "cc");
 	this_cpu_write(policy_guard, g.prev);
-	if (unlikely(r.failed))
+	if (unlikely(rdx))
 		policy_guard_recover(&g);
-	return r;
+	return (struct guard_ret){ .val = rax, .failed = rdx };
 }
 
 #define GUARD(o, cb, a, b, c)                                          \

@@ -20,6 +20,7 @@
 #include <keel/mm.h>
 #include <keel/smp.h>
 #include <keel/string.h>
+#include <keel/time.h>
 #include <keel/timer.h>
 
 #include "sched.h"
@@ -282,34 +283,44 @@ static void invalid_policy_is_ejected(struct ktest *t)
 
 /* --- the trampoline alone --- */
 
-static struct policy_guard *unwind_from;
-
 static unsigned long add3(unsigned long a, unsigned long b, unsigned long c)
 {
 	return a + b + c;
 }
 
+/* What the panic hook does, after trashing the callee-saved registers. */
 static unsigned long unwinds(unsigned long a, unsigned long b, unsigned long c)
 {
-	policy_guard_unwind(unwind_from); /* what the panic hook does */
+	asm volatile("mov $-1, %%rbx; mov $-1, %%r12; mov $-1, %%r13;"
+		     "mov $-1, %%r14; mov $-1, %%r15" ::
+			     : "rbx", "r12", "r13", "r14", "r15");
+	policy_guard_unwind(this_cpu_read(policy_guard));
 }
+
+static const struct sched_policy_ops guard_test_policy = {
+	.name = "test_guard",
+};
 
 static void guard_call_and_unwind(struct ktest *t)
 {
-	struct policy_guard g = {};
-	volatile unsigned long keep = 0x1234; /* lives across the call */
-	struct guard_ret r;
 	unsigned long flags = local_irq_save();
+	u64 base = ktime_get_ns(); /* live across the calls: must survive */
+	u64 v1 = base * 3, v2 = base ^ 0x5555, v3 = base + 7;
+	struct guard_ret r;
 
-	r = policy_guard_call(&g, (void (*)(void))add3, 1, 20, 300);
+	r = policy_guarded(&guard_test_policy, (void (*)(void))add3, 1, 20,
+			   300);
 	KTEST_EXPECT_EQ(t, r.val, 321UL);
 	KTEST_EXPECT_EQ(t, r.failed, 0UL);
-	unwind_from = &g;
-	r = policy_guard_call(&g, (void (*)(void))unwinds, 1, 2, 3);
+	r = policy_guarded(&guard_test_policy, (void (*)(void))unwinds, v1, v2,
+			   v3);
+	KTEST_EXPECT_NULL(t, this_cpu_read(policy_guard));
 	local_irq_restore(flags);
 	KTEST_EXPECT_EQ(t, r.val, 0UL);
 	KTEST_EXPECT_EQ(t, r.failed, 1UL);
-	KTEST_EXPECT_EQ(t, keep, 0x1234UL);
+	KTEST_EXPECT_EQ(t, v1, base * 3);
+	KTEST_EXPECT_EQ(t, v2, base ^ 0x5555);
+	KTEST_EXPECT_EQ(t, v3, base + 7);
 }
 
 /* --- the panic hook: unwinds a guarded policy, but never fair --- */
