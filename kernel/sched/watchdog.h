@@ -7,7 +7,7 @@
  * policy_guarded(): this CPU's cpu->policy_guard points at a struct
  * policy_guard on the caller's stack for the duration of the call. If
  * the callback panics (a Rust panic ends in C's panic()), panic() asks
- * watchdog_panic_hook(), which marks the policy broken and unwinds to
+ * sched_policy_panic_hook(), which marks the policy broken and unwinds to
  * the guard: the call returns { 0, failed = 1 } and the wrapper in
  * policy.c uses the core's default answer. The guard is the same for
  * every policy, C or Rust, so the reference policy pays it too; only a
@@ -45,11 +45,6 @@ static __always_inline struct guard_ret
 policy_guarded(const struct sched_policy_ops *o, void (*fn)(void),
 	       unsigned long a, unsigned long b, unsigned long c)
 {
-	register unsigned long rax asm("rax") = (unsigned long)fn;
-	register unsigned long rdi asm("rdi") = a;
-	register unsigned long rsi asm("rsi") = b;
-	register unsigned long rdx asm("rdx") = c;
-	register struct policy_guard *r11 asm("r11");
 	struct policy_guard g;
 
 	g.prev = this_cpu_read(policy_guard);
@@ -57,7 +52,14 @@ policy_guarded(const struct sched_policy_ops *o, void (*fn)(void),
 	g.preempt_count = preempt_count();
 	g.locks_held = this_cpu_read(locks_held);
 	this_cpu_write(policy_guard, &g);
-	r11 = &g;
+
+	/* set right before the asm, as GCC requires of register variables */
+	register unsigned long rax asm("rax") = (unsigned long)fn;
+	register unsigned long rdi asm("rdi") = a;
+	register unsigned long rsi asm("rsi") = b;
+	register unsigned long rdx asm("rdx") = c;
+	register struct policy_guard *r11 asm("r11") = &g;
+
 	/* arch/x86_64/policy_guard.S: fn(a, b, c), or an unwind */
 	asm volatile("call policy_guard_enter"
 		     : "+a"(rax), "+d"(rdx), "+D"(rdi), "+S"(rsi), "+r"(r11)
