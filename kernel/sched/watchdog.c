@@ -77,6 +77,9 @@ static struct {
 	const struct sched_policy_ops *ops;
 	enum eject_reason why;
 } ejected[EJECTED_REMEMBERED];
+/* Policies that panicked, from the moment they did (the first few). */
+static const struct sched_policy_ops *abandoned[EJECTED_REMEMBERED];
+static unsigned int nr_abandoned;
 
 static unsigned int error_limit = ERRORS_DEFAULT;
 static u64 window_start;
@@ -141,8 +144,13 @@ void sched_policy_panic_hook(const char *msg)
 
 	if (!g || g->ops == &fair_policy)
 		return; /* not in a policy, or the reference one: real */
+	unsigned int i;
+
 	this_cpu_write(policy_guard, NULL); /* a panic from here is real */
 	WRITE_ONCE(policy_broken, g->ops);
+	i = __atomic_fetch_add(&nr_abandoned, 1, __ATOMIC_RELAXED);
+	if (i < EJECTED_REMEMBERED)
+		WRITE_ONCE(abandoned[i], g->ops);
 	watchdog_request_eject(g->ops, EJECT_PANIC, msg, NULL, 0,
 			       smp_processor_id());
 	policy_guard_unwind(g);
@@ -289,6 +297,12 @@ static void eject_now(void)
 	eject.ops = NULL;
 	eject.kicked = false;
 	spin_unlock_irqrestore(&eject_lock, flags);
+	/* a second panic, in a policy switched to meanwhile, was not taken */
+	if (policy_is_broken(policy_active()))
+		watchdog_request_eject(
+			policy_active(), EJECT_PANIC,
+			"panicked while another ejection was handled", NULL, 0,
+			smp_processor_id());
 }
 
 static int watchdog_thread(void *unused)
@@ -327,7 +341,7 @@ bool watchdog_abandoned(const struct sched_policy_ops *o)
 	if (policy_is_broken(o))
 		return true;
 	for (int i = 0; i < EJECTED_REMEMBERED; i++)
-		if (ejected[i].ops == o && ejected[i].why == EJECT_PANIC)
+		if (READ_ONCE(abandoned[i]) == o)
 			return true;
 	return false;
 }

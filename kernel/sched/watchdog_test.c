@@ -363,7 +363,51 @@ static void panic_hook_unwinds_all_but_fair(struct ktest *t)
 		msleep(10);
 	KTEST_EXPECT_FALSE(t, watchdog_busy());
 	KTEST_EXPECT_STREQ(t, sched_policy_name(), "fair");
-	KTEST_EXPECT_NULL(t, watchdog_policy_note(&dummy_policy));
+	/* but it did panic: it may never come back */
+	KTEST_EXPECT_TRUE(t, watchdog_policy_note(&dummy_policy) &&
+				     strstr(watchdog_policy_note(&dummy_policy),
+					    "abandoned"));
+}
+
+/*
+ * Two panics before the thread runs: the first (a policy that is not
+ * active) takes the one ejection slot, the second (the active policy)
+ * is refused it. Handling the first must notice the second.
+ */
+static const struct sched_policy_ops second_policy = {
+	.name = "test_second",
+	.init = invalid_init,
+	.task_new = invalid_task_new,
+	.task_wakeup = invalid_task_wakeup,
+	.task_dequeue = invalid_task_dequeue,
+	.pick_next = invalid_pick_next,
+};
+static const struct sched_policy_ops first_policy = { .name = "test_first" };
+
+static unsigned long just_panics(unsigned long a, unsigned long b,
+				 unsigned long c)
+{
+	sched_policy_panic_hook("deliberate, from watchdog_test");
+	return 99;
+}
+
+static void second_panic_is_not_lost(struct ktest *t)
+{
+	struct sched_policy_stats before, after;
+	unsigned long flags;
+
+	sched_policy_stats(&before);
+	KTEST_ASSERT_EQ(t, sched_policy_switch(&second_policy), 0);
+	flags = local_irq_save();
+	policy_guarded(&first_policy, (void (*)(void))just_panics, 0, 0, 0);
+	policy_guarded(&second_policy, (void (*)(void))just_panics, 0, 0, 0);
+	local_irq_restore(flags);
+	KTEST_EXPECT_TRUE(t, wait_for_fair());
+	sched_policy_stats(&after);
+	KTEST_EXPECT_EQ(t, after.ejected, before.ejected + 1);
+	KTEST_EXPECT_TRUE(t, watchdog_abandoned(&first_policy));
+	KTEST_EXPECT_TRUE(t, watchdog_abandoned(&second_policy));
+	KTEST_EXPECT_EQ(t, sched_policy_switch(&second_policy), -EBUSY);
 }
 
 /* --- the boot parameters --- */
@@ -408,6 +452,7 @@ static void restore(struct ktest *t)
 static struct ktest_case watchdog_cases[] = {
 	KTEST_CASE(guard_call_and_unwind),
 	KTEST_CASE(panic_hook_unwinds_all_but_fair),
+	KTEST_CASE(second_panic_is_not_lost),
 	KTEST_CASE(params_are_validated),
 	KTEST_CASE(starving_policy_is_ejected),
 	KTEST_CASE(invalid_policy_is_ejected),
