@@ -41,7 +41,10 @@ static noinline unsigned long direct_call(unsigned long i)
 
 static noinline unsigned long guarded_call(unsigned long i)
 {
-	return policy_guarded(&bench_ops, (void (*)(void))callback, i, 0, 0).val;
+	struct guard_ret r;
+
+	r = policy_guarded(&bench_ops, (void (*)(void))callback, i, 0, 0);
+	return r.val;
 }
 
 static int guard_overhead(struct bench *b)
