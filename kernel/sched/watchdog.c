@@ -141,11 +141,10 @@ void watchdog_note_reject(const struct sched_policy_ops *o)
 void sched_policy_panic_hook(const char *msg)
 {
 	struct policy_guard *g = this_cpu_read(policy_guard);
+	unsigned int i;
 
 	if (!g || g->ops == &fair_policy)
 		return; /* not in a policy, or the reference one: real */
-	unsigned int i;
-
 	this_cpu_write(policy_guard, NULL); /* a panic from here is real */
 	WRITE_ONCE(policy_broken, g->ops);
 	i = __atomic_fetch_add(&nr_abandoned, 1, __ATOMIC_RELAXED);
