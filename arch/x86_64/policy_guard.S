@@ -5,7 +5,7 @@
  * policy_guard_enter is called only from the inline asm in
  * policy_guarded(), with its own convention:
  *	%rax	the callback, called with its arguments in
- *	%rdi, %rsi, %rdx (untouched),
+ *	%rdi, %rsi, %rdx, %rcx (untouched),
  *	%r11	the struct policy_guard (its first word gets the stack
  *		pointer, so that an unwind can come back here).
  * It returns the callback's %rax, and %rdx = 0. The inline asm declares

@@ -333,6 +333,18 @@ static struct ktest_case fair_rs_cases[] = {
 KTEST_SUITE(sched_fair_rs, fair_rs_cases, .init = use_fair_rs,
 	    .exit = back_to_fair);
 
+static int use_eevdf(struct ktest *t)
+{
+	return use_policy("eevdf");
+}
+
+static struct ktest_case eevdf_cases[] = {
+	KTEST_CASE(cpu_time_follows_nice_weights),
+	SHARED_CASES,
+	{}
+};
+KTEST_SUITE(sched_eevdf, eevdf_cases, .init = use_eevdf, .exit = back_to_fair);
+
 static int use_rr(struct ktest *t)
 {
 	return use_policy("rr");
@@ -391,14 +403,16 @@ static u64 slab_objects(void)
 
 /*
  * Busy and sleeping threads, free to run anywhere, keep running while
- * the policy is switched live C fair -> Rust fair -> Rust RR -> C fair,
- * three times: after each switch every thread makes progress, at the
- * end every thread exits normally, and the policies' queues are freed
- * (slab objects back to the count before, once the threads are reaped).
+ * the policy is switched live C fair -> Rust fair -> Rust EEVDF -> Rust
+ * RR -> C fair, three times: after each switch every thread makes
+ * progress, at the end every thread exits normally, and the policies'
+ * queues are freed (slab objects back to the count before, once the
+ * threads are reaped).
  */
 static void live_switch_under_load(struct ktest *t)
 {
-	static const char *const order[] = { "fair_rs", "rr", "fair" };
+	static const char *const order[] = { "fair_rs", "eevdf", "rr", "fair" };
+	enum { NR_ORDER = ARRAY_SIZE(order) };
 	enum { N = SWITCH_HOGS + SWITCH_SLEEPERS };
 	struct hog h[SWITCH_HOGS] = {};
 	struct sleeper sl[SWITCH_SLEEPERS] = {};
@@ -408,7 +422,7 @@ static void live_switch_under_load(struct ktest *t)
 	int started = 0, codes = 0;
 
 	/* the policies' first queue allocations are not leaks */
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < NR_ORDER; i++)
 		KTEST_ASSERT_EQ(t, sched_policy_switch_to(order[i]), 0);
 	before = slab_objects();
 	for (int i = 0; i < N; i++) {
@@ -429,9 +443,10 @@ static void live_switch_under_load(struct ktest *t)
 		started++;
 	}
 	KTEST_EXPECT_EQ(t, started, N);
-	for (int r = 0; r < SWITCH_ROUNDS * 3 && started == N; r++) {
-		KTEST_EXPECT_EQ(t, sched_policy_switch_to(order[r % 3]), 0);
-		KTEST_EXPECT_STREQ(t, sched_policy_name(), order[r % 3]);
+	for (int r = 0; r < SWITCH_ROUNDS * NR_ORDER && started == N; r++) {
+		KTEST_EXPECT_EQ(t, sched_policy_switch_to(order[r % NR_ORDER]),
+				0);
+		KTEST_EXPECT_STREQ(t, sched_policy_name(), order[r % NR_ORDER]);
 		progress &= all_progress(cnt, seen, N);
 	}
 	KTEST_EXPECT_TRUE(t, progress);
@@ -463,6 +478,7 @@ static void rust_policies_registered(struct ktest *t)
 {
 	KTEST_EXPECT_NOT_NULL(t, sched_policy_find("rr"));
 	KTEST_EXPECT_NOT_NULL(t, sched_policy_find("fair_rs"));
+	KTEST_EXPECT_NOT_NULL(t, sched_policy_find("eevdf"));
 	KTEST_EXPECT_NOT_NULL(t, sched_policy_find("fair"));
 	KTEST_EXPECT_NULL(t, sched_policy_find("no-such-policy"));
 	KTEST_EXPECT_EQ(t, sched_policy_switch_to("no-such-policy"), -ENOENT);

@@ -28,9 +28,10 @@
  * defaults until fair is switched in.
  *
  * A live switch (sched_policy_switch) stops the world with the task
- * list and every runqueue locked, hands each queued task from the old
- * policy to the new one, publishes the new table, and waits until no
- * CPU can still be inside an old callback before calling its exit().
+ * list and every runqueue locked, has the old policy export each queued
+ * and running task and the new one adopt it (or undoes everything if
+ * the new one fails), publishes the new table, and waits until no CPU
+ * can still be inside an old callback before calling its exit().
  * Recording and replaying decisions (the next step) hooks in here.
  */
 #define pr_fmt(fmt) "sched: " fmt
@@ -39,6 +40,7 @@
 #include <keel/errno.h>
 #include <keel/mutex.h>
 #include <keel/printk.h>
+#include <keel/slab.h>
 #include <keel/smp.h>
 #include <keel/string.h>
 #include <keel/time.h>
@@ -333,50 +335,215 @@ static void unlock_all_rqs(void)
 }
 
 /*
- * Offer every queued task to the active policy: task_wakeup if in,
- * else task_dequeue (which an abandoned policy does not get).
+ * The hand-over (docs/scheduler.md, "Hand-over"). With the task list and
+ * every runqueue locked: save every task's p->se and let the old policy
+ * export its queued and running tasks (read-only), then give the new
+ * policy task_new for every task and task_adopt for those. Only if all
+ * of that succeeds is the old policy told (task_dequeue of its queued
+ * tasks, seeing its own p->se again) and the new table published;
+ * otherwise the new policy undoes its part and every p->se is restored,
+ * so the old policy runs on as if nothing happened.
  */
-static void hand_over_queued(bool in)
-{
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		struct rq *rq = cpu_rq(cpu);
-		struct task *p;
+struct handover_slot {
+	struct task *p;
+	struct rq *rq;		/* NULL: neither queued nor running */
+	unsigned int flags;	/* WF_SWITCH, | WF_RUNNING for rq->curr */
+	struct sched_entity se; /* the other policy's p->se */
+	struct sched_handover h;
+};
 
-		list_for_each_entry(p, &rq->queue, rq_node) {
-			if (in)
-				policy_task_wakeup(rq, p, WF_SWITCH);
-			else
-				policy_task_dequeue(rq, p);
-		}
-		if (in && cpu_online(cpu))
-			resched_curr(rq);
+struct handover {
+	unsigned int n, cap;
+	struct handover_slot slot[];
+};
+
+static unsigned int count_tasks(void)
+{
+	unsigned long flags;
+	unsigned int n = 0;
+	struct task *p;
+
+	spin_lock_irqsave(&tasklist_lock, flags);
+	list_for_each_entry(p, &task_list, tasks)
+		n++;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return n;
+}
+
+/*
+ * Fill a slot per task, saving its p->se; the old policy exports the
+ * queued and running ones. -EAGAIN if tasks appeared since hv was sized.
+ */
+static int export_all(const struct sched_policy_ops *old, struct handover *hv)
+{
+	struct task *p;
+
+	hv->n = 0;
+	list_for_each_entry(p, &task_list, tasks) {
+		struct handover_slot *s = &hv->slot[hv->n];
+		struct rq *rq = cpu_rq(p->cpu);
+
+		if (p->flags & PF_IDLE)
+			continue;
+		if (hv->n == hv->cap)
+			return -EAGAIN;
+		*s = (struct handover_slot){ .p = p, .se = p->se };
+		hv->n++;
+		if (!list_empty(&p->rq_node))
+			s->flags = WF_SWITCH;
+		else if (rq->curr == p)
+			s->flags = WF_SWITCH | WF_RUNNING;
+		else
+			continue;
+		s->rq = rq;
+		if (CAN_CALL(old, task_export) && !watchdog_abandoned(old))
+			GUARD4(old, task_export, rq, p, &s->h, s->flags);
+	}
+	return 0;
+}
+
+/* Exchange each task's p->se with the one saved in its slot. */
+static void swap_se(struct handover *hv)
+{
+	for (unsigned int i = 0; i < hv->n; i++) {
+		struct sched_entity tmp = hv->slot[i].p->se;
+
+		hv->slot[i].p->se = hv->slot[i].se;
+		hv->slot[i].se = tmp;
+	}
+}
+
+/* o->task_dead for every task before stop (NULL: all). */
+static void dead_all_tasks(const struct sched_policy_ops *o,
+			   const struct task *stop)
+{
+	struct task *p;
+
+	list_for_each_entry(p, &task_list, tasks) {
+		if (p == stop)
+			break;
+		if (!(p->flags & PF_IDLE) && CAN_CALL(o, task_dead))
+			GUARD(o, task_dead, p, 0, 0);
 	}
 }
 
 /* new->task_new for every task; on failure undo and return the error. */
 static int new_all_tasks(const struct sched_policy_ops *o)
 {
-	struct task *p, *failed = NULL;
-	int err = 0;
+	struct task *p;
+	int err;
 
 	list_for_each_entry(p, &task_list, tasks) {
-		if (p->flags & PF_IDLE)
+		if (p->flags & PF_IDLE || !o->task_new)
 			continue;
 		err = call_task_new(o, p);
 		if (err) {
-			failed = p;
-			break;
+			dead_all_tasks(o, p);
+			return err > 0 ? -EINVAL : err;
 		}
 	}
-	if (!failed)
-		return 0;
-	list_for_each_entry(p, &task_list, tasks) {
-		if (p == failed)
-			break;
-		if (!(p->flags & PF_IDLE) && CAN_CALL(o, task_dead))
-			GUARD(o, task_dead, p, 0, 0);
+	return 0;
+}
+
+static int adopt_one(const struct sched_policy_ops *o, struct handover_slot *s)
+{
+	int err;
+
+	if (CAN_CALL(o, task_adopt)) {
+		err = (int)GUARD4(o, task_adopt, s->rq, s->p, &s->h, s->flags)
+			      .val;
+		return err > 0 ? -EINVAL : err;
 	}
-	return err > 0 ? -EINVAL : err;
+	if (!(s->flags & WF_RUNNING) && CAN_CALL(o, task_wakeup))
+		GUARD(o, task_wakeup, s->rq, s->p, WF_SWITCH);
+	return 0;
+}
+
+/* o adopts every queued and running task; undone if one fails. */
+static int adopt_all(const struct sched_policy_ops *o, struct handover *hv)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < hv->n && !err; i++)
+		if (hv->slot[i].rq)
+			err = adopt_one(o, &hv->slot[i]);
+	if (!err)
+		return 0;
+	pr_warn("policy %s: task_adopt(%s) failed: %d; switch undone\n",
+		o->name, hv->slot[i - 1].p->name, err);
+	while (--i > 0) {
+		struct handover_slot *s = &hv->slot[i - 1];
+
+		if (s->rq && !(s->flags & WF_RUNNING) &&
+		    CAN_CALL(o, task_dequeue))
+			GUARD(o, task_dequeue, s->rq, s->p, 0);
+	}
+	return err;
+}
+
+/* Everything locked: hand every task from old to new, or change nothing. */
+static int switch_locked(const struct sched_policy_ops *old,
+			 const struct sched_policy_ops *new,
+			 struct handover *hv)
+{
+	int err = export_all(old, hv);
+
+	if (err)
+		goto out_restore;
+	err = new_all_tasks(new);
+	if (err)
+		goto out_restore;
+	err = adopt_all(new, hv);
+	if (err)
+		goto out_dead;
+	swap_se(hv); /* the old policy lets go of its queued tasks */
+	for (unsigned int i = 0; i < hv->n; i++)
+		if (hv->slot[i].rq && !(hv->slot[i].flags & WF_RUNNING) &&
+		    CAN_CALL(old, task_dequeue) && !watchdog_abandoned(old))
+			GUARD(old, task_dequeue, hv->slot[i].rq, hv->slot[i].p,
+			      0);
+	swap_se(hv);
+	WRITE_ONCE(ops, new);
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpu_online(cpu))
+			resched_curr(cpu_rq(cpu));
+	return 0;
+out_dead:
+	dead_all_tasks(new, NULL);
+out_restore:
+	for (unsigned int i = 0; i < hv->n; i++)
+		hv->slot[i].p->se = hv->slot[i].se;
+	return err;
+}
+
+/* switch_locked() with everything locked; the pause is timed. */
+static int switch_stopped(const struct sched_policy_ops *old,
+			  const struct sched_policy_ops *new)
+{
+	struct handover *hv;
+	unsigned long flags;
+	unsigned int cap;
+	u64 pause_start;
+	int err;
+
+	do {
+		cap = count_tasks() + 8; /* a few may appear meanwhile */
+		hv = kmalloc(sizeof(*hv) + cap * sizeof(hv->slot[0]),
+			     GFP_KERNEL);
+		if (!hv)
+			return -ENOMEM;
+		hv->cap = cap;
+		spin_lock_irqsave(&tasklist_lock, flags);
+		lock_all_rqs();
+		pause_start = ktime_get_ns();
+		err = switch_locked(old, new, hv);
+		WRITE_ONCE(last_pause_ns, ktime_get_ns() - pause_start);
+		unlock_all_rqs();
+		spin_unlock_irqrestore(&tasklist_lock, flags);
+		kfree(hv);
+	} while (err == -EAGAIN);
+	return err;
 }
 
 static void nop(void *unused)
@@ -385,16 +552,14 @@ static void nop(void *unused)
 
 /*
  * The switch, with switch_mutex held. A policy that panicked
- * (watchdog_abandoned) gets no task_dequeue and no exit: its state
- * is abandoned.
+ * (watchdog_abandoned) exports nothing and gets no task_dequeue and no
+ * exit: its state is abandoned; it cannot be switched to again.
  */
-static int switch_locked(const struct sched_policy_ops *new)
+static int switch_mutexed(const struct sched_policy_ops *new)
 {
 	const struct sched_policy_ops *old = active();
 	bool abandon = watchdog_abandoned(old);
-	unsigned long flags;
-	u64 pause_start;
-	int err = 0;
+	int err;
 
 	if (new == old)
 		return 0;
@@ -403,18 +568,7 @@ static int switch_locked(const struct sched_policy_ops *new)
 	err = new->init ? new->init() : 0;
 	if (err)
 		return err;
-	spin_lock_irqsave(&tasklist_lock, flags);
-	lock_all_rqs();
-	pause_start = ktime_get_ns();
-	err = new_all_tasks(new);
-	if (!err) {
-		hand_over_queued(false);
-		WRITE_ONCE(ops, new);
-		hand_over_queued(true);
-	}
-	WRITE_ONCE(last_pause_ns, ktime_get_ns() - pause_start);
-	unlock_all_rqs();
-	spin_unlock_irqrestore(&tasklist_lock, flags);
+	err = switch_stopped(old, new);
 	if (err) {
 		if (new->exit)
 			new->exit();
@@ -435,7 +589,7 @@ int sched_policy_switch(const struct sched_policy_ops *new)
 	if (!new || !new->pick_next || !new->task_wakeup || !new->task_dequeue)
 		return -EINVAL;
 	mutex_lock(&switch_mutex);
-	err = switch_locked(new);
+	err = switch_mutexed(new);
 	mutex_unlock(&switch_mutex);
 	return err;
 }
@@ -446,7 +600,7 @@ int policy_eject_switch(const struct sched_policy_ops *bad)
 
 	mutex_lock(&switch_mutex);
 	if (active() == bad)
-		err = switch_locked(&fair_policy);
+		err = switch_mutexed(&fair_policy);
 	mutex_unlock(&switch_mutex);
 	if (!err)
 		__atomic_add_fetch(&stats.ejected, 1, __ATOMIC_RELAXED);

@@ -30,10 +30,11 @@
 #include <keel/wait.h>
 
 /*
- * Every case runs twice, one after the other: under the C fair policy
- * (its own name) and under the Rust fair policy, sched/policies/
- * fair_rs.rs (name_rs), switched to live before the case starts. The
- * switch back to C fair is not timed.
+ * Every case runs three times, one after the other: under the C fair
+ * policy (its own name), under the Rust fair policy, sched/policies/
+ * fair_rs.rs (name_rs), and under the Rust EEVDF policy, sched/policies/
+ * eevdf_rs.rs (name_eevdf), switched to live before the case starts.
+ * The switch back to C fair is not timed.
  */
 static int under_policy(struct bench *b, const char *policy,
 			int (*fn)(struct bench *b))
@@ -57,7 +58,12 @@ static int under_policy(struct bench *b, const char *policy,
 	{                                              \
 		return under_policy(b, "fair_rs", fn); \
 	}                                              \
-	BENCH_CASE(cname##_rs, fn##_rs, niters)
+	BENCH_CASE(cname##_rs, fn##_rs, niters);       \
+	static int fn##_eevdf(struct bench *b)         \
+	{                                              \
+		return under_policy(b, "eevdf", fn);   \
+	}                                              \
+	BENCH_CASE(cname##_eevdf, fn##_eevdf, niters)
 
 /* ---- pipe: one-slot channels ---- */
 

@@ -38,12 +38,13 @@ void policy_guard_unwind(struct policy_guard *g) __noreturn;
 void policy_guard_recover(const struct policy_guard *g);
 
 /*
- * Call fn(a, b, c), a callback of policy o, with a recovery point.
+ * Call fn(a, b, c, d), a callback of policy o, with a recovery point.
  * Requires interrupts off (so the per-CPU slot cannot change hands).
  */
 static __always_inline struct guard_ret
 policy_guarded(const struct sched_policy_ops *o, void (*fn)(void),
-	       unsigned long a, unsigned long b, unsigned long c)
+	       unsigned long a, unsigned long b, unsigned long c,
+	       unsigned long d)
 {
 	struct policy_guard g;
 
@@ -58,23 +59,27 @@ policy_guarded(const struct sched_policy_ops *o, void (*fn)(void),
 	register unsigned long rdi asm("rdi") = a;
 	register unsigned long rsi asm("rsi") = b;
 	register unsigned long rdx asm("rdx") = c;
+	register unsigned long rcx asm("rcx") = d;
 	register struct policy_guard *r11 asm("r11") = &g;
 
-	/* arch/x86_64/policy_guard.S: fn(a, b, c), or an unwind */
+	/* arch/x86_64/policy_guard.S: fn(a, b, c, d), or an unwind */
 	asm volatile("call policy_guard_enter"
-		     : "+a"(rax), "+d"(rdx), "+D"(rdi), "+S"(rsi), "+r"(r11)
+		     : "+a"(rax), "+d"(rdx), "+D"(rdi), "+S"(rsi), "+c"(rcx),
+		       "+r"(r11)
 		     :
-		     : "rcx", "r8", "r9", "r10", "rbx", "r12", "r13", "r14",
-		       "r15", "memory", "cc");
+		     : "r8", "r9", "r10", "rbx", "r12", "r13", "r14", "r15",
+		       "memory", "cc");
 	this_cpu_write(policy_guard, g.prev);
 	if (unlikely(rdx))
 		policy_guard_recover(&g);
 	return (struct guard_ret){ .val = rax, .failed = rdx };
 }
 
-#define GUARD(o, cb, a, b, c)                                          \
+#define GUARD4(o, cb, a, b, c, d)                                      \
 	policy_guarded(o, (void (*)(void))(o)->cb, (unsigned long)(a), \
-		       (unsigned long)(b), (unsigned long)(c))
+		       (unsigned long)(b), (unsigned long)(c),         \
+		       (unsigned long)(d))
+#define GUARD(o, cb, a, b, c) GUARD4(o, cb, a, b, c, 0)
 
 /* Why a policy was ejected. */
 enum eject_reason {

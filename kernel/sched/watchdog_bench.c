@@ -43,7 +43,7 @@ static noinline unsigned long guarded_call(unsigned long i)
 {
 	struct guard_ret r;
 
-	r = policy_guarded(&bench_ops, (void (*)(void))callback, i, 0, 0);
+	r = policy_guarded(&bench_ops, (void (*)(void))callback, i, 0, 0, 0);
 	return r.val;
 }
 

@@ -283,9 +283,10 @@ static void invalid_policy_is_ejected(struct ktest *t)
 
 /* --- the trampoline alone --- */
 
-static unsigned long add3(unsigned long a, unsigned long b, unsigned long c)
+static unsigned long add4(unsigned long a, unsigned long b, unsigned long c,
+			  unsigned long d)
 {
-	return a + b + c;
+	return a + b + c + d;
 }
 
 /* What the panic hook does, after trashing the callee-saved registers. */
@@ -308,12 +309,12 @@ static void guard_call_and_unwind(struct ktest *t)
 	u64 v1 = base * 3, v2 = base ^ 0x5555, v3 = base + 7;
 	struct guard_ret r;
 
-	r = policy_guarded(&guard_test_policy, (void (*)(void))add3, 1, 20,
-			   300);
-	KTEST_EXPECT_EQ(t, r.val, 321UL);
+	r = policy_guarded(&guard_test_policy, (void (*)(void))add4, 1, 20, 300,
+			   4000);
+	KTEST_EXPECT_EQ(t, r.val, 4321UL);
 	KTEST_EXPECT_EQ(t, r.failed, 0UL);
 	r = policy_guarded(&guard_test_policy, (void (*)(void))unwinds, v1, v2,
-			   v3);
+			   v3, 0);
 	KTEST_EXPECT_NULL(t, this_cpu_read(policy_guard));
 	local_irq_restore(flags);
 	KTEST_EXPECT_EQ(t, r.val, 0UL);
@@ -346,8 +347,9 @@ static void panic_hook_unwinds_all_but_fair(struct ktest *t)
 	struct guard_ret fair, other;
 
 	/* fair: the hook returns (panic() would go on and panic) */
-	fair = policy_guarded(&fair_policy, (void (*)(void))panics, 0, 0, 0);
-	other = policy_guarded(&dummy_policy, (void (*)(void))panics, 0, 0, 0);
+	fair = policy_guarded(&fair_policy, (void (*)(void))panics, 0, 0, 0, 0);
+	other = policy_guarded(&dummy_policy, (void (*)(void))panics, 0, 0, 0,
+			       0);
 	broken = READ_ONCE(policy_broken);
 	WRITE_ONCE(policy_broken, was_broken);
 	KTEST_EXPECT_EQ(t, preempt_count(), count);
@@ -399,8 +401,8 @@ static void second_panic_is_not_lost(struct ktest *t)
 	sched_policy_stats(&before);
 	KTEST_ASSERT_EQ(t, sched_policy_switch(&second_policy), 0);
 	flags = local_irq_save();
-	policy_guarded(&first_policy, (void (*)(void))just_panics, 0, 0, 0);
-	policy_guarded(&second_policy, (void (*)(void))just_panics, 0, 0, 0);
+	policy_guarded(&first_policy, (void (*)(void))just_panics, 0, 0, 0, 0);
+	policy_guarded(&second_policy, (void (*)(void))just_panics, 0, 0, 0, 0);
 	local_irq_restore(flags);
 	KTEST_EXPECT_TRUE(t, wait_for_fair());
 	sched_policy_stats(&after);

@@ -19,6 +19,10 @@
 //!   requires it, so per-CPU policy state is reached only under the lock.
 //! * [`TaskData`]: the policy's per-task area (`p->se`), reachable only
 //!   through a token or a `&mut` the core lends for one callback.
+//! * [`Handover`]: what a policy switched away from says about a task
+//!   (`task_export`) and the policy switched in takes (`task_adopt`,
+//!   with the task's token if it is queued); an error from `task_adopt`
+//!   undoes the switch.
 //!
 //! The C core still validates every answer (kernel/sched/policy.c): a
 //! token the policy kept after giving it up is caught there.
@@ -47,6 +51,40 @@ pub const WF_WAKEUP: u32 = bindings::WF_WAKEUP;
 pub const WF_MIGRATED: u32 = bindings::WF_MIGRATED;
 /// Wake-up flag: handed over by a policy switch.
 pub const WF_SWITCH: u32 = bindings::WF_SWITCH;
+/// Hand-over flag: the task is its CPU's running task.
+pub const WF_RUNNING: u32 = bindings::WF_RUNNING;
+
+/// A task's scheduling state in policy-neutral terms, handed from the
+/// old policy ([`Policy::task_export`]) to the new one
+/// ([`Policy::task_adopt`]) at a live switch (C's `struct
+/// sched_handover`). `None`: the old policy did not say.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Handover {
+    /// How far the task is behind its queue's zero-lag point (the
+    /// weighted average vruntime), in ns of nice-0 virtual time; > 0:
+    /// it is owed CPU time.
+    pub lag_ns: Option<i64>,
+    /// Real CPU time left in its current slice, ns.
+    pub slice_left_ns: Option<u64>,
+}
+
+impl Handover {
+    fn from_c(h: &bindings::sched_handover) -> Self {
+        Handover {
+            lag_ns: (h.valid & bindings::SH_LAG != 0).then_some(h.lag_ns),
+            slice_left_ns: (h.valid & bindings::SH_SLICE != 0).then_some(h.slice_left_ns),
+        }
+    }
+
+    fn to_c(self) -> bindings::sched_handover {
+        bindings::sched_handover {
+            valid: self.lag_ns.map_or(0, |_| bindings::SH_LAG)
+                | self.slice_left_ns.map_or(0, |_| bindings::SH_SLICE),
+            lag_ns: self.lag_ns.unwrap_or(0),
+            slice_left_ns: self.slice_left_ns.unwrap_or(0),
+        }
+    }
+}
 
 /// Proof that the lock of the runqueue a callback runs on is held.
 ///
@@ -188,6 +226,19 @@ impl TaskData {
         self.0.vruntime = v;
     }
 
+    /// A runtime mark (C's `se.prev_runtime`), e.g. CPU time already
+    /// charged as vruntime.
+    #[inline]
+    pub fn prev_runtime(&self) -> u64 {
+        self.0.prev_runtime
+    }
+
+    /// Sets the runtime mark.
+    #[inline]
+    pub fn set_prev_runtime(&mut self, ns: u64) {
+        self.0.prev_runtime = ns;
+    }
+
     /// Free-form words for the policy.
     #[inline]
     pub fn words(&mut self) -> &mut [u64; 4] {
@@ -224,7 +275,10 @@ impl TaskToken {
     /// # Safety
     ///
     /// `p` must be a live, non-NULL task that the core just handed to the
-    /// policy (queued in it), and no other token for it may exist.
+    /// policy (queued in it), and the policy may hold no other token for
+    /// it. (During a live switch the old policy still holds one: the core
+    /// then runs one callback at a time and gives each policy its own
+    /// `p->se`, so the two never reach the task's data at once.)
     #[inline]
     unsafe fn new(p: *mut bindings::task) -> TaskToken {
         // SAFETY: non-NULL per the caller.
@@ -412,6 +466,40 @@ pub trait Policy: 'static {
     fn balance<'a>(_dst: &Rq<'a>, _src: &Rq<'a>, _lock: &'a RqLock<'a>) -> Option<&'a TaskRef> {
         None
     }
+    /// Live switch away from this policy: describe `t`, queued on `rq`
+    /// (the policy finds its token). Read-only in effect: if the switch
+    /// is undone, the policy runs on.
+    fn task_export(_rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: &TaskRef) -> Handover {
+        Handover::default()
+    }
+    /// As `task_export`, for `rq`'s running task (whose data the core
+    /// lends, read-only).
+    fn task_export_curr(
+        _rq: &Rq<'_>,
+        _lock: &mut RqLock<'_>,
+        _t: &TaskRef,
+        _d: &TaskData,
+    ) -> Handover {
+        Handover::default()
+    }
+    /// Live switch to this policy: take `t`, queued on `rq`, with what
+    /// the old policy exported (after `task_new`). An error undoes the
+    /// switch; the policy must then not keep `t`.
+    fn task_adopt(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken, _h: &Handover) -> Result {
+        Self::task_wakeup(rq, lock, t, WF_SWITCH);
+        Ok(())
+    }
+    /// As `task_adopt`, for `rq`'s running task: set up its accounting,
+    /// do not queue it (it comes back through preempt/blocked/yield).
+    fn task_adopt_curr(
+        _rq: &Rq<'_>,
+        _lock: &mut RqLock<'_>,
+        _t: &TaskRef,
+        _d: &mut TaskData,
+        _h: &Handover,
+    ) -> Result {
+        Ok(())
+    }
 }
 
 /// Builds the C ops table of policy `T` (used by [`Registration`]).
@@ -433,6 +521,16 @@ impl<T: Policy> Ops<T> {
         pick_next: Some(Self::pick_next),
         select_cpu: if T::HAS_SELECT_CPU { Some(Self::select_cpu) } else { None },
         balance: if T::HAS_BALANCE { Some(Self::balance) } else { None },
+        task_export: if T::HAS_TASK_EXPORT || T::HAS_TASK_EXPORT_CURR {
+            Some(Self::task_export)
+        } else {
+            None
+        },
+        task_adopt: if T::HAS_TASK_ADOPT || T::HAS_TASK_ADOPT_CURR {
+            Some(Self::task_adopt)
+        } else {
+            None
+        },
     };
 
     /// # Safety
@@ -573,6 +671,63 @@ impl<T: Policy> Ops<T> {
         // SAFETY: per the contract.
         let ((dst, _l), (src, lock)) = unsafe { (Self::rq(dst), Self::rq(src)) };
         T::balance(&dst, &src, &lock).map_or(core::ptr::null_mut(), TaskRef::raw)
+    }
+}
+
+impl<T: Policy> Ops<T> {
+    /// # Safety
+    ///
+    /// Live switch, everything locked: `rq` live, `p` queued on it or
+    /// (`WF_RUNNING`) its running task, whose `p->se` is this policy's
+    /// and which the policy is not using (it only reads it here); `h`
+    /// valid for writes.
+    unsafe extern "C" fn task_export(
+        rq: *mut bindings::rq,
+        p: *mut bindings::task,
+        h: *mut bindings::sched_handover,
+        flags: u32,
+    ) {
+        // SAFETY: per the contract above.
+        let ((rq, mut lock), t) = unsafe { (Self::rq(rq), TaskRef::from_raw(p)) };
+        let out = if flags & WF_RUNNING != 0 {
+            // SAFETY: p runs: the core, not the policy, holds its token
+            // and lends p->se, shared, for this call.
+            let d: &TaskData = unsafe { TaskData::from_raw(p) };
+            T::task_export_curr(&rq, &mut lock, t, d)
+        } else {
+            T::task_export(&rq, &mut lock, t)
+        };
+        // SAFETY: h is valid for writes per the contract.
+        unsafe { h.write(out.to_c()) }
+    }
+
+    /// # Safety
+    ///
+    /// Live switch, everything locked, after this policy's task_new(p):
+    /// `rq` live; `p` queued on it and not held by this policy, or
+    /// (`WF_RUNNING`) its running task; `h` valid for reads.
+    unsafe extern "C" fn task_adopt(
+        rq: *mut bindings::rq,
+        p: *mut bindings::task,
+        h: *const bindings::sched_handover,
+        flags: u32,
+    ) -> c_int {
+        // SAFETY: per the contract above.
+        let ((rq, mut lock), h) = unsafe { (Self::rq(rq), Handover::from_c(&*h)) };
+        let res = if flags & WF_RUNNING != 0 {
+            // SAFETY: p runs; the core holds its token and lends p->se
+            // (now this policy's) for this call.
+            let (t, d) = unsafe { (TaskRef::from_raw(p), TaskData::from_raw(p)) };
+            T::task_adopt_curr(&rq, &mut lock, t, d, &h)
+        } else {
+            // SAFETY: the core hands p to the policy (see TaskToken::new
+            // for the old policy's token during a switch).
+            T::task_adopt(&rq, &mut lock, unsafe { TaskToken::new(p) }, &h)
+        };
+        match res {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
     }
 }
 

@@ -12,6 +12,8 @@
 //! vruntime is kept in the per-CPU state (`Curr`) while it runs and
 //! written back to its task data when it leaves the CPU.
 //!
+//! At a live switch it exports and adopts lags as fair.c does.
+//!
 //! Select it with `sched.policy=fair_rs` or `sched fair_rs`.
 #![no_std]
 #![forbid(unsafe_code)]
@@ -19,8 +21,8 @@
 use core::sync::atomic::{AtomicI64, AtomicUsize, Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::sched::{
-    cpu_runs_idle, online_mask, PerCpu, Policy, Quiescent, Registration, Rq, RqLock, TaskData,
-    TaskId, TaskRef, TaskToken, NR_CPUS, WF_NEW, WF_SWITCH, WF_WAKEUP,
+    cpu_runs_idle, online_mask, Handover, PerCpu, Policy, Quiescent, Registration, Rq, RqLock,
+    TaskData, TaskId, TaskRef, TaskToken, NR_CPUS, WF_NEW, WF_SWITCH, WF_WAKEUP,
 };
 
 module! {
@@ -36,6 +38,8 @@ const NSEC_PER_MSEC: u64 = 1_000_000;
 const SCHED_LATENCY: u64 = 20 * NSEC_PER_MSEC;
 const MIN_GRANULARITY: u64 = 4 * NSEC_PER_MSEC;
 const WAKEUP_GRANULARITY: u64 = 4 * NSEC_PER_MSEC;
+/// An adopted lag is clamped to +-10 s (fair.c's HANDOVER_LAG_MAX).
+const HANDOVER_LAG_MAX: i64 = 10_000_000_000;
 
 /// `TaskData::words()`: runtime when it last got the CPU.
 const SLICE_START: usize = 0;
@@ -193,6 +197,42 @@ fn vruntime_here(cpu: usize, f: &FairRq, t: &TaskToken) -> i64 {
         n if n - 1 == cpu => d.vruntime(),
         n => d.vruntime() - MIN_VR[(n - 1) % NR_CPUS].load(Relaxed) + f.min_vruntime,
     }
+}
+
+/// The running task's vruntime now, without charging it; None if the
+/// policy did not pick it (it ran since before the switch).
+fn curr_vruntime(rq: &Rq<'_>, f: &FairRq) -> Option<i64> {
+    let c = f.curr.as_ref()?;
+    let t = rq.curr();
+    (t.id() == c.id).then(|| c.vruntime + scaled(t.runtime_ns() - c.prev_runtime, t))
+}
+
+/// The weighted average vruntime of the running and queued tasks
+/// (fair.c's avg_vruntime): the zero-lag point of a hand-over.
+fn avg_vruntime(rq: &Rq<'_>, f: &FairRq) -> i64 {
+    let base = f.min_vruntime;
+    let (mut sum, mut load) = (0i64, 0i64);
+    if let Some(v) = curr_vruntime(rq, f) {
+        let w = weight_of(rq.curr()) as i64;
+        sum += (v - base) * w;
+        load += w;
+    }
+    for q in f.queue.iter() {
+        let w = weight_of(q.task()) as i64;
+        sum += (q.data_ref().vruntime() - base) * w;
+        load += w;
+    }
+    if load == 0 {
+        base
+    } else {
+        base + sum / load
+    }
+}
+
+/// An exported lag as a vruntime on a queue just switched in (whose
+/// zero-lag point is 0).
+fn adopted_vruntime(h: &Handover) -> i64 {
+    -h.lag_ns.unwrap_or(0).clamp(-HANDOVER_LAG_MAX, HANDOVER_LAG_MAX)
 }
 
 /// The CPUs of a mask, lowest first (C's for_each_cpu).
@@ -365,6 +405,58 @@ impl Policy for FairRs {
             }
         }
         best
+    }
+
+    fn task_export(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Handover {
+        let f = RQS.get_mut(rq, lock);
+        let lag =
+            f.queue.iter().find(|q| q.is(t)).map(|q| avg_vruntime(rq, f) - q.data_ref().vruntime());
+        Handover { lag_ns: lag, slice_left_ns: None }
+    }
+
+    fn task_export_curr(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_>,
+        _t: &TaskRef,
+        _d: &TaskData,
+    ) -> Handover {
+        let f = RQS.get_mut(rq, lock);
+        let lag = curr_vruntime(rq, f).map(|v| avg_vruntime(rq, f) - v);
+        Handover { lag_ns: lag, slice_left_ns: None }
+    }
+
+    fn task_adopt(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, h: &Handover) -> Result {
+        let cpu = rq.cpu();
+        let f = RQS.get_mut(rq, lock);
+        let v = adopted_vruntime(h);
+        let now = t.task().runtime_ns();
+        let d = t.data();
+        d.set_vruntime(v);
+        d.words()[BLOCKED_ON] = 0;
+        d.words()[PREV_RUNTIME] = now;
+        f.min_vruntime = f.min_vruntime.min(v);
+        MIN_VR[cpu].store(f.min_vruntime, Relaxed);
+        queue_sorted(cpu, f, t);
+        Ok(())
+    }
+
+    fn task_adopt_curr(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_>,
+        t: &TaskRef,
+        d: &mut TaskData,
+        h: &Handover,
+    ) -> Result {
+        let f = RQS.get_mut(rq, lock);
+        let (v, now) = (adopted_vruntime(h), t.runtime_ns());
+        d.set_vruntime(v);
+        d.words()[BLOCKED_ON] = 0;
+        d.words()[PREV_RUNTIME] = now;
+        d.words()[SLICE_START] = now;
+        f.curr = Some(Curr { id: t.id(), vruntime: v, prev_runtime: now });
+        f.min_vruntime = f.min_vruntime.min(v);
+        MIN_VR[rq.cpu()].store(f.min_vruntime, Relaxed);
+        Ok(())
     }
 
     fn balance<'a>(dst: &Rq<'a>, src: &Rq<'a>, lock: &'a RqLock<'a>) -> Option<&'a TaskRef> {
