@@ -268,6 +268,7 @@ struct sched_policy_stats {
 	unsigned long balance_invalid;	/* not on src, or not allowed on dst */
 	unsigned long task_new_invalid; /* positive return value */
 	unsigned long starved;		/* watchdog had to run a task */
+	unsigned long ejected;		/* policies ejected (watchdog.c) */
 };
 
 extern const struct sched_policy_ops fair_policy;
@@ -305,7 +306,16 @@ u64 sched_policy_last_pause_ns(void);
 /* Print the registered policies, marking the active one. */
 void sched_policy_list(void);
 void sched_policy_stats(struct sched_policy_stats *out);
-/* Runnable tasks may wait this long before the watchdog runs them. */
+/*
+ * A panic on this CPU: if inside a callback of a policy other than fair
+ * (the policy guard), eject that policy and unwind to the guard instead
+ * of returning. kernel/sched/watchdog.c; called first by panic().
+ */
+void sched_policy_panic_hook(const char *msg);
+/*
+ * Runnable tasks may wait this long (sched.watchdog_ms) before the
+ * watchdog runs them and ejects the policy (fair: only runs them).
+ */
 void sched_set_watchdog_ms(unsigned int ms);
 unsigned int sched_watchdog_ms(void);
 

@@ -21,6 +21,12 @@
  * waiting: a task queued for longer than the watchdog period is run
  * next by the core and counted as starved.
  *
+ * Every call runs under the policy guard (watchdog.h), and a policy
+ * other than fair that starves a task, keeps giving bad answers or
+ * panics is ejected (watchdog.c): after a panic no callback of it is
+ * made again (policy_is_broken) and the wrappers give the core's
+ * defaults until fair is switched in.
+ *
  * A live switch (sched_policy_switch) stops the world with the task
  * list and every runqueue locked, has the old policy export each queued
  * and running task and the new one adopt it (or undoes everything if
@@ -40,6 +46,7 @@
 #include <keel/time.h>
 
 #include "sched.h"
+#include "watchdog.h"
 
 #define LOG_FIRST	    10
 #define LOG_EVERY	    1000
@@ -71,6 +78,8 @@ __printf(2, 3) static void reject(unsigned long *counter, const char *fmt, ...)
 	char msg[160];
 	va_list ap;
 
+	if (counter != &stats.starved)
+		watchdog_note_reject(active());
 	if (n >= LOG_FIRST && (n + 1) % LOG_EVERY)
 		return;
 	va_start(ap, fmt);
@@ -90,10 +99,22 @@ bool task_queued_on(const struct rq *rq, const struct task *p)
 	return false;
 }
 
+/*
+ * A callback is made only if the policy has it and did not panic
+ * before (policy_is_broken); it runs under the guard (watchdog.h).
+ */
+#define CAN_CALL(o, cb) ((o)->cb && !policy_is_broken(o))
+
+/* o->task_new(p), guarded; 0 if o has none or panicked. */
+static int call_task_new(const struct sched_policy_ops *o, struct task *p)
+{
+	return CAN_CALL(o, task_new) ? (int)GUARD(o, task_new, p, 0, 0).val : 0;
+}
+
 int policy_task_new(struct task *p)
 {
 	const struct sched_policy_ops *o = active();
-	int err = o->task_new ? o->task_new(p) : 0;
+	int err = call_task_new(o, p);
 
 	if (err > 0) {
 		reject(&stats.task_new_invalid,
@@ -108,60 +129,77 @@ void policy_task_dead(struct task *p)
 {
 	const struct sched_policy_ops *o = active();
 
-	if (o->task_dead)
-		o->task_dead(p);
+	if (CAN_CALL(o, task_dead))
+		GUARD(o, task_dead, p, 0, 0);
 }
 
 bool policy_task_wakeup(struct rq *rq, struct task *p, unsigned int flags)
 {
-	return active()->task_wakeup(rq, p, flags);
+	const struct sched_policy_ops *o = active();
+
+	if (!CAN_CALL(o, task_wakeup))
+		return false;
+	return (u8)GUARD(o, task_wakeup, rq, p, flags).val; /* bool: %al */
 }
 
 void policy_task_blocked(struct rq *rq, struct task *p)
 {
 	const struct sched_policy_ops *o = active();
 
-	if (o->task_blocked)
-		o->task_blocked(rq, p);
+	if (CAN_CALL(o, task_blocked))
+		GUARD(o, task_blocked, rq, p, 0);
 }
 
 void policy_task_preempt(struct rq *rq, struct task *p)
 {
 	const struct sched_policy_ops *o = active();
 
-	if (o->task_preempt)
-		o->task_preempt(rq, p);
+	if (CAN_CALL(o, task_preempt))
+		GUARD(o, task_preempt, rq, p, 0);
 	else
-		o->task_wakeup(rq, p, 0);
+		policy_task_wakeup(rq, p, 0);
 }
 
 void policy_task_yield(struct rq *rq, struct task *p)
 {
 	const struct sched_policy_ops *o = active();
 
-	if (o->task_yield)
-		o->task_yield(rq, p);
+	if (CAN_CALL(o, task_yield))
+		GUARD(o, task_yield, rq, p, 0);
 	else
 		policy_task_preempt(rq, p);
 }
 
 void policy_task_dequeue(struct rq *rq, struct task *p)
 {
-	active()->task_dequeue(rq, p);
+	const struct sched_policy_ops *o = active();
+
+	if (CAN_CALL(o, task_dequeue))
+		GUARD(o, task_dequeue, rq, p, 0);
 }
 
 bool policy_task_tick(struct rq *rq, struct task *p)
 {
 	const struct sched_policy_ops *o = active();
 
-	return o->task_tick ? o->task_tick(rq, p) : false;
+	if (policy_is_broken(o)) /* the core's FIFO: a slice per tick */
+		return rq->nr_queued > 0;
+	return o->task_tick ? (u8)GUARD(o, task_tick, rq, p, 0).val : false;
 }
 
 struct task *policy_pick_next(struct rq *rq)
 {
-	struct task *p = active()->pick_next(rq);
+	const struct sched_policy_ops *o = active();
+	struct task *p = NULL;
+	bool valid;
 
-	if (p && task_queued_on(rq, p))
+	if (CAN_CALL(o, pick_next))
+		p = (struct task *)GUARD(o, pick_next, rq, 0, 0).val;
+	if (policy_is_broken(o)) /* the core's FIFO: oldest first */
+		goto oldest;
+	valid = p && task_queued_on(rq, p);
+	watchdog_note_pick(rq, p, valid);
+	if (valid)
 		return p;
 	if (!p)
 		reject(&stats.pick_lost,
@@ -171,6 +209,7 @@ struct task *policy_pick_next(struct rq *rq)
 		reject(&stats.pick_invalid,
 		       "pick_next on CPU %u gave %p, not a task queued there",
 		       rq->cpu, p);
+oldest:
 	p = list_first_entry(&rq->queue, struct task, rq_node);
 	policy_task_dequeue(rq, p);
 	return p;
@@ -183,14 +222,15 @@ unsigned int policy_select_cpu(struct task *p, unsigned int prev_cpu,
 	cpumask_t allowed = READ_ONCE(p->allowed) & READ_ONCE(cpu_online_mask);
 	unsigned int cpu = prev_cpu;
 
-	if (o->select_cpu) {
-		int want = o->select_cpu(p, prev_cpu, flags);
+	if (CAN_CALL(o, select_cpu)) {
+		int want = (int)GUARD(o, select_cpu, p, prev_cpu, flags).val;
 
 		if (want >= 0 && cpumask_test(allowed, want))
 			return want;
-		reject(&stats.select_invalid,
-		       "select_cpu(%s) gave CPU %d, not online and allowed",
-		       p->name, want);
+		if (!policy_is_broken(o))
+			reject(&stats.select_invalid,
+			       "select_cpu(%s) gave CPU %d, not online and allowed",
+			       p->name, want);
 	}
 	if (!cpumask_test(allowed, cpu))
 		cpu = cpumask_first(allowed);
@@ -199,7 +239,7 @@ unsigned int policy_select_cpu(struct task *p, unsigned int prev_cpu,
 
 bool policy_can_balance(void)
 {
-	return active()->balance != NULL;
+	return CAN_CALL(active(), balance);
 }
 
 struct task *policy_balance(struct rq *dst, struct rq *src)
@@ -208,7 +248,10 @@ struct task *policy_balance(struct rq *dst, struct rq *src)
 	struct task *p;
 
 	/* a switch may have happened while dst->lock was dropped */
-	p = o->balance ? o->balance(dst, src) : NULL;
+	if (CAN_CALL(o, balance))
+		p = (struct task *)GUARD(o, balance, dst, src, 0).val;
+	else
+		p = NULL;
 	if (!p)
 		return NULL;
 	if (!task_queued_on(src, p)) {
@@ -239,6 +282,8 @@ bool policy_watchdog(struct rq *rq)
 	reject(&stats.starved, "%s waited %llu ms on CPU %u; running it",
 	       p->name, (rq->clock - p->enqueue_ns) / NSEC_PER_MSEC, rq->cpu);
 	rq->force_next = p;
+	watchdog_request_eject(active(), EJECT_STARVED, NULL, p,
+			       rq->clock - p->enqueue_ns, rq->cpu);
 	return true;
 }
 
@@ -263,6 +308,11 @@ void sched_policy_stats(struct sched_policy_stats *out)
 u64 sched_policy_last_pause_ns(void)
 {
 	return READ_ONCE(last_pause_ns);
+}
+
+const struct sched_policy_ops *policy_active(void)
+{
+	return active();
 }
 
 const char *sched_policy_name(void)
@@ -346,8 +396,8 @@ static int export_all(const struct sched_policy_ops *old, struct handover *hv)
 		else
 			continue;
 		s->rq = rq;
-		if (old->task_export)
-			old->task_export(rq, p, &s->h, s->flags);
+		if (CAN_CALL(old, task_export) && !watchdog_abandoned(old))
+			GUARD4(old, task_export, rq, p, &s->h, s->flags);
 	}
 	return 0;
 }
@@ -372,8 +422,8 @@ static void dead_all_tasks(const struct sched_policy_ops *o,
 	list_for_each_entry(p, &task_list, tasks) {
 		if (p == stop)
 			break;
-		if (!(p->flags & PF_IDLE) && o->task_dead)
-			o->task_dead(p);
+		if (!(p->flags & PF_IDLE) && CAN_CALL(o, task_dead))
+			GUARD(o, task_dead, p, 0, 0);
 	}
 }
 
@@ -386,7 +436,7 @@ static int new_all_tasks(const struct sched_policy_ops *o)
 	list_for_each_entry(p, &task_list, tasks) {
 		if (p->flags & PF_IDLE || !o->task_new)
 			continue;
-		err = o->task_new(p);
+		err = call_task_new(o, p);
 		if (err) {
 			dead_all_tasks(o, p);
 			return err > 0 ? -EINVAL : err;
@@ -399,12 +449,13 @@ static int adopt_one(const struct sched_policy_ops *o, struct handover_slot *s)
 {
 	int err;
 
-	if (o->task_adopt) {
-		err = o->task_adopt(s->rq, s->p, &s->h, s->flags);
+	if (CAN_CALL(o, task_adopt)) {
+		err = (int)GUARD4(o, task_adopt, s->rq, s->p, &s->h, s->flags)
+			      .val;
 		return err > 0 ? -EINVAL : err;
 	}
-	if (!(s->flags & WF_RUNNING))
-		o->task_wakeup(s->rq, s->p, WF_SWITCH);
+	if (!(s->flags & WF_RUNNING) && CAN_CALL(o, task_wakeup))
+		GUARD(o, task_wakeup, s->rq, s->p, WF_SWITCH);
 	return 0;
 }
 
@@ -424,8 +475,9 @@ static int adopt_all(const struct sched_policy_ops *o, struct handover *hv)
 	while (--i > 0) {
 		struct handover_slot *s = &hv->slot[i - 1];
 
-		if (s->rq && !(s->flags & WF_RUNNING))
-			o->task_dequeue(s->rq, s->p);
+		if (s->rq && !(s->flags & WF_RUNNING) &&
+		    CAN_CALL(o, task_dequeue))
+			GUARD(o, task_dequeue, s->rq, s->p, 0);
 	}
 	return err;
 }
@@ -447,8 +499,10 @@ static int switch_locked(const struct sched_policy_ops *old,
 		goto out_dead;
 	swap_se(hv); /* the old policy lets go of its queued tasks */
 	for (unsigned int i = 0; i < hv->n; i++)
-		if (hv->slot[i].rq && !(hv->slot[i].flags & WF_RUNNING))
-			old->task_dequeue(hv->slot[i].rq, hv->slot[i].p);
+		if (hv->slot[i].rq && !(hv->slot[i].flags & WF_RUNNING) &&
+		    CAN_CALL(old, task_dequeue) && !watchdog_abandoned(old))
+			GUARD(old, task_dequeue, hv->slot[i].rq, hv->slot[i].p,
+			      0);
 	swap_se(hv);
 	WRITE_ONCE(ops, new);
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
@@ -496,33 +550,60 @@ static void nop(void *unused)
 {
 }
 
-int sched_policy_switch(const struct sched_policy_ops *new)
+/*
+ * The switch, with switch_mutex held. A policy that panicked
+ * (watchdog_abandoned) exports nothing and gets no task_dequeue and no
+ * exit: its state is abandoned; it cannot be switched to again.
+ */
+static int switch_mutexed(const struct sched_policy_ops *new)
 {
-	const struct sched_policy_ops *old;
-	int err = 0;
+	const struct sched_policy_ops *old = active();
+	bool abandon = watchdog_abandoned(old);
+	int err;
 
-	if (!new || !new->pick_next || !new->task_wakeup || !new->task_dequeue)
-		return -EINVAL;
-	mutex_lock(&switch_mutex);
-	old = active();
 	if (new == old)
-		goto out_unlock;
+		return 0;
+	if (watchdog_abandoned(new))
+		return -EBUSY;
 	err = new->init ? new->init() : 0;
 	if (err)
-		goto out_unlock;
+		return err;
 	err = switch_stopped(old, new);
 	if (err) {
 		if (new->exit)
 			new->exit();
-		goto out_unlock;
+		return err;
 	}
 	/* no CPU is inside an old callback once each took an IPI */
 	smp_call_function(nop, NULL, true);
-	if (old->exit)
+	if (old->exit && !abandon)
 		old->exit();
 	pr_info("policy %s -> %s\n", old->name, new->name);
-out_unlock:
+	return 0;
+}
+
+int sched_policy_switch(const struct sched_policy_ops *new)
+{
+	int err;
+
+	if (!new || !new->pick_next || !new->task_wakeup || !new->task_dequeue)
+		return -EINVAL;
+	mutex_lock(&switch_mutex);
+	err = switch_mutexed(new);
 	mutex_unlock(&switch_mutex);
+	return err;
+}
+
+int policy_eject_switch(const struct sched_policy_ops *bad)
+{
+	int err = -EALREADY;
+
+	mutex_lock(&switch_mutex);
+	if (active() == bad)
+		err = switch_mutexed(&fair_policy);
+	mutex_unlock(&switch_mutex);
+	if (!err)
+		__atomic_add_fetch(&stats.ejected, 1, __ATOMIC_RELAXED);
 	return err;
 }
 
@@ -589,10 +670,14 @@ int sched_policy_switch_to(const char *name)
 void sched_policy_list(void)
 {
 	mutex_lock(&switch_mutex);
-	for (int i = 0; i < MAX_POLICIES && registered[i]; i++)
-		printk(KERN_INFO "%c %s\n",
+	for (int i = 0; i < MAX_POLICIES && registered[i]; i++) {
+		const char *note = watchdog_policy_note(registered[i]);
+
+		printk(KERN_INFO "%c %s%s%s%s\n",
 		       registered[i] == active() ? '*' : ' ',
-		       registered[i]->name);
+		       registered[i]->name, note ? " (" : "", note ?: "",
+		       note ? ")" : "");
+	}
 	mutex_unlock(&switch_mutex);
 }
 

@@ -9,14 +9,19 @@
  * names a task that is not on the CPU it was asked about; and, in its
  * starving mode, it never picks one victim thread. With it switched in
  * live, work pinned to every CPU must still finish, each kind of bad
- * answer must be counted, the watchdog must run the victim, and the
- * switch back to the fair policy must leave a working system.
+ * answer must be counted, the watchdog must run the victim (and eject
+ * the policy: kernel/sched/watchdog_test.c tests that in depth), and
+ * the switch back to the fair policy must leave a working system. The
+ * rejection case turns the error-count ejection off, to see every kind
+ * of bad answer counted.
  */
 #include <keel/kthread.h>
 #include <keel/ktest.h>
 #include <keel/smp.h>
 #include <keel/string.h>
 #include <keel/timer.h>
+
+#include "watchdog.h"
 
 #define DEADLINE_MS 30000
 #define WORK_ROUNDS 40
@@ -219,6 +224,7 @@ static void broken_answers_are_rejected_and_counted(struct ktest *t)
 	struct sched_policy_stats before, after;
 	struct spin s[2] = {};
 	struct task *sp[2] = {}, *blocked;
+	unsigned int old_limit = sched_watchdog_errors();
 	DECLARE_COMPLETION(release);
 
 	blocked = kthread_run(wait_forever, &release, "blocked");
@@ -228,11 +234,14 @@ static void broken_answers_are_rejected_and_counted(struct ktest *t)
 		sp[i] = kthread_run_on_cpu(spin_fn, &s[i], 0, "spin/%d", i);
 	sched_policy_stats(&before);
 	bad_mode = BAD_PICK | BAD_SELECT | BAD_BALANCE;
+	sched_set_watchdog_errors(0); /* count them all, never eject */
 	KTEST_EXPECT_EQ(t, sched_policy_switch(&broken_policy), 0);
 	KTEST_EXPECT_STREQ(t, sched_policy_name(), "broken");
 	run_workers(t);
 	msleep(50); /* idle CPUs' ticks try to balance from CPU 0 */
+	KTEST_EXPECT_STREQ(t, sched_policy_name(), "broken");
 	KTEST_EXPECT_EQ(t, sched_policy_switch(&fair_policy), 0);
+	sched_set_watchdog_errors(old_limit);
 	sched_policy_stats(&after);
 	for (int i = 0; i < 2; i++)
 		WRITE_ONCE(s[i].stop, 1);
@@ -249,6 +258,12 @@ static void broken_answers_are_rejected_and_counted(struct ktest *t)
 	for (int i = 0; i < 2; i++)
 		KTEST_EXPECT_GT(t, s[i].loops, 0ULL);
 	run_workers(t); /* and the fair policy took over cleanly */
+}
+
+/* fair is back and the ejection is finished */
+static bool ejected(void)
+{
+	return !strcmp(sched_policy_name(), "fair") && !watchdog_busy();
 }
 
 static void watchdog_runs_a_starved_task(struct ktest *t)
@@ -274,7 +289,10 @@ static void watchdog_runs_a_starved_task(struct ktest *t)
 		msleep(10);
 		seen = READ_ONCE(s[1].loops);
 	}
-	KTEST_EXPECT_EQ(t, sched_policy_switch(&fair_policy), 0);
+	/* the starvation also ejects the policy */
+	for (int ms = 0; ms < DEADLINE_MS && !ejected(); ms += 10)
+		msleep(10);
+	KTEST_EXPECT_STREQ(t, sched_policy_name(), "fair");
 	sched_set_watchdog_ms(old_ms);
 	sched_policy_stats(&after);
 	WRITE_ONCE(victim, NULL);
@@ -283,6 +301,7 @@ static void watchdog_runs_a_starved_task(struct ktest *t)
 	stop_all(sp, 2);
 	KTEST_EXPECT_GT(t, seen, 0ULL);
 	KTEST_EXPECT_GT(t, after.starved, before.starved);
+	KTEST_EXPECT_EQ(t, after.ejected, before.ejected + 1);
 }
 
 /* Only what is required, and task_new: the core fills in the rest. */

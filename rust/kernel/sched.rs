@@ -26,6 +26,11 @@
 //!
 //! The C core still validates every answer (kernel/sched/policy.c): a
 //! token the policy kept after giving it up is caught there.
+//!
+//! A policy that panics in a callback, starves a task or keeps giving
+//! bad answers is ejected and the core falls back to its C fair policy
+//! (kernel/sched/watchdog.c); after a panic the policy's statics are
+//! abandoned, never used or freed again.
 
 use crate::error::{to_result, Result};
 use crate::str::CStr;
