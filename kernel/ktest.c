@@ -37,6 +37,7 @@ static struct ktest *current_test;
 static bool ktest_at_boot;
 static char ktest_glob[128];
 static bool ktest_glob_set;
+static long leak_objects, leak_pages; /* cases knowingly left behind */
 extern bool panic_exit_qemu;
 
 static int parse_ktest(const char *val)
@@ -294,16 +295,31 @@ static int run_suite(const struct ktest_suite *s, const char *glob, int index)
 	return counts[1];
 }
 
-/* The last suite of every run: nothing the tests allocated stayed. */
+void ktest_leak_allow(struct ktest *t, long slab_objects, long pages,
+		      const char *why)
+{
+	pr_info("    # %s: left behind on purpose: %ld slab object(s), %ld page(s): %s\n",
+		t->name, slab_objects, pages, why);
+	leak_objects += slab_objects;
+	leak_pages += pages;
+}
+
+/*
+ * The last suite of every run: nothing the tests allocated stayed,
+ * except what cases declared with ktest_leak_allow().
+ */
 static int leak_check(const struct mm_usage *before, int index)
 {
 	struct mm_usage after;
 	bool ok;
 
 	mm_usage_get(&after);
-	ok = after.free_pages == before->free_pages &&
-	     after.slab_objects == before->slab_objects;
+	ok = after.free_pages + leak_pages == before->free_pages &&
+	     after.slab_objects == before->slab_objects + leak_objects;
 	pr_info("    KTAP version 1\n    # Subtest: ktest_leak_check\n    1..1\n");
+	if (leak_objects || leak_pages)
+		pr_info("    # declared left behind: %ld slab object(s), %ld page(s)\n",
+			leak_objects, leak_pages);
 	if (!ok)
 		pr_info("    # free pages %lu -> %lu, slab objects %lu -> %lu\n",
 			before->free_pages, after.free_pages,

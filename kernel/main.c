@@ -99,7 +99,7 @@ static void start_kernel_late(void)
 	time_init();		/* TSC clock, HZ tick */
 	serial_init_irq();	/* COM1 input by IRQ 4 */
 	local_irq_enable();	/* interrupts on from here */
-	sched_init_late();	/* the reaper thread */
+	sched_init_late();	/* the reaper and sched_watchdog threads */
 	smp_init();		/* the other CPUs: MADT, INIT-SIPI-SIPI, idle */
 	pci_init();		/* scan the PCI bus */
 	do_initcalls();		/* built-in drivers, Rust modules */

@@ -28,6 +28,7 @@
 #include <keel/panic.h>
 #include <keel/power.h>
 #include <keel/printk.h>
+#include <keel/sched.h>
 #include <keel/serial.h>
 #include <keel/smp.h>
 #include <keel/string.h>
@@ -86,7 +87,8 @@ void panic(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 
-	ktest_panic_hook(msg); /* returns only outside a test case */
+	sched_policy_panic_hook(msg); /* returns unless a policy panicked */
+	ktest_panic_hook(msg);	      /* returns only outside a test case */
 
 	if (__atomic_fetch_add(&panic_count, 1, __ATOMIC_SEQ_CST)) {
 		static const char again[] = "\npanic re-entered: ";
@@ -96,7 +98,7 @@ void panic(const char *fmt, ...)
 		serial_puts("\n", 1);
 		machine_halt();
 	}
-	smp_send_stop();	/* park the other CPUs (NMI), no locks */
+	smp_send_stop(); /* park the other CPUs (NMI), no locks */
 	printk_emergency_mode();
 	pr_emerg("Kernel panic - not syncing: %s\n", msg);
 	dump_stack();

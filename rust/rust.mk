@@ -238,11 +238,13 @@ HOST_ENV        := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD)) MAKEFLAGS=
 HOST_RUST_FLAGS := --edition=2021 --cfg keel_host -Copt-level=2 -Cdebuginfo=1 \
 	-Dwarnings -Dunsafe_op_in_unsafe_fn -Dmissing_docs -L $(HOST_OUT) -L $(RUST_OUT) \
 	--extern macros=$(RUST_OUT)/libmacros.so
-REPLAY_LIBS     := $(REPLAY_OUT)/libfair_rs.rlib $(REPLAY_OUT)/librr.rlib
+REPLAY_LIBS     := $(REPLAY_OUT)/libfair_rs.rlib $(REPLAY_OUT)/librr.rlib \
+	$(REPLAY_OUT)/libeevdf_rs.rlib
 REPLAY_FLAGS    := --edition=2021 -Dwarnings -Copt-level=2 -L $(HOST_OUT) \
 	-L $(REPLAY_OUT) -L $(RUST_OUT) --extern kernel=$(HOST_OUT)/libkernel.rlib \
 	--extern fair_rs=$(REPLAY_OUT)/libfair_rs.rlib \
-	--extern rr=$(REPLAY_OUT)/librr.rlib
+	--extern rr=$(REPLAY_OUT)/librr.rlib \
+	--extern eevdf_rs=$(REPLAY_OUT)/libeevdf_rs.rlib
 
 $(HOST_OUT)/libbindings.rlib: rust/bindings/lib.rs $(RUST_OUT)/bindings_generated.rs
 	@mkdir -p $(dir $@)

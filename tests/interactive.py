@@ -195,6 +195,31 @@ SCHED_SCRIPT = [
 ]
 
 
+EJECTED = "policy test_panic ejected after"
+
+
+def _sched_ejection(run):
+    """A policy that panics is ejected; the monitor keeps answering."""
+    if not _command(run, "sched test_panic", "policy fair -> test_panic"):
+        return ["'sched test_panic' did not switch"]
+    # its 20th pick panics; an idle monitor makes about one pick a second
+    for _ in range(60):
+        if _command(run, "uptime", EJECTED, timeout=1) or EJECTED in run.text:
+            break
+    else:
+        return ["test_panic was not ejected"]
+    problems = []
+    for cmd, expect in [
+            ("sched", "test_panic (ejected: panic in a callback; abandoned)"),
+            ("sched", "* fair"),
+            ("sched test_panic", "cannot switch to 'test_panic'"),
+            ("cpus", "ejected 1"),
+            ("ps", "sched_watchdog")]:
+        if not _command(run, cmd, expect):
+            problems.append("%r: no %r in the answer" % (cmd, expect))
+    return problems
+
+
 def run_sched_policy(args):
     """sched.policy= picks the boot policy; 'sched NAME' switches live."""
     name = "sched.policy=rr and monitor 'sched' -smp 2"
@@ -208,6 +233,8 @@ def run_sched_policy(args):
     for cmd, expect in SCHED_SCRIPT if ok else []:
         if not _command(run, cmd, expect):
             problems.append("%r: no %r in the answer" % (cmd, expect))
+    if ok and not problems:
+        problems += _sched_ejection(run)
     if ok and not _command(run, "poweroff", "powering off"):
         problems.append("poweroff did not start")
     run.finish(15)

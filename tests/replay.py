@@ -3,14 +3,19 @@
 The `replay` tier of make check (docs/scheduler.md, "Record and replay"):
 
   record    boot -smp 2, `sched record start fair_rs` (a live switch
-            into the Rust weighted-fair policy, recorded from its init),
-            `sched msg N` (the messaging benchmark's workload), `sched
-            record stop`, `sched record dump`; then the same for rr; the
-            dumps must be complete (their checksums are checked by the
-            tool) and non-trivial
+            into the Rust weighted-fair policy, recorded from its init
+            and its task_adopt calls), `sched msg N` (the messaging
+            benchmark's workload), `sched fair` (a live switch away,
+            which ends the recording after fair_rs's task_export
+            calls), `sched record dump`; then the same for rr and eevdf
+            (ended by `sched record stop`); the dumps must be complete
+            (their checksums are checked by the tool) and non-trivial,
+            and those of the policies with a hand-over must hold
+            task_adopt records (fair_rs's also task_export ones)
   replay    build/host/sched-replay on each dump: every recorded
-            decision must come out the same from the host build of
-            sched/policies/fair_rs.rs (rr.rs): "N records, 0 divergences"
+            decision (and every exported hand-over) must come out the
+            same from the host build of sched/policies/fair_rs.rs
+            (rr.rs, eevdf_rs.rs): "N records, 0 divergences"
   diverge   the same trace against a copy of fair_rs.rs with one
             constant changed (WAKEUP_GRANULARITY 4 -> 0 ms), built with
             `make sched-replay REPLAY_POLICIES=... REPLAY_OUT=...`: the
@@ -42,21 +47,30 @@ DIVERGE_RE = re.compile(r"^divergence at record (\d+) of (\d+) ", re.M)
 WAKEUP_FLIP_RE = re.compile(r"^  task_wakeup on CPU .*\n  record: .*\n"
                             r"  expected: false \(0\)\n  got:      true \(1\)$",
                             re.M)
+RACY_RE = re.compile(r"^note: (\d+) select_cpu answers matched once racy",
+                     re.M)
 RECORD_RE = re.compile(r"^  record: (SR .*)$", re.M)
 TIMESTAMP_RE = re.compile(r"^\[\s*\d+\.\d+\] ?")
 # the whole end line: the dump is complete only once it is all there
 DUMP_END_RE = re.compile(r"sched-record end records=\d+ fnv1a=[0-9a-f]{8}"
                          r"\r?\n")
 
-POLICIES = ("fair_rs", "rr")
+POLICIES = ("fair_rs", "rr", "eevdf")
+# the kinds of records a policy's dump must hold (its hand-over)
+MUST_HOLD = {"fair_rs": ("task_adopt", "task_export"),
+             "eevdf": ("task_adopt",)}
 
 
 def script(policy):
     """(command, text that must follow it, seconds) to record policy."""
+    if policy == "fair_rs":
+        end = ("sched fair", "policy fair_rs switched away", 30)
+    else:
+        end = ("sched record stop", "sched record: stopped", 30)
     return [
         ("sched record start " + policy, "sched record: recording", 30),
         ("sched msg %d" % MSG_LOOPS, "ok (0)", 120),
-        ("sched record stop", "sched record: stopped", 30),
+        end,
         ("sched record dump", DUMP_END_RE, 300),
     ]
 
@@ -150,19 +164,23 @@ def run_replay(args):
         path = os.path.join(logdir, "replay-%s.log" % policy)
         with open(path, "w") as f:
             f.write(parts[policy])
-        check, n = same_check(tool, policy, path)
+        check, n, racy = same_check(tool, policy, path,
+                                    dump_lines(parts[policy]))
         checks.append(check)
-        notes.append("%s %d" % (policy, n))
+        notes.append("%s %d" % (policy, n) +
+                     (" (%d racy idle reads resolved)" % racy if racy else ""))
     note = "replay: records replayed with 0 divergences: " + ", ".join(notes)
     checks.append(diverge_check(args, os.path.join(
         logdir, "replay-fair_rs.log"), parts["fair_rs"]))
     return checks, note
 
 
-def same_check(tool, policy, path):
-    """The tool on policy's dump: 0 divergences. Returns (Check, N)."""
+def same_check(tool, policy, path, lines):
+    """The tool on policy's dump: 0 divergences. Returns (Check, N,
+    racy reads resolved)."""
     p = subprocess.run([tool, path], capture_output=True, text=True)
     m = SAME_RE.search(p.stdout)
+    racy = RACY_RE.search(p.stdout)
     n = int(m.group(1)) if m else 0
     detail = []
     if p.returncode != 0 or not m or m.group(2) != policy:
@@ -171,8 +189,12 @@ def same_check(tool, policy, path):
     elif n < MIN_RECORDS:
         detail = ["  only %d records (expected at least %d)" %
                   (n, MIN_RECORDS)]
+    for kind in MUST_HOLD.get(policy, ()):
+        if not any(l.split()[2] == kind for l in lines):
+            detail.append("  no %s record in the dump" % kind)
     return Check("replay %s on the host: 0 divergences" % policy,
-                 "fail" if detail else "pass", detail), n
+                 "fail" if detail else "pass", detail), n, \
+        int(racy.group(1)) if racy else 0
 
 
 def diverge_check(args, logpath, text):
@@ -181,7 +203,7 @@ def diverge_check(args, logpath, text):
     work = os.path.join(args.logdir, "replay-changed")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    for f in ("fair_rs.rs", "rr.rs"):
+    for f in ("fair_rs.rs", "rr.rs", "eevdf_rs.rs"):
         shutil.copy(os.path.join(ROOT, "sched", "policies", f), work)
     path = os.path.join(work, "fair_rs.rs")
     with open(path) as fh:

@@ -58,6 +58,20 @@ class BenchTests(unittest.TestCase):
         self.assertNotIn("old", text)
         self.assertIn("| `x` | ns/op | 2.5 | 2.5 |", text)
 
+    def test_ratios_cover_each_policy_variant(self):
+        rec = []
+        for mode in bench.MODES:
+            for name, v in (("sched_pipe", 100.0), ("sched_pipe_rs", 105.0),
+                            ("sched_pipe_eevdf", 90.0), ("alone", 1.0)):
+                rec.append({"name": name, "value": v, "unit": "ns/op",
+                            "iters": 1, "qemu_mode": mode,
+                            "git_revision": "abc", "date": "d"})
+        table = bench.render_table(rec, "host")
+        cells = " | ".join(["1.050"] * len(bench.MODES) +
+                           ["0.900"] * len(bench.MODES))
+        self.assertIn("| `sched_pipe` | %s |" % cells, table)
+        self.assertNotIn("| `alone` | -", table)
+
     def test_nic_table_compares_the_twins(self):
         rec = []
         for mode in bench.MODES:

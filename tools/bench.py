@@ -210,18 +210,29 @@ def render_table(records, host):
     return "\n".join(out)
 
 
+# Policy variants of each scheduler case (kernel/sched/sched_bench.c):
+# suffix, policy. The case without a suffix ran under C fair.
+POLICY_VARIANTS = (("_rs", "fair_rs"), ("_eevdf", "eevdf"))
+
+
 def render_ratios(names, by, modes):
-    """Rust/C: each `X_rs` case (Rust fair policy) over `X` (C fair), from
-    the same run; lower is better for every scheduler case."""
-    pairs = [(n[:-3], n) for n in names if n.endswith("_rs") and n[:-3] in names]
-    if not pairs:
+    """Each policy variant over C fair: `X_rs` / `X` (the Rust twin of
+    fair) and `X_eevdf` / `X` (Rust EEVDF, a different policy), from the
+    same run; lower is better for every scheduler case."""
+    bases = [n for n in names
+             if any(n + sfx in names for sfx, _ in POLICY_VARIANTS)]
+    if not bases:
         return []
-    out = ["", "Rust/C ratio (`X_rs` / `X`, same run; < 1: Rust faster):", "",
-           "| benchmark | " + " | ".join(modes) + " |",
-           "|---|" + "---:|" * len(modes)]
-    for c, r in pairs:
+    cols = [(sfx, pol, m) for sfx, pol in POLICY_VARIANTS for m in modes]
+    out = ["", "Policy/C fair ratio (`X_rs` / `X` and `X_eevdf` / `X`, "
+           "same run; < 1: faster than C fair):", "",
+           "| benchmark | " + " | ".join("%s/fair, %s" % (pol, m)
+                                        for _, pol, m in cols) + " |",
+           "|---|" + "---:|" * len(cols)]
+    for c in bases:
         cells = []
-        for m in modes:
+        for sfx, _, m in cols:
+            r = c + sfx
             if (c, m) in by and (r, m) in by and by[(c, m)]["value"]:
                 cells.append("%.3f" % (by[(r, m)]["value"] /
                                        by[(c, m)]["value"]))

@@ -82,6 +82,13 @@ void ktest_fault_hook(const char *what, struct pt_regs *regs);
 void ktest_warn_hook(void);
 
 void ktest_skip(struct ktest *t, const char *reason);
+/*
+ * The case leaves slab_objects objects (holding pages pages) allocated
+ * on purpose and says why (e.g. the memory of an ejected, abandoned
+ * scheduling policy): the final leak check expects exactly that.
+ */
+void ktest_leak_allow(struct ktest *t, long slab_objects, long pages,
+		      const char *why);
 
 /*
  * While on, a WARN in the case is counted in t->warns instead of failing

@@ -36,6 +36,7 @@ struct cpu {
 	void *arch;		   /* arch: descriptor tables, stacks */
 	u64 ticks;		   /* timer ticks taken */
 	u64 ipis;		   /* IPIs received */
+	void *policy_guard;	   /* sched: the policy call in progress */
 };
 
 extern struct cpu cpu_data[NR_CPUS];

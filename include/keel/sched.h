@@ -125,10 +125,33 @@ struct rq {
 };
 
 /* Wake-up flags given to select_cpu() and task_wakeup(). */
-#define WF_NEW	    0x1 /* first start (kthread_run) */
-#define WF_WAKEUP   0x2 /* woken after blocking */
-#define WF_MIGRATED 0x4 /* moved here from another runqueue */
-#define WF_SWITCH   0x8 /* handed over by a policy switch */
+#define WF_NEW	    0x1	 /* first start (kthread_run) */
+#define WF_WAKEUP   0x2	 /* woken after blocking */
+#define WF_MIGRATED 0x4	 /* moved here from another runqueue */
+#define WF_SWITCH   0x8	 /* handed over by a policy switch */
+#define WF_RUNNING  0x10 /* task_adopt: p is rq->curr, do not queue it */
+
+/*
+ * A task's scheduling state in policy-neutral terms, handed from the
+ * old policy (task_export) to the new one (task_adopt) at a live
+ * switch. valid says which fields the old policy filled (SH_*); the new
+ * policy uses those it understands and starts the rest fresh.
+ */
+struct sched_handover {
+	unsigned int valid;
+	/*
+	 * SH_LAG: how far p is behind its queue's zero-lag point, in ns of
+	 * nice-0 virtual time (CPU time * 1024 / weight): > 0 it is owed
+	 * CPU time, < 0 it ran ahead. The zero-lag point is the weighted
+	 * average vruntime of the queue (eevdf) or its min_vruntime (fair).
+	 */
+	s64 lag_ns;
+	/* SH_SLICE: real CPU time left in its current slice, ns. */
+	u64 slice_left_ns;
+};
+
+#define SH_LAG	 0x1
+#define SH_SLICE 0x2
 
 /*
  * A scheduling policy. Locking context of each callback:
@@ -212,6 +235,29 @@ struct sched_policy_ops {
 	 * not allowed on dst is rejected. NULL callback: no balancing.
 	 */
 	struct task *(*balance)(struct rq *dst, struct rq *src);
+
+	/*
+	 * Live switch (docs/scheduler.md, "Hand-over"), all [rq, every rq
+	 * and the tasklist locked]:
+	 *
+	 * [old] Describe p, queued on rq or (flags & WF_RUNNING) its
+	 * running task, in *h (zeroed by the core). Read-only: the old
+	 * policy keeps running unchanged if the switch is rolled back.
+	 * NULL: h stays empty.
+	 */
+	void (*task_export)(struct rq *rq, struct task *p,
+			    struct sched_handover *h, unsigned int flags);
+	/*
+	 * [new] Take p over, after task_new(p), with what the old policy
+	 * exported. WF_SWITCH: p is queued on rq, queue it. WF_SWITCH |
+	 * WF_RUNNING: p is rq->curr; set up its accounting, do not queue
+	 * it (it comes back with task_preempt/blocked/yield). Returns 0 or
+	 * -Exxx: the switch is then undone (task_dequeue for the tasks
+	 * adopted so far, task_dead for all) and the old policy stays.
+	 * NULL: task_wakeup(rq, p, WF_SWITCH) for queued tasks.
+	 */
+	int (*task_adopt)(struct rq *rq, struct task *p,
+			  const struct sched_handover *h, unsigned int flags);
 };
 
 /* Counts of rejected policy answers since boot (kernel/sched/policy.c). */
@@ -222,6 +268,7 @@ struct sched_policy_stats {
 	unsigned long balance_invalid;	/* not on src, or not allowed on dst */
 	unsigned long task_new_invalid; /* positive return value */
 	unsigned long starved;		/* watchdog had to run a task */
+	unsigned long ejected;		/* policies ejected (watchdog.c) */
 };
 
 extern const struct sched_policy_ops fair_policy;
@@ -229,11 +276,13 @@ extern const struct sched_policy_ops fair_policy;
 extern struct task init_task;
 
 /*
- * Make ops the active policy, moving every task over (the old one gets
- * task_dequeue() for queued tasks, then exit(); the new one init(),
- * task_new() for every task and task_wakeup(WF_SWITCH) for queued
- * ones). Returns 0, -EINVAL (pick_next, task_wakeup or task_dequeue
- * missing) or init()'s error (the old policy stays).
+ * Make ops the active policy, moving every task over: the new one gets
+ * init(), task_new() for every task, and task_adopt() with what the old
+ * one's task_export() said for each queued and running task; only then
+ * the old one gets task_dequeue() for queued tasks and exit(). Returns
+ * 0, -EINVAL (pick_next, task_wakeup or task_dequeue missing), -ENOMEM,
+ * or the error of the new policy's init(), task_new() or task_adopt():
+ * then the switch is undone and the old policy runs on untouched.
  * Process context; may sleep.
  */
 int sched_policy_switch(const struct sched_policy_ops *ops);
@@ -257,7 +306,16 @@ u64 sched_policy_last_pause_ns(void);
 /* Print the registered policies, marking the active one. */
 void sched_policy_list(void);
 void sched_policy_stats(struct sched_policy_stats *out);
-/* Runnable tasks may wait this long before the watchdog runs them. */
+/*
+ * A panic on this CPU: if inside a callback of a policy other than fair
+ * (the policy guard), eject that policy and unwind to the guard instead
+ * of returning. kernel/sched/watchdog.c; called first by panic().
+ */
+void sched_policy_panic_hook(const char *msg);
+/*
+ * Runnable tasks may wait this long (sched.watchdog_ms) before the
+ * watchdog runs them and ejects the policy (fair: only runs them).
+ */
 void sched_set_watchdog_ms(unsigned int ms);
 unsigned int sched_watchdog_ms(void);
 

@@ -18,9 +18,9 @@
 
 #include <keel/sched.h>
 
-/* Records in the ring `sched record start` allocates (136 bytes each). */
+/* Records in the ring `sched record start` allocates (168 bytes each). */
 #define SCHED_REC_DEFAULT_RECORDS 16384
-#define SCHED_REC_FORMAT	  1 /* version of the dump's text format */
+#define SCHED_REC_FORMAT	  2 /* version of the dump's text format */
 
 /* What a record is: the callback the core invoked. */
 enum sched_rec_kind {
@@ -36,6 +36,8 @@ enum sched_rec_kind {
 	SREC_PICK_NEXT,
 	SREC_SELECT_CPU,
 	SREC_BALANCE,
+	SREC_TASK_EXPORT, /* at a switch away, the last records */
+	SREC_TASK_ADOPT,  /* at the switch in, after task_new */
 	SREC_NR_KINDS,
 };
 
@@ -50,15 +52,20 @@ struct sched_rec_rq {
 };
 
 /*
- * One callback. Results: task_new's return, task_wakeup/task_tick 0/1,
- * select_cpu's CPU, pick_next/balance the pid of the task returned (0:
- * NULL, -1: not a task queued there, so not dereferenced); 0 otherwise.
+ * One callback. Results: task_new's and task_adopt's return,
+ * task_wakeup/task_tick 0/1, select_cpu's CPU, pick_next/balance the pid
+ * of the task returned (0: NULL, -1: not a task queued there, so not
+ * dereferenced); 0 otherwise. failed: the callback panicked and was
+ * unwound by the guard (result 0: the core used its default). h: the
+ * hand-over, what task_adopt received or what task_export filled in.
+ * idle and idle_after bracket the policy's own racy reads of which CPUs
+ * run their idle task (other CPUs switch without the record lock).
  */
 struct sched_rec {
 	u32 seq;   /* global order, from 0 */
 	u16 kind;  /* enum sched_rec_kind */
 	u16 cpu;   /* the CPU that made the call */
-	u32 flags; /* WF_* (task_wakeup, select_cpu) */
+	u32 flags; /* WF_* (task_wakeup, select_cpu, task_export/adopt) */
 	u32 arg;   /* select_cpu: prev_cpu */
 	s32 pid;   /* the task argument (0: none) */
 	s32 nice;  /* ... its nice, cpu, on_cpu, allowed, runtime */
@@ -70,6 +77,11 @@ struct sched_rec {
 	u64 idle;   /* CPUs whose current task is their idle task */
 	struct sched_rec_rq rq, src;
 	s64 result;
+	u32 failed;
+	u32 h_valid; /* SH_* */
+	s64 h_lag_ns;
+	u64 h_slice_left_ns;
+	u64 idle_after; /* idle, read again after the call */
 };
 
 /*

@@ -44,6 +44,7 @@
 #include <keel/time.h>
 
 #include "sched.h"
+#include "watchdog.h"
 
 struct rq runqueues[NR_CPUS];
 static bool sched_running; /* schedule() may switch */
@@ -443,6 +444,7 @@ void sched_tick(void)
 	if (resched)
 		resched_curr(rq);
 	spin_unlock(&rq->lock);
+	watchdog_tick();
 }
 
 int sched_set_nice(struct task *p, int nice)
@@ -583,6 +585,7 @@ void sched_init(void *boot_stack_top)
 void sched_init_late(void)
 {
 	reaper_start();
+	watchdog_start();
 }
 
 void sched_cpu_online(void)

@@ -29,6 +29,10 @@
  *   balancing     an idle CPU pulls the queued task with the largest
  *                 vruntime (the one that would wait longest) that may
  *                 run on it.
+ *   hand-over     at a live switch a queued or running task is
+ *                 exported as its lag behind the queue's weighted
+ *                 average vruntime, and adopted at vruntime -lag (the
+ *                 queues are empty then, their zero-lag point is 0).
  *
  * Locking: each CPU's fair_rq is protected by that CPU's rq lock (every
  * callback but select_cpu runs with it; balance has both). select_cpu
@@ -42,6 +46,7 @@
 #define SCHED_LATENCY	   (20 * NSEC_PER_MSEC)
 #define MIN_GRANULARITY	   (4 * NSEC_PER_MSEC)
 #define WAKEUP_GRANULARITY (4 * NSEC_PER_MSEC)
+#define HANDOVER_LAG_MAX   (10 * (s64)NSEC_PER_SEC) /* adopted lag: +-10 s */
 
 #define slice_start se.data[0] /* runtime_ns when it last got the CPU */
 #define blocked_on  se.data[1] /* CPU + 1 whose vruntime it kept; 0: lag */
@@ -258,6 +263,65 @@ static struct task *fair_pick_next(struct rq *rq)
 	return p;
 }
 
+/* p's vruntime now, without charging anything (p running or queued). */
+static s64 vruntime_now(const struct fair_rq *frq, const struct task *p)
+{
+	if (frq->curr != p)
+		return p->se.vruntime;
+	return p->se.vruntime + (s64)((p->runtime_ns - p->se.prev_runtime) *
+				      NICE_0_WEIGHT / weight_of(p));
+}
+
+/* The weighted average vruntime of frq's running and queued tasks. */
+static s64 avg_vruntime(const struct fair_rq *frq)
+{
+	s64 base = frq->min_vruntime, sum = 0, load = 0;
+	const struct task *it;
+
+	if (frq->curr) {
+		sum = (vruntime_now(frq, frq->curr) - base) *
+		      weight_of(frq->curr);
+		load = weight_of(frq->curr);
+	}
+	list_for_each_entry(it, &frq->queue, se.node) {
+		sum += (it->se.vruntime - base) * weight_of(it);
+		load += weight_of(it);
+	}
+	return load ? base + sum / load : base;
+}
+
+static void fair_task_export(struct rq *rq, struct task *p,
+			     struct sched_handover *h, unsigned int flags)
+{
+	struct fair_rq *frq = fair_rq_of(rq);
+
+	if ((flags & WF_RUNNING) && frq->curr != p)
+		return; /* running since before fair was switched in */
+	h->lag_ns = avg_vruntime(frq) - vruntime_now(frq, p);
+	h->valid = SH_LAG;
+}
+
+static int fair_task_adopt(struct rq *rq, struct task *p,
+			   const struct sched_handover *h, unsigned int flags)
+{
+	struct fair_rq *frq = fair_rq_of(rq);
+	s64 lag = h->valid & SH_LAG ? h->lag_ns : 0;
+
+	if (lag > HANDOVER_LAG_MAX || lag < -HANDOVER_LAG_MAX)
+		lag = lag > 0 ? HANDOVER_LAG_MAX : -HANDOVER_LAG_MAX;
+	p->se.vruntime = -lag;
+	p->se.prev_runtime = p->runtime_ns;
+	p->blocked_on = 0;
+	p->slice_start = p->runtime_ns;
+	if (p->se.vruntime < frq->min_vruntime)
+		frq->min_vruntime = p->se.vruntime;
+	if (flags & WF_RUNNING)
+		frq->curr = p;
+	else
+		queue_sorted(frq, p);
+	return 0;
+}
+
 static bool cpu_is_idle(unsigned int cpu)
 {
 	const struct cpu *c = cpu_of(cpu);
@@ -317,4 +381,6 @@ const struct sched_policy_ops fair_policy = {
 	.pick_next = fair_pick_next,
 	.select_cpu = fair_select_cpu,
 	.balance = fair_balance,
+	.task_export = fair_task_export,
+	.task_adopt = fair_task_adopt,
 };

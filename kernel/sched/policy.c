@@ -21,12 +21,20 @@
  * waiting: a task queued for longer than the watchdog period is run
  * next by the core and counted as starved.
  *
+ * Every call runs under the policy guard (watchdog.h), and a policy
+ * other than fair that starves a task, keeps giving bad answers or
+ * panics is ejected (watchdog.c): after a panic no callback of it is
+ * made again (policy_is_broken) and the wrappers give the core's
+ * defaults until fair is switched in.
+ *
  * A live switch (sched_policy_switch) stops the world with the task
- * list and every runqueue locked, hands each queued task from the old
- * policy to the new one, publishes the new table, and waits until no
- * CPU can still be inside an old callback before calling its exit().
- * Each call goes through call_*() (record.h): while a policy is being
- * recorded for replay, record.c logs the call, its inputs and answer.
+ * list and every runqueue locked, has the old policy export each queued
+ * and running task and the new one adopt it (or undoes everything if
+ * the new one fails), publishes the new table, and waits until no CPU
+ * can still be inside an old callback before calling its exit().
+ * Every call goes through CALL() (record.h): guarded as above, and
+ * while a policy is being recorded for replay, logged by record.c with
+ * its inputs and the answer the core got.
  */
 #define pr_fmt(fmt) "sched: " fmt
 
@@ -34,12 +42,14 @@
 #include <keel/errno.h>
 #include <keel/mutex.h>
 #include <keel/printk.h>
+#include <keel/slab.h>
 #include <keel/smp.h>
 #include <keel/string.h>
 #include <keel/time.h>
 
 #include "record.h"
 #include "sched.h"
+#include "watchdog.h"
 
 #define LOG_FIRST	    10
 #define LOG_EVERY	    1000
@@ -71,6 +81,8 @@ __printf(2, 3) static void reject(unsigned long *counter, const char *fmt, ...)
 	char msg[160];
 	va_list ap;
 
+	if (counter != &stats.starved)
+		watchdog_note_reject(active());
 	if (n >= LOG_FIRST && (n + 1) % LOG_EVERY)
 		return;
 	va_start(ap, fmt);
@@ -90,10 +102,23 @@ bool task_queued_on(const struct rq *rq, const struct task *p)
 	return false;
 }
 
+/*
+ * A callback is made only if the policy has it and did not panic
+ * before (policy_is_broken); it runs under the guard (watchdog.h) and
+ * is recorded if o is being recorded (record.h).
+ */
+#define CAN_CALL(o, cb) ((o)->cb && !policy_is_broken(o))
+
+/* o->task_new(p), guarded and recorded; 0 if o has none or panicked. */
+static int call_task_new(const struct sched_policy_ops *o, struct task *p)
+{
+	return CAN_CALL(o, task_new) ? (int)CALL(o, task_new, p, 0, 0).val : 0;
+}
+
 int policy_task_new(struct task *p)
 {
 	const struct sched_policy_ops *o = active();
-	int err = o->task_new ? call_task_new(o, p) : 0;
+	int err = call_task_new(o, p);
 
 	if (err > 0) {
 		reject(&stats.task_new_invalid,
@@ -108,60 +133,77 @@ void policy_task_dead(struct task *p)
 {
 	const struct sched_policy_ops *o = active();
 
-	if (o->task_dead)
-		call_task_dead(o, p);
+	if (CAN_CALL(o, task_dead))
+		CALL(o, task_dead, p, 0, 0);
 }
 
 bool policy_task_wakeup(struct rq *rq, struct task *p, unsigned int flags)
 {
-	return call_task_wakeup(active(), rq, p, flags);
+	const struct sched_policy_ops *o = active();
+
+	if (!CAN_CALL(o, task_wakeup))
+		return false;
+	return (u8)CALL(o, task_wakeup, rq, p, flags).val; /* bool: %al */
 }
 
 void policy_task_blocked(struct rq *rq, struct task *p)
 {
 	const struct sched_policy_ops *o = active();
 
-	if (o->task_blocked)
-		call_task_blocked(o, rq, p);
+	if (CAN_CALL(o, task_blocked))
+		CALL(o, task_blocked, rq, p, 0);
 }
 
 void policy_task_preempt(struct rq *rq, struct task *p)
 {
 	const struct sched_policy_ops *o = active();
 
-	if (o->task_preempt)
-		call_task_preempt(o, rq, p);
+	if (CAN_CALL(o, task_preempt))
+		CALL(o, task_preempt, rq, p, 0);
 	else
-		call_task_wakeup(o, rq, p, 0);
+		policy_task_wakeup(rq, p, 0);
 }
 
 void policy_task_yield(struct rq *rq, struct task *p)
 {
 	const struct sched_policy_ops *o = active();
 
-	if (o->task_yield)
-		call_task_yield(o, rq, p);
+	if (CAN_CALL(o, task_yield))
+		CALL(o, task_yield, rq, p, 0);
 	else
 		policy_task_preempt(rq, p);
 }
 
 void policy_task_dequeue(struct rq *rq, struct task *p)
 {
-	call_task_dequeue(active(), rq, p);
+	const struct sched_policy_ops *o = active();
+
+	if (CAN_CALL(o, task_dequeue))
+		CALL(o, task_dequeue, rq, p, 0);
 }
 
 bool policy_task_tick(struct rq *rq, struct task *p)
 {
 	const struct sched_policy_ops *o = active();
 
-	return o->task_tick ? call_task_tick(o, rq, p) : false;
+	if (policy_is_broken(o)) /* the core's FIFO: a slice per tick */
+		return rq->nr_queued > 0;
+	return o->task_tick ? (u8)CALL(o, task_tick, rq, p, 0).val : false;
 }
 
 struct task *policy_pick_next(struct rq *rq)
 {
-	struct task *p = call_pick_next(active(), rq);
+	const struct sched_policy_ops *o = active();
+	struct task *p = NULL;
+	bool valid;
 
-	if (p && task_queued_on(rq, p))
+	if (CAN_CALL(o, pick_next))
+		p = (struct task *)CALL(o, pick_next, rq, 0, 0).val;
+	if (policy_is_broken(o)) /* the core's FIFO: oldest first */
+		goto oldest;
+	valid = p && task_queued_on(rq, p);
+	watchdog_note_pick(rq, p, valid);
+	if (valid)
 		return p;
 	if (!p)
 		reject(&stats.pick_lost,
@@ -171,6 +213,7 @@ struct task *policy_pick_next(struct rq *rq)
 		reject(&stats.pick_invalid,
 		       "pick_next on CPU %u gave %p, not a task queued there",
 		       rq->cpu, p);
+oldest:
 	p = list_first_entry(&rq->queue, struct task, rq_node);
 	policy_task_dequeue(rq, p);
 	return p;
@@ -183,14 +226,15 @@ unsigned int policy_select_cpu(struct task *p, unsigned int prev_cpu,
 	cpumask_t allowed = READ_ONCE(p->allowed) & READ_ONCE(cpu_online_mask);
 	unsigned int cpu = prev_cpu;
 
-	if (o->select_cpu) {
-		int want = call_select_cpu(o, p, prev_cpu, flags);
+	if (CAN_CALL(o, select_cpu)) {
+		int want = (int)CALL(o, select_cpu, p, prev_cpu, flags).val;
 
 		if (want >= 0 && cpumask_test(allowed, want))
 			return want;
-		reject(&stats.select_invalid,
-		       "select_cpu(%s) gave CPU %d, not online and allowed",
-		       p->name, want);
+		if (!policy_is_broken(o))
+			reject(&stats.select_invalid,
+			       "select_cpu(%s) gave CPU %d, not online and allowed",
+			       p->name, want);
 	}
 	if (!cpumask_test(allowed, cpu))
 		cpu = cpumask_first(allowed);
@@ -199,7 +243,7 @@ unsigned int policy_select_cpu(struct task *p, unsigned int prev_cpu,
 
 bool policy_can_balance(void)
 {
-	return active()->balance != NULL;
+	return CAN_CALL(active(), balance);
 }
 
 struct task *policy_balance(struct rq *dst, struct rq *src)
@@ -208,7 +252,10 @@ struct task *policy_balance(struct rq *dst, struct rq *src)
 	struct task *p;
 
 	/* a switch may have happened while dst->lock was dropped */
-	p = o->balance ? call_balance(o, dst, src) : NULL;
+	if (CAN_CALL(o, balance))
+		p = (struct task *)CALL(o, balance, dst, src, 0).val;
+	else
+		p = NULL;
 	if (!p)
 		return NULL;
 	if (!task_queued_on(src, p)) {
@@ -239,6 +286,8 @@ bool policy_watchdog(struct rq *rq)
 	reject(&stats.starved, "%s waited %llu ms on CPU %u; running it",
 	       p->name, (rq->clock - p->enqueue_ns) / NSEC_PER_MSEC, rq->cpu);
 	rq->force_next = p;
+	watchdog_request_eject(active(), EJECT_STARVED, NULL, p,
+			       rq->clock - p->enqueue_ns, rq->cpu);
 	return true;
 }
 
@@ -265,6 +314,11 @@ u64 sched_policy_last_pause_ns(void)
 	return READ_ONCE(last_pause_ns);
 }
 
+const struct sched_policy_ops *policy_active(void)
+{
+	return active();
+}
+
 const char *sched_policy_name(void)
 {
 	return active()->name;
@@ -284,95 +338,277 @@ static void unlock_all_rqs(void)
 		spin_unlock(&cpu_rq(cpu)->lock);
 }
 
-/* Offer every queued task to o (via task_wakeup or task_dequeue). */
-static void hand_over_queued(const struct sched_policy_ops *o, bool in)
-{
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		struct rq *rq = cpu_rq(cpu);
-		struct task *p;
+/*
+ * The hand-over (docs/scheduler.md, "Hand-over"). With the task list and
+ * every runqueue locked: save every task's p->se and let the old policy
+ * export its queued and running tasks (read-only), then give the new
+ * policy task_new for every task and task_adopt for those. Only if all
+ * of that succeeds is the old policy told (task_dequeue of its queued
+ * tasks, seeing its own p->se again) and the new table published;
+ * otherwise the new policy undoes its part and every p->se is restored,
+ * so the old policy runs on as if nothing happened.
+ */
+struct handover_slot {
+	struct task *p;
+	struct rq *rq;		/* NULL: neither queued nor running */
+	unsigned int flags;	/* WF_SWITCH, | WF_RUNNING for rq->curr */
+	struct sched_entity se; /* the other policy's p->se */
+	struct sched_handover h;
+};
 
-		list_for_each_entry(p, &rq->queue, rq_node) {
-			if (in)
-				call_task_wakeup(o, rq, p, WF_SWITCH);
-			else
-				call_task_dequeue(o, rq, p);
-		}
-		if (in && cpu_online(cpu))
-			resched_curr(rq);
+struct handover {
+	unsigned int n, cap;
+	struct handover_slot slot[];
+};
+
+static unsigned int count_tasks(void)
+{
+	unsigned long flags;
+	unsigned int n = 0;
+	struct task *p;
+
+	spin_lock_irqsave(&tasklist_lock, flags);
+	list_for_each_entry(p, &task_list, tasks)
+		n++;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return n;
+}
+
+/*
+ * Fill a slot per task, saving its p->se; the old policy exports the
+ * queued and running ones. -EAGAIN if tasks appeared since hv was sized.
+ */
+static int export_all(const struct sched_policy_ops *old, struct handover *hv)
+{
+	struct task *p;
+
+	hv->n = 0;
+	list_for_each_entry(p, &task_list, tasks) {
+		struct handover_slot *s = &hv->slot[hv->n];
+		struct rq *rq = cpu_rq(p->cpu);
+
+		if (p->flags & PF_IDLE)
+			continue;
+		if (hv->n == hv->cap)
+			return -EAGAIN;
+		*s = (struct handover_slot){ .p = p, .se = p->se };
+		hv->n++;
+		if (!list_empty(&p->rq_node))
+			s->flags = WF_SWITCH;
+		else if (rq->curr == p)
+			s->flags = WF_SWITCH | WF_RUNNING;
+		else
+			continue;
+		s->rq = rq;
+		if (CAN_CALL(old, task_export) && !watchdog_abandoned(old))
+			CALL4(old, task_export, rq, p, &s->h, s->flags);
+	}
+	return 0;
+}
+
+/* Exchange each task's p->se with the one saved in its slot. */
+static void swap_se(struct handover *hv)
+{
+	for (unsigned int i = 0; i < hv->n; i++) {
+		struct sched_entity tmp = hv->slot[i].p->se;
+
+		hv->slot[i].p->se = hv->slot[i].se;
+		hv->slot[i].se = tmp;
+	}
+}
+
+/* o->task_dead for every task before stop (NULL: all). */
+static void dead_all_tasks(const struct sched_policy_ops *o,
+			   const struct task *stop)
+{
+	struct task *p;
+
+	list_for_each_entry(p, &task_list, tasks) {
+		if (p == stop)
+			break;
+		if (!(p->flags & PF_IDLE) && CAN_CALL(o, task_dead))
+			CALL(o, task_dead, p, 0, 0);
 	}
 }
 
 /* new->task_new for every task; on failure undo and return the error. */
 static int new_all_tasks(const struct sched_policy_ops *o)
 {
-	struct task *p, *failed = NULL;
-	int err = 0;
+	struct task *p;
+	int err;
 
 	list_for_each_entry(p, &task_list, tasks) {
-		if (p->flags & PF_IDLE)
+		if (p->flags & PF_IDLE || !o->task_new)
 			continue;
-		err = o->task_new ? call_task_new(o, p) : 0;
+		err = call_task_new(o, p);
 		if (err) {
-			failed = p;
-			break;
+			dead_all_tasks(o, p);
+			return err > 0 ? -EINVAL : err;
 		}
 	}
-	if (!failed)
-		return 0;
-	list_for_each_entry(p, &task_list, tasks) {
-		if (p == failed)
-			break;
-		if (!(p->flags & PF_IDLE) && o->task_dead)
-			call_task_dead(o, p);
+	return 0;
+}
+
+static int adopt_one(const struct sched_policy_ops *o, struct handover_slot *s)
+{
+	int err;
+
+	if (CAN_CALL(o, task_adopt)) {
+		err = (int)CALL4(o, task_adopt, s->rq, s->p, &s->h, s->flags)
+			      .val;
+		return err > 0 ? -EINVAL : err;
 	}
-	return err > 0 ? -EINVAL : err;
+	if (!(s->flags & WF_RUNNING) && CAN_CALL(o, task_wakeup))
+		CALL(o, task_wakeup, s->rq, s->p, WF_SWITCH);
+	return 0;
+}
+
+/* o adopts every queued and running task; undone if one fails. */
+static int adopt_all(const struct sched_policy_ops *o, struct handover *hv)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < hv->n && !err; i++)
+		if (hv->slot[i].rq)
+			err = adopt_one(o, &hv->slot[i]);
+	if (!err)
+		return 0;
+	pr_warn("policy %s: task_adopt(%s) failed: %d; switch undone\n",
+		o->name, hv->slot[i - 1].p->name, err);
+	while (--i > 0) {
+		struct handover_slot *s = &hv->slot[i - 1];
+
+		if (s->rq && !(s->flags & WF_RUNNING) &&
+		    CAN_CALL(o, task_dequeue))
+			CALL(o, task_dequeue, s->rq, s->p, 0);
+	}
+	return err;
+}
+
+/* Everything locked: hand every task from old to new, or change nothing. */
+static int switch_locked(const struct sched_policy_ops *old,
+			 const struct sched_policy_ops *new,
+			 struct handover *hv)
+{
+	int err = export_all(old, hv);
+
+	if (err)
+		goto out_restore;
+	err = new_all_tasks(new);
+	if (err)
+		goto out_restore;
+	err = adopt_all(new, hv);
+	if (err)
+		goto out_dead;
+	record_policy_switch(old); /* its task_export calls were the last */
+	swap_se(hv); /* the old policy lets go of its queued tasks */
+	for (unsigned int i = 0; i < hv->n; i++)
+		if (hv->slot[i].rq && !(hv->slot[i].flags & WF_RUNNING) &&
+		    CAN_CALL(old, task_dequeue) && !watchdog_abandoned(old))
+			CALL(old, task_dequeue, hv->slot[i].rq, hv->slot[i].p,
+			     0);
+	swap_se(hv);
+	WRITE_ONCE(ops, new);
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpu_online(cpu))
+			resched_curr(cpu_rq(cpu));
+	return 0;
+out_dead:
+	dead_all_tasks(new, NULL);
+out_restore:
+	for (unsigned int i = 0; i < hv->n; i++)
+		hv->slot[i].p->se = hv->slot[i].se;
+	return err;
+}
+
+/* switch_locked() with everything locked; the pause is timed. */
+static int switch_stopped(const struct sched_policy_ops *old,
+			  const struct sched_policy_ops *new)
+{
+	struct handover *hv;
+	unsigned long flags;
+	unsigned int cap;
+	u64 pause_start;
+	int err;
+
+	do {
+		cap = count_tasks() + 8; /* a few may appear meanwhile */
+		hv = kmalloc(sizeof(*hv) + cap * sizeof(hv->slot[0]),
+			     GFP_KERNEL);
+		if (!hv)
+			return -ENOMEM;
+		hv->cap = cap;
+		spin_lock_irqsave(&tasklist_lock, flags);
+		lock_all_rqs();
+		pause_start = ktime_get_ns();
+		err = switch_locked(old, new, hv);
+		WRITE_ONCE(last_pause_ns, ktime_get_ns() - pause_start);
+		unlock_all_rqs();
+		spin_unlock_irqrestore(&tasklist_lock, flags);
+		kfree(hv);
+	} while (err == -EAGAIN);
+	return err;
 }
 
 static void nop(void *unused)
 {
 }
 
+/*
+ * The switch, with switch_mutex held. A policy that panicked
+ * (watchdog_abandoned) exports nothing and gets no task_dequeue and no
+ * exit: its state is abandoned; it cannot be switched to again.
+ */
+static int switch_mutexed(const struct sched_policy_ops *new)
+{
+	const struct sched_policy_ops *old = active();
+	bool abandon = watchdog_abandoned(old);
+	int err;
+
+	if (new == old)
+		return 0;
+	if (watchdog_abandoned(new))
+		return -EBUSY;
+	err = new->init ? call_init(new) : 0;
+	if (err)
+		return err;
+	err = switch_stopped(old, new);
+	if (err) {
+		if (new->exit)
+			new->exit();
+		return err;
+	}
+	/* no CPU is inside an old callback once each took an IPI */
+	smp_call_function(nop, NULL, true);
+	if (old->exit && !abandon)
+		old->exit();
+	pr_info("policy %s -> %s\n", old->name, new->name);
+	return 0;
+}
+
 int sched_policy_switch(const struct sched_policy_ops *new)
 {
-	const struct sched_policy_ops *old;
-	unsigned long flags;
-	u64 pause_start;
-	int err = 0;
+	int err;
 
 	if (!new || !new->pick_next || !new->task_wakeup || !new->task_dequeue)
 		return -EINVAL;
 	mutex_lock(&switch_mutex);
-	old = active();
-	if (new == old)
-		goto out_unlock;
-	err = new->init ? call_init(new) : 0;
-	if (err)
-		goto out_unlock;
-	record_policy_switch(old);
-	spin_lock_irqsave(&tasklist_lock, flags);
-	lock_all_rqs();
-	pause_start = ktime_get_ns();
-	err = new_all_tasks(new);
-	if (!err) {
-		hand_over_queued(old, false);
-		WRITE_ONCE(ops, new);
-		hand_over_queued(new, true);
-	}
-	WRITE_ONCE(last_pause_ns, ktime_get_ns() - pause_start);
-	unlock_all_rqs();
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	if (err) {
-		if (new->exit)
-			new->exit();
-		goto out_unlock;
-	}
-	/* no CPU is inside an old callback once each took an IPI */
-	smp_call_function(nop, NULL, true);
-	if (old->exit)
-		old->exit();
-	pr_info("policy %s -> %s\n", old->name, new->name);
-out_unlock:
+	err = switch_mutexed(new);
 	mutex_unlock(&switch_mutex);
+	return err;
+}
+
+int policy_eject_switch(const struct sched_policy_ops *bad)
+{
+	int err = -EALREADY;
+
+	mutex_lock(&switch_mutex);
+	if (active() == bad)
+		err = switch_mutexed(&fair_policy);
+	mutex_unlock(&switch_mutex);
+	if (!err)
+		__atomic_add_fetch(&stats.ejected, 1, __ATOMIC_RELAXED);
 	return err;
 }
 
@@ -436,7 +672,7 @@ sched_policy_other(const struct sched_policy_ops * not )
 
 	mutex_lock(&switch_mutex);
 	for (int i = 0; i < MAX_POLICIES && registered[i] && !found; i++)
-		if (registered[i] != not )
+		if (registered[i] != not &&!watchdog_abandoned(registered[i]))
 			found = registered[i];
 	mutex_unlock(&switch_mutex);
 	return found;
@@ -452,10 +688,14 @@ int sched_policy_switch_to(const char *name)
 void sched_policy_list(void)
 {
 	mutex_lock(&switch_mutex);
-	for (int i = 0; i < MAX_POLICIES && registered[i]; i++)
-		printk(KERN_INFO "%c %s\n",
+	for (int i = 0; i < MAX_POLICIES && registered[i]; i++) {
+		const char *note = watchdog_policy_note(registered[i]);
+
+		printk(KERN_INFO "%c %s%s%s%s\n",
 		       registered[i] == active() ? '*' : ' ',
-		       registered[i]->name);
+		       registered[i]->name, note ? " (" : "", note ?: "",
+		       note ? ")" : "");
+	}
 	mutex_unlock(&switch_mutex);
 }
 

@@ -9,14 +9,19 @@
  * names a task that is not on the CPU it was asked about; and, in its
  * starving mode, it never picks one victim thread. With it switched in
  * live, work pinned to every CPU must still finish, each kind of bad
- * answer must be counted, the watchdog must run the victim, and the
- * switch back to the fair policy must leave a working system.
+ * answer must be counted, the watchdog must run the victim (and eject
+ * the policy: kernel/sched/watchdog_test.c tests that in depth), and
+ * the switch back to the fair policy must leave a working system. The
+ * rejection case turns the error-count ejection off, to see every kind
+ * of bad answer counted.
  */
 #include <keel/kthread.h>
 #include <keel/ktest.h>
 #include <keel/smp.h>
 #include <keel/string.h>
 #include <keel/timer.h>
+
+#include "watchdog.h"
 
 #define DEADLINE_MS 30000
 #define WORK_ROUNDS 40
@@ -219,6 +224,7 @@ static void broken_answers_are_rejected_and_counted(struct ktest *t)
 	struct sched_policy_stats before, after;
 	struct spin s[2] = {};
 	struct task *sp[2] = {}, *blocked;
+	unsigned int old_limit = sched_watchdog_errors();
 	DECLARE_COMPLETION(release);
 
 	blocked = kthread_run(wait_forever, &release, "blocked");
@@ -228,11 +234,14 @@ static void broken_answers_are_rejected_and_counted(struct ktest *t)
 		sp[i] = kthread_run_on_cpu(spin_fn, &s[i], 0, "spin/%d", i);
 	sched_policy_stats(&before);
 	bad_mode = BAD_PICK | BAD_SELECT | BAD_BALANCE;
+	sched_set_watchdog_errors(0); /* count them all, never eject */
 	KTEST_EXPECT_EQ(t, sched_policy_switch(&broken_policy), 0);
 	KTEST_EXPECT_STREQ(t, sched_policy_name(), "broken");
 	run_workers(t);
 	msleep(50); /* idle CPUs' ticks try to balance from CPU 0 */
+	KTEST_EXPECT_STREQ(t, sched_policy_name(), "broken");
 	KTEST_EXPECT_EQ(t, sched_policy_switch(&fair_policy), 0);
+	sched_set_watchdog_errors(old_limit);
 	sched_policy_stats(&after);
 	for (int i = 0; i < 2; i++)
 		WRITE_ONCE(s[i].stop, 1);
@@ -249,6 +258,12 @@ static void broken_answers_are_rejected_and_counted(struct ktest *t)
 	for (int i = 0; i < 2; i++)
 		KTEST_EXPECT_GT(t, s[i].loops, 0ULL);
 	run_workers(t); /* and the fair policy took over cleanly */
+}
+
+/* fair is back and the ejection is finished */
+static bool ejected(void)
+{
+	return !strcmp(sched_policy_name(), "fair") && !watchdog_busy();
 }
 
 static void watchdog_runs_a_starved_task(struct ktest *t)
@@ -274,7 +289,10 @@ static void watchdog_runs_a_starved_task(struct ktest *t)
 		msleep(10);
 		seen = READ_ONCE(s[1].loops);
 	}
-	KTEST_EXPECT_EQ(t, sched_policy_switch(&fair_policy), 0);
+	/* the starvation also ejects the policy */
+	for (int ms = 0; ms < DEADLINE_MS && !ejected(); ms += 10)
+		msleep(10);
+	KTEST_EXPECT_STREQ(t, sched_policy_name(), "fair");
 	sched_set_watchdog_ms(old_ms);
 	sched_policy_stats(&after);
 	WRITE_ONCE(victim, NULL);
@@ -283,6 +301,7 @@ static void watchdog_runs_a_starved_task(struct ktest *t)
 	stop_all(sp, 2);
 	KTEST_EXPECT_GT(t, seen, 0ULL);
 	KTEST_EXPECT_GT(t, after.starved, before.starved);
+	KTEST_EXPECT_EQ(t, after.ejected, before.ejected + 1);
 }
 
 /* Only what is required, and task_new: the core fills in the rest. */
@@ -351,8 +370,60 @@ static void restore_policy(struct ktest *t)
 		sched_policy_switch(&fair_policy);
 }
 
+/* Core dequeues of a task whose p->se no longer says it is queued here. */
+static unsigned long dequeue_seen, dequeue_unowned;
+
+static void probe_task_dequeue(struct rq *rq, struct task *p)
+{
+	__atomic_fetch_add(&dequeue_seen, 1, __ATOMIC_RELAXED);
+	if (p->queued_on != rq->cpu + 1)
+		__atomic_fetch_add(&dequeue_unowned, 1, __ATOMIC_RELAXED);
+	broken_task_dequeue(rq, p);
+}
+
+/* "broken" answering correctly, and checking p->se at each dequeue. */
+static const struct sched_policy_ops probe_policy = {
+	.name = "probe",
+	.init = broken_init,
+	.task_new = broken_task_new,
+	.task_wakeup = broken_task_wakeup,
+	.task_preempt = enqueue,
+	.task_dequeue = probe_task_dequeue,
+	.task_tick = broken_task_tick,
+	.pick_next = broken_pick_next,
+};
+
+/*
+ * p->se is the old policy's until its task_dequeue gave p up: when a
+ * switch tells the old policy to let go of its queued tasks, each
+ * p->se must be the old policy's again, not what the new policy's
+ * task_new (which resets p->se, and may relink se.node) made of it.
+ */
+static void switch_dequeue_sees_old_policy_data(struct ktest *t)
+{
+	struct task *p[2 * NR_CPUS + 1] = {};
+	unsigned int n = 2 * num_online_cpus() + 1;
+	struct spin s = {};
+
+	bad_mode = 0;
+	KTEST_ASSERT_EQ(t, sched_policy_switch(&probe_policy), 0);
+	for (unsigned int i = 0; i < n; i++)
+		p[i] = kthread_run(spin_fn, &s, "probe/%u", i);
+	msleep(30); /* more spinners than CPUs: some are always queued */
+	__atomic_store_n(&dequeue_seen, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&dequeue_unowned, 0, __ATOMIC_RELAXED);
+	KTEST_EXPECT_EQ(t, sched_policy_switch(&fair_policy), 0);
+	KTEST_EXPECT_GT(t, __atomic_load_n(&dequeue_seen, __ATOMIC_RELAXED),
+			0UL);
+	KTEST_EXPECT_EQ(t, __atomic_load_n(&dequeue_unowned, __ATOMIC_RELAXED),
+			0UL);
+	WRITE_ONCE(s.stop, 1);
+	stop_all(p, n);
+}
+
 static struct ktest_case policy_cases[] = {
 	KTEST_CASE(switch_refuses_incomplete_policies),
+	KTEST_CASE(switch_dequeue_sees_old_policy_data),
 	KTEST_CASE(minimal_policy_runs_on_defaults),
 	KTEST_CASE(broken_answers_are_rejected_and_counted),
 	KTEST_CASE(watchdog_runs_a_starved_task),

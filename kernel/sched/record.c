@@ -2,14 +2,16 @@
 /*
  * record.c - record every call into one policy, for replay on the host.
  *
- * policy.c calls a policy through call_*() (record.h). While recording,
+ * policy.c calls a policy through CALL() (record.h). While recording,
  * calls into the recorded policy land here instead: under record_lock
  * (interrupts off) the call appends a struct sched_rec to a ring
  * allocated at start (the callback, the CPU, the task argument's nice,
  * cpu, on_cpu, allowed mask and runtime, each runqueue argument's CPU,
  * current task and its runtime, queue length and queued tasks still on
- * a CPU, the online mask, which CPUs run their idle task), makes the
- * same call and stores the answer. Holding one lock around every
+ * a CPU, the online mask, which CPUs run their idle task, the
+ * hand-over of task_export/task_adopt), makes the same call under the
+ * policy guard (watchdog.h) and stores the answer the core got and
+ * whether the callback panicked. Holding one lock around every
  * callback serialises the policy across CPUs, so the records' order is
  * the order in which the policy saw the world and changed its own
  * state: a replay that makes the same calls in that order must give
@@ -18,8 +20,11 @@
  *
  * A trace starts from a known policy state: recording begins before the
  * policy is switched in (sched_record_start_policy), so it opens with
- * init, task_new for every task and task_wakeup(WF_SWITCH) for each
- * queued one. A switch away from the policy ends the recording. When
+ * init, task_new for every task and task_adopt for each queued and
+ * running one (with the hand-over the old policy exported; a policy
+ * without task_adopt gets task_wakeup(WF_SWITCH) for queued ones). A
+ * switch away from the policy ends the recording once the policy's
+ * task_export calls are recorded. When
  * the ring is full, recording stops and the trace is marked truncated:
  * it is still a replayable prefix.
  *
@@ -41,7 +46,7 @@
 #include "record.h"
 #include "sched.h"
 
-#define LINE_LEN 320
+#define LINE_LEN 400
 
 const struct sched_policy_ops *record_ops;
 
@@ -65,6 +70,8 @@ static const char *const kind_names[SREC_NR_KINDS] = {
 	[SREC_PICK_NEXT] = "pick_next",
 	[SREC_SELECT_CPU] = "select_cpu",
 	[SREC_BALANCE] = "balance",
+	[SREC_TASK_EXPORT] = "task_export",
+	[SREC_TASK_ADOPT] = "task_adopt",
 };
 
 static void snap_task(struct sched_rec *r, const struct task *p)
@@ -140,12 +147,6 @@ static struct sched_rec *rec_begin(const struct sched_policy_ops *o,
 	return r;
 }
 
-static void rec_end(struct sched_rec *r, s64 result)
-{
-	if (r)
-		r->result = result;
-}
-
 /* The pid of a task a policy returned, if it is queued on rq. */
 static s64 pid_if_queued(const struct rq *rq, const struct task *p)
 {
@@ -169,156 +170,106 @@ int record_init(const struct sched_policy_ops *o)
 	spin_unlock_irqrestore(&record_lock, flags);
 	ret = o->init();
 	spin_lock_irqsave(&record_lock, flags);
-	if (idx < ring_len && ring[idx].kind == SREC_INIT)
+	if (idx < ring_len && ring[idx].kind == SREC_INIT) {
 		ring[idx].result = ret;
+		ring[idx].idle_after = idle_mask();
+	}
 	spin_unlock_irqrestore(&record_lock, flags);
 	return ret;
+}
+
+/* The answer of a call of kind as the core reads it (the record's result). */
+static s64 answer(enum sched_rec_kind kind, struct guard_ret ret,
+		  unsigned long a, unsigned long b)
+{
+	if (ret.failed)
+		return 0;
+	switch (kind) {
+	case SREC_TASK_NEW:
+	case SREC_SELECT_CPU:
+	case SREC_TASK_ADOPT: return (int)ret.val;
+	case SREC_TASK_WAKEUP:
+	case SREC_TASK_TICK: return (u8)ret.val; /* bool: %al */
+	case SREC_PICK_NEXT:
+		return pid_if_queued((struct rq *)a, (struct task *)ret.val);
+	case SREC_BALANCE:
+		return pid_if_queued((struct rq *)b, (struct task *)ret.val);
+	default: return 0;
+	}
+}
+
+static void snap_handover(struct sched_rec *r, const struct sched_handover *h)
+{
+	r->h_valid = h->valid;
+	r->h_lag_ns = h->lag_ns;
+	r->h_slice_left_ns = h->slice_left_ns;
 }
 
 /*
- * The recorded calls: take the lock, snapshot, call, store the answer.
- * A macro per shape would hide the calls; these are short enough.
+ * The recorded calls. The arguments are those of the callback kind
+ * (include/keel/sched.h): task_new/task_dead (p), select_cpu (p,
+ * prev_cpu, flags), pick_next (rq), balance (dst, src), task_wakeup
+ * (rq, p, flags), task_export/task_adopt (rq, p, h, flags), the others
+ * (rq, p). The guarded call is made with record_lock held: if it
+ * panics, the guard unwinds to here and the lock is released below like
+ * after any other call (policy_guard_recover() restores the lock count
+ * the guard saw, which includes record_lock).
  */
-int record_task_new(const struct sched_policy_ops *o, struct task *p)
+struct guard_ret record_call(const struct sched_policy_ops *o,
+			     enum sched_rec_kind kind, void (*fn)(void),
+			     unsigned long a, unsigned long b, unsigned long c,
+			     unsigned long d)
 {
+	struct rq *rq = NULL, *src = NULL;
+	struct task *p = NULL;
+	struct guard_ret ret;
 	unsigned long flags;
 	struct sched_rec *r;
-	int ret;
 
-	spin_lock_irqsave(&record_lock, flags);
-	r = rec_begin(o, SREC_TASK_NEW, NULL, NULL, p);
-	ret = o->task_new(p);
-	rec_end(r, ret);
-	spin_unlock_irqrestore(&record_lock, flags);
-	return ret;
-}
-
-void record_task_dead(const struct sched_policy_ops *o, struct task *p)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&record_lock, flags);
-	rec_begin(o, SREC_TASK_DEAD, NULL, NULL, p);
-	o->task_dead(p);
-	spin_unlock_irqrestore(&record_lock, flags);
-}
-
-bool record_task_wakeup(const struct sched_policy_ops *o, struct rq *rq,
-			struct task *p, unsigned int wf)
-{
-	unsigned long flags;
-	struct sched_rec *r;
-	bool ret;
-
-	spin_lock_irqsave(&record_lock, flags);
-	r = rec_begin(o, SREC_TASK_WAKEUP, rq, NULL, p);
-	if (r)
-		r->flags = wf;
-	ret = o->task_wakeup(rq, p, wf);
-	rec_end(r, ret);
-	spin_unlock_irqrestore(&record_lock, flags);
-	return ret;
-}
-
-/* The void rq callbacks: blocked, preempt, yield, dequeue. */
-static void record_rq_task(const struct sched_policy_ops *o,
-			   enum sched_rec_kind kind,
-			   void (*fn)(struct rq *, struct task *),
-			   struct rq *rq, struct task *p)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&record_lock, flags);
-	rec_begin(o, kind, rq, NULL, p);
-	fn(rq, p);
-	spin_unlock_irqrestore(&record_lock, flags);
-}
-
-void record_task_blocked(const struct sched_policy_ops *o, struct rq *rq,
-			 struct task *p)
-{
-	record_rq_task(o, SREC_TASK_BLOCKED, o->task_blocked, rq, p);
-}
-
-void record_task_preempt(const struct sched_policy_ops *o, struct rq *rq,
-			 struct task *p)
-{
-	record_rq_task(o, SREC_TASK_PREEMPT, o->task_preempt, rq, p);
-}
-
-void record_task_yield(const struct sched_policy_ops *o, struct rq *rq,
-		       struct task *p)
-{
-	record_rq_task(o, SREC_TASK_YIELD, o->task_yield, rq, p);
-}
-
-void record_task_dequeue(const struct sched_policy_ops *o, struct rq *rq,
-			 struct task *p)
-{
-	record_rq_task(o, SREC_TASK_DEQUEUE, o->task_dequeue, rq, p);
-}
-
-bool record_task_tick(const struct sched_policy_ops *o, struct rq *rq,
-		      struct task *p)
-{
-	unsigned long flags;
-	struct sched_rec *r;
-	bool ret;
-
-	spin_lock_irqsave(&record_lock, flags);
-	r = rec_begin(o, SREC_TASK_TICK, rq, NULL, p);
-	ret = o->task_tick(rq, p);
-	rec_end(r, ret);
-	spin_unlock_irqrestore(&record_lock, flags);
-	return ret;
-}
-
-struct task *record_pick_next(const struct sched_policy_ops *o, struct rq *rq)
-{
-	unsigned long flags;
-	struct sched_rec *r;
-	struct task *p;
-
-	spin_lock_irqsave(&record_lock, flags);
-	r = rec_begin(o, SREC_PICK_NEXT, rq, NULL, NULL);
-	p = o->pick_next(rq);
-	rec_end(r, pid_if_queued(rq, p));
-	spin_unlock_irqrestore(&record_lock, flags);
-	return p;
-}
-
-int record_select_cpu(const struct sched_policy_ops *o, struct task *p,
-		      unsigned int prev_cpu, unsigned int wf)
-{
-	unsigned long flags;
-	struct sched_rec *r;
-	int cpu;
-
-	spin_lock_irqsave(&record_lock, flags);
-	r = rec_begin(o, SREC_SELECT_CPU, NULL, NULL, p);
-	if (r) {
-		r->flags = wf;
-		r->arg = prev_cpu;
+	switch (kind) {
+	case SREC_TASK_NEW:
+	case SREC_TASK_DEAD:
+	case SREC_SELECT_CPU: p = (struct task *)a; break;
+	case SREC_PICK_NEXT: rq = (struct rq *)a; break;
+	case SREC_BALANCE:
+		rq = (struct rq *)a;
+		src = (struct rq *)b;
+		break;
+	default:
+		rq = (struct rq *)a;
+		p = (struct task *)b;
+		break;
 	}
-	cpu = o->select_cpu(p, prev_cpu, wf);
-	rec_end(r, cpu);
+	spin_lock_irqsave(&record_lock, flags);
+	r = rec_begin(o, kind, rq, src, p);
+	if (r && kind == SREC_SELECT_CPU) {
+		r->arg = b;
+		r->flags = c;
+	} else if (r && kind == SREC_TASK_WAKEUP) {
+		r->flags = c;
+	} else if (r && (kind == SREC_TASK_EXPORT || kind == SREC_TASK_ADOPT)) {
+		r->flags = d;
+		if (kind == SREC_TASK_ADOPT)
+			snap_handover(r, (const struct sched_handover *)c);
+	}
+	ret = policy_guarded(o, fn, a, b, c, d);
+	if (r) {
+		r->failed = ret.failed;
+		r->result = answer(kind, ret, a, b);
+		if (kind == SREC_TASK_EXPORT)
+			snap_handover(r, (const struct sched_handover *)c);
+		r->idle_after = idle_mask();
+	}
 	spin_unlock_irqrestore(&record_lock, flags);
-	return cpu;
+	return ret;
 }
 
-struct task *record_balance(const struct sched_policy_ops *o, struct rq *dst,
-			    struct rq *src)
+bool record_lock_held(void)
 {
-	unsigned long flags;
-	struct sched_rec *r;
-	struct task *p;
-
-	spin_lock_irqsave(&record_lock, flags);
-	r = rec_begin(o, SREC_BALANCE, dst, src, NULL);
-	p = o->balance(dst, src);
-	rec_end(r, pid_if_queued(src, p));
-	spin_unlock_irqrestore(&record_lock, flags);
-	return p;
+	if (!spin_trylock(&record_lock))
+		return true;
+	spin_unlock(&record_lock);
+	return false;
 }
 
 void record_policy_switch(const struct sched_policy_ops *old)
@@ -368,7 +319,7 @@ int sched_record_start(const struct sched_policy_ops *ops, unsigned int nr)
 	unsigned long flags;
 	int err = 0;
 
-	BUILD_BUG_ON(sizeof(struct sched_rec) != 136); /* as documented */
+	BUILD_BUG_ON(sizeof(struct sched_rec) != 168); /* as documented */
 	if (!ops)
 		return -EINVAL;
 	nr = nr ? nr : SCHED_REC_DEFAULT_RECORDS;
@@ -492,7 +443,9 @@ static int format_rec(char *buf, size_t len, const struct sched_rec *r)
 		     r->runtime_ns, r->online, r->idle);
 	n += format_rq(buf + n, len - n, &r->rq);
 	n += format_rq(buf + n, len - n, &r->src);
-	n += snprintf(buf + n, len - n, " %lld", r->result);
+	n += snprintf(buf + n, len - n, " %lld %u %x %lld %llu %llx", r->result,
+		      r->failed, r->h_valid, r->h_lag_ns, r->h_slice_left_ns,
+		      r->idle_after);
 	return n;
 }
 

@@ -1,19 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kernel/sched/record.h - how policy.c calls a policy: directly, or
+ * kernel/sched/record.h - how policy.c calls a policy: guarded, and
  * through record.c while that policy is being recorded.
  *
- * Each call_*() is one compare of the policy with the recorded one (NULL
- * when not recording) and a predicted branch; the recorded path
- * (record.c) takes the record lock, snapshots the inputs, makes the same
- * call and stores its answer. policy.c keeps the defaults for NULL
- * callbacks, so a record is always the callback actually invoked.
+ * Each CALL() is one compare of the policy with the recorded one (NULL
+ * when not recording) and a predicted branch in front of the guarded
+ * call (watchdog.h); the recorded path (record.c) takes the record lock,
+ * snapshots the inputs, makes the same guarded call and stores the
+ * answer. The guard is inside the record lock, so a callback that
+ * panics unwinds only to record.c, which records it as failed and
+ * releases the lock. policy.c keeps the defaults for NULL callbacks, so
+ * a record is always the callback actually invoked.
  */
 #ifndef _KERNEL_SCHED_RECORD_H
 #define _KERNEL_SCHED_RECORD_H
 
 #include <keel/compiler.h>
 #include <keel/sched_record.h>
+
+#include "watchdog.h"
 
 /* The policy being recorded, or NULL. */
 extern const struct sched_policy_ops *record_ops;
@@ -24,27 +29,24 @@ static inline bool recording(const struct sched_policy_ops *o)
 }
 
 int record_init(const struct sched_policy_ops *o);
-int record_task_new(const struct sched_policy_ops *o, struct task *p);
-void record_task_dead(const struct sched_policy_ops *o, struct task *p);
-bool record_task_wakeup(const struct sched_policy_ops *o, struct rq *rq,
-			struct task *p, unsigned int flags);
-void record_task_blocked(const struct sched_policy_ops *o, struct rq *rq,
-			 struct task *p);
-void record_task_preempt(const struct sched_policy_ops *o, struct rq *rq,
-			 struct task *p);
-void record_task_yield(const struct sched_policy_ops *o, struct rq *rq,
-		       struct task *p);
-void record_task_dequeue(const struct sched_policy_ops *o, struct rq *rq,
-			 struct task *p);
-bool record_task_tick(const struct sched_policy_ops *o, struct rq *rq,
-		      struct task *p);
-struct task *record_pick_next(const struct sched_policy_ops *o, struct rq *rq);
-int record_select_cpu(const struct sched_policy_ops *o, struct task *p,
-		      unsigned int prev_cpu, unsigned int flags);
-struct task *record_balance(const struct sched_policy_ops *o, struct rq *dst,
-			    struct rq *src);
-/* A live switch is about to replace old: stop recording it. */
+/*
+ * The recorded path of policy_call(): under the record lock, snapshot
+ * the inputs of callback kind, make the guarded call (so a panic in it
+ * unwinds to here, inside the lock, and is recorded as failed before
+ * the lock is released) and store the answer the core gets.
+ */
+struct guard_ret record_call(const struct sched_policy_ops *o,
+			     enum sched_rec_kind kind, void (*fn)(void),
+			     unsigned long a, unsigned long b, unsigned long c,
+			     unsigned long d);
+/*
+ * A live switch away from old has handed its tasks over (old's
+ * task_export calls are the last records): stop recording it.
+ */
 void record_policy_switch(const struct sched_policy_ops *old);
+
+/* Whether some CPU holds the record lock now (record_test.c). */
+bool record_lock_held(void);
 
 static inline int call_init(const struct sched_policy_ops *o)
 {
@@ -53,99 +55,37 @@ static inline int call_init(const struct sched_policy_ops *o)
 	return o->init();
 }
 
-static inline int call_task_new(const struct sched_policy_ops *o,
-				struct task *p)
+/* One guarded callback of o, recorded if o is being recorded. */
+static __always_inline struct guard_ret
+policy_call(const struct sched_policy_ops *o, enum sched_rec_kind kind,
+	    void (*fn)(void), unsigned long a, unsigned long b, unsigned long c,
+	    unsigned long d)
 {
 	if (recording(o))
-		return record_task_new(o, p);
-	return o->task_new(p);
+		return record_call(o, kind, fn, a, b, c, d);
+	return policy_guarded(o, fn, a, b, c, d);
 }
 
-static inline void call_task_dead(const struct sched_policy_ops *o,
-				  struct task *p)
-{
-	if (recording(o))
-		record_task_dead(o, p);
-	else
-		o->task_dead(p);
-}
+/* The record kind of each callback, by its name in the ops table. */
+#define SREC_KIND_task_new     SREC_TASK_NEW
+#define SREC_KIND_task_dead    SREC_TASK_DEAD
+#define SREC_KIND_task_wakeup  SREC_TASK_WAKEUP
+#define SREC_KIND_task_blocked SREC_TASK_BLOCKED
+#define SREC_KIND_task_preempt SREC_TASK_PREEMPT
+#define SREC_KIND_task_yield   SREC_TASK_YIELD
+#define SREC_KIND_task_dequeue SREC_TASK_DEQUEUE
+#define SREC_KIND_task_tick    SREC_TASK_TICK
+#define SREC_KIND_pick_next    SREC_PICK_NEXT
+#define SREC_KIND_select_cpu   SREC_SELECT_CPU
+#define SREC_KIND_balance      SREC_BALANCE
+#define SREC_KIND_task_export  SREC_TASK_EXPORT
+#define SREC_KIND_task_adopt   SREC_TASK_ADOPT
 
-static inline bool call_task_wakeup(const struct sched_policy_ops *o,
-				    struct rq *rq, struct task *p,
-				    unsigned int flags)
-{
-	if (recording(o))
-		return record_task_wakeup(o, rq, p, flags);
-	return o->task_wakeup(rq, p, flags);
-}
-
-static inline void call_task_blocked(const struct sched_policy_ops *o,
-				     struct rq *rq, struct task *p)
-{
-	if (recording(o))
-		record_task_blocked(o, rq, p);
-	else
-		o->task_blocked(rq, p);
-}
-
-static inline void call_task_preempt(const struct sched_policy_ops *o,
-				     struct rq *rq, struct task *p)
-{
-	if (recording(o))
-		record_task_preempt(o, rq, p);
-	else
-		o->task_preempt(rq, p);
-}
-
-static inline void call_task_yield(const struct sched_policy_ops *o,
-				   struct rq *rq, struct task *p)
-{
-	if (recording(o))
-		record_task_yield(o, rq, p);
-	else
-		o->task_yield(rq, p);
-}
-
-static inline void call_task_dequeue(const struct sched_policy_ops *o,
-				     struct rq *rq, struct task *p)
-{
-	if (recording(o))
-		record_task_dequeue(o, rq, p);
-	else
-		o->task_dequeue(rq, p);
-}
-
-static inline bool call_task_tick(const struct sched_policy_ops *o,
-				  struct rq *rq, struct task *p)
-{
-	if (recording(o))
-		return record_task_tick(o, rq, p);
-	return o->task_tick(rq, p);
-}
-
-static inline struct task *call_pick_next(const struct sched_policy_ops *o,
-					  struct rq *rq)
-{
-	if (recording(o))
-		return record_pick_next(o, rq);
-	return o->pick_next(rq);
-}
-
-static inline int call_select_cpu(const struct sched_policy_ops *o,
-				  struct task *p, unsigned int prev_cpu,
-				  unsigned int flags)
-{
-	if (recording(o))
-		return record_select_cpu(o, p, prev_cpu, flags);
-	return o->select_cpu(p, prev_cpu, flags);
-}
-
-static inline struct task *call_balance(const struct sched_policy_ops *o,
-					struct rq *dst, struct rq *src)
-{
-	if (recording(o))
-		return record_balance(o, dst, src);
-	return o->balance(dst, src);
-}
+/* GUARD4()/GUARD() of watchdog.h, recorded while o is recorded. */
+#define CALL4(o, cb, a, b, c, d)                                \
+	policy_call(o, SREC_KIND_##cb, (void (*)(void))(o)->cb, \
+		    (unsigned long)(a), (unsigned long)(b),     \
+		    (unsigned long)(c), (unsigned long)(d))
+#define CALL(o, cb, a, b, c) CALL4(o, cb, a, b, c, 0)
 
 #endif

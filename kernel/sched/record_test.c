@@ -7,7 +7,11 @@
  * recording and marks it truncated; a switch away from the recorded
  * policy ends it; a second start and a dump while recording are
  * refused (-EBUSY); a failed ring allocation (failslab) is -ENOMEM and
- * leaves nothing recording. The case's exit frees the ring and brings
+ * leaves nothing recording. The switch in is recorded as task_adopt
+ * calls, a switch away as the old policy's task_export calls with what
+ * they exported. A recorded callback that panics is unwound by the
+ * guard inside record.c: it is recorded as failed, the record lock is
+ * released and recording goes on. The case's exit frees the ring and brings
  * the fair policy back.
  */
 #include <keel/errno.h>
@@ -18,6 +22,9 @@
 #include <keel/slab.h>
 #include <keel/string.h>
 #include <keel/timer.h>
+
+#include "record.h"
+#include "sched.h"
 
 #define THREADS 4
 
@@ -90,6 +97,9 @@ static void trace_starts_at_init_in_order(struct ktest *t)
 	KTEST_EXPECT_GE(t, kinds[SREC_TASK_WAKEUP], (unsigned int)THREADS);
 	KTEST_EXPECT_GE(t, kinds[SREC_TASK_BLOCKED], (unsigned int)THREADS);
 	KTEST_EXPECT_GE(t, kinds[SREC_PICK_NEXT], (unsigned int)THREADS);
+	/* the switch in: fair adopts at least the task that switched */
+	KTEST_EXPECT_GE(t, kinds[SREC_TASK_ADOPT], 1U);
+	KTEST_EXPECT_EQ(t, kinds[SREC_TASK_EXPORT], 0U);
 	KTEST_EXPECT_EQ(t, sched_record_get(st.records, &r), -ENOENT);
 }
 
@@ -111,8 +121,9 @@ static void full_ring_stops_truncated(struct ktest *t)
 
 static void switch_away_ends_recording(struct ktest *t)
 {
+	unsigned int n, exports = 0, running = 0;
 	struct sched_record_status st;
-	unsigned int n;
+	struct sched_rec r;
 
 	KTEST_ASSERT_EQ(t, record_fair_switched_in(t, 4096), 0);
 	sched_record_status(&st);
@@ -122,6 +133,19 @@ static void switch_away_ends_recording(struct ktest *t)
 	KTEST_EXPECT_FALSE(t, st.recording);
 	KTEST_EXPECT_TRUE(t, st.switched_away);
 	n = st.records;
+	/* it ends with fair's task_export of each task, the running one too */
+	KTEST_ASSERT_GT(t, n, 0U);
+	KTEST_ASSERT_EQ(t, sched_record_get(n - 1, &r), 0);
+	KTEST_EXPECT_EQ(t, r.kind, SREC_TASK_EXPORT);
+	for (unsigned int i = n; i-- > 0 && !sched_record_get(i, &r) &&
+				 r.kind == SREC_TASK_EXPORT;) {
+		exports++;
+		running += !!(r.flags & WF_RUNNING);
+		KTEST_EXPECT_TRUE(t, r.flags & WF_SWITCH);
+		KTEST_EXPECT_TRUE(t, r.h_valid & SH_LAG); /* fair exports lag */
+	}
+	KTEST_EXPECT_GE(t, exports, 1U);
+	KTEST_EXPECT_GE(t, running, 1U);
 	run_threads(t); /* under rr: nothing more is recorded */
 	sched_record_status(&st);
 	KTEST_EXPECT_EQ(t, st.records, n);
@@ -166,6 +190,75 @@ static void ring_allocation_failure(struct ktest *t)
 	KTEST_EXPECT_EQ(t, st.capacity, 0U);
 }
 
+/*
+ * A recorded callback that panics: the guard sits inside the record
+ * lock, so the unwind lands in record.c, which records the call as
+ * failed and releases the lock; the next recorded call goes on.
+ */
+static const struct sched_policy_ops rec_panic_policy = {
+	.name = "test_rec_panic",
+};
+
+static unsigned long rec_panics(unsigned long a, unsigned long b,
+				unsigned long c)
+{
+	sched_policy_panic_hook("deliberate, from record_test");
+	return 99;
+}
+
+static unsigned long rec_returns(unsigned long a, unsigned long b,
+				 unsigned long c)
+{
+	return 7;
+}
+
+static void panic_in_recorded_call(struct ktest *t)
+{
+	const struct sched_policy_ops *was_broken = READ_ONCE(policy_broken);
+	struct sched_record_status st;
+	struct guard_ret bad, good;
+	unsigned int locks;
+	struct sched_rec r;
+	unsigned long flags;
+	int count;
+
+	KTEST_ASSERT_EQ(t, sched_record_start(&rec_panic_policy, 16), 0);
+	flags = local_irq_save();
+	count = preempt_count();
+	locks = this_cpu_read(locks_held);
+	bad = policy_call(&rec_panic_policy, SREC_TASK_NEW,
+			  (void (*)(void))rec_panics, (unsigned long)current, 0,
+			  0, 0);
+	KTEST_EXPECT_FALSE(t, record_lock_held());
+	KTEST_EXPECT_EQ(t, preempt_count(), count);
+	KTEST_EXPECT_EQ(t, this_cpu_read(locks_held), locks);
+	good = policy_call(&rec_panic_policy, SREC_TASK_NEW,
+			   (void (*)(void))rec_returns, (unsigned long)current,
+			   0, 0, 0);
+	local_irq_restore(flags);
+	KTEST_EXPECT_TRUE(t, READ_ONCE(policy_broken) == &rec_panic_policy);
+	WRITE_ONCE(policy_broken, was_broken);
+	KTEST_EXPECT_EQ(t, bad.failed, 1UL);
+	KTEST_EXPECT_EQ(t, good.failed, 0UL);
+	KTEST_EXPECT_EQ(t, good.val, 7UL);
+	sched_record_stop();
+	sched_record_status(&st);
+	KTEST_ASSERT_EQ(t, st.records, 2U);
+	KTEST_ASSERT_EQ(t, sched_record_get(0, &r), 0);
+	KTEST_EXPECT_EQ(t, r.kind, SREC_TASK_NEW);
+	KTEST_EXPECT_EQ(t, r.failed, 1U);
+	KTEST_EXPECT_EQ(t, r.result, 0LL); /* what the core got */
+	KTEST_EXPECT_EQ(t, r.pid, current->pid);
+	KTEST_ASSERT_EQ(t, sched_record_get(1, &r), 0);
+	KTEST_EXPECT_EQ(t, r.failed, 0U);
+	KTEST_EXPECT_EQ(t, r.result, 7LL);
+	/* the ejection it asked for finds it not active: nothing done */
+	for (int ms = 0; ms < 30000 && watchdog_busy(); ms += 10)
+		msleep(10);
+	KTEST_EXPECT_FALSE(t, watchdog_busy());
+	KTEST_EXPECT_STREQ(t, sched_policy_name(), "fair");
+}
+
 static void clean_up(struct ktest *t)
 {
 	sched_record_free();
@@ -178,6 +271,7 @@ static struct ktest_case record_cases[] = {
 	KTEST_CASE(switch_away_ends_recording),
 	KTEST_CASE(busy_while_recording),
 	KTEST_CASE(ring_allocation_failure),
+	KTEST_CASE(panic_in_recorded_call),
 	{},
 };
 KTEST_SUITE(sched_record, record_cases, .exit = clean_up);

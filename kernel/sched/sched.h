@@ -5,6 +5,8 @@
  *   core.c    runqueues, wake-ups, schedule(), the tick, affinity, nice
  *   policy.c  the one place that calls a policy: validation, counters,
  *             the watchdog and live policy switches
+ *   watchdog.c ejecting a starving, erring or panicking policy
+ *             (watchdog.h: the guard around every callback)
  *   fair.c    the weighted-fair reference policy
  *   task.c    task allocation, the task list, pids, reaping
  *   show.c    "ps" and "cpus"

@@ -147,8 +147,8 @@ void sched_show_cpus(void)
 	}
 	sched_policy_stats(&s);
 	printk(KERN_INFO
-	       "policy %s; rejected: pick %lu, lost %lu, select %lu, balance %lu, task_new %lu; starved %lu\n",
+	       "policy %s; rejected: pick %lu, lost %lu, select %lu, balance %lu, task_new %lu; starved %lu; ejected %lu\n",
 	       sched_policy_name(), s.pick_invalid, s.pick_lost,
 	       s.select_invalid, s.balance_invalid, s.task_new_invalid,
-	       s.starved);
+	       s.starved, s.ejected);
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 //! The Rust panic handler: a Rust panic is a kernel panic, with the
 //! message and the source location, through C's `panic()` (so a panic in
-//! a test case is caught by ktest like a C one).
+//! a test case is caught by ktest like a C one, and a panic inside a
+//! scheduling-policy callback is caught by the policy guard, which ejects
+//! the policy: kernel/sched/watchdog.c).
 
 use crate::print::MsgBuf;
 use core::fmt::Write;

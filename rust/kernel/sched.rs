@@ -19,9 +19,18 @@
 //!   requires it, so per-CPU policy state is reached only under the lock.
 //! * [`TaskData`]: the policy's per-task area (`p->se`), reachable only
 //!   through a token or a `&mut` the core lends for one callback.
+//! * [`Handover`]: what a policy switched away from says about a task
+//!   (`task_export`) and the policy switched in takes (`task_adopt`,
+//!   with the task's token if it is queued); an error from `task_adopt`
+//!   undoes the switch.
 //!
 //! The C core still validates every answer (kernel/sched/policy.c): a
 //! token the policy kept after giving it up is caught there.
+//!
+//! A policy that panics in a callback, starves a task or keeps giving
+//! bad answers is ejected and the core falls back to its C fair policy
+//! (kernel/sched/watchdog.c); after a panic the policy's statics are
+//! abandoned, never used or freed again.
 //!
 //! The same source builds for the host (`--cfg keel_host`), where
 //! `host` provides what the C core would, so that tools/sched-replay can
@@ -38,6 +47,9 @@ use core::ffi::c_int;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 
+mod queue;
+pub use queue::{Iter as TaskQueueIter, TaskQueue};
+
 /// The number of CPUs the kernel supports (`NR_CPUS`).
 pub const NR_CPUS: usize = bindings::NR_CPUS as usize;
 
@@ -49,6 +61,40 @@ pub const WF_WAKEUP: u32 = bindings::WF_WAKEUP;
 pub const WF_MIGRATED: u32 = bindings::WF_MIGRATED;
 /// Wake-up flag: handed over by a policy switch.
 pub const WF_SWITCH: u32 = bindings::WF_SWITCH;
+/// Hand-over flag: the task is its CPU's running task.
+pub const WF_RUNNING: u32 = bindings::WF_RUNNING;
+
+/// A task's scheduling state in policy-neutral terms, handed from the
+/// old policy ([`Policy::task_export`]) to the new one
+/// ([`Policy::task_adopt`]) at a live switch (C's `struct
+/// sched_handover`). `None`: the old policy did not say.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Handover {
+    /// How far the task is behind its queue's zero-lag point (the
+    /// weighted average vruntime), in ns of nice-0 virtual time; > 0:
+    /// it is owed CPU time.
+    pub lag_ns: Option<i64>,
+    /// Real CPU time left in its current slice, ns.
+    pub slice_left_ns: Option<u64>,
+}
+
+impl Handover {
+    fn from_c(h: &bindings::sched_handover) -> Self {
+        Handover {
+            lag_ns: (h.valid & bindings::SH_LAG != 0).then_some(h.lag_ns),
+            slice_left_ns: (h.valid & bindings::SH_SLICE != 0).then_some(h.slice_left_ns),
+        }
+    }
+
+    fn to_c(self) -> bindings::sched_handover {
+        bindings::sched_handover {
+            valid: self.lag_ns.map_or(0, |_| bindings::SH_LAG)
+                | self.slice_left_ns.map_or(0, |_| bindings::SH_SLICE),
+            lag_ns: self.lag_ns.unwrap_or(0),
+            slice_left_ns: self.slice_left_ns.unwrap_or(0),
+        }
+    }
+}
 
 /// Proof that the lock of the runqueue a callback runs on is held.
 ///
@@ -65,7 +111,12 @@ impl Rq<'_> {
     pub fn cpu(&self) -> usize {
         // SAFETY: a live runqueue (an Rq exists only inside a callback);
         // cpu is set at boot and never changes.
-        unsafe { (*self.0.as_ptr()).cpu as usize }
+        let cpu = unsafe { (*self.0.as_ptr()).cpu as usize };
+        // SAFETY: the core's runqueues are `runqueues[NR_CPUS]`, each with
+        // its own index as cpu. Saying so lets per-CPU indexing by this
+        // value skip its bounds check, as C's `fair_rqs[rq->cpu]` does.
+        unsafe { core::hint::assert_unchecked(cpu < NR_CPUS) };
+        cpu
     }
 
     /// The task running on this CPU (maybe its idle task), read-only.
@@ -98,7 +149,8 @@ impl TaskRef {
     /// The task's identity: compares, never dereferences.
     #[inline]
     pub fn id(&self) -> TaskId {
-        TaskId(self.raw() as usize)
+        // never 0: a task's address, so `Option<TaskId>` is one word
+        TaskId(NonNull::from(&self.0).addr())
     }
 
     /// The task's pid.
@@ -114,7 +166,12 @@ impl TaskRef {
     pub fn nice(&self) -> i32 {
         // SAFETY: a live task; nice is an aligned int written with
         // WRITE_ONCE by sched_set_nice, so a volatile read is a whole value.
-        unsafe { core::ptr::addr_of!((*self.raw()).nice).read_volatile() }
+        let nice = unsafe { core::ptr::addr_of!((*self.raw()).nice).read_volatile() };
+        // SAFETY: tasks start at nice 0 and sched_set_nice() stores only
+        // values in NICE_MIN..=NICE_MAX; saying so lets a policy index a
+        // 40-entry weight table without a bounds check or clamp.
+        unsafe { core::hint::assert_unchecked((NICE_MIN..=NICE_MAX).contains(&nice)) };
+        nice
     }
 
     /// The CPU the task is queued on or last ran on.
@@ -170,36 +227,69 @@ impl TaskRef {
 /// A task's identity (its address as a number): a policy may remember
 /// which task is which with it, but cannot reach the task through it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct TaskId(usize);
+pub struct TaskId(core::num::NonZeroUsize);
 
-/// The policy's per-task area (`p->se`): owned by the policy from
-/// `task_new` to `task_dead`; the core never touches it.
-#[repr(transparent)]
-pub struct TaskData(bindings::sched_entity);
+/// The smallest nice value (highest priority).
+pub const NICE_MIN: i32 = bindings::NICE_MIN;
+/// The largest nice value (lowest priority).
+pub const NICE_MAX: i32 = bindings::NICE_MAX as i32;
+
+/// The policy's per-task area (`p->se` after its list node, which
+/// belongs to [`TaskQueue`]): owned by the policy from `task_new` to
+/// `task_dead`; the core never touches it.
+#[repr(C)]
+pub struct TaskData {
+    vruntime: i64,
+    prev_runtime: u64,
+    data: [u64; 4],
+}
+
+// TaskData is the tail of struct sched_entity, from vruntime on.
+const _: () = {
+    use core::mem::{offset_of, size_of};
+    type Se = bindings::sched_entity;
+    let base = offset_of!(Se, vruntime);
+    assert!(offset_of!(Se, prev_runtime) - base == offset_of!(TaskData, prev_runtime));
+    assert!(offset_of!(Se, data) - base == offset_of!(TaskData, data));
+    assert!(size_of::<Se>() - base == size_of::<TaskData>());
+};
 
 impl TaskData {
     /// A virtual runtime, for fair-queueing policies.
     #[inline]
     pub fn vruntime(&self) -> i64 {
-        self.0.vruntime
+        self.vruntime
     }
 
     /// Sets the virtual runtime.
     #[inline]
     pub fn set_vruntime(&mut self, v: i64) {
-        self.0.vruntime = v;
+        self.vruntime = v;
+    }
+
+    /// A runtime mark (C's `se.prev_runtime`), e.g. CPU time already
+    /// charged as vruntime.
+    #[inline]
+    pub fn prev_runtime(&self) -> u64 {
+        self.prev_runtime
+    }
+
+    /// Sets the runtime mark.
+    #[inline]
+    pub fn set_prev_runtime(&mut self, ns: u64) {
+        self.prev_runtime = ns;
     }
 
     /// Free-form words for the policy.
     #[inline]
     pub fn words(&mut self) -> &mut [u64; 4] {
-        &mut self.0.data
+        &mut self.data
     }
 
     /// The free-form words, read-only.
     #[inline]
     pub fn word(&self, i: usize) -> u64 {
-        self.0.data[i]
+        self.data[i]
     }
 
     /// # Safety
@@ -207,8 +297,18 @@ impl TaskData {
     /// `p` must point to a live task whose `se` nobody else accesses for `'a`.
     #[inline]
     unsafe fn from_raw<'a>(p: *mut bindings::task) -> &'a mut TaskData {
-        // SAFETY: transparent wrapper; exclusivity per the caller.
-        unsafe { &mut *core::ptr::addr_of_mut!((*p).se).cast::<TaskData>() }
+        // SAFETY: TaskData has the layout of se from vruntime on (checked
+        // above); exclusivity per the caller.
+        unsafe { &mut *core::ptr::addr_of_mut!((*p).se.vruntime).cast::<TaskData>() }
+    }
+
+    /// # Safety
+    ///
+    /// `p` must point to a live task whose `se` nobody changes for `'a`.
+    #[inline]
+    unsafe fn from_raw_ref<'a>(p: *mut bindings::task) -> &'a TaskData {
+        // SAFETY: as from_raw, shared.
+        unsafe { &*core::ptr::addr_of!((*p).se.vruntime).cast::<TaskData>() }
     }
 }
 
@@ -226,7 +326,10 @@ impl TaskToken {
     /// # Safety
     ///
     /// `p` must be a live, non-NULL task that the core just handed to the
-    /// policy (queued in it), and no other token for it may exist.
+    /// policy (queued in it), and the policy may hold no other token for
+    /// it. (During a live switch the old policy still holds one: the core
+    /// then runs one callback at a time and gives each policy its own
+    /// `p->se`, so the two never reach the task's data at once.)
     #[inline]
     unsafe fn new(p: *mut bindings::task) -> TaskToken {
         // SAFETY: non-NULL per the caller.
@@ -245,7 +348,7 @@ impl TaskToken {
     pub fn data_ref(&self) -> &TaskData {
         // SAFETY: alive while the token is held; the token's owner has
         // the task's `se` to itself, and `&self` allows only shared use.
-        unsafe { &*core::ptr::addr_of!((*self.0.as_ptr()).se).cast::<TaskData>() }
+        unsafe { TaskData::from_raw_ref(self.0.as_ptr()) }
     }
 
     /// The task's policy data; the token's owner has it exclusively.
@@ -414,6 +517,40 @@ pub trait Policy: 'static {
     fn balance<'a>(_dst: &Rq<'a>, _src: &Rq<'a>, _lock: &'a RqLock<'a>) -> Option<&'a TaskRef> {
         None
     }
+    /// Live switch away from this policy: describe `t`, queued on `rq`
+    /// (the policy finds its token). Read-only in effect: if the switch
+    /// is undone, the policy runs on.
+    fn task_export(_rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: &TaskRef) -> Handover {
+        Handover::default()
+    }
+    /// As `task_export`, for `rq`'s running task (whose data the core
+    /// lends, read-only).
+    fn task_export_curr(
+        _rq: &Rq<'_>,
+        _lock: &mut RqLock<'_>,
+        _t: &TaskRef,
+        _d: &TaskData,
+    ) -> Handover {
+        Handover::default()
+    }
+    /// Live switch to this policy: take `t`, queued on `rq`, with what
+    /// the old policy exported (after `task_new`). An error undoes the
+    /// switch; the policy must then not keep `t`.
+    fn task_adopt(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken, _h: &Handover) -> Result {
+        Self::task_wakeup(rq, lock, t, WF_SWITCH);
+        Ok(())
+    }
+    /// As `task_adopt`, for `rq`'s running task: set up its accounting,
+    /// do not queue it (it comes back through preempt/blocked/yield).
+    fn task_adopt_curr(
+        _rq: &Rq<'_>,
+        _lock: &mut RqLock<'_>,
+        _t: &TaskRef,
+        _d: &mut TaskData,
+        _h: &Handover,
+    ) -> Result {
+        Ok(())
+    }
 }
 
 /// Builds the C ops table of policy `T` (used by [`Registration`]).
@@ -424,7 +561,8 @@ impl<T: Policy> Ops<T> {
         name: T::NAME.as_ptr(),
         init: if T::HAS_INIT { Some(Self::init) } else { None },
         exit: if T::HAS_EXIT { Some(Self::exit) } else { None },
-        task_new: if T::HAS_TASK_NEW { Some(Self::task_new) } else { None },
+        // always: it also marks the task as in no TaskQueue
+        task_new: Some(Self::task_new),
         task_dead: if T::HAS_TASK_DEAD { Some(Self::task_dead) } else { None },
         task_wakeup: Some(Self::task_wakeup),
         task_blocked: if T::HAS_TASK_BLOCKED { Some(Self::task_blocked) } else { None },
@@ -435,6 +573,16 @@ impl<T: Policy> Ops<T> {
         pick_next: Some(Self::pick_next),
         select_cpu: if T::HAS_SELECT_CPU { Some(Self::select_cpu) } else { None },
         balance: if T::HAS_BALANCE { Some(Self::balance) } else { None },
+        task_export: if T::HAS_TASK_EXPORT || T::HAS_TASK_EXPORT_CURR {
+            Some(Self::task_export)
+        } else {
+            None
+        },
+        task_adopt: if T::HAS_TASK_ADOPT || T::HAS_TASK_ADOPT_CURR {
+            Some(Self::task_adopt)
+        } else {
+            None
+        },
     };
 
     /// # Safety
@@ -469,8 +617,15 @@ impl<T: Policy> Ops<T> {
     ///
     /// `p` is a live task the policy does not hold yet (task_new contract).
     unsafe extern "C" fn task_new(p: *mut bindings::task) -> c_int {
-        // SAFETY: live; before task_new nobody uses p->se.
-        let (t, d) = unsafe { (TaskRef::from_raw(p), TaskData::from_raw(p)) };
+        // SAFETY: live; before task_new nobody uses p->se (no queue
+        // of this policy holds p yet).
+        let (t, d) = unsafe {
+            queue::mark_unlinked(p);
+            (TaskRef::from_raw(p), TaskData::from_raw(p))
+        };
+        if !T::HAS_TASK_NEW {
+            return 0;
+        }
         match T::task_new(t, d) {
             Ok(()) => 0,
             Err(e) => e.to_errno(),
@@ -558,10 +713,15 @@ impl<T: Policy> Ops<T> {
 
     /// # Safety
     ///
-    /// `p` a live task being woken (its pi_lock held).
+    /// `p` a live task being woken (its pi_lock held), `prev` < NR_CPUS.
     unsafe extern "C" fn select_cpu(p: *mut bindings::task, prev: u32, f: u32) -> c_int {
         // SAFETY: live for the call.
-        let cpu = T::select_cpu(unsafe { TaskRef::from_raw(p) }, prev as usize, f);
+        let t = unsafe { TaskRef::from_raw(p) };
+        // SAFETY: the core passes the task's CPU or a runqueue's, both
+        // below NR_CPUS; saying so lets the policy test it in a mask or
+        // index per-CPU data with it without a bounds check.
+        unsafe { core::hint::assert_unchecked((prev as usize) < NR_CPUS) };
+        let cpu = T::select_cpu(t, prev as usize, f);
         c_int::try_from(cpu).unwrap_or(-1)
     }
 
@@ -575,6 +735,63 @@ impl<T: Policy> Ops<T> {
         // SAFETY: per the contract.
         let ((dst, _l), (src, lock)) = unsafe { (Self::rq(dst), Self::rq(src)) };
         T::balance(&dst, &src, &lock).map_or(core::ptr::null_mut(), TaskRef::raw)
+    }
+}
+
+impl<T: Policy> Ops<T> {
+    /// # Safety
+    ///
+    /// Live switch, everything locked: `rq` live, `p` queued on it or
+    /// (`WF_RUNNING`) its running task, whose `p->se` is this policy's
+    /// and which the policy is not using (it only reads it here); `h`
+    /// valid for writes.
+    unsafe extern "C" fn task_export(
+        rq: *mut bindings::rq,
+        p: *mut bindings::task,
+        h: *mut bindings::sched_handover,
+        flags: u32,
+    ) {
+        // SAFETY: per the contract above.
+        let ((rq, mut lock), t) = unsafe { (Self::rq(rq), TaskRef::from_raw(p)) };
+        let out = if flags & WF_RUNNING != 0 {
+            // SAFETY: p runs: the core, not the policy, holds its token
+            // and lends p->se, shared, for this call.
+            let d: &TaskData = unsafe { TaskData::from_raw(p) };
+            T::task_export_curr(&rq, &mut lock, t, d)
+        } else {
+            T::task_export(&rq, &mut lock, t)
+        };
+        // SAFETY: h is valid for writes per the contract.
+        unsafe { h.write(out.to_c()) }
+    }
+
+    /// # Safety
+    ///
+    /// Live switch, everything locked, after this policy's task_new(p):
+    /// `rq` live; `p` queued on it and not held by this policy, or
+    /// (`WF_RUNNING`) its running task; `h` valid for reads.
+    unsafe extern "C" fn task_adopt(
+        rq: *mut bindings::rq,
+        p: *mut bindings::task,
+        h: *const bindings::sched_handover,
+        flags: u32,
+    ) -> c_int {
+        // SAFETY: per the contract above.
+        let ((rq, mut lock), h) = unsafe { (Self::rq(rq), Handover::from_c(&*h)) };
+        let res = if flags & WF_RUNNING != 0 {
+            // SAFETY: p runs; the core holds its token and lends p->se
+            // (now this policy's) for this call.
+            let (t, d) = unsafe { (TaskRef::from_raw(p), TaskData::from_raw(p)) };
+            T::task_adopt_curr(&rq, &mut lock, t, d, &h)
+        } else {
+            // SAFETY: the core hands p to the policy (see TaskToken::new
+            // for the old policy's token during a switch).
+            T::task_adopt(&rq, &mut lock, unsafe { TaskToken::new(p) }, &h)
+        };
+        match res {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
     }
 }
 

@@ -7,20 +7,27 @@
 //! runs its queued task with the smallest vruntime. `min_vruntime`
 //! (per CPU, never decreasing), time slices, wake-up credit and
 //! preemption, placement and balancing follow fair.c's header comment.
-//! Differences of representation only: the queue is a sorted vector of
-//! task tokens instead of an intrusive list, and the running task's
-//! vruntime is kept in the per-CPU state (`Curr`) while it runs and
-//! written back to its task data when it leaves the CPU.
+//! Representation: each CPU's queue is a [`TaskQueue`], linked through
+//! the tasks' own list nodes as fair.c's is; the running task's vruntime
+//! is kept in the per-CPU state (`Curr`) while it runs (the policy holds
+//! no token for it) and written back to its task data when it leaves the
+//! CPU; each CPU's `min_vruntime` and queue length live in atomics
+//! (`SHARED`), the only copy, so other CPUs can read them racily as C
+//! reads fair.c's plain fields.
+//!
+//! At a live switch it exports and adopts lags as fair.c does.
 //!
 //! Select it with `sched.policy=fair_rs` or `sched fair_rs`.
 #![no_std]
 #![forbid(unsafe_code)]
 
+use core::num::NonZeroU64;
 use core::sync::atomic::{AtomicI64, AtomicUsize, Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::sched::{
-    cpu_runs_idle, online_mask, PerCpu, Policy, Quiescent, Registration, Rq, RqLock, TaskData,
-    TaskId, TaskRef, TaskToken, NR_CPUS, WF_NEW, WF_SWITCH, WF_WAKEUP,
+    cpu_runs_idle, online_mask, Handover, PerCpu, Policy, Quiescent, Registration, Rq, RqLock,
+    TaskData, TaskId, TaskQueue, TaskRef, TaskToken, NICE_MIN, NR_CPUS, WF_NEW, WF_SWITCH,
+    WF_WAKEUP,
 };
 
 module! {
@@ -36,6 +43,8 @@ const NSEC_PER_MSEC: u64 = 1_000_000;
 const SCHED_LATENCY: u64 = 20 * NSEC_PER_MSEC;
 const MIN_GRANULARITY: u64 = 4 * NSEC_PER_MSEC;
 const WAKEUP_GRANULARITY: u64 = 4 * NSEC_PER_MSEC;
+/// An adopted lag is clamped to +-10 s (fair.c's HANDOVER_LAG_MAX).
+const HANDOVER_LAG_MAX: i64 = 10_000_000_000;
 
 /// `TaskData::words()`: runtime when it last got the CPU.
 const SLICE_START: usize = 0;
@@ -58,10 +67,10 @@ struct Curr {
     prev_runtime: u64,
 }
 
+/// A CPU's state, under its runqueue lock.
 struct FairRq {
     /// Queued tasks by vruntime, ascending.
-    queue: KVec<TaskToken>,
-    min_vruntime: i64,
+    queue: TaskQueue,
     curr: Option<Curr>,
     /// Yielded: pass it over once.
     skip: Option<TaskId>,
@@ -69,130 +78,188 @@ struct FairRq {
 
 impl FairRq {
     const fn new() -> Self {
-        FairRq { queue: KVec::new(), min_vruntime: 0, curr: None, skip: None }
+        FairRq { queue: TaskQueue::new(), curr: None, skip: None }
     }
 }
 
+/// A CPU's figures other CPUs read racily: written only under the
+/// CPU's runqueue lock (Relaxed loads and stores are plain moves).
+struct Shared {
+    /// Never decreasing (see fair.c, "min_vruntime").
+    min_vruntime: AtomicI64,
+    /// Tasks in the CPU's queue.
+    nr: AtomicUsize,
+}
+
 static RQS: PerCpu<FairRq> = kernel::per_cpu!(FairRq::new());
-/// Each CPU's min_vruntime and queue length, for racy readers elsewhere.
-static MIN_VR: [AtomicI64; NR_CPUS] = [const { AtomicI64::new(0) }; NR_CPUS];
-static NR: [AtomicUsize; NR_CPUS] = [const { AtomicUsize::new(0) }; NR_CPUS];
+static SHARED: [Shared; NR_CPUS] =
+    [const { Shared { min_vruntime: AtomicI64::new(0), nr: AtomicUsize::new(0) } }; NR_CPUS];
+
+/// The same weights as divisors: never zero, so a division by one needs
+/// no zero check.
+const WEIGHT_DIVISORS: [NonZeroU64; 40] = {
+    let mut w = [NonZeroU64::MIN; 40];
+    let mut i = 0;
+    while i < 40 {
+        w[i] = match NonZeroU64::new(PRIO_TO_WEIGHT[i]) {
+            Some(x) => x,
+            None => panic!("a zero weight"),
+        };
+        i += 1;
+    }
+    w
+};
 
 #[inline]
 fn weight_of(t: &TaskRef) -> u64 {
-    let i = (t.nice() + 20).clamp(0, 39) as usize;
-    PRIO_TO_WEIGHT[i]
+    PRIO_TO_WEIGHT[(t.nice() - NICE_MIN) as usize]
 }
 
 #[inline]
 fn scaled(delta: u64, t: &TaskRef) -> i64 {
-    (delta * NICE_0_WEIGHT / weight_of(t)) as i64
+    (delta * NICE_0_WEIGHT / WEIGHT_DIVISORS[(t.nice() - NICE_MIN) as usize]) as i64
 }
 
+/// Raises `min_vruntime` to the smaller of the running task's
+/// vruntime (`curr`) and the first queued one's, if either exists.
 #[inline]
-fn update_min_vruntime(cpu: usize, f: &mut FairRq) {
-    let first = f.queue.first().map(|t| t.data_ref().vruntime());
-    let v = match (&f.curr, first) {
-        (Some(c), Some(q)) => c.vruntime.min(q),
-        (Some(c), None) => c.vruntime,
+fn update_min_vruntime(s: &Shared, q: &TaskQueue, curr: Option<i64>) {
+    let first = q.front().map(|(_, d)| d.vruntime());
+    let v = match (curr, first) {
+        (Some(c), Some(q)) => c.min(q),
+        (Some(c), None) => c,
         (None, Some(q)) => q,
-        (None, None) => f.min_vruntime,
+        (None, None) => return,
     };
-    if v > f.min_vruntime {
-        f.min_vruntime = v;
+    if v > s.min_vruntime.load(Relaxed) {
+        s.min_vruntime.store(v, Relaxed);
     }
-    MIN_VR[cpu].store(f.min_vruntime, Relaxed);
 }
 
 /// Charges the running task's CPU time since its last update.
 #[inline]
-fn update_curr(rq: &Rq<'_>, f: &mut FairRq) {
-    if let Some(c) = f.curr.as_mut() {
-        let t = rq.curr();
-        if t.id() == c.id {
-            let now = t.runtime_ns();
-            c.vruntime += scaled(now - c.prev_runtime, t);
-            c.prev_runtime = now;
+fn update_curr(rq: &Rq<'_>, s: &Shared, f: &mut FairRq) {
+    let curr = match f.curr.as_mut() {
+        Some(c) => {
+            let t = rq.curr();
+            if t.id() == c.id {
+                let now = t.runtime_ns();
+                c.vruntime += scaled(now - c.prev_runtime, t);
+                c.prev_runtime = now;
+            }
+            Some(c.vruntime)
         }
-    }
-    update_min_vruntime(rq.cpu(), f);
+        None => None,
+    };
+    update_min_vruntime(s, &f.queue, curr);
 }
 
 /// `t` leaves the CPU: its vruntime, charged up to now, goes to `d`.
 #[inline]
-fn put_curr(rq: &Rq<'_>, f: &mut FairRq, t: &TaskRef, d: &mut TaskData) {
-    update_curr(rq, f);
-    match f.curr.take() {
+fn put_curr(s: &Shared, f: &mut FairRq, t: &TaskRef, d: &mut TaskData) {
+    let now = t.runtime_ns();
+    match &f.curr {
         Some(c) if c.id == t.id() => {
-            d.set_vruntime(c.vruntime);
-            d.words()[PREV_RUNTIME] = c.prev_runtime;
+            let v = c.vruntime + scaled(now - c.prev_runtime, t);
+            update_min_vruntime(s, &f.queue, Some(v));
+            f.curr = None;
+            d.set_vruntime(v);
         }
+        // not the task we picked (switched in while it ran)
         other => {
-            // not the task we picked (switched in while it ran)
-            f.curr = other;
-            let now = t.runtime_ns();
-            let delta = now - d.word(PREV_RUNTIME);
-            d.set_vruntime(d.vruntime() + scaled(delta, t));
-            d.words()[PREV_RUNTIME] = now;
+            let other = other.as_ref().map(|c| c.vruntime);
+            d.set_vruntime(d.vruntime() + scaled(now - d.word(PREV_RUNTIME), t));
+            update_min_vruntime(s, &f.queue, other);
         }
     }
+    d.words()[PREV_RUNTIME] = now;
 }
 
+/// Queues `t` by its vruntime, behind tasks with the same one.
 #[inline]
-fn queue_sorted(cpu: usize, f: &mut FairRq, t: TaskToken) {
+fn queue_sorted(s: &Shared, f: &mut FairRq, t: TaskToken) -> bool {
     let v = t.data_ref().vruntime();
-    let pos = f.queue.iter().position(|q| v < q.data_ref().vruntime());
-    if let Err(t) = push(&mut f.queue, t) {
-        no_memory(&t);
-        return;
+    match f.queue.insert_before(t, |_, q| v < q.vruntime()) {
+        Ok(()) => {
+            s.nr.store(f.queue.len(), Relaxed);
+            true
+        }
+        Err(t) => {
+            not_queued(&t);
+            false
+        }
     }
-    // most often the newcomer goes last: no need to move anything
-    if let Some(pos) = pos {
-        f.queue[pos..].rotate_right(1);
-    }
-    NR[cpu].store(f.queue.len(), Relaxed);
-}
-
-/// Appends `t`, handing it back if there is no memory.
-#[inline]
-fn push(q: &mut KVec<TaskToken>, t: TaskToken) -> core::result::Result<(), TaskToken> {
-    if q.len() == q.capacity() && q.reserve(1, GFP_ATOMIC).is_err() {
-        return Err(t);
-    }
-    // cannot fail now: there is room
-    q.push(t, GFP_ATOMIC).map_err(|_| ()).ok();
-    Ok(())
 }
 
 #[cold]
 #[inline(never)]
-fn no_memory(t: &TaskToken) {
-    // the core's backstop runs the task (pick_next then misses it)
-    pr_warn!("sched_fair_rs: no memory to queue pid {}\n", t.task().pid());
+fn not_queued(t: &TaskToken) {
+    // a second token for a task still queued; the core's checks and
+    // backstop deal with the task
+    pr_warn!("sched_fair_rs: pid {} is queued already\n", t.task().pid());
 }
 
+/// Takes the `i`-th queued task out.
 #[inline]
-fn unqueue(cpu: usize, f: &mut FairRq, pos: usize) -> Option<TaskToken> {
-    if pos + 1 < f.queue.len() {
-        f.queue[pos..].rotate_left(1);
-    }
-    let t = f.queue.pop()?;
-    NR[cpu].store(f.queue.len(), Relaxed);
-    if f.skip == Some(t.task().id()) {
-        f.skip = None;
-    }
+fn unqueue(s: &Shared, f: &mut FairRq, i: usize) -> Option<TaskToken> {
+    let t = f.queue.remove_at(i)?;
+    s.nr.store(f.queue.len(), Relaxed);
     Some(t)
 }
 
-/// `t`'s vruntime in `cpu`'s terms (see fair.c, "min_vruntime").
+/// `t`'s vruntime in the terms of `cpu`, whose min_vruntime is `min`
+/// (see fair.c, "min_vruntime").
 #[inline]
-fn vruntime_here(cpu: usize, f: &FairRq, t: &TaskToken) -> i64 {
-    let d = t.data_ref();
+fn vruntime_here(cpu: usize, min: i64, d: &TaskData) -> i64 {
     match d.word(BLOCKED_ON) as usize {
-        0 => f.min_vruntime + d.vruntime(),
+        0 => min + d.vruntime(),
         n if n - 1 == cpu => d.vruntime(),
-        n => d.vruntime() - MIN_VR[(n - 1) % NR_CPUS].load(Relaxed) + f.min_vruntime,
+        n => d.vruntime() - SHARED[(n - 1) % NR_CPUS].min_vruntime.load(Relaxed) + min,
     }
+}
+
+/// The running task's vruntime now, without charging it; None if the
+/// policy did not pick it (it ran since before the switch).
+fn curr_vruntime(rq: &Rq<'_>, f: &FairRq) -> Option<i64> {
+    let c = f.curr.as_ref()?;
+    let t = rq.curr();
+    (t.id() == c.id).then(|| c.vruntime + scaled(t.runtime_ns() - c.prev_runtime, t))
+}
+
+/// The weighted average vruntime of the running and queued tasks
+/// (fair.c's avg_vruntime): the zero-lag point of a hand-over.
+fn avg_vruntime(rq: &Rq<'_>, s: &Shared, f: &FairRq) -> i64 {
+    let base = s.min_vruntime.load(Relaxed);
+    let (mut sum, mut load) = (0i64, 0i64);
+    if let Some(v) = curr_vruntime(rq, f) {
+        let w = weight_of(rq.curr()) as i64;
+        sum += (v - base) * w;
+        load += w;
+    }
+    for (t, d) in f.queue.iter() {
+        let w = weight_of(t) as i64;
+        sum += (d.vruntime() - base) * w;
+        load += w;
+    }
+    if load == 0 {
+        base
+    } else {
+        base + sum / load
+    }
+}
+
+/// Lowers `s`'s min_vruntime to an adopted vruntime `v` (a queue just
+/// switched in starts from the adopted lags, below its initial 0).
+fn adopt_min_vruntime(s: &Shared, v: i64) {
+    if v < s.min_vruntime.load(Relaxed) {
+        s.min_vruntime.store(v, Relaxed);
+    }
+}
+
+/// An exported lag as a vruntime on a queue just switched in (whose
+/// zero-lag point is 0).
+fn adopted_vruntime(h: &Handover) -> i64 {
+    -h.lag_ns.unwrap_or(0).clamp(-HANDOVER_LAG_MAX, HANDOVER_LAG_MAX)
 }
 
 /// The CPUs of a mask, lowest first (C's for_each_cpu).
@@ -213,7 +280,7 @@ impl Iterator for Cpus {
 
 #[inline]
 fn cpu_is_idle(cpu: usize) -> bool {
-    cpu_runs_idle(cpu) && NR[cpu].load(Relaxed) == 0
+    cpu_runs_idle(cpu) && SHARED[cpu].nr.load(Relaxed) == 0
 }
 
 struct FairRs;
@@ -224,15 +291,15 @@ impl Policy for FairRs {
 
     fn init(q: &mut Quiescent) -> Result {
         RQS.for_each_mut(q, |f| *f = FairRq::new());
-        for cpu in 0..NR_CPUS {
-            MIN_VR[cpu].store(0, Relaxed);
-            NR[cpu].store(0, Relaxed);
+        for s in &SHARED {
+            s.min_vruntime.store(0, Relaxed);
+            s.nr.store(0, Relaxed);
         }
         Ok(())
     }
 
     fn exit(q: &mut Quiescent) {
-        // every task was handed on: free the (empty) queues
+        // every task was handed on: the queues are empty
         RQS.for_each_mut(q, |f| *f = FairRq::new());
     }
 
@@ -248,15 +315,18 @@ impl Policy for FairRs {
     #[inline]
     fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, flags: u32) -> bool {
         let cpu = rq.cpu();
+        let s = &SHARED[cpu];
         let f = RQS.get_mut(rq, lock);
+        // as fair.c: the floor is from min_vruntime before curr's update
+        let floor = s.min_vruntime.load(Relaxed) - (SCHED_LATENCY / 2) as i64;
         if f.curr.is_some() {
-            update_curr(rq, f);
+            update_curr(rq, s, f);
         }
-        let floor = f.min_vruntime - (SCHED_LATENCY / 2) as i64;
+        let min = s.min_vruntime.load(Relaxed);
         let mut v = if flags & (WF_NEW | WF_SWITCH) != 0 {
-            f.min_vruntime
+            min
         } else {
-            vruntime_here(cpu, f, &t)
+            vruntime_here(cpu, min, t.data_ref())
         };
         if flags & WF_WAKEUP != 0 && v < floor {
             v = floor;
@@ -266,7 +336,7 @@ impl Policy for FairRs {
         d.set_vruntime(v);
         d.words()[BLOCKED_ON] = 0;
         d.words()[PREV_RUNTIME] = now;
-        queue_sorted(cpu, f, t);
+        queue_sorted(s, f, t);
         match &f.curr {
             Some(c) => c.id == rq.curr().id() && v + (WAKEUP_GRANULARITY as i64) < c.vruntime,
             None => false,
@@ -275,36 +345,42 @@ impl Policy for FairRs {
 
     #[inline]
     fn task_blocked(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef, d: &mut TaskData) {
-        put_curr(rq, RQS.get_mut(rq, lock), t, d);
-        d.words()[BLOCKED_ON] = rq.cpu() as u64 + 1;
+        let cpu = rq.cpu();
+        put_curr(&SHARED[cpu], RQS.get_mut(rq, lock), t, d);
+        d.words()[BLOCKED_ON] = cpu as u64 + 1;
     }
 
     #[inline]
     fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken) {
+        let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let (task, d) = t.split();
-        put_curr(rq, f, task, d);
-        queue_sorted(rq.cpu(), f, t);
+        put_curr(s, f, task, d);
+        queue_sorted(s, f, t);
     }
 
-    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
-        let id = t.task().id();
-        Self::task_preempt(rq, lock, t);
-        // the lock proof was lent to task_preempt and is free again
+    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken) {
+        let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
-        if f.queue.iter().any(|q| q.task().id() == id) {
+        let id = t.task().id();
+        let (task, d) = t.split();
+        put_curr(s, f, task, d);
+        if queue_sorted(s, f, t) {
             f.skip = Some(id);
         }
     }
 
     #[inline]
     fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken> {
-        let cpu = rq.cpu();
+        let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
-        let pos = f.queue.iter().position(|q| q.is(t))?;
-        let mut tok = unqueue(cpu, f, pos)?;
+        let mut tok = f.queue.remove(t)?;
+        s.nr.store(f.queue.len(), Relaxed);
+        if f.skip == Some(t.id()) {
+            f.skip = None;
+        }
         let d = tok.data();
-        d.set_vruntime(d.vruntime() - f.min_vruntime); // keep the lag
+        d.set_vruntime(d.vruntime() - s.min_vruntime.load(Relaxed)); // keep the lag
         d.words()[BLOCKED_ON] = 0;
         Some(tok)
     }
@@ -312,33 +388,31 @@ impl Policy for FairRs {
     #[inline]
     fn task_tick(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef, d: &mut TaskData) -> bool {
         let f = RQS.get_mut(rq, lock);
-        update_curr(rq, f);
+        update_curr(rq, &SHARED[rq.cpu()], f);
         if f.queue.is_empty() {
             return false;
         }
         let w = weight_of(t);
-        let load = w + f.queue.iter().map(|q| weight_of(q.task())).sum::<u64>();
+        let load = w + f.queue.iter().map(|(q, _)| weight_of(q)).sum::<u64>();
         let slice = (SCHED_LATENCY * w / load).max(MIN_GRANULARITY);
         t.runtime_ns() - d.word(SLICE_START) >= slice
     }
 
     #[inline]
     fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
-        let cpu = rq.cpu();
+        let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
-        let first = f.queue.first()?.task().id();
-        let pos = usize::from(f.skip == Some(first) && f.queue.len() > 1);
+        let first = f.queue.front()?.0.id();
+        let i = usize::from(f.skip == Some(first) && f.queue.len() > 1);
         f.skip = None;
-        let mut t = unqueue(cpu, f, pos)?;
+        let mut t = unqueue(s, f, i)?;
         let now = t.task().runtime_ns();
+        let id = t.task().id();
         let d = t.data();
         d.words()[SLICE_START] = now;
-        f.curr = Some(Curr {
-            id: t.task().id(),
-            vruntime: t.data_ref().vruntime(),
-            prev_runtime: t.data_ref().word(PREV_RUNTIME),
-        });
-        update_min_vruntime(cpu, f);
+        let v = d.vruntime();
+        f.curr = Some(Curr { id, vruntime: v, prev_runtime: d.word(PREV_RUNTIME) });
+        update_min_vruntime(s, &f.queue, Some(v));
         Some(t)
     }
 
@@ -358,7 +432,7 @@ impl Policy for FairRs {
         }
         let (mut best, mut best_nr) = (prev_cpu, usize::MAX);
         for cpu in cpus() {
-            let nr = NR[cpu].load(Relaxed) + 1;
+            let nr = SHARED[cpu].nr.load(Relaxed) + 1;
             if nr < best_nr || (nr == best_nr && cpu == prev_cpu) {
                 best = cpu;
                 best_nr = nr;
@@ -367,12 +441,67 @@ impl Policy for FairRs {
         best
     }
 
+    fn task_export(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Handover {
+        let s = &SHARED[rq.cpu()];
+        let f = RQS.get_mut(rq, lock);
+        let lag = f
+            .queue
+            .iter()
+            .find(|(q, _)| q.id() == t.id())
+            .map(|(_, d)| avg_vruntime(rq, s, f) - d.vruntime());
+        Handover { lag_ns: lag, slice_left_ns: None }
+    }
+
+    fn task_export_curr(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_>,
+        _t: &TaskRef,
+        _d: &TaskData,
+    ) -> Handover {
+        let s = &SHARED[rq.cpu()];
+        let f = RQS.get_mut(rq, lock);
+        let lag = curr_vruntime(rq, f).map(|v| avg_vruntime(rq, s, f) - v);
+        Handover { lag_ns: lag, slice_left_ns: None }
+    }
+
+    fn task_adopt(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, h: &Handover) -> Result {
+        let s = &SHARED[rq.cpu()];
+        let f = RQS.get_mut(rq, lock);
+        let v = adopted_vruntime(h);
+        let now = t.task().runtime_ns();
+        let d = t.data();
+        d.set_vruntime(v);
+        d.words()[BLOCKED_ON] = 0;
+        d.words()[PREV_RUNTIME] = now;
+        adopt_min_vruntime(s, v);
+        queue_sorted(s, f, t);
+        Ok(())
+    }
+
+    fn task_adopt_curr(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_>,
+        t: &TaskRef,
+        d: &mut TaskData,
+        h: &Handover,
+    ) -> Result {
+        let f = RQS.get_mut(rq, lock);
+        let (v, now) = (adopted_vruntime(h), t.runtime_ns());
+        d.set_vruntime(v);
+        d.words()[BLOCKED_ON] = 0;
+        d.words()[PREV_RUNTIME] = now;
+        d.words()[SLICE_START] = now;
+        f.curr = Some(Curr { id: t.id(), vruntime: v, prev_runtime: now });
+        adopt_min_vruntime(&SHARED[rq.cpu()], v);
+        Ok(())
+    }
+
     fn balance<'a>(dst: &Rq<'a>, src: &Rq<'a>, lock: &'a RqLock<'a>) -> Option<&'a TaskRef> {
         RQS.get(src, lock)
             .queue
             .iter()
             .rev()
-            .map(TaskToken::task)
+            .map(|(t, _)| t)
             .find(|t| t.allowed_on(dst.cpu()) && !t.on_cpu())
     }
 }

@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: MIT
 //! trace.rs - read a `sched record dump` out of a serial log.
 //!
-//! The kernel prints (kernel/sched/record.c, format 1):
+//! The kernel prints (kernel/sched/record.c, format 2):
 //!
 //! ```text
-//! sched-record begin format=1 policy=fair_rs records=N capacity=C truncated=0 switched=0
+//! sched-record begin format=2 policy=fair_rs records=N capacity=C truncated=0 switched=0
 //! SR <seq> <kind> <cpu> <flags> <arg> <pid> <nice> <task_cpu> <on_cpu>
 //!    <allowed:hex> <runtime_ns> <online:hex> <idle:hex> <rq...> <src...> <result>
+//!    <failed> <h_valid:hex> <h_lag_ns> <h_slice_left_ns> <idle_after:hex>
 //! sched-record end records=N fnv1a=XXXXXXXX
 //! ```
 //!
 //! (one line per record; `<rq...>` and `<src...>` are seven fields each:
 //! cpu, curr pid, curr runtime, nr_queued, curr is idle, two pids of
-//! queued tasks still on a CPU; cpu -1 when there is no such argument).
+//! queued tasks still on a CPU; cpu -1 when there is no such argument;
+//! `failed` is 1 if the callback panicked, `h_*` the hand-over task_adopt
+//! received or task_export filled in, `idle_after` the idle CPUs read
+//! again after the call).
 //! Each line may carry a printk timestamp (`[    1.234567] `) and other
 //! output may come between them. The checksum is FNV-1a (32 bits) over
 //! the record lines, each followed by a newline; the sequence numbers
@@ -52,6 +56,14 @@ pub struct Record {
     pub rq: RqFields,
     pub src: RqFields,
     pub result: i64,
+    /// the callback panicked (the guard unwound it)
+    pub failed: bool,
+    /// the hand-over (`SH_*` bits, lag, slice left)
+    pub h_valid: u32,
+    pub h_lag_ns: i64,
+    pub h_slice_left_ns: u64,
+    /// the idle CPUs after the call (`idle` is before it)
+    pub idle_after: u64,
 }
 
 /// A whole dump.
@@ -66,8 +78,8 @@ pub struct Trace {
     pub records: Vec<Record>,
 }
 
-const FORMAT: u32 = 1;
-const FIELDS: usize = 29;
+const FORMAT: u32 = 2;
+const FIELDS: usize = 34;
 const FNV_OFFSET: u32 = 2_166_136_261;
 
 /// FNV-1a over `bytes`, continuing from `h`.
@@ -144,6 +156,11 @@ pub fn parse_record(line: &str) -> Result<Record, String> {
         rq: rq_fields(&f, 14)?,
         src: rq_fields(&f, 21)?,
         result: field(&f, 28)?,
+        failed: field::<u32>(&f, 29)? != 0,
+        h_valid: hex(&f, 30)? as u32,
+        h_lag_ns: field(&f, 31)?,
+        h_slice_left_ns: field(&f, 32)?,
+        idle_after: hex(&f, 33)?,
     })
 }
 
@@ -163,7 +180,7 @@ fn format_rq(r: &RqFields) -> String {
 /// A record as the kernel prints it (for tests and messages).
 pub fn format_record(r: &Record) -> String {
     format!(
-        "SR {} {} {} {} {} {} {} {} {} {:x} {} {:x} {:x} {} {} {}",
+        "SR {} {} {} {} {} {} {} {} {} {:x} {} {:x} {:x} {} {} {} {} {:x} {} {} {:x}",
         r.seq,
         r.kind,
         r.cpu,
@@ -179,7 +196,12 @@ pub fn format_record(r: &Record) -> String {
         r.idle,
         format_rq(&r.rq),
         format_rq(&r.src),
-        r.result
+        r.result,
+        u32::from(r.failed),
+        r.h_valid,
+        r.h_lag_ns,
+        r.h_slice_left_ns,
+        r.idle_after
     )
 }
 
@@ -292,7 +314,7 @@ mod host_tests {
         let mut sum = FNV_OFFSET;
         let mut out = String::from("keel> sched record dump\n");
         out += &format!(
-            "[    1.000000] sched-record begin format=1 policy=fair_rs records={} capacity=64 truncated=0 switched=0\n",
+            "[    1.000000] sched-record begin format=2 policy=fair_rs records={} capacity=64 truncated=0 switched=0\n",
             records.len()
         );
         for (i, r) in records.iter().enumerate() {
@@ -337,6 +359,13 @@ mod host_tests {
         };
         r.allowed = 0x5;
         assert_eq!(parse_record(&format_record(&r)).unwrap(), r);
+        let mut a = rec(10, "task_adopt", 7, 0);
+        a.failed = true;
+        a.h_valid = 0x3;
+        a.h_lag_ns = -1_500_000;
+        a.h_slice_left_ns = 2_000_000;
+        a.idle_after = 0xfffd;
+        assert_eq!(parse_record(&format_record(&a)).unwrap(), a);
     }
 
     #[test]
@@ -383,7 +412,7 @@ mod host_tests {
 
     #[test]
     fn other_formats_are_refused() {
-        let text = dump(&sample()).replace("format=1", "format=2");
-        assert!(parse(&text).unwrap_err().contains("format 2"));
+        let text = dump(&sample()).replace("format=2", "format=1");
+        assert!(parse(&text).unwrap_err().contains("format 1"));
     }
 }

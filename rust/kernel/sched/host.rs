@@ -213,9 +213,13 @@ pub enum Kind {
     SelectCpu,
     /// `balance`
     Balance,
+    /// `task_export` (at a switch away)
+    TaskExport,
+    /// `task_adopt` (at the switch in)
+    TaskAdopt,
 }
 
-const KINDS: [(Kind, &str); 12] = [
+const KINDS: [(Kind, &str); 14] = [
     (Kind::Init, "init"),
     (Kind::TaskNew, "task_new"),
     (Kind::TaskDead, "task_dead"),
@@ -228,6 +232,8 @@ const KINDS: [(Kind, &str); 12] = [
     (Kind::PickNext, "pick_next"),
     (Kind::SelectCpu, "select_cpu"),
     (Kind::Balance, "balance"),
+    (Kind::TaskExport, "task_export"),
+    (Kind::TaskAdopt, "task_adopt"),
 ];
 
 impl Kind {
@@ -281,13 +287,39 @@ pub struct RqState {
     pub oncpu_pids: [i32; 2],
 }
 
+/// A hand-over as recorded (C's `struct sched_handover`): what
+/// task_adopt received, or what task_export filled in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HandoverState {
+    /// which fields are set (`SH_*`)
+    pub valid: u32,
+    /// `lag_ns`
+    pub lag_ns: i64,
+    /// `slice_left_ns`
+    pub slice_left_ns: u64,
+}
+
+impl HandoverState {
+    fn to_c(self) -> bindings::sched_handover {
+        bindings::sched_handover {
+            valid: self.valid,
+            lag_ns: self.lag_ns,
+            slice_left_ns: self.slice_left_ns,
+        }
+    }
+
+    fn from_c(h: &bindings::sched_handover) -> Self {
+        HandoverState { valid: h.valid, lag_ns: h.lag_ns, slice_left_ns: h.slice_left_ns }
+    }
+}
+
 /// One recorded call: the callback, its arguments and what the policy
 /// could read when it was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Call {
     /// the callback
     pub kind: Kind,
-    /// `WF_*` (task_wakeup, select_cpu)
+    /// `WF_*` (task_wakeup, select_cpu, task_export, task_adopt)
     pub flags: u32,
     /// select_cpu's `prev_cpu`
     pub prev_cpu: u32,
@@ -301,6 +333,9 @@ pub struct Call {
     pub online: u64,
     /// CPUs running their idle task
     pub idle: u64,
+    /// task_adopt: the hand-over it receives (task_export fills one in:
+    /// see [`Replay::exported`])
+    pub handover: HandoverState,
 }
 
 /// Why a call could not be replayed.
@@ -337,6 +372,7 @@ pub struct Replay {
     rqs: NonNull<bindings::rq>,
     idle_marker: NonNull<bindings::task>,
     busy_marker: NonNull<bindings::task>,
+    exported: HandoverState,
     _only: MutexGuard<'static, ()>,
 }
 
@@ -369,6 +405,7 @@ impl Replay {
             rqs,
             idle_marker: new_task(),
             busy_marker: new_task(),
+            exported: HandoverState::default(),
             _only: only,
         })
     }
@@ -476,10 +513,16 @@ impl Replay {
         found.map_or(-1, |(_, t)| i64::from(unsafe { (*t.as_ptr()).pid }))
     }
 
+    /// What the last task_export call filled in.
+    pub fn exported(&self) -> HandoverState {
+        self.exported
+    }
+
     /// Makes the recorded call into the policy and returns its answer,
     /// encoded as the recorder does (see `struct sched_rec`).
     pub fn call(&mut self, c: &Call) -> Result<i64, ReplayError> {
         let (p, rq, src) = self.set_world(c)?;
+        let mut h = c.handover.to_c();
         let o = self.ops;
         let k = c.kind;
         let missing = ReplayError::Missing(k);
@@ -549,6 +592,18 @@ impl Replay {
                 Kind::Balance => {
                     args(false, true, true)?;
                     self.pid_of(o.balance.ok_or(missing)?(rq, src))
+                }
+                Kind::TaskExport => {
+                    args(true, true, false)?;
+                    // as policy.c: the hand-over starts empty
+                    h = HandoverState::default().to_c();
+                    o.task_export.ok_or(missing)?(rq, p, &mut h, c.flags);
+                    self.exported = HandoverState::from_c(&h);
+                    0
+                }
+                Kind::TaskAdopt => {
+                    args(true, true, false)?;
+                    i64::from(o.task_adopt.ok_or(missing)?(rq, p, &h, c.flags))
                 }
             })
         }

@@ -1,0 +1,615 @@
+// SPDX-License-Identifier: MIT
+//! sched_eevdf: an EEVDF policy in safe Rust ("Earliest Eligible Virtual
+//! Deadline First", Stoica and Abdel-Wahab 1995; Linux's fair class
+//! since 6.6 is the model: the rules carry over, the code does not).
+//!
+//! Each task accumulates virtual runtime as under `fair` (CPU time
+//! scaled by `NICE_0_WEIGHT / weight`). Per CPU:
+//!
+//! * `V`, the weighted average vruntime of the running and queued
+//!   tasks: the virtual time at which every task would have had exactly
+//!   its share. A task's *lag* is `V - vruntime`: > 0 it is owed CPU
+//!   time, < 0 it ran ahead. A task is *eligible* when its lag >= 0.
+//! * A *virtual deadline* per task: the vruntime at which its current
+//!   request (a slice of CPU time) ends, `vruntime + request *
+//!   NICE_0_WEIGHT / weight` when the request starts.
+//! * The request size is latency-first: what the task tends to run
+//!   between wake-up and sleep (an average of its last bursts), within
+//!   [`MIN_REQUEST`]..[`BASE_SLICE`]; a task that never sleeps asks for
+//!   [`BASE_SLICE`]. Linux sets it per task (sched_attr, 6.12); keel
+//!   has no such call and infers it. A short request gives an earlier
+//!   deadline, hence the CPU sooner, but not more of it: the lag still
+//!   bounds its share.
+//! * `pick_next` runs the eligible task with the earliest deadline. A
+//!   tick preempts the running task once its vruntime passed its
+//!   deadline (it then gets a new request) and another task waits.
+//! * A woken task preempts the running one if the latter used up its
+//!   request, or if the woken task is eligible and its deadline is
+//!   earlier. As keel preempts only at ticks, a running task with less
+//!   of its request left than an eligible woken task asks for counts as
+//!   done (otherwise it would overrun its request until the next tick).
+//! * Lag survives sleep and migration: a task leaving a queue keeps its
+//!   lag and rejoins at `V - lag` (scaled by `(W + w) / W` so that `V`
+//!   does not move by its joining). Clamp: lag is bounded to
+//!   +-[`LAG_LIMIT`] virtual (two requests, scaled by 1/weight, as
+//!   Linux does); a task that blocked
+//!   owing time (negative lag) pays it off while it sleeps, as far as
+//!   its old CPU's `V` advanced meanwhile (Linux 6.12's delayed dequeue,
+//!   approximated); positive lag does not grow while asleep. New tasks
+//!   join at lag 0 with half a request (Linux's PLACE_DEADLINE_INITIAL).
+//! * Placement and balancing follow `fair_rs`; an idle CPU pulls the
+//!   queued task with the latest deadline.
+//!
+//! What it buys over `fair`: no sleeper heuristics (fair's 10 ms wake-up
+//! credit and 4 ms wake-up granularity); latency follows from the
+//! deadlines, CPU share from the lags. At a live switch the lag is
+//! exported and adopted, so who was behind stays behind.
+//!
+//! Select it with `sched.policy=eevdf` or `sched eevdf`.
+#![no_std]
+#![forbid(unsafe_code)]
+
+use core::sync::atomic::{AtomicI64, AtomicUsize, Ordering::Relaxed};
+use kernel::error::code::ENOMEM;
+use kernel::prelude::*;
+use kernel::sched::{
+    cpu_runs_idle, online_mask, Handover, PerCpu, Policy, Quiescent, Registration, Rq, RqLock,
+    TaskData, TaskId, TaskRef, TaskToken, NR_CPUS, WF_MIGRATED, WF_NEW, WF_WAKEUP,
+};
+
+module! {
+    type: EevdfModule,
+    name: "sched_eevdf",
+    author: "keel developers",
+    description: "EEVDF scheduling policy in Rust",
+    license: "MIT",
+}
+
+const NICE_0_WEIGHT: u64 = 1024;
+const NSEC_PER_MSEC: u64 = 1_000_000;
+/// The CPU time a task asks for at a time (a request), at any weight:
+/// one tick. keel preempts only at ticks (10 ms), so a longer-running
+/// task's shorter request would run out between two ticks and leave a
+/// deadline in the past until the next one.
+const BASE_SLICE: u64 = 10 * NSEC_PER_MSEC;
+/// The shortest request a task can make.
+const MIN_REQUEST: u64 = NSEC_PER_MSEC / 4;
+/// Lag bound at nice 0 (virtual ns): two requests (Linux's bound).
+const LAG_LIMIT: u64 = 2 * BASE_SLICE;
+/// An adopted lag is clamped to +-10 s (as fair.c's HANDOVER_LAG_MAX).
+const HANDOVER_LAG_MAX: i64 = 10_000_000_000;
+
+// `TaskData`: while a task is queued or running its vruntime is its
+// vruntime and DEADLINE its virtual deadline. Off a queue, vruntime
+// holds its lag and DEADLINE the rest of its request (deadline -
+// vruntime). prev_runtime is the runtime already charged as vruntime.
+/// The virtual deadline (or what is left of the request).
+const DEADLINE: usize = 0;
+/// The request size (CPU time, ns).
+const REQUEST: usize = 1;
+/// Runnable: its runtime when it woke. Blocked: `V` of the CPU it left.
+const WOKE_AT: usize = 2;
+const LEFT_V: usize = 2;
+/// CPU + 1 it blocked on (its lag may be paid off); 0: lag as is.
+const LEFT_CPU: usize = 3;
+
+/// Linux's sched_prio_to_weight[], nice -20 .. 19.
+const PRIO_TO_WEIGHT: [u64; 40] = [
+    88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904,
+    3906, 3121, 2501, 1991, 1586, 1277, 1024, 820, 655, 526, 423, 335, 272, 215, 172, 137, 110, 87,
+    70, 56, 45, 36, 29, 23, 18, 15,
+];
+
+/// The running task's accounting while it runs.
+struct Curr {
+    id: TaskId,
+    vruntime: i64,
+    deadline: i64,
+    prev_runtime: u64,
+    /// Its request, virtual.
+    vrequest: i64,
+}
+
+struct EevdfRq {
+    /// Queued tasks, in no order (picks scan for the deadline).
+    queue: KVec<TaskToken>,
+    curr: Option<Curr>,
+    /// The last `V`: where tasks are placed when the CPU has none.
+    zero: i64,
+}
+
+impl EevdfRq {
+    const fn new() -> Self {
+        EevdfRq { queue: KVec::new(), curr: None, zero: 0 }
+    }
+}
+
+static RQS: PerCpu<EevdfRq> = kernel::per_cpu!(EevdfRq::new());
+/// Each CPU's `V` and queue length, for racy readers elsewhere.
+static AVG_V: [AtomicI64; NR_CPUS] = [const { AtomicI64::new(0) }; NR_CPUS];
+static NR: [AtomicUsize; NR_CPUS] = [const { AtomicUsize::new(0) }; NR_CPUS];
+
+#[inline]
+fn weight_of(t: &TaskRef) -> u64 {
+    PRIO_TO_WEIGHT[(t.nice() + 20).clamp(0, 39) as usize]
+}
+
+/// `ns` of CPU time as virtual time at `t`'s weight.
+#[inline]
+fn scaled(ns: u64, t: &TaskRef) -> i64 {
+    (ns * NICE_0_WEIGHT / weight_of(t)) as i64
+}
+
+/// `t`'s request, virtual.
+#[inline]
+fn vrequest(t: &TaskRef, d: &TaskData) -> i64 {
+    scaled(d.word(REQUEST).clamp(MIN_REQUEST, BASE_SLICE), t)
+}
+
+/// `t`'s lag bound (virtual ns).
+#[inline]
+fn lag_limit(t: &TaskRef) -> i64 {
+    scaled(LAG_LIMIT, t)
+}
+
+/// Charges the running task's CPU time since its last update.
+fn update_curr(rq: &Rq<'_>, f: &mut EevdfRq) {
+    if let Some(c) = f.curr.as_mut() {
+        let t = rq.curr();
+        if t.id() == c.id {
+            let now = t.runtime_ns();
+            c.vruntime += scaled(now - c.prev_runtime, t);
+            c.prev_runtime = now;
+        }
+    }
+}
+
+/// The running task's weight, if the policy picked it.
+fn curr_weight(rq: &Rq<'_>, f: &EevdfRq) -> Option<(i64, i64)> {
+    let c = f.curr.as_ref()?;
+    let t = rq.curr();
+    (t.id() == c.id).then(|| (c.vruntime, weight_of(t) as i64))
+}
+
+/// `V` (the weighted average vruntime) and the total weight, of the
+/// running task (as last charged) and the queued ones.
+fn avg_vruntime(rq: &Rq<'_>, f: &mut EevdfRq) -> (i64, i64) {
+    let base = f.zero;
+    let (mut sum, mut load) = (0i64, 0i64);
+    if let Some((v, w)) = curr_weight(rq, f) {
+        sum += (v - base) * w;
+        load += w;
+    }
+    for q in f.queue.iter() {
+        let w = weight_of(q.task()) as i64;
+        sum += (q.data_ref().vruntime() - base) * w;
+        load += w;
+    }
+    if load > 0 {
+        f.zero = base + sum / load;
+    }
+    AVG_V[rq.cpu()].store(f.zero, Relaxed);
+    (f.zero, load)
+}
+
+/// Appends `t`, handing it back if there is no memory.
+fn push(q: &mut KVec<TaskToken>, t: TaskToken) -> core::result::Result<(), TaskToken> {
+    if q.len() == q.capacity() && q.reserve(1, GFP_ATOMIC).is_err() {
+        return Err(t);
+    }
+    // cannot fail now: there is room
+    q.push(t, GFP_ATOMIC).map_err(|_| ()).ok();
+    Ok(())
+}
+
+/// Queues `t` (vruntime and deadline set); false if out of memory.
+fn enqueue(cpu: usize, f: &mut EevdfRq, t: TaskToken) -> bool {
+    let ok = match push(&mut f.queue, t) {
+        Ok(()) => true,
+        Err(t) => {
+            // the core's backstop runs the task (pick_next then misses it)
+            pr_warn!("sched_eevdf: no memory to queue pid {}\n", t.task().pid());
+            false
+        }
+    };
+    NR[cpu].store(f.queue.len(), Relaxed);
+    ok
+}
+
+fn unqueue(cpu: usize, f: &mut EevdfRq, pos: usize) -> Option<TaskToken> {
+    let t = f.queue.swap_remove_checked(pos)?;
+    NR[cpu].store(f.queue.len(), Relaxed);
+    Some(t)
+}
+
+/// Swap-remove for a `KVec` (order does not matter here).
+trait SwapRemove {
+    fn swap_remove_checked(&mut self, pos: usize) -> Option<TaskToken>;
+}
+
+impl SwapRemove for KVec<TaskToken> {
+    fn swap_remove_checked(&mut self, pos: usize) -> Option<TaskToken> {
+        let last = self.len().checked_sub(1)?;
+        if pos > last {
+            return None;
+        }
+        self.swap(pos, last);
+        self.pop()
+    }
+}
+
+/// A queued task leaves (dequeue, export): its lag and the rest of its
+/// request, given `V` before it left.
+fn lag_of(v_avg: i64, d: &TaskData) -> (i64, i64) {
+    (v_avg - d.vruntime(), d.word(DEADLINE) as i64 - d.vruntime())
+}
+
+/// Turns `t`'s data from "on a queue" to "off a queue" (see DEADLINE).
+fn leave(t: &TaskRef, d: &mut TaskData, lag: i64, rest: i64) {
+    let lim = lag_limit(t);
+    d.set_vruntime(lag.clamp(-lim, lim));
+    d.words()[DEADLINE] = rest as u64;
+}
+
+/// The lag `t` rejoins with after being off a queue.
+fn rejoin_lag(t: &TaskRef, d: &TaskData, flags: u32) -> i64 {
+    if flags & WF_NEW != 0 || flags & (WF_WAKEUP | WF_MIGRATED) == 0 {
+        return 0;
+    }
+    let mut lag = d.vruntime();
+    let cpu = d.word(LEFT_CPU) as usize;
+    if lag < 0 && cpu != 0 {
+        // paid off as far as its old CPU's V moved on meanwhile
+        let paid = AVG_V[(cpu - 1) % NR_CPUS].load(Relaxed) - d.word(LEFT_V) as i64;
+        lag = (lag + paid.max(0)).min(0);
+    }
+    let lim = lag_limit(t);
+    lag.clamp(-lim, lim)
+}
+
+/// The CPUs of a mask, lowest first (C's for_each_cpu).
+struct Cpus(u64);
+
+impl Iterator for Cpus {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let cpu = self.0.trailing_zeros() as usize;
+        self.0 &= self.0 - 1;
+        (cpu < NR_CPUS).then_some(cpu)
+    }
+}
+
+fn cpu_is_idle(cpu: usize) -> bool {
+    cpu_runs_idle(cpu) && NR[cpu].load(Relaxed) == 0
+}
+
+/// A woken task that is eligible with this virtual request (deadline -
+/// vruntime), or none (the tick).
+struct Woken {
+    deadline: i64,
+    vrequest: i64,
+}
+
+/// Whether the running task should give way, to a woken task or (None)
+/// at a tick; renews a used-up request.
+///
+/// keel preempts only at ticks, so a running task cannot be stopped
+/// when its request ends between two: it would run on to the next tick.
+/// A wake-up therefore counts the running task's request as used up once
+/// less than the woken task's own request is left of it.
+fn curr_yields_to(rq: &Rq<'_>, f: &mut EevdfRq, woken: Option<Woken>) -> bool {
+    let t = rq.curr();
+    let Some(c) = f.curr.as_mut().filter(|c| c.id == t.id()) else {
+        return false;
+    };
+    let left = c.deadline - c.vruntime;
+    if left <= 0 || woken.as_ref().is_some_and(|w| left <= w.vrequest) {
+        c.deadline = c.vruntime.max(c.deadline) + c.vrequest;
+        return true;
+    }
+    woken.is_some_and(|w| w.deadline < c.deadline)
+}
+
+/// `t` (curr) leaves the CPU: its vruntime and deadline go to `d`.
+fn put_curr(rq: &Rq<'_>, f: &mut EevdfRq, t: &TaskRef, d: &mut TaskData) {
+    update_curr(rq, f);
+    match f.curr.take() {
+        Some(c) if c.id == t.id() => {
+            d.set_vruntime(c.vruntime);
+            d.words()[DEADLINE] = c.deadline as u64;
+            d.set_prev_runtime(c.prev_runtime);
+        }
+        other => {
+            // running since before the switch, never adopted: start it
+            // at V with a fresh request
+            f.curr = other;
+            let (v, _) = avg_vruntime(rq, f);
+            d.set_vruntime(v);
+            d.words()[DEADLINE] = (v + vrequest(t, d)) as u64;
+            d.set_prev_runtime(t.runtime_ns());
+        }
+    }
+}
+
+/// Requeues a preempted or yielding running task.
+fn requeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, extend: bool) {
+    let f = RQS.get_mut(rq, lock);
+    let (task, d) = t.split();
+    put_curr(rq, f, task, d);
+    let (v, dl) = (d.vruntime(), d.word(DEADLINE) as i64);
+    if v >= dl || extend {
+        // a new request (yield: behind the current one)
+        d.words()[DEADLINE] = (dl.max(v) + vrequest(task, d)) as u64;
+    }
+    enqueue(rq.cpu(), f, t);
+}
+
+/// An exported lag as a vruntime on a queue just switched in.
+fn adopted_vruntime(f: &EevdfRq, h: &Handover) -> i64 {
+    f.zero - h.lag_ns.unwrap_or(0).clamp(-HANDOVER_LAG_MAX, HANDOVER_LAG_MAX)
+}
+
+/// An exported rest of a slice as a deadline for `t` at `v`.
+fn adopted_deadline(t: &TaskRef, d: &TaskData, v: i64, h: &Handover) -> i64 {
+    let vreq = vrequest(t, d);
+    v + h.slice_left_ns.map_or(vreq, |ns| scaled(ns, t).min(vreq))
+}
+
+/// The rest of a request from `v` to `deadline`, in CPU time.
+fn slice_left(t: &TaskRef, v: i64, deadline: i64) -> u64 {
+    (deadline - v).max(0) as u64 * weight_of(t) / NICE_0_WEIGHT
+}
+
+struct Eevdf;
+
+#[vtable]
+impl Policy for Eevdf {
+    const NAME: &'static CStr = c_str!("eevdf");
+
+    fn init(q: &mut Quiescent) -> Result {
+        RQS.for_each_mut(q, |f| *f = EevdfRq::new());
+        for cpu in 0..NR_CPUS {
+            AVG_V[cpu].store(0, Relaxed);
+            NR[cpu].store(0, Relaxed);
+        }
+        Ok(())
+    }
+
+    fn exit(q: &mut Quiescent) {
+        // every task was handed on: free the (empty) queues
+        RQS.for_each_mut(q, |f| *f = EevdfRq::new());
+    }
+
+    fn task_new(t: &TaskRef, d: &mut TaskData) -> Result {
+        d.set_vruntime(0); // off a queue: lag 0
+        d.words()[REQUEST] = BASE_SLICE;
+        d.words()[DEADLINE] = (vrequest(t, d) / 2) as u64;
+        d.set_prev_runtime(t.runtime_ns());
+        d.words()[WOKE_AT] = t.runtime_ns();
+        d.words()[LEFT_CPU] = 0;
+        Ok(())
+    }
+
+    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, flags: u32) -> bool {
+        let cpu = rq.cpu();
+        let f = RQS.get_mut(rq, lock);
+        update_curr(rq, f);
+        let (v_avg, load) = avg_vruntime(rq, f);
+        let (task, d) = t.split();
+        let w = weight_of(task) as i64;
+        let mut lag = rejoin_lag(task, d, flags);
+        if load > 0 {
+            // so that V is where it was once t has joined
+            lag = lag * (load + w) / load;
+        }
+        let kept = d.word(DEADLINE) as i64;
+        let rest = if flags & WF_NEW != 0 {
+            vrequest(task, d) / 2
+        } else if flags & WF_MIGRATED != 0 && kept > 0 {
+            kept // the rest of its request
+        } else {
+            vrequest(task, d)
+        };
+        let v = v_avg - lag;
+        let now = task.runtime_ns();
+        d.set_vruntime(v);
+        d.words()[DEADLINE] = (v + rest) as u64;
+        d.set_prev_runtime(now);
+        if flags & (WF_NEW | WF_WAKEUP) != 0 {
+            d.words()[WOKE_AT] = now;
+        }
+        d.words()[LEFT_CPU] = 0;
+        let deadline = v + rest;
+        let woken = (lag >= 0).then_some(Woken { deadline, vrequest: rest });
+        enqueue(cpu, f, t) && curr_yields_to(rq, f, woken)
+    }
+
+    fn task_blocked(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef, d: &mut TaskData) {
+        let f = RQS.get_mut(rq, lock);
+        update_curr(rq, f);
+        let (v_avg, _) = avg_vruntime(rq, f);
+        put_curr(rq, f, t, d);
+        let (lag, rest) = lag_of(v_avg, d);
+        leave(t, d, lag, rest);
+        // the request follows the bursts: 3/4 the old one, 1/4 this one
+        let burst = t.runtime_ns().saturating_sub(d.word(WOKE_AT));
+        let req = (3 * d.word(REQUEST) + burst.min(BASE_SLICE)) / 4;
+        d.words()[REQUEST] = req.clamp(MIN_REQUEST, BASE_SLICE);
+        let (v_after, _) = avg_vruntime(rq, f);
+        d.words()[LEFT_V] = v_after as u64;
+        d.words()[LEFT_CPU] = rq.cpu() as u64 + 1;
+    }
+
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+        requeue(rq, lock, t, false);
+    }
+
+    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+        requeue(rq, lock, t, true);
+    }
+
+    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken> {
+        let cpu = rq.cpu();
+        let f = RQS.get_mut(rq, lock);
+        let pos = f.queue.iter().position(|q| q.is(t))?;
+        update_curr(rq, f);
+        let (v_avg, _) = avg_vruntime(rq, f);
+        let mut tok = unqueue(cpu, f, pos)?;
+        let (task, d) = tok.split();
+        let (lag, rest) = lag_of(v_avg, d);
+        leave(task, d, lag, rest);
+        d.words()[LEFT_CPU] = 0;
+        Some(tok)
+    }
+
+    fn task_tick(rq: &Rq<'_>, lock: &mut RqLock<'_>, _t: &TaskRef, _d: &mut TaskData) -> bool {
+        let f = RQS.get_mut(rq, lock);
+        update_curr(rq, f);
+        avg_vruntime(rq, f);
+        !f.queue.is_empty() && curr_yields_to(rq, f, None)
+    }
+
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
+        let cpu = rq.cpu();
+        let f = RQS.get_mut(rq, lock);
+        let (v_avg, _) = avg_vruntime(rq, f);
+        let deadline = |q: &TaskToken| q.data_ref().word(DEADLINE) as i64;
+        let mut best: Option<usize> = None;
+        let mut earliest: Option<usize> = None;
+        for (i, q) in f.queue.iter().enumerate() {
+            let dl = deadline(q);
+            if earliest.is_none_or(|e| dl < deadline(&f.queue[e])) {
+                earliest = Some(i);
+            }
+            let eligible = q.data_ref().vruntime() <= v_avg;
+            if eligible && best.is_none_or(|b| dl < deadline(&f.queue[b])) {
+                best = Some(i);
+            }
+        }
+        // some task is always eligible (V is an average); just in case
+        let mut t = unqueue(cpu, f, best.or(earliest)?)?;
+        let (task, d) = t.split();
+        let now = task.runtime_ns();
+        d.set_prev_runtime(now);
+        f.curr = Some(Curr {
+            id: task.id(),
+            vruntime: d.vruntime(),
+            deadline: d.word(DEADLINE) as i64,
+            prev_runtime: now,
+            vrequest: vrequest(task, d),
+        });
+        Some(t)
+    }
+
+    fn select_cpu(t: &TaskRef, prev_cpu: usize, flags: u32) -> usize {
+        let allowed = t.allowed() & online_mask();
+        let cpus = || Cpus(allowed);
+        if flags & WF_NEW == 0
+            && prev_cpu < 64
+            && allowed & (1 << prev_cpu) != 0
+            && cpu_is_idle(prev_cpu)
+        {
+            return prev_cpu;
+        }
+        if let Some(cpu) = cpus().find(|&c| cpu_is_idle(c)) {
+            return cpu;
+        }
+        let (mut best, mut best_nr) = (prev_cpu, usize::MAX);
+        for cpu in cpus() {
+            let nr = NR[cpu].load(Relaxed) + 1;
+            if nr < best_nr || (nr == best_nr && cpu == prev_cpu) {
+                best = cpu;
+                best_nr = nr;
+            }
+        }
+        best
+    }
+
+    fn balance<'a>(dst: &Rq<'a>, src: &Rq<'a>, lock: &'a RqLock<'a>) -> Option<&'a TaskRef> {
+        RQS.get(src, lock)
+            .queue
+            .iter()
+            .filter(|q| q.task().allowed_on(dst.cpu()) && !q.task().on_cpu())
+            .max_by_key(|q| q.data_ref().word(DEADLINE) as i64)
+            .map(TaskToken::task)
+    }
+
+    fn task_export(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Handover {
+        let f = RQS.get_mut(rq, lock);
+        update_curr(rq, f);
+        let (v_avg, _) = avg_vruntime(rq, f);
+        match f.queue.iter().find(|q| q.is(t)) {
+            Some(q) => {
+                let (v, dl) = (q.data_ref().vruntime(), q.data_ref().word(DEADLINE) as i64);
+                Handover { lag_ns: Some(v_avg - v), slice_left_ns: Some(slice_left(t, v, dl)) }
+            }
+            None => Handover::default(),
+        }
+    }
+
+    fn task_export_curr(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_>,
+        t: &TaskRef,
+        _d: &TaskData,
+    ) -> Handover {
+        let f = RQS.get_mut(rq, lock);
+        update_curr(rq, f);
+        let (v_avg, _) = avg_vruntime(rq, f);
+        match f.curr.as_ref().filter(|c| c.id == t.id()) {
+            Some(c) => Handover {
+                lag_ns: Some(v_avg - c.vruntime),
+                slice_left_ns: Some(slice_left(t, c.vruntime, c.deadline)),
+            },
+            None => Handover::default(),
+        }
+    }
+
+    fn task_adopt(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, h: &Handover) -> Result {
+        let f = RQS.get_mut(rq, lock);
+        let v = adopted_vruntime(f, h);
+        let (task, d) = t.split();
+        d.set_vruntime(v);
+        d.words()[DEADLINE] = adopted_deadline(task, d, v, h) as u64;
+        d.set_prev_runtime(task.runtime_ns());
+        d.words()[LEFT_CPU] = 0;
+        if enqueue(rq.cpu(), f, t) {
+            Ok(())
+        } else {
+            Err(ENOMEM)
+        }
+    }
+
+    fn task_adopt_curr(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_>,
+        t: &TaskRef,
+        d: &mut TaskData,
+        h: &Handover,
+    ) -> Result {
+        let f = RQS.get_mut(rq, lock);
+        let (v, now) = (adopted_vruntime(f, h), t.runtime_ns());
+        let deadline = adopted_deadline(t, d, v, h);
+        d.set_vruntime(v);
+        d.words()[DEADLINE] = deadline as u64;
+        d.set_prev_runtime(now);
+        d.words()[LEFT_CPU] = 0;
+        let vrequest = vrequest(t, d);
+        f.curr = Some(Curr { id: t.id(), vruntime: v, deadline, prev_runtime: now, vrequest });
+        Ok(())
+    }
+}
+
+struct EevdfModule {
+    _reg: Registration<Eevdf>,
+}
+
+impl Module for EevdfModule {
+    fn init() -> Result<Self> {
+        Ok(EevdfModule { _reg: Registration::register()? })
+    }
+}
