@@ -11,7 +11,9 @@
  * calls, a switch away as the old policy's task_export calls with what
  * they exported. A recorded callback that panics is unwound by the
  * guard inside record.c: it is recorded as failed, the record lock is
- * released and recording goes on. The case's exit frees the ring and brings
+ * released and recording goes on; through the core, the policy is
+ * ejected and the failed call is the trace's last record. The case's
+ * exit frees the ring and brings
  * the fair policy back.
  */
 #include <keel/errno.h>
@@ -259,6 +261,121 @@ static void panic_in_recorded_call(struct ktest *t)
 	KTEST_EXPECT_STREQ(t, sched_policy_name(), "fair");
 }
 
+/*
+ * The same through the core: a recorded C FIFO policy whose task_tick
+ * panic()s once armed. The policy must be ejected (fair back, threads
+ * running), the failed call must be the last record (an abandoned
+ * policy exports nothing) and the record lock free.
+ */
+#define fifo_queued se.data[1] /* CPU + 1 while on a fifo_rq list */
+
+static struct list_head fifo_rq[NR_CPUS];
+static bool fifo_armed;
+
+static int fifo_init(void)
+{
+	for (int cpu = 0; cpu < NR_CPUS; cpu++)
+		INIT_LIST_HEAD(&fifo_rq[cpu]);
+	return 0;
+}
+
+static int fifo_task_new(struct task *p)
+{
+	INIT_LIST_HEAD(&p->se.node);
+	p->fifo_queued = 0;
+	return 0;
+}
+
+static bool fifo_task_wakeup(struct rq *rq, struct task *p, unsigned int flags)
+{
+	list_add_tail(&p->se.node, &fifo_rq[rq->cpu]);
+	p->fifo_queued = rq->cpu + 1;
+	return false;
+}
+
+static void fifo_task_dequeue(struct rq *rq, struct task *p)
+{
+	if (p->fifo_queued == rq->cpu + 1) {
+		list_del_init(&p->se.node);
+		p->fifo_queued = 0;
+	}
+}
+
+static bool fifo_task_tick(struct rq *rq, struct task *p)
+{
+	if (READ_ONCE(fifo_armed))
+		panic("deliberate, from record_test's fifo policy");
+	return rq->nr_queued > 0;
+}
+
+static struct task *fifo_pick_next(struct rq *rq)
+{
+	struct task *p;
+
+	if (list_empty(&fifo_rq[rq->cpu]))
+		return NULL;
+	p = list_first_entry(&fifo_rq[rq->cpu], struct task, se.node);
+	fifo_task_dequeue(rq, p);
+	return p;
+}
+
+static const struct sched_policy_ops fifo_policy = {
+	.name = "test_rec_fifo",
+	.init = fifo_init,
+	.task_new = fifo_task_new,
+	.task_wakeup = fifo_task_wakeup,
+	.task_dequeue = fifo_task_dequeue,
+	.task_tick = fifo_task_tick,
+	.pick_next = fifo_pick_next,
+};
+
+static int spinner(void *unused)
+{
+	while (!kthread_should_stop())
+		cpu_relax();
+	return 0;
+}
+
+static void recorded_policy_that_panics_is_ejected(struct ktest *t)
+{
+	struct sched_record_status st;
+	const char *note;
+	struct task *spin;
+	struct sched_rec r;
+	int ms;
+
+	KTEST_ASSERT_EQ(t, sched_record_start(&fifo_policy, 4096), 0);
+	KTEST_ASSERT_EQ(t, sched_policy_switch(&fifo_policy), 0);
+	run_threads(t);
+	spin = kthread_run(spinner, NULL, "rec/spin"); /* a tick's task */
+	KTEST_ASSERT_FALSE(t, IS_ERR(spin));
+	WRITE_ONCE(fifo_armed, true);
+	for (ms = 0; ms < 30000; ms += 10) {
+		if (!strcmp(sched_policy_name(), "fair") && !watchdog_busy())
+			break;
+		msleep(10);
+	}
+	WRITE_ONCE(fifo_armed, false);
+	KTEST_EXPECT_STREQ(t, sched_policy_name(), "fair");
+	KTEST_EXPECT_EQ(t, kthread_stop(spin), 0);
+	run_threads(t); /* under fair again */
+	KTEST_EXPECT_FALSE(t, record_lock_held());
+	note = watchdog_policy_note(&fifo_policy);
+	KTEST_EXPECT_TRUE(t, note && strstr(note, "abandoned"));
+	sched_record_status(&st);
+	KTEST_EXPECT_FALSE(t, st.recording);
+	KTEST_EXPECT_TRUE(t, st.switched_away);
+	KTEST_ASSERT_GT(t, st.records, 0U);
+	KTEST_ASSERT_EQ(t, sched_record_get(st.records - 1, &r), 0);
+	KTEST_EXPECT_EQ(t, r.kind, SREC_TASK_TICK);
+	KTEST_EXPECT_EQ(t, r.failed, 1U);
+	KTEST_EXPECT_EQ(t, r.result, 0LL);
+	for (unsigned int i = 0; i + 1 < st.records; i++) {
+		KTEST_ASSERT_EQ(t, sched_record_get(i, &r), 0);
+		KTEST_EXPECT_EQ(t, r.failed, 0U);
+	}
+}
+
 static void clean_up(struct ktest *t)
 {
 	sched_record_free();
@@ -272,6 +389,7 @@ static struct ktest_case record_cases[] = {
 	KTEST_CASE(busy_while_recording),
 	KTEST_CASE(ring_allocation_failure),
 	KTEST_CASE(panic_in_recorded_call),
+	KTEST_CASE(recorded_policy_that_panics_is_ejected),
 	{},
 };
 KTEST_SUITE(sched_record, record_cases, .exit = clean_up);
