@@ -44,6 +44,7 @@ use core::ptr::NonNull;
 
 mod queue;
 pub use queue::{Iter as TaskQueueIter, TaskQueue};
+mod token_test;
 
 /// The number of CPUs the kernel supports (`NR_CPUS`).
 pub const NR_CPUS: usize = bindings::NR_CPUS as usize;
