@@ -192,6 +192,11 @@ mod tests {
         crate::kt_expect_eq!(t, stop(p), 7); // it ran, exited, was reaped
         crate::kt_expect_eq!(t, nr_parked(), parked0 + 1);
         crate::kt_expect!(t, usage().0 > slab0); // its struct task lives on
+        // a new task would reuse a freed struct task (the slab is LIFO)
+        let unused = AtomicI32::new(0);
+        if let Some(q) = start_target(returns_7, 0, &unused) {
+            crate::kt_expect_eq!(t, stop(q), 7);
+        }
         let seen = KeepToken::kept().lock().as_ref().map(|tok| tok.task().pid());
         crate::kt_expect_eq!(t, seen, Some(pid));
         crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
