@@ -50,7 +50,7 @@ impl<R: Rules> Policy for Keeper<R> {
     const NAME: &'static CStr = R::NAME;
 
     fn exit(q: &mut Quiescent) {
-        R::queues().for_each_mut(q, |queue| while queue.remove_at(0).is_some() {});
+        R::queues().for_each_mut(q, |queue| *queue = TaskQueue::new());
         *R::kept().lock() = None; // drops the kept token
         R::exits().fetch_add(1, Ordering::Relaxed);
     }
