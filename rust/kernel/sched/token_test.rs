@@ -13,8 +13,8 @@
 //! `task_dequeue` of it is the one of a switch away.
 
 use super::{
-    switch_to, PerCpu, Policy, Quiescent, Registration, Rq, RqLock, TaskData, TaskQueue,
-    TaskRef, TaskToken,
+    switch_to, PerCpu, Policy, Quiescent, Registration, Rq, RqLock, TaskData, TaskQueue, TaskRef,
+    TaskToken,
 };
 use crate::prelude::*;
 use crate::sync::SpinLock;
@@ -132,11 +132,11 @@ fn last_cpu() -> u32 {
 
 static STOP: AtomicBool = AtomicBool::new(false);
 
-unsafe extern "C" fn returns_7(_: *mut c_void) -> c_int {
+extern "C" fn returns_7(_: *mut c_void) -> c_int {
     7
 }
 
-unsafe extern "C" fn spins_until_stop(_: *mut c_void) -> c_int {
+extern "C" fn spins_until_stop(_: *mut c_void) -> c_int {
     while !STOP.load(Ordering::Relaxed) {
         crate::kthread::yield_now();
     }
@@ -191,8 +191,9 @@ mod tests {
         let pid = KeepToken::target().load(Ordering::Relaxed);
         crate::kt_expect_eq!(t, stop(p), 7); // it ran, exited, was reaped
         crate::kt_expect_eq!(t, nr_parked(), parked0 + 1);
-        crate::kt_expect!(t, usage().0 > slab0); // its struct task lives on
-        // a new task would reuse a freed struct task (the slab is LIFO)
+        // its struct task lives on; a new task would reuse a freed one
+        // (the slab is LIFO)
+        crate::kt_expect!(t, usage().0 > slab0);
         let unused = AtomicI32::new(0);
         if let Some(q) = start_target(returns_7, 0, &unused) {
             crate::kt_expect_eq!(t, stop(q), 7);
