@@ -13,9 +13,9 @@
 //! `task_dequeue` of it is the one of a switch away.
 
 use super::{
-    switch_to, PerCpu, Policy, Quiescent, Registration, Rq, RqLock, TaskData, TaskQueue, TaskRef,
-    TaskToken,
+    switch_to, Ops, PerCpu, Policy, Quiescent, Rq, RqLock, TaskData, TaskQueue, TaskRef, TaskToken,
 };
+use crate::error::to_result;
 use crate::prelude::*;
 use crate::sync::SpinLock;
 use core::ffi::{c_int, c_void};
@@ -112,6 +112,14 @@ macro_rules! rules {
 rules!(KeepToken, "test_keep_token");
 rules!(KeepLive, "test_keep_live");
 
+/// Switches to the policy of `R`, unregistered (so that the tests
+/// take no slot of the registry, which other policies need).
+fn switch_to_keeper<R: Rules>() -> Result {
+    // SAFETY: the table is a promoted constant, valid forever; its
+    // callbacks follow the contracts of include/keel/sched.h.
+    to_result(unsafe { bindings::sched_policy_switch(&Ops::<Keeper<R>>::TABLE) })
+}
+
 /// Slab objects and free pages (a task is one object and its stack).
 fn usage() -> (u64, u64) {
     let mut u = bindings::mm_usage { free_pages: 0, slab_objects: 0, slab_bytes: 0 };
@@ -182,9 +190,8 @@ mod tests {
     /// once the policy's exit() dropped it the task is freed.
     #[test]
     fn kept_token_keeps_task_until_exit(t: &mut Test) {
-        crate::kt_assert!(t, Registration::<Keeper<KeepToken>>::register().is_ok());
         let (slab0, pages0, parked0) = (usage().0, usage().1, nr_parked());
-        crate::kt_assert!(t, switch_to(KeepToken::NAME).is_ok());
+        crate::kt_assert!(t, switch_to_keeper::<KeepToken>().is_ok());
         let Some(p) = start_target(returns_7, last_cpu(), KeepToken::target()) else {
             return crate::kt_fail!(t, "cannot create the target thread");
         };
@@ -205,7 +212,7 @@ mod tests {
         crate::kt_expect_eq!(t, nr_parked(), parked0);
         crate::kt_expect_eq!(t, usage(), (slab0, pages0));
         // not abandoned: it can come back, and go again
-        crate::kt_expect!(t, switch_to(KeepToken::NAME).is_ok());
+        crate::kt_expect!(t, switch_to_keeper::<KeepToken>().is_ok());
         crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
     }
 
@@ -215,9 +222,8 @@ mod tests {
     /// fair and is freed normally when it ends.
     #[test]
     fn kept_live_token_abandons_policy(t: &mut Test) {
-        crate::kt_assert!(t, Registration::<Keeper<KeepLive>>::register().is_ok());
         let (slab0, pages0) = usage();
-        crate::kt_assert!(t, switch_to(KeepLive::NAME).is_ok());
+        crate::kt_assert!(t, switch_to_keeper::<KeepLive>().is_ok());
         STOP.store(false, Ordering::Relaxed);
         // the companion runs whenever the policy picks on CPU 0: the
         // target waits queued there
@@ -233,7 +239,7 @@ mod tests {
         crate::time::msleep(50);
         crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
         crate::kt_expect_eq!(t, KeepLive::exits().load(Ordering::Relaxed), 0);
-        crate::kt_expect_eq!(t, switch_to(KeepLive::NAME), Err(EBUSY));
+        crate::kt_expect_eq!(t, switch_to_keeper::<KeepLive>(), Err(EBUSY));
         STOP.store(true, Ordering::Relaxed);
         crate::kt_expect_eq!(t, stop(p), 8);
         crate::kt_expect_eq!(t, stop(c), 8);
