@@ -62,10 +62,14 @@ enum task_state {
 /*
  * The policy's per-task area. The core never touches it; the policy
  * owns it from task_new() to task_dead(). vruntime and node suit a
- * fair-queueing policy; data[] is free for others.
+ * fair-queueing policy; data[] is free for others. token is not the
+ * policy's: nonzero while a Rust policy holds p's TaskToken (written by
+ * rust/kernel/sched.rs, reset by a switch; C policies leave it alone).
+ * A task whose token is held is parked instead of freed (task.c).
  */
 struct sched_entity {
 	struct list_head node;
+	unsigned int token;
 	s64 vruntime;
 	u64 prev_runtime;
 	u64 data[4];
@@ -366,6 +370,8 @@ static inline void get_task(struct task *p)
 void put_task(struct task *p);
 /* The task with this pid, with a reference held, or NULL. */
 struct task *find_task_by_pid(int pid);
+/* Tasks freed while a Rust policy held their token: kept (task.c). */
+unsigned int task_nr_parked(void);
 
 /* Print the task table / the CPUs (monitor "ps" and "cpus"). */
 void sched_show_tasks(void);

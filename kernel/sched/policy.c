@@ -438,6 +438,8 @@ static int new_all_tasks(const struct sched_policy_ops *o)
 	int err;
 
 	list_for_each_entry(p, &task_list, tasks) {
+		p->se.token =
+			0; /* o holds no token yet (the old one's: saved) */
 		if (p->flags & PF_IDLE || !o->task_new)
 			continue;
 		err = call_task_new(o, p);
@@ -486,6 +488,27 @@ static int adopt_all(const struct sched_policy_ops *o, struct handover *hv)
 	return err;
 }
 
+/*
+ * After o let go of its tasks (everything locked, p->se is o's): if o
+ * still holds a TaskToken of a live task, it could reach that task's
+ * p->se, now the next policy's, in its exit() or later: abandon it.
+ */
+static void abandon_if_tokens_kept(const struct sched_policy_ops *o)
+{
+	struct task *p;
+
+	if (watchdog_abandoned(o))
+		return;
+	list_for_each_entry(p, &task_list, tasks) {
+		if (p->se.token) {
+			pr_warn("policy %s kept the token of %s (pid %d); abandoned\n",
+				o->name, p->name, p->pid);
+			watchdog_abandon(o, "kept a task's token; abandoned");
+			return;
+		}
+	}
+}
+
 /* Everything locked: hand every task from old to new, or change nothing. */
 static int switch_locked(const struct sched_policy_ops *old,
 			 const struct sched_policy_ops *new,
@@ -508,6 +531,7 @@ static int switch_locked(const struct sched_policy_ops *old,
 		    CAN_CALL(old, task_dequeue) && !watchdog_abandoned(old))
 			CALL(old, task_dequeue, hv->slot[i].rq, hv->slot[i].p,
 			     0);
+	abandon_if_tokens_kept(old);
 	swap_se(hv);
 	WRITE_ONCE(ops, new);
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
@@ -516,6 +540,7 @@ static int switch_locked(const struct sched_policy_ops *old,
 	return 0;
 out_dead:
 	dead_all_tasks(new, NULL);
+	abandon_if_tokens_kept(new);
 out_restore:
 	for (unsigned int i = 0; i < hv->n; i++)
 		hv->slot[i].p->se = hv->slot[i].se;
@@ -563,7 +588,6 @@ static void nop(void *unused)
 static int switch_mutexed(const struct sched_policy_ops *new)
 {
 	const struct sched_policy_ops *old = active();
-	bool abandon = watchdog_abandoned(old);
 	int err;
 
 	if (new == old)
@@ -575,14 +599,15 @@ static int switch_mutexed(const struct sched_policy_ops *new)
 		return err;
 	err = switch_stopped(old, new);
 	if (err) {
-		if (new->exit)
+		if (new->exit && !watchdog_abandoned(new))
 			new->exit();
 		return err;
 	}
 	/* no CPU is inside an old callback once each took an IPI */
 	smp_call_function(nop, NULL, true);
-	if (old->exit && !abandon)
+	if (old->exit && !watchdog_abandoned(old))
 		old->exit();
+	task_free_parked(); /* exit() may have dropped tokens */
 	pr_info("policy %s -> %s\n", old->name, new->name);
 	return 0;
 }

@@ -73,6 +73,8 @@ struct task *task_create(const char *name, int (*fn)(void *), void *data,
 /* Drop the dead task's own reference after its last switch away. */
 void put_task_dead(struct task *p);
 void task_init_boot(void);
+/* Free the parked tasks whose TaskToken is gone. Process context. */
+void task_free_parked(void);
 void reaper_start(void);
 
 /* arch: struct task *__switch_to(prev, next) and the first-run stub. */

@@ -17,6 +17,15 @@
  * frees it; freeing unmaps the stack (a TLB shootdown), so when the
  * last reference goes in the switch path, with interrupts off, the
  * reaper thread frees it instead.
+ *
+ * Parking: a Rust policy holds a task through a TaskToken, which the
+ * core cannot take back; p->se.token is nonzero while one exists (set
+ * and cleared by rust/kernel/sched.rs). A task whose token is still
+ * held when it would be freed is parked instead: off the task list,
+ * task_dead() called, memory kept. task_free_parked() frees the parked
+ * tasks whose token is gone (given back or dropped); the reaper calls
+ * it, and a policy switch after the old policy's exit(). A task parked
+ * for a policy that is abandoned is never freed.
  */
 #define pr_fmt(fmt) "sched: " fmt
 
@@ -49,6 +58,8 @@ LIST_HEAD(task_list);
 static struct kmem_cache *task_cache;
 static int last_pid = 1;
 
+static LIST_HEAD(parked_list); /* via p->tasks, tasklist_lock */
+static unsigned int nr_parked;
 static LIST_HEAD(reap_list);
 static DEFINE_SPINLOCK(reap_lock);
 static DECLARE_WAIT_QUEUE_HEAD(reap_wait);
@@ -131,16 +142,61 @@ err_free_task:
 	return ERR_PTR(err);
 }
 
+/* A policy may still hold p's TaskToken (after its last access: acquire). */
+static bool task_token_held(struct task *p)
+{
+	return __atomic_load_n(&p->se.token, __ATOMIC_ACQUIRE) != 0;
+}
+
+static void task_release(struct task *p)
+{
+	kstack_free(p->stack_top);
+	kmem_cache_free(task_cache, p);
+}
+
 static void task_free(struct task *p)
 {
 	unsigned long flags;
+	bool park;
 
 	spin_lock_irqsave(&tasklist_lock, flags);
 	list_del_init(&p->tasks);
 	policy_task_dead(p);
+	park = task_token_held(p); /* task_dead may have let go of it */
+	if (park) {
+		list_add_tail(&p->tasks, &parked_list);
+		nr_parked++;
+	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
-	kstack_free(p->stack_top);
-	kmem_cache_free(task_cache, p);
+	if (park)
+		pr_warn("%s (pid %d) exited while policy %s holds its token; parked\n",
+			p->name, p->pid, sched_policy_name());
+	else
+		task_release(p);
+}
+
+void task_free_parked(void)
+{
+	struct task *p, *n;
+	unsigned long flags;
+	LIST_HEAD(done);
+
+	spin_lock_irqsave(&tasklist_lock, flags);
+	list_for_each_entry_safe(p, n, &parked_list, tasks) {
+		if (task_token_held(p))
+			continue;
+		list_del(&p->tasks);
+		list_add_tail(&p->tasks, &done);
+		nr_parked--;
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	list_for_each_entry_safe(p, n, &done, tasks)
+		task_release(p);
+}
+
+unsigned int task_nr_parked(void)
+{
+	return READ_ONCE(nr_parked);
 }
 
 void put_task(struct task *p)
@@ -190,6 +246,7 @@ static int reaper(void *unused)
 		wait_event(reap_wait, reap_pending());
 		while ((p = reap_next()))
 			task_free(p);
+		task_free_parked();
 	}
 	return 0;
 }

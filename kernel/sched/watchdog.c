@@ -77,8 +77,14 @@ static struct {
 	const struct sched_policy_ops *ops;
 	enum eject_reason why;
 } ejected[EJECTED_REMEMBERED];
-/* Policies that panicked, from the moment they did (the first few). */
-static const struct sched_policy_ops *abandoned[EJECTED_REMEMBERED];
+/*
+ * Policies that panicked, from the moment they did, or kept a TaskToken
+ * across a switch (watchdog_abandon); the first few.
+ */
+static struct {
+	const struct sched_policy_ops *ops;
+	const char *why;
+} abandoned[EJECTED_REMEMBERED];
 static unsigned int nr_abandoned;
 
 static unsigned int error_limit = ERRORS_DEFAULT;
@@ -141,15 +147,12 @@ void watchdog_note_reject(const struct sched_policy_ops *o)
 void sched_policy_panic_hook(const char *msg)
 {
 	struct policy_guard *g = this_cpu_read(policy_guard);
-	unsigned int i;
 
 	if (!g || g->ops == &fair_policy)
 		return; /* not in a policy, or the reference one: real */
 	this_cpu_write(policy_guard, NULL); /* a panic from here is real */
 	WRITE_ONCE(policy_broken, g->ops);
-	i = __atomic_fetch_add(&nr_abandoned, 1, __ATOMIC_RELAXED);
-	if (i < EJECTED_REMEMBERED)
-		WRITE_ONCE(abandoned[i], g->ops);
+	watchdog_abandon(g->ops, "ejected: panic in a callback; abandoned");
 	watchdog_request_eject(g->ops, EJECT_PANIC, msg, NULL, 0,
 			       smp_processor_id());
 	policy_guard_unwind(g);
@@ -335,20 +338,34 @@ bool watchdog_busy(void)
 	return READ_ONCE(eject.ops) != NULL;
 }
 
+void watchdog_abandon(const struct sched_policy_ops *o, const char *why)
+{
+	unsigned int i = __atomic_fetch_add(&nr_abandoned, 1, __ATOMIC_RELAXED);
+
+	if (i < EJECTED_REMEMBERED) {
+		WRITE_ONCE(abandoned[i].why, why);
+		WRITE_ONCE(abandoned[i].ops, o);
+	}
+}
+
+static const char *abandon_note(const struct sched_policy_ops *o)
+{
+	for (int i = 0; i < EJECTED_REMEMBERED; i++)
+		if (READ_ONCE(abandoned[i].ops) == o)
+			return READ_ONCE(abandoned[i].why);
+	return NULL;
+}
+
 bool watchdog_abandoned(const struct sched_policy_ops *o)
 {
-	if (policy_is_broken(o))
-		return true;
-	for (int i = 0; i < EJECTED_REMEMBERED; i++)
-		if (READ_ONCE(abandoned[i]) == o)
-			return true;
-	return false;
+	return policy_is_broken(o) || abandon_note(o);
 }
 
 const char *watchdog_policy_note(const struct sched_policy_ops *o)
 {
 	if (watchdog_abandoned(o))
-		return "ejected: panic in a callback; abandoned";
+		return abandon_note(o) ?:
+			       "ejected: panic in a callback; abandoned";
 	for (int i = 0; i < EJECTED_REMEMBERED; i++)
 		if (ejected[i].ops == o)
 			return ejected[i].why == EJECT_STARVED ?

@@ -123,6 +123,11 @@ void watchdog_start(void);
 bool watchdog_busy(void);
 /* o panicked earlier: its state is abandoned, it may not come back. */
 bool watchdog_abandoned(const struct sched_policy_ops *o);
+/*
+ * Abandon o (why: its note in the listing): no exit(), no return.
+ * Called on a panic and by a switch after which o kept a TaskToken.
+ */
+void watchdog_abandon(const struct sched_policy_ops *o, const char *why);
 /* "ejected: ..." for the sched listing, or NULL. */
 const char *watchdog_policy_note(const struct sched_policy_ops *o);
 /* Rejected answers per second that eject a policy; 0: never. */

@@ -25,7 +25,9 @@
 //!   undoes the switch.
 //!
 //! The C core still validates every answer (kernel/sched/policy.c): a
-//! token the policy kept after giving it up is caught there.
+//! pick of a token the policy kept after giving it up is rejected there,
+//! and the task of a kept token is not freed while the token exists
+//! (see [`TaskToken`]).
 //!
 //! A policy that panics in a callback, starves a task or keeps giving
 //! bad answers is ejected and the core falls back to its C fair policy
@@ -49,6 +51,7 @@ use core::ptr::NonNull;
 
 mod queue;
 pub use queue::{Iter as TaskQueueIter, TaskQueue};
+mod token_test;
 
 /// The number of CPUs the kernel supports (`NR_CPUS`).
 pub const NR_CPUS: usize = bindings::NR_CPUS as usize;
@@ -316,11 +319,57 @@ impl TaskData {
 ///
 /// Not `Copy`, not `Clone`, and made only by this module: the policy
 /// keeps it in its queue and gives it back from [`Policy::pick_next`].
+///
+/// While a token exists its task's `se.token` is nonzero (set when the
+/// trampoline makes it, cleared when it goes back to the core or is
+/// dropped), and the core does not free a task in that state: it parks
+/// it until the token is gone (kernel/sched/task.c). So a token kept
+/// against the rules (`None` from `task_dequeue`, a pick the core
+/// rejects) still points to a live task. While the flag is set the
+/// trampolines make no second token of the task and lend nobody its
+/// `se` (no `task_tick`/`task_blocked` for it): the token's holder has
+/// the task's data to itself.
 pub struct TaskToken(NonNull<bindings::task>);
 
-// SAFETY: a token is a pointer to a task the core keeps alive while it is
-// queued; moving it between CPUs is what migration does.
+// SAFETY: a token is a pointer to a task kept alive while the token
+// exists (the flag above, read by the core before freeing); moving it
+// between CPUs is what migration does.
 unsafe impl Send for TaskToken {}
+
+/// `p->se.token`, the flag that says a token of `p` exists.
+///
+/// # Safety
+///
+/// `p` is a live task.
+#[inline]
+unsafe fn token_flag<'a>(p: *mut bindings::task) -> &'a core::sync::atomic::AtomicU32 {
+    // SAFETY: a live task's aligned u32, accessed atomically by Rust and
+    // read atomically (acquire) by the core's free path; the core writes
+    // it plainly only in a switch, with every runqueue locked, when no
+    // token of the new policy exists yet.
+    unsafe { core::sync::atomic::AtomicU32::from_ptr(core::ptr::addr_of_mut!((*p).se.token)) }
+}
+
+/// Whether a token of `p` exists.
+///
+/// # Safety
+///
+/// `p` is a live task.
+#[inline]
+unsafe fn token_held(p: *mut bindings::task) -> bool {
+    // SAFETY: per the caller.
+    unsafe { token_flag(p) }.load(core::sync::atomic::Ordering::Relaxed) != 0
+}
+
+impl Drop for TaskToken {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: the task is alive while its token exists (the flag);
+        // release: the core frees the task only after this store, so
+        // after every access through the token.
+        unsafe { token_flag(self.0.as_ptr()) }.store(0, core::sync::atomic::Ordering::Release);
+    }
+}
 
 impl TaskToken {
     /// # Safety
@@ -334,6 +383,27 @@ impl TaskToken {
     unsafe fn new(p: *mut bindings::task) -> TaskToken {
         // SAFETY: non-NULL per the caller.
         TaskToken(unsafe { NonNull::new_unchecked(p) })
+    }
+
+    /// The token of `p`, which the core hands to the policy, unless the
+    /// policy still holds one (it kept a token it should have given
+    /// back): then `None`, and the policy is not told (the core's own
+    /// queue still has the task; the kept token stands for it).
+    ///
+    /// # Safety
+    ///
+    /// `p` is a live task the core hands to the policy now, with `p`'s
+    /// runqueue locked (so tokens of `p` are made one at a time).
+    #[inline]
+    unsafe fn hand_over(p: *mut bindings::task) -> Option<TaskToken> {
+        // SAFETY: live per the caller.
+        let flag = unsafe { token_flag(p) };
+        if flag.load(core::sync::atomic::Ordering::Relaxed) != 0 {
+            return None;
+        }
+        flag.store(1, core::sync::atomic::Ordering::Relaxed);
+        // SAFETY: live and non-NULL; no other token of p exists (flag).
+        Some(unsafe { TaskToken::new(p) })
     }
 
     /// The task, read-only.
@@ -376,9 +446,18 @@ impl TaskToken {
         self.0.as_ptr() == t.raw()
     }
 
+    /// The task pointer, the token kept on (a [`TaskQueue`] holds it).
     #[inline]
     fn into_raw(self) -> *mut bindings::task {
-        self.0.as_ptr()
+        core::mem::ManuallyDrop::new(self).0.as_ptr()
+    }
+
+    /// The task pointer, the token given back to the core.
+    #[inline]
+    fn give_back(self) -> *mut bindings::task {
+        let p = self.0.as_ptr();
+        drop(self); // clears the flag
+        p
     }
 }
 
@@ -650,15 +729,20 @@ impl<T: Policy> Ops<T> {
         f: u32,
     ) -> bool {
         // SAFETY: per the task_wakeup contract above.
-        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::new(p)) };
-        T::task_wakeup(&rq, &mut lock, tok, f)
+        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::hand_over(p)) };
+        tok.is_some_and(|tok| T::task_wakeup(&rq, &mut lock, tok, f))
     }
 
     /// # Safety
     ///
     /// `rq` locked, `p` its running task (whose token the core holds).
     unsafe extern "C" fn task_blocked(rq: *mut bindings::rq, p: *mut bindings::task) {
-        // SAFETY: per the contract; the core lends p->se for this call.
+        // SAFETY: p is live (the contract).
+        if unsafe { token_held(p) } {
+            return; // a token of p exists: its holder has p->se to itself
+        }
+        // SAFETY: per the contract; with no token of p, the core lends
+        // p->se for this call.
         let ((rq, mut lock), t, d) =
             unsafe { (Self::rq(rq), TaskRef::from_raw(p), TaskData::from_raw(p)) };
         T::task_blocked(&rq, &mut lock, t, d)
@@ -669,8 +753,10 @@ impl<T: Policy> Ops<T> {
     /// `rq` locked, `p` its running task, handed back to the policy.
     unsafe extern "C" fn task_preempt(rq: *mut bindings::rq, p: *mut bindings::task) {
         // SAFETY: per the contract; the core gives up its token.
-        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::new(p)) };
-        T::task_preempt(&rq, &mut lock, tok)
+        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::hand_over(p)) };
+        if let Some(tok) = tok {
+            T::task_preempt(&rq, &mut lock, tok)
+        }
     }
 
     /// # Safety
@@ -678,8 +764,10 @@ impl<T: Policy> Ops<T> {
     /// As task_preempt.
     unsafe extern "C" fn task_yield(rq: *mut bindings::rq, p: *mut bindings::task) {
         // SAFETY: per the contract; the core gives up its token.
-        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::new(p)) };
-        T::task_yield(&rq, &mut lock, tok)
+        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::hand_over(p)) };
+        if let Some(tok) = tok {
+            T::task_yield(&rq, &mut lock, tok)
+        }
     }
 
     /// # Safety
@@ -688,15 +776,21 @@ impl<T: Policy> Ops<T> {
     unsafe extern "C" fn task_dequeue(rq: *mut bindings::rq, p: *mut bindings::task) {
         // SAFETY: per the contract.
         let ((rq, mut lock), t) = unsafe { (Self::rq(rq), TaskRef::from_raw(p)) };
-        // the token comes back to the core, which owns the task now
-        let _token = T::task_dequeue(&rq, &mut lock, t);
+        // the token comes back to the core, which owns the task now:
+        // dropping it clears its flag (None: the policy may keep one)
+        drop(T::task_dequeue(&rq, &mut lock, t));
     }
 
     /// # Safety
     ///
     /// `rq` locked (hard IRQ), `p` its running task.
     unsafe extern "C" fn task_tick(rq: *mut bindings::rq, p: *mut bindings::task) -> bool {
-        // SAFETY: per the contract; the core lends p->se for this call.
+        // SAFETY: p is live (the contract).
+        if unsafe { token_held(p) } {
+            return false; // a token of p exists: its holder has p->se to itself
+        }
+        // SAFETY: per the contract; with no token of p, the core lends
+        // p->se for this call.
         let ((rq, mut lock), t, d) =
             unsafe { (Self::rq(rq), TaskRef::from_raw(p), TaskData::from_raw(p)) };
         T::task_tick(&rq, &mut lock, t, d)
@@ -708,7 +802,8 @@ impl<T: Policy> Ops<T> {
     unsafe extern "C" fn pick_next(rq: *mut bindings::rq) -> *mut bindings::task {
         // SAFETY: per the contract.
         let (rq, mut lock) = unsafe { Self::rq(rq) };
-        T::pick_next(&rq, &mut lock).map_or(core::ptr::null_mut(), TaskToken::into_raw)
+        // given back whether or not the core accepts the pick
+        T::pick_next(&rq, &mut lock).map_or(core::ptr::null_mut(), TaskToken::give_back)
     }
 
     /// # Safety
@@ -754,10 +849,15 @@ impl<T: Policy> Ops<T> {
         // SAFETY: per the contract above.
         let ((rq, mut lock), t) = unsafe { (Self::rq(rq), TaskRef::from_raw(p)) };
         let out = if flags & WF_RUNNING != 0 {
-            // SAFETY: p runs: the core, not the policy, holds its token
-            // and lends p->se, shared, for this call.
-            let d: &TaskData = unsafe { TaskData::from_raw(p) };
-            T::task_export_curr(&rq, &mut lock, t, d)
+            // SAFETY: p is live (the contract).
+            if unsafe { token_held(p) } {
+                Handover::default() // its se is the token holder's
+            } else {
+                // SAFETY: p runs and no token of it exists: the core
+                // lends p->se, shared, for this call.
+                let d: &TaskData = unsafe { TaskData::from_raw(p) };
+                T::task_export_curr(&rq, &mut lock, t, d)
+            }
         } else {
             T::task_export(&rq, &mut lock, t)
         };
@@ -780,13 +880,18 @@ impl<T: Policy> Ops<T> {
         let ((rq, mut lock), h) = unsafe { (Self::rq(rq), Handover::from_c(&*h)) };
         let res = if flags & WF_RUNNING != 0 {
             // SAFETY: p runs; the core holds its token and lends p->se
-            // (now this policy's) for this call.
+            // (now this policy's, with no token: the switch reset its
+            // flag) for this call.
             let (t, d) = unsafe { (TaskRef::from_raw(p), TaskData::from_raw(p)) };
             T::task_adopt_curr(&rq, &mut lock, t, d, &h)
         } else {
             // SAFETY: the core hands p to the policy (see TaskToken::new
-            // for the old policy's token during a switch).
-            T::task_adopt(&rq, &mut lock, unsafe { TaskToken::new(p) }, &h)
+            // for the old policy's token during a switch: each policy's
+            // flag is in its own saved p->se).
+            match unsafe { TaskToken::hand_over(p) } {
+                Some(tok) => T::task_adopt(&rq, &mut lock, tok, &h),
+                None => Ok(()),
+            }
         };
         match res {
             Ok(()) => 0,

@@ -230,6 +230,14 @@ impl TaskQueue {
     }
 }
 
+impl Drop for TaskQueue {
+    /// Drops the tokens still queued (unlinking their tasks), so that a
+    /// policy replacing a queue that was not empty lets go of them.
+    fn drop(&mut self) {
+        while self.remove_at(0).is_some() {}
+    }
+}
+
 /// An iterator over a [`TaskQueue`]: each task, read-only, and its data.
 pub struct Iter<'a> {
     front: *mut list_head,

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT
+//! Tests of the [`TaskToken`] life-time rule: a task is not freed while
+//! a token of it exists, and a policy that keeps a live task's token
+//! across a switch is abandoned.
+//!
+//! `test_keep_token` is a FIFO per CPU (a [`TaskQueue`]) that breaks one
+//! rule on purpose: it never picks the task whose pid is in `TARGET`,
+//! so the core runs that task itself (rejecting the empty pick) and
+//! tells the policy with `task_dequeue`, which keeps the token in a
+//! static (`kept()`) and answers `None`. `test_keep_live` has the same
+//! rules (its own statics); its test keeps a busy companion thread next
+//! to the target, so the core never runs the target and the first
+//! `task_dequeue` of it is the one of a switch away.
+
+use super::{
+    switch_to, Ops, PerCpu, Policy, Quiescent, Rq, RqLock, TaskData, TaskQueue, TaskRef, TaskToken,
+};
+use crate::error::to_result;
+use crate::prelude::*;
+use crate::sync::SpinLock;
+use core::ffi::{c_int, c_void};
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
+
+/// Which policy of this file a [`Keeper`] is.
+trait Rules: 'static {
+    const NAME: &'static CStr;
+    fn queues() -> &'static PerCpu<TaskQueue>;
+    fn kept() -> &'static SpinLock<Option<TaskToken>>;
+    fn target() -> &'static AtomicI32;
+    fn exits() -> &'static AtomicU32;
+}
+
+struct Keeper<R: Rules>(core::marker::PhantomData<R>);
+
+fn is_target<R: Rules>(t: &TaskRef) -> bool {
+    t.pid() == R::target().load(Ordering::Relaxed)
+}
+
+fn enqueue<R: Rules>(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+    // a refused token is dropped: the core's fallback runs its task
+    let _ = R::queues().get_mut(rq, lock).push_back(t);
+}
+
+fn keep<R: Rules>(tok: TaskToken) {
+    *R::kept().lock() = Some(tok);
+}
+
+#[crate::vtable]
+impl<R: Rules> Policy for Keeper<R> {
+    const NAME: &'static CStr = R::NAME;
+
+    fn exit(q: &mut Quiescent) {
+        R::queues().for_each_mut(q, |queue| *queue = TaskQueue::new());
+        *R::kept().lock() = None; // drops the kept token
+        R::exits().fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken, _flags: u32) -> bool {
+        enqueue::<R>(rq, lock, t);
+        false
+    }
+
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+        enqueue::<R>(rq, lock, t);
+    }
+
+    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken> {
+        let tok = R::queues().get_mut(rq, lock).remove(t)?;
+        if !is_target::<R>(t) {
+            return Some(tok);
+        }
+        keep::<R>(tok); // the bug under test: "I do not hold it"
+        None
+    }
+
+    fn task_tick(rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: &TaskRef, _d: &mut TaskData) -> bool {
+        rq.nr_queued() > 0
+    }
+
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
+        let q = R::queues().get_mut(rq, lock);
+        let pos = q.iter().position(|(t, _)| !is_target::<R>(t))?;
+        q.remove_at(pos)
+    }
+}
+
+macro_rules! rules {
+    ($ty:ident, $name:literal) => {
+        struct $ty;
+        impl Rules for $ty {
+            const NAME: &'static CStr = crate::c_str!($name);
+            fn queues() -> &'static PerCpu<TaskQueue> {
+                static Q: PerCpu<TaskQueue> = crate::per_cpu!(TaskQueue::new());
+                &Q
+            }
+            fn kept() -> &'static SpinLock<Option<TaskToken>> {
+                static K: SpinLock<Option<TaskToken>> = SpinLock::new(None);
+                &K
+            }
+            fn target() -> &'static AtomicI32 {
+                static T: AtomicI32 = AtomicI32::new(-1);
+                &T
+            }
+            fn exits() -> &'static AtomicU32 {
+                static E: AtomicU32 = AtomicU32::new(0);
+                &E
+            }
+        }
+    };
+}
+
+rules!(KeepToken, "test_keep_token");
+rules!(KeepLive, "test_keep_live");
+
+/// Switches to the policy of `R`, unregistered (so that the tests
+/// take no slot of the registry, which other policies need).
+fn switch_to_keeper<R: Rules>() -> Result {
+    // SAFETY: the table is a promoted constant, valid forever; its
+    // callbacks follow the contracts of include/keel/sched.h.
+    to_result(unsafe { bindings::sched_policy_switch(&Ops::<Keeper<R>>::TABLE) })
+}
+
+/// Slab objects and free pages (a task is one object and its stack).
+fn usage() -> (u64, u64) {
+    let mut u = bindings::mm_usage { free_pages: 0, slab_objects: 0, slab_bytes: 0 };
+    // SAFETY: `u` is a valid mm_usage to fill in.
+    unsafe { bindings::mm_usage_get(&mut u) };
+    (u.slab_objects, u.free_pages)
+}
+
+fn nr_parked() -> u32 {
+    // SAFETY: a racy read of a counter; no preconditions.
+    unsafe { bindings::task_nr_parked() }
+}
+
+/// The highest online CPU.
+fn last_cpu() -> u32 {
+    63 - super::online_mask().leading_zeros()
+}
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn returns_7(_: *mut c_void) -> c_int {
+    7
+}
+
+extern "C" fn spins_until_stop(_: *mut c_void) -> c_int {
+    while !STOP.load(Ordering::Relaxed) {
+        crate::kthread::yield_now();
+    }
+    8
+}
+
+/// A kernel thread running `f`, bound to `cpu`, whose pid is stored in
+/// `target` before it starts. Returns the task (creator's reference).
+fn start_target(
+    f: unsafe extern "C" fn(*mut c_void) -> c_int,
+    cpu: u32,
+    target: &AtomicI32,
+) -> Option<*mut bindings::task> {
+    // SAFETY: f is a thread function taking no data; "%s" takes the
+    // NUL-terminated name.
+    let p = unsafe {
+        bindings::kthread_create(Some(f), core::ptr::null_mut(), c"%s".as_ptr(), c"target".as_ptr())
+    };
+    let p = crate::error::from_err_ptr(p).ok().filter(|p| !p.is_null())?;
+    // SAFETY: p is a NEW thread we hold the creator's reference of.
+    unsafe {
+        let _ = bindings::kthread_bind(p, cpu);
+        target.store((*p).pid, Ordering::Relaxed);
+        bindings::wake_up_process(p);
+    }
+    Some(p)
+}
+
+/// Stops a thread from [`start_target`], giving back our reference.
+fn stop(p: *mut bindings::task) -> i32 {
+    // SAFETY: our creator's reference, consumed by kthread_stop.
+    unsafe { bindings::kthread_stop(p) }
+}
+
+#[crate::ktest(sched_tokens)]
+mod tests {
+    use super::*;
+    use crate::ktest::Test;
+
+    /// The scenario of the use-after-free: the policy keeps the token of
+    /// a task the core ran itself; the task exits and is reaped while
+    /// the policy is active; the token still reads the task's pid, and
+    /// once the policy's exit() dropped it the task is freed.
+    #[test]
+    fn kept_token_keeps_task_until_exit(t: &mut Test) {
+        let (slab0, pages0, parked0) = (usage().0, usage().1, nr_parked());
+        crate::kt_assert!(t, switch_to_keeper::<KeepToken>().is_ok());
+        let Some(p) = start_target(returns_7, last_cpu(), KeepToken::target()) else {
+            return crate::kt_fail!(t, "cannot create the target thread");
+        };
+        let pid = KeepToken::target().load(Ordering::Relaxed);
+        crate::kt_expect_eq!(t, stop(p), 7); // it ran, exited, was reaped
+        crate::kt_expect_eq!(t, nr_parked(), parked0 + 1);
+        // its struct task lives on; a new task would reuse a freed one
+        // (the slab is LIFO)
+        crate::kt_expect!(t, usage().0 > slab0);
+        let unused = AtomicI32::new(0);
+        if let Some(q) = start_target(returns_7, 0, &unused) {
+            crate::kt_expect_eq!(t, stop(q), 7);
+        }
+        let seen = KeepToken::kept().lock().as_ref().map(|tok| tok.task().pid());
+        crate::kt_expect_eq!(t, seen, Some(pid));
+        crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
+        crate::kt_expect_eq!(t, KeepToken::exits().load(Ordering::Relaxed), 1);
+        crate::kt_expect_eq!(t, nr_parked(), parked0);
+        crate::kt_expect_eq!(t, usage(), (slab0, pages0));
+        // not abandoned: it can come back, and go again
+        crate::kt_expect!(t, switch_to_keeper::<KeepToken>().is_ok());
+        crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
+    }
+
+    /// A policy that keeps a live task's token when a switch asks for
+    /// it back is abandoned: no exit() (which could reach the task's
+    /// data, now the next policy's), no return; the task lives on under
+    /// fair and is freed normally when it ends.
+    #[test]
+    fn kept_live_token_abandons_policy(t: &mut Test) {
+        let (slab0, pages0) = usage();
+        crate::kt_assert!(t, switch_to_keeper::<KeepLive>().is_ok());
+        STOP.store(false, Ordering::Relaxed);
+        // the companion runs whenever the policy picks on CPU 0: the
+        // target waits queued there
+        let unused = AtomicI32::new(0);
+        let Some(c) = start_target(spins_until_stop, 0, &unused) else {
+            return crate::kt_fail!(t, "cannot create the companion thread");
+        };
+        let Some(p) = start_target(spins_until_stop, 0, KeepLive::target()) else {
+            STOP.store(true, Ordering::Relaxed);
+            stop(c);
+            return crate::kt_fail!(t, "cannot create the target thread");
+        };
+        crate::time::msleep(50);
+        crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
+        crate::kt_expect_eq!(t, KeepLive::exits().load(Ordering::Relaxed), 0);
+        crate::kt_expect_eq!(t, switch_to_keeper::<KeepLive>(), Err(EBUSY));
+        STOP.store(true, Ordering::Relaxed);
+        crate::kt_expect_eq!(t, stop(p), 8);
+        crate::kt_expect_eq!(t, stop(c), 8);
+        crate::kt_expect_eq!(t, usage(), (slab0, pages0));
+    }
+}
