@@ -51,6 +51,8 @@ use core::ptr::NonNull;
 
 mod queue;
 pub use queue::{Iter as TaskQueueIter, TaskQueue};
+// in-kernel tests (ktest, kthreads, locks): not part of the host build
+#[cfg(not(keel_host))]
 mod token_test;
 
 /// The number of CPUs the kernel supports (`NR_CPUS`).
