@@ -50,11 +50,11 @@
 #![forbid(unsafe_code)]
 
 use core::sync::atomic::{AtomicI64, AtomicUsize, Ordering::Relaxed};
-use kernel::error::code::ENOMEM;
+use kernel::error::code::EEXIST;
 use kernel::prelude::*;
 use kernel::sched::{
     cpu_runs_idle, online_mask, Handover, PerCpu, Policy, Quiescent, Registration, Rq, RqLock,
-    TaskData, TaskId, TaskRef, TaskToken, NR_CPUS, WF_MIGRATED, WF_NEW, WF_WAKEUP,
+    TaskData, TaskId, TaskQueue, TaskRef, TaskToken, NR_CPUS, WF_MIGRATED, WF_NEW, WF_WAKEUP,
 };
 
 module! {
@@ -74,6 +74,9 @@ const NSEC_PER_MSEC: u64 = 1_000_000;
 const BASE_SLICE: u64 = 10 * NSEC_PER_MSEC;
 /// The shortest request a task can make.
 const MIN_REQUEST: u64 = NSEC_PER_MSEC / 4;
+/// The CPU time after a wake-up during which the task keeps the CPU
+/// against other wake-ups, eligible or not (see [`wakeup_preempts`]).
+const QUANTUM: u64 = MIN_REQUEST;
 /// Lag bound at nice 0 (virtual ns): two requests (Linux's bound).
 const LAG_LIMIT: u64 = 2 * BASE_SLICE;
 /// An adopted lag is clamped to +-10 s (as fair.c's HANDOVER_LAG_MAX).
@@ -92,6 +95,9 @@ const WOKE_AT: usize = 2;
 const LEFT_V: usize = 2;
 /// CPU + 1 it blocked on (its lag may be paid off); 0: lag as is.
 const LEFT_CPU: usize = 3;
+/// Queued: the weight it was counted with in the queue's sums (a nice
+/// change while queued takes effect when it next joins a queue).
+const QUEUED_WEIGHT: usize = 3;
 
 /// Linux's sched_prio_to_weight[], nice -20 .. 19.
 const PRIO_TO_WEIGHT: [u64; 40] = [
@@ -108,19 +114,48 @@ struct Curr {
     prev_runtime: u64,
     /// Its request, virtual.
     vrequest: i64,
+    /// The vruntime up to which a wake-up does not preempt it: the end
+    /// of the first [`QUANTUM`] of CPU time since it woke.
+    vquantum: i64,
 }
 
+impl Curr {
+    fn new(t: &TaskRef, d: &TaskData, vruntime: i64, deadline: i64, now: u64) -> Curr {
+        let ran = now.saturating_sub(d.word(WOKE_AT));
+        Curr {
+            id: t.id(),
+            vruntime,
+            deadline,
+            prev_runtime: now,
+            vrequest: vrequest(t, d),
+            vquantum: vruntime + scaled(QUANTUM.saturating_sub(ran), t),
+        }
+    }
+}
+
+/// A CPU's state, under its runqueue lock.
+///
+/// `V` is kept as Linux keeps it (avg_vruntime): the queued tasks'
+/// weighted vruntimes are summed relative to a base, `zero`, as they
+/// join and leave, so `V` is `zero + (sum + curr's term) / (load +
+/// curr's weight)`, O(1). Each computation moves `zero` to `V` (and
+/// `sum` by `load` times the move), which keeps the terms small.
 struct EevdfRq {
-    /// Queued tasks, in no order (picks scan for the deadline).
-    queue: KVec<TaskToken>,
+    /// Queued tasks by virtual deadline, earliest first (ties: arrival).
+    queue: TaskQueue,
     curr: Option<Curr>,
-    /// The last `V`: where tasks are placed when the CPU has none.
+    /// The base of `sum`; the last `V` (where tasks are placed when the
+    /// CPU has none).
     zero: i64,
+    /// Sum over the queued tasks of `(vruntime - zero) * weight`.
+    sum: i64,
+    /// Sum of the queued tasks' weights.
+    load: i64,
 }
 
 impl EevdfRq {
     const fn new() -> Self {
-        EevdfRq { queue: KVec::new(), curr: None, zero: 0 }
+        EevdfRq { queue: TaskQueue::new(), curr: None, zero: 0, sum: 0, load: 0 }
     }
 }
 
@@ -171,71 +206,76 @@ fn curr_weight(rq: &Rq<'_>, f: &EevdfRq) -> Option<(i64, i64)> {
     (t.id() == c.id).then(|| (c.vruntime, weight_of(t) as i64))
 }
 
+/// The running task's term of `V`: `((vruntime - zero) * weight,
+/// weight)`, or zeros if the policy did not pick it.
+fn curr_term(rq: &Rq<'_>, f: &EevdfRq) -> (i64, i64) {
+    curr_weight(rq, f).map_or((0, 0), |(v, w)| ((v - f.zero) * w, w))
+}
+
 /// `V` (the weighted average vruntime) and the total weight, of the
-/// running task (as last charged) and the queued ones.
+/// running task (as last charged) and the queued ones; moves `zero` to
+/// `V`. O(1).
 fn avg_vruntime(rq: &Rq<'_>, f: &mut EevdfRq) -> (i64, i64) {
-    let base = f.zero;
-    let (mut sum, mut load) = (0i64, 0i64);
-    if let Some((v, w)) = curr_weight(rq, f) {
-        sum += (v - base) * w;
-        load += w;
-    }
-    for q in f.queue.iter() {
-        let w = weight_of(q.task()) as i64;
-        sum += (q.data_ref().vruntime() - base) * w;
-        load += w;
-    }
+    let (cs, cw) = curr_term(rq, f);
+    let load = f.load + cw;
     if load > 0 {
-        f.zero = base + sum / load;
+        let dv = (f.sum + cs) / load;
+        f.zero += dv;
+        f.sum -= f.load * dv;
     }
     AVG_V[rq.cpu()].store(f.zero, Relaxed);
     (f.zero, load)
 }
 
-/// Appends `t`, handing it back if there is no memory.
-fn push(q: &mut KVec<TaskToken>, t: TaskToken) -> core::result::Result<(), TaskToken> {
-    if q.len() == q.capacity() && q.reserve(1, GFP_ATOMIC).is_err() {
-        return Err(t);
-    }
-    // cannot fail now: there is room
-    q.push(t, GFP_ATOMIC).map_err(|_| ()).ok();
-    Ok(())
+/// Whether a task at vruntime `v` is eligible (`v <= V`), exactly:
+/// `(v - zero) * load <= sum`, the running task counted (Linux's
+/// entity_eligible).
+fn eligible(rq: &Rq<'_>, f: &EevdfRq, v: i64) -> bool {
+    let (cs, cw) = curr_term(rq, f);
+    (v - f.zero) * (f.load + cw) <= f.sum + cs
 }
 
-/// Queues `t` (vruntime and deadline set); false if out of memory.
-fn enqueue(cpu: usize, f: &mut EevdfRq, t: TaskToken) -> bool {
-    let ok = match push(&mut f.queue, t) {
-        Ok(()) => true,
+#[inline]
+fn deadline_of(d: &TaskData) -> i64 {
+    d.word(DEADLINE) as i64
+}
+
+/// Queues `t` (vruntime and deadline set) by its deadline and counts it
+/// in `V`; false if the queue refused it (a token for a task queued
+/// already: the core's checks and backstop deal with it).
+fn enqueue(cpu: usize, f: &mut EevdfRq, mut t: TaskToken) -> bool {
+    let (task, d) = t.split();
+    let w = weight_of(task);
+    d.words()[QUEUED_WEIGHT] = w;
+    let (v, dl) = (d.vruntime(), deadline_of(d));
+    match f.queue.insert_before(t, |_, q| dl < deadline_of(q)) {
+        Ok(()) => {
+            f.sum += (v - f.zero) * w as i64;
+            f.load += w as i64;
+            NR[cpu].store(f.queue.len(), Relaxed);
+            true
+        }
         Err(t) => {
-            // the core's backstop runs the task (pick_next then misses it)
-            pr_warn!("sched_eevdf: no memory to queue pid {}\n", t.task().pid());
+            not_queued(&t);
             false
         }
-    };
-    NR[cpu].store(f.queue.len(), Relaxed);
-    ok
-}
-
-fn unqueue(cpu: usize, f: &mut EevdfRq, pos: usize) -> Option<TaskToken> {
-    let t = f.queue.swap_remove_checked(pos)?;
-    NR[cpu].store(f.queue.len(), Relaxed);
-    Some(t)
-}
-
-/// Swap-remove for a `KVec` (order does not matter here).
-trait SwapRemove {
-    fn swap_remove_checked(&mut self, pos: usize) -> Option<TaskToken>;
-}
-
-impl SwapRemove for KVec<TaskToken> {
-    fn swap_remove_checked(&mut self, pos: usize) -> Option<TaskToken> {
-        let last = self.len().checked_sub(1)?;
-        if pos > last {
-            return None;
-        }
-        self.swap(pos, last);
-        self.pop()
     }
+}
+
+#[cold]
+#[inline(never)]
+fn not_queued(t: &TaskToken) {
+    pr_warn!("sched_eevdf: pid {} is queued already\n", t.task().pid());
+}
+
+/// Takes a task out of the queue and out of `V`'s sums.
+fn unqueued(cpu: usize, f: &mut EevdfRq, t: TaskToken) -> TaskToken {
+    let d = t.data_ref();
+    let w = d.word(QUEUED_WEIGHT) as i64;
+    f.sum -= (d.vruntime() - f.zero) * w;
+    f.load -= w;
+    NR[cpu].store(f.queue.len(), Relaxed);
+    t
 }
 
 /// A queued task leaves (dequeue, export): its lag and the rest of its
@@ -287,31 +327,62 @@ fn cpu_is_idle(cpu: usize) -> bool {
     cpu_runs_idle(cpu) && NR[cpu].load(Relaxed) == 0
 }
 
-/// A woken task that is eligible with this virtual request (deadline -
-/// vruntime), or none (the tick).
+/// A woken task that is eligible: its deadline and virtual request.
 struct Woken {
+    id: TaskId,
     deadline: i64,
     vrequest: i64,
 }
 
-/// Whether the running task should give way, to a woken task or (None)
-/// at a tick; renews a used-up request.
+/// The running task (if the policy picked it).
+fn curr_mut<'a>(rq: &Rq<'_>, f: &'a mut EevdfRq) -> Option<&'a mut Curr> {
+    let id = rq.curr().id();
+    f.curr.as_mut().filter(|c| c.id == id)
+}
+
+/// If the running task has used up its request, gives it a new one
+/// (Linux's update_deadline) and returns true: it should give way.
+fn renew_if_done(c: &mut Curr) -> bool {
+    if c.vruntime < c.deadline {
+        return false;
+    }
+    c.deadline = c.vruntime + c.vrequest;
+    true
+}
+
+/// The first eligible queued task in deadline order: the one a pick
+/// now would run.
+fn first_eligible<'a>(rq: &Rq<'_>, f: &'a EevdfRq) -> Option<(&'a TaskRef, &'a TaskData)> {
+    f.queue.iter().find(|(_, d)| eligible(rq, f, d.vruntime()))
+}
+
+/// Whether a wake-up preempts the running task (Linux 6.6-6.12's rules).
 ///
-/// keel preempts only at ticks, so a running task cannot be stopped
-/// when its request ends between two: it would run on to the next tick.
-/// A wake-up therefore counts the running task's request as used up once
-/// less than the woken task's own request is left of it.
-fn curr_yields_to(rq: &Rq<'_>, f: &mut EevdfRq, woken: Option<Woken>) -> bool {
-    let t = rq.curr();
-    let Some(c) = f.curr.as_mut().filter(|c| c.id == t.id()) else {
+/// It does when the running task's request is used up, or when a pick
+/// now would run `woken` (eligible, just queued): the eligible task
+/// with the earliest deadline, the running one included if eligible.
+/// An eligible running task keeps the CPU for the rest of its request
+/// (RUN_TO_PARITY) unless `woken` asks for less than it does
+/// (PREEMPT_SHORT). Without these rules, tasks that wake each other
+/// (pipes, hackbench) trade the CPU at every message.
+fn wakeup_preempts(rq: &Rq<'_>, f: &mut EevdfRq, woken: Option<Woken>) -> bool {
+    let curr_eligible = curr_weight(rq, f).is_some_and(|(v, _)| eligible(rq, f, v));
+    let Some(c) = curr_mut(rq, f) else {
         return false;
     };
-    let left = c.deadline - c.vruntime;
-    if left <= 0 || woken.as_ref().is_some_and(|w| left <= w.vrequest) {
-        c.deadline = c.vruntime.max(c.deadline) + c.vrequest;
+    if renew_if_done(c) {
         return true;
     }
-    woken.is_some_and(|w| w.deadline < c.deadline)
+    let Some(w) = woken else {
+        return false;
+    };
+    if c.vruntime < c.vquantum || (curr_eligible && w.vrequest >= c.vrequest) {
+        return false; // protected
+    }
+    if curr_eligible && c.deadline <= w.deadline {
+        return false;
+    }
+    first_eligible(rq, f).is_some_and(|(t, _)| t.id() == w.id)
 }
 
 /// `t` (curr) leaves the CPU: its vruntime and deadline go to `d`.
@@ -340,7 +411,7 @@ fn requeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, extend: bool) {
     let f = RQS.get_mut(rq, lock);
     let (task, d) = t.split();
     put_curr(rq, f, task, d);
-    let (v, dl) = (d.vruntime(), d.word(DEADLINE) as i64);
+    let (v, dl) = (d.vruntime(), deadline_of(d));
     if v >= dl || extend {
         // a new request (yield: behind the current one)
         d.words()[DEADLINE] = (dl.max(v) + vrequest(task, d)) as u64;
@@ -424,8 +495,9 @@ impl Policy for Eevdf {
         }
         d.words()[LEFT_CPU] = 0;
         let deadline = v + rest;
-        let woken = (lag >= 0).then_some(Woken { deadline, vrequest: rest });
-        enqueue(cpu, f, t) && curr_yields_to(rq, f, woken)
+        let id = task.id();
+        let woken = (lag >= 0).then_some(Woken { id, deadline, vrequest: rest });
+        enqueue(cpu, f, t) && wakeup_preempts(rq, f, woken)
     }
 
     fn task_blocked(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef, d: &mut TaskData) {
@@ -455,10 +527,11 @@ impl Policy for Eevdf {
     fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken> {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
-        let pos = f.queue.iter().position(|q| q.is(t))?;
+        let tok = f.queue.remove(t)?;
         update_curr(rq, f);
+        // its lag is against V with it counted (still in the sums)
         let (v_avg, _) = avg_vruntime(rq, f);
-        let mut tok = unqueue(cpu, f, pos)?;
+        let mut tok = unqueued(cpu, f, tok);
         let (task, d) = tok.split();
         let (lag, rest) = lag_of(v_avg, d);
         leave(task, d, lag, rest);
@@ -470,38 +543,23 @@ impl Policy for Eevdf {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         avg_vruntime(rq, f);
-        !f.queue.is_empty() && curr_yields_to(rq, f, None)
+        let done = curr_mut(rq, f).is_some_and(renew_if_done);
+        done && !f.queue.is_empty()
     }
 
     fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
-        let (v_avg, _) = avg_vruntime(rq, f);
-        let deadline = |q: &TaskToken| q.data_ref().word(DEADLINE) as i64;
-        let mut best: Option<usize> = None;
-        let mut earliest: Option<usize> = None;
-        for (i, q) in f.queue.iter().enumerate() {
-            let dl = deadline(q);
-            if earliest.is_none_or(|e| dl < deadline(&f.queue[e])) {
-                earliest = Some(i);
-            }
-            let eligible = q.data_ref().vruntime() <= v_avg;
-            if eligible && best.is_none_or(|b| dl < deadline(&f.queue[b])) {
-                best = Some(i);
-            }
-        }
-        // some task is always eligible (V is an average); just in case
-        let mut t = unqueue(cpu, f, best.or(earliest)?)?;
+        avg_vruntime(rq, f);
+        // some task is always eligible (V is an average); the one with
+        // the earliest deadline just in case
+        let best = f.queue.iter().position(|(_, d)| eligible(rq, f, d.vruntime()));
+        let t = f.queue.remove_at(best.unwrap_or(0))?;
+        let mut t = unqueued(cpu, f, t);
         let (task, d) = t.split();
         let now = task.runtime_ns();
         d.set_prev_runtime(now);
-        f.curr = Some(Curr {
-            id: task.id(),
-            vruntime: d.vruntime(),
-            deadline: d.word(DEADLINE) as i64,
-            prev_runtime: now,
-            vrequest: vrequest(task, d),
-        });
+        f.curr = Some(Curr::new(task, d, d.vruntime(), deadline_of(d), now));
         Some(t)
     }
 
@@ -533,18 +591,18 @@ impl Policy for Eevdf {
         RQS.get(src, lock)
             .queue
             .iter()
-            .filter(|q| q.task().allowed_on(dst.cpu()) && !q.task().on_cpu())
-            .max_by_key(|q| q.data_ref().word(DEADLINE) as i64)
-            .map(TaskToken::task)
+            .rev()
+            .map(|(t, _)| t)
+            .find(|t| t.allowed_on(dst.cpu()) && !t.on_cpu())
     }
 
     fn task_export(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Handover {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         let (v_avg, _) = avg_vruntime(rq, f);
-        match f.queue.iter().find(|q| q.is(t)) {
-            Some(q) => {
-                let (v, dl) = (q.data_ref().vruntime(), q.data_ref().word(DEADLINE) as i64);
+        match f.queue.iter().find(|(q, _)| q.id() == t.id()) {
+            Some((_, d)) => {
+                let (v, dl) = (d.vruntime(), deadline_of(d));
                 Handover { lag_ns: Some(v_avg - v), slice_left_ns: Some(slice_left(t, v, dl)) }
             }
             None => Handover::default(),
@@ -580,7 +638,7 @@ impl Policy for Eevdf {
         if enqueue(rq.cpu(), f, t) {
             Ok(())
         } else {
-            Err(ENOMEM)
+            Err(EEXIST)
         }
     }
 
@@ -598,8 +656,7 @@ impl Policy for Eevdf {
         d.words()[DEADLINE] = deadline as u64;
         d.set_prev_runtime(now);
         d.words()[LEFT_CPU] = 0;
-        let vrequest = vrequest(t, d);
-        f.curr = Some(Curr { id: t.id(), vruntime: v, deadline, prev_runtime: now, vrequest });
+        f.curr = Some(Curr::new(t, d, v, deadline, now));
         Ok(())
     }
 }
