@@ -49,12 +49,14 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
+use core::num::NonZeroU64;
 use core::sync::atomic::{AtomicI64, AtomicUsize, Ordering::Relaxed};
 use kernel::error::code::EEXIST;
 use kernel::prelude::*;
 use kernel::sched::{
     cpu_runs_idle, online_mask, Handover, PerCpu, Policy, Quiescent, Registration, Rq, RqLock,
-    TaskData, TaskId, TaskQueue, TaskRef, TaskToken, NR_CPUS, WF_MIGRATED, WF_NEW, WF_WAKEUP,
+    TaskData, TaskId, TaskQueue, TaskRef, TaskToken, NICE_MIN, NR_CPUS, WF_MIGRATED, WF_NEW,
+    WF_WAKEUP,
 };
 
 module! {
@@ -74,7 +76,7 @@ const NSEC_PER_MSEC: u64 = 1_000_000;
 const BASE_SLICE: u64 = 10 * NSEC_PER_MSEC;
 /// The shortest request a task can make.
 const MIN_REQUEST: u64 = NSEC_PER_MSEC / 4;
-/// The CPU time after a wake-up during which the task keeps the CPU
+/// The CPU time after a wake-up during which a task keeps the CPU
 /// against other wake-ups, eligible or not (see [`wakeup_preempts`]).
 const QUANTUM: u64 = MIN_REQUEST;
 /// Lag bound at nice 0 (virtual ns): two requests (Linux's bound).
@@ -88,12 +90,13 @@ const HANDOVER_LAG_MAX: i64 = 10_000_000_000;
 // vruntime). prev_runtime is the runtime already charged as vruntime.
 /// The virtual deadline (or what is left of the request).
 const DEADLINE: usize = 0;
-/// The request size (CPU time, ns).
+/// The request size (CPU time, ns), within MIN_REQUEST..=BASE_SLICE.
 const REQUEST: usize = 1;
 /// Runnable: its runtime when it woke. Blocked: `V` of the CPU it left.
 const WOKE_AT: usize = 2;
 const LEFT_V: usize = 2;
-/// CPU + 1 it blocked on (its lag may be paid off); 0: lag as is.
+/// Blocked: CPU + 1 it blocked on with a negative lag (paid off while
+/// it sleeps); 0: lag as is.
 const LEFT_CPU: usize = 3;
 /// Queued: the weight it was counted with in the queue's sums (a nice
 /// change while queued takes effect when it next joins a queue).
@@ -106,30 +109,50 @@ const PRIO_TO_WEIGHT: [u64; 40] = [
     70, 56, 45, 36, 29, 23, 18, 15,
 ];
 
+/// The same weights as divisors: never zero, so a division by one needs
+/// no zero check.
+const WEIGHT_DIVISORS: [NonZeroU64; 40] = {
+    let mut w = [NonZeroU64::MIN; 40];
+    let mut i = 0;
+    while i < 40 {
+        w[i] = match NonZeroU64::new(PRIO_TO_WEIGHT[i]) {
+            Some(x) => x,
+            None => panic!("a zero weight"),
+        };
+        i += 1;
+    }
+    w
+};
+
+/// The lag bound per nice level (virtual ns): [`LAG_LIMIT`] scaled.
+const LAG_LIMITS: [i64; 40] = {
+    let mut l = [0; 40];
+    let mut i = 0;
+    while i < 40 {
+        l[i] = (LAG_LIMIT * NICE_0_WEIGHT / PRIO_TO_WEIGHT[i]) as i64;
+        i += 1;
+    }
+    l
+};
+
 /// The running task's accounting while it runs.
 struct Curr {
     id: TaskId,
     vruntime: i64,
     deadline: i64,
     prev_runtime: u64,
-    /// Its request, virtual.
-    vrequest: i64,
-    /// The vruntime up to which a wake-up does not preempt it: the end
-    /// of the first [`QUANTUM`] of CPU time since it woke.
-    vquantum: i64,
+    /// Its request (CPU time).
+    request: u64,
+    /// Its runtime up to which a wake-up does not preempt it: the end of
+    /// the first [`QUANTUM`] since it woke.
+    quantum_end: u64,
 }
 
 impl Curr {
+    #[inline]
     fn new(t: &TaskRef, d: &TaskData, vruntime: i64, deadline: i64, now: u64) -> Curr {
-        let ran = now.saturating_sub(d.word(WOKE_AT));
-        Curr {
-            id: t.id(),
-            vruntime,
-            deadline,
-            prev_runtime: now,
-            vrequest: vrequest(t, d),
-            vquantum: vruntime + scaled(QUANTUM.saturating_sub(ran), t),
-        }
+        let quantum_end = d.word(WOKE_AT) + QUANTUM;
+        Curr { id: t.id(), vruntime, deadline, prev_runtime: now, request: request(d), quantum_end }
     }
 }
 
@@ -165,61 +188,80 @@ static AVG_V: [AtomicI64; NR_CPUS] = [const { AtomicI64::new(0) }; NR_CPUS];
 static NR: [AtomicUsize; NR_CPUS] = [const { AtomicUsize::new(0) }; NR_CPUS];
 
 #[inline]
+fn nice_index(t: &TaskRef) -> usize {
+    (t.nice() - NICE_MIN) as usize
+}
+
+#[inline]
 fn weight_of(t: &TaskRef) -> u64 {
-    PRIO_TO_WEIGHT[(t.nice() + 20).clamp(0, 39) as usize]
+    PRIO_TO_WEIGHT[nice_index(t)]
 }
 
 /// `ns` of CPU time as virtual time at `t`'s weight.
 #[inline]
 fn scaled(ns: u64, t: &TaskRef) -> i64 {
-    (ns * NICE_0_WEIGHT / weight_of(t)) as i64
+    (ns * NICE_0_WEIGHT / WEIGHT_DIVISORS[nice_index(t)]) as i64
+}
+
+/// `t`'s request (CPU time).
+#[inline]
+fn request(d: &TaskData) -> u64 {
+    d.word(REQUEST).clamp(MIN_REQUEST, BASE_SLICE)
 }
 
 /// `t`'s request, virtual.
 #[inline]
 fn vrequest(t: &TaskRef, d: &TaskData) -> i64 {
-    scaled(d.word(REQUEST).clamp(MIN_REQUEST, BASE_SLICE), t)
+    scaled(request(d), t)
 }
 
-/// `t`'s lag bound (virtual ns).
+/// Clamps a lag of `t` to its bound.
 #[inline]
-fn lag_limit(t: &TaskRef) -> i64 {
-    scaled(LAG_LIMIT, t)
+fn clamp_lag(t: &TaskRef, lag: i64) -> i64 {
+    let lim = LAG_LIMITS[nice_index(t)];
+    lag.clamp(-lim, lim)
+}
+
+/// The running task's accounting, if the policy picked it.
+#[inline]
+fn curr_of<'a, 'r>(rq: &'r Rq<'_>, f: &'a mut EevdfRq) -> Option<(&'r TaskRef, &'a mut Curr)> {
+    let t = rq.curr();
+    let c = f.curr.as_mut().filter(|c| c.id == t.id())?;
+    Some((t, c))
 }
 
 /// Charges the running task's CPU time since its last update.
+#[inline]
 fn update_curr(rq: &Rq<'_>, f: &mut EevdfRq) {
-    if let Some(c) = f.curr.as_mut() {
-        let t = rq.curr();
-        if t.id() == c.id {
-            let now = t.runtime_ns();
-            c.vruntime += scaled(now - c.prev_runtime, t);
-            c.prev_runtime = now;
-        }
+    if let Some((t, c)) = curr_of(rq, f) {
+        let now = t.runtime_ns();
+        c.vruntime += scaled(now - c.prev_runtime, t);
+        c.prev_runtime = now;
     }
 }
 
-/// The running task's weight, if the policy picked it.
-fn curr_weight(rq: &Rq<'_>, f: &EevdfRq) -> Option<(i64, i64)> {
-    let c = f.curr.as_ref()?;
+/// The sum and load of `V` with the running task (as last charged)
+/// counted: `V` is `zero + sum / load`.
+#[inline]
+fn totals(rq: &Rq<'_>, f: &EevdfRq) -> (i64, i64) {
     let t = rq.curr();
-    (t.id() == c.id).then(|| (c.vruntime, weight_of(t) as i64))
-}
-
-/// The running task's term of `V`: `((vruntime - zero) * weight,
-/// weight)`, or zeros if the policy did not pick it.
-fn curr_term(rq: &Rq<'_>, f: &EevdfRq) -> (i64, i64) {
-    curr_weight(rq, f).map_or((0, 0), |(v, w)| ((v - f.zero) * w, w))
+    match f.curr.as_ref().filter(|c| c.id == t.id()) {
+        Some(c) => {
+            let w = weight_of(t) as i64;
+            (f.sum + (c.vruntime - f.zero) * w, f.load + w)
+        }
+        None => (f.sum, f.load),
+    }
 }
 
 /// `V` (the weighted average vruntime) and the total weight, of the
 /// running task (as last charged) and the queued ones; moves `zero` to
 /// `V`. O(1).
+#[inline]
 fn avg_vruntime(rq: &Rq<'_>, f: &mut EevdfRq) -> (i64, i64) {
-    let (cs, cw) = curr_term(rq, f);
-    let load = f.load + cw;
+    let (sum, load) = totals(rq, f);
     if load > 0 {
-        let dv = (f.sum + cs) / load;
+        let dv = sum / load;
         f.zero += dv;
         f.sum -= f.load * dv;
     }
@@ -227,12 +269,19 @@ fn avg_vruntime(rq: &Rq<'_>, f: &mut EevdfRq) -> (i64, i64) {
     (f.zero, load)
 }
 
-/// Whether a task at vruntime `v` is eligible (`v <= V`), exactly:
-/// `(v - zero) * load <= sum`, the running task counted (Linux's
-/// entity_eligible).
-fn eligible(rq: &Rq<'_>, f: &EevdfRq, v: i64) -> bool {
-    let (cs, cw) = curr_term(rq, f);
-    (v - f.zero) * (f.load + cw) <= f.sum + cs
+/// Whether vruntime `v` is eligible (`v <= V`), exactly, given `V`'s
+/// terms: `(v - zero) * load <= sum` (Linux's entity_eligible).
+#[inline]
+fn eligible(v: i64, zero: i64, (sum, load): (i64, i64)) -> bool {
+    (v - zero) * load <= sum
+}
+
+/// The position of the first eligible queued task in deadline order:
+/// the one a pick now runs.
+#[inline]
+fn first_eligible(rq: &Rq<'_>, f: &EevdfRq) -> Option<usize> {
+    let terms = totals(rq, f);
+    f.queue.iter().position(|(_, d)| eligible(d.vruntime(), f.zero, terms))
 }
 
 #[inline]
@@ -243,6 +292,7 @@ fn deadline_of(d: &TaskData) -> i64 {
 /// Queues `t` (vruntime and deadline set) by its deadline and counts it
 /// in `V`; false if the queue refused it (a token for a task queued
 /// already: the core's checks and backstop deal with it).
+#[inline]
 fn enqueue(cpu: usize, f: &mut EevdfRq, mut t: TaskToken) -> bool {
     let (task, d) = t.split();
     let w = weight_of(task);
@@ -268,7 +318,8 @@ fn not_queued(t: &TaskToken) {
     pr_warn!("sched_eevdf: pid {} is queued already\n", t.task().pid());
 }
 
-/// Takes a task out of the queue and out of `V`'s sums.
+/// Takes a task just unlinked from the queue out of `V`'s sums.
+#[inline]
 fn unqueued(cpu: usize, f: &mut EevdfRq, t: TaskToken) -> TaskToken {
     let d = t.data_ref();
     let w = d.word(QUEUED_WEIGHT) as i64;
@@ -278,20 +329,17 @@ fn unqueued(cpu: usize, f: &mut EevdfRq, t: TaskToken) -> TaskToken {
     t
 }
 
-/// A queued task leaves (dequeue, export): its lag and the rest of its
-/// request, given `V` before it left.
-fn lag_of(v_avg: i64, d: &TaskData) -> (i64, i64) {
-    (v_avg - d.vruntime(), d.word(DEADLINE) as i64 - d.vruntime())
-}
-
-/// Turns `t`'s data from "on a queue" to "off a queue" (see DEADLINE).
-fn leave(t: &TaskRef, d: &mut TaskData, lag: i64, rest: i64) {
-    let lim = lag_limit(t);
-    d.set_vruntime(lag.clamp(-lim, lim));
-    d.words()[DEADLINE] = rest as u64;
+/// Turns `t`'s data from "on a queue" (at `V` = `v_avg`) to "off a
+/// queue" (see DEADLINE): its lag, clamped, and the rest of its request.
+#[inline]
+fn leave(t: &TaskRef, d: &mut TaskData, v_avg: i64) {
+    let (v, dl) = (d.vruntime(), deadline_of(d));
+    d.set_vruntime(clamp_lag(t, v_avg - v));
+    d.words()[DEADLINE] = (dl - v) as u64;
 }
 
 /// The lag `t` rejoins with after being off a queue.
+#[inline]
 fn rejoin_lag(t: &TaskRef, d: &TaskData, flags: u32) -> i64 {
     if flags & WF_NEW != 0 || flags & (WF_WAKEUP | WF_MIGRATED) == 0 {
         return 0;
@@ -303,8 +351,7 @@ fn rejoin_lag(t: &TaskRef, d: &TaskData, flags: u32) -> i64 {
         let paid = AVG_V[(cpu - 1) % NR_CPUS].load(Relaxed) - d.word(LEFT_V) as i64;
         lag = (lag + paid.max(0)).min(0);
     }
-    let lim = lag_limit(t);
-    lag.clamp(-lim, lim)
+    clamp_lag(t, lag)
 }
 
 /// The CPUs of a mask, lowest first (C's for_each_cpu).
@@ -313,6 +360,7 @@ struct Cpus(u64);
 impl Iterator for Cpus {
     type Item = usize;
 
+    #[inline]
     fn next(&mut self) -> Option<usize> {
         if self.0 == 0 {
             return None;
@@ -323,71 +371,72 @@ impl Iterator for Cpus {
     }
 }
 
+#[inline]
 fn cpu_is_idle(cpu: usize) -> bool {
     cpu_runs_idle(cpu) && NR[cpu].load(Relaxed) == 0
 }
 
-/// A woken task that is eligible: its deadline and virtual request.
+/// A woken task that is eligible: its deadline and request.
 struct Woken {
     id: TaskId,
     deadline: i64,
-    vrequest: i64,
+    request: u64,
 }
 
-/// The running task (if the policy picked it).
-fn curr_mut<'a>(rq: &Rq<'_>, f: &'a mut EevdfRq) -> Option<&'a mut Curr> {
-    let id = rq.curr().id();
-    f.curr.as_mut().filter(|c| c.id == id)
-}
-
-/// If the running task has used up its request, gives it a new one
+/// If the running task `t` has used up its request, gives it a new one
 /// (Linux's update_deadline) and returns true: it should give way.
-fn renew_if_done(c: &mut Curr) -> bool {
+#[inline]
+fn renew_if_done(t: &TaskRef, c: &mut Curr) -> bool {
     if c.vruntime < c.deadline {
         return false;
     }
-    c.deadline = c.vruntime + c.vrequest;
+    c.deadline = c.vruntime + scaled(c.request, t);
     true
 }
 
-/// The first eligible queued task in deadline order: the one a pick
-/// now would run.
-fn first_eligible<'a>(rq: &Rq<'_>, f: &'a EevdfRq) -> Option<(&'a TaskRef, &'a TaskData)> {
-    f.queue.iter().find(|(_, d)| eligible(rq, f, d.vruntime()))
-}
-
-/// Whether a wake-up preempts the running task (Linux 6.6-6.12's rules).
+/// Whether a wake-up preempts the running task (as Linux 6.6 to 6.17,
+/// plus a quantum; the running task's accounting is up to date).
 ///
 /// It does when the running task's request is used up, or when a pick
-/// now would run `woken` (eligible, just queued): the eligible task
-/// with the earliest deadline, the running one included if eligible.
-/// An eligible running task keeps the CPU for the rest of its request
-/// (RUN_TO_PARITY) unless `woken` asks for less than it does
-/// (PREEMPT_SHORT). Without these rules, tasks that wake each other
-/// (pipes, hackbench) trade the CPU at every message.
+/// now would run `woken` (eligible, just queued): the eligible task with
+/// the earliest deadline, the running one counted if eligible. Two
+/// protections: an eligible running task keeps the CPU for the rest of
+/// its request (Linux's RUN_TO_PARITY) unless `woken` asks for less than
+/// it does (PREEMPT_SHORT); and any running task keeps it for the first
+/// [`QUANTUM`] of CPU time after it woke.
+///
+/// The quantum is EEVDF's (the paper's q): without it, a task that wakes
+/// others while it works (a hackbench sender) lost the CPU at each
+/// message to a task with a shorter request, or as soon as it drifted
+/// past `V`, a few us into its burst. A task that never sleeps has no
+/// quantum, so a short request still preempts it at once.
+#[inline]
 fn wakeup_preempts(rq: &Rq<'_>, f: &mut EevdfRq, woken: Option<Woken>) -> bool {
-    let curr_eligible = curr_weight(rq, f).is_some_and(|(v, _)| eligible(rq, f, v));
-    let Some(c) = curr_mut(rq, f) else {
+    let terms = totals(rq, f);
+    let zero = f.zero;
+    let Some((t, c)) = curr_of(rq, f) else {
         return false;
     };
-    if renew_if_done(c) {
+    if renew_if_done(t, c) {
         return true;
     }
     let Some(w) = woken else {
         return false;
     };
-    if c.vruntime < c.vquantum || (curr_eligible && w.vrequest >= c.vrequest) {
-        return false; // protected
-    }
-    if curr_eligible && c.deadline <= w.deadline {
+    if c.prev_runtime < c.quantum_end {
         return false;
     }
-    first_eligible(rq, f).is_some_and(|(t, _)| t.id() == w.id)
+    if eligible(c.vruntime, zero, terms) && (w.request >= c.request || c.deadline <= w.deadline) {
+        return false;
+    }
+    let first = f.queue.iter().find(|(_, d)| eligible(d.vruntime(), zero, terms));
+    first.is_some_and(|(q, _)| q.id() == w.id)
 }
 
-/// `t` (curr) leaves the CPU: its vruntime and deadline go to `d`.
+/// `t`, the running task, leaves the CPU: its vruntime and deadline go
+/// to `d`. Charge it first (update_curr).
+#[inline]
 fn put_curr(rq: &Rq<'_>, f: &mut EevdfRq, t: &TaskRef, d: &mut TaskData) {
-    update_curr(rq, f);
     match f.curr.take() {
         Some(c) if c.id == t.id() => {
             d.set_vruntime(c.vruntime);
@@ -407,9 +456,11 @@ fn put_curr(rq: &Rq<'_>, f: &mut EevdfRq, t: &TaskRef, d: &mut TaskData) {
 }
 
 /// Requeues a preempted or yielding running task.
+#[inline]
 fn requeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, extend: bool) {
     let f = RQS.get_mut(rq, lock);
     let (task, d) = t.split();
+    update_curr(rq, f);
     put_curr(rq, f, task, d);
     let (v, dl) = (d.vruntime(), deadline_of(d));
     if v >= dl || extend {
@@ -465,25 +516,26 @@ impl Policy for Eevdf {
         Ok(())
     }
 
+    #[inline]
     fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, flags: u32) -> bool {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         let (v_avg, load) = avg_vruntime(rq, f);
         let (task, d) = t.split();
-        let w = weight_of(task) as i64;
         let mut lag = rejoin_lag(task, d, flags);
-        if load > 0 {
+        if load > 0 && lag != 0 {
             // so that V is where it was once t has joined
-            lag = lag * (load + w) / load;
+            lag = lag * (load + weight_of(task) as i64) / load;
         }
-        let kept = d.word(DEADLINE) as i64;
+        let kept = deadline_of(d);
+        let request = request(d);
         let rest = if flags & WF_NEW != 0 {
-            vrequest(task, d) / 2
+            scaled(request, task) / 2
         } else if flags & WF_MIGRATED != 0 && kept > 0 {
             kept // the rest of its request
         } else {
-            vrequest(task, d)
+            scaled(request, task)
         };
         let v = v_avg - lag;
         let now = task.runtime_ns();
@@ -493,29 +545,32 @@ impl Policy for Eevdf {
         if flags & (WF_NEW | WF_WAKEUP) != 0 {
             d.words()[WOKE_AT] = now;
         }
-        d.words()[LEFT_CPU] = 0;
-        let deadline = v + rest;
-        let id = task.id();
-        let woken = (lag >= 0).then_some(Woken { id, deadline, vrequest: rest });
+        let woken = (lag >= 0).then_some(Woken { id: task.id(), deadline: v + rest, request });
         enqueue(cpu, f, t) && wakeup_preempts(rq, f, woken)
     }
 
+    #[inline]
     fn task_blocked(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef, d: &mut TaskData) {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         let (v_avg, _) = avg_vruntime(rq, f);
         put_curr(rq, f, t, d);
-        let (lag, rest) = lag_of(v_avg, d);
-        leave(t, d, lag, rest);
+        leave(t, d, v_avg);
         // the request follows the bursts: 3/4 the old one, 1/4 this one
         let burst = t.runtime_ns().saturating_sub(d.word(WOKE_AT));
         let req = (3 * d.word(REQUEST) + burst.min(BASE_SLICE)) / 4;
         d.words()[REQUEST] = req.clamp(MIN_REQUEST, BASE_SLICE);
-        let (v_after, _) = avg_vruntime(rq, f);
-        d.words()[LEFT_V] = v_after as u64;
-        d.words()[LEFT_CPU] = rq.cpu() as u64 + 1;
+        if d.vruntime() < 0 {
+            // it owes time: note V without it, to pay off from
+            let (v_after, _) = avg_vruntime(rq, f);
+            d.words()[LEFT_V] = v_after as u64;
+            d.words()[LEFT_CPU] = rq.cpu() as u64 + 1;
+        } else {
+            d.words()[LEFT_CPU] = 0;
+        }
     }
 
+    #[inline]
     fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
         requeue(rq, lock, t, false);
     }
@@ -524,6 +579,7 @@ impl Policy for Eevdf {
         requeue(rq, lock, t, true);
     }
 
+    #[inline]
     fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken> {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
@@ -533,28 +589,28 @@ impl Policy for Eevdf {
         let (v_avg, _) = avg_vruntime(rq, f);
         let mut tok = unqueued(cpu, f, tok);
         let (task, d) = tok.split();
-        let (lag, rest) = lag_of(v_avg, d);
-        leave(task, d, lag, rest);
+        leave(task, d, v_avg);
         d.words()[LEFT_CPU] = 0;
         Some(tok)
     }
 
+    #[inline]
     fn task_tick(rq: &Rq<'_>, lock: &mut RqLock<'_>, _t: &TaskRef, _d: &mut TaskData) -> bool {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         avg_vruntime(rq, f);
-        let done = curr_mut(rq, f).is_some_and(renew_if_done);
+        let done = curr_of(rq, f).is_some_and(|(t, c)| renew_if_done(t, c));
         done && !f.queue.is_empty()
     }
 
+    #[inline]
     fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
-        avg_vruntime(rq, f);
         // some task is always eligible (V is an average); the one with
         // the earliest deadline just in case
-        let best = f.queue.iter().position(|(_, d)| eligible(rq, f, d.vruntime()));
-        let t = f.queue.remove_at(best.unwrap_or(0))?;
+        let best = first_eligible(rq, f).unwrap_or(0);
+        let t = f.queue.remove_at(best)?;
         let mut t = unqueued(cpu, f, t);
         let (task, d) = t.split();
         let now = task.runtime_ns();
@@ -563,6 +619,7 @@ impl Policy for Eevdf {
         Some(t)
     }
 
+    #[inline]
     fn select_cpu(t: &TaskRef, prev_cpu: usize, flags: u32) -> usize {
         let allowed = t.allowed() & online_mask();
         let cpus = || Cpus(allowed);
