@@ -23,11 +23,14 @@
 //! * `pick_next` runs the eligible task with the earliest deadline. A
 //!   tick preempts the running task once its vruntime passed its
 //!   deadline (it then gets a new request) and another task waits.
-//! * A woken task preempts the running one if the latter used up its
-//!   request, or if the woken task is eligible and its deadline is
-//!   earlier. As keel preempts only at ticks, a running task with less
-//!   of its request left than an eligible woken task asks for counts as
-//!   done (otherwise it would overrun its request until the next tick).
+//! * A wake-up preempts the running task if the latter used up its
+//!   request, or if a pick would now run the woken task (eligible, the
+//!   earliest deadline, the running task counted if eligible), unless
+//!   the running task is protected: while eligible, for the rest of its
+//!   request, against tasks that ask for as much or more (Linux's
+//!   RUN_TO_PARITY and PREEMPT_SHORT); and in the first [`QUANTUM`] of
+//!   CPU time after it woke, against anyone (EEVDF's quantum), so that
+//!   a task waking others as it works does not lose the CPU at each.
 //! * Lag survives sleep and migration: a task leaving a queue keeps its
 //!   lag and rejoins at `V - lag` (scaled by `(W + w) / W` so that `V`
 //!   does not move by its joining). Clamp: lag is bounded to
@@ -39,6 +42,12 @@
 //!   join at lag 0 with half a request (Linux's PLACE_DEADLINE_INITIAL).
 //! * Placement and balancing follow `fair_rs`; an idle CPU pulls the
 //!   queued task with the latest deadline.
+//!
+//! Cost: `V` is kept as Linux keeps it, a weighted sum and load updated
+//! as tasks join and leave, O(1); eligibility is tested exactly without
+//! a division. The queue is a [`TaskQueue`] sorted by deadline: a pick
+//! takes the first eligible task (usually the first), a wake-up walks to
+//! its place.
 //!
 //! What it buys over `fair`: no sleeper heuristics (fair's 10 ms wake-up
 //! credit and 4 ms wake-up granularity); latency follows from the
