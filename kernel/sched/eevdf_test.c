@@ -13,11 +13,11 @@
  * whenever less of it was left than the woken task asked for, which
  * with equal requests is always, so each wake-up switched (messaging
  * on one CPU: 68,795 switches for 40,000 messages against C fair's
- * 5,228, 4.9x its time). Now a wake-up in the first quantum (0.25 ms)
- * after the running task woke does not preempt it. The test asserts
- * that receivers ran early in at most one round in ten (a tick or a
- * host stall inside a burst may let one through) and prints fair's
- * count for contrast. It runs on one CPU too (the test thread only
+ * 5,228, 4.9x its time): receivers ran early in 50 rounds of 50. Now
+ * a wake-up in the first quantum (0.25 ms) after the running task woke
+ * does not preempt it (0-2 of 50 seen: a host stall inside a burst
+ * stretches it past the quantum under TCG). The test asserts at most
+ * one round in four and prints fair's count for contrast. It runs on one CPU too (the test thread only
  * waits).
  */
 #include <keel/kthread.h>
@@ -157,7 +157,7 @@ static void burst_keeps_cpu_against_wakeups(struct ktest *t)
 		fair_early, ROUNDS, eevdf_early, ROUNDS);
 	/* every receiver ran once per round, after the burst at the latest */
 	KTEST_EXPECT_GE(t, eevdf_runs, ROUNDS * RECEIVERS);
-	KTEST_EXPECT_LE(t, eevdf_early * 10, ROUNDS);
+	KTEST_EXPECT_LE(t, eevdf_early * 4, ROUNDS);
 }
 
 static struct ktest_case eevdf_cases[] = {
