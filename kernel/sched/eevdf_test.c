@@ -17,8 +17,8 @@
  * a wake-up in the first quantum (0.25 ms) after the running task woke
  * does not preempt it (0-2 of 50 seen: a host stall inside a burst
  * stretches it past the quantum under TCG). The test asserts at most
- * one round in four and prints fair's count for contrast. It runs on one CPU too (the test thread only
- * waits).
+ * one round in four and prints fair's count for contrast. It runs on
+ * one CPU too (the test thread only waits).
  */
 #include <keel/kthread.h>
 #include <keel/ktest.h>
