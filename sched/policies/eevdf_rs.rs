@@ -23,11 +23,14 @@
 //! * `pick_next` runs the eligible task with the earliest deadline. A
 //!   tick preempts the running task once its vruntime passed its
 //!   deadline (it then gets a new request) and another task waits.
-//! * A woken task preempts the running one if the latter used up its
-//!   request, or if the woken task is eligible and its deadline is
-//!   earlier. As keel preempts only at ticks, a running task with less
-//!   of its request left than an eligible woken task asks for counts as
-//!   done (otherwise it would overrun its request until the next tick).
+//! * A wake-up preempts the running task if the latter used up its
+//!   request, or if a pick would now run the woken task (eligible, the
+//!   earliest deadline, the running task counted if eligible), unless
+//!   the running task is protected: while eligible, for the rest of its
+//!   request, against tasks that ask for as much or more (Linux's
+//!   RUN_TO_PARITY and PREEMPT_SHORT); and in the first [`QUANTUM`] of
+//!   CPU time after it woke, against anyone (EEVDF's quantum), so that
+//!   a task waking others as it works does not lose the CPU at each.
 //! * Lag survives sleep and migration: a task leaving a queue keeps its
 //!   lag and rejoins at `V - lag` (scaled by `(W + w) / W` so that `V`
 //!   does not move by its joining). Clamp: lag is bounded to
@@ -40,6 +43,12 @@
 //! * Placement and balancing follow `fair_rs`; an idle CPU pulls the
 //!   queued task with the latest deadline.
 //!
+//! Cost: `V` is kept as Linux keeps it, a weighted sum and load updated
+//! as tasks join and leave, O(1); eligibility is tested exactly without
+//! a division. The queue is a [`TaskQueue`] sorted by deadline: a pick
+//! takes the first eligible task (usually the first), a wake-up walks to
+//! its place.
+//!
 //! What it buys over `fair`: no sleeper heuristics (fair's 10 ms wake-up
 //! credit and 4 ms wake-up granularity); latency follows from the
 //! deadlines, CPU share from the lags. At a live switch the lag is
@@ -49,12 +58,14 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
+use core::num::NonZeroU64;
 use core::sync::atomic::{AtomicI64, AtomicUsize, Ordering::Relaxed};
-use kernel::error::code::ENOMEM;
+use kernel::error::code::EEXIST;
 use kernel::prelude::*;
 use kernel::sched::{
     cpu_runs_idle, online_mask, Handover, PerCpu, Policy, Quiescent, Registration, Rq, RqLock,
-    TaskData, TaskId, TaskRef, TaskToken, NR_CPUS, WF_MIGRATED, WF_NEW, WF_WAKEUP,
+    TaskData, TaskId, TaskQueue, TaskRef, TaskToken, NICE_MIN, NR_CPUS, WF_MIGRATED, WF_NEW,
+    WF_WAKEUP,
 };
 
 module! {
@@ -74,6 +85,9 @@ const NSEC_PER_MSEC: u64 = 1_000_000;
 const BASE_SLICE: u64 = 10 * NSEC_PER_MSEC;
 /// The shortest request a task can make.
 const MIN_REQUEST: u64 = NSEC_PER_MSEC / 4;
+/// The CPU time after a wake-up during which a task keeps the CPU
+/// against other wake-ups, eligible or not (see [`wakeup_preempts`]).
+const QUANTUM: u64 = MIN_REQUEST;
 /// Lag bound at nice 0 (virtual ns): two requests (Linux's bound).
 const LAG_LIMIT: u64 = 2 * BASE_SLICE;
 /// An adopted lag is clamped to +-10 s (as fair.c's HANDOVER_LAG_MAX).
@@ -85,13 +99,17 @@ const HANDOVER_LAG_MAX: i64 = 10_000_000_000;
 // vruntime). prev_runtime is the runtime already charged as vruntime.
 /// The virtual deadline (or what is left of the request).
 const DEADLINE: usize = 0;
-/// The request size (CPU time, ns).
+/// The request size (CPU time, ns), within MIN_REQUEST..=BASE_SLICE.
 const REQUEST: usize = 1;
 /// Runnable: its runtime when it woke. Blocked: `V` of the CPU it left.
 const WOKE_AT: usize = 2;
 const LEFT_V: usize = 2;
-/// CPU + 1 it blocked on (its lag may be paid off); 0: lag as is.
+/// Blocked: CPU + 1 it blocked on with a negative lag (paid off while
+/// it sleeps); 0: lag as is.
 const LEFT_CPU: usize = 3;
+/// Queued: the weight it was counted with in the queue's sums (a nice
+/// change while queued takes effect when it next joins a queue).
+const QUEUED_WEIGHT: usize = 3;
 
 /// Linux's sched_prio_to_weight[], nice -20 .. 19.
 const PRIO_TO_WEIGHT: [u64; 40] = [
@@ -100,27 +118,76 @@ const PRIO_TO_WEIGHT: [u64; 40] = [
     70, 56, 45, 36, 29, 23, 18, 15,
 ];
 
+/// The same weights as divisors: never zero, so a division by one needs
+/// no zero check.
+const WEIGHT_DIVISORS: [NonZeroU64; 40] = {
+    let mut w = [NonZeroU64::MIN; 40];
+    let mut i = 0;
+    while i < 40 {
+        w[i] = match NonZeroU64::new(PRIO_TO_WEIGHT[i]) {
+            Some(x) => x,
+            None => panic!("a zero weight"),
+        };
+        i += 1;
+    }
+    w
+};
+
+/// The lag bound per nice level (virtual ns): [`LAG_LIMIT`] scaled.
+const LAG_LIMITS: [i64; 40] = {
+    let mut l = [0; 40];
+    let mut i = 0;
+    while i < 40 {
+        l[i] = (LAG_LIMIT * NICE_0_WEIGHT / PRIO_TO_WEIGHT[i]) as i64;
+        i += 1;
+    }
+    l
+};
+
 /// The running task's accounting while it runs.
 struct Curr {
     id: TaskId,
     vruntime: i64,
     deadline: i64,
     prev_runtime: u64,
-    /// Its request, virtual.
-    vrequest: i64,
+    /// Its request (CPU time).
+    request: u64,
+    /// Its runtime up to which a wake-up does not preempt it: the end of
+    /// the first [`QUANTUM`] since it woke.
+    quantum_end: u64,
 }
 
+impl Curr {
+    #[inline]
+    fn new(t: &TaskRef, d: &TaskData, vruntime: i64, deadline: i64, now: u64) -> Curr {
+        let quantum_end = d.word(WOKE_AT) + QUANTUM;
+        Curr { id: t.id(), vruntime, deadline, prev_runtime: now, request: request(d), quantum_end }
+    }
+}
+
+/// A CPU's state, under its runqueue lock.
+///
+/// `V` is kept as Linux keeps it (avg_vruntime): the queued tasks'
+/// weighted vruntimes are summed relative to a base, `zero`, as they
+/// join and leave, so `V` is `zero + (sum + curr's term) / (load +
+/// curr's weight)`, O(1). Each computation moves `zero` to `V` (and
+/// `sum` by `load` times the move), which keeps the terms small.
 struct EevdfRq {
-    /// Queued tasks, in no order (picks scan for the deadline).
-    queue: KVec<TaskToken>,
+    /// Queued tasks by virtual deadline, earliest first (ties: arrival).
+    queue: TaskQueue,
     curr: Option<Curr>,
-    /// The last `V`: where tasks are placed when the CPU has none.
+    /// The base of `sum`; the last `V` (where tasks are placed when the
+    /// CPU has none).
     zero: i64,
+    /// Sum over the queued tasks of `(vruntime - zero) * weight`.
+    sum: i64,
+    /// Sum of the queued tasks' weights.
+    load: i64,
 }
 
 impl EevdfRq {
     const fn new() -> Self {
-        EevdfRq { queue: KVec::new(), curr: None, zero: 0 }
+        EevdfRq { queue: TaskQueue::new(), curr: None, zero: 0, sum: 0, load: 0 }
     }
 }
 
@@ -130,128 +197,158 @@ static AVG_V: [AtomicI64; NR_CPUS] = [const { AtomicI64::new(0) }; NR_CPUS];
 static NR: [AtomicUsize; NR_CPUS] = [const { AtomicUsize::new(0) }; NR_CPUS];
 
 #[inline]
+fn nice_index(t: &TaskRef) -> usize {
+    (t.nice() - NICE_MIN) as usize
+}
+
+#[inline]
 fn weight_of(t: &TaskRef) -> u64 {
-    PRIO_TO_WEIGHT[(t.nice() + 20).clamp(0, 39) as usize]
+    PRIO_TO_WEIGHT[nice_index(t)]
 }
 
 /// `ns` of CPU time as virtual time at `t`'s weight.
 #[inline]
 fn scaled(ns: u64, t: &TaskRef) -> i64 {
-    (ns * NICE_0_WEIGHT / weight_of(t)) as i64
+    (ns * NICE_0_WEIGHT / WEIGHT_DIVISORS[nice_index(t)]) as i64
+}
+
+/// `t`'s request (CPU time).
+#[inline]
+fn request(d: &TaskData) -> u64 {
+    d.word(REQUEST).clamp(MIN_REQUEST, BASE_SLICE)
 }
 
 /// `t`'s request, virtual.
 #[inline]
 fn vrequest(t: &TaskRef, d: &TaskData) -> i64 {
-    scaled(d.word(REQUEST).clamp(MIN_REQUEST, BASE_SLICE), t)
+    scaled(request(d), t)
 }
 
-/// `t`'s lag bound (virtual ns).
+/// Clamps a lag of `t` to its bound.
 #[inline]
-fn lag_limit(t: &TaskRef) -> i64 {
-    scaled(LAG_LIMIT, t)
+fn clamp_lag(t: &TaskRef, lag: i64) -> i64 {
+    let lim = LAG_LIMITS[nice_index(t)];
+    lag.clamp(-lim, lim)
+}
+
+/// The running task's accounting, if the policy picked it.
+#[inline]
+fn curr_of<'a, 'r>(rq: &'r Rq<'_>, f: &'a mut EevdfRq) -> Option<(&'r TaskRef, &'a mut Curr)> {
+    let t = rq.curr();
+    let c = f.curr.as_mut().filter(|c| c.id == t.id())?;
+    Some((t, c))
 }
 
 /// Charges the running task's CPU time since its last update.
+#[inline]
 fn update_curr(rq: &Rq<'_>, f: &mut EevdfRq) {
-    if let Some(c) = f.curr.as_mut() {
-        let t = rq.curr();
-        if t.id() == c.id {
-            let now = t.runtime_ns();
-            c.vruntime += scaled(now - c.prev_runtime, t);
-            c.prev_runtime = now;
-        }
+    if let Some((t, c)) = curr_of(rq, f) {
+        let now = t.runtime_ns();
+        c.vruntime += scaled(now - c.prev_runtime, t);
+        c.prev_runtime = now;
     }
 }
 
-/// The running task's weight, if the policy picked it.
-fn curr_weight(rq: &Rq<'_>, f: &EevdfRq) -> Option<(i64, i64)> {
-    let c = f.curr.as_ref()?;
+/// The sum and load of `V` with the running task (as last charged)
+/// counted: `V` is `zero + sum / load`.
+#[inline]
+fn totals(rq: &Rq<'_>, f: &EevdfRq) -> (i64, i64) {
     let t = rq.curr();
-    (t.id() == c.id).then(|| (c.vruntime, weight_of(t) as i64))
+    match f.curr.as_ref().filter(|c| c.id == t.id()) {
+        Some(c) => {
+            let w = weight_of(t) as i64;
+            (f.sum + (c.vruntime - f.zero) * w, f.load + w)
+        }
+        None => (f.sum, f.load),
+    }
 }
 
 /// `V` (the weighted average vruntime) and the total weight, of the
-/// running task (as last charged) and the queued ones.
+/// running task (as last charged) and the queued ones; moves `zero` to
+/// `V`. O(1).
+#[inline]
 fn avg_vruntime(rq: &Rq<'_>, f: &mut EevdfRq) -> (i64, i64) {
-    let base = f.zero;
-    let (mut sum, mut load) = (0i64, 0i64);
-    if let Some((v, w)) = curr_weight(rq, f) {
-        sum += (v - base) * w;
-        load += w;
-    }
-    for q in f.queue.iter() {
-        let w = weight_of(q.task()) as i64;
-        sum += (q.data_ref().vruntime() - base) * w;
-        load += w;
-    }
+    let (sum, load) = totals(rq, f);
     if load > 0 {
-        f.zero = base + sum / load;
+        let dv = sum / load;
+        f.zero += dv;
+        f.sum -= f.load * dv;
     }
     AVG_V[rq.cpu()].store(f.zero, Relaxed);
     (f.zero, load)
 }
 
-/// Appends `t`, handing it back if there is no memory.
-fn push(q: &mut KVec<TaskToken>, t: TaskToken) -> core::result::Result<(), TaskToken> {
-    if q.len() == q.capacity() && q.reserve(1, GFP_ATOMIC).is_err() {
-        return Err(t);
-    }
-    // cannot fail now: there is room
-    q.push(t, GFP_ATOMIC).map_err(|_| ()).ok();
-    Ok(())
+/// Whether vruntime `v` is eligible (`v <= V`), exactly, given `V`'s
+/// terms: `(v - zero) * load <= sum` (Linux's entity_eligible).
+#[inline]
+fn eligible(v: i64, zero: i64, (sum, load): (i64, i64)) -> bool {
+    (v - zero) * load <= sum
 }
 
-/// Queues `t` (vruntime and deadline set); false if out of memory.
-fn enqueue(cpu: usize, f: &mut EevdfRq, t: TaskToken) -> bool {
-    let ok = match push(&mut f.queue, t) {
-        Ok(()) => true,
+/// The position of the first eligible queued task in deadline order:
+/// the one a pick now runs.
+#[inline]
+fn first_eligible(rq: &Rq<'_>, f: &EevdfRq) -> Option<usize> {
+    let terms = totals(rq, f);
+    f.queue.iter().position(|(_, d)| eligible(d.vruntime(), f.zero, terms))
+}
+
+#[inline]
+fn deadline_of(d: &TaskData) -> i64 {
+    d.word(DEADLINE) as i64
+}
+
+/// Queues `t` (vruntime and deadline set) by its deadline and counts it
+/// in `V`; false if the queue refused it (a token for a task queued
+/// already: the core's checks and backstop deal with it).
+#[inline]
+fn enqueue(cpu: usize, f: &mut EevdfRq, mut t: TaskToken) -> bool {
+    let (task, d) = t.split();
+    let w = weight_of(task);
+    d.words()[QUEUED_WEIGHT] = w;
+    let (v, dl) = (d.vruntime(), deadline_of(d));
+    match f.queue.insert_before(t, |_, q| dl < deadline_of(q)) {
+        Ok(()) => {
+            f.sum += (v - f.zero) * w as i64;
+            f.load += w as i64;
+            NR[cpu].store(f.queue.len(), Relaxed);
+            true
+        }
         Err(t) => {
-            // the core's backstop runs the task (pick_next then misses it)
-            pr_warn!("sched_eevdf: no memory to queue pid {}\n", t.task().pid());
+            not_queued(&t);
             false
         }
-    };
-    NR[cpu].store(f.queue.len(), Relaxed);
-    ok
-}
-
-fn unqueue(cpu: usize, f: &mut EevdfRq, pos: usize) -> Option<TaskToken> {
-    let t = f.queue.swap_remove_checked(pos)?;
-    NR[cpu].store(f.queue.len(), Relaxed);
-    Some(t)
-}
-
-/// Swap-remove for a `KVec` (order does not matter here).
-trait SwapRemove {
-    fn swap_remove_checked(&mut self, pos: usize) -> Option<TaskToken>;
-}
-
-impl SwapRemove for KVec<TaskToken> {
-    fn swap_remove_checked(&mut self, pos: usize) -> Option<TaskToken> {
-        let last = self.len().checked_sub(1)?;
-        if pos > last {
-            return None;
-        }
-        self.swap(pos, last);
-        self.pop()
     }
 }
 
-/// A queued task leaves (dequeue, export): its lag and the rest of its
-/// request, given `V` before it left.
-fn lag_of(v_avg: i64, d: &TaskData) -> (i64, i64) {
-    (v_avg - d.vruntime(), d.word(DEADLINE) as i64 - d.vruntime())
+#[cold]
+#[inline(never)]
+fn not_queued(t: &TaskToken) {
+    pr_warn!("sched_eevdf: pid {} is queued already\n", t.task().pid());
 }
 
-/// Turns `t`'s data from "on a queue" to "off a queue" (see DEADLINE).
-fn leave(t: &TaskRef, d: &mut TaskData, lag: i64, rest: i64) {
-    let lim = lag_limit(t);
-    d.set_vruntime(lag.clamp(-lim, lim));
-    d.words()[DEADLINE] = rest as u64;
+/// Takes a task just unlinked from the queue out of `V`'s sums.
+#[inline]
+fn unqueued(cpu: usize, f: &mut EevdfRq, t: TaskToken) -> TaskToken {
+    let d = t.data_ref();
+    let w = d.word(QUEUED_WEIGHT) as i64;
+    f.sum -= (d.vruntime() - f.zero) * w;
+    f.load -= w;
+    NR[cpu].store(f.queue.len(), Relaxed);
+    t
+}
+
+/// Turns `t`'s data from "on a queue" (at `V` = `v_avg`) to "off a
+/// queue" (see DEADLINE): its lag, clamped, and the rest of its request.
+#[inline]
+fn leave(t: &TaskRef, d: &mut TaskData, v_avg: i64) {
+    let (v, dl) = (d.vruntime(), deadline_of(d));
+    d.set_vruntime(clamp_lag(t, v_avg - v));
+    d.words()[DEADLINE] = (dl - v) as u64;
 }
 
 /// The lag `t` rejoins with after being off a queue.
+#[inline]
 fn rejoin_lag(t: &TaskRef, d: &TaskData, flags: u32) -> i64 {
     if flags & WF_NEW != 0 || flags & (WF_WAKEUP | WF_MIGRATED) == 0 {
         return 0;
@@ -263,8 +360,7 @@ fn rejoin_lag(t: &TaskRef, d: &TaskData, flags: u32) -> i64 {
         let paid = AVG_V[(cpu - 1) % NR_CPUS].load(Relaxed) - d.word(LEFT_V) as i64;
         lag = (lag + paid.max(0)).min(0);
     }
-    let lim = lag_limit(t);
-    lag.clamp(-lim, lim)
+    clamp_lag(t, lag)
 }
 
 /// The CPUs of a mask, lowest first (C's for_each_cpu).
@@ -273,6 +369,7 @@ struct Cpus(u64);
 impl Iterator for Cpus {
     type Item = usize;
 
+    #[inline]
     fn next(&mut self) -> Option<usize> {
         if self.0 == 0 {
             return None;
@@ -283,40 +380,72 @@ impl Iterator for Cpus {
     }
 }
 
+#[inline]
 fn cpu_is_idle(cpu: usize) -> bool {
     cpu_runs_idle(cpu) && NR[cpu].load(Relaxed) == 0
 }
 
-/// A woken task that is eligible with this virtual request (deadline -
-/// vruntime), or none (the tick).
+/// A woken task that is eligible: its deadline and request.
 struct Woken {
+    id: TaskId,
     deadline: i64,
-    vrequest: i64,
+    request: u64,
 }
 
-/// Whether the running task should give way, to a woken task or (None)
-/// at a tick; renews a used-up request.
+/// If the running task `t` has used up its request, gives it a new one
+/// (Linux's update_deadline) and returns true: it should give way.
+#[inline]
+fn renew_if_done(t: &TaskRef, c: &mut Curr) -> bool {
+    if c.vruntime < c.deadline {
+        return false;
+    }
+    c.deadline = c.vruntime + scaled(c.request, t);
+    true
+}
+
+/// Whether a wake-up preempts the running task (as Linux 6.6 to 6.17,
+/// plus a quantum; the running task's accounting is up to date).
 ///
-/// keel preempts only at ticks, so a running task cannot be stopped
-/// when its request ends between two: it would run on to the next tick.
-/// A wake-up therefore counts the running task's request as used up once
-/// less than the woken task's own request is left of it.
-fn curr_yields_to(rq: &Rq<'_>, f: &mut EevdfRq, woken: Option<Woken>) -> bool {
-    let t = rq.curr();
-    let Some(c) = f.curr.as_mut().filter(|c| c.id == t.id()) else {
+/// It does when the running task's request is used up, or when a pick
+/// now would run `woken` (eligible, just queued): the eligible task with
+/// the earliest deadline, the running one counted if eligible. Two
+/// protections: an eligible running task keeps the CPU for the rest of
+/// its request (Linux's RUN_TO_PARITY) unless `woken` asks for less than
+/// it does (PREEMPT_SHORT); and any running task keeps it for the first
+/// [`QUANTUM`] of CPU time after it woke.
+///
+/// The quantum is EEVDF's (the paper's q): without it, a task that wakes
+/// others while it works (a hackbench sender) lost the CPU at each
+/// message to a task with a shorter request, or as soon as it drifted
+/// past `V`, a few us into its burst. A task that never sleeps has no
+/// quantum, so a short request still preempts it at once.
+#[inline]
+fn wakeup_preempts(rq: &Rq<'_>, f: &mut EevdfRq, woken: Option<Woken>) -> bool {
+    let terms = totals(rq, f);
+    let zero = f.zero;
+    let Some((t, c)) = curr_of(rq, f) else {
         return false;
     };
-    let left = c.deadline - c.vruntime;
-    if left <= 0 || woken.as_ref().is_some_and(|w| left <= w.vrequest) {
-        c.deadline = c.vruntime.max(c.deadline) + c.vrequest;
+    if renew_if_done(t, c) {
         return true;
     }
-    woken.is_some_and(|w| w.deadline < c.deadline)
+    let Some(w) = woken else {
+        return false;
+    };
+    if c.prev_runtime < c.quantum_end {
+        return false;
+    }
+    if eligible(c.vruntime, zero, terms) && (w.request >= c.request || c.deadline <= w.deadline) {
+        return false;
+    }
+    let first = f.queue.iter().find(|(_, d)| eligible(d.vruntime(), zero, terms));
+    first.is_some_and(|(q, _)| q.id() == w.id)
 }
 
-/// `t` (curr) leaves the CPU: its vruntime and deadline go to `d`.
+/// `t`, the running task, leaves the CPU: its vruntime and deadline go
+/// to `d`. Charge it first (update_curr).
+#[inline]
 fn put_curr(rq: &Rq<'_>, f: &mut EevdfRq, t: &TaskRef, d: &mut TaskData) {
-    update_curr(rq, f);
     match f.curr.take() {
         Some(c) if c.id == t.id() => {
             d.set_vruntime(c.vruntime);
@@ -336,11 +465,13 @@ fn put_curr(rq: &Rq<'_>, f: &mut EevdfRq, t: &TaskRef, d: &mut TaskData) {
 }
 
 /// Requeues a preempted or yielding running task.
+#[inline]
 fn requeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, extend: bool) {
     let f = RQS.get_mut(rq, lock);
     let (task, d) = t.split();
+    update_curr(rq, f);
     put_curr(rq, f, task, d);
-    let (v, dl) = (d.vruntime(), d.word(DEADLINE) as i64);
+    let (v, dl) = (d.vruntime(), deadline_of(d));
     if v >= dl || extend {
         // a new request (yield: behind the current one)
         d.words()[DEADLINE] = (dl.max(v) + vrequest(task, d)) as u64;
@@ -394,25 +525,26 @@ impl Policy for Eevdf {
         Ok(())
     }
 
+    #[inline]
     fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, flags: u32) -> bool {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         let (v_avg, load) = avg_vruntime(rq, f);
         let (task, d) = t.split();
-        let w = weight_of(task) as i64;
         let mut lag = rejoin_lag(task, d, flags);
-        if load > 0 {
+        if load > 0 && lag != 0 {
             // so that V is where it was once t has joined
-            lag = lag * (load + w) / load;
+            lag = lag * (load + weight_of(task) as i64) / load;
         }
-        let kept = d.word(DEADLINE) as i64;
+        let kept = deadline_of(d);
+        let request = request(d);
         let rest = if flags & WF_NEW != 0 {
-            vrequest(task, d) / 2
+            scaled(request, task) / 2
         } else if flags & WF_MIGRATED != 0 && kept > 0 {
             kept // the rest of its request
         } else {
-            vrequest(task, d)
+            scaled(request, task)
         };
         let v = v_avg - lag;
         let now = task.runtime_ns();
@@ -422,28 +554,32 @@ impl Policy for Eevdf {
         if flags & (WF_NEW | WF_WAKEUP) != 0 {
             d.words()[WOKE_AT] = now;
         }
-        d.words()[LEFT_CPU] = 0;
-        let deadline = v + rest;
-        let woken = (lag >= 0).then_some(Woken { deadline, vrequest: rest });
-        enqueue(cpu, f, t) && curr_yields_to(rq, f, woken)
+        let woken = (lag >= 0).then_some(Woken { id: task.id(), deadline: v + rest, request });
+        enqueue(cpu, f, t) && wakeup_preempts(rq, f, woken)
     }
 
+    #[inline]
     fn task_blocked(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef, d: &mut TaskData) {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         let (v_avg, _) = avg_vruntime(rq, f);
         put_curr(rq, f, t, d);
-        let (lag, rest) = lag_of(v_avg, d);
-        leave(t, d, lag, rest);
+        leave(t, d, v_avg);
         // the request follows the bursts: 3/4 the old one, 1/4 this one
         let burst = t.runtime_ns().saturating_sub(d.word(WOKE_AT));
         let req = (3 * d.word(REQUEST) + burst.min(BASE_SLICE)) / 4;
         d.words()[REQUEST] = req.clamp(MIN_REQUEST, BASE_SLICE);
-        let (v_after, _) = avg_vruntime(rq, f);
-        d.words()[LEFT_V] = v_after as u64;
-        d.words()[LEFT_CPU] = rq.cpu() as u64 + 1;
+        if d.vruntime() < 0 {
+            // it owes time: note V without it, to pay off from
+            let (v_after, _) = avg_vruntime(rq, f);
+            d.words()[LEFT_V] = v_after as u64;
+            d.words()[LEFT_CPU] = rq.cpu() as u64 + 1;
+        } else {
+            d.words()[LEFT_CPU] = 0;
+        }
     }
 
+    #[inline]
     fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
         requeue(rq, lock, t, false);
     }
@@ -452,59 +588,47 @@ impl Policy for Eevdf {
         requeue(rq, lock, t, true);
     }
 
+    #[inline]
     fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken> {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
-        let pos = f.queue.iter().position(|q| q.is(t))?;
+        let tok = f.queue.remove(t)?;
         update_curr(rq, f);
+        // its lag is against V with it counted (still in the sums)
         let (v_avg, _) = avg_vruntime(rq, f);
-        let mut tok = unqueue(cpu, f, pos)?;
+        let mut tok = unqueued(cpu, f, tok);
         let (task, d) = tok.split();
-        let (lag, rest) = lag_of(v_avg, d);
-        leave(task, d, lag, rest);
+        leave(task, d, v_avg);
         d.words()[LEFT_CPU] = 0;
         Some(tok)
     }
 
+    #[inline]
     fn task_tick(rq: &Rq<'_>, lock: &mut RqLock<'_>, _t: &TaskRef, _d: &mut TaskData) -> bool {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         avg_vruntime(rq, f);
-        !f.queue.is_empty() && curr_yields_to(rq, f, None)
+        let done = curr_of(rq, f).is_some_and(|(t, c)| renew_if_done(t, c));
+        done && !f.queue.is_empty()
     }
 
+    #[inline]
     fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
-        let (v_avg, _) = avg_vruntime(rq, f);
-        let deadline = |q: &TaskToken| q.data_ref().word(DEADLINE) as i64;
-        let mut best: Option<usize> = None;
-        let mut earliest: Option<usize> = None;
-        for (i, q) in f.queue.iter().enumerate() {
-            let dl = deadline(q);
-            if earliest.is_none_or(|e| dl < deadline(&f.queue[e])) {
-                earliest = Some(i);
-            }
-            let eligible = q.data_ref().vruntime() <= v_avg;
-            if eligible && best.is_none_or(|b| dl < deadline(&f.queue[b])) {
-                best = Some(i);
-            }
-        }
-        // some task is always eligible (V is an average); just in case
-        let mut t = unqueue(cpu, f, best.or(earliest)?)?;
+        // some task is always eligible (V is an average); the one with
+        // the earliest deadline just in case
+        let best = first_eligible(rq, f).unwrap_or(0);
+        let t = f.queue.remove_at(best)?;
+        let mut t = unqueued(cpu, f, t);
         let (task, d) = t.split();
         let now = task.runtime_ns();
         d.set_prev_runtime(now);
-        f.curr = Some(Curr {
-            id: task.id(),
-            vruntime: d.vruntime(),
-            deadline: d.word(DEADLINE) as i64,
-            prev_runtime: now,
-            vrequest: vrequest(task, d),
-        });
+        f.curr = Some(Curr::new(task, d, d.vruntime(), deadline_of(d), now));
         Some(t)
     }
 
+    #[inline]
     fn select_cpu(t: &TaskRef, prev_cpu: usize, flags: u32) -> usize {
         let allowed = t.allowed() & online_mask();
         let cpus = || Cpus(allowed);
@@ -533,18 +657,18 @@ impl Policy for Eevdf {
         RQS.get(src, lock)
             .queue
             .iter()
-            .filter(|q| q.task().allowed_on(dst.cpu()) && !q.task().on_cpu())
-            .max_by_key(|q| q.data_ref().word(DEADLINE) as i64)
-            .map(TaskToken::task)
+            .rev()
+            .map(|(t, _)| t)
+            .find(|t| t.allowed_on(dst.cpu()) && !t.on_cpu())
     }
 
     fn task_export(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Handover {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         let (v_avg, _) = avg_vruntime(rq, f);
-        match f.queue.iter().find(|q| q.is(t)) {
-            Some(q) => {
-                let (v, dl) = (q.data_ref().vruntime(), q.data_ref().word(DEADLINE) as i64);
+        match f.queue.iter().find(|(q, _)| q.id() == t.id()) {
+            Some((_, d)) => {
+                let (v, dl) = (d.vruntime(), deadline_of(d));
                 Handover { lag_ns: Some(v_avg - v), slice_left_ns: Some(slice_left(t, v, dl)) }
             }
             None => Handover::default(),
@@ -580,7 +704,7 @@ impl Policy for Eevdf {
         if enqueue(rq.cpu(), f, t) {
             Ok(())
         } else {
-            Err(ENOMEM)
+            Err(EEXIST)
         }
     }
 
@@ -598,8 +722,7 @@ impl Policy for Eevdf {
         d.words()[DEADLINE] = deadline as u64;
         d.set_prev_runtime(now);
         d.words()[LEFT_CPU] = 0;
-        let vrequest = vrequest(t, d);
-        f.curr = Some(Curr { id: t.id(), vruntime: v, deadline, prev_runtime: now, vrequest });
+        f.curr = Some(Curr::new(t, d, v, deadline, now));
         Ok(())
     }
 }
