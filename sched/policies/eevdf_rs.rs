@@ -58,14 +58,13 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
-use core::num::NonZeroU64;
 use core::sync::atomic::{AtomicI64, AtomicUsize, Ordering::Relaxed};
 use kernel::error::code::EEXIST;
 use kernel::prelude::*;
 use kernel::sched::{
-    cpu_runs_idle, online_mask, Handover, PerCpu, Policy, Quiescent, Registration, Rq, RqLock,
-    TaskData, TaskId, TaskQueue, TaskRef, TaskToken, NICE_MIN, NR_CPUS, WF_MIGRATED, WF_NEW,
-    WF_WAKEUP,
+    cpu_runs_idle, nice_index, online_mask, scaled, weight_of, Cpus, Handover, PerCpu, Policy,
+    Quiescent, Registration, Rq, RqLock, TaskData, TaskId, TaskQueue, TaskRef, TaskToken,
+    NICE_0_WEIGHT, NR_CPUS, PRIO_TO_WEIGHT, WF_MIGRATED, WF_NEW, WF_WAKEUP,
 };
 
 module! {
@@ -76,7 +75,6 @@ module! {
     license: "MIT",
 }
 
-const NICE_0_WEIGHT: u64 = 1024;
 const NSEC_PER_MSEC: u64 = 1_000_000;
 /// The CPU time a task asks for at a time (a request), at any weight:
 /// one tick. keel preempts only at ticks (10 ms), so a longer-running
@@ -110,28 +108,6 @@ const LEFT_CPU: usize = 3;
 /// Queued: the weight it was counted with in the queue's sums (a nice
 /// change while queued takes effect when it next joins a queue).
 const QUEUED_WEIGHT: usize = 3;
-
-/// Linux's sched_prio_to_weight[], nice -20 .. 19.
-const PRIO_TO_WEIGHT: [u64; 40] = [
-    88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904,
-    3906, 3121, 2501, 1991, 1586, 1277, 1024, 820, 655, 526, 423, 335, 272, 215, 172, 137, 110, 87,
-    70, 56, 45, 36, 29, 23, 18, 15,
-];
-
-/// The same weights as divisors: never zero, so a division by one needs
-/// no zero check.
-const WEIGHT_DIVISORS: [NonZeroU64; 40] = {
-    let mut w = [NonZeroU64::MIN; 40];
-    let mut i = 0;
-    while i < 40 {
-        w[i] = match NonZeroU64::new(PRIO_TO_WEIGHT[i]) {
-            Some(x) => x,
-            None => panic!("a zero weight"),
-        };
-        i += 1;
-    }
-    w
-};
 
 /// The lag bound per nice level (virtual ns): [`LAG_LIMIT`] scaled.
 const LAG_LIMITS: [i64; 40] = {
@@ -196,22 +172,7 @@ static RQS: PerCpu<EevdfRq> = kernel::per_cpu!(EevdfRq::new());
 static AVG_V: [AtomicI64; NR_CPUS] = [const { AtomicI64::new(0) }; NR_CPUS];
 static NR: [AtomicUsize; NR_CPUS] = [const { AtomicUsize::new(0) }; NR_CPUS];
 
-#[inline]
-fn nice_index(t: &TaskRef) -> usize {
-    (t.nice() - NICE_MIN) as usize
-}
-
-#[inline]
-fn weight_of(t: &TaskRef) -> u64 {
-    PRIO_TO_WEIGHT[nice_index(t)]
-}
-
 /// `ns` of CPU time as virtual time at `t`'s weight.
-#[inline]
-fn scaled(ns: u64, t: &TaskRef) -> i64 {
-    (ns * NICE_0_WEIGHT / WEIGHT_DIVISORS[nice_index(t)]) as i64
-}
-
 /// `t`'s request (CPU time).
 #[inline]
 fn request(d: &TaskData) -> u64 {
@@ -361,23 +322,6 @@ fn rejoin_lag(t: &TaskRef, d: &TaskData, flags: u32) -> i64 {
         lag = (lag + paid.max(0)).min(0);
     }
     clamp_lag(t, lag)
-}
-
-/// The CPUs of a mask, lowest first (C's for_each_cpu).
-struct Cpus(u64);
-
-impl Iterator for Cpus {
-    type Item = usize;
-
-    #[inline]
-    fn next(&mut self) -> Option<usize> {
-        if self.0 == 0 {
-            return None;
-        }
-        let cpu = self.0.trailing_zeros() as usize;
-        self.0 &= self.0 - 1;
-        (cpu < NR_CPUS).then_some(cpu)
-    }
 }
 
 #[inline]

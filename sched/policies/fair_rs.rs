@@ -21,13 +21,12 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
-use core::num::NonZeroU64;
 use core::sync::atomic::{AtomicI64, AtomicUsize, Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::sched::{
-    cpu_runs_idle, online_mask, Handover, PerCpu, Policy, Quiescent, Registration, Rq, RqLock,
-    TaskData, TaskId, TaskQueue, TaskRef, TaskToken, NICE_MIN, NR_CPUS, WF_NEW, WF_SWITCH,
-    WF_WAKEUP,
+    cpu_runs_idle, online_mask, scaled, weight_of, Cpus, Handover, PerCpu, Policy, Quiescent,
+    Registration, Rq, RqLock, TaskData, TaskId, TaskQueue, TaskRef, TaskToken, NR_CPUS, WF_NEW,
+    WF_SWITCH, WF_WAKEUP,
 };
 
 module! {
@@ -38,7 +37,6 @@ module! {
     license: "MIT",
 }
 
-const NICE_0_WEIGHT: u64 = 1024;
 const NSEC_PER_MSEC: u64 = 1_000_000;
 const SCHED_LATENCY: u64 = 20 * NSEC_PER_MSEC;
 const MIN_GRANULARITY: u64 = 4 * NSEC_PER_MSEC;
@@ -52,13 +50,6 @@ const SLICE_START: usize = 0;
 const BLOCKED_ON: usize = 1;
 /// Runtime already charged as vruntime.
 const PREV_RUNTIME: usize = 2;
-
-/// Linux's sched_prio_to_weight[], nice -20 .. 19.
-const PRIO_TO_WEIGHT: [u64; 40] = [
-    88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904,
-    3906, 3121, 2501, 1991, 1586, 1277, 1024, 820, 655, 526, 423, 335, 272, 215, 172, 137, 110, 87,
-    70, 56, 45, 36, 29, 23, 18, 15,
-];
 
 /// The running task's accounting while it runs.
 struct Curr {
@@ -94,31 +85,6 @@ struct Shared {
 static RQS: PerCpu<FairRq> = kernel::per_cpu!(FairRq::new());
 static SHARED: [Shared; NR_CPUS] =
     [const { Shared { min_vruntime: AtomicI64::new(0), nr: AtomicUsize::new(0) } }; NR_CPUS];
-
-/// The same weights as divisors: never zero, so a division by one needs
-/// no zero check.
-const WEIGHT_DIVISORS: [NonZeroU64; 40] = {
-    let mut w = [NonZeroU64::MIN; 40];
-    let mut i = 0;
-    while i < 40 {
-        w[i] = match NonZeroU64::new(PRIO_TO_WEIGHT[i]) {
-            Some(x) => x,
-            None => panic!("a zero weight"),
-        };
-        i += 1;
-    }
-    w
-};
-
-#[inline]
-fn weight_of(t: &TaskRef) -> u64 {
-    PRIO_TO_WEIGHT[(t.nice() - NICE_MIN) as usize]
-}
-
-#[inline]
-fn scaled(delta: u64, t: &TaskRef) -> i64 {
-    (delta * NICE_0_WEIGHT / WEIGHT_DIVISORS[(t.nice() - NICE_MIN) as usize]) as i64
-}
 
 /// Raises `min_vruntime` to the smaller of the running task's
 /// vruntime (`curr`) and the first queued one's, if either exists.
@@ -260,22 +226,6 @@ fn adopt_min_vruntime(s: &Shared, v: i64) {
 /// zero-lag point is 0).
 fn adopted_vruntime(h: &Handover) -> i64 {
     -h.lag_ns.unwrap_or(0).clamp(-HANDOVER_LAG_MAX, HANDOVER_LAG_MAX)
-}
-
-/// The CPUs of a mask, lowest first (C's for_each_cpu).
-struct Cpus(u64);
-
-impl Iterator for Cpus {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        if self.0 == 0 {
-            return None;
-        }
-        let cpu = self.0.trailing_zeros() as usize;
-        self.0 &= self.0 - 1;
-        (cpu < NR_CPUS).then_some(cpu)
-    }
 }
 
 #[inline]

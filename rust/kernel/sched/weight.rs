@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+//! Nice levels as weights, and CPU masks as iterators: what weighted
+//! policies (fair_rs, eevdf) share.
+//!
+//! The weights are Linux's `sched_prio_to_weight[]` (nice 0 is 1024, each
+//! step about 1.25x, so one nice level is about 10% of CPU time); C's
+//! kernel/sched/fair.c has the same table.
+
+use super::{TaskRef, NICE_MIN, NR_CPUS};
+use core::num::NonZeroU64;
+
+/// The weight of a nice-0 task: virtual time runs at CPU time for it.
+pub const NICE_0_WEIGHT: u64 = 1024;
+
+/// Linux's sched_prio_to_weight[], nice -20 .. 19.
+pub const PRIO_TO_WEIGHT: [u64; 40] = [
+    88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904,
+    3906, 3121, 2501, 1991, 1586, 1277, 1024, 820, 655, 526, 423, 335, 272, 215, 172, 137, 110, 87,
+    70, 56, 45, 36, 29, 23, 18, 15,
+];
+
+/// The same weights as divisors: never zero, so a division needs no
+/// zero check.
+pub const WEIGHT_DIVISORS: [NonZeroU64; 40] = {
+    let mut w = [NonZeroU64::MIN; 40];
+    let mut i = 0;
+    while i < 40 {
+        w[i] = match NonZeroU64::new(PRIO_TO_WEIGHT[i]) {
+            Some(x) => x,
+            None => panic!("a zero weight"),
+        };
+        i += 1;
+    }
+    w
+};
+
+/// `t`'s index in the weight tables (its nice level + 20).
+#[inline]
+pub fn nice_index(t: &TaskRef) -> usize {
+    (t.nice() - NICE_MIN) as usize
+}
+
+/// `t`'s weight, from its nice level.
+#[inline]
+pub fn weight_of(t: &TaskRef) -> u64 {
+    PRIO_TO_WEIGHT[nice_index(t)]
+}
+
+/// `ns` of `t`'s CPU time as virtual time: `ns * NICE_0_WEIGHT / weight`.
+#[inline]
+pub fn scaled(ns: u64, t: &TaskRef) -> i64 {
+    (ns * NICE_0_WEIGHT / WEIGHT_DIVISORS[nice_index(t)]) as i64
+}
+
+/// The CPUs of a mask (one bit each), lowest first (C's for_each_cpu).
+pub struct Cpus(pub u64);
+
+impl Iterator for Cpus {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let cpu = self.0.trailing_zeros() as usize;
+        self.0 &= self.0 - 1;
+        (cpu < NR_CPUS).then_some(cpu)
+    }
+}
