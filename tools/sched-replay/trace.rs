@@ -8,7 +8,7 @@
 //! SR <seq> <kind> <cpu> <flags> <arg> <pid> <nice> <task_cpu> <on_cpu>
 //!    <allowed:hex> <runtime_ns> <online:hex> <idle:hex> <rq...> <src...> <result>
 //!    <failed> <h_valid:hex> <h_lag_ns> <h_slice_left_ns> <idle_after:hex>
-//! sched-record end records=N fnv1a=XXXXXXXX
+//! sched-record end records=N fnv1a=<8 hex digits>
 //! ```
 //!
 //! (one line per record; `<rq...>` and `<src...>` are seven fields each:

@@ -102,7 +102,10 @@ static mut cpu_online_mask: u64 = 0;
 // of the C struct (integers and pointers).
 #[unsafe(no_mangle)]
 #[allow(non_upper_case_globals)]
-static mut cpu_data: [bindings::cpu; NR_CPUS] = unsafe { core::mem::zeroed() };
+static mut cpu_data: [bindings::cpu; NR_CPUS] =
+    // SAFETY: all-zero is a valid value of the C struct (integers and
+    // pointers).
+    unsafe { core::mem::zeroed() };
 
 /// A registered ops table (a promoted constant of [`super::Ops`]).
 struct Table(&'static bindings::sched_policy_ops);
