@@ -232,6 +232,12 @@ static int count_cases(const struct ktest_suite *s, const char *glob)
  */
 static void reset_cpu_state(struct ktest *t)
 {
+	/*
+	 * A fault or panic inside a guarded policy call that ktest caught
+	 * first (fair's, or a fault) left the guard slot pointing into the
+	 * dead frame: a later panic would unwind to it.
+	 */
+	this_cpu_write(policy_guard, NULL);
 	if (!preempt_count() && !in_irq() && !this_cpu_read(locks_held))
 		return;
 	pr_info("    # %s: reset preempt count %d, IRQ depth %u, locks %u\n",

@@ -41,10 +41,9 @@
 #include "sched.h"
 #include "watchdog.h"
 
-#define ERRORS_DEFAULT	   100 /* rejected answers per second */
-#define PICK_RING	   8   /* last picks remembered per CPU */
-#define DUMP_MAX_QUEUED	   16  /* tasks listed per CPU in a dump */
-#define EJECTED_REMEMBERED 8
+#define ERRORS_DEFAULT	100 /* rejected answers per second */
+#define PICK_RING	8   /* last picks remembered per CPU */
+#define DUMP_MAX_QUEUED 16  /* tasks listed per CPU in a dump */
 
 const struct sched_policy_ops *policy_broken;
 
@@ -151,10 +150,14 @@ void sched_policy_panic_hook(const char *msg)
 	if (!g || g->ops == &fair_policy)
 		return; /* not in a policy, or the reference one: real */
 	this_cpu_write(policy_guard, NULL); /* a panic from here is real */
-	WRITE_ONCE(policy_broken, g->ops);
-	watchdog_abandon(g->ops, "ejected: panic in a callback; abandoned");
-	watchdog_request_eject(g->ops, EJECT_PANIC, msg, NULL, 0,
-			       smp_processor_id());
+	/* other CPUs may panic in the same policy before they see it broken */
+	if (__atomic_exchange_n(&policy_broken, g->ops, __ATOMIC_SEQ_CST) !=
+	    g->ops) {
+		watchdog_abandon(g->ops,
+				 "ejected: panic in a callback; abandoned");
+		watchdog_request_eject(g->ops, EJECT_PANIC, msg, NULL, 0,
+				       smp_processor_id());
+	}
 	policy_guard_unwind(g);
 }
 
@@ -338,10 +341,19 @@ bool watchdog_busy(void)
 	return READ_ONCE(eject.ops) != NULL;
 }
 
+static const char *abandon_note(const struct sched_policy_ops *o);
+
+/*
+ * Remember o as abandoned, once: a policy listed already keeps its slot
+ * and its first reason (a full table would forget later policies).
+ */
 void watchdog_abandon(const struct sched_policy_ops *o, const char *why)
 {
-	unsigned int i = __atomic_fetch_add(&nr_abandoned, 1, __ATOMIC_RELAXED);
+	unsigned int i;
 
+	if (abandon_note(o))
+		return;
+	i = __atomic_fetch_add(&nr_abandoned, 1, __ATOMIC_RELAXED);
 	if (i < EJECTED_REMEMBERED) {
 		WRITE_ONCE(abandoned[i].why, why);
 		WRITE_ONCE(abandoned[i].ops, o);

@@ -122,6 +122,9 @@ void watchdog_start(void);
 /* An ejection was requested and is not finished (dump, switch). */
 bool watchdog_busy(void);
 /* o panicked earlier: its state is abandoned, it may not come back. */
+/* Ejected and abandoned policies remembered (each table). */
+#define EJECTED_REMEMBERED 32
+
 bool watchdog_abandoned(const struct sched_policy_ops *o);
 /*
  * Abandon o (why: its note in the listing): no exit(), no return.

@@ -372,6 +372,23 @@ static void panic_hook_unwinds_all_but_fair(struct ktest *t)
 }
 
 /*
+ * A policy abandoned many times (several CPUs panicking in it at once)
+ * takes one slot of the abandoned table: a policy abandoned after it is
+ * still remembered (the table has EJECTED_REMEMBERED slots).
+ */
+static const struct sched_policy_ops often_policy = { .name = "test_often" };
+static const struct sched_policy_ops later_policy = { .name = "test_later" };
+
+static void abandoning_twice_takes_one_slot(struct ktest *t)
+{
+	for (int i = 0; i < 2 * EJECTED_REMEMBERED; i++)
+		watchdog_abandon(&often_policy, "test: abandoned again");
+	watchdog_abandon(&later_policy, "test: abandoned after");
+	KTEST_EXPECT_TRUE(t, watchdog_abandoned(&often_policy));
+	KTEST_EXPECT_TRUE(t, watchdog_abandoned(&later_policy));
+}
+
+/*
  * Two panics before the thread runs: the first (a policy that is not
  * active) takes the one ejection slot, the second (the active policy)
  * is refused it. Handling the first must notice the second.
@@ -455,6 +472,7 @@ static struct ktest_case watchdog_cases[] = {
 	KTEST_CASE(guard_call_and_unwind),
 	KTEST_CASE(panic_hook_unwinds_all_but_fair),
 	KTEST_CASE(second_panic_is_not_lost),
+	KTEST_CASE(abandoning_twice_takes_one_slot),
 	KTEST_CASE(params_are_validated),
 	KTEST_CASE(starving_policy_is_ejected),
 	KTEST_CASE(invalid_policy_is_ejected),
