@@ -99,8 +99,7 @@ def read_png(path):
 
 def zbar(path):
     """The raw bytes of the QR code zbarimg finds in the image, or None."""
-    p = subprocess.run(["zbarimg", "-q", "--raw", "-Sbinary", path],
-                       capture_output=True)
+    p = subprocess.run(panic_qr_decode.ZBARIMG + [path], capture_output=True)
     return p.stdout if p.returncode == 0 else None
 
 

@@ -4,6 +4,7 @@ streams back to text, against an independent encoder of the scheme."""
 import importlib.util
 import os
 import random
+import shutil
 import unittest
 import zlib
 
@@ -52,6 +53,19 @@ class PayloadTest(unittest.TestCase):
     def test_plain_text_passes_through(self):
         self.assertEqual(decode.decode_payload(b"plain log 123"),
                          b"plain log 123")
+
+
+@unittest.skipUnless(shutil.which("zbarimg"), "zbarimg not installed")
+class ImageTest(unittest.TestCase):
+    def test_only_the_qr_code_is_read(self):
+        """A screendump whose log text zbarimg also took for a GS1 DataBar
+        (it appended "0110345659211580" to the QR code's 2953 bytes when
+        every symbology was on): only the QR code's bytes come back."""
+        png = os.path.join(ROOT, "tests", "fixtures",
+                           "panic-screen-databar.png")
+        data = decode.read_image(png)
+        self.assertEqual(len(data), 2953)
+        self.assertTrue(data.endswith(b"requested from the monitor ]---\n"))
 
 
 if __name__ == "__main__":

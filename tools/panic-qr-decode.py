@@ -3,7 +3,7 @@
 
   panic-qr-decode.py photo.png        read the code with zbarimg first
   panic-qr-decode.py 'https://...?z=01234...'   a decoded payload
-  zbarimg -q --raw -Sbinary photo.png | panic-qr-decode.py -
+  zbarimg -q --raw -Sdisable -Sqrcode.enable -Sbinary photo.png | panic-qr-decode.py -
 
 The kernel log tail comes out on stdout. A plain-mode code (panic.qr=plain)
 is the log text itself and is printed as it is. A compressed code
@@ -67,9 +67,15 @@ def decode_payload(data):
     return data
 
 
+# QR codes only: with every symbology on, zbarimg also "finds" 1D codes
+# in the log text drawn beside the QR code (a GS1 DataBar was seen) and
+# appends their digits to the QR code's bytes.
+ZBARIMG = ["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable",
+           "-Sbinary"]
+
+
 def read_image(path):
-    p = subprocess.run(["zbarimg", "-q", "--raw", "-Sbinary", path],
-                       capture_output=True)
+    p = subprocess.run(ZBARIMG + [path], capture_output=True)
     if p.returncode != 0:
         sys.exit("panic-qr-decode: zbarimg found no QR code in %s" % path)
     return p.stdout
