@@ -53,7 +53,8 @@ mod queue;
 pub use queue::{Iter as TaskQueueIter, TaskQueue};
 mod weight;
 pub use weight::{
-    nice_index, scaled, weight_of, Cpus, NICE_0_WEIGHT, PRIO_TO_WEIGHT, WEIGHT_DIVISORS,
+    nice_index, place_by_load, scaled, weight_of, Cpus, NICE_0_WEIGHT, PRIO_TO_WEIGHT,
+    WEIGHT_DIVISORS,
 };
 // in-kernel tests (ktest, kthreads, locks): not part of the host build
 #[cfg(not(keel_host))]

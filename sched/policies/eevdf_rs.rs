@@ -62,9 +62,9 @@ use core::sync::atomic::{AtomicI64, AtomicUsize, Ordering::Relaxed};
 use kernel::error::code::EEXIST;
 use kernel::prelude::*;
 use kernel::sched::{
-    cpu_runs_idle, nice_index, online_mask, scaled, weight_of, Cpus, Handover, PerCpu, Policy,
-    Quiescent, Registration, Rq, RqLock, TaskData, TaskId, TaskQueue, TaskRef, TaskToken,
-    NICE_0_WEIGHT, NR_CPUS, PRIO_TO_WEIGHT, WF_MIGRATED, WF_NEW, WF_WAKEUP,
+    nice_index, place_by_load, scaled, weight_of, Handover, PerCpu, Policy, Quiescent,
+    Registration, Rq, RqLock, TaskData, TaskId, TaskQueue, TaskRef, TaskToken, NICE_0_WEIGHT,
+    NR_CPUS, PRIO_TO_WEIGHT, WF_MIGRATED, WF_NEW, WF_WAKEUP,
 };
 
 module! {
@@ -324,11 +324,6 @@ fn rejoin_lag(t: &TaskRef, d: &TaskData, flags: u32) -> i64 {
     clamp_lag(t, lag)
 }
 
-#[inline]
-fn cpu_is_idle(cpu: usize) -> bool {
-    cpu_runs_idle(cpu) && NR[cpu].load(Relaxed) == 0
-}
-
 /// A woken task that is eligible: its deadline and request.
 struct Woken {
     id: TaskId,
@@ -574,27 +569,7 @@ impl Policy for Eevdf {
 
     #[inline]
     fn select_cpu(t: &TaskRef, prev_cpu: usize, flags: u32) -> usize {
-        let allowed = t.allowed() & online_mask();
-        let cpus = || Cpus(allowed);
-        if flags & WF_NEW == 0
-            && prev_cpu < 64
-            && allowed & (1 << prev_cpu) != 0
-            && cpu_is_idle(prev_cpu)
-        {
-            return prev_cpu;
-        }
-        if let Some(cpu) = cpus().find(|&c| cpu_is_idle(c)) {
-            return cpu;
-        }
-        let (mut best, mut best_nr) = (prev_cpu, usize::MAX);
-        for cpu in cpus() {
-            let nr = NR[cpu].load(Relaxed) + 1;
-            if nr < best_nr || (nr == best_nr && cpu == prev_cpu) {
-                best = cpu;
-                best_nr = nr;
-            }
-        }
-        best
+        place_by_load(t, prev_cpu, flags, |c| NR[c].load(Relaxed))
     }
 
     fn balance<'a>(dst: &Rq<'a>, src: &Rq<'a>, lock: &'a RqLock<'a>) -> Option<&'a TaskRef> {

@@ -24,9 +24,8 @@
 use core::sync::atomic::{AtomicI64, AtomicUsize, Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::sched::{
-    cpu_runs_idle, online_mask, scaled, weight_of, Cpus, Handover, PerCpu, Policy, Quiescent,
-    Registration, Rq, RqLock, TaskData, TaskId, TaskQueue, TaskRef, TaskToken, NR_CPUS, WF_NEW,
-    WF_SWITCH, WF_WAKEUP,
+    place_by_load, scaled, weight_of, Handover, PerCpu, Policy, Quiescent, Registration, Rq,
+    RqLock, TaskData, TaskId, TaskQueue, TaskRef, TaskToken, NR_CPUS, WF_NEW, WF_SWITCH, WF_WAKEUP,
 };
 
 module! {
@@ -228,11 +227,6 @@ fn adopted_vruntime(h: &Handover) -> i64 {
     -h.lag_ns.unwrap_or(0).clamp(-HANDOVER_LAG_MAX, HANDOVER_LAG_MAX)
 }
 
-#[inline]
-fn cpu_is_idle(cpu: usize) -> bool {
-    cpu_runs_idle(cpu) && SHARED[cpu].nr.load(Relaxed) == 0
-}
-
 struct FairRs;
 
 #[vtable]
@@ -368,27 +362,7 @@ impl Policy for FairRs {
 
     #[inline]
     fn select_cpu(t: &TaskRef, prev_cpu: usize, flags: u32) -> usize {
-        let allowed = t.allowed() & online_mask();
-        let cpus = || Cpus(allowed);
-        if flags & WF_NEW == 0
-            && prev_cpu < 64
-            && allowed & (1 << prev_cpu) != 0
-            && cpu_is_idle(prev_cpu)
-        {
-            return prev_cpu;
-        }
-        if let Some(cpu) = cpus().find(|&c| cpu_is_idle(c)) {
-            return cpu;
-        }
-        let (mut best, mut best_nr) = (prev_cpu, usize::MAX);
-        for cpu in cpus() {
-            let nr = SHARED[cpu].nr.load(Relaxed) + 1;
-            if nr < best_nr || (nr == best_nr && cpu == prev_cpu) {
-                best = cpu;
-                best_nr = nr;
-            }
-        }
-        best
+        place_by_load(t, prev_cpu, flags, |c| SHARED[c].nr.load(Relaxed))
     }
 
     fn task_export(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Handover {

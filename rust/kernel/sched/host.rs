@@ -538,12 +538,12 @@ impl Replay {
                 Ok(())
             }
         };
-        // SAFETY: `o` is a policy's ops table (Registration's), whose
-        // callbacks follow include/keel/sched.h; as the C core would, the
-        // replay passes live tasks and runqueues it owns, in the state
+        // The replay passes live tasks and runqueues it owns, in the state
         // the record describes, one call at a time (`&mut self` and the
         // replay lock), with the arguments each callback requires
         // (checked by `args` above each call).
+        // SAFETY: `o` is a policy's ops table (Registration's), whose
+        // callbacks follow include/keel/sched.h, called as the C core would.
         unsafe {
             Ok(match k {
                 Kind::Init => i64::from(o.init.ok_or(missing)?()),

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-//! Nice levels as weights, and CPU masks as iterators: what weighted
-//! policies (fair_rs, eevdf) share.
+//! Nice levels as weights, CPU masks as iterators and fair.c's placement
+//! rule: what weighted policies (fair_rs, eevdf) share.
 //!
 //! The weights are Linux's `sched_prio_to_weight[]` (nice 0 is 1024, each
 //! step about 1.25x, so one nice level is about 10% of CPU time); C's
 //! kernel/sched/fair.c has the same table.
 
-use super::{TaskRef, NICE_MIN, NR_CPUS};
+use super::{cpu_runs_idle, online_mask, TaskRef, NICE_MIN, NR_CPUS, WF_NEW};
 use core::num::NonZeroU64;
 
 /// The weight of a nice-0 task: virtual time runs at CPU time for it.
@@ -67,4 +67,35 @@ impl Iterator for Cpus {
         self.0 &= self.0 - 1;
         (cpu < NR_CPUS).then_some(cpu)
     }
+}
+
+/// fair.c's placement of a waking task `t`: its previous CPU if that is
+/// idle (not for a new task), else the first idle allowed CPU, else the
+/// allowed CPU with the shortest queue (the previous one on a tie).
+/// `queued(cpu)` is the policy's queue length there (read racily); a CPU
+/// is idle if it runs its idle task with nothing queued.
+#[inline]
+pub fn place_by_load(
+    t: &TaskRef,
+    prev_cpu: usize,
+    flags: u32,
+    queued: impl Fn(usize) -> usize,
+) -> usize {
+    let allowed = t.allowed() & online_mask();
+    let idle = |cpu: usize| cpu_runs_idle(cpu) && queued(cpu) == 0;
+    if flags & WF_NEW == 0 && prev_cpu < 64 && allowed & (1 << prev_cpu) != 0 && idle(prev_cpu) {
+        return prev_cpu;
+    }
+    if let Some(cpu) = Cpus(allowed).find(|&c| idle(c)) {
+        return cpu;
+    }
+    let (mut best, mut best_nr) = (prev_cpu, usize::MAX);
+    for cpu in Cpus(allowed) {
+        let nr = queued(cpu) + 1;
+        if nr < best_nr || (nr == best_nr && cpu == prev_cpu) {
+            best = cpu;
+            best_nr = nr;
+        }
+    }
+    best
 }
