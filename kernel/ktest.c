@@ -153,6 +153,11 @@ void ktest_panic_hook(const char *msg)
 
 	if (!t)
 		return;
+	if (t->panic_expected && strstr(msg, t->panic_expected)) {
+		pr_info("    # %s: expected panic: %s\n", t->name, msg);
+		t->panic_seen = true;
+		kernel_longjmp(&t->abort, 1);
+	}
 	pr_info("    # %s: panic in test case: %s\n", t->name, msg);
 	dump_stack();
 	t->failed = true;
@@ -267,6 +272,10 @@ static int run_case(const struct ktest_suite *s, const struct ktest_case *c,
 	}
 	current_test = NULL;
 	reset_cpu_state(&t);
+	if (t.panic_expected && !t.panic_seen && !t.failed && !t.skipped)
+		ktest_fail(&t, __FILE__, __LINE__,
+			   "expected a panic containing \"%s\"; none came",
+			   t.panic_expected);
 	if (inited && s->exit)
 		s->exit(&t);
 	if (flags & X86_EFLAGS_IF)

@@ -43,6 +43,23 @@ static void panic_is_caught(struct ktest *t)
 	panic("ktest selftest: deliberate panic");
 }
 
+static void expected_panic_passes(struct ktest *t)
+{
+	ktest_expect_panic(t, "deliberate expected");
+	panic("ktest selftest: deliberate expected panic");
+}
+
+static void missing_panic_fails(struct ktest *t)
+{
+	ktest_expect_panic(t, "never printed");
+}
+
+static void other_panic_fails(struct ktest *t)
+{
+	ktest_expect_panic(t, "never printed");
+	panic("ktest selftest: a different panic");
+}
+
 static void warn_fails_case(struct ktest *t)
 {
 	WARN_ON(true);
@@ -64,6 +81,9 @@ static struct ktest_case selftest_cases[] = {
 	KTEST_CASE(abort_skipped_rest),		  /* ok */
 	KTEST_CASE(fault_is_caught),		  /* not ok */
 	KTEST_CASE(panic_is_caught),		  /* not ok */
+	KTEST_CASE(expected_panic_passes),	  /* ok */
+	KTEST_CASE(missing_panic_fails),	  /* not ok */
+	KTEST_CASE(other_panic_fails),		  /* not ok */
 	KTEST_CASE(warn_fails_case),		  /* not ok */
 	KTEST_CASE(skip_is_reported),		  /* ok # SKIP */
 	KTEST_CASE(still_running_after_all_that), /* ok */

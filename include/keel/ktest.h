@@ -35,6 +35,8 @@ struct ktest {
 	void *priv;	      /* for init/exit and the case */
 	bool warn_expected;   /* see ktest_expect_warn() */
 	unsigned int warns;   /* WARNs seen while warn_expected */
+	const char *panic_expected; /* see ktest_expect_panic() */
+	bool panic_seen;	    /* the expected panic happened */
 	struct jmp_buf abort; /* ASSERT failures, faults, panics */
 	void *task;	      /* the task running the case */
 };
@@ -98,6 +100,21 @@ void ktest_leak_allow(struct ktest *t, long slab_objects, long pages,
 static inline void ktest_expect_warn(struct ktest *t, bool on)
 {
 	t->warn_expected = on;
+}
+/*
+ * The case passes only if it panics (in its own task) with a message
+ * containing @substr: for cases that check that misuse is refused with a
+ * panic (lock recursion, sleeping in atomic context). The panic ends the
+ * case like an ASSERT: the frames between the case and panic() are
+ * abandoned without running their cleanups (Rust destructors included),
+ * so the case must leave nothing behind that later code uses (a lock it
+ * holds, an object on a shared list). The runner resets the CPU's
+ * preemption count, IRQ depth and held-lock count afterwards.
+ * @substr must live until the case ends (a string literal).
+ */
+static inline void ktest_expect_panic(struct ktest *t, const char *substr)
+{
+	t->panic_expected = substr;
 }
 __printf(4, 5) void ktest_fail(struct ktest *t, const char *file, int line,
 			       const char *fmt, ...);

@@ -47,6 +47,18 @@ impl Test {
         unsafe { bindings::ktest_skip(self.0.get(), reason.as_ptr()) };
     }
 
+    /// From here on the case passes only if it panics (in its own task)
+    /// with a message containing `substr` (C `ktest_expect_panic`): for
+    /// cases that check a refusal that takes the form of a panic, such as
+    /// lock recursion. The panic abandons the frames between the case and
+    /// `panic()` without running their destructors, so whatever they own
+    /// is leaked, never used again.
+    pub fn expect_panic(&mut self, substr: &'static CStr) {
+        // SAFETY: the runner's ktest is valid for the whole case, and
+        // `substr` is 'static, so the pointer outlives the case.
+        unsafe { (*self.0.get()).panic_expected = substr.as_ptr() };
+    }
+
     /// Whether a failure was recorded.
     pub fn failed(&self) -> bool {
         // SAFETY: the runner's ktest is valid for the whole case.
