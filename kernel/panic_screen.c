@@ -4,10 +4,18 @@
  * panic.qr* options, the one writer slot, and the step of panic() that
  * hands the report to the writer.
  *
- * The writer slot is written at module init and read in panic(); it is
- * a pair of pointers published with a release store of the function, so
- * panic() never sees a function with another writer's cookie. Nothing
- * here allocates or locks: panic_show_screen() may run in any context.
+ * The writer slot holds one pointer to the writer's entry (function and
+ * cookie together), installed with a compare-and-swap, so two writers
+ * registering at once cannot both win and panic() never pairs one
+ * writer's function with another's cookie. A draw counts itself in the
+ * slot before it loads the pointer, and unregistering clears the
+ * pointer before it waits for that count to reach zero: with both steps
+ * sequentially consistent, either the draw sees the pointer cleared or
+ * the unregistering CPU sees the draw and waits for it, so an entry is
+ * never freed under a running writer. (panic() does not wait for the
+ * CPUs it stops, so a writer being removed on another CPU at the moment
+ * of a panic is a real case.) Nothing here allocates or locks:
+ * panic_show_screen() may run in any context.
  */
 #include <asm/cpu.h>
 #include <keel/errno.h>
@@ -24,8 +32,7 @@ static enum panic_qr_mode qr_mode = PANIC_QR_PLAIN;
 static unsigned int qr_max_version = 40;
 static char qr_url[PANIC_URL_MAX];
 
-static panic_screen_fn screen_fn;
-static void *screen_cookie;
+static struct panic_screen_slot screen_slot;
 
 static int parse_qr_mode(const char *val)
 {
@@ -63,21 +70,54 @@ static int parse_qr_version(const char *val)
 }
 cmdline_param("panic.qr_version", parse_qr_version);
 
-int panic_screen_register(panic_screen_fn fn, void *cookie)
+int panic_screen_slot_register(struct panic_screen_slot *slot,
+			       struct panic_screen *s)
 {
-	if (!fn)
+	struct panic_screen *none = NULL;
+
+	if (!s || !s->fn)
 		return -EINVAL;
-	if (READ_ONCE(screen_fn))
+	if (!__atomic_compare_exchange_n(&slot->cur, &none, s, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return -EBUSY;
-	screen_cookie = cookie;
-	__atomic_store_n(&screen_fn, fn, __ATOMIC_RELEASE);
 	return 0;
 }
 
-void panic_screen_unregister(void *cookie)
+void panic_screen_slot_unregister(struct panic_screen_slot *slot,
+				  struct panic_screen *s)
 {
-	if (screen_cookie == cookie)
-		__atomic_store_n(&screen_fn, NULL, __ATOMIC_RELEASE);
+	struct panic_screen *mine = s;
+
+	__atomic_compare_exchange_n(&slot->cur, &mine, NULL, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&slot->drawing, __ATOMIC_SEQ_CST))
+		cpu_relax();
+}
+
+int panic_screen_slot_draw(struct panic_screen_slot *slot,
+			   const struct panic_report *r,
+			   struct panic_screen_result *res)
+{
+	struct panic_screen *s;
+	int err = -ENODEV;
+
+	*res = (struct panic_screen_result){ 0 };
+	__atomic_fetch_add(&slot->drawing, 1, __ATOMIC_SEQ_CST);
+	s = __atomic_load_n(&slot->cur, __ATOMIC_SEQ_CST);
+	if (s)
+		err = s->fn(s->cookie, r, res);
+	__atomic_fetch_sub(&slot->drawing, 1, __ATOMIC_RELEASE);
+	return err;
+}
+
+int panic_screen_register(struct panic_screen *s)
+{
+	return panic_screen_slot_register(&screen_slot, s);
+}
+
+void panic_screen_unregister(struct panic_screen *s)
+{
+	panic_screen_slot_unregister(&screen_slot, s);
 }
 
 void panic_report_fill(struct panic_report *r, const char *msg)
@@ -95,10 +135,9 @@ void panic_report_fill(struct panic_report *r, const char *msg)
 int panic_screen_draw(const struct panic_report *r,
 		      struct panic_screen_result *res)
 {
-	panic_screen_fn fn = __atomic_load_n(&screen_fn, __ATOMIC_ACQUIRE);
-
-	*res = (struct panic_screen_result){ 0 };
-	if (!fn || !fb_get_primary())
+	if (!fb_get_primary()) {
+		*res = (struct panic_screen_result){ 0 };
 		return -ENODEV;
-	return fn(screen_cookie, r, res);
+	}
+	return panic_screen_slot_draw(&screen_slot, r, res);
 }

@@ -59,10 +59,45 @@ struct panic_screen_result {
 typedef int (*panic_screen_fn)(void *cookie, const struct panic_report *r,
 			       struct panic_screen_result *res);
 
-/* Install the writer (one at a time): 0, -EINVAL or -EBUSY. */
-int panic_screen_register(panic_screen_fn fn, void *cookie);
-/* Remove the writer registered with cookie. */
-void panic_screen_unregister(void *cookie);
+/*
+ * A writer's entry: fn and the cookie it gets, read by panic() as one
+ * pointer, so it never pairs a function with another writer's cookie.
+ * The writer owns it; it must stay valid and unchanged from
+ * panic_screen_register() until panic_screen_unregister() returns.
+ */
+struct panic_screen {
+	panic_screen_fn fn;
+	void *cookie;
+};
+
+/*
+ * Where the entry is installed. panic() uses one global slot; the
+ * functions taking a slot exist so that tests can use a slot of their
+ * own. An all-zero slot is empty.
+ */
+struct panic_screen_slot {
+	struct panic_screen *cur;
+	int drawing; /* panic_screen_slot_draw() calls in progress */
+};
+
+/* Install s (one writer at a time): 0, -EINVAL or -EBUSY. Any context. */
+int panic_screen_slot_register(struct panic_screen_slot *slot,
+			       struct panic_screen *s);
+/*
+ * Remove s if it is the installed entry, then wait until no draw that
+ * may have seen it still runs: afterwards the caller may free s and its
+ * cookie. Never from inside the writer (it would wait for itself).
+ */
+void panic_screen_slot_unregister(struct panic_screen_slot *slot,
+				  struct panic_screen *s);
+/* Run the installed writer on r: its result, or -ENODEV without one. */
+int panic_screen_slot_draw(struct panic_screen_slot *slot,
+			   const struct panic_report *r,
+			   struct panic_screen_result *res);
+
+/* The same on the global slot that panic() draws from. */
+int panic_screen_register(struct panic_screen *s);
+void panic_screen_unregister(struct panic_screen *s);
 
 /*
  * Fill r with msg, a backtrace taken here, the context and the

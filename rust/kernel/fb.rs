@@ -21,6 +21,7 @@
 
 use crate::alloc::{Flags, KBox};
 use crate::error::{code::*, to_result, Result};
+use crate::types::Opaque;
 use core::ffi::{c_int, c_void, CStr};
 use core::ptr::NonNull;
 
@@ -244,24 +245,54 @@ pub trait PanicScreen: Send + Sync + 'static {
     fn draw(&self, fb: &Framebuffer, report: &PanicReport<'_>) -> Result<DrawStats>;
 }
 
-/// A writer installed in panic()'s slot; removed on drop.
-pub struct PanicScreenRegistration<T: PanicScreen> {
-    writer: KBox<T>,
+/// The writer and the C entry that points at it, in one allocation.
+///
+/// # Invariants
+/// `entry.cookie` is the address of this `Slot` and `entry.fn_` is
+/// `trampoline::<T>`; neither changes while the entry is registered.
+struct Slot<T: PanicScreen> {
+    entry: Opaque<bindings::panic_screen>,
+    writer: T,
 }
+
+/// A writer installed in panic()'s slot; removed on drop.
+///
+/// # Invariants
+/// `slot.entry` is installed in C's panic-screen slot from `register`
+/// until `drop` has unregistered it; `panic_screen_unregister` returns
+/// only when no draw that may have seen the entry still runs, so the box
+/// is freed after every call into `writer` has returned. If the
+/// registration is forgotten (`mem::forget`), the box is leaked and
+/// stays valid for C forever.
+pub struct PanicScreenRegistration<T: PanicScreen> {
+    slot: KBox<Slot<T>>,
+}
+
+// SAFETY: after `register` the C entry is only read (by panic()), never
+// written, so moving the registration to another task is moving a
+// `KBox<T>`, which is sound for `T: Send`; unregistering (in `drop`) is
+// allowed on any CPU in any context that may spin.
+unsafe impl<T: PanicScreen> Send for PanicScreenRegistration<T> {}
+// SAFETY: `&PanicScreenRegistration` gives out only `&T` (`writer()`),
+// and `T: Sync`.
+unsafe impl<T: PanicScreen> Sync for PanicScreenRegistration<T> {}
 
 extern "C" fn trampoline<T: PanicScreen>(
     cookie: *mut c_void,
     report: *const bindings::panic_report,
     res: *mut bindings::panic_screen_result,
 ) -> c_int {
-    // SAFETY: `cookie` is the KBox<T> contents given to
-    // panic_screen_register by `register`; Drop unregisters before the box
-    // is freed. C passes valid report and result pointers for the call.
-    let (writer, report, res) = unsafe { (&*cookie.cast::<T>(), &*report, &mut *res) };
+    // SAFETY: C calls this only through an entry `register` installed, so
+    // `cookie` is the address of a live `Slot<T>` (type invariant of
+    // `Slot`), kept alive until unregistering has waited for this call
+    // (invariant of `PanicScreenRegistration`); only shared references
+    // are made to it. C passes a report valid for the call and a result
+    // that nothing else touches during it.
+    let (slot, report, res) = unsafe { (&*cookie.cast::<Slot<T>>(), &*report, &mut *res) };
     let Some(fb) = Framebuffer::primary() else {
         return ENODEV.to_errno();
     };
-    match writer.draw(&fb, &PanicReport(report)) {
+    match slot.writer.draw(&fb, &PanicReport(report)) {
         Ok(s) => {
             res.qr_version = s.qr_version;
             res.log_bytes = s.log_bytes;
@@ -278,25 +309,34 @@ extern "C" fn trampoline<T: PanicScreen>(
 impl<T: PanicScreen> PanicScreenRegistration<T> {
     /// Installs `writer`: `EBUSY` if another one is installed, `ENOMEM`.
     pub fn register(writer: T, flags: Flags) -> Result<Self> {
-        let writer = KBox::new(writer, flags)?;
-        let cookie = (&*writer as *const T).cast_mut().cast::<c_void>();
-        // SAFETY: trampoline::<T> matches panic_screen_fn; `cookie` stays
-        // valid until Drop unregisters it.
-        to_result(unsafe { bindings::panic_screen_register(Some(trampoline::<T>), cookie) })?;
-        Ok(PanicScreenRegistration { writer })
+        let empty = bindings::panic_screen { fn_: None, cookie: core::ptr::null_mut() };
+        let slot = KBox::new(Slot { entry: Opaque::new(empty), writer }, flags)?;
+        let entry = slot.entry.get();
+        // SAFETY: `entry` points into the box we own and nothing else
+        // knows it yet; the cookie is the box's address, which stays put
+        // while the box lives (the `Slot` invariant).
+        unsafe {
+            (*entry).fn_ = Some(trampoline::<T>);
+            (*entry).cookie = (&*slot as *const Slot<T>).cast_mut().cast();
+        }
+        // SAFETY: `entry` is fully set up and stays valid and unchanged
+        // until `drop` unregisters it (or forever, if forgotten).
+        to_result(unsafe { bindings::panic_screen_register(entry) })?;
+        Ok(PanicScreenRegistration { slot })
     }
 
     /// The writer.
     pub fn writer(&self) -> &T {
-        &self.writer
+        &self.slot.writer
     }
 }
 
 impl<T: PanicScreen> Drop for PanicScreenRegistration<T> {
     fn drop(&mut self) {
-        let cookie = (&*self.writer as *const T).cast_mut().cast::<c_void>();
-        // SAFETY: unregisters exactly the cookie we registered.
-        unsafe { bindings::panic_screen_unregister(cookie) };
+        // SAFETY: removes exactly the entry `register` installed and waits
+        // until no draw that may have seen it still runs; the box is freed
+        // only after this returns.
+        unsafe { bindings::panic_screen_unregister(self.slot.entry.get()) };
     }
 }
 
