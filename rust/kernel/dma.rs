@@ -9,9 +9,16 @@
 //! holds a reference into memory the device may be writing.
 //!
 //! Only [`Pod`] types ("plain old data": every bit pattern valid, no
-//! padding) can live in DMA memory; [`pod_struct!`](crate::pod_struct)
-//! declares such a struct in a driver crate and checks both properties
-//! at compile time.
+//! padding, every field naturally aligned, aligned to at most a page) can
+//! live in DMA memory; [`pod_struct!`](crate::pod_struct) declares such a
+//! struct in a driver crate and checks all of it at compile time. It is
+//! the only way to implement `Pod` outside this crate.
+//!
+//! [`dma_read!`](crate::dma_read)/[`dma_write!`](crate::dma_write) access
+//! one field of an entry with one volatile load or store. They expand to
+//! safe code: the field is found by running `|e| &e.field` on a zeroed
+//! local copy and checking that the result lies inside it, so no
+//! reference to memory the device may be writing is ever made.
 //!
 //! As in C (`keel/dma.h`), DMA here is cache-coherent and the device
 //! address is the physical address; element reads and writes are
@@ -43,8 +50,18 @@ impl_pod!(u8, u16, u32, u64, i8, i16, i32, i64, usize, isize);
 // pattern of each element is valid.
 unsafe impl<T: Pod, const N: usize> Pod for [T; N] {}
 
-/// Declares a `#[repr(C)]` struct of [`Pod`] fields, checked at compile
-/// time to have no padding, and implements [`Pod`] for it:
+/// The alignment `dma_alloc_coherent` guarantees (a page): no [`Pod`]
+/// type may need more, so every element of a [`Ring`] is aligned.
+pub const DMA_ALIGN: usize = 1 << bindings::PAGE_SHIFT;
+
+/// A value of `T` with every byte zero (valid: `T` is [`Pod`]).
+fn zeroed<T: Pod>() -> T {
+    // SAFETY: `T: Pod` accepts every bit pattern, all-zero included.
+    unsafe { core::mem::zeroed() }
+}
+
+/// Declares a `#[repr(C)]` struct of [`Pod`] fields and implements
+/// [`Pod`] for it:
 ///
 /// ```ignore
 /// kernel::pod_struct! {
@@ -59,34 +76,67 @@ unsafe impl<T: Pod, const N: usize> Pod for [T; N] {}
 ///     }
 /// }
 /// ```
+///
+/// The macro declares the struct itself, so the layout is its own: the
+/// caller's attributes (doc comments, `#[allow]`, extra derives) are
+/// kept, but a `#[repr(..)]` is refused. Checked at compile time
+/// (error E0080 names the rule broken):
+/// - every field type is [`Pod`]: a primitive integer, an array of Pod
+///   or another `pod_struct!` (E0277 otherwise);
+/// - no padding: the size is the sum of the fields' sizes;
+/// - every field at its natural alignment: its offset is a multiple of
+///   its alignment, and so is the struct's alignment (so it stays aligned
+///   in every element of an array or ring);
+/// - the struct's alignment is at most [`DMA_ALIGN`].
+///
+/// This is the only way to implement `Pod` outside the kernel crate, and
+/// it is sound for any input: whatever the caller writes, the type that
+/// gets `Pod` is the struct declared here, with the checks above.
 #[macro_export]
+#[allow_internal_unsafe]
 macro_rules! pod_struct {
-    ($(#[$m:meta])* $vis:vis struct $name:ident {
+    (@attr repr $($rest:tt)*) => {
+        const _: () = ::core::panic!(
+            "pod_struct!: the layout is pod_struct!'s own (repr(C)); \
+             no #[repr(packed)], #[repr(align)] or other repr"
+        );
+    };
+    (@attr $($rest:tt)*) => {};
+    ($(#[$($a:tt)*])* $vis:vis struct $name:ident {
         $($(#[$fm:meta])* $fvis:vis $f:ident : $t:ty),* $(,)?
     }) => {
-        $(#[$m])*
+        $($crate::pod_struct!(@attr $($a)*);)*
+        $(#[$($a)*])*
         #[repr(C)]
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         $vis struct $name { $($(#[$fm])* $fvis $f: $t),* }
 
-        const _: () = assert!(
-            ::core::mem::size_of::<$name>() == 0 $(+ ::core::mem::size_of::<$t>())*,
-            "pod_struct!: the struct has padding"
-        );
-        $crate::__pod_impl!($name $(, $t)*);
-    };
-}
+        const _: () = {
+            ::core::assert!(
+                ::core::mem::size_of::<$name>() == 0 $(+ ::core::mem::size_of::<$t>())*,
+                "pod_struct!: the struct has padding"
+            );
+            ::core::assert!(
+                ::core::mem::align_of::<$name>() <= $crate::dma::DMA_ALIGN,
+                "pod_struct!: aligned beyond what DMA memory guarantees (a page)"
+            );
+            $(::core::assert!(
+                ::core::mem::offset_of!($name, $f) % ::core::mem::align_of::<$t>() == 0
+                    && ::core::mem::align_of::<$name>() % ::core::mem::align_of::<$t>() == 0,
+                ::core::concat!(
+                    "pod_struct!: field `", ::core::stringify!($f),
+                    "` is not at its natural alignment"
+                )
+            );)*
+        };
 
-/// Implements `Pod` for a struct declared by `pod_struct!` (whose field
-/// types must all be `Pod` and whose size was checked to leave no
-/// padding).
-#[doc(hidden)]
-#[macro_export]
-#[allow_internal_unsafe]
-macro_rules! __pod_impl {
-    ($name:ident $(, $t:ty)*) => {
-        // SAFETY: repr(C), no padding (size checked by pod_struct!) and
-        // every field Pod (the where clause fails to compile otherwise).
+        // SAFETY: `$name` is the struct declared just above by this
+        // macro: repr(C) with no repr of the caller's (refused above),
+        // every field Pod (the where clause does not hold otherwise), no
+        // padding, every field at its natural alignment, and aligned to
+        // at most DMA_ALIGN (the const assertions above fail to compile
+        // otherwise). So every bit pattern is a valid `$name`, and it is
+        // Copy + Send + Sync + 'static because its fields are.
         unsafe impl $crate::dma::Pod for $name where $($t: $crate::dma::Pod),* {}
     };
 }
@@ -106,13 +156,15 @@ unsafe impl<T: Pod> Sync for Coherent<T> {}
 
 impl<T: Pod> Coherent<T> {
     fn new(count: usize, flags: Flags) -> Result<Self> {
+        const { assert!(core::mem::align_of::<T>() <= DMA_ALIGN, "DMA element over-aligned") };
         let bytes = count.checked_mul(core::mem::size_of::<T>()).ok_or(EINVAL)?;
         if bytes == 0 {
             return Err(EINVAL);
         }
         let mut dma = 0u64;
         // SAFETY: dma_alloc_coherent returns NULL or `bytes` bytes of
-        // page-aligned, zeroed memory and writes the device address.
+        // page-aligned (so `T`-aligned: align_of::<T>() <= DMA_ALIGN,
+        // asserted above), zeroed memory and writes the device address.
         let cpu = unsafe { bindings::dma_alloc_coherent(bytes, &mut dma, flags.as_raw()) };
         let cpu = NonNull::new(cpu.cast::<T>()).ok_or(ENOMEM)?;
         Ok(Coherent { cpu, dma, bytes })
@@ -207,20 +259,31 @@ impl<T: Pod, const N: usize> Ring<T, N> {
         N * core::mem::size_of::<T>()
     }
 
+    /// The address of entry `i`: in bounds (`i < N`) and aligned for `T`
+    /// (the allocation is page-aligned, `align_of::<T>() <= DMA_ALIGN` and
+    /// `size_of::<T>()` is a multiple of its alignment).
+    #[inline]
+    fn entry(&self, i: RingIndex<N>) -> *mut T {
+        // SAFETY: i < N (RingIndex invariant) and the allocation holds N
+        // elements, so the offset stays inside it.
+        unsafe { self.mem.cpu.as_ptr().add(i.get()) }
+    }
+
     /// Reads entry `i` (volatile).
     #[inline]
     pub fn read(&self, i: RingIndex<N>) -> T {
-        // SAFETY: i < N (RingIndex invariant) and the allocation holds N
-        // aligned elements; a volatile copy of a Pod value is valid for
-        // any bits the device may have written.
-        unsafe { self.mem.cpu.as_ptr().add(i.get()).read_volatile() }
+        // SAFETY: `entry` is in bounds and aligned for T; a volatile copy
+        // of a Pod value is valid for any bits the device may have
+        // written, and no reference to the DMA memory is made.
+        unsafe { self.entry(i).read_volatile() }
     }
 
     /// Writes entry `i` (volatile).
     #[inline]
     pub fn write(&self, i: RingIndex<N>, v: T) {
-        // SAFETY: as in read; any Pod value may be stored.
-        unsafe { self.mem.cpu.as_ptr().add(i.get()).write_volatile(v) }
+        // SAFETY: `entry` is in bounds, aligned for T and in writable
+        // memory this ring owns; any Pod value may be stored.
+        unsafe { self.entry(i).write_volatile(v) }
     }
 
     /// Applies `f` to a copy of entry `i` and writes the result back.
@@ -231,45 +294,89 @@ impl<T: Pod, const N: usize> Ring<T, N> {
         self.write(i, v);
     }
 
-    /// The address of entry `i`, for [`dma_read!`](crate::dma_read) and
-    /// [`dma_write!`](crate::dma_write). Making the pointer is safe;
-    /// only those macros dereference it.
+    /// The address of the `F` inside entry `i` that `field` projects to
+    /// (see [`field_offset`]): in bounds and aligned for `F`.
+    #[inline]
+    fn field_ptr<F: Pod>(&self, i: RingIndex<N>, field: impl FnOnce(&T) -> &F) -> *mut F {
+        let off = field_offset(field);
+        // SAFETY: `entry(i)` is in bounds and aligned for T; `off` is
+        // such that `off + size_of::<F>() <= size_of::<T>()` (checked by
+        // field_offset), so the result stays inside entry i.
+        unsafe { self.entry(i).cast::<u8>().add(off).cast::<F>() }
+    }
+
+    /// Reads the field of entry `i` that `field` selects, with one
+    /// volatile load; used by [`dma_read!`](crate::dma_read).
     #[doc(hidden)]
     #[inline]
-    pub fn entry_ptr(&self, i: RingIndex<N>) -> *mut T {
-        self.mem.cpu.as_ptr().wrapping_add(i.get())
+    pub fn read_field<F: Pod>(&self, i: RingIndex<N>, field: impl FnOnce(&T) -> &F) -> F {
+        let p = self.field_ptr(i, field);
+        // SAFETY: `p` is in bounds and aligned for F (field_ptr); F is
+        // Pod, so whatever bits the device wrote are a valid F.
+        unsafe { p.read_volatile() }
     }
+
+    /// Writes the field of entry `i` that `field` selects, with one
+    /// volatile store; used by [`dma_write!`](crate::dma_write).
+    #[doc(hidden)]
+    #[inline]
+    pub fn write_field<F: Pod>(&self, i: RingIndex<N>, field: impl FnOnce(&T) -> &F, v: F) {
+        let p = self.field_ptr(i, field);
+        // SAFETY: `p` is in bounds and aligned for F (field_ptr), in
+        // writable memory this ring owns; any bits of a Pod T are valid,
+        // so storing an F into part of an entry leaves a valid T.
+        unsafe { p.write_volatile(v) }
+    }
+}
+
+/// The byte offset inside a `T` of the `F` that `field` returns, given a
+/// `T`: `field` sees a zeroed local `T`, never DMA memory. Panics unless
+/// the result lies wholly inside that `T` at an offset (and `T`
+/// alignment) that keeps an `F` aligned, whatever `field` does (e.g. a
+/// `Deref` impl reached by auto-deref that returns some other memory).
+/// For a plain field access, `|e| &e.status`, the check folds away.
+#[inline(always)]
+fn field_offset<T: Pod, F: Pod>(field: impl FnOnce(&T) -> &F) -> usize {
+    let probe = zeroed::<T>();
+    let base = core::ptr::addr_of!(probe) as usize;
+    let at = field(&probe) as *const F as usize;
+    let off = at.wrapping_sub(base);
+    let fits = match off.checked_add(core::mem::size_of::<F>()) {
+        Some(end) => end <= core::mem::size_of::<T>(),
+        None => false,
+    };
+    let aligned = off % core::mem::align_of::<F>() == 0
+        && core::mem::align_of::<T>() % core::mem::align_of::<F>() == 0;
+    assert!(fits && aligned, "dma: the selected field is not a field of the entry");
+    off
 }
 
 /// Reads one field of a ring entry (a single volatile load, as C's
 /// `desc->status`): `dma_read!(ring, i, status)`.
+///
+/// Expands to safe code ([`Ring::read_field`] with the projection
+/// `|e| &e.status` applied to a local copy), so the caller's tokens never
+/// reach an `unsafe` block.
 #[macro_export]
-#[allow_internal_unsafe]
 macro_rules! dma_read {
-    ($ring:expr, $i:expr, $field:ident) => {{
-        let __ring = &$ring;
-        let __p = $crate::dma::Ring::entry_ptr(__ring, $i);
-        // SAFETY: entry_ptr points at entry i < N of a ring borrowed for
-        // this block; fields of a Pod struct are Pod and naturally
-        // aligned (pod_struct! rejects padding), so a volatile load of
-        // any bits is a valid value.
-        unsafe { ::core::ptr::addr_of!((*__p).$field).read_volatile() }
-    }};
+    ($ring:expr, $i:expr, $field:ident) => {
+        $crate::dma::Ring::read_field(&$ring, $i, |__e| &__e.$field)
+    };
 }
 
 /// Writes fields of a ring entry, one volatile store each, in order:
 /// `dma_write!(ring, i, length = len, cmd = CMD, status = 0)`.
+///
+/// Safe code, like [`dma_read!`](crate::dma_read): each store is a
+/// [`Ring::write_field`].
 #[macro_export]
-#[allow_internal_unsafe]
 macro_rules! dma_write {
     ($ring:expr, $i:expr, $($field:ident = $v:expr),+ $(,)?) => {{
         let __ring = &$ring;
-        let __p = $crate::dma::Ring::entry_ptr(__ring, $i);
+        let __i = $i;
         $(
             let __v = $v;
-            // SAFETY: as in dma_read!; the ring's memory is writable and
-            // any value of the field's (Pod) type may be stored.
-            unsafe { ::core::ptr::addr_of_mut!((*__p).$field).write_volatile(__v) };
+            $crate::dma::Ring::write_field(__ring, __i, |__e| &__e.$field, __v);
         )+
     }};
 }
@@ -342,6 +449,75 @@ mod tests {
             errors: u8,
             special: u16,
         }
+    }
+
+    crate::pod_struct! {
+        /// The part of `Outer` that `Outer` derefs to.
+        struct Inner {
+            x: u32,
+            y: u32,
+        }
+    }
+
+    crate::pod_struct! {
+        /// An entry with a `Deref` impl, so `dma_read!(ring, i, x)` finds
+        /// `x` only by auto-deref: the projection then runs the impl.
+        struct Outer {
+            tag: u64,
+            inner: Inner,
+        }
+    }
+
+    /// What `Outer::deref` last saw in `inner.x` (u32::MAX: not called).
+    static DEREF_SAW: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(u32::MAX);
+    /// Whether `Outer::deref` answers with memory outside `self`.
+    static DEREF_ELSEWHERE: core::sync::atomic::AtomicBool =
+        core::sync::atomic::AtomicBool::new(false);
+    static ELSEWHERE: Inner = Inner { x: 7, y: 7 };
+
+    impl core::ops::Deref for Outer {
+        type Target = Inner;
+        fn deref(&self) -> &Inner {
+            DEREF_SAW.store(self.inner.x, core::sync::atomic::Ordering::Relaxed);
+            if DEREF_ELSEWHERE.load(core::sync::atomic::Ordering::Relaxed) {
+                &ELSEWHERE
+            } else {
+                &self.inner
+            }
+        }
+    }
+
+    /// dma_read!/dma_write! run the field projection (and so any Deref
+    /// impl it reaches) on a zeroed local copy, never on a reference to
+    /// DMA memory the device may be writing: the impl sees x == 0 although
+    /// the entry holds 0x55. (The old macros made `&*entry` for it.)
+    #[test]
+    fn projection_never_sees_dma_memory(t: &mut Test) {
+        let Ok(r) = Ring::<Outer, 4>::new(GFP_KERNEL) else {
+            crate::kt_fail!(t, "no ring");
+            return;
+        };
+        let i = RingIndex::new(2).unwrap_or_default();
+        r.update(i, |e| e.inner.x = 0x55);
+        DEREF_ELSEWHERE.store(false, core::sync::atomic::Ordering::Relaxed);
+        crate::kt_expect_eq!(t, crate::dma_read!(r, i, x), 0x55);
+        crate::kt_expect_eq!(t, DEREF_SAW.load(core::sync::atomic::Ordering::Relaxed), 0);
+        crate::dma_write!(r, i, y = 9u32);
+        crate::kt_expect_eq!(t, r.read(i).inner.y, 9);
+        crate::kt_expect_eq!(t, DEREF_SAW.load(core::sync::atomic::Ordering::Relaxed), 0);
+    }
+
+    /// A projection that answers with memory outside the entry (here a
+    /// Deref impl returning a static) is refused with a panic, before
+    /// `read_field`/`write_field` touch the ring. The case calls
+    /// `field_offset` (what both do first) with the projection the macros
+    /// build, so that the abandoned frames own no ring.
+    #[test]
+    fn foreign_projection_panics(t: &mut Test) {
+        DEREF_ELSEWHERE.store(true, core::sync::atomic::Ordering::Relaxed);
+        t.expect_panic(c"not a field of the entry");
+        let off = field_offset::<Outer, u32>(|e| &e.x);
+        crate::kt_fail!(t, "a foreign projection gave offset {}", off);
     }
 
     #[test]
