@@ -110,19 +110,33 @@ impl InitCall {
     }
 }
 
-/// Registers a module slot as an initcall (used by `module!`).
+/// Registers a module slot as an initcall (used by `module!`):
+/// `__register_module!(SLOT, c"name")` starts it at boot (`.initcall.6`),
+/// `__register_module!(SLOT, c"name", on_demand)` when asked
+/// (`.initcall_ondemand`).
+///
+/// The `#[link_section]` it emits (allowed here by
+/// `allow_internal_unsafe`) names one of those two sections, chosen by
+/// [`__initcall_section!`](crate::__initcall_section), never by the
+/// caller, and the static placed there is always a `&InitCall` built by
+/// [`InitCall::new`]: whatever a caller passes, C's initcall runner
+/// reads a valid `struct initcall`. A section name of the caller's is
+/// refused (error E0080).
 #[doc(hidden)]
 #[cfg(not(keel_host))]
 #[macro_export]
 #[allow_internal_unsafe]
 macro_rules! __register_module {
     ($slot:ident, $name:expr) => {
-        $crate::__register_module!($slot, $name, ".initcall.6");
+        $crate::__register_module!(@emit $slot, $name, boot);
+    };
+    ($slot:ident, $name:expr, boot) => {
+        $crate::__register_module!(@emit $slot, $name, boot);
     };
     ($slot:ident, $name:expr, on_demand) => {
-        $crate::__register_module!($slot, $name, ".initcall_ondemand");
+        $crate::__register_module!(@emit $slot, $name, on_demand);
     };
-    ($slot:ident, $name:expr, $section:literal) => {
+    (@emit $slot:ident, $name:expr, $load:ident) => {
         const _: () = {
             extern "C" fn __module_init() -> ::core::ffi::c_int {
                 $slot.init()
@@ -133,10 +147,30 @@ macro_rules! __register_module {
             static __STARTED: $crate::module::StartedFlag = $crate::module::StartedFlag::new();
             static __INITCALL: $crate::module::InitCall =
                 $crate::module::InitCall::new(__module_init, __module_exit, $name, &__STARTED);
-            #[link_section = $section]
+            #[link_section = $crate::__initcall_section!($load)]
             #[used]
             static __INITCALL_PTR: &$crate::module::InitCall = &__INITCALL;
         };
+    };
+    ($($other:tt)*) => {
+        const _: () = ::core::panic!(
+            "__register_module!: a module starts at boot or on_demand; \
+             the initcall section is the kernel's choice, not the caller's"
+        );
+    };
+}
+
+/// The initcall section for a load mode: `boot` or `on_demand` (the
+/// only two; anything else does not match).
+#[doc(hidden)]
+#[cfg(not(keel_host))]
+#[macro_export]
+macro_rules! __initcall_section {
+    (boot) => {
+        ".initcall.6"
+    };
+    (on_demand) => {
+        ".initcall_ondemand"
     };
 }
 
