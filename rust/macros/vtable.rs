@@ -20,6 +20,67 @@ fn method_names(body: &TokenStream) -> Vec<String> {
     names
 }
 
+/// Items at the top level of an impl body that only `#[vtable]` may
+/// write: the `HAS_*` constants and `USE_VTABLE_ATTR`, and item-level
+/// macro invocations (`name!(..);`), which could expand to them where
+/// this macro cannot see it. Returns what each offence is, and the names
+/// of the constants written (not emitted again, so that the refusal is
+/// the only error).
+fn reserved_items(body: &TokenStream) -> (Vec<String>, Vec<String>) {
+    const ITEM_START: [&str; 8] =
+        ["fn", "const", "type", "pub", "unsafe", "async", "extern", "default"];
+    let tokens: Vec<TokenTree> = body.clone().into_iter().collect();
+    let mut found = Vec::new();
+    let mut names = Vec::new();
+    // Where the next item starts, and how the current one ends: a fn at
+    // its body (a brace group), a macro at a brace group or `;`, a const
+    // or type at `;`.
+    let mut at_start = true;
+    let mut ends_at_brace = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let tt = &tokens[i];
+        i += 1;
+        if at_start {
+            match tt {
+                TokenTree::Punct(p) if p.as_char() == '#' => i += 1, // attribute
+                TokenTree::Punct(p) if p.as_char() == ';' => {}
+                TokenTree::Ident(k) if ITEM_START.contains(&k.to_string().as_str()) => {
+                    at_start = false;
+                    ends_at_brace = k.to_string() == "fn";
+                    if k.to_string() == "const" {
+                        if let Some(TokenTree::Ident(name)) = tokens.get(i) {
+                            let name = name.to_string();
+                            if name.starts_with("HAS_") || name == "USE_VTABLE_ATTR" {
+                                found.push(format!("`{name}` is set by #[vtable]"));
+                                names.push(name);
+                            }
+                        }
+                    }
+                }
+                other => {
+                    found.push(format!(
+                        "the item-level macro invocation at `{other}` could define \
+                         what #[vtable] sets"
+                    ));
+                    at_start = false;
+                    ends_at_brace = true;
+                }
+            }
+            continue;
+        }
+        match tt {
+            TokenTree::Ident(k) if k.to_string() == "fn" => ends_at_brace = true,
+            TokenTree::Punct(p) if p.as_char() == ';' => at_start = true,
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace && ends_at_brace => {
+                at_start = true
+            }
+            _ => {}
+        }
+    }
+    (found, names)
+}
+
 pub(crate) fn vtable(_attr: TokenStream, item: TokenStream) -> TokenStream {
     let tokens: Vec<TokenTree> = item.into_iter().collect();
     let is_trait =
@@ -35,9 +96,25 @@ pub(crate) fn vtable(_attr: TokenStream, item: TokenStream) -> TokenStream {
     let TokenTree::Group(body) = tokens[at].clone() else {
         return crate::error("#[vtable]: no body");
     };
+    // An impl that writes a HAS_* constant itself could claim a method
+    // it does not define, and C would call the trait's default: refused
+    // (error E0080, from a constant that panics; compile_error! has no
+    // error code).
+    let mut refused = String::new();
+    let (offences, written) =
+        if is_impl { reserved_items(&body.stream()) } else { (Vec::new(), Vec::new()) };
+    for what in offences {
+        refused += &format!(
+            "const _: () = ::core::panic!({:?});\n",
+            format!("#[vtable]: {what}; remove it (the impl's methods decide)")
+        );
+    }
     let mut extra = String::new();
     for name in method_names(&body.stream()) {
         let konst = format!("HAS_{}", name.to_uppercase());
+        if written.contains(&konst) {
+            continue;
+        }
         if is_trait {
             extra += &format!(
                 "/// Whether the implementation provides `{name}`.\nconst {konst}: bool = false;\n"
@@ -48,7 +125,7 @@ pub(crate) fn vtable(_attr: TokenStream, item: TokenStream) -> TokenStream {
     }
     if is_trait {
         extra += "#[doc(hidden)]\nconst USE_VTABLE_ATTR: ();\n";
-    } else {
+    } else if !written.iter().any(|n| n == "USE_VTABLE_ATTR") {
         extra += "const USE_VTABLE_ATTR: () = ();\n";
     }
     let mut stream = body.stream();
@@ -57,5 +134,7 @@ pub(crate) fn vtable(_attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut g = Group::new(Delimiter::Brace, stream);
     g.set_span(body.span());
     out[at] = TokenTree::Group(g);
-    out.into_iter().collect()
+    let mut out: TokenStream = out.into_iter().collect();
+    out.extend(refused.parse::<TokenStream>().unwrap_or_default());
+    out
 }
