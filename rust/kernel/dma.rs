@@ -121,8 +121,9 @@ macro_rules! pod_struct {
                 "pod_struct!: aligned beyond what DMA memory guarantees (a page)"
             );
             $(::core::assert!(
-                ::core::mem::offset_of!($name, $f) % ::core::mem::align_of::<$t>() == 0
-                    && ::core::mem::align_of::<$name>() % ::core::mem::align_of::<$t>() == 0,
+                ::core::mem::offset_of!($name, $f).is_multiple_of(::core::mem::align_of::<$t>())
+                    && ::core::mem::align_of::<$name>()
+                        .is_multiple_of(::core::mem::align_of::<$t>()),
                 ::core::concat!(
                     "pod_struct!: field `", ::core::stringify!($f),
                     "` is not at its natural alignment"
@@ -345,8 +346,8 @@ fn field_offset<T: Pod, F: Pod>(field: impl FnOnce(&T) -> &F) -> usize {
         Some(end) => end <= core::mem::size_of::<T>(),
         None => false,
     };
-    let aligned = off % core::mem::align_of::<F>() == 0
-        && core::mem::align_of::<T>() % core::mem::align_of::<F>() == 0;
+    let aligned = off.is_multiple_of(core::mem::align_of::<F>())
+        && core::mem::align_of::<T>().is_multiple_of(core::mem::align_of::<F>());
     assert!(fits && aligned, "dma: the selected field is not a field of the entry");
     off
 }
