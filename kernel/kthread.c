@@ -13,7 +13,9 @@
  * kthread_stop() waits for p->exited, then until its reference is the
  * last one (the exited thread's own went with its final switch), and
  * drops it, which frees stack and task right there. So a test that
- * stops its threads finds every page and object back afterwards.
+ * stops its threads finds every page and object back afterwards. A
+ * thread asked to stop itself would wait for its own exit forever; that
+ * is a panic instead of a silent hang.
  */
 #include <keel/bug.h>
 #include <keel/kthread.h>
@@ -106,6 +108,9 @@ int kthread_stop(struct task *p)
 	int ret;
 
 	might_sleep();
+	if (p == current)
+		panic("kthread_stop: %s (pid %d) would wait for its own exit",
+		      p->name, p->pid);
 	/* pi_lock orders us against a concurrent first wake_up_process() */
 	spin_lock_irqsave(&p->pi_lock, flags);
 	if (READ_ONCE(p->state) == TASK_NEW)

@@ -107,6 +107,12 @@ static void sleeping_thread_is_blocked_then_stops(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kthread_stop(p), 7);
 }
 
+static void stopping_itself_is_refused(struct ktest *t)
+{
+	ktest_expect_panic(t, "would wait for its own exit");
+	kthread_stop(current);
+}
+
 static void name_is_formatted_and_pid_unique(struct ktest *t)
 {
 	struct task *a = kthread_create(return_arg, NULL, "w/%d-%s", 3, "x");
@@ -290,6 +296,7 @@ static struct ktest_case kthread_cases[] = {
 	KTEST_CASE(kthread_exit_sets_code),
 	KTEST_CASE(stack_has_guard_page_below),
 	KTEST_CASE(stop_before_start_is_eintr),
+	KTEST_CASE(stopping_itself_is_refused),
 	KTEST_CASE(sleeping_thread_is_blocked_then_stops),
 	KTEST_CASE(name_is_formatted_and_pid_unique),
 	KTEST_CASE(create_reap_leaks_nothing),

@@ -56,7 +56,7 @@ struct task *kthread_run_on_cpu(int (*fn)(void *data), void *data,
  * Ask p to stop (kthread_should_stop() turns true and p is woken), wait
  * until it exited and free it; the caller's reference is consumed.
  * Returns fn's return value, or -EINTR if p had never run. Process
- * context.
+ * context; p must not be the caller (that would wait forever: panic).
  */
 int kthread_stop(struct task *p);
 /* True once kthread_stop() was called on the current thread. */
