@@ -84,10 +84,10 @@ struct net_device_ops {
 			      struct net_device_stats *stats);
 };
 
-#define NAPI_STATE_SCHED    0x1  /* owned by the poll side (list or poll) */
-#define NAPI_STATE_DISABLED 0x2  /* napi_schedule is ignored */
-#define NAPI_STATE_POLLING  0x4  /* net_rx_action is in its poll */
-#define NAPI_STATE_MISSED   0x8  /* scheduled again during the poll */
+#define NAPI_STATE_SCHED    0x1	 /* owned by the poll side (list or poll) */
+#define NAPI_STATE_DISABLED 0x2	 /* napi_schedule is ignored */
+#define NAPI_STATE_POLLING  0x4	 /* net_rx_action is in its poll */
+#define NAPI_STATE_MISSED   0x8	 /* scheduled again during the poll */
 #define NAPI_STATE_DISABLE  0x10 /* napi_disable is waiting */
 
 struct napi_struct {

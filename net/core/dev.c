@@ -345,8 +345,8 @@ bool napi_schedule(struct napi_struct *napi)
 	bool scheduled = false;
 
 	spin_lock_irqsave(&napi_lock, flags);
-	if (!(napi->state & (NAPI_STATE_SCHED | NAPI_STATE_DISABLED |
-			     NAPI_STATE_DISABLE))) {
+	if (!(napi->state &
+	      (NAPI_STATE_SCHED | NAPI_STATE_DISABLED | NAPI_STATE_DISABLE))) {
 		napi->state |= NAPI_STATE_SCHED;
 		if (napi->state & NAPI_STATE_POLLING)
 			napi->state |= NAPI_STATE_MISSED; /* requeued after */

@@ -977,11 +977,11 @@ mod tests {
         type PollState = ();
         type TxState = ();
 
-        fn open(_: &Device, _: &Self, _: &mut (), _: &mut ()) -> Result {
+        fn open(_: &Device, _: &Self, _rx: &mut (), _tx: &mut ()) -> Result {
             Ok(())
         }
 
-        fn start_xmit<'a>(_: &Device, _: &Self, _: &mut (), _: TxSkb<'a>) -> TxOutcome<'a> {
+        fn start_xmit<'a>(_: &Device, _: &Self, _tx: &mut (), _: TxSkb<'a>) -> TxOutcome<'a> {
             TxOutcome::Ok
         }
 
@@ -992,7 +992,7 @@ mod tests {
         fn poll(
             _: &Device,
             _: &Self,
-            _: &mut (),
+            _rx: &mut (),
             _: &mut PollContext<'_, ()>,
             napi: &Napi,
             _: usize,
@@ -1026,11 +1026,11 @@ mod tests {
         type PollState = ();
         type TxState = ();
 
-        fn open(_: &Device, _: &Self, _: &mut (), _: &mut ()) -> Result {
+        fn open(_: &Device, _: &Self, _rx: &mut (), _tx: &mut ()) -> Result {
             Ok(())
         }
 
-        fn start_xmit<'a>(_: &Device, _: &Self, _: &mut (), _: TxSkb<'a>) -> TxOutcome<'a> {
+        fn start_xmit<'a>(_: &Device, _: &Self, _tx: &mut (), _: TxSkb<'a>) -> TxOutcome<'a> {
             TxOutcome::Ok
         }
 
@@ -1038,9 +1038,8 @@ mod tests {
             SELF_DROP_CALLS.fetch_add(1, Ordering::Relaxed);
             let reg = SELF_DROP.lock().take();
             drop(reg);
-            let alive = !SELF_DROP_DROPPED.load(Ordering::Relaxed)
-                && this.0 == 0x5eed
-                && dev.mac() == MAC;
+            let alive =
+                !SELF_DROP_DROPPED.load(Ordering::Relaxed) && this.0 == 0x5eed && dev.mac() == MAC;
             SELF_DROP_ALIVE_AFTER.store(alive, Ordering::Relaxed);
             Stats { rx_packets: u64::from(this.0), ..Stats::default() }
         }
@@ -1052,7 +1051,7 @@ mod tests {
         fn poll(
             _: &Device,
             _: &Self,
-            _: &mut (),
+            _rx: &mut (),
             _: &mut PollContext<'_, ()>,
             _: &Napi,
             _: usize,
@@ -1217,7 +1216,7 @@ mod lock_tests {
         type PollState = ();
         type TxState = u32;
 
-        fn open(_: &Device, _: &Self, _: &mut (), _: &mut u32) -> Result {
+        fn open(_: &Device, _: &Self, _rx: &mut (), _tx: &mut u32) -> Result {
             Ok(())
         }
 
@@ -1232,7 +1231,7 @@ mod lock_tests {
         fn poll(
             _: &Device,
             _: &Self,
-            _: &mut (),
+            _rx: &mut (),
             _: &mut PollContext<'_, u32>,
             _: &Napi,
             _: usize,
