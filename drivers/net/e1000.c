@@ -247,7 +247,7 @@ static void e1000_tx_complete(struct e1000_adapter *a)
 	unsigned long flags = netif_tx_lock(a->netdev);
 
 	e1000_clean_tx(a);
-	if (a->netdev->queue_stopped &&
+	if (netif_queue_stopped(a->netdev) &&
 	    ring_free(a->tx.next, a->tx.clean, E1000_RING_SIZE)) {
 		ew32(a, E1000_IMC, E1000_ICR_TXDW);
 		netif_wake_queue(a->netdev);
@@ -327,7 +327,7 @@ static enum irqreturn e1000_intr(unsigned int irq, void *cookie)
 		phy_mac_interrupt(a->netdev->phydev);
 	/* TXDW is always latched; it only matters with the queue stopped */
 	if ((icr & E1000_IMS_RX) ||
-	    ((icr & E1000_ICR_TXDW) && a->netdev->queue_stopped)) {
+	    ((icr & E1000_ICR_TXDW) && netif_queue_stopped(a->netdev))) {
 		ew32(a, E1000_IMC, E1000_IMS_RX);
 		napi_schedule(&a->napi);
 	}

@@ -20,7 +20,7 @@ use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use kernel::dma::{Buffers, Ring, RingIndex};
 use kernel::io::IoMem;
 use kernel::irq::IrqReturn;
-use kernel::net::{self, phy, Napi, SkBuff, Stats, TxOutcome, TxQueue};
+use kernel::net::{self, phy, Napi, PollContext, Stats, TxOutcome, TxSkb};
 use kernel::pci;
 use kernel::prelude::*;
 use kernel::sync::SpinLock;
@@ -202,7 +202,7 @@ fn add(counter: &AtomicU64, n: u64) {
 }
 
 /// The transmit ring: start_xmit has it under the core's transmit lock,
-/// the poll takes that lock to reclaim (kernel::net::TxQueue).
+/// the poll takes that lock to reclaim (kernel::net::PollContext::lock_tx).
 #[derive(Default)]
 struct TxState {
     ring: Option<TxRing>,
@@ -308,8 +308,8 @@ impl E1000 {
     /// Reclaims descriptors the device finished; restarts a stopped
     /// queue. From the poll.
     #[inline]
-    fn tx_complete(&self, dev: &net::Device, tx: &TxQueue<'_, TxState>) {
-        let mut tx = tx.lock();
+    fn tx_complete(&self, dev: &net::Device, ctx: &mut PollContext<'_, TxState>) {
+        let mut tx = ctx.lock_tx();
         let Some(ring) = tx.ring.as_mut() else { return };
         clean_tx(ring);
         if dev.queue_stopped() && Idx::free(ring.next, ring.clean) > 0 {
@@ -321,7 +321,13 @@ impl E1000 {
     /// Passes up to `budget` frames up; returns how many descriptors
     /// were used.
     #[inline]
-    fn clean_rx(&self, dev: &net::Device, rx: &mut RxState, budget: usize) -> usize {
+    fn clean_rx(
+        &self,
+        dev: &net::Device,
+        ctx: &mut PollContext<'_, TxState>,
+        rx: &mut RxState,
+        budget: usize,
+    ) -> usize {
         let Some(ring) = rx.ring.as_mut() else { return 0 };
         let st = &self.rx_stats;
         let mut work = 0;
@@ -341,12 +347,10 @@ impl E1000 {
                     add(&st.length_errors, 1);
                 }
             } else if let Some(mut skb) = dev.alloc_skb(len) {
-                if let Some(data) = skb.put(len) {
-                    let _ = ring.bufs.read_into(i, data);
-                }
+                let _ = skb.put_from_dma(&ring.bufs, i, len);
                 add(&st.packets, 1);
                 add(&st.bytes, len as u64);
-                dev.receive(skb);
+                ctx.receive(skb);
             } else {
                 add(&st.dropped, 1);
             }
@@ -422,7 +426,12 @@ impl net::DeviceOps for E1000 {
     }
 
     #[inline]
-    fn start_xmit(dev: &net::Device, this: &Self, tx: &mut TxState, skb: SkBuff) -> TxOutcome {
+    fn start_xmit<'a>(
+        dev: &net::Device,
+        this: &Self,
+        tx: &mut TxState,
+        skb: TxSkb<'a>,
+    ) -> TxOutcome<'a> {
         let len = skb.len();
         let st = &this.tx_stats;
         let Some(ring) = tx.ring.as_mut() else { return TxOutcome::Busy(skb) };
@@ -491,12 +500,12 @@ impl net::DeviceOps for E1000 {
         dev: &net::Device,
         this: &Self,
         rx: &mut RxState,
-        tx: &TxQueue<'_, TxState>,
+        ctx: &mut PollContext<'_, TxState>,
         napi: &Napi,
         budget: usize,
     ) -> usize {
-        this.tx_complete(dev, tx);
-        let work = this.clean_rx(dev, rx, budget);
+        this.tx_complete(dev, ctx);
+        let work = this.clean_rx(dev, ctx, rx, budget);
         if work < budget && napi.complete_done(work) {
             this.hw.write32::<IMS>(IMS_RX);
         }

@@ -24,7 +24,12 @@
  * context or softirqs, and never once dev_close() has begun; a driver
  * that touches its transmit ring elsewhere (reclaiming in the poll)
  * takes the same lock with netif_tx_lock(). Polls of one device never
- * overlap, and none runs between napi_disable() and napi_enable().
+ * overlap, and none runs between napi_disable() and napi_enable():
+ * napi_disable() waits for a poll running on another CPU.
+ *
+ * Lifetime: a net_device is reference counted; alloc_etherdev() returns
+ * it with one reference, free_netdev() drops that one, and the memory
+ * (after priv_destructor) goes with the last dev_put().
  */
 #ifndef _KEEL_NETDEVICE_H
 #define _KEEL_NETDEVICE_H
@@ -79,17 +84,23 @@ struct net_device_ops {
 			      struct net_device_stats *stats);
 };
 
-#define NAPI_STATE_SCHED    0x1 /* on the poll list */
-#define NAPI_STATE_DISABLED 0x2 /* napi_schedule is ignored */
+#define NAPI_STATE_SCHED    0x1	 /* owned by the poll side (list or poll) */
+#define NAPI_STATE_DISABLED 0x2	 /* napi_schedule is ignored */
+#define NAPI_STATE_POLLING  0x4	 /* net_rx_action is in its poll */
+#define NAPI_STATE_MISSED   0x8	 /* scheduled again during the poll */
+#define NAPI_STATE_DISABLE  0x10 /* napi_disable is waiting */
 
 struct napi_struct {
 	struct list_head poll_list;
 	int (*poll)(struct napi_struct *napi, int budget);
 	struct net_device *dev;
 	int weight;
-	unsigned int state;
+	unsigned int state; /* NAPI_STATE_*, under the core's napi_lock */
+	int poll_cpu;	    /* the CPU polling it while POLLING */
 	/* time spent in poll and frames it passed up (benchmarks) */
 	u64 poll_ns, poll_frames, polls;
+	/* polls that did less than their weight without completing */
+	u64 incomplete;
 };
 
 /* IPv4 configuration of an interface (all network order). */
@@ -108,10 +119,12 @@ struct net_device {
 	unsigned int mtu;
 	unsigned int flags; /* IFF_UP */
 	bool carrier;	    /* link up (netif_carrier_on/off) */
-	bool queue_stopped; /* driver's ring is full */
+	bool queue_stopped; /* driver's ring is full (atomic accesses) */
 	const struct net_device_ops *netdev_ops;
 	struct napi_struct *napi; /* set by netif_napi_add */
 	struct phy_device *phydev;
+	/* the MDIO bus netdev_phy_connect() took a reference to */
+	struct mii_bus *phy_bus;
 	struct in_device ip;
 	/* dropped by the core, not the driver */
 	u64 core_rx_dropped, core_tx_dropped;
@@ -121,6 +134,9 @@ struct net_device {
 	struct device dev;  /* class "net", parent: the NIC */
 	struct list_head dev_list;
 	void *priv;
+	long refcnt; /* dev_hold/dev_put */
+	/* run by the last dev_put(), before the memory goes */
+	void (*priv_destructor)(struct net_device *dev);
 };
 
 /*
@@ -128,7 +144,21 @@ struct net_device {
  * named "eth%d" until registered. NULL if memory is short.
  */
 struct net_device *alloc_etherdev(size_t priv_size);
+/* Drop the reference alloc_etherdev() gave (unregister first). */
 void free_netdev(struct net_device *dev);
+/* Take/drop a reference; the last one frees the device. */
+static inline void dev_hold(struct net_device *dev)
+{
+	__atomic_fetch_add(&dev->refcnt, 1, __ATOMIC_RELAXED);
+}
+
+void __dev_free(struct net_device *dev);
+
+static inline void dev_put(struct net_device *dev)
+{
+	if (!__atomic_sub_fetch(&dev->refcnt, 1, __ATOMIC_ACQ_REL))
+		__dev_free(dev);
+}
 
 static inline void *netdev_priv(const struct net_device *dev)
 {
@@ -140,7 +170,7 @@ static inline void *netdev_priv(const struct net_device *dev)
  * device tree. Returns 0, -EINVAL (no ops or MAC) or -ENOSPC.
  */
 int register_netdev(struct net_device *dev);
-/* Close (if up) and remove the device. */
+/* Close (if up), detach its PHY and remove the device. */
 void unregister_netdev(struct net_device *dev);
 
 /* Bring the interface up/down (ndo_open/ndo_stop). 0 or -Exxx. */
@@ -190,27 +220,39 @@ static inline void netif_tx_unlock(struct net_device *dev, unsigned long flags)
 	spin_unlock_irqrestore(&dev->tx_lock, flags);
 }
 
+/* queue_stopped is shared between CPUs: atomic accesses only */
 static inline void netif_stop_queue(struct net_device *dev)
 {
-	WRITE_ONCE(dev->queue_stopped, true);
+	__atomic_store_n(&dev->queue_stopped, true, __ATOMIC_RELAXED);
 }
 
 static inline void netif_wake_queue(struct net_device *dev)
 {
-	WRITE_ONCE(dev->queue_stopped, false);
+	__atomic_store_n(&dev->queue_stopped, false, __ATOMIC_RELAXED);
+}
+
+static inline bool netif_queue_stopped(const struct net_device *dev)
+{
+	return __atomic_load_n(&dev->queue_stopped, __ATOMIC_RELAXED);
 }
 
 /* NAPI: see the overview. */
 void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
 		    int (*poll)(struct napi_struct *, int));
 void napi_enable(struct napi_struct *napi);
-/* Stop polling; napi is off the poll list on return. */
+/*
+ * Stop polling: napi is off the poll list and no poll of it runs on any
+ * CPU on return (waits for one in flight). Panics if called from inside
+ * napi's own poll.
+ */
 void napi_disable(struct napi_struct *napi);
 /* From the IRQ handler: poll soon. False if already scheduled/off. */
 bool napi_schedule(struct napi_struct *napi);
 /*
  * From poll, when it did less than its budget: done until the next
- * napi_schedule. Returns true (the driver may unmask interrupts).
+ * napi_schedule. Returns true (the driver may unmask interrupts). A
+ * poll that returns less than its budget without calling it is
+ * reported and completed by the core.
  */
 bool napi_complete_done(struct napi_struct *napi, int work_done);
 

@@ -18,9 +18,16 @@
  * "eth0: link down"). ndo_stop calls phy_stop() and phy_disconnect().
  *
  * Locking: an mii_bus's lock (irqsave) serialises MDIO transactions;
- * driver callbacks run either in process context (connect, start) or in
- * the state-machine tasklet, never both at once for one PHY (phy_start
- * and phy_stop take the tasklet out of play with bottom halves off).
+ * each phy_device's lock (taken with bottom halves off) serialises its
+ * driver's operations and its state: connect, start, stop and the
+ * state-machine tasklet never run operations of one PHY at once, on any
+ * CPU. Operations therefore must not sleep.
+ *
+ * Lifetime: an mii_bus is reference counted; mdiobus_alloc() returns it
+ * with one reference. netdev_phy_connect() takes one for the net_device
+ * (dropped when the device is freed); the last mdiobus_put()
+ * unregisters the PHYs, calls bus->release and frees the bus.
+ * unregister_netdev() disconnects the device's PHY.
  */
 #ifndef _KEEL_PHY_H
 #define _KEEL_PHY_H
@@ -99,6 +106,9 @@ struct mii_bus {
 	struct phy_device *phy_map[PHY_MAX_ADDR];
 	spinlock_t lock;
 	u64 reads, writes, errors;
+	long refcnt; /* mdiobus_get/put */
+	/* called by the last mdiobus_put(), before the bus is freed */
+	void (*release)(struct mii_bus *bus);
 };
 
 enum phy_state {
@@ -121,6 +131,7 @@ struct phy_device {
 	struct net_device *attached_dev;
 	void (*adjust_link)(struct net_device *dev);
 	struct tasklet state_tasklet;
+	spinlock_t lock;  /* driver operations and the state above */
 	u64 link_changes; /* up/down transitions reported */
 	void *priv;	  /* the PHY driver's */
 };
@@ -162,6 +173,9 @@ int mdiobus_register(struct mii_bus *bus);
 /* Unregister and free the bus's PHYs. */
 void mdiobus_unregister(struct mii_bus *bus);
 void mdiobus_free(struct mii_bus *bus);
+/* Take/drop a reference; the last put unregisters, releases and frees. */
+void mdiobus_get(struct mii_bus *bus);
+void mdiobus_put(struct mii_bus *bus);
 int mdiobus_read(struct mii_bus *bus, int addr, int regnum);
 int mdiobus_write(struct mii_bus *bus, int addr, int regnum, u16 val);
 /* The PHY with the lowest address, or NULL. */
@@ -181,6 +195,12 @@ bool phy_id_matches(const struct phy_driver *drv, u32 phy_id);
  */
 int phy_connect_direct(struct net_device *dev, struct phy_device *phydev,
 		       void (*handler)(struct net_device *dev));
+/*
+ * Connect the first PHY on bus to dev, holding a reference to the bus
+ * until dev is freed (its last dev_put()). -ENODEV (no PHY), -EBUSY
+ * (attached, or dev already holds another bus) or as above.
+ */
+int netdev_phy_connect(struct net_device *dev, struct mii_bus *bus);
 void phy_disconnect(struct phy_device *phydev);
 /* Start autonegotiation and watch the link. */
 int phy_start(struct phy_device *phydev);

@@ -8,8 +8,34 @@
  * (softirq context, interrupts on) calls each scheduled poll with a
  * budget of NAPI_POLL_WEIGHT frames; a poll that used its whole budget
  * stays scheduled and goes to the back of the list, so one busy NIC
- * cannot starve another. Each frame goes through netif_receive_skb(),
- * which strips the Ethernet header and calls the protocol (ARP, IPv4).
+ * cannot starve another. One round of net_rx_action() is bounded like
+ * Linux's: NET_RX_BUDGET frames (a poll that passed up nothing counts as
+ * one) or NET_RX_TIME_NS, then it raises itself again. A poll that did
+ * less than its weight must have called napi_complete_done(); one that
+ * did not is reported and completed by the core (Linux would leave it
+ * scheduled and never poll it again). Each frame goes through
+ * netif_receive_skb(), which strips the Ethernet header and calls the
+ * protocol (ARP, IPv4).
+ *
+ * NAPI states (napi_lock): SCHED, the napi is owned by the poll side (on
+ * poll_list, or being polled); POLLING, net_rx_action() is in its poll
+ * (off the list meanwhile); MISSED, napi_schedule() came while it was
+ * being polled after it completed, so it goes back on the list when the
+ * poll returns; DISABLE, napi_disable() is waiting for the poll to end;
+ * DISABLED, napi_schedule() is refused. napi_disable() waits for a poll
+ * running on another CPU, as Linux's does, so that after it returns no
+ * poll runs and none can start.
+ *
+ * Lifetime: a net_device is reference counted (dev_hold/dev_put);
+ * alloc_etherdev() gives the caller one reference and free_netdev()
+ * drops it. The core holds one around the callbacks a driver may be
+ * torn down from without a lock of the core held (ndo_get_stats, the
+ * NAPI poll), so a driver that unregisters and frees its device inside
+ * one of them leaves the memory to the last holder; priv_destructor then
+ * runs before the memory goes. unregister_netdev() detaches the PHY, and
+ * the final dev_put() drops the device's reference to its MDIO bus
+ * (netdev_phy_connect), so neither side of the link can be freed while
+ * the other still points at it.
  *
  * Locking: dev_base_lock (irqsave) guards the interface list, which
  * softirqs walk for routing; rtnl (a mutex) serialises register/
@@ -37,13 +63,15 @@
 #include <keel/spinlock.h>
 #include <keel/time.h>
 
-#define MAX_NETDEVS   8
-#define NET_RX_BUDGET 300
+#define MAX_NETDEVS    8
+#define NET_RX_BUDGET  300
+#define NET_RX_TIME_NS 2000000 /* Linux: 2 jiffies */
 
 static LIST_HEAD(dev_base);
 static DEFINE_SPINLOCK(dev_base_lock);
 static DEFINE_MUTEX(rtnl);
 static LIST_HEAD(poll_list);
+static DEFINE_SPINLOCK(napi_lock); /* poll_list and every napi's state */
 
 struct net_device *alloc_etherdev(size_t priv_size)
 {
@@ -58,12 +86,22 @@ struct net_device *alloc_etherdev(size_t priv_size)
 	dev->priv = priv_size ? (u8 *)dev + head : NULL;
 	dev->dev.class_name = "net";
 	INIT_LIST_HEAD(&dev->dev_list);
+	dev->refcnt = 1;
 	return dev;
+}
+
+void __dev_free(struct net_device *dev)
+{
+	if (dev->priv_destructor)
+		dev->priv_destructor(dev);
+	if (dev->phy_bus)
+		mdiobus_put(dev->phy_bus);
+	kfree(dev);
 }
 
 void free_netdev(struct net_device *dev)
 {
-	kfree(dev);
+	dev_put(dev);
 }
 
 /* The lowest N with no ethN registered; dev_base_lock held. */
@@ -117,10 +155,15 @@ out_unlock:
 
 void unregister_netdev(struct net_device *dev)
 {
+	struct phy_device *phydev;
 	unsigned long flags;
 
 	dev_close(dev);
 	mutex_lock(&rtnl);
+	/* the PHY must not point at a device about to go */
+	phydev = __atomic_load_n(&dev->phydev, __ATOMIC_RELAXED);
+	if (phydev)
+		phy_disconnect(phydev);
 	device_unregister(&dev->dev);
 	spin_lock_irqsave(&dev_base_lock, flags);
 	list_del_init(&dev->dev_list);
@@ -132,6 +175,7 @@ int dev_open(struct net_device *dev)
 {
 	int err = 0;
 
+	dev_hold(dev);
 	mutex_lock(&rtnl);
 	if (dev->flags & IFF_UP)
 		goto out_unlock;
@@ -141,6 +185,7 @@ int dev_open(struct net_device *dev)
 		dev->flags |= IFF_UP;
 out_unlock:
 	mutex_unlock(&rtnl);
+	dev_put(dev);
 	return err;
 }
 
@@ -149,6 +194,7 @@ int dev_close(struct net_device *dev)
 	unsigned long flags;
 	int err = 0;
 
+	dev_hold(dev);
 	mutex_lock(&rtnl);
 	if (!(dev->flags & IFF_UP))
 		goto out_unlock;
@@ -162,6 +208,7 @@ int dev_close(struct net_device *dev)
 	arp_flush(dev);
 out_unlock:
 	mutex_unlock(&rtnl);
+	dev_put(dev);
 	return err;
 }
 
@@ -173,20 +220,24 @@ int dev_queue_xmit(struct sk_buff *skb)
 	int err = -ENOBUFS;
 	u64 t0;
 
+	dev_hold(dev);
 	flags = netif_tx_lock(dev);
 	if (!(dev->flags & IFF_UP) || !dev->carrier) {
 		err = -ENETDOWN;
-	} else if (!dev->queue_stopped) {
+	} else if (!netif_queue_stopped(dev)) {
 		t0 = ktime_get_ns();
 		ret = dev->netdev_ops->ndo_start_xmit(skb, dev);
 		dev->xmit_ns += ktime_get_ns() - t0;
 		dev->xmit_calls++;
 	}
 	netif_tx_unlock(dev, flags);
-	if (ret == NETDEV_TX_OK)
-		return 0;
-	__atomic_fetch_add(&dev->core_tx_dropped, 1, __ATOMIC_RELAXED);
-	kfree_skb(skb);
+	if (ret != NETDEV_TX_OK) {
+		__atomic_fetch_add(&dev->core_tx_dropped, 1, __ATOMIC_RELAXED);
+		kfree_skb(skb);
+	} else {
+		err = 0;
+	}
+	dev_put(dev);
 	return err;
 }
 
@@ -253,59 +304,80 @@ void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
 
 void napi_enable(struct napi_struct *napi)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	spin_lock_irqsave(&napi_lock, flags);
 	napi->state &= ~NAPI_STATE_DISABLED;
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&napi_lock, flags);
 }
 
 /*
- * Process context on the only CPU: no poll can be running, so taking
- * napi off the list is enough. (SMP will have to wait for a poll in
- * flight on another CPU.)
+ * Refuse new schedules, wait for a poll running on another CPU to
+ * return, take napi off the list. Called from inside napi's own poll it
+ * would wait for itself: that is a panic.
  */
 void napi_disable(struct napi_struct *napi)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	spin_lock_irqsave(&napi_lock, flags);
+	if ((napi->state & NAPI_STATE_POLLING) &&
+	    napi->poll_cpu == (int)smp_processor_id()) {
+		spin_unlock_irqrestore(&napi_lock, flags);
+		panic("napi_disable: %s: called inside its own poll",
+		      napi->dev ? napi->dev->name : "?");
+	}
+	napi->state |= NAPI_STATE_DISABLE;
+	while (napi->state & NAPI_STATE_POLLING) {
+		spin_unlock_irqrestore(&napi_lock, flags);
+		cpu_relax();
+		spin_lock_irqsave(&napi_lock, flags);
+	}
 	if (napi->state & NAPI_STATE_SCHED)
 		list_del_init(&napi->poll_list);
 	napi->state = NAPI_STATE_DISABLED;
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&napi_lock, flags);
 }
 
 bool napi_schedule(struct napi_struct *napi)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	bool scheduled = false;
 
-	if (!(napi->state & (NAPI_STATE_SCHED | NAPI_STATE_DISABLED))) {
+	spin_lock_irqsave(&napi_lock, flags);
+	if (!(napi->state &
+	      (NAPI_STATE_SCHED | NAPI_STATE_DISABLED | NAPI_STATE_DISABLE))) {
 		napi->state |= NAPI_STATE_SCHED;
-		list_add_tail(&napi->poll_list, &poll_list);
-		raise_softirq(NET_RX_SOFTIRQ);
+		if (napi->state & NAPI_STATE_POLLING)
+			napi->state |= NAPI_STATE_MISSED; /* requeued after */
+		else
+			list_add_tail(&napi->poll_list, &poll_list);
 		scheduled = true;
 	}
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&napi_lock, flags);
+	if (scheduled)
+		raise_softirq(NET_RX_SOFTIRQ);
 	return scheduled;
 }
 
 bool napi_complete_done(struct napi_struct *napi, int work_done)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	spin_lock_irqsave(&napi_lock, flags);
 	if (napi->state & NAPI_STATE_SCHED) {
 		list_del_init(&napi->poll_list);
-		napi->state &= ~NAPI_STATE_SCHED;
+		napi->state &= ~(NAPI_STATE_SCHED | NAPI_STATE_MISSED);
 	}
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&napi_lock, flags);
 	return true;
 }
 
 /* Poll napi once; returns frames processed. */
-static int napi_poll(struct napi_struct *napi)
+static int napi_poll(struct napi_struct *napi, int weight)
 {
 	u64 t0 = ktime_get_ns();
-	int work = napi->poll(napi, napi->weight);
+	int work = napi->poll(napi, weight);
 
 	napi->poll_ns += ktime_get_ns() - t0;
 	napi->poll_frames += work;
@@ -313,31 +385,78 @@ static int napi_poll(struct napi_struct *napi)
 	return work;
 }
 
-/* NET_RX_SOFTIRQ: poll the scheduled devices within NET_RX_BUDGET. */
+/*
+ * After a poll (napi_lock held): requeue it if it used its weight, or
+ * was scheduled again while it ran; a poll that did less than its
+ * weight without completing broke the contract: report, complete.
+ */
+static void napi_poll_done(struct napi_struct *napi, int work, int weight)
+{
+	napi->state &= ~NAPI_STATE_POLLING;
+	if (!(napi->state & NAPI_STATE_SCHED))
+		return;
+	if (napi->state & NAPI_STATE_DISABLE) {
+		napi->state &= ~(NAPI_STATE_SCHED | NAPI_STATE_MISSED);
+		return;
+	}
+	if (napi->state & NAPI_STATE_MISSED) {
+		napi->state &= ~NAPI_STATE_MISSED;
+	} else if (work < weight) {
+		napi->state &= ~NAPI_STATE_SCHED;
+		if (!napi->incomplete++)
+			pr_warn("%s: poll did %d of %d without completing; "
+				"completed for it\n",
+				napi->dev ? napi->dev->name : "?", work,
+				weight);
+		return;
+	}
+	list_add_tail(&napi->poll_list, &poll_list);
+}
+
+/*
+ * NET_RX_SOFTIRQ: poll the scheduled devices within NET_RX_BUDGET frames
+ * and NET_RX_TIME_NS; a napi is off the list while it is polled.
+ */
 static void net_rx_action(void)
 {
+	u64 end = ktime_get_ns() + NET_RX_TIME_NS;
 	int budget = NET_RX_BUDGET;
 	unsigned long flags;
 
-	while (budget > 0) {
+	for (;;) {
 		struct napi_struct *napi;
+		struct net_device *dev;
+		int work, weight;
 
-		flags = local_irq_save();
+		spin_lock_irqsave(&napi_lock, flags);
 		if (list_empty(&poll_list)) {
-			local_irq_restore(flags);
+			spin_unlock_irqrestore(&napi_lock, flags);
 			return;
+		}
+		if (budget <= 0 || ktime_get_ns() > end) {
+			spin_unlock_irqrestore(&napi_lock, flags);
+			break;
 		}
 		napi = list_first_entry(&poll_list, struct napi_struct,
 					poll_list);
-		local_irq_restore(flags);
-		budget -= napi_poll(napi);
-		flags = local_irq_save();
-		/* still scheduled: it used its budget; to the back */
-		if (napi->state & NAPI_STATE_SCHED) {
-			list_del_init(&napi->poll_list);
-			list_add_tail(&napi->poll_list, &poll_list);
-		}
-		local_irq_restore(flags);
+		list_del_init(&napi->poll_list);
+		napi->state |= NAPI_STATE_POLLING;
+		napi->poll_cpu = smp_processor_id();
+		weight = napi->weight;
+		dev = napi->dev;
+		/* the poll may unregister and free its own device */
+		if (dev)
+			dev_hold(dev);
+		spin_unlock_irqrestore(&napi_lock, flags);
+
+		work = napi_poll(napi, weight);
+
+		spin_lock_irqsave(&napi_lock, flags);
+		napi_poll_done(napi, work, weight);
+		spin_unlock_irqrestore(&napi_lock, flags);
+		if (dev)
+			dev_put(dev);
+		budget -= work > 0 ? work : 1;
 	}
 	raise_softirq(NET_RX_SOFTIRQ); /* more to do: next round */
 }
@@ -345,10 +464,13 @@ static void net_rx_action(void)
 void dev_get_stats(struct net_device *dev, struct net_device_stats *stats)
 {
 	*stats = (struct net_device_stats){ 0 };
+	/* the driver may unregister and free dev from ndo_get_stats */
+	dev_hold(dev);
 	if (dev->netdev_ops->ndo_get_stats)
 		dev->netdev_ops->ndo_get_stats(dev, stats);
 	stats->rx_dropped += dev->core_rx_dropped;
 	stats->tx_dropped += dev->core_tx_dropped;
+	dev_put(dev);
 }
 
 struct net_device *dev_next(struct net_device *prev)

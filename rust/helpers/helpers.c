@@ -131,6 +131,16 @@ void rust_helper_netif_tx_unlock(struct net_device *dev, unsigned long flags)
 	netif_tx_unlock(dev, flags);
 }
 
+void rust_helper_dev_hold(struct net_device *dev)
+{
+	dev_hold(dev);
+}
+
+void rust_helper_dev_put(struct net_device *dev)
+{
+	dev_put(dev);
+}
+
 void rust_helper_panic(const char *msg)
 {
 	panic("%s", msg);

@@ -41,6 +41,8 @@ unsigned int rust_helper_smp_processor_id(void);
 unsigned int rust_helper_num_online_cpus(void);
 unsigned long rust_helper_netif_tx_lock(struct net_device *dev);
 void rust_helper_netif_tx_unlock(struct net_device *dev, unsigned long flags);
+void rust_helper_dev_hold(struct net_device *dev);
+void rust_helper_dev_put(struct net_device *dev);
 /* Rust's panic handler ends here: message and location, then panic(). */
 void rust_helper_panic(const char *msg) __attribute__((noreturn));
 

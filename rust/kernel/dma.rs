@@ -417,6 +417,14 @@ impl<const SIZE: usize, const N: usize> Buffers<SIZE, N> {
         Ok(())
     }
 
+    /// The CPU address of buffer `i` (`SIZE` bytes, valid while `self`
+    /// lives), for kernel-crate copies into memory that is not a Rust
+    /// slice yet (an skb's tail). Making the pointer is safe.
+    #[inline]
+    pub(crate) fn buffer_ptr(&self, i: RingIndex<N>) -> *const u8 {
+        self.mem.cpu.as_ptr().wrapping_add(i.get()).cast::<u8>()
+    }
+
     /// Copies the first `dst.len()` bytes of buffer `i` into `dst`;
     /// `EMSGSIZE` if `dst` is longer than a buffer.
     #[inline]

@@ -10,6 +10,20 @@
  * or down (or changed speed/duplex while up), switches the carrier,
  * calls the MAC's adjust_link and logs the change. Without a MAC
  * interrupt nothing polls: every MAC in keel has one.
+ *
+ * Locking: every call of a PHY driver's operation, and every change of
+ * the PHY's state, link, speed and duplex, runs under phy_lock(): bottom
+ * halves off (which also keeps the state-machine tasklet from starting
+ * on any CPU) and phydev->lock held (Linux's phydev->lock). So
+ * phy_start() from process context, the state machine in its tasklet
+ * and phy_stop() never run operations of one PHY at once, and a driver
+ * operation has the phy_device to itself. Operations must not sleep.
+ *
+ * Lifetime: a bus is reference counted (mdiobus_get/put). Its owner
+ * holds one, and netdev_phy_connect() takes one for the net_device,
+ * dropped by its last dev_put(); the last put unregisters the PHYs,
+ * calls the bus's release and frees it. A PHY therefore outlives every
+ * net_device that netdev_phy_connect() attached it to.
  */
 #define pr_fmt(fmt) "phy: " fmt
 
@@ -19,6 +33,18 @@
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
+
+static void phy_lock(struct phy_device *phydev)
+{
+	local_bh_disable();
+	spin_lock(&phydev->lock);
+}
+
+static void phy_unlock(struct phy_device *phydev)
+{
+	spin_unlock(&phydev->lock);
+	local_bh_enable();
+}
 
 static struct phy_driver *to_phy_driver(const struct device_driver *drv)
 {
@@ -55,8 +81,10 @@ static void mdio_bus_remove(struct device *dev)
 
 	if (phydev->drv && phydev->drv->remove)
 		phydev->drv->remove(phydev);
+	phy_lock(phydev);
 	phydev->drv = NULL;
 	phydev->priv = NULL;
+	phy_unlock(phydev);
 }
 
 static void mdio_bus_describe(const struct device *dev, char *buf, size_t len)
@@ -79,9 +107,26 @@ struct mii_bus *mdiobus_alloc(void)
 {
 	struct mii_bus *bus = kzalloc(sizeof(*bus), GFP_KERNEL);
 
-	if (bus)
+	if (bus) {
 		spin_lock_init(&bus->lock);
+		bus->refcnt = 1;
+	}
 	return bus;
+}
+
+void mdiobus_get(struct mii_bus *bus)
+{
+	__atomic_fetch_add(&bus->refcnt, 1, __ATOMIC_RELAXED);
+}
+
+void mdiobus_put(struct mii_bus *bus)
+{
+	if (__atomic_sub_fetch(&bus->refcnt, 1, __ATOMIC_ACQ_REL))
+		return;
+	mdiobus_unregister(bus);
+	if (bus->release)
+		bus->release(bus);
+	mdiobus_free(bus);
 }
 
 void mdiobus_free(struct mii_bus *bus)
@@ -145,6 +190,7 @@ static int phy_device_create(struct mii_bus *bus, int addr, u32 id)
 	phydev->duplex = DUPLEX_UNKNOWN;
 	phydev->autoneg = true;
 	phydev->state_tasklet = (struct tasklet)TASKLET_INIT(phy_state_machine);
+	spin_lock_init(&phydev->lock);
 	snprintf(phydev->dev.name, sizeof(phydev->dev.name), "%s:%02x", bus->id,
 		 addr);
 	phydev->dev.bus = &mdio_bus_type;
@@ -237,13 +283,20 @@ int phy_modify(struct phy_device *phydev, u32 regnum, u16 mask, u16 set)
 	return phy_write(phydev, regnum, (v & ~mask) | set);
 }
 
-static void phy_detach(struct phy_device *phydev)
+/* Undo the attachment (phy_lock held); true if genphy is to be let go. */
+static bool phy_detach_locked(struct phy_device *phydev)
 {
 	if (phydev->attached_dev)
-		phydev->attached_dev->phydev = NULL;
+		__atomic_store_n(&phydev->attached_dev->phydev, NULL,
+				 __ATOMIC_RELAXED);
 	phydev->attached_dev = NULL;
 	phydev->adjust_link = NULL;
-	if (phydev->drv == &genphy_driver)
+	return phydev->drv == &genphy_driver;
+}
+
+static void phy_release_genphy(struct phy_device *phydev, bool genphy)
+{
+	if (genphy)
 		device_release_driver(&phydev->dev);
 }
 
@@ -251,19 +304,25 @@ int phy_connect_direct(struct net_device *dev, struct phy_device *phydev,
 		       void (*handler)(struct net_device *dev))
 {
 	struct phy_driver *drv;
+	bool genphy = false;
 	int err;
 
-	if (phydev->attached_dev)
+	if (READ_ONCE(phydev->attached_dev))
 		return -EBUSY;
 	if (!phydev->drv) {
 		err = device_bind_driver(&phydev->dev, &genphy_driver.driver);
 		if (err)
 			return err;
 	}
+	phy_lock(phydev);
 	drv = phydev->drv;
+	if (phydev->attached_dev || !drv) {
+		phy_unlock(phydev);
+		return -EBUSY;
+	}
 	phydev->attached_dev = dev;
 	phydev->adjust_link = handler;
-	dev->phydev = phydev;
+	__atomic_store_n(&dev->phydev, phydev, __ATOMIC_RELAXED);
 	err = drv->soft_reset ? drv->soft_reset(phydev) :
 				genphy_soft_reset(phydev);
 	if (!err && drv->config_init)
@@ -271,24 +330,55 @@ int phy_connect_direct(struct net_device *dev, struct phy_device *phydev,
 	if (err) {
 		pr_warn("%s: cannot initialise %s: %s\n", dev->name,
 			phydev->dev.name, errname(err));
-		phy_detach(phydev);
+		genphy = phy_detach_locked(phydev);
 	}
+	phy_unlock(phydev);
+	phy_release_genphy(phydev, genphy);
 	return err;
+}
+
+int netdev_phy_connect(struct net_device *dev, struct mii_bus *bus)
+{
+	static DEFINE_SPINLOCK(link_lock); /* dev->phy_bus */
+	struct phy_device *phydev = phy_find_first(bus);
+	unsigned long flags;
+	int err = 0;
+
+	if (!phydev)
+		return -ENODEV;
+	spin_lock_irqsave(&link_lock, flags);
+	if (!dev->phy_bus) {
+		mdiobus_get(bus); /* dropped by the device's last dev_put() */
+		dev->phy_bus = bus;
+	} else if (dev->phy_bus != bus) {
+		err = -EBUSY;
+	}
+	spin_unlock_irqrestore(&link_lock, flags);
+	return err ? err : phy_connect_direct(dev, phydev, NULL);
 }
 
 void phy_disconnect(struct phy_device *phydev)
 {
+	bool genphy;
+
 	phy_stop(phydev);
-	phy_detach(phydev);
+	phy_lock(phydev);
+	genphy = phy_detach_locked(phydev);
+	phy_unlock(phydev);
+	phy_release_genphy(phydev, genphy);
 }
 
 int phy_start(struct phy_device *phydev)
 {
-	struct phy_driver *drv = phydev->drv;
+	struct phy_driver *drv;
 	int err = 0;
 
-	if (!drv || !phydev->attached_dev)
-		return -EINVAL;
+	phy_lock(phydev);
+	drv = phydev->drv;
+	if (!drv || !phydev->attached_dev) {
+		err = -EINVAL;
+		goto out_unlock;
+	}
 	phydev->link = false;
 	phydev->speed = SPEED_UNKNOWN;
 	phydev->duplex = DUPLEX_UNKNOWN;
@@ -298,28 +388,30 @@ int phy_start(struct phy_device *phydev)
 		err = drv->config_aneg ? drv->config_aneg(phydev) :
 					 genphy_config_aneg(phydev);
 	if (err)
-		return err;
-	phydev->state = PHY_UP;
+		goto out_unlock;
+	WRITE_ONCE(phydev->state, PHY_UP);
 	tasklet_schedule(&phydev->state_tasklet);
-	return 0;
+out_unlock:
+	phy_unlock(phydev);
+	return err;
 }
 
 void phy_stop(struct phy_device *phydev)
 {
-	local_bh_disable();
+	phy_lock(phydev);
 	tasklet_kill(&phydev->state_tasklet);
-	phydev->state = PHY_DOWN;
+	WRITE_ONCE(phydev->state, PHY_DOWN);
 	phydev->link = false;
 	if (phydev->attached_dev)
 		netif_carrier_off(phydev->attached_dev);
-	local_bh_enable();
 	if (phydev->drv && phydev->drv->suspend)
 		phydev->drv->suspend(phydev);
+	phy_unlock(phydev);
 }
 
 void phy_mac_interrupt(struct phy_device *phydev)
 {
-	if (phydev && phydev->state != PHY_DOWN)
+	if (phydev && READ_ONCE(phydev->state) != PHY_DOWN)
 		tasklet_schedule(&phydev->state_tasklet);
 }
 
@@ -339,14 +431,14 @@ void phy_print_status(struct phy_device *phydev)
 						       "unknown-duplex");
 }
 
-/* Read the status and report a change; bottom halves off. */
+/* Read the status and report a change; phy_lock held. */
 static void phy_check_link(struct phy_device *phydev)
 {
 	bool old_link = phydev->link;
 	int old_speed = phydev->speed, old_duplex = phydev->duplex;
 	int err;
 
-	if (phydev->state == PHY_DOWN)
+	if (phydev->state == PHY_DOWN || !phydev->drv)
 		return;
 	err = phydev->drv->read_status ? phydev->drv->read_status(phydev) :
 					 genphy_read_status(phydev);
@@ -359,7 +451,7 @@ static void phy_check_link(struct phy_device *phydev)
 	    (!phydev->link ||
 	     (phydev->speed == old_speed && phydev->duplex == old_duplex)))
 		return;
-	phydev->state = phydev->link ? PHY_RUNNING : PHY_UP;
+	WRITE_ONCE(phydev->state, phydev->link ? PHY_RUNNING : PHY_UP);
 	phydev->link_changes++;
 	if (phydev->link)
 		netif_carrier_on(phydev->attached_dev);
@@ -372,14 +464,19 @@ static void phy_check_link(struct phy_device *phydev)
 
 static void phy_state_machine(struct tasklet *t)
 {
-	phy_check_link(container_of(t, struct phy_device, state_tasklet));
+	struct phy_device *phydev =
+		container_of(t, struct phy_device, state_tasklet);
+
+	phy_lock(phydev);
+	phy_check_link(phydev);
+	phy_unlock(phydev);
 }
 
 void phy_state_machine_run(struct phy_device *phydev)
 {
-	local_bh_disable();
+	phy_lock(phydev);
 	phy_check_link(phydev);
-	local_bh_enable();
+	phy_unlock(phydev);
 }
 
 void phy_show(struct phy_device *phydev)

@@ -3,12 +3,15 @@
  * phy_test.c - phylib on a fake MDIO bus whose one PHY is a register
  * file: discovery by ID, matching by ID and mask, the generic-driver
  * fallback, the link state machine (carrier, speed/duplex resolution,
- * change count) and detaching on bus removal.
+ * change count), detaching on bus removal, and driver operations of one
+ * PHY never overlapping (phy_start against the state machine).
  */
 #include <keel/errno.h>
 #include <keel/ktest.h>
 #include <keel/netdevice.h>
 #include <keel/phy.h>
+#include <keel/softirq.h>
+#include <keel/time.h>
 #include <keel/string.h>
 
 #define FAKE_ADDR 3
@@ -169,11 +172,63 @@ static void bus_removal_detaches(struct ktest *t)
 	KTEST_EXPECT_NULL(t, ndev->phydev);
 }
 
+static bool in_op;
+static int overlaps, status_reads;
+
+static int serial_config_aneg(struct phy_device *phydev)
+{
+	WRITE_ONCE(in_op, true);
+	/* the MAC's link interrupt arrives in the middle of this operation */
+	phy_mac_interrupt(phydev);
+	local_bh_disable();
+	local_bh_enable(); /* runs the state machine, if it may run now */
+	WRITE_ONCE(in_op, false);
+	return genphy_config_aneg(phydev);
+}
+
+static int serial_read_status(struct phy_device *phydev)
+{
+	status_reads++;
+	if (READ_ONCE(in_op))
+		overlaps++;
+	return genphy_read_status(phydev);
+}
+
+static struct phy_driver serial_drv = {
+	.phy_id = 0x0badc0d0,
+	.phy_id_mask = 0xffffffff,
+	.name = "ktest serial PHY",
+	.config_aneg = serial_config_aneg,
+	.read_status = serial_read_status,
+};
+
+static void ops_never_overlap(struct ktest *t)
+{
+	struct phy_device *phy;
+
+	overlaps = status_reads = 0;
+	KTEST_ASSERT_EQ(t, fake_bus_up(0x0badc0d0), 0);
+	KTEST_ASSERT_EQ(t, phy_drivers_register(&serial_drv, 1), 0);
+	phy = phy_find_first(bus);
+	KTEST_ASSERT_TRUE(t, phy->drv == &serial_drv);
+	KTEST_ASSERT_EQ(t, phy_connect_direct(ndev, phy, NULL), 0);
+	KTEST_EXPECT_EQ(t, phy_start(phy), 0);
+	/* again, now that the state machine is live: restart aneg */
+	KTEST_EXPECT_EQ(t, phy_start(phy), 0);
+	for (int i = 0; i < 100 && !READ_ONCE(status_reads); i++)
+		mdelay(1);
+	KTEST_EXPECT_GT(t, status_reads, 0);
+	KTEST_EXPECT_EQ(t, overlaps, 0);
+	phy_disconnect(phy);
+	phy_drivers_unregister(&serial_drv, 1);
+}
+
 static struct ktest_case phy_cases[] = { KTEST_CASE(discovery_by_id),
 					 KTEST_CASE(matched_by_id_and_mask),
 					 KTEST_CASE(
 						 connect_falls_back_to_genphy),
 					 KTEST_CASE(link_changes_are_reported),
 					 KTEST_CASE(bus_removal_detaches),
+					 KTEST_CASE(ops_never_overlap),
 					 {} };
 KTEST_SUITE(phylib, phy_cases, .init = phy_test_init, .exit = phy_test_exit);

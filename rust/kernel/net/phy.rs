@@ -17,14 +17,28 @@
 //! }
 //! ```
 //!
-//! Callbacks get `&mut Device`: phylib runs one operation at a time per
-//! PHY (connect and start in process context, the state machine in its
-//! tasklet, never overlapping), so the reference is exclusive.
+//! Callbacks get `&mut Device`, a handle to the C `phy_device`, and that
+//! handle is exclusive: phylib calls every driver operation of a PHY
+//! with the PHY's lock held (`phydev->lock`, bottom halves off: see
+//! drivers/net/phy/phy.c), whether from `phy_connect`/`phy_start`/
+//! `phy_stop` in any context or from the state-machine tasklet, so no two
+//! operations of one PHY overlap on any CPU. The handle never makes a
+//! Rust reference to the C struct itself (C changes parts of it, such as
+//! the state-machine tasklet, from interrupts while an operation runs);
+//! it reads and writes the fields it exposes one at a time, and C changes
+//! those only under the same lock. Operations must not sleep.
+//!
+//! An [`MdioBus`] is reference counted in C: dropping it drops the
+//! driver's reference, and an interface connected to it
+//! ([`crate::net::Device::phy_connect`]) holds another until it is freed,
+//! so the PHYs outlive every interface pointing at them, in either drop
+//! order; under `mem::forget` of either, both stay allocated.
 
 use crate::error::{code::*, from_result, to_result, Error, Result};
 use crate::str::CStr;
 use crate::types::Opaque;
 use core::ffi::c_int;
+use core::marker::PhantomData;
 
 /// Standard (clause 22) register numbers.
 pub mod reg {
@@ -57,33 +71,42 @@ pub enum DuplexMode {
     Unknown,
 }
 
-/// A PHY, as phylib hands it to a driver callback.
-#[repr(transparent)]
-pub struct Device(Opaque<bindings::phy_device>);
+/// A PHY, as phylib hands it to a driver callback: a handle, valid and
+/// exclusive for the callback.
+///
+/// # Invariants
+/// `ptr` is a registered phy_device whose lock is held by the caller of
+/// the callback for as long as the handle lives; C changes the fields
+/// the handle accesses only under that lock.
+pub struct Device {
+    ptr: core::ptr::NonNull<bindings::phy_device>,
+    _not_send: core::marker::PhantomData<*mut ()>,
+}
 
 impl Device {
     /// # Safety
-    /// `ptr` is a registered phy_device, used by nothing else while the
-    /// returned reference lives.
-    unsafe fn from_raw<'a>(ptr: *mut bindings::phy_device) -> &'a mut Device {
-        // SAFETY: repr(transparent); exclusivity is the caller's promise.
-        unsafe { &mut *ptr.cast::<Device>() }
+    /// `ptr` is a registered phy_device whose lock the caller holds while
+    /// the returned handle lives.
+    unsafe fn from_raw(ptr: *mut bindings::phy_device) -> Device {
+        // SAFETY: phylib never passes NULL to an operation.
+        Device { ptr: unsafe { core::ptr::NonNull::new_unchecked(ptr) }, _not_send: PhantomData }
     }
 
-    fn raw(&mut self) -> &mut bindings::phy_device {
-        // SAFETY: valid and exclusive for the callback (type invariant).
-        unsafe { &mut *self.0.get() }
+    fn as_ptr(&self) -> *mut bindings::phy_device {
+        self.ptr.as_ptr()
     }
 
     /// The PHY's 32-bit identifier (registers 2 and 3).
     pub fn phy_id(&mut self) -> u32 {
-        self.raw().phy_id
+        // SAFETY: valid (type invariant); set at creation, never changed.
+        unsafe { (*self.as_ptr()).phy_id }
     }
 
     /// Reads register `reg` over MDIO.
     pub fn read(&mut self, reg: u16) -> Result<u16> {
-        // SAFETY: the PHY and its bus are valid during the callback.
-        let v = unsafe { bindings::phy_read(self.0.get(), reg.into()) };
+        // SAFETY: the PHY and its bus are valid during the callback (type
+        // invariant); the bus serialises transactions under its own lock.
+        let v = unsafe { bindings::phy_read(self.as_ptr(), reg.into()) };
         if v < 0 {
             Err(Error::from_errno(v))
         } else {
@@ -94,7 +117,7 @@ impl Device {
     /// Writes `val` to register `reg` over MDIO.
     pub fn write(&mut self, reg: u16, val: u16) -> Result {
         // SAFETY: as in read.
-        to_result(unsafe { bindings::phy_write(self.0.get(), reg.into(), val) })
+        to_result(unsafe { bindings::phy_write(self.as_ptr(), reg.into(), val) })
     }
 
     /// Clears `mask` then sets `set` in register `reg`.
@@ -105,74 +128,83 @@ impl Device {
 
     /// Whether the link is up (as last determined).
     pub fn is_link_up(&mut self) -> bool {
-        self.raw().link
+        // SAFETY: valid, and C writes `link` only under the PHY's lock,
+        // which is held (type invariant).
+        unsafe { (*self.as_ptr()).link }
     }
 
     /// Records the link state.
     pub fn set_link(&mut self, up: bool) {
-        self.raw().link = up;
+        // SAFETY: as in is_link_up; one field written, no reference to
+        // the struct made.
+        unsafe { (*self.as_ptr()).link = up };
     }
 
     /// Whether autonegotiation is on.
     pub fn is_autoneg_enabled(&mut self) -> bool {
-        self.raw().autoneg
+        // SAFETY: valid (type invariant); set at creation, never changed.
+        unsafe { (*self.as_ptr()).autoneg }
     }
 
     /// Records the link speed in Mb/s (0: unknown).
     pub fn set_speed(&mut self, mbps: u32) {
-        self.raw().speed = if mbps == 0 { bindings::SPEED_UNKNOWN } else { mbps as c_int };
+        let v = if mbps == 0 { bindings::SPEED_UNKNOWN } else { mbps as c_int };
+        // SAFETY: as in set_link (C writes `speed` only under the lock).
+        unsafe { (*self.as_ptr()).speed = v };
     }
 
     /// Records the duplex.
     pub fn set_duplex(&mut self, mode: DuplexMode) {
-        self.raw().duplex = match mode {
+        let v = match mode {
             DuplexMode::Full => bindings::DUPLEX_FULL as c_int,
             DuplexMode::Half => bindings::DUPLEX_HALF as c_int,
             DuplexMode::Unknown => bindings::DUPLEX_UNKNOWN,
         };
+        // SAFETY: as in set_link (C writes `duplex` only under the lock).
+        unsafe { (*self.as_ptr()).duplex = v };
     }
 
     /// Resets the PHY through BMCR and waits for it to finish.
     pub fn genphy_soft_reset(&mut self) -> Result {
         // SAFETY: as in read.
-        to_result(unsafe { bindings::genphy_soft_reset(self.0.get()) })
+        to_result(unsafe { bindings::genphy_soft_reset(self.as_ptr()) })
     }
 
     /// Advertises everything and restarts autonegotiation.
     pub fn genphy_config_aneg(&mut self) -> Result {
         // SAFETY: as in read.
-        to_result(unsafe { bindings::genphy_config_aneg(self.0.get()) })
+        to_result(unsafe { bindings::genphy_config_aneg(self.as_ptr()) })
     }
 
     /// Restarts autonegotiation.
     pub fn genphy_restart_aneg(&mut self) -> Result {
         // SAFETY: as in read.
-        to_result(unsafe { bindings::genphy_restart_aneg(self.0.get()) })
+        to_result(unsafe { bindings::genphy_restart_aneg(self.as_ptr()) })
     }
 
     /// Reads the link bit (twice: it latches low) into the link state.
     pub fn genphy_update_link(&mut self) -> Result {
         // SAFETY: as in read.
-        to_result(unsafe { bindings::genphy_update_link(self.0.get()) })
+        to_result(unsafe { bindings::genphy_update_link(self.as_ptr()) })
     }
 
     /// The generic status read: link, then speed/duplex from what both
     /// ends advertise.
     pub fn genphy_read_status(&mut self) -> Result {
         // SAFETY: as in read.
-        to_result(unsafe { bindings::genphy_read_status(self.0.get()) })
+        to_result(unsafe { bindings::genphy_read_status(self.as_ptr()) })
     }
 
     /// Powers the PHY down (BMCR).
     pub fn genphy_suspend(&mut self) -> Result {
         // SAFETY: as in read.
-        to_result(unsafe { bindings::genphy_suspend(self.0.get()) })
+        to_result(unsafe { bindings::genphy_suspend(self.as_ptr()) })
     }
 
     /// Powers the PHY up (BMCR).
     pub fn genphy_resume(&mut self) -> Result {
         // SAFETY: as in read.
-        to_result(unsafe { bindings::genphy_resume(self.0.get()) })
+        to_result(unsafe { bindings::genphy_resume(self.as_ptr()) })
     }
 }
 
@@ -249,10 +281,11 @@ macro_rules! callbacks {
     ($($name:ident => $method:ident),* $(,)?) => {
         impl<T: Driver> Adapter<T> {$(
             unsafe extern "C" fn $name(phydev: *mut bindings::phy_device) -> c_int {
-                // SAFETY: phylib calls one operation at a time on a
-                // registered PHY bound to this driver.
-                let dev = unsafe { Device::from_raw(phydev) };
-                from_result(T::$method(dev))
+                // SAFETY: phylib calls operations on a registered PHY
+                // bound to this driver, with the PHY's lock held for the
+                // call (phy.c's phy_lock), which `dev` does not outlive.
+                let mut dev = unsafe { Device::from_raw(phydev) };
+                from_result(T::$method(&mut dev))
             }
         )*}
     };
@@ -276,9 +309,11 @@ impl<T: Driver> Adapter<T> {
     /// registered, with the pointers it was registered for, valid for
     /// the duration of the call.
     unsafe extern "C" fn aneg_done_cb(phydev: *mut bindings::phy_device) -> c_int {
-        // SAFETY: as for the other callbacks.
-        let dev = unsafe { Device::from_raw(phydev) };
-        match T::aneg_done(dev) {
+        // SAFETY: phylib calls operations on a registered PHY bound to
+        // this driver, with the PHY's lock held for the call, which `dev`
+        // does not outlive.
+        let mut dev = unsafe { Device::from_raw(phydev) };
+        match T::aneg_done(&mut dev) {
             Ok(done) => done as c_int,
             Err(e) => e.to_errno(),
         }
@@ -408,7 +443,9 @@ unsafe extern "C" fn mdio_read<B: MdioOps>(
     addr: c_int,
     reg: c_int,
 ) -> c_int {
-    // SAFETY: priv is the B that MdioBus::new stored; it outlives the bus.
+    // SAFETY: priv is the B that MdioBus::new stored; mdio_release drops
+    // it only after the bus's PHYs are unregistered, when no transaction
+    // can run.
     let ops = unsafe { &*(*bus).priv_.cast::<B>() };
     match ops.read(addr as u8, reg as u8) {
         Ok(v) => v.into(),
@@ -429,52 +466,82 @@ unsafe extern "C" fn mdio_write<B: MdioOps>(
     reg: c_int,
     val: u16,
 ) -> c_int {
-    // SAFETY: as in mdio_read.
+    // SAFETY: priv is the B that MdioBus::new stored, dropped only once
+    // no transaction can run (see mdio_read).
     let ops = unsafe { &*(*bus).priv_.cast::<B>() };
     from_result(ops.write(addr as u8, reg as u8, val))
 }
 
-/// A registered MDIO bus with the PHYs found on it; on drop the PHYs
-/// are detached from their interfaces and unregistered.
+/// The bus's `release` for `B`: drops the transaction implementation.
+///
+/// # Safety
+/// Only the C core calls it, once, from the bus's last `mdiobus_put`,
+/// after its PHYs were unregistered: no transaction runs or can start.
+unsafe extern "C" fn mdio_release<B: MdioOps>(bus: *mut bindings::mii_bus) {
+    // SAFETY: priv is the KBox<B> that MdioBus::new leaked into it, and
+    // this is its only reclaim.
+    drop(unsafe { crate::alloc::KBox::from_raw((*bus).priv_.cast::<B>()) });
+}
+
+/// A registered MDIO bus with the PHYs found on it. Dropping it drops the
+/// driver's reference; with the last one (an interface connected to the
+/// bus holds one until it is freed) the PHYs are detached and
+/// unregistered and `B` is dropped.
+///
+/// # Invariants
+/// `bus` was allocated by `new`, `priv` holds a leaked `KBox<B>` that
+/// `mdio_release::<B>` reclaims, and `self` owns one reference.
 pub struct MdioBus<B: MdioOps> {
     bus: core::ptr::NonNull<bindings::mii_bus>,
-    ops: *const B,
+    _ops: PhantomData<B>,
 }
 
 // SAFETY: the bus is driven under its C lock from any CPU; B: Send+Sync.
 unsafe impl<B: MdioOps> Send for MdioBus<B> {}
-// SAFETY: as above.
+// SAFETY: `&MdioBus` only gives out `&B` (B: Sync) and the C pointer,
+// which C uses under the bus lock.
 unsafe impl<B: MdioOps> Sync for MdioBus<B> {}
 
 impl<B: MdioOps> MdioBus<B> {
     /// Registers a bus named `mii-<parent>` below PCI device `parent`
     /// and probes it. `ENODEV` if no PHY answers.
     pub fn new(parent: &crate::pci::Device, ops: B) -> Result<Self> {
+        Self::new_with_parent(parent.name().to_bytes(), parent.as_dev_ptr(), ops)
+    }
+
+    /// `new` with the parent as a name and a pointer (NULL: none; ktests).
+    pub(crate) fn new_with_parent(
+        name: &[u8],
+        parent: *mut bindings::device,
+        ops: B,
+    ) -> Result<Self> {
         let ops =
             crate::alloc::KBox::into_raw(crate::alloc::KBox::new(ops, crate::alloc::GFP_KERNEL)?);
-        // SAFETY: mdiobus_alloc returns NULL or a zeroed bus.
+        // SAFETY: mdiobus_alloc returns NULL or a zeroed bus with one
+        // reference, ours.
         let Some(bus) = core::ptr::NonNull::new(unsafe { bindings::mdiobus_alloc() }) else {
             // SAFETY: from into_raw above, not shared.
             drop(unsafe { crate::alloc::KBox::from_raw(ops) });
             return Err(ENOMEM);
         };
-        let this = MdioBus { bus, ops: ops.cast_const() };
         let b = bus.as_ptr();
         // SAFETY: the bus is ours until registered; id is a fixed array.
+        // From here the bus owns `ops` (released by mdio_release).
         unsafe {
             let id = &mut (*b).id;
-            let name = parent.name().to_bytes();
             let prefix = b"mii-";
             for (i, c) in prefix.iter().chain(name.iter()).take(id.len() - 1).enumerate() {
                 id[i] = *c as core::ffi::c_char;
             }
             (*b).priv_ = ops.cast();
+            (*b).release = Some(mdio_release::<B>);
             (*b).read = Some(mdio_read::<B>);
             (*b).write = Some(mdio_write::<B>);
-            (*b).parent = parent.as_dev_ptr();
+            (*b).parent = parent;
         }
-        // SAFETY: fully set up; on failure `this` frees it (the C side
-        // unregisters what it registered before failing).
+        let this = MdioBus { bus, _ops: PhantomData };
+        // SAFETY: fully set up; on failure `this` drops the reference
+        // (the C side unregisters what it registered before failing).
         to_result(unsafe { bindings::mdiobus_register(b) })?;
         // SAFETY: registered.
         if unsafe { bindings::phy_find_first(b) }.is_null() {
@@ -489,19 +556,17 @@ impl<B: MdioOps> MdioBus<B> {
 
     /// The transaction implementation.
     pub fn ops(&self) -> &B {
-        // SAFETY: owned by self until drop.
-        unsafe { &*self.ops }
+        // SAFETY: released only by the last reference, and we own one.
+        unsafe { &*(*self.bus.as_ptr()).priv_.cast::<B>() }
     }
 }
 
 impl<B: MdioOps> Drop for MdioBus<B> {
     fn drop(&mut self) {
-        // SAFETY: unregistering (harmless if never registered) detaches
-        // and frees the PHYs; then no callback can use `ops`.
-        unsafe {
-            bindings::mdiobus_unregister(self.bus.as_ptr());
-            bindings::mdiobus_free(self.bus.as_ptr());
-            drop(crate::alloc::KBox::from_raw(self.ops.cast_mut()));
-        }
+        // SAFETY: drops the reference we own (type invariant). If it is
+        // the last, the PHYs are detached and unregistered, `B` released
+        // and the bus freed; otherwise a connected interface still holds
+        // the bus, and does so until it is freed.
+        unsafe { bindings::mdiobus_put(self.bus.as_ptr()) };
     }
 }
