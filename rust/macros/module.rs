@@ -27,8 +27,8 @@ struct ModuleInfo {
     load: String,
 }
 
-/// Reads `key: value,` pairs; values are an identifier (type) or a
-/// string literal.
+/// Reads `key: value,` pairs; values are an identifier (and `type` is
+/// only that) or a string literal.
 fn parse(input: TokenStream) -> Result<ModuleInfo, String> {
     let mut info = ModuleInfo {
         type_: String::new(),
