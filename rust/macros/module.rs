@@ -27,8 +27,8 @@ struct ModuleInfo {
     load: String,
 }
 
-/// Reads `key: value,` pairs; values are an identifier (type) or a
-/// string literal.
+/// Reads `key: value,` pairs; values are an identifier (and `type` is
+/// only that) or a string literal.
 fn parse(input: TokenStream) -> Result<ModuleInfo, String> {
     let mut info = ModuleInfo {
         type_: String::new(),
@@ -50,6 +50,17 @@ fn parse(input: TokenStream) -> Result<ModuleInfo, String> {
         }
         let value = match it.next() {
             Some(TokenTree::Ident(i)) => i.to_string(),
+            // The type is pasted into the output as code, so it must be
+            // the one identifier token the user wrote: a string would be
+            // re-parsed as tokens of this macro, which the `unsafe_code`
+            // lint does not look at (lints skip code made by a macro of
+            // another crate), so `forbid(unsafe_code)` would not see an
+            // `unsafe` block or a `#[link_section]` hidden in it.
+            Some(TokenTree::Literal(_)) if key == "type" => {
+                return Err("module!: `type` is the module's type name (an identifier), \
+                            not a string"
+                    .into())
+            }
             Some(TokenTree::Literal(l)) => crate::string_literal::unquote(&l.to_string())
                 .map_err(|e| format!("module!: `{}` wants a string literal: {}", key, e))?,
             _ => return Err(format!("module!: missing value for `{}`", key)),
@@ -87,7 +98,13 @@ fn parse(input: TokenStream) -> Result<ModuleInfo, String> {
 pub(crate) fn module(input: TokenStream) -> TokenStream {
     let info = match parse(input) {
         Ok(i) => i,
-        Err(e) => return crate::error(&e),
+        // A constant that panics (error E0080, which the compile-fail
+        // suite can match; `compile_error!` has no error code).
+        Err(e) => {
+            return format!("const _: () = ::core::panic!({:?});", e)
+                .parse()
+                .unwrap_or_else(|_| crate::error(&e))
+        }
     };
     format!(
         r#"
