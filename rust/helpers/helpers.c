@@ -105,16 +105,6 @@ bool rust_helper_irqs_disabled(void)
 	return irqs_disabled();
 }
 
-void rust_helper_preempt_disable(void)
-{
-	preempt_disable();
-}
-
-void rust_helper_preempt_enable(void)
-{
-	preempt_enable();
-}
-
 struct task *rust_helper_current(void)
 {
 	return current;

@@ -11,7 +11,6 @@
 #include <keel/kthread.h>
 #include <keel/mutex.h>
 #include <keel/netdevice.h>
-#include <keel/preempt.h>
 #include <keel/refcount.h>
 #include <keel/sched.h>
 #include <keel/spinlock.h>
@@ -37,8 +36,6 @@ void rust_helper_outl(u16 port, u32 v);
 u32 rust_helper_readl(const volatile void *addr);
 void rust_helper_writel(volatile void *addr, u32 v);
 bool rust_helper_irqs_disabled(void);
-void rust_helper_preempt_disable(void);
-void rust_helper_preempt_enable(void);
 struct task *rust_helper_current(void);
 unsigned int rust_helper_smp_processor_id(void);
 unsigned int rust_helper_num_online_cpus(void);

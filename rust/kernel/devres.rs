@@ -19,7 +19,7 @@
 //! closure's argument), and since there is no guard value there is
 //! nothing to `mem::forget`. Take the access once per operation (a
 //! poll, a transmit), not once per register: it costs two atomic
-//! read-modify-writes and a preemption toggle.
+//! read-modify-writes.
 //!
 //! # The revocation scheme (keel has no RCU)
 //!
@@ -35,13 +35,13 @@
 //! with revocation's acquire load, so the access happens before the
 //! drop).
 //!
-//! An access runs with preemption disabled, like a spinlock's critical
-//! section (the closure must not sleep), so an access in progress is
-//! always on some CPU's stack, never in a task switched out; a per-CPU
-//! depth counts the accesses running on each CPU. Revocation checks
-//! that its own CPU is inside none: waiting there would wait for itself
-//! (e.g. an unbind started from inside an access), so that is a panic
-//! report, not a deadlock.
+//! The end of a binding runs in process context, so revocation waits by
+//! sleeping: an access in progress may be anywhere, in an interrupt
+//! handler on another CPU or in a task preempted on this one, and it
+//! gets to finish. An access that ends the binding itself would wait for
+//! itself: that hangs the unbinding task (not undefined behaviour) and
+//! is reported every 5 s. Dropping the last handle drops the value at
+//! once: no access can be in progress then, since each borrows a handle.
 
 use crate::alloc::{Flags, KBox};
 use crate::error::{code::*, Result};
@@ -54,52 +54,6 @@ use core::sync::atomic::{fence, AtomicU32, AtomicUsize, Ordering};
 const REVOKED: usize = 1 << (usize::BITS - 1);
 const DROPPED: usize = 1 << (usize::BITS - 2);
 const ACCESSES: usize = DROPPED - 1;
-
-/// Accesses running on each CPU (only that CPU changes its entry, with
-/// preemption off, so relaxed atomics suffice).
-static DEPTH: [AtomicU32; crate::sched::NR_CPUS] =
-    [const { AtomicU32::new(0) }; crate::sched::NR_CPUS];
-
-fn this_cpu() -> usize {
-    // SAFETY: reads this CPU's number; callers have preemption off.
-    let cpu = unsafe { bindings::rust_helper_smp_processor_id() } as usize;
-    cpu.min(crate::sched::NR_CPUS - 1)
-}
-
-/// Preemption off and this CPU's access depth raised, for its lifetime.
-struct AccessContext(usize);
-
-impl AccessContext {
-    #[inline]
-    fn enter() -> Self {
-        // SAFETY: balanced by the preempt_enable in Drop (a value of this
-        // type is never forgotten: it lives on the stack of `access`).
-        unsafe { bindings::rust_helper_preempt_disable() };
-        let cpu = this_cpu();
-        DEPTH[cpu].fetch_add(1, Ordering::Relaxed);
-        AccessContext(cpu)
-    }
-}
-
-impl Drop for AccessContext {
-    #[inline]
-    fn drop(&mut self) {
-        DEPTH[self.0].fetch_sub(1, Ordering::Relaxed);
-        // SAFETY: undoes the preempt_disable of enter(), on the same CPU
-        // (preemption was off in between).
-        unsafe { bindings::rust_helper_preempt_enable() };
-    }
-}
-
-/// Whether this CPU is inside an access (of any `Devres`).
-fn in_access() -> bool {
-    // SAFETY: balanced right below; keeps the CPU number meaningful.
-    unsafe { bindings::rust_helper_preempt_disable() };
-    let inside = DEPTH[this_cpu()].load(Ordering::Relaxed) != 0;
-    // SAFETY: undoes the preempt_disable above.
-    unsafe { bindings::rust_helper_preempt_enable() };
-    inside
-}
 
 /// The type-independent part of a resource; first field of `Inner<T>`,
 /// so the binding's list can hold any resource as `NonNull<Header>`.
@@ -149,24 +103,42 @@ impl<T> Inner<T> {
 
 impl Header {
     /// Revokes: no access can start afterwards, the ones in progress are
-    /// waited for, the value is dropped. Idempotent: a second caller
-    /// waits until the first has dropped the value. `may_wait` is false
-    /// when the caller knows no access can be in progress.
+    /// waited for, the value is dropped. Idempotent. `may_wait` (process
+    /// context, the end of a binding): sleep until accesses in progress
+    /// ended and, if another caller revokes, until it dropped the value.
+    /// Without it (the last handle's drop: no access can be in progress,
+    /// since each one borrows a handle) nothing is waited for.
     fn revoke(h: NonNull<Header>, may_wait: bool) {
         // SAFETY: callers hold one of the owners (`refs`).
         let hdr = unsafe { h.as_ref() };
         let prev = hdr.state.fetch_or(REVOKED, Ordering::AcqRel);
         if prev & REVOKED != 0 {
-            while hdr.state.load(Ordering::Acquire) & DROPPED == 0 {
-                core::hint::spin_loop();
+            // Another revocation is under way. The end of a binding waits
+            // until it has released the value (process context, so it
+            // sleeps; the other one may be a task on this CPU). The last
+            // handle's drop need not wait and must not: it may run in an
+            // interrupt on top of that other revocation.
+            while may_wait && hdr.state.load(Ordering::Acquire) & DROPPED == 0 {
+                crate::time::msleep(1);
             }
             return;
         }
-        if may_wait && prev & ACCESSES != 0 && in_access() {
-            panic!("Devres revoked from inside an access on this CPU: it would wait for itself");
-        }
+        let mut waited_ms = 0u32;
         while hdr.state.load(Ordering::Acquire) & ACCESSES != 0 {
-            core::hint::spin_loop();
+            if !may_wait {
+                core::hint::spin_loop();
+                continue;
+            }
+            // process context (the end of a binding): sleep, so that an
+            // access preempted on this CPU can finish
+            crate::time::msleep(1);
+            waited_ms += 1;
+            if waited_ms.is_multiple_of(5000) {
+                crate::pr_warn!(
+                    "devres: revocation waited {} s for an access (revoked from inside one?)\n",
+                    waited_ms / 1000
+                );
+            }
         }
         // SAFETY: we set REVOKED (so no access starts: each one backs
         // out on seeing it) and saw the count at zero with acquire
@@ -340,11 +312,14 @@ impl<T: Send + Sync + 'static> Devres<T> {
     }
 
     /// Runs `f` with the resource, unless it was revoked: `ENXIO` then.
-    /// `f` runs with preemption disabled and must not sleep; revocation
-    /// (the end of the binding) waits until it returns.
+    /// Revocation (the end of the binding) waits until `f` returns; `f`
+    /// must not end the binding itself (that would wait for itself: a
+    /// hang, reported every 5 s).
+    ///
+    /// The cost is two atomic read-modify-writes: one access per
+    /// operation (a poll, a transmit), not one per register.
     #[inline]
     pub fn access<R>(&self, f: impl FnOnce(&T) -> R) -> Result<R> {
-        let _ctx = AccessContext::enter();
         let state = &self.hdr().state;
         if state.fetch_add(1, Ordering::Acquire) & REVOKED != 0 {
             state.fetch_sub(1, Ordering::Release);
