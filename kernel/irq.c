@@ -8,12 +8,21 @@
  *
  * Locking: irq_lock (irqsave) guards the action slots against
  * request/free; dispatch reads the slots without it, on any CPU. So a
- * handler is published cookie first, handler pointer last, and
- * free_irq() clears the handler pointer, then waits until no CPU is
- * inside the line's handlers (d->running, counted by dispatch around
- * them) before it forgets the cookie and returns: afterwards the
- * handler runs nowhere and its cookie may be freed. The per-line counts
- * are atomic; the hard-IRQ nesting depth is per CPU.
+ * handler is published cookie first, handler pointer last (release),
+ * and dispatch loads the handler (acquire), then the cookie.
+ *
+ * A slot goes free -> active (request_irq) -> draining (free_irq clears
+ * the handler) -> free. free_irq() waits until no other CPU is inside
+ * the line's handlers (d->running, counted by dispatch around them)
+ * before it clears the cookie and frees the slot; request_irq() takes
+ * only free slots. So a dispatch that loaded a handler pointer reads
+ * that handler's own cookie: the slot cannot be handed to a new
+ * (handler, cookie) pair until every dispatch that may have loaded the
+ * old handler has finished. (A free_irq() from inside one of the line's
+ * handlers does not wait for its own CPU's calls, its callers; they
+ * read their pair before it was called, with interrupts off.) After
+ * free_irq() the handler runs nowhere and its cookie may be freed. The
+ * per-line counts are atomic; the hard-IRQ nesting depth is per CPU.
  */
 #include <keel/atomic.h>
 #include <keel/bug.h>
@@ -28,6 +37,7 @@ struct irq_action {
 	irq_handler_t handler;
 	void *cookie;
 	const char *name;
+	bool draining; /* freed, but a dispatch may still use the cookie */
 };
 
 struct irq_desc {
@@ -118,7 +128,7 @@ int request_irq(unsigned int irq, irq_handler_t handler, const char *name,
 	for (i = 0; i < IRQ_MAX_ACTIONS; i++) {
 		struct irq_action *a = &d->actions[i];
 
-		if (!a->handler) {
+		if (!a->handler && !a->draining) {
 			a->cookie = cookie;
 			a->name = name;
 			smp_store_release(&a->handler, handler);
@@ -172,6 +182,8 @@ void free_irq(unsigned int irq, void *cookie)
 		if (d->actions[i].handler && d->actions[i].cookie == cookie) {
 			found = &d->actions[i];
 			WRITE_ONCE(found->handler, NULL);
+			/* not free until the dispatches that saw it are done */
+			found->draining = true;
 			break;
 		}
 	}
@@ -182,8 +194,9 @@ void free_irq(unsigned int irq, void *cookie)
 		return;
 	synchronize_line(d);
 	spin_lock_irqsave(&irq_lock, flags);
-	if (!found->handler) /* not reused meanwhile */
-		found->cookie = NULL;
+	found->cookie = NULL;
+	found->name = NULL;
+	found->draining = false;
 	spin_unlock_irqrestore(&irq_lock, flags);
 }
 
@@ -204,6 +217,11 @@ void irq_dispatch(unsigned int vector, struct pt_regs *regs)
 		const struct irq_action *a = &d->actions[i];
 		irq_handler_t h = smp_load_acquire(&a->handler);
 
+		/*
+		 * h's own cookie: written before h was published, and the
+		 * slot stays draining (not reusable) until free_irq() saw
+		 * this dispatch leave the line.
+		 */
 		if (h)
 			ret |= h(irq, READ_ONCE(a->cookie));
 	}

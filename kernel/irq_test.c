@@ -26,6 +26,14 @@ static struct {
 	bool saw_in_irq;
 } fake;
 
+struct hold_handler {
+	int entered, freeing;
+	int reuse_ret; /* request_irq() from inside, while free_irq waits */
+};
+
+/* static, so irq_test_exit() can free it whatever the case did */
+static struct hold_handler held;
+
 static void fake_mask(unsigned int irq)
 {
 	fake.mask++;
@@ -75,6 +83,7 @@ static void irq_test_exit(struct ktest *t)
 {
 	for (int i = 0; i <= IRQ_MAX_ACTIONS; i++)
 		free_irq(TEST_IRQ, &fake.calls[i]);
+	free_irq(TEST_IRQ, &held);
 	irq_set_chip(TEST_IRQ, NULL);
 }
 
@@ -215,6 +224,70 @@ static void free_irq_waits_for_handler_on_other_cpu(struct ktest *t)
 	kthread_stop(p);
 }
 
+/*
+ * Runs on another CPU while the test frees it: once free_irq() has
+ * started, keeps trying for 200 ms to get a slot of the (full) line
+ * with request_irq(), and records the last result.
+ */
+static enum irqreturn hold_handler(unsigned int irq, void *cookie)
+{
+	struct hold_handler *hh = cookie;
+
+	WRITE_ONCE(hh->entered, 1);
+	for (int ms = 0; ms < 20000 && !READ_ONCE(hh->freeing); ms++)
+		mdelay(1);
+	for (int ms = 0; ms < 200; ms++) {
+		hh->reuse_ret = request_irq(TEST_IRQ, count_handler, "late",
+					    &fake.calls[IRQ_MAX_ACTIONS]);
+		if (!hh->reuse_ret)
+			break;
+		mdelay(1);
+	}
+	return IRQ_HANDLED;
+}
+
+/*
+ * Regression (K3): free_irq() cleared the handler, then waited for the
+ * handlers running on other CPUs, while request_irq() already handed
+ * the cleared slot to a new (handler, cookie) pair; a dispatch that had
+ * loaded the old handler then called it with the new cookie. A slot
+ * being drained must not be handed out: on a full line, request_irq()
+ * from inside the running handler gets -EBUSY until free_irq() returns.
+ */
+static void free_irq_keeps_draining_slot(struct ktest *t)
+{
+	struct hold_handler *hh = &held;
+
+	memset(hh, 0, sizeof(*hh));
+	struct task *p;
+
+	if (num_online_cpus() < 2) {
+		ktest_skip(t, "needs two CPUs");
+		return;
+	}
+	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, hold_handler, "hold", hh), 0);
+	for (int i = 0; i < IRQ_MAX_ACTIONS - 1; i++)
+		KTEST_ASSERT_EQ(t,
+				request_irq(TEST_IRQ, count_handler, "t",
+					    &fake.calls[i]),
+				0);
+	p = kthread_run_on_cpu(deliver_test_irq, NULL, num_online_cpus() - 1,
+			       "irq-deliver");
+	KTEST_ASSERT_FALSE(t, IS_ERR(p));
+	for (int ms = 0; ms < 20000 && !READ_ONCE(hh->entered); ms++)
+		msleep(1);
+	KTEST_EXPECT_TRUE(t, READ_ONCE(hh->entered));
+	WRITE_ONCE(hh->freeing, 1);
+	free_irq(TEST_IRQ, hh); /* returns after hold_handler did */
+	KTEST_EXPECT_EQ(t, READ_ONCE(hh->reuse_ret), -EBUSY);
+	/* drained: now the slot is free */
+	KTEST_EXPECT_EQ(t,
+			request_irq(TEST_IRQ, count_handler, "late",
+				    &fake.calls[IRQ_MAX_ACTIONS]),
+			0);
+	kthread_stop(p);
+}
+
 static struct ktest_case irq_cases[] = {
 	KTEST_CASE(request_irq_rejects_bad_arguments),
 	KTEST_CASE(request_irq_without_chip_is_enodev),
@@ -223,6 +296,7 @@ static struct ktest_case irq_cases[] = {
 	KTEST_CASE(dispatch_runs_shared_handlers_then_eoi),
 	KTEST_CASE(free_irq_removes_only_its_handler),
 	KTEST_CASE(free_irq_waits_for_handler_on_other_cpu),
+	KTEST_CASE(free_irq_keeps_draining_slot),
 	{}
 };
 KTEST_SUITE(irq, irq_cases, .init = irq_test_init, .exit = irq_test_exit);

@@ -7,7 +7,10 @@
 //! What the Rust version leaves to the type system: descriptor rings are
 //! `Ring<Desc, 256>` indexed by `RingIndex<256>` (never out of bounds,
 //! no bounds checks), registers are `Mmio` accesses with offsets checked
-//! at compile time, the rings exist only between open and stop (an
+//! at compile time, reached only through the binding's `Devres` (one
+//! access per poll, transmit or interrupt: the register helpers take the
+//! `&Regs` it lends; after the binding ended an access is refused
+//! instead of touching an unmapped BAR), the rings exist only between open and stop (an
 //! `Option`) and are freed by dropping them, the receive ring is reachable
 //! only from the poll and the transmit ring only under the core's
 //! transmit lock (`kernel::net`'s `PollState`/`TxState`), and the IRQ
@@ -17,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use kernel::devres::Devres;
 use kernel::dma::{Buffers, Ring, RingIndex};
 use kernel::io::IoMem;
 use kernel::irq::IrqReturn;
@@ -41,7 +45,10 @@ const BUF_SIZE: usize = 2048;
 const ETH_HLEN: usize = 14;
 
 type Idx = RingIndex<RING_SIZE>;
-type Hw = IoMem<MMIO_SIZE>;
+/// The register BAR, while an access holds it.
+type Regs = IoMem<MMIO_SIZE>;
+/// The register BAR as the binding owns it.
+type Hw = Devres<Regs>;
 /// The first register page, which holds MDIC: all the MDIO bus needs.
 const MDIO_MMIO_SIZE: usize = 0x1000;
 
@@ -149,17 +156,18 @@ fn mdic(hw: &IoMem<MDIO_MMIO_SIZE>, cmd: u32) -> Result<u16> {
 /// mapping of the first register page, so it shares nothing with the
 /// interface's state.
 struct Mdio {
-    hw: IoMem<MDIO_MMIO_SIZE>,
+    hw: Devres<IoMem<MDIO_MMIO_SIZE>>,
 }
 
 impl phy::MdioOps for Mdio {
     fn read(&self, addr: u8, reg: u8) -> Result<u16> {
-        mdic(&self.hw, u32::from(reg) << 16 | u32::from(addr) << 21 | MDIC_OP_READ)
+        let cmd = u32::from(reg) << 16 | u32::from(addr) << 21 | MDIC_OP_READ;
+        self.hw.access(|hw| mdic(hw, cmd))?
     }
 
     fn write(&self, addr: u8, reg: u8, val: u16) -> Result {
         let cmd = u32::from(val) | u32::from(reg) << 16 | u32::from(addr) << 21;
-        mdic(&self.hw, cmd | MDIC_OP_WRITE).map(|_| ())
+        self.hw.access(|hw| mdic(hw, cmd | MDIC_OP_WRITE).map(|_| ()))?
     }
 }
 
@@ -236,25 +244,24 @@ struct E1000 {
 impl E1000 {
     /// The interrupt was ours: pass link changes on, poll for frames.
     #[inline(never)]
-    fn handle_irq(&self, dev: &net::Device, napi: &Napi, icr: u32) {
+    fn handle_irq(hw: &Regs, dev: &net::Device, napi: &Napi, icr: u32) {
         if icr & ICR_LSC != 0 {
             dev.phy_mac_interrupt();
         }
         // TXDW is always latched; it only matters with the queue stopped
         if icr & IMS_RX != 0 || (icr & ICR_TXDW != 0 && dev.queue_stopped()) {
-            self.hw.write32::<IMC>(IMS_RX);
+            hw.write32::<IMC>(IMS_RX);
             napi.schedule();
         }
     }
 
-    fn irq_disable(&self) {
-        self.hw.write32::<IMC>(!0);
-        self.hw.read32::<ICR>();
+    fn irq_disable(hw: &Regs) {
+        hw.write32::<IMC>(!0);
+        hw.read32::<ICR>();
     }
 
     /// Station address, no multicast, link forced up on the MAC side.
-    fn configure_mac(&self, mac: &[u8; 6]) {
-        let hw = &self.hw;
+    fn configure_mac(hw: &Regs, mac: &[u8; 6]) {
         hw.write32::<CTRL>(hw.read32::<CTRL>() | CTRL_SLU);
         for i in 0..128 {
             let _ = hw.try_write32(MTA + 4 * i, 0);
@@ -263,8 +270,7 @@ impl E1000 {
         hw.write32::<RAH0>(u32::from(mac[4]) | u32::from(mac[5]) << 8 | RAH_AV);
     }
 
-    fn configure_rx(&self, rx: &RxRing) {
-        let hw = &self.hw;
+    fn configure_rx(hw: &Regs, rx: &RxRing) {
         let mut i = Idx::ZERO;
         for _ in 0..RING_SIZE {
             rx.desc.write(i, RxDesc { addr: rx.bufs.dma_handle(i), ..RX_ZERO });
@@ -279,8 +285,7 @@ impl E1000 {
         hw.write32::<RCTL>(RCTL_EN | RCTL_BAM | RCTL_SECRC);
     }
 
-    fn configure_tx(&self, tx: &TxRing) {
-        let hw = &self.hw;
+    fn configure_tx(hw: &Regs, tx: &TxRing) {
         let mut i = Idx::ZERO;
         for _ in 0..RING_SIZE {
             dma_write!(tx.desc, i, addr = tx.bufs.dma_handle(i));
@@ -297,9 +302,12 @@ impl E1000 {
 
     /// Quiesces the device and frees the rings (stop, or a failed open).
     fn down(&self, rx: &mut RxState, tx: &mut TxState) {
-        self.irq_disable();
-        self.hw.write32::<RCTL>(0);
-        self.hw.write32::<TCTL>(0);
+        // Err: the binding ended and the device is not ours to touch
+        let _ = self.hw.access(|hw| {
+            Self::irq_disable(hw);
+            hw.write32::<RCTL>(0);
+            hw.write32::<TCTL>(0);
+        });
         self.hw_stats.lock_irqsave().open = false;
         rx.ring = None;
         tx.ring = None;
@@ -308,12 +316,12 @@ impl E1000 {
     /// Reclaims descriptors the device finished; restarts a stopped
     /// queue. From the poll.
     #[inline]
-    fn tx_complete(&self, dev: &net::Device, ctx: &mut PollContext<'_, TxState>) {
+    fn tx_complete(hw: &Regs, dev: &net::Device, ctx: &mut PollContext<'_, TxState>) {
         let mut tx = ctx.lock_tx();
         let Some(ring) = tx.ring.as_mut() else { return };
         clean_tx(ring);
         if dev.queue_stopped() && Idx::free(ring.next, ring.clean) > 0 {
-            self.hw.write32::<IMC>(ICR_TXDW);
+            hw.write32::<IMC>(ICR_TXDW);
             dev.wake_queue();
         }
     }
@@ -323,6 +331,7 @@ impl E1000 {
     #[inline]
     fn clean_rx(
         &self,
+        hw: &Regs,
         dev: &net::Device,
         ctx: &mut PollContext<'_, TxState>,
         rx: &mut RxState,
@@ -360,7 +369,7 @@ impl E1000 {
         }
         if work > 0 {
             // hand the descriptors back, the one before `next` last
-            self.hw.write32::<RDT>(ring.next.prev().get() as u32);
+            hw.write32::<RDT>(ring.next.prev().get() as u32);
         }
         work
     }
@@ -396,21 +405,23 @@ impl net::DeviceOps for E1000 {
             next: Idx::ZERO,
             clean: Idx::ZERO,
         };
-        this.irq_disable();
-        this.configure_mac(&dev.mac());
-        this.configure_tx(&tx);
-        this.configure_rx(&rx);
-        {
-            let mut hw = this.hw_stats.lock_irqsave();
-            hw.mpc_base = this.hw.read32::<MPC>();
-            hw.open = true;
-        }
-        this.hw.read32::<ROC>();
+        let mac = dev.mac();
+        this.hw.access(|hw| {
+            Self::irq_disable(hw);
+            Self::configure_mac(hw, &mac);
+            Self::configure_tx(hw, &tx);
+            Self::configure_rx(hw, &rx);
+            let mut st = this.hw_stats.lock_irqsave();
+            st.mpc_base = hw.read32::<MPC>();
+            st.open = true;
+            drop(st);
+            hw.read32::<ROC>();
+        })?;
         rx_state.ring = Some(rx);
         tx_state.ring = Some(tx);
         dev.wake_queue();
         let r = dev.phy_connect(&this.mii).and_then(|()| {
-            this.hw.write32::<IMS>(IMS_RX | ICR_LSC);
+            this.hw.access(|hw| hw.write32::<IMS>(IMS_RX | ICR_LSC))?;
             dev.phy_start().inspect_err(|_| dev.phy_disconnect())
         });
         if r.is_err() {
@@ -443,7 +454,7 @@ impl net::DeviceOps for E1000 {
         if Idx::free(ring.next, ring.clean) == 0 {
             // wake us when the device writes a descriptor back
             dev.stop_queue();
-            this.hw.write32::<IMS>(ICR_TXDW);
+            let _ = this.hw.access(|hw| hw.write32::<IMS>(ICR_TXDW));
             return TxOutcome::Busy(skb);
         }
         let i = ring.next;
@@ -456,9 +467,13 @@ impl net::DeviceOps for E1000 {
             status = 0
         );
         ring.next = i.next();
+        // the one register access of a transmit
+        if this.hw.access(|hw| hw.write32::<TDT>(ring.next.get() as u32)).is_err() {
+            add(&st.errors, 1); // the binding ended: dropped
+            return TxOutcome::Ok;
+        }
         add(&st.packets, 1);
         add(&st.bytes, len as u64);
-        this.hw.write32::<TDT>(ring.next.get() as u32);
         TxOutcome::Ok
     }
 
@@ -466,8 +481,12 @@ impl net::DeviceOps for E1000 {
         let mut hw = this.hw_stats.lock_irqsave();
         let mut missed = 0;
         if hw.open {
-            hw.oversize += u64::from(this.hw.read32::<ROC>());
-            missed = u64::from(this.hw.read32::<MPC>().wrapping_sub(hw.mpc_base));
+            let (roc, mpc) = this
+                .hw
+                .access(|r| (r.read32::<ROC>(), r.read32::<MPC>()))
+                .unwrap_or((0, hw.mpc_base));
+            hw.oversize += u64::from(roc);
+            missed = u64::from(mpc.wrapping_sub(hw.mpc_base));
         }
         let (rx, tx) = (&this.rx_stats, &this.tx_stats);
         Stats {
@@ -487,12 +506,15 @@ impl net::DeviceOps for E1000 {
 
     #[inline]
     fn interrupt(dev: &net::Device, this: &Self, napi: &Napi) -> IrqReturn {
-        let icr = this.hw.read32::<ICR>(); // reading acknowledges
-        if icr == 0 {
-            return IrqReturn::None; // another device on the shared line
-        }
-        this.handle_irq(dev, napi, icr);
-        IrqReturn::Handled
+        let handled = this.hw.access(|hw| {
+            let icr = hw.read32::<ICR>(); // reading acknowledges
+            if icr == 0 {
+                return IrqReturn::None; // another device on the shared line
+            }
+            Self::handle_irq(hw, dev, napi, icr);
+            IrqReturn::Handled
+        });
+        handled.unwrap_or(IrqReturn::None)
     }
 
     #[inline]
@@ -504,18 +526,26 @@ impl net::DeviceOps for E1000 {
         napi: &Napi,
         budget: usize,
     ) -> usize {
-        this.tx_complete(dev, ctx);
-        let work = this.clean_rx(dev, ctx, rx, budget);
-        if work < budget && napi.complete_done(work) {
-            this.hw.write32::<IMS>(IMS_RX);
-        }
-        work
+        // one access for the whole poll; none left: nothing to do
+        let work = this.hw.access(|hw| {
+            Self::tx_complete(hw, dev, ctx);
+            let work = this.clean_rx(hw, dev, ctx, rx, budget);
+            if work < budget && napi.complete_done(work) {
+                hw.write32::<IMS>(IMS_RX);
+            }
+            work
+        });
+        // revoked: the device is gone; complete, so nothing polls again
+        work.unwrap_or_else(|_| {
+            napi.complete_done(0);
+            0
+        })
     }
 }
 
 /// Global reset (8254x manual 14.4): quiesce receive and transmit, set
 /// CTRL.RST, wait for it to clear, mask everything again.
-fn reset_hw(hw: &Hw) -> Result {
+fn reset_hw(hw: &Regs) -> Result {
     hw.write32::<IMC>(!0);
     hw.read32::<ICR>();
     hw.write32::<RCTL>(0);
@@ -535,7 +565,7 @@ fn reset_hw(hw: &Hw) -> Result {
 }
 
 /// The MAC address: EEPROM words 0-2, else what RAL0/RAH0 hold.
-fn read_mac(hw: &Hw) -> Result<[u8; 6]> {
+fn read_mac(hw: &Regs) -> Result<[u8; 6]> {
     let mut mac = [0u8; 6];
     for word in 0..3u32 {
         hw.write32::<EERD>(word << 8 | EERD_START);
@@ -581,9 +611,8 @@ impl pci::Driver for E1000Rs {
         let irq = pdev.irq().ok_or(ENXIO)?;
         pdev.enable_device()?;
         pdev.set_master();
-        let hw = pdev.iomap_bar::<MMIO_SIZE>(0)?;
-        reset_hw(&hw)?;
-        let mac = read_mac(&hw)?;
+        let hw: Hw = pdev.iomap_bar(0)?;
+        let mac = hw.access(|r| reset_hw(r).and_then(|()| read_mac(r)))??;
         let mii = phy::MdioBus::new(pdev, Mdio { hw: pdev.iomap_bar(0)? })?;
         let data = E1000 {
             hw,

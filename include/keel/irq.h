@@ -40,8 +40,12 @@ int request_irq(unsigned int irq, irq_handler_t handler, const char *name,
 		void *cookie);
 /*
  * Remove the handler registered with cookie; masks the line if unused.
- * Returns once no CPU runs any handler of the line any more (so the
- * cookie may be freed). Not from one of the line's handlers.
+ * Returns once no other CPU runs any handler of the line any more (so
+ * the cookie may be freed); called from one of the line's handlers, it
+ * does not wait for that CPU's own calls (its callers). Until it
+ * returns the slot stays reserved: request_irq() does not hand it to
+ * another handler, whose cookie a dispatch still running the old
+ * handler would otherwise read.
  */
 void free_irq(unsigned int irq, void *cookie);
 

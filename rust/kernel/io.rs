@@ -5,6 +5,19 @@
 //! compile time against the region size, so an out-of-bounds register
 //! is a build error. Run-time offsets use `try_read32(off)`, which
 //! returns `ERANGE` instead of touching memory outside the region.
+//!
+//! Drivers get these only from their device, inside a
+//! [`Devres`](crate::devres::Devres) that is revoked when the binding
+//! ends: [`IoMem`] from [`pci::Device::iomap_bar`] (a memory BAR),
+//! [`IoPorts`] from [`pci::Device::request_io_bar`] (an I/O BAR). Neither
+//! can be made from a raw address or port number outside this crate;
+//! port ranges go through the C registry (kernel/ioport.c), which holds
+//! the ports the kernel drives itself (PICs, PIT, 8042, PCI
+//! configuration, COM1, ...) from boot, so a BAR placed over them is
+//! refused with `EBUSY`.
+//!
+//! [`pci::Device::iomap_bar`]: crate::pci::Device::iomap_bar
+//! [`pci::Device::request_io_bar`]: crate::pci::Device::request_io_bar
 
 use crate::error::{code::ERANGE, Result};
 use core::ptr::NonNull;
@@ -93,7 +106,7 @@ impl<const SIZE: usize> IoMem<SIZE> {
     /// # Safety
     /// `phys..phys + SIZE` is device memory (a BAR) that nothing else
     /// treats as RAM, and stays decoded while the mapping lives.
-    pub unsafe fn ioremap(phys: u64) -> Result<Self> {
+    pub(crate) unsafe fn ioremap(phys: u64) -> Result<Self> {
         // SAFETY: ioremap maps any physical range or returns NULL.
         let va = unsafe { bindings::ioremap(phys, SIZE) };
         let base = NonNull::new(va.cast::<u8>()).ok_or(crate::error::code::ENOMEM)?;
@@ -118,15 +131,22 @@ impl<const SIZE: usize> Drop for IoMem<SIZE> {
 }
 
 /// A claimed range of `LEN` I/O ports starting at `base`. Claiming goes
-/// through the C port registry, so two drivers cannot own one port.
+/// through the C port registry, so two drivers cannot own one port and
+/// none owns a port the kernel drives.
+///
+/// # Invariants
+/// `base..base + LEN` is claimed in the C registry for this value (and
+/// released by its drop).
 pub struct IoPorts<const LEN: u16> {
     base: u16,
 }
 
 impl<const LEN: u16> IoPorts<LEN> {
-    /// Claims ports `base..base+LEN` for `name`: `EBUSY` if any is taken,
-    /// `EINVAL` if the range wraps.
-    pub fn request(base: u16, name: &'static crate::str::CStr) -> Result<Self> {
+    /// Claims ports `base..base+LEN` for `name`: `EBUSY` if any is taken
+    /// (by a driver or the kernel), `EINVAL` if the range wraps.
+    /// Crate-private: drivers get ports from their device's I/O BAR
+    /// ([`crate::pci::Device::request_io_bar`]), never by number.
+    pub(crate) fn request(base: u16, name: &'static crate::str::CStr) -> Result<Self> {
         // SAFETY: `name` is a static NUL-terminated string.
         let ret = unsafe { bindings::request_region(base, LEN, name.as_ptr()) };
         crate::error::to_result(ret)?;
@@ -210,5 +230,20 @@ mod tests {
         }
         let c = IoPorts::<2>::request(0x2f2, crate::c_str!("rust_io again"));
         crate::kt_expect!(t, c.is_ok());
+    }
+
+    /// K1: the ports the kernel drives are never granted: the 8042
+    /// (0x64 resets the machine), PCI configuration, COM1, the PICs.
+    #[test]
+    fn kernel_ports_are_refused(t: &mut Test) {
+        let name = crate::c_str!("rust_io kernel port");
+        crate::kt_expect_eq!(t, IoPorts::<1>::request(0x64, name).err(), Some(EBUSY));
+        crate::kt_expect_eq!(t, IoPorts::<4>::request(0xcf8, name).err(), Some(EBUSY));
+        crate::kt_expect_eq!(t, IoPorts::<1>::request(0xcf9, name).err(), Some(EBUSY));
+        crate::kt_expect_eq!(t, IoPorts::<8>::request(0x3f8, name).err(), Some(EBUSY));
+        crate::kt_expect_eq!(t, IoPorts::<2>::request(0x20, name).err(), Some(EBUSY));
+        crate::kt_expect_eq!(t, IoPorts::<1>::request(0x92, name).err(), Some(EBUSY));
+        // a range that only overlaps one is refused too
+        crate::kt_expect_eq!(t, IoPorts::<16>::request(0xcf0, name).err(), Some(EBUSY));
     }
 }

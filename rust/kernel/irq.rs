@@ -13,9 +13,15 @@
 //! counters next to the handler on who frees it: `Drop` frees it when no
 //! call is running, otherwise the last running call does when it returns.
 //!
-//! On SMP this relies on C's `free_irq` waiting for calls running on
-//! other CPUs (Linux's `synchronize_irq`) but not for the call it is made
-//! from: kernel/irq.c tracks which lines each CPU is dispatching.
+//! On SMP this relies on two promises of kernel/irq.c. `free_irq` waits
+//! for calls running on other CPUs (Linux's `synchronize_irq`) but not
+//! for the call it is made from (it tracks which lines each CPU is
+//! dispatching). And a dispatch calls a handler with the cookie that was
+//! registered together with it: a freed slot stays reserved ("draining")
+//! until every dispatch that may have loaded the old handler pointer has
+//! left the line, so `request_irq` cannot pair a new cookie with a
+//! trampoline still being called (before that fix, K3, a
+//! `trampoline::<A>` could be handed a `Slot<B>`).
 
 use crate::alloc::{Flags, KBox};
 use crate::error::{to_result, Result};
@@ -68,19 +74,27 @@ unsafe impl<H: Handler> Sync for Registration<H> {}
 
 extern "C" fn trampoline<H: Handler>(_irq: c_uint, cookie: *mut c_void) -> bindings::irqreturn {
     let raw = cookie.cast::<Slot<H>>();
-    // SAFETY: `cookie` is the Slot<H> that Registration::new gave to
-    // request_irq. C calls us only between request_irq and free_irq, and
-    // the slot is freed after free_irq, by Drop if no call runs or else
-    // by the last running call (below), so it is valid here.
+    // SAFETY: kernel/irq.c calls trampoline::<H> only with the cookie
+    // registered together with it (the (handler, cookie) pair of one
+    // slot, which is not reused while a dispatch that loaded this handler
+    // runs), and Registration::<H>::new registers it only with a
+    // `Slot<H>` from KBox::into_raw. That slot is freed only after
+    // free_irq returned: by Drop when no call of ours runs, or else by
+    // the last running call (below). free_irq returns only once calls on
+    // other CPUs have ended, so a call that was already dispatched is
+    // on this CPU's stack, counted in `running`, and keeps it alive.
     let slot = unsafe { &*raw };
     slot.running.fetch_add(1, Ordering::AcqRel);
     let ret = slot.handler.handle_irq();
     let last = slot.running.fetch_sub(1, Ordering::AcqRel) == 1;
     if last && slot.orphaned.load(Ordering::Acquire) {
         // SAFETY: `raw` came from KBox::into_raw in Registration::new.
-        // The Registration was dropped during this call, after free_irq,
-        // and left the slot to us: no other call runs or can start, and
-        // `slot` is not used after this.
+        // The Registration was dropped during this call, after free_irq
+        // returned, and left the slot to us (`orphaned`): no call can
+        // start (the handler is unpublished and its slot reserved until
+        // drained), calls on other CPUs ended before free_irq returned,
+        // this was the last one on this CPU (`running` reached zero),
+        // and `slot` is not used after this.
         drop(unsafe { KBox::from_raw(raw) });
     }
     match ret {
@@ -126,7 +140,9 @@ impl<H: Handler> Registration<H> {
 
 impl<H: Handler> Drop for Registration<H> {
     fn drop(&mut self) {
-        // SAFETY: we registered exactly this (irq, cookie) pair.
+        // SAFETY: we registered exactly this (irq, cookie) pair, once;
+        // free_irq may be called from one of the line's own handlers
+        // (it then skips waiting for this CPU's calls, handled below).
         unsafe { bindings::free_irq(self.irq, self.slot.as_ptr().cast()) };
         // No new call can start now. One may be running: this drop is
         // then inside the handler (or an interrupt nested in it), and the
@@ -136,8 +152,9 @@ impl<H: Handler> Drop for Registration<H> {
             slot.orphaned.store(true, Ordering::Release);
             return;
         }
-        // SAFETY: from into_raw in new(); no call runs or can start, and
-        // the slot is not used again.
+        // SAFETY: from into_raw in new(); free_irq returned, so no call
+        // can start and none runs on another CPU, and `running` is zero,
+        // so none runs on this one; the slot is not used again.
         drop(unsafe { KBox::from_raw(self.slot.as_ptr()) });
     }
 }

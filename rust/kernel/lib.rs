@@ -32,6 +32,8 @@ extern crate self as kernel;
 
 pub mod alloc;
 #[cfg(not(keel_host))]
+pub mod devres;
+#[cfg(not(keel_host))]
 pub mod dma;
 pub mod error;
 #[cfg(not(keel_host))]

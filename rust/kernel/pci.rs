@@ -7,10 +7,19 @@
 //! after `remove`, so a driver cannot leak its state or reach it after
 //! the device is gone. [`module_pci_driver!`](crate::module_pci_driver)
 //! makes a module that registers one driver.
+//!
+//! The device's resources (BAR mappings, port ranges, and whatever the
+//! driver puts in [`Devres::new`]) belong to the binding: they come
+//! wrapped in a [`Devres`], and when the binding ends (after `remove`
+//! and the drop of the per-device state, or when `probe` fails) every
+//! one is revoked: accesses still in progress on other CPUs are waited
+//! for, the resource is released, and handles the driver kept (in a
+//! static, or forgotten) only get `ENXIO` from then on.
 
 use crate::alloc::{KBox, GFP_KERNEL};
-use crate::error::{to_result, Result};
-use crate::io::IoMem;
+use crate::devres::{Devres, DevresList};
+use crate::error::{code::*, to_result, Result};
+use crate::io::{IoMem, IoPorts};
 use crate::str::CStr;
 use crate::types::Opaque;
 use core::ffi::c_int;
@@ -131,17 +140,64 @@ impl Device {
         unsafe { bindings::pci_set_master(self.0.get()) }
     }
 
-    /// Maps the first `SIZE` bytes of memory BAR `bar`. `ENODEV` if the
-    /// BAR is missing, an I/O BAR or smaller than `SIZE`.
-    pub fn iomap_bar<const SIZE: usize>(&self, bar: usize) -> Result<IoMem<SIZE>> {
+    /// The resources of the binding being probed (`ENXIO` if none).
+    pub(crate) fn devres(&self) -> Result<&DevresList> {
+        // SAFETY: drvdata is a field of the live pci_dev, read through a
+        // raw pointer (it changes only around probe and remove, on the
+        // task that runs them, which is the caller's).
+        let p = unsafe { (*self.0.get()).drvdata };
+        if p.is_null() {
+            return Err(ENXIO);
+        }
+        // SAFETY: a `&Device` exists only during probe_callback::<T>,
+        // which set drvdata to its Binding<T::Data> before calling probe;
+        // `devres` is that repr(C) struct's first field, and the binding
+        // outlives the probe call this borrow is tied to.
+        Ok(unsafe { &*p.cast::<DevresList>() })
+    }
+
+    /// Maps the first `SIZE` bytes of memory BAR `bar`, for as long as
+    /// the binding lasts. `ENODEV` if the BAR is missing, an I/O BAR or
+    /// smaller than `SIZE`; `ENOMEM` if no virtual space is left.
+    pub fn iomap_bar<const SIZE: usize>(&self, bar: usize) -> Result<Devres<IoMem<SIZE>>> {
         let raw = self.raw();
         if bar >= raw.bar.len() || raw.bar_is_io[bar] || raw.bar_size[bar] < SIZE as u64 {
-            return Err(crate::error::code::ENODEV);
+            return Err(ENODEV);
         }
+        let list = self.devres()?;
         // SAFETY: the range is (part of) a memory BAR the PCI scan sized,
-        // device memory decoded while the driver is bound.
-        unsafe { IoMem::ioremap(raw.bar[bar]) }
+        // device memory decoded while the driver is bound; the mapping is
+        // revoked (unmapped) when the binding ends.
+        let mem = unsafe { IoMem::ioremap(raw.bar[bar]) }?;
+        Devres::new_in(list, mem, GFP_KERNEL)
     }
+
+    /// Claims the first `LEN` ports of I/O BAR `bar` for `name`, for as
+    /// long as the binding lasts. `ENODEV` if the BAR is missing, a
+    /// memory BAR or shorter than `LEN`; `EBUSY` if a port in it is
+    /// claimed already (the kernel's own ports always are).
+    pub fn request_io_bar<const LEN: u16>(
+        &self,
+        bar: usize,
+        name: &'static CStr,
+    ) -> Result<Devres<IoPorts<LEN>>> {
+        let raw = self.raw();
+        if bar >= raw.bar.len() || !raw.bar_is_io[bar] || raw.bar_size[bar] < u64::from(LEN) {
+            return Err(ENODEV);
+        }
+        let base = u16::try_from(raw.bar[bar]).map_err(|_| ENODEV)?;
+        let list = self.devres()?;
+        Devres::new_in(list, IoPorts::request(base, name)?, GFP_KERNEL)
+    }
+}
+
+/// What the C `drvdata` of a device bound to a Rust driver points to.
+/// `repr(C)` with the resource list first, so [`Device::devres`] finds
+/// it without knowing `D`.
+#[repr(C)]
+struct Binding<D> {
+    devres: DevresList,
+    data: Option<D>,
 }
 
 /// A PCI driver.
@@ -176,17 +232,37 @@ unsafe extern "C" fn probe_callback<T: Driver>(
     pdev: *mut bindings::pci_dev,
     id: *const bindings::pci_device_id,
 ) -> c_int {
+    let binding = Binding::<T::Data> { devres: DevresList::new(), data: None };
+    let raw = match KBox::new(binding, GFP_KERNEL) {
+        Ok(b) => KBox::into_raw(b),
+        Err(e) => return e.to_errno(),
+    };
+    // SAFETY: drvdata belongs to the driver being bound; it points to the
+    // binding from here until remove_callback (or the failure below)
+    // takes the box back.
+    unsafe { (*pdev).drvdata = raw.cast() };
     // SAFETY: the driver core passes a registered device, bound to us for
     // the duration of the call, and the entry of our table that matched.
     let (dev, id) = unsafe { (Device::from_raw(pdev), &*id.cast::<DeviceId>()) };
-    match T::probe(dev, id).and_then(|data| KBox::new(data, GFP_KERNEL)) {
+    match T::probe(dev, id) {
         Ok(data) => {
-            // SAFETY: drvdata belongs to the bound driver; remove_callback
-            // takes the box back.
-            unsafe { (*pdev).drvdata = KBox::into_raw(data).cast() };
+            // SAFETY: `raw` is the live binding; probe is over, so the
+            // only other reference into it is the resources' list, a
+            // different field; the old `None` needs no drop.
+            unsafe { core::ptr::addr_of_mut!((*raw).data).write(Some(data)) };
             0
         }
-        Err(e) => e.to_errno(),
+        Err(e) => {
+            // SAFETY: from into_raw above; probe's `&Device` is gone, so
+            // nothing else refers to the binding.
+            let binding = unsafe { KBox::from_raw(raw) };
+            // whatever the driver kept of the failed binding is revoked
+            binding.devres.revoke_all();
+            drop(binding);
+            // SAFETY: as above; the core clears it too on failure.
+            unsafe { (*pdev).drvdata = core::ptr::null_mut() };
+            e.to_errno()
+        }
     }
 }
 
@@ -198,11 +274,19 @@ unsafe extern "C" fn probe_callback<T: Driver>(
 /// registered, with the pointers it was registered for, valid for
 /// the duration of the call.
 unsafe extern "C" fn remove_callback<T: Driver>(pdev: *mut bindings::pci_dev) {
-    // SAFETY: drvdata was set by probe_callback::<T> for this device and
-    // is reclaimed once, here; the core clears it afterwards.
-    let data = unsafe { KBox::<T::Data>::from_raw((*pdev).drvdata.cast()) };
-    T::remove(&data);
-    drop(data);
+    // SAFETY: drvdata was set by probe_callback::<T> for this device (to
+    // a Binding<T::Data> whose probe succeeded) and is reclaimed once,
+    // here; the core clears it afterwards.
+    let mut binding = unsafe { KBox::<Binding<T::Data>>::from_raw((*pdev).drvdata.cast()) };
+    if let Some(data) = binding.data.take() {
+        T::remove(&data);
+        // The state goes first: its drop may still use the resources
+        // (e.g. a net device's stop() quiescing the hardware).
+        drop(data);
+    }
+    // Then the binding's resources, including clones kept elsewhere.
+    binding.devres.revoke_all();
+    drop(binding);
 }
 
 /// A registered PCI driver; unregistered (each device removed) on drop.
@@ -280,8 +364,8 @@ macro_rules! module_pci_driver {
 #[crate::ktest(rust_pci)]
 mod tests {
     use super::*;
-    use crate::error::code::ENODEV;
     use crate::ktest::Test;
+    use crate::sync::SpinLock;
     use core::sync::atomic::{AtomicU32, Ordering};
 
     static PROBES: AtomicU32 = AtomicU32::new(0);
@@ -346,6 +430,152 @@ mod tests {
             Err(e) => crate::kt_fail!(t, "register failed: {}", e),
         }
         crate::kt_expect_eq!(t, crate::ktest::slab_objects(), before);
+    }
+
+    /// Binds to a device with an I/O BAR (PIIX3 IDE on `pc`, ICH9 AHCI
+    /// on `q35`) and keeps a clone of its ports in a static.
+    struct PortUser;
+
+    static PORTS: SpinLock<Option<Devres<IoPorts<8>>>> = SpinLock::new(None);
+    static PORT_BASE: AtomicU32 = AtomicU32::new(0);
+    static PORT_RESULTS: AtomicU32 = AtomicU32::new(0);
+
+    #[crate::vtable]
+    impl Driver for PortUser {
+        type Data = Devres<IoPorts<8>>;
+        const NAME: &'static CStr = c"rust-ktest-ports";
+        const ID_TABLE: IdTable = IdTable::new(&[
+            DeviceId::new(0x8086, 0x7010),
+            DeviceId::new(0x8086, 0x2922),
+            DeviceId::END,
+        ]);
+
+        fn probe(dev: &Device, _id: &DeviceId) -> Result<Self::Data> {
+            let bar = (0..6).find(|&b| dev.raw().bar_is_io[b] && dev.raw().bar_size[b] >= 8);
+            let bar = bar.ok_or(ENODEV)?;
+            let ports = dev.request_io_bar::<8>(bar, c"rust-ktest-ports")?;
+            let mut ok = 0;
+            // the ports are ours and readable
+            ok += u32::from(ports.access(|p| p.try_inb(0).is_ok()) == Ok(true));
+            // a second claim of the same BAR is refused, so is a memory
+            // mapping of an I/O BAR
+            let again = dev.request_io_bar::<8>(bar, c"rust-ktest-again");
+            ok += u32::from(again.err() == Some(EBUSY));
+            ok += u32::from(dev.iomap_bar::<8>(bar).err() == Some(ENODEV));
+            PORT_RESULTS.store(ok, Ordering::Relaxed);
+            PORT_BASE.store(ports.access(|p| p.base().into()).unwrap_or(0), Ordering::Relaxed);
+            *PORTS.lock_irqsave() = Some(ports.clone());
+            Ok(ports)
+        }
+    }
+
+    /// K1/K2: ports come from the device's own I/O BAR; when the binding
+    /// ends they are revoked (a clone kept in a static gets ENXIO) and
+    /// released (the range can be claimed again).
+    #[test]
+    fn io_bar_is_granted_and_revoked_at_unbind(t: &mut Test) {
+        PORT_RESULTS.store(0, Ordering::Relaxed);
+        PORT_BASE.store(0, Ordering::Relaxed);
+        let reg = Registration::<PortUser>::new();
+        crate::kt_expect!(t, reg.is_ok());
+        let base = PORT_BASE.load(Ordering::Relaxed);
+        if base == 0 {
+            drop(reg);
+            t.skip(c"no device with an I/O BAR bound");
+            return;
+        }
+        crate::kt_expect_eq!(t, PORT_RESULTS.load(Ordering::Relaxed), 3);
+        let kept = PORTS.lock_irqsave().take();
+        if let Some(k) = &kept {
+            crate::kt_expect!(t, k.access(|p| p.try_inb(0)).is_ok());
+        }
+        drop(reg); // unbind
+        if let Some(k) = &kept {
+            crate::kt_expect!(t, k.is_revoked());
+            crate::kt_expect_eq!(t, k.access(|p| p.try_inb(0)).err(), Some(ENXIO));
+        }
+        // released at unbind, although a handle is still alive
+        let again = IoPorts::<8>::request(base as u16, c"rust-ktest-again");
+        crate::kt_expect!(t, again.is_ok());
+        drop(again);
+        drop(kept);
+    }
+
+    /// Binds to QEMU's `edu` device and keeps a clone of its registers.
+    struct MmioUser;
+
+    const EDU_ID: usize = 0x00; // reads 0x010000ed
+    static EDU: SpinLock<Option<Devres<IoMem<4096>>>> = SpinLock::new(None);
+    static EDU_ID_READ: AtomicU32 = AtomicU32::new(0);
+
+    #[crate::vtable]
+    impl Driver for MmioUser {
+        type Data = ();
+        const NAME: &'static CStr = c"rust-ktest-mmio";
+        const ID_TABLE: IdTable = IdTable::new(&[DeviceId::new(0x1234, 0x11e8), DeviceId::END]);
+
+        fn probe(dev: &Device, _id: &DeviceId) -> Result<()> {
+            let regs = dev.iomap_bar::<4096>(0)?;
+            EDU_ID_READ.store(regs.access(|r| r.read32::<EDU_ID>())?, Ordering::Relaxed);
+            // the driver keeps only the static's clone: the binding still
+            // owns the mapping
+            *EDU.lock_irqsave() = Some(regs);
+            Ok(())
+        }
+    }
+
+    /// K2: an MMIO mapping kept past the binding (in a static) is revoked
+    /// and unmapped at unbind; accessing it is refused, not a fault.
+    #[test]
+    fn iomem_is_revoked_at_unbind(t: &mut Test) {
+        EDU_ID_READ.store(0, Ordering::Relaxed);
+        let reg = Registration::<MmioUser>::new();
+        crate::kt_expect!(t, reg.is_ok());
+        if EDU_ID_READ.load(Ordering::Relaxed) == 0 {
+            drop(reg);
+            t.skip(c"no edu device");
+            return;
+        }
+        crate::kt_expect_eq!(t, EDU_ID_READ.load(Ordering::Relaxed) & 0xff, 0xed);
+        let kept = EDU.lock_irqsave().take();
+        if let Some(k) = &kept {
+            crate::kt_expect_eq!(t, k.access(|r| r.read32::<EDU_ID>() & 0xff), Ok(0xed));
+        }
+        drop(reg); // unbind: the mapping is gone
+        if let Some(k) = &kept {
+            crate::kt_expect_eq!(t, k.access(|r| r.read32::<EDU_ID>()).err(), Some(ENXIO));
+        }
+        drop(kept);
+    }
+
+    /// A probe that fails after mapping: what it kept is revoked too.
+    struct FailsAfterMap;
+
+    #[crate::vtable]
+    impl Driver for FailsAfterMap {
+        type Data = ();
+        const NAME: &'static CStr = c"rust-ktest-mapfail";
+        const ID_TABLE: IdTable = IdTable::new(&[DeviceId::new(0x1234, 0x11e8), DeviceId::END]);
+
+        fn probe(dev: &Device, _id: &DeviceId) -> Result<()> {
+            let regs = dev.iomap_bar::<4096>(0)?;
+            *EDU.lock_irqsave() = Some(regs.clone());
+            Err(EIO)
+        }
+    }
+
+    #[test]
+    fn failed_probe_revokes_its_resources(t: &mut Test) {
+        drop(EDU.lock_irqsave().take());
+        let reg = Registration::<FailsAfterMap>::new();
+        crate::kt_expect!(t, reg.is_ok());
+        let kept = EDU.lock_irqsave().take();
+        match &kept {
+            Some(k) => crate::kt_expect_eq!(t, k.access(|_| ()).err(), Some(ENXIO)),
+            None => t.skip(c"no edu device"),
+        }
+        drop(kept);
+        drop(reg);
     }
 
     #[test]
