@@ -59,6 +59,8 @@ pub use weight::{
 // in-kernel tests (ktest, kthreads, locks): not part of the host build
 #[cfg(not(keel_host))]
 mod token_test;
+#[cfg(not(keel_host))]
+mod reenter_test;
 
 /// The number of CPUs the kernel supports (`NR_CPUS`).
 pub const NR_CPUS: usize = bindings::NR_CPUS as usize;
