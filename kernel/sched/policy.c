@@ -633,6 +633,9 @@ static int switch_mutexed(const struct sched_policy_ops *new)
 		return 0;
 	if (watchdog_abandoned(new))
 		return -EBUSY;
+	err = policy_stacks_refill(); /* so that a panic finds a spare */
+	if (err)
+		return err;
 	err = new->init ? policy_init_call(new) : 0;
 	if (err)
 		return err;
