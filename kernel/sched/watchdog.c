@@ -179,7 +179,7 @@ void sched_policy_panic_hook(const char *msg)
 	spare = this_cpu_read(policy_stack_spare);
 	if (!outer->stack || !spare)
 		return; /* its frames share a stack with the caller's: real */
-	this_cpu_write(policy_guard, NULL); /* a panic from here is real */
+	this_cpu_write(policy_guard, NULL);  /* a panic from here is real */
 	this_cpu_write(policy_stack, spare); /* the old one is parked */
 	this_cpu_write(policy_stack_spare, NULL);
 	__atomic_add_fetch(&stacks_parked, 1, __ATOMIC_RELAXED);

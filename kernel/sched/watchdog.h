@@ -13,9 +13,10 @@
  * it are never returned to and its memory is never freed or reused:
  * the CPU takes its spare stack instead) and returns to the outermost
  * guard on the caller's own stack: the call returns { 0, failed = 1 }
- * and the wrapper in policy.c uses the core's default answer. The guard is the same for
- * every policy, C or Rust, so the reference policy pays it too; only a
- * panic in the reference policy itself stays a kernel panic.
+ * and the wrapper in policy.c uses the core's default answer. The guard
+ * is the same for every policy, C or Rust, so the reference policy pays
+ * it too; only a panic in the reference policy itself stays a kernel
+ * panic.
  */
 #ifndef _KERNEL_SCHED_WATCHDOG_H
 #define _KERNEL_SCHED_WATCHDOG_H
@@ -27,8 +28,8 @@ struct policy_guard {
 	unsigned long rsp; /* policy_guard.S: where to unwind to; first */
 	struct policy_guard *prev;
 	const struct sched_policy_ops *ops;
-	void *stack; /* the policy stack it switched to; NULL: nested */
-	int preempt_count;	 /* the callback may have taken locks */
+	void *stack;	   /* the policy stack it switched to; NULL: nested */
+	int preempt_count; /* the callback may have taken locks */
 	unsigned int locks_held; /* (no IRQ can come: interrupts are off) */
 };
 
@@ -49,6 +50,14 @@ void policy_guard_recover(const struct policy_guard *g);
 int policy_stacks_refill(void);
 /* Policy stacks parked after a panic (never freed). */
 unsigned int policy_stacks_parked(void);
+/*
+ * ktests (watchdog_test.c): declare the spare stacks allocated for the
+ * stacks parked since parked_before, mm usage before them.
+ */
+struct ktest;
+struct mm_usage;
+void allow_parked(struct ktest *t, const struct mm_usage *before,
+		  unsigned int parked_before);
 
 /*
  * Call fn(a, b, c, d), a callback of policy o, with a recovery point.
@@ -83,8 +92,8 @@ policy_guarded(const struct sched_policy_ops *o, void (*fn)(void),
 		     : "+a"(rax), "+d"(rdx), "+D"(rdi), "+S"(rsi), "+c"(rcx),
 		       "+r"(r11), "+r"(r10)
 		     :
-		     : "r8", "r9", "rbx", "r12", "r13", "r14", "r15",
-		       "memory", "cc");
+		     : "r8", "r9", "rbx", "r12", "r13", "r14", "r15", "memory",
+		       "cc");
 	this_cpu_write(policy_guard, g.prev);
 	if (unlikely(rdx))
 		policy_guard_recover(&g);

@@ -210,9 +210,11 @@ static void panicking_policy_is_ejected(struct ktest *t)
 	KTEST_EXPECT_LE(t, objects, (long)(num_online_cpus() + 2 * parked));
 	KTEST_EXPECT_GE(t, pages, 0L);
 	KTEST_EXPECT_LE(t, pages,
-			objects + (long)(parked * (KSTACK_SIZE / PAGE_SIZE + 2)));
-	ktest_leak_allow(t, objects, pages,
-			 "queues of the abandoned policy test_panic, spare policy stacks");
+			objects +
+				(long)(parked * (KSTACK_SIZE / PAGE_SIZE + 2)));
+	ktest_leak_allow(
+		t, objects, pages,
+		"queues of the abandoned policy test_panic, spare policy stacks");
 }
 
 /* --- test_invalid: books kept right, every pick answered with NULL --- */
@@ -341,8 +343,8 @@ static void guard_call_and_unwind(struct ktest *t)
  * spares that replaced them allocated: declare what it left, at most a
  * stack (and its vmalloc area) per parked stack.
  */
-static void allow_parked(struct ktest *t, const struct mm_usage *before,
-			 unsigned int parked_before)
+void allow_parked(struct ktest *t, const struct mm_usage *before,
+		  unsigned int parked_before)
 {
 	unsigned int parked = policy_stacks_parked() - parked_before;
 	struct mm_usage after;
@@ -354,12 +356,11 @@ static void allow_parked(struct ktest *t, const struct mm_usage *before,
 	KTEST_EXPECT_GE(t, objects, 0L);
 	KTEST_EXPECT_LE(t, objects, (long)(2 * parked));
 	KTEST_EXPECT_GE(t, pages, 0L);
-	KTEST_EXPECT_LE(t, pages, (long)(parked * (KSTACK_SIZE / PAGE_SIZE + 2)));
+	KTEST_EXPECT_LE(t, pages,
+			(long)(parked * (KSTACK_SIZE / PAGE_SIZE + 2)));
 	ktest_leak_allow(t, objects, pages,
 			 "spare policy stacks for the parked ones");
 }
-
-
 
 static const struct sched_policy_ops dummy_policy = { .name = "test_dummy" };
 static DEFINE_SPINLOCK(abandoned_lock);

@@ -58,9 +58,9 @@ pub use weight::{
 };
 // in-kernel tests (ktest, kthreads, locks): not part of the host build
 #[cfg(not(keel_host))]
-mod token_test;
-#[cfg(not(keel_host))]
 mod reenter_test;
+#[cfg(not(keel_host))]
+mod token_test;
 
 /// The number of CPUs the kernel supports (`NR_CPUS`).
 pub const NR_CPUS: usize = bindings::NR_CPUS as usize;
@@ -116,7 +116,7 @@ impl Handover {
 /// callback. Branded by the policy: a [`PerCpu<P, T>`] accepts only an
 /// `RqLock<P>`, so one policy's callback cannot reach another policy's
 /// per-CPU state (compile-fail case 57).
-pub struct RqLock<'a, P: ?Sized>(PhantomData<(&'a (), fn() -> P)>);
+pub struct RqLock<'a, P: ?Sized>(PhantomData<&'a ()>, PhantomData<fn() -> P>);
 
 /// A runqueue, as a callback sees it (its CPU and queue length).
 pub struct Rq<'a>(NonNull<bindings::rq>, PhantomData<&'a bindings::rq>);
@@ -547,7 +547,7 @@ impl<P: ?Sized, T> PerCpu<P, T> {
 /// inside any policy callback, `init` or `exit`, and from any context
 /// that is not process context: `init`/`exit` run under the core's
 /// switch mutex, and no nested switch can publish `P` while they run.
-pub struct Quiescent<P: ?Sized>(PhantomData<(*mut (), fn() -> P)>);
+pub struct Quiescent<P: ?Sized>(PhantomData<*mut ()>, PhantomData<fn() -> P>);
 
 /// Builds a [`PerCpu`] from a constant expression evaluated per CPU.
 #[macro_export]
@@ -612,7 +612,13 @@ pub trait Policy: 'static {
     /// `t` became runnable on `rq`: queue it; true asks to preempt curr.
     fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken, flags: u32) -> bool;
     /// The running task blocked or exited.
-    fn task_blocked(_rq: &Rq<'_>, _lock: &mut RqLock<'_, Self>, _t: &TaskRef, _data: &mut TaskData) {}
+    fn task_blocked(
+        _rq: &Rq<'_>,
+        _lock: &mut RqLock<'_, Self>,
+        _t: &TaskRef,
+        _data: &mut TaskData,
+    ) {
+    }
     /// The running task was preempted: requeue it.
     fn task_preempt(_rq: &Rq<'_>, _lock: &mut RqLock<'_, Self>, _t: TaskToken) {}
     /// The running task yields: requeue it behind the others.
@@ -621,7 +627,12 @@ pub trait Policy: 'static {
     /// if the policy does not hold it).
     fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: &TaskRef) -> Option<TaskToken>;
     /// A tick while `t` runs; true preempts it.
-    fn task_tick(_rq: &Rq<'_>, _lock: &mut RqLock<'_, Self>, _t: &TaskRef, _d: &mut TaskData) -> bool {
+    fn task_tick(
+        _rq: &Rq<'_>,
+        _lock: &mut RqLock<'_, Self>,
+        _t: &TaskRef,
+        _d: &mut TaskData,
+    ) -> bool {
         false
     }
     /// The task to run next, taken out of the policy's queue.
@@ -631,7 +642,11 @@ pub trait Policy: 'static {
         prev_cpu
     }
     /// A task queued on `src` that idle `dst` should pull (not removed).
-    fn balance<'a>(_dst: &Rq<'a>, _src: &Rq<'a>, _lock: &'a RqLock<'a, Self>) -> Option<&'a TaskRef> {
+    fn balance<'a>(
+        _dst: &Rq<'a>,
+        _src: &Rq<'a>,
+        _lock: &'a RqLock<'a, Self>,
+    ) -> Option<&'a TaskRef> {
         None
     }
     /// Live switch away from this policy: describe `t`, queued on `rq`
@@ -708,7 +723,7 @@ impl<T: Policy> Ops<T> {
     #[inline]
     unsafe fn rq<'a>(rq: *mut bindings::rq) -> (Rq<'a>, RqLock<'a, T>) {
         // SAFETY: non-NULL and live per the caller.
-        (Rq(unsafe { NonNull::new_unchecked(rq) }, PhantomData), RqLock(PhantomData))
+        (Rq(unsafe { NonNull::new_unchecked(rq) }, PhantomData), RqLock(PhantomData, PhantomData))
     }
 
     /// # Safety
@@ -716,7 +731,7 @@ impl<T: Policy> Ops<T> {
     /// Called by the core (under its switch mutex) before the table is
     /// published: no callback of the policy runs.
     unsafe extern "C" fn init() -> c_int {
-        match T::init(&mut Quiescent(PhantomData)) {
+        match T::init(&mut Quiescent(PhantomData, PhantomData)) {
             Ok(()) => 0,
             Err(e) => e.to_errno(),
         }
@@ -727,7 +742,7 @@ impl<T: Policy> Ops<T> {
     /// Called by the core (under its switch mutex) after the policy was
     /// switched away and every CPU left its callbacks.
     unsafe extern "C" fn exit() {
-        T::exit(&mut Quiescent(PhantomData))
+        T::exit(&mut Quiescent(PhantomData, PhantomData))
     }
 
     /// # Safety

@@ -465,7 +465,12 @@ impl Policy for Eevdf {
     }
 
     #[inline]
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, mut t: TaskToken, flags: u32) -> bool {
+    fn task_wakeup(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Eevdf>,
+        mut t: TaskToken,
+        flags: u32,
+    ) -> bool {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
@@ -543,7 +548,12 @@ impl Policy for Eevdf {
     }
 
     #[inline]
-    fn task_tick(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, _t: &TaskRef, _d: &mut TaskData) -> bool {
+    fn task_tick(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Eevdf>,
+        _t: &TaskRef,
+        _d: &mut TaskData,
+    ) -> bool {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         avg_vruntime(rq, f);
@@ -612,7 +622,12 @@ impl Policy for Eevdf {
         }
     }
 
-    fn task_adopt(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, mut t: TaskToken, h: &Handover) -> Result {
+    fn task_adopt(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Eevdf>,
+        mut t: TaskToken,
+        h: &Handover,
+    ) -> Result {
         let f = RQS.get_mut(rq, lock);
         let v = adopted_vruntime(f, h);
         let (task, d) = t.split();

@@ -257,7 +257,12 @@ impl Policy for FairRs {
     }
 
     #[inline]
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken, flags: u32) -> bool {
+    fn task_wakeup(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, FairRs>,
+        mut t: TaskToken,
+        flags: u32,
+    ) -> bool {
         let cpu = rq.cpu();
         let s = &SHARED[cpu];
         let f = RQS.get_mut(rq, lock);
@@ -330,7 +335,12 @@ impl Policy for FairRs {
     }
 
     #[inline]
-    fn task_tick(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, t: &TaskRef, d: &mut TaskData) -> bool {
+    fn task_tick(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, FairRs>,
+        t: &TaskRef,
+        d: &mut TaskData,
+    ) -> bool {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, &SHARED[rq.cpu()], f);
         if f.queue.is_empty() {
@@ -388,7 +398,12 @@ impl Policy for FairRs {
         Handover { lag_ns: lag, slice_left_ns: None }
     }
 
-    fn task_adopt(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken, h: &Handover) -> Result {
+    fn task_adopt(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, FairRs>,
+        mut t: TaskToken,
+        h: &Handover,
+    ) -> Result {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let v = adopted_vruntime(h);
@@ -420,7 +435,11 @@ impl Policy for FairRs {
         Ok(())
     }
 
-    fn balance<'a>(dst: &Rq<'a>, src: &Rq<'a>, lock: &'a RqLock<'a, FairRs>) -> Option<&'a TaskRef> {
+    fn balance<'a>(
+        dst: &Rq<'a>,
+        src: &Rq<'a>,
+        lock: &'a RqLock<'a, FairRs>,
+    ) -> Option<&'a TaskRef> {
         RQS.get(src, lock)
             .queue
             .iter()

@@ -56,7 +56,12 @@ impl Policy for TestPanic {
         QUEUES.for_each_mut(q, |queue| *queue = KVec::new());
     }
 
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, TestPanic>, t: TaskToken, _flags: u32) -> bool {
+    fn task_wakeup(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, TestPanic>,
+        t: TaskToken,
+        _flags: u32,
+    ) -> bool {
         enqueue(rq, lock, t);
         false
     }
@@ -65,13 +70,22 @@ impl Policy for TestPanic {
         enqueue(rq, lock, t);
     }
 
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, TestPanic>, t: &TaskRef) -> Option<TaskToken> {
+    fn task_dequeue(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, TestPanic>,
+        t: &TaskRef,
+    ) -> Option<TaskToken> {
         let q = QUEUES.get_mut(rq, lock);
         let pos = q.iter().position(|tok| tok.is(t))?;
         take(q, pos)
     }
 
-    fn task_tick(rq: &Rq<'_>, _lock: &mut RqLock<'_, TestPanic>, _t: &TaskRef, _d: &mut TaskData) -> bool {
+    fn task_tick(
+        rq: &Rq<'_>,
+        _lock: &mut RqLock<'_, TestPanic>,
+        _t: &TaskRef,
+        _d: &mut TaskData,
+    ) -> bool {
         rq.nr_queued() > 0
     }
 

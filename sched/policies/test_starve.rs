@@ -50,7 +50,12 @@ impl Policy for TestStarve {
         QUEUES.for_each_mut(q, |queue| *queue = KVec::new());
     }
 
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, TestStarve>, t: TaskToken, _flags: u32) -> bool {
+    fn task_wakeup(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, TestStarve>,
+        t: TaskToken,
+        _flags: u32,
+    ) -> bool {
         enqueue(rq, lock, t);
         false
     }
@@ -59,13 +64,22 @@ impl Policy for TestStarve {
         enqueue(rq, lock, t);
     }
 
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, TestStarve>, t: &TaskRef) -> Option<TaskToken> {
+    fn task_dequeue(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, TestStarve>,
+        t: &TaskRef,
+    ) -> Option<TaskToken> {
         let q = QUEUES.get_mut(rq, lock);
         let pos = q.iter().position(|tok| tok.is(t))?;
         take(q, pos)
     }
 
-    fn task_tick(rq: &Rq<'_>, _lock: &mut RqLock<'_, TestStarve>, _t: &TaskRef, _d: &mut TaskData) -> bool {
+    fn task_tick(
+        rq: &Rq<'_>,
+        _lock: &mut RqLock<'_, TestStarve>,
+        _t: &TaskRef,
+        _d: &mut TaskData,
+    ) -> bool {
         rq.nr_queued() > 0
     }
 

@@ -73,7 +73,12 @@ impl<R: Rules> Policy for Keeper<R> {
         None
     }
 
-    fn task_tick(rq: &Rq<'_>, _lock: &mut RqLock<'_, Self>, _t: &TaskRef, _d: &mut TaskData) -> bool {
+    fn task_tick(
+        rq: &Rq<'_>,
+        _lock: &mut RqLock<'_, Self>,
+        _t: &TaskRef,
+        _d: &mut TaskData,
+    ) -> bool {
         rq.nr_queued() > 0
     }
 
