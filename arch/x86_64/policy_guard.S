@@ -7,19 +7,23 @@
  *	%rax	the callback, called with its arguments in
  *	%rdi, %rsi, %rdx, %rcx (untouched),
  *	%r11	the struct policy_guard (its first word gets the stack
- *		pointer, so that an unwind can come back here).
+ *		pointer, so that an unwind can come back here),
+ *	%r10	the top of the stack to call it on (this CPU's policy
+ *		stack), or 0: stay on this one (a nested call).
  * It returns the callback's %rax, and %rdx = 0. The inline asm declares
  * every register but %rbp and %rsp clobbered, so nothing else needs
  * saving here: the compiler keeps what it needs around the call.
  *
  * void policy_guard_unwind(struct policy_guard *g)
- *	called anywhere deeper on the same stack (the panic path, from
- *	inside the callback) makes that policy_guard_enter return
- *	%rax = 0, %rdx = 1 instead: the frames in between are dropped,
- *	never returned to.
+ *	called from inside the callback (the panic path) makes that
+ *	policy_guard_enter return %rax = 0, %rdx = 1 instead, back on
+ *	the caller's stack. The callback's frames are on the policy
+ *	stack: never returned to, and (sched_policy_panic_hook() parks
+ *	that stack) never overwritten, so no destructor of theirs is
+ *	skipped while their memory is reused.
  *
  * This is setjmp/longjmp folded into the call, with the register saving
- * left to the compiler: 8 instructions on the normal path.
+ * left to the compiler: 10 instructions on the normal path.
  */
 	.text
 	.globl policy_guard_enter
@@ -28,10 +32,12 @@ policy_guard_enter:
 	pushq %rbp
 	movq %rsp, %rbp
 	movq %rsp, 0(%r11)	/* g->rsp */
+	testq %r10, %r10
+	cmovnzq %r10, %rsp	/* the policy stack, unless nested */
 	andq $-16, %rsp		/* the ABI's alignment at the call */
 	call *%rax
 	xorl %edx, %edx		/* returned normally */
-	leave
+	leave			/* back on the caller's stack */
 	ret
 	.size policy_guard_enter, . - policy_guard_enter
 

@@ -37,6 +37,8 @@ struct cpu {
 	u64 ticks;		   /* timer ticks taken */
 	u64 ipis;		   /* IPIs received */
 	void *policy_guard;	   /* sched: the policy call in progress */
+	void *policy_stack;	  /* sched: top of the stack callbacks run on */
+	void *policy_stack_spare; /* sched: the next one, after a panic */
 };
 
 extern struct cpu cpu_data[NR_CPUS];

@@ -75,6 +75,8 @@ struct sched_entity {
 	u64 data[4];
 };
 
+struct sched_policy_ops;
+
 struct task {
 	unsigned long sp;  /* saved stack pointer; first (switch.S) */
 	void *stack_top;   /* kstack_alloc()'s value, NULL for init */
@@ -98,6 +100,8 @@ struct task {
 	u64 cpu_runtime_ns[NR_CPUS];
 	u64 nr_switches; /* times it got the CPU */
 	struct sched_entity se;
+	/* the policy whose init()/exit() this task runs now, or NULL */
+	const struct sched_policy_ops *policy_ctx;
 
 	/* kernel threads (kernel/kthread.c) */
 	int (*fn)(void *data);
@@ -287,7 +291,9 @@ extern struct task init_task;
  * 0, -EINVAL (pick_next, task_wakeup or task_dequeue missing), -ENOMEM,
  * or the error of the new policy's init(), task_new() or task_adopt():
  * then the switch is undone and the old policy runs on untouched.
- * Process context; may sleep.
+ * Process context; may sleep. -EDEADLK (nothing done) when called with
+ * interrupts or preemption off, in an IRQ handler, inside a policy
+ * callback or inside a policy's init()/exit().
  */
 int sched_policy_switch(const struct sched_policy_ops *ops);
 const char *sched_policy_name(void);

@@ -42,6 +42,7 @@
 #include <keel/printk.h>
 #include <keel/smp.h>
 #include <keel/time.h>
+#include <keel/vmalloc.h>
 
 #include "sched.h"
 #include "watchdog.h"
@@ -555,6 +556,11 @@ struct task *sched_idle_task_create(unsigned int cpu)
 	snprintf(name, sizeof(name), "idle/%u", cpu);
 	idle = task_create(name, idle_thread, NULL, PF_IDLE);
 	if (IS_ERR(idle))
+		return NULL;
+	/* policy callbacks run on a stack of their own (watchdog.h) */
+	cpu_of(cpu)->policy_stack = kstack_alloc();
+	cpu_of(cpu)->policy_stack_spare = kstack_alloc();
+	if (!cpu_of(cpu)->policy_stack || !cpu_of(cpu)->policy_stack_spare)
 		return NULL;
 	idle->allowed = cpumask_of(cpu);
 	idle->cpu = cpu;

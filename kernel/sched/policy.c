@@ -581,6 +581,45 @@ static void nop(void *unused)
 }
 
 /*
+ * o's init() and exit(), with current->policy_ctx saying so: a switch
+ * from inside them is refused (switch_refused()), which is what makes
+ * the Rust layer's Quiescent proof true while they run.
+ */
+static int policy_init_call(const struct sched_policy_ops *o)
+{
+	int err;
+
+	current->policy_ctx = o;
+	err = call_init(o);
+	current->policy_ctx = NULL;
+	return err;
+}
+
+static void policy_exit_call(const struct sched_policy_ops *o)
+{
+	current->policy_ctx = o;
+	o->exit();
+	current->policy_ctx = NULL;
+}
+
+/*
+ * A switch needs process context outside every policy: it sleeps (the
+ * mutex, GFP_KERNEL, the IPI wait), and a switch nested in a callback
+ * (this CPU's policy_guard is set: interrupts are off, the slot is
+ * ours) or in init()/exit() (current->policy_ctx) would re-enter the
+ * switch under its own mutex and publish or unpublish a policy while
+ * its callbacks or its init()/exit() run. -EDEADLK instead.
+ */
+static int switch_refused(void)
+{
+	if (irqs_disabled() || in_atomic())
+		return -EDEADLK;
+	if (this_cpu_read(policy_guard) || current->policy_ctx)
+		return -EDEADLK;
+	return 0;
+}
+
+/*
  * The switch, with switch_mutex held. A policy that panicked
  * (watchdog_abandoned) exports nothing and gets no task_dequeue and no
  * exit: its state is abandoned; it cannot be switched to again.
@@ -594,19 +633,22 @@ static int switch_mutexed(const struct sched_policy_ops *new)
 		return 0;
 	if (watchdog_abandoned(new))
 		return -EBUSY;
-	err = new->init ? call_init(new) : 0;
+	err = policy_stacks_refill(); /* so that a panic finds a spare */
+	if (err)
+		return err;
+	err = new->init ? policy_init_call(new) : 0;
 	if (err)
 		return err;
 	err = switch_stopped(old, new);
 	if (err) {
 		if (new->exit && !watchdog_abandoned(new))
-			new->exit();
+			policy_exit_call(new);
 		return err;
 	}
 	/* no CPU is inside an old callback once each took an IPI */
 	smp_call_function(nop, NULL, true);
 	if (old->exit && !watchdog_abandoned(old))
-		old->exit();
+		policy_exit_call(old);
 	task_free_parked(); /* exit() may have dropped tokens */
 	pr_info("policy %s -> %s\n", old->name, new->name);
 	return 0;
@@ -618,6 +660,9 @@ int sched_policy_switch(const struct sched_policy_ops *new)
 
 	if (!new || !new->pick_next || !new->task_wakeup || !new->task_dequeue)
 		return -EINVAL;
+	err = switch_refused();
+	if (err)
+		return err;
 	mutex_lock(&switch_mutex);
 	err = switch_mutexed(new);
 	mutex_unlock(&switch_mutex);
@@ -705,8 +750,12 @@ sched_policy_other(const struct sched_policy_ops * not )
 
 int sched_policy_switch_to(const char *name)
 {
-	const struct sched_policy_ops *o = sched_policy_find(name);
+	const struct sched_policy_ops *o;
+	int err = switch_refused(); /* before the mutex of the lookup */
 
+	if (err)
+		return err;
+	o = sched_policy_find(name);
 	return o ? sched_policy_switch(o) : -ENOENT;
 }
 

@@ -19,6 +19,7 @@
 #include <keel/errno.h>
 #include <keel/kthread.h>
 #include <keel/ktest.h>
+#include <keel/mm.h>
 #include <keel/printk.h>
 #include <keel/sched_record.h>
 #include <keel/slab.h>
@@ -218,13 +219,16 @@ static void panic_in_recorded_call(struct ktest *t)
 {
 	const struct sched_policy_ops *was_broken = READ_ONCE(policy_broken);
 	struct sched_record_status st;
+	unsigned int parked = policy_stacks_parked();
 	struct guard_ret bad, good;
+	struct mm_usage mm;
 	unsigned int locks;
 	struct sched_rec r;
 	unsigned long flags;
 	int count;
 
 	KTEST_ASSERT_EQ(t, sched_record_start(&rec_panic_policy, 16), 0);
+	mm_usage_get(&mm);
 	flags = local_irq_save();
 	count = preempt_count();
 	locks = this_cpu_read(locks_held);
@@ -259,6 +263,8 @@ static void panic_in_recorded_call(struct ktest *t)
 		msleep(10);
 	KTEST_EXPECT_FALSE(t, watchdog_busy());
 	KTEST_EXPECT_STREQ(t, sched_policy_name(), "fair");
+	KTEST_EXPECT_EQ(t, policy_stacks_refill(), 0);
+	allow_parked(t, &mm, parked);
 }
 
 /*
@@ -338,7 +344,9 @@ static int spinner(void *unused)
 
 static void recorded_policy_that_panics_is_ejected(struct ktest *t)
 {
+	unsigned int parked = policy_stacks_parked();
 	struct sched_record_status st;
+	struct mm_usage mm;
 	const char *note;
 	struct task *spin;
 	struct sched_rec r;
@@ -346,6 +354,7 @@ static void recorded_policy_that_panics_is_ejected(struct ktest *t)
 
 	KTEST_ASSERT_EQ(t, sched_record_start(&fifo_policy, 4096), 0);
 	KTEST_ASSERT_EQ(t, sched_policy_switch(&fifo_policy), 0);
+	mm_usage_get(&mm);
 	run_threads(t);
 	spin = kthread_run(spinner, NULL, "rec/spin"); /* a tick's task */
 	KTEST_ASSERT_FALSE(t, IS_ERR(spin));
@@ -374,6 +383,7 @@ static void recorded_policy_that_panics_is_ejected(struct ktest *t)
 		KTEST_ASSERT_EQ(t, sched_record_get(i, &r), 0);
 		KTEST_EXPECT_EQ(t, r.failed, 0U);
 	}
+	allow_parked(t, &mm, parked);
 }
 
 static void clean_up(struct ktest *t)

@@ -33,10 +33,12 @@
 #include <keel/cmdline.h>
 #include <keel/errno.h>
 #include <keel/kthread.h>
+#include <keel/mutex.h>
 #include <keel/printk.h>
 #include <keel/smp.h>
 #include <keel/string.h>
 #include <keel/time.h>
+#include <keel/vmalloc.h>
 
 #include "sched.h"
 #include "watchdog.h"
@@ -143,13 +145,44 @@ void watchdog_note_reject(const struct sched_policy_ops *o)
 				       smp_processor_id());
 }
 
+static unsigned int stacks_parked;
+
+/*
+ * A panic inside a guarded callback of a policy other than fair. The
+ * callback's frames (and any nested guarded call's) are on this CPU's
+ * policy stack; the C frames that called the outermost guard (the core,
+ * holding the runqueue lock, record.c holding its lock) are on the
+ * CPU's own stack and are returned to normally, so they release what
+ * they took. The policy stack is parked: never returned to, never
+ * freed, never reused. Whatever the policy's frames held stays held
+ * forever: their locks stay locked (only the abandoned policy's code
+ * reaches them, and none of it runs again), their TaskTokens are never
+ * dropped, nothing borrowed by them is given back. That is a leak, and
+ * leaking is what safe Rust may always do (mem::forget); what it may
+ * not do, deallocate or reuse a frame without running its destructors,
+ * never happens. Real panic (return) when fair is in the chain, when
+ * the chain mixes policies, or when the CPU has no spare stack.
+ */
 void sched_policy_panic_hook(const char *msg)
 {
-	struct policy_guard *g = this_cpu_read(policy_guard);
+	struct policy_guard *g = this_cpu_read(policy_guard), *outer;
+	void *spare;
 
-	if (!g || g->ops == &fair_policy)
-		return; /* not in a policy, or the reference one: real */
-	this_cpu_write(policy_guard, NULL); /* a panic from here is real */
+	if (!g)
+		return; /* not in a policy: real */
+	for (outer = g;; outer = outer->prev) {
+		if (outer->ops == &fair_policy || outer->ops != g->ops)
+			return; /* the reference policy, or a mix: real */
+		if (!outer->prev)
+			break;
+	}
+	spare = this_cpu_read(policy_stack_spare);
+	if (!outer->stack || !spare)
+		return; /* its frames share a stack with the caller's: real */
+	this_cpu_write(policy_guard, NULL);  /* a panic from here is real */
+	this_cpu_write(policy_stack, spare); /* the old one is parked */
+	this_cpu_write(policy_stack_spare, NULL);
+	__atomic_add_fetch(&stacks_parked, 1, __ATOMIC_RELAXED);
 	/* other CPUs may panic in the same policy before they see it broken */
 	if (__atomic_exchange_n(&policy_broken, g->ops, __ATOMIC_SEQ_CST) !=
 	    g->ops) {
@@ -158,7 +191,36 @@ void sched_policy_panic_hook(const char *msg)
 		watchdog_request_eject(g->ops, EJECT_PANIC, msg, NULL, 0,
 				       smp_processor_id());
 	}
-	policy_guard_unwind(g);
+	policy_guard_unwind(outer);
+}
+
+int policy_stacks_refill(void)
+{
+	static DEFINE_MUTEX(refill_mutex);
+	int err = 0;
+
+	mutex_lock(&refill_mutex);
+	for (unsigned int cpu = 0; cpu < NR_CPUS && !err; cpu++) {
+		struct cpu *c = &cpu_data[cpu];
+
+		if (!c->idle)
+			continue; /* never brought up; it gets its own */
+		if (!READ_ONCE(c->policy_stack_spare)) {
+			void *top = kstack_alloc();
+
+			if (top)
+				WRITE_ONCE(c->policy_stack_spare, top);
+			else
+				err = -ENOMEM;
+		}
+	}
+	mutex_unlock(&refill_mutex);
+	return err;
+}
+
+unsigned int policy_stacks_parked(void)
+{
+	return READ_ONCE(stacks_parked);
 }
 
 void policy_guard_recover(const struct policy_guard *g)
@@ -283,6 +345,8 @@ static void eject_now(void)
 	spin_lock_irqsave(&eject_lock, flags);
 	e = eject;
 	spin_unlock_irqrestore(&eject_lock, flags);
+	if (policy_stacks_refill()) /* a panic took a CPU's spare */
+		pr_err("no memory for a spare policy stack\n");
 	if (policy_active() == e.ops) /* else the switch says so below */
 		dump(&e);
 	err = policy_eject_switch(e.ops);

@@ -5,13 +5,18 @@
  *
  * Every policy callback the core makes with interrupts off runs inside
  * policy_guarded(): this CPU's cpu->policy_guard points at a struct
- * policy_guard on the caller's stack for the duration of the call. If
- * the callback panics (a Rust panic ends in C's panic()), panic() asks
- * sched_policy_panic_hook(), which marks the policy broken and unwinds to
- * the guard: the call returns { 0, failed = 1 } and the wrapper in
- * policy.c uses the core's default answer. The guard is the same for
- * every policy, C or Rust, so the reference policy pays it too; only a
- * panic in the reference policy itself stays a kernel panic.
+ * policy_guard on the caller's stack for the duration of the call, and
+ * the callback runs on this CPU's policy stack (cpu->policy_stack; a
+ * nested guarded call stays on it). If the callback panics (a Rust
+ * panic ends in C's panic()), panic() asks sched_policy_panic_hook(),
+ * which marks the policy broken, parks the policy stack (the frames on
+ * it are never returned to and its memory is never freed or reused:
+ * the CPU takes its spare stack instead) and returns to the outermost
+ * guard on the caller's own stack: the call returns { 0, failed = 1 }
+ * and the wrapper in policy.c uses the core's default answer. The guard
+ * is the same for every policy, C or Rust, so the reference policy pays
+ * it too; only a panic in the reference policy itself stays a kernel
+ * panic.
  */
 #ifndef _KERNEL_SCHED_WATCHDOG_H
 #define _KERNEL_SCHED_WATCHDOG_H
@@ -23,7 +28,8 @@ struct policy_guard {
 	unsigned long rsp; /* policy_guard.S: where to unwind to; first */
 	struct policy_guard *prev;
 	const struct sched_policy_ops *ops;
-	int preempt_count;	 /* the callback may have taken locks */
+	void *stack;	   /* the policy stack it switched to; NULL: nested */
+	int preempt_count; /* the callback may have taken locks */
 	unsigned int locks_held; /* (no IRQ can come: interrupts are off) */
 };
 
@@ -38,6 +44,22 @@ void policy_guard_unwind(struct policy_guard *g) __noreturn;
 void policy_guard_recover(const struct policy_guard *g);
 
 /*
+ * Give every CPU a policy stack and a spare (process context; may
+ * sleep). -ENOMEM if one could not be allocated.
+ */
+int policy_stacks_refill(void);
+/* Policy stacks parked after a panic (never freed). */
+unsigned int policy_stacks_parked(void);
+/*
+ * ktests (watchdog_test.c): declare the spare stacks allocated for the
+ * stacks parked since parked_before, mm usage before them.
+ */
+struct ktest;
+struct mm_usage;
+void allow_parked(struct ktest *t, const struct mm_usage *before,
+		  unsigned int parked_before);
+
+/*
  * Call fn(a, b, c, d), a callback of policy o, with a recovery point.
  * Requires interrupts off (so the per-CPU slot cannot change hands).
  */
@@ -50,6 +72,8 @@ policy_guarded(const struct sched_policy_ops *o, void (*fn)(void),
 
 	g.prev = this_cpu_read(policy_guard);
 	g.ops = o;
+	/* the outermost call moves to this CPU's policy stack */
+	g.stack = g.prev ? NULL : this_cpu_read(policy_stack);
 	g.preempt_count = preempt_count();
 	g.locks_held = this_cpu_read(locks_held);
 	this_cpu_write(policy_guard, &g);
@@ -61,14 +85,15 @@ policy_guarded(const struct sched_policy_ops *o, void (*fn)(void),
 	register unsigned long rdx asm("rdx") = c;
 	register unsigned long rcx asm("rcx") = d;
 	register struct policy_guard *r11 asm("r11") = &g;
+	register void *r10 asm("r10") = g.stack;
 
 	/* arch/x86_64/policy_guard.S: fn(a, b, c, d), or an unwind */
 	asm volatile("call policy_guard_enter"
 		     : "+a"(rax), "+d"(rdx), "+D"(rdi), "+S"(rsi), "+c"(rcx),
-		       "+r"(r11)
+		       "+r"(r11), "+r"(r10)
 		     :
-		     : "r8", "r9", "r10", "rbx", "r12", "r13", "r14", "r15",
-		       "memory", "cc");
+		     : "r8", "r9", "rbx", "r12", "r13", "r14", "r15", "memory",
+		       "cc");
 	this_cpu_write(policy_guard, g.prev);
 	if (unlikely(rdx))
 		policy_guard_recover(&g);

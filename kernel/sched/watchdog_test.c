@@ -21,6 +21,7 @@
 #include <keel/smp.h>
 #include <keel/string.h>
 #include <keel/time.h>
+#include <keel/vmalloc.h>
 #include <keel/timer.h>
 
 #include "sched.h"
@@ -179,10 +180,12 @@ static void panicking_policy_is_ejected(struct ktest *t)
 {
 	struct sched_policy_stats before, after;
 	struct mm_usage mm_before, mm_after;
+	unsigned int parked = policy_stacks_parked();
 	long objects, pages;
 	struct load l = {};
 
 	KTEST_ASSERT_NOT_NULL(t, sched_policy_find("test_panic"));
+	KTEST_ASSERT_EQ(t, policy_stacks_refill(), 0);
 	mm_usage_get(&mm_before);
 	start_load(t, &l);
 	sched_policy_stats(&before);
@@ -193,16 +196,25 @@ static void panicking_policy_is_ejected(struct ktest *t)
 	expect_note(t, "test_panic", "abandoned");
 	KTEST_EXPECT_EQ(t, sched_policy_switch_to("test_panic"), -EBUSY);
 	stop_load(t, &l);
-	/* its per-CPU queues (one allocation per CPU at most) stay */
+	/*
+	 * its per-CPU queues (one allocation per CPU at most) stay, and
+	 * each CPU that panicked in it parked its policy stack and got a
+	 * new spare (a stack and its vmalloc area)
+	 */
+	parked = policy_stacks_parked() - parked;
+	KTEST_EXPECT_GE(t, parked, 1U);
 	mm_usage_get(&mm_after);
 	objects = (long)mm_after.slab_objects - (long)mm_before.slab_objects;
 	pages = (long)mm_before.free_pages - (long)mm_after.free_pages;
 	KTEST_EXPECT_GE(t, objects, 0L);
-	KTEST_EXPECT_LE(t, objects, (long)num_online_cpus());
+	KTEST_EXPECT_LE(t, objects, (long)(num_online_cpus() + 2 * parked));
 	KTEST_EXPECT_GE(t, pages, 0L);
-	KTEST_EXPECT_LE(t, pages, objects);
-	ktest_leak_allow(t, objects, pages,
-			 "queues of the abandoned policy test_panic");
+	KTEST_EXPECT_LE(t, pages,
+			objects +
+				(long)(parked * (KSTACK_SIZE / PAGE_SIZE + 2)));
+	ktest_leak_allow(
+		t, objects, pages,
+		"queues of the abandoned policy test_panic, spare policy stacks");
 }
 
 /* --- test_invalid: books kept right, every pick answered with NULL --- */
@@ -326,6 +338,30 @@ static void guard_call_and_unwind(struct ktest *t)
 
 /* --- the panic hook: unwinds a guarded policy, but never fair --- */
 
+/*
+ * A case that parked policy stacks (sched_policy_panic_hook) leaves the
+ * spares that replaced them allocated: declare what it left, at most a
+ * stack (and its vmalloc area) per parked stack.
+ */
+void allow_parked(struct ktest *t, const struct mm_usage *before,
+		  unsigned int parked_before)
+{
+	unsigned int parked = policy_stacks_parked() - parked_before;
+	struct mm_usage after;
+	long objects, pages;
+
+	mm_usage_get(&after);
+	objects = (long)after.slab_objects - (long)before->slab_objects;
+	pages = (long)before->free_pages - (long)after.free_pages;
+	KTEST_EXPECT_GE(t, objects, 0L);
+	KTEST_EXPECT_LE(t, objects, (long)(2 * parked));
+	KTEST_EXPECT_GE(t, pages, 0L);
+	KTEST_EXPECT_LE(t, pages,
+			(long)(parked * (KSTACK_SIZE / PAGE_SIZE + 2)));
+	ktest_leak_allow(t, objects, pages,
+			 "spare policy stacks for the parked ones");
+}
+
 static const struct sched_policy_ops dummy_policy = { .name = "test_dummy" };
 static DEFINE_SPINLOCK(abandoned_lock);
 
@@ -341,11 +377,16 @@ static void panic_hook_unwinds_all_but_fair(struct ktest *t)
 {
 	const struct sched_policy_ops *was_broken = READ_ONCE(policy_broken);
 	const struct sched_policy_ops *broken;
-	unsigned long flags = local_irq_save();
-	int count = preempt_count();
+	unsigned long flags;
+	int count;
 	unsigned int locks = this_cpu_read(locks_held);
+	unsigned int parked = policy_stacks_parked();
 	struct guard_ret fair, other;
+	struct mm_usage mm;
 
+	mm_usage_get(&mm);
+	flags = local_irq_save();
+	count = preempt_count();
 	/* fair: the hook returns (panic() would go on and panic) */
 	fair = policy_guarded(&fair_policy, (void (*)(void))panics, 0, 0, 0, 0);
 	other = policy_guarded(&dummy_policy, (void (*)(void))panics, 0, 0, 0,
@@ -355,6 +396,9 @@ static void panic_hook_unwinds_all_but_fair(struct ktest *t)
 	KTEST_EXPECT_EQ(t, preempt_count(), count);
 	KTEST_EXPECT_EQ(t, this_cpu_read(locks_held), locks);
 	local_irq_restore(flags);
+	KTEST_EXPECT_EQ(t, policy_stacks_refill(), 0);
+	/* parked with the policy's frames: its lock stays taken */
+	KTEST_EXPECT_TRUE(t, spin_is_locked(&abandoned_lock));
 	KTEST_EXPECT_EQ(t, fair.val, 99UL);
 	KTEST_EXPECT_EQ(t, fair.failed, 0UL);
 	KTEST_EXPECT_EQ(t, other.val, 0UL);
@@ -369,6 +413,72 @@ static void panic_hook_unwinds_all_but_fair(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, watchdog_policy_note(&dummy_policy) &&
 				     strstr(watchdog_policy_note(&dummy_policy),
 					    "abandoned"));
+	allow_parked(t, &mm, parked);
+}
+
+/*
+ * The frames of a callback that panicked are parked with its policy
+ * stack, not unwound over: their memory is never reused, so whatever
+ * they held (a lock, a borrowed or pinned stack object, a TaskToken)
+ * is leaked, never overwritten while still "held". The callback puts a
+ * pattern in a local array and takes a lock, then panics; afterwards the
+ * caller runs a deep call of its own, and the array must be intact. With
+ * a longjmp over frames on the caller's stack (the callback run there)
+ * the deep call overwrites it.
+ */
+#define SENTINEL 0x5afe5afe5afe5afeULL
+static const struct sched_policy_ops park_policy = { .name = "test_park" };
+static DEFINE_SPINLOCK(park_lock);
+static volatile u64 *park_sentinel;
+
+static unsigned long panics_holding(unsigned long a, unsigned long b,
+				    unsigned long c)
+{
+	volatile u64 local[8];
+
+	for (int i = 0; i < 8; i++)
+		local[i] = SENTINEL;
+	park_sentinel = local;
+	spin_lock(&park_lock); /* held by the parked frame forever */
+	sched_policy_panic_hook("deliberate, from watchdog_test");
+	spin_unlock(&park_lock);
+	return local[0];
+}
+
+static noinline void scribble(void)
+{
+	volatile u8 deep[2048];
+
+	for (size_t i = 0; i < sizeof(deep); i++)
+		deep[i] = 0;
+}
+
+static void panic_frames_are_parked(struct ktest *t)
+{
+	const struct sched_policy_ops *was_broken = READ_ONCE(policy_broken);
+	unsigned int parked = policy_stacks_parked();
+	struct mm_usage mm;
+	unsigned long flags;
+	struct guard_ret r;
+	bool intact = true;
+
+	mm_usage_get(&mm);
+	flags = local_irq_save();
+	r = policy_guarded(&park_policy, (void (*)(void))panics_holding, 0, 0,
+			   0, 0);
+	scribble();
+	for (int i = 0; i < 8; i++)
+		intact &= park_sentinel[i] == SENTINEL;
+	WRITE_ONCE(policy_broken, was_broken);
+	local_irq_restore(flags);
+	KTEST_EXPECT_EQ(t, r.failed, 1UL);
+	KTEST_EXPECT_TRUE(t, intact);
+	KTEST_EXPECT_TRUE(t, spin_is_locked(&park_lock));
+	KTEST_EXPECT_EQ(t, policy_stacks_parked(), parked + 1);
+	KTEST_EXPECT_EQ(t, policy_stacks_refill(), 0);
+	for (int ms = 0; ms < EJECT_DEADLINE_MS && watchdog_busy(); ms += 10)
+		msleep(10);
+	allow_parked(t, &mm, parked);
 }
 
 /*
@@ -413,20 +523,29 @@ static unsigned long just_panics(unsigned long a, unsigned long b,
 static void second_panic_is_not_lost(struct ktest *t)
 {
 	struct sched_policy_stats before, after;
+	unsigned int parked = policy_stacks_parked();
+	struct mm_usage mm;
 	unsigned long flags;
 
 	sched_policy_stats(&before);
 	KTEST_ASSERT_EQ(t, sched_policy_switch(&second_policy), 0);
+	mm_usage_get(&mm);
 	flags = local_irq_save();
 	policy_guarded(&first_policy, (void (*)(void))just_panics, 0, 0, 0, 0);
+	local_irq_restore(flags);
+	/* the first panic parked this CPU's policy stack: a new spare */
+	KTEST_EXPECT_EQ(t, policy_stacks_refill(), 0);
+	flags = local_irq_save();
 	policy_guarded(&second_policy, (void (*)(void))just_panics, 0, 0, 0, 0);
 	local_irq_restore(flags);
+	KTEST_EXPECT_EQ(t, policy_stacks_refill(), 0);
 	KTEST_EXPECT_TRUE(t, wait_for_fair());
 	sched_policy_stats(&after);
 	KTEST_EXPECT_EQ(t, after.ejected, before.ejected + 1);
 	KTEST_EXPECT_TRUE(t, watchdog_abandoned(&first_policy));
 	KTEST_EXPECT_TRUE(t, watchdog_abandoned(&second_policy));
 	KTEST_EXPECT_EQ(t, sched_policy_switch(&second_policy), -EBUSY);
+	allow_parked(t, &mm, parked);
 }
 
 /* --- the boot parameters --- */
@@ -477,6 +596,7 @@ static struct ktest_case watchdog_cases[] = {
 	KTEST_CASE(starving_policy_is_ejected),
 	KTEST_CASE(invalid_policy_is_ejected),
 	KTEST_CASE(panicking_policy_is_ejected),
+	KTEST_CASE(panic_frames_are_parked),
 	{}
 };
 KTEST_SUITE(sched_watchdog, watchdog_cases, .exit = restore);

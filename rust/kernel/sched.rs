@@ -58,6 +58,8 @@ pub use weight::{
 };
 // in-kernel tests (ktest, kthreads, locks): not part of the host build
 #[cfg(not(keel_host))]
+mod reenter_test;
+#[cfg(not(keel_host))]
 mod token_test;
 
 /// The number of CPUs the kernel supports (`NR_CPUS`).
@@ -106,11 +108,15 @@ impl Handover {
     }
 }
 
-/// Proof that the lock of the runqueue a callback runs on is held.
+/// Proof that the lock of the runqueue a callback of policy `P` runs on
+/// is held.
 ///
-/// Zero-sized; only the callback trampolines of this module create one,
-/// and it cannot outlive the callback.
-pub struct RqLock<'a>(PhantomData<&'a ()>);
+/// Zero-sized; only the callback trampolines of this module create one
+/// (`Ops::<P>`, for `P`'s own callbacks), and it cannot outlive the
+/// callback. Branded by the policy: a [`PerCpu<P, T>`] accepts only an
+/// `RqLock<P>`, so one policy's callback cannot reach another policy's
+/// per-CPU state (compile-fail case 57).
+pub struct RqLock<'a, P: ?Sized>(PhantomData<&'a ()>, PhantomData<fn() -> P>);
 
 /// A runqueue, as a callback sees it (its CPU and queue length).
 pub struct Rq<'a>(NonNull<bindings::rq>, PhantomData<&'a bindings::rq>);
@@ -468,55 +474,80 @@ impl TaskToken {
     }
 }
 
-/// Per-CPU policy state, reachable only under that CPU's runqueue lock.
-pub struct PerCpu<T>([UnsafeCell<T>; NR_CPUS]);
+/// Per-CPU state of policy `P`, reachable only under that CPU's
+/// runqueue lock, in `P`'s own callbacks.
+///
+/// # Invariants
+///
+/// Element `i` is accessed only (a) by a callback of `P` that holds CPU
+/// `i`'s runqueue lock (it has an `RqLock<P>`, made by `Ops::<P>`), or
+/// (b) by `P`'s `init`/`exit` (a `Quiescent<P>`), while no callback of
+/// `P` runs or can start. The brand `P` is what ties the proofs to this
+/// data: a second policy in the same crate gets `RqLock<Q>` and
+/// `Quiescent<Q>`, which this type does not accept.
+pub struct PerCpu<P: ?Sized, T>([UnsafeCell<T>; NR_CPUS], PhantomData<fn() -> P>);
 
-// SAFETY: each element is accessed only with its CPU's rq lock held
-// (get_mut/get demand an RqLock), so no two CPUs race on one element.
-unsafe impl<T: Send> Sync for PerCpu<T> {}
+// SAFETY: per the invariants, each element is used by one CPU at a time:
+// under its runqueue lock by `P`'s callbacks, or by `P`'s init/exit while
+// none of `P`'s callbacks runs; `T: Send` because successive users may be
+// on different CPUs.
+unsafe impl<P: ?Sized, T: Send> Sync for PerCpu<P, T> {}
 
-impl<T> PerCpu<T> {
+impl<P: ?Sized, T> PerCpu<P, T> {
     /// One value per CPU.
     #[inline]
     pub const fn new(v: [UnsafeCell<T>; NR_CPUS]) -> Self {
-        PerCpu(v)
+        PerCpu(v, PhantomData)
     }
 
     /// `rq`'s element, exclusively, under its lock.
     #[inline]
-    pub fn get_mut<'b>(&'b self, rq: &Rq<'_>, _lock: &'b mut RqLock<'_>) -> &'b mut T {
-        // SAFETY: rq's lock is held (the proof), so no other CPU uses
-        // this element; the proof is borrowed mutably for as long as the
-        // result lives, so a callback holds only one such borrow.
+    pub fn get_mut<'b>(&'b self, rq: &Rq<'_>, _lock: &'b mut RqLock<'_, P>) -> &'b mut T {
+        // SAFETY: an RqLock<P> exists only inside a callback of P made by
+        // the core with rq's lock held; P's other callbacks that could
+        // touch this element need that lock, and P's init/exit do not run
+        // while a callback of P runs (Quiescent). The proof is borrowed
+        // mutably for as long as the result lives, so this callback holds
+        // only one such borrow (of any element) at a time.
         unsafe { &mut *self.0[rq.cpu()].get() }
     }
 
     /// `rq`'s element, shared, under its lock (balance: both held).
     #[inline]
-    pub fn get<'b>(&'b self, rq: &Rq<'_>, _lock: &'b RqLock<'_>) -> &'b T {
-        // SAFETY: the rq's lock is held and the proof is borrowed shared:
-        // no `get_mut` borrow can exist while this one lives.
+    pub fn get<'b>(&'b self, rq: &Rq<'_>, _lock: &'b RqLock<'_, P>) -> &'b T {
+        // SAFETY: as get_mut: only P's callbacks holding rq's lock reach
+        // the element, and the proof is borrowed shared, so no `get_mut`
+        // borrow through it can exist while this one lives.
         unsafe { &*self.0[rq.cpu()].get() }
     }
-}
 
-impl<T> PerCpu<T> {
     /// Every CPU's element, while no callback of the policy can run.
     #[inline]
-    pub fn for_each_mut(&self, _q: &mut Quiescent, mut f: impl FnMut(&mut T)) {
+    pub fn for_each_mut(&self, _q: &mut Quiescent<P>, mut f: impl FnMut(&mut T)) {
         for cell in &self.0 {
-            // SAFETY: the Quiescent proof says no callback of this policy
-            // runs (on any CPU) or starts until the borrow ends, and
-            // `&mut Quiescent` makes this the only such borrow.
+            // SAFETY: a Quiescent<P> exists only in P's init (P not yet
+            // published) and exit (P unpublished, every CPU past its
+            // callbacks), and the core refuses a switch from inside any
+            // policy callback or init/exit (sched_policy_switch:
+            // -EDEADLK), so P cannot be published again meanwhile: no
+            // callback of P runs or starts until this returns. `&mut
+            // Quiescent` makes this the only such borrow.
             f(unsafe { &mut *cell.get() })
         }
     }
 }
 
-/// Proof that no callback of the policy runs or can start: given to
+/// Proof that no callback of policy `P` runs or can start: given to
 /// [`Policy::init`] (not yet published) and [`Policy::exit`] (switched
-/// away, every CPU past its last callback). Zero-sized.
-pub struct Quiescent(PhantomData<*mut ()>);
+/// away, every CPU past its last callback). Zero-sized; branded by the
+/// policy, so it opens only `P`'s own [`PerCpu`] data (compile-fail case
+/// 58).
+///
+/// True because the core refuses [`switch_to`] (with `-EDEADLK`) from
+/// inside any policy callback, `init` or `exit`, and from any context
+/// that is not process context: `init`/`exit` run under the core's
+/// switch mutex, and no nested switch can publish `P` while they run.
+pub struct Quiescent<P: ?Sized>(PhantomData<*mut ()>, PhantomData<fn() -> P>);
 
 /// Builds a [`PerCpu`] from a constant expression evaluated per CPU.
 #[macro_export]
@@ -567,11 +598,11 @@ pub trait Policy: 'static {
     const NAME: &'static CStr;
 
     /// The policy becomes active.
-    fn init(_q: &mut Quiescent) -> Result {
+    fn init(_q: &mut Quiescent<Self>) -> Result {
         Ok(())
     }
     /// The policy was switched away: free what it holds.
-    fn exit(_q: &mut Quiescent) {}
+    fn exit(_q: &mut Quiescent<Self>) {}
     /// A task exists: set up its data.
     fn task_new(_t: &TaskRef, _data: &mut TaskData) -> Result {
         Ok(())
@@ -579,41 +610,56 @@ pub trait Policy: 'static {
     /// A task is gone for good.
     fn task_dead(_t: &TaskRef) {}
     /// `t` became runnable on `rq`: queue it; true asks to preempt curr.
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken, flags: u32) -> bool;
+    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken, flags: u32) -> bool;
     /// The running task blocked or exited.
-    fn task_blocked(_rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: &TaskRef, _data: &mut TaskData) {}
+    fn task_blocked(
+        _rq: &Rq<'_>,
+        _lock: &mut RqLock<'_, Self>,
+        _t: &TaskRef,
+        _data: &mut TaskData,
+    ) {
+    }
     /// The running task was preempted: requeue it.
-    fn task_preempt(_rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: TaskToken) {}
+    fn task_preempt(_rq: &Rq<'_>, _lock: &mut RqLock<'_, Self>, _t: TaskToken) {}
     /// The running task yields: requeue it behind the others.
-    fn task_yield(_rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: TaskToken) {}
+    fn task_yield(_rq: &Rq<'_>, _lock: &mut RqLock<'_, Self>, _t: TaskToken) {}
     /// `t` leaves the queue without running: give its token back (None
     /// if the policy does not hold it).
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken>;
+    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: &TaskRef) -> Option<TaskToken>;
     /// A tick while `t` runs; true preempts it.
-    fn task_tick(_rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: &TaskRef, _d: &mut TaskData) -> bool {
+    fn task_tick(
+        _rq: &Rq<'_>,
+        _lock: &mut RqLock<'_, Self>,
+        _t: &TaskRef,
+        _d: &mut TaskData,
+    ) -> bool {
         false
     }
     /// The task to run next, taken out of the policy's queue.
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken>;
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>) -> Option<TaskToken>;
     /// The CPU to queue waking `t` on (no lock held).
     fn select_cpu(_t: &TaskRef, prev_cpu: usize, _flags: u32) -> usize {
         prev_cpu
     }
     /// A task queued on `src` that idle `dst` should pull (not removed).
-    fn balance<'a>(_dst: &Rq<'a>, _src: &Rq<'a>, _lock: &'a RqLock<'a>) -> Option<&'a TaskRef> {
+    fn balance<'a>(
+        _dst: &Rq<'a>,
+        _src: &Rq<'a>,
+        _lock: &'a RqLock<'a, Self>,
+    ) -> Option<&'a TaskRef> {
         None
     }
     /// Live switch away from this policy: describe `t`, queued on `rq`
     /// (the policy finds its token). Read-only in effect: if the switch
     /// is undone, the policy runs on.
-    fn task_export(_rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: &TaskRef) -> Handover {
+    fn task_export(_rq: &Rq<'_>, _lock: &mut RqLock<'_, Self>, _t: &TaskRef) -> Handover {
         Handover::default()
     }
     /// As `task_export`, for `rq`'s running task (whose data the core
     /// lends, read-only).
     fn task_export_curr(
         _rq: &Rq<'_>,
-        _lock: &mut RqLock<'_>,
+        _lock: &mut RqLock<'_, Self>,
         _t: &TaskRef,
         _d: &TaskData,
     ) -> Handover {
@@ -622,7 +668,7 @@ pub trait Policy: 'static {
     /// Live switch to this policy: take `t`, queued on `rq`, with what
     /// the old policy exported (after `task_new`). An error undoes the
     /// switch; the policy must then not keep `t`.
-    fn task_adopt(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken, _h: &Handover) -> Result {
+    fn task_adopt(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken, _h: &Handover) -> Result {
         Self::task_wakeup(rq, lock, t, WF_SWITCH);
         Ok(())
     }
@@ -630,7 +676,7 @@ pub trait Policy: 'static {
     /// do not queue it (it comes back through preempt/blocked/yield).
     fn task_adopt_curr(
         _rq: &Rq<'_>,
-        _lock: &mut RqLock<'_>,
+        _lock: &mut RqLock<'_, Self>,
         _t: &TaskRef,
         _d: &mut TaskData,
         _h: &Handover,
@@ -675,9 +721,9 @@ impl<T: Policy> Ops<T> {
     ///
     /// `rq` must be a live runqueue whose lock the caller holds.
     #[inline]
-    unsafe fn rq<'a>(rq: *mut bindings::rq) -> (Rq<'a>, RqLock<'a>) {
+    unsafe fn rq<'a>(rq: *mut bindings::rq) -> (Rq<'a>, RqLock<'a, T>) {
         // SAFETY: non-NULL and live per the caller.
-        (Rq(unsafe { NonNull::new_unchecked(rq) }, PhantomData), RqLock(PhantomData))
+        (Rq(unsafe { NonNull::new_unchecked(rq) }, PhantomData), RqLock(PhantomData, PhantomData))
     }
 
     /// # Safety
@@ -685,7 +731,7 @@ impl<T: Policy> Ops<T> {
     /// Called by the core (under its switch mutex) before the table is
     /// published: no callback of the policy runs.
     unsafe extern "C" fn init() -> c_int {
-        match T::init(&mut Quiescent(PhantomData)) {
+        match T::init(&mut Quiescent(PhantomData, PhantomData)) {
             Ok(()) => 0,
             Err(e) => e.to_errno(),
         }
@@ -696,7 +742,7 @@ impl<T: Policy> Ops<T> {
     /// Called by the core (under its switch mutex) after the policy was
     /// switched away and every CPU left its callbacks.
     unsafe extern "C" fn exit() {
-        T::exit(&mut Quiescent(PhantomData))
+        T::exit(&mut Quiescent(PhantomData, PhantomData))
     }
 
     /// # Safety

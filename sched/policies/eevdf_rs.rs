@@ -167,7 +167,7 @@ impl EevdfRq {
     }
 }
 
-static RQS: PerCpu<EevdfRq> = kernel::per_cpu!(EevdfRq::new());
+static RQS: PerCpu<Eevdf, EevdfRq> = kernel::per_cpu!(EevdfRq::new());
 /// Each CPU's `V` and queue length, for racy readers elsewhere.
 static AVG_V: [AtomicI64; NR_CPUS] = [const { AtomicI64::new(0) }; NR_CPUS];
 static NR: [AtomicUsize; NR_CPUS] = [const { AtomicUsize::new(0) }; NR_CPUS];
@@ -405,7 +405,7 @@ fn put_curr(rq: &Rq<'_>, f: &mut EevdfRq, t: &TaskRef, d: &mut TaskData) {
 
 /// Requeues a preempted or yielding running task.
 #[inline]
-fn requeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, extend: bool) {
+fn requeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, mut t: TaskToken, extend: bool) {
     let f = RQS.get_mut(rq, lock);
     let (task, d) = t.split();
     update_curr(rq, f);
@@ -440,7 +440,7 @@ struct Eevdf;
 impl Policy for Eevdf {
     const NAME: &'static CStr = c_str!("eevdf");
 
-    fn init(q: &mut Quiescent) -> Result {
+    fn init(q: &mut Quiescent<Eevdf>) -> Result {
         RQS.for_each_mut(q, |f| *f = EevdfRq::new());
         for cpu in 0..NR_CPUS {
             AVG_V[cpu].store(0, Relaxed);
@@ -449,7 +449,7 @@ impl Policy for Eevdf {
         Ok(())
     }
 
-    fn exit(q: &mut Quiescent) {
+    fn exit(q: &mut Quiescent<Eevdf>) {
         // every task was handed on: free the (empty) queues
         RQS.for_each_mut(q, |f| *f = EevdfRq::new());
     }
@@ -465,7 +465,12 @@ impl Policy for Eevdf {
     }
 
     #[inline]
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, flags: u32) -> bool {
+    fn task_wakeup(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Eevdf>,
+        mut t: TaskToken,
+        flags: u32,
+    ) -> bool {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
@@ -498,7 +503,7 @@ impl Policy for Eevdf {
     }
 
     #[inline]
-    fn task_blocked(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef, d: &mut TaskData) {
+    fn task_blocked(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, t: &TaskRef, d: &mut TaskData) {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         let (v_avg, _) = avg_vruntime(rq, f);
@@ -519,16 +524,16 @@ impl Policy for Eevdf {
     }
 
     #[inline]
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, t: TaskToken) {
         requeue(rq, lock, t, false);
     }
 
-    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, t: TaskToken) {
         requeue(rq, lock, t, true);
     }
 
     #[inline]
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken> {
+    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, t: &TaskRef) -> Option<TaskToken> {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
         let tok = f.queue.remove(t)?;
@@ -543,7 +548,12 @@ impl Policy for Eevdf {
     }
 
     #[inline]
-    fn task_tick(rq: &Rq<'_>, lock: &mut RqLock<'_>, _t: &TaskRef, _d: &mut TaskData) -> bool {
+    fn task_tick(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Eevdf>,
+        _t: &TaskRef,
+        _d: &mut TaskData,
+    ) -> bool {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         avg_vruntime(rq, f);
@@ -552,7 +562,7 @@ impl Policy for Eevdf {
     }
 
     #[inline]
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>) -> Option<TaskToken> {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
         // some task is always eligible (V is an average); the one with
@@ -572,7 +582,7 @@ impl Policy for Eevdf {
         place_by_load(t, prev_cpu, flags, |c| NR[c].load(Relaxed))
     }
 
-    fn balance<'a>(dst: &Rq<'a>, src: &Rq<'a>, lock: &'a RqLock<'a>) -> Option<&'a TaskRef> {
+    fn balance<'a>(dst: &Rq<'a>, src: &Rq<'a>, lock: &'a RqLock<'a, Eevdf>) -> Option<&'a TaskRef> {
         RQS.get(src, lock)
             .queue
             .iter()
@@ -581,7 +591,7 @@ impl Policy for Eevdf {
             .find(|t| t.allowed_on(dst.cpu()) && !t.on_cpu())
     }
 
-    fn task_export(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Handover {
+    fn task_export(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, t: &TaskRef) -> Handover {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         let (v_avg, _) = avg_vruntime(rq, f);
@@ -596,7 +606,7 @@ impl Policy for Eevdf {
 
     fn task_export_curr(
         rq: &Rq<'_>,
-        lock: &mut RqLock<'_>,
+        lock: &mut RqLock<'_, Eevdf>,
         t: &TaskRef,
         _d: &TaskData,
     ) -> Handover {
@@ -612,7 +622,12 @@ impl Policy for Eevdf {
         }
     }
 
-    fn task_adopt(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, h: &Handover) -> Result {
+    fn task_adopt(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Eevdf>,
+        mut t: TaskToken,
+        h: &Handover,
+    ) -> Result {
         let f = RQS.get_mut(rq, lock);
         let v = adopted_vruntime(f, h);
         let (task, d) = t.split();
@@ -629,7 +644,7 @@ impl Policy for Eevdf {
 
     fn task_adopt_curr(
         rq: &Rq<'_>,
-        lock: &mut RqLock<'_>,
+        lock: &mut RqLock<'_, Eevdf>,
         t: &TaskRef,
         d: &mut TaskData,
         h: &Handover,

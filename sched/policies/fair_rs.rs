@@ -81,7 +81,7 @@ struct Shared {
     nr: AtomicUsize,
 }
 
-static RQS: PerCpu<FairRq> = kernel::per_cpu!(FairRq::new());
+static RQS: PerCpu<FairRs, FairRq> = kernel::per_cpu!(FairRq::new());
 static SHARED: [Shared; NR_CPUS] =
     [const { Shared { min_vruntime: AtomicI64::new(0), nr: AtomicUsize::new(0) } }; NR_CPUS];
 
@@ -233,7 +233,7 @@ struct FairRs;
 impl Policy for FairRs {
     const NAME: &'static CStr = c_str!("fair_rs");
 
-    fn init(q: &mut Quiescent) -> Result {
+    fn init(q: &mut Quiescent<FairRs>) -> Result {
         RQS.for_each_mut(q, |f| *f = FairRq::new());
         for s in &SHARED {
             s.min_vruntime.store(0, Relaxed);
@@ -242,7 +242,7 @@ impl Policy for FairRs {
         Ok(())
     }
 
-    fn exit(q: &mut Quiescent) {
+    fn exit(q: &mut Quiescent<FairRs>) {
         // every task was handed on: the queues are empty
         RQS.for_each_mut(q, |f| *f = FairRq::new());
     }
@@ -257,7 +257,12 @@ impl Policy for FairRs {
     }
 
     #[inline]
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, flags: u32) -> bool {
+    fn task_wakeup(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, FairRs>,
+        mut t: TaskToken,
+        flags: u32,
+    ) -> bool {
         let cpu = rq.cpu();
         let s = &SHARED[cpu];
         let f = RQS.get_mut(rq, lock);
@@ -288,14 +293,14 @@ impl Policy for FairRs {
     }
 
     #[inline]
-    fn task_blocked(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef, d: &mut TaskData) {
+    fn task_blocked(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, t: &TaskRef, d: &mut TaskData) {
         let cpu = rq.cpu();
         put_curr(&SHARED[cpu], RQS.get_mut(rq, lock), t, d);
         d.words()[BLOCKED_ON] = cpu as u64 + 1;
     }
 
     #[inline]
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken) {
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken) {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let (task, d) = t.split();
@@ -303,7 +308,7 @@ impl Policy for FairRs {
         queue_sorted(s, f, t);
     }
 
-    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken) {
+    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken) {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let id = t.task().id();
@@ -315,7 +320,7 @@ impl Policy for FairRs {
     }
 
     #[inline]
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken> {
+    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, t: &TaskRef) -> Option<TaskToken> {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let mut tok = f.queue.remove(t)?;
@@ -330,7 +335,12 @@ impl Policy for FairRs {
     }
 
     #[inline]
-    fn task_tick(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef, d: &mut TaskData) -> bool {
+    fn task_tick(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, FairRs>,
+        t: &TaskRef,
+        d: &mut TaskData,
+    ) -> bool {
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, &SHARED[rq.cpu()], f);
         if f.queue.is_empty() {
@@ -343,7 +353,7 @@ impl Policy for FairRs {
     }
 
     #[inline]
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>) -> Option<TaskToken> {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let first = f.queue.front()?.0.id();
@@ -365,7 +375,7 @@ impl Policy for FairRs {
         place_by_load(t, prev_cpu, flags, |c| SHARED[c].nr.load(Relaxed))
     }
 
-    fn task_export(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Handover {
+    fn task_export(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, t: &TaskRef) -> Handover {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let lag = f
@@ -378,7 +388,7 @@ impl Policy for FairRs {
 
     fn task_export_curr(
         rq: &Rq<'_>,
-        lock: &mut RqLock<'_>,
+        lock: &mut RqLock<'_, FairRs>,
         _t: &TaskRef,
         _d: &TaskData,
     ) -> Handover {
@@ -388,7 +398,12 @@ impl Policy for FairRs {
         Handover { lag_ns: lag, slice_left_ns: None }
     }
 
-    fn task_adopt(rq: &Rq<'_>, lock: &mut RqLock<'_>, mut t: TaskToken, h: &Handover) -> Result {
+    fn task_adopt(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, FairRs>,
+        mut t: TaskToken,
+        h: &Handover,
+    ) -> Result {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let v = adopted_vruntime(h);
@@ -404,7 +419,7 @@ impl Policy for FairRs {
 
     fn task_adopt_curr(
         rq: &Rq<'_>,
-        lock: &mut RqLock<'_>,
+        lock: &mut RqLock<'_, FairRs>,
         t: &TaskRef,
         d: &mut TaskData,
         h: &Handover,
@@ -420,7 +435,11 @@ impl Policy for FairRs {
         Ok(())
     }
 
-    fn balance<'a>(dst: &Rq<'a>, src: &Rq<'a>, lock: &'a RqLock<'a>) -> Option<&'a TaskRef> {
+    fn balance<'a>(
+        dst: &Rq<'a>,
+        src: &Rq<'a>,
+        lock: &'a RqLock<'a, FairRs>,
+    ) -> Option<&'a TaskRef> {
         RQS.get(src, lock)
             .queue
             .iter()

@@ -32,12 +32,12 @@ const SLICE_TICKS: u64 = 2;
 /// `TaskData::words()` index: ticks since the task got the CPU.
 const TICKS: usize = 0;
 
-static QUEUES: PerCpu<KVec<TaskToken>> = kernel::per_cpu!(KVec::new());
+static QUEUES: PerCpu<Rr, KVec<TaskToken>> = kernel::per_cpu!(KVec::new());
 
 struct Rr;
 
 /// Queues `t` at the tail of `rq`'s FIFO.
-fn enqueue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+fn enqueue(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken) {
     let pid = t.task().pid();
     if QUEUES.get_mut(rq, lock).push(t, GFP_ATOMIC).is_err() {
         // the core's backstop runs the task (pick_next then misses it)
@@ -55,43 +55,43 @@ fn take(q: &mut KVec<TaskToken>, pos: usize) -> Option<TaskToken> {
 impl Policy for Rr {
     const NAME: &'static CStr = c_str!("rr");
 
-    fn exit(q: &mut Quiescent) {
+    fn exit(q: &mut Quiescent<Rr>) {
         // every task was handed on: free the (empty) queues
         QUEUES.for_each_mut(q, |queue| *queue = KVec::new());
     }
 
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken, _flags: u32) -> bool {
+    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken, _flags: u32) -> bool {
         enqueue(rq, lock, t);
         false
     }
 
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken) {
         enqueue(rq, lock, t);
     }
 
-    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken) {
         enqueue(rq, lock, t);
     }
 
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken> {
+    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: &TaskRef) -> Option<TaskToken> {
         let q = QUEUES.get_mut(rq, lock);
         let pos = q.iter().position(|tok| tok.is(t))?;
         take(q, pos)
     }
 
-    fn task_tick(rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: &TaskRef, d: &mut TaskData) -> bool {
+    fn task_tick(rq: &Rq<'_>, _lock: &mut RqLock<'_, Rr>, _t: &TaskRef, d: &mut TaskData) -> bool {
         let ticks = d.word(TICKS) + 1;
         d.words()[TICKS] = ticks;
         rq.nr_queued() > 0 && ticks >= SLICE_TICKS
     }
 
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>) -> Option<TaskToken> {
         let mut t = take(QUEUES.get_mut(rq, lock), 0)?;
         t.data().words()[TICKS] = 0;
         Some(t)
     }
 
-    fn balance<'a>(dst: &Rq<'a>, src: &Rq<'a>, lock: &'a RqLock<'a>) -> Option<&'a TaskRef> {
+    fn balance<'a>(dst: &Rq<'a>, src: &Rq<'a>, lock: &'a RqLock<'a, Rr>) -> Option<&'a TaskRef> {
         let q = QUEUES.get(src, lock);
         q.iter().rev().map(TaskToken::task).find(|t| t.allowed_on(dst.cpu()) && !t.on_cpu())
     }

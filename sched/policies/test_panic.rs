@@ -26,12 +26,12 @@ module! {
 /// The `pick_next` call (counted from `init`, all CPUs) that panics.
 const PANIC_AT: u32 = 20;
 
-static QUEUES: PerCpu<KVec<TaskToken>> = kernel::per_cpu!(KVec::new());
+static QUEUES: PerCpu<TestPanic, KVec<TaskToken>> = kernel::per_cpu!(KVec::new());
 static PICKS: AtomicU32 = AtomicU32::new(0);
 
 struct TestPanic;
 
-fn enqueue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+fn enqueue(rq: &Rq<'_>, lock: &mut RqLock<'_, TestPanic>, t: TaskToken) {
     let pid = t.task().pid();
     if QUEUES.get_mut(rq, lock).push(t, GFP_ATOMIC).is_err() {
         pr_warn!("sched_test_panic: no memory to queue pid {}\n", pid);
@@ -47,35 +47,49 @@ fn take(q: &mut KVec<TaskToken>, pos: usize) -> Option<TaskToken> {
 impl Policy for TestPanic {
     const NAME: &'static CStr = c_str!("test_panic");
 
-    fn init(_q: &mut Quiescent) -> Result {
+    fn init(_q: &mut Quiescent<TestPanic>) -> Result {
         PICKS.store(0, Relaxed);
         Ok(())
     }
 
-    fn exit(q: &mut Quiescent) {
+    fn exit(q: &mut Quiescent<TestPanic>) {
         QUEUES.for_each_mut(q, |queue| *queue = KVec::new());
     }
 
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken, _flags: u32) -> bool {
+    fn task_wakeup(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, TestPanic>,
+        t: TaskToken,
+        _flags: u32,
+    ) -> bool {
         enqueue(rq, lock, t);
         false
     }
 
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, TestPanic>, t: TaskToken) {
         enqueue(rq, lock, t);
     }
 
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken> {
+    fn task_dequeue(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, TestPanic>,
+        t: &TaskRef,
+    ) -> Option<TaskToken> {
         let q = QUEUES.get_mut(rq, lock);
         let pos = q.iter().position(|tok| tok.is(t))?;
         take(q, pos)
     }
 
-    fn task_tick(rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: &TaskRef, _d: &mut TaskData) -> bool {
+    fn task_tick(
+        rq: &Rq<'_>,
+        _lock: &mut RqLock<'_, TestPanic>,
+        _t: &TaskRef,
+        _d: &mut TaskData,
+    ) -> bool {
         rq.nr_queued() > 0
     }
 
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, TestPanic>) -> Option<TaskToken> {
         let n = PICKS.fetch_add(1, Relaxed) + 1;
         if n == PANIC_AT {
             panic!("test_panic: deliberate panic in pick_next (call {})", n);

@@ -26,11 +26,11 @@ module! {
 /// The nice value of the tasks this policy starves.
 const VICTIM_NICE: i32 = 19;
 
-static QUEUES: PerCpu<KVec<TaskToken>> = kernel::per_cpu!(KVec::new());
+static QUEUES: PerCpu<TestStarve, KVec<TaskToken>> = kernel::per_cpu!(KVec::new());
 
 struct TestStarve;
 
-fn enqueue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+fn enqueue(rq: &Rq<'_>, lock: &mut RqLock<'_, TestStarve>, t: TaskToken) {
     let pid = t.task().pid();
     if QUEUES.get_mut(rq, lock).push(t, GFP_ATOMIC).is_err() {
         pr_warn!("sched_test_starve: no memory to queue pid {}\n", pid);
@@ -46,30 +46,44 @@ fn take(q: &mut KVec<TaskToken>, pos: usize) -> Option<TaskToken> {
 impl Policy for TestStarve {
     const NAME: &'static CStr = c_str!("test_starve");
 
-    fn exit(q: &mut Quiescent) {
+    fn exit(q: &mut Quiescent<TestStarve>) {
         QUEUES.for_each_mut(q, |queue| *queue = KVec::new());
     }
 
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken, _flags: u32) -> bool {
+    fn task_wakeup(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, TestStarve>,
+        t: TaskToken,
+        _flags: u32,
+    ) -> bool {
         enqueue(rq, lock, t);
         false
     }
 
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, TestStarve>, t: TaskToken) {
         enqueue(rq, lock, t);
     }
 
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken> {
+    fn task_dequeue(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, TestStarve>,
+        t: &TaskRef,
+    ) -> Option<TaskToken> {
         let q = QUEUES.get_mut(rq, lock);
         let pos = q.iter().position(|tok| tok.is(t))?;
         take(q, pos)
     }
 
-    fn task_tick(rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: &TaskRef, _d: &mut TaskData) -> bool {
+    fn task_tick(
+        rq: &Rq<'_>,
+        _lock: &mut RqLock<'_, TestStarve>,
+        _t: &TaskRef,
+        _d: &mut TaskData,
+    ) -> bool {
         rq.nr_queued() > 0
     }
 
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, TestStarve>) -> Option<TaskToken> {
         let q = QUEUES.get_mut(rq, lock);
         // the first task that is not a victim; a victim only when alone
         let pos = q.iter().position(|t| t.task().nice() != VICTIM_NICE).unwrap_or(0);

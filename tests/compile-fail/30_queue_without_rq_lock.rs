@@ -10,8 +10,11 @@
 use core::marker::PhantomData;
 use kernel::sched::{PerCpu, Rq, RqLock, TaskQueue, TaskToken};
 
+/// The policy the queues belong to.
+pub struct Mine;
+
 /// Each CPU's queue.
-pub static QUEUES: PerCpu<TaskQueue> = kernel::per_cpu!(TaskQueue::new());
+pub static QUEUES: PerCpu<Mine, TaskQueue> = kernel::per_cpu!(TaskQueue::new());
 
 /// Takes the first task waiting on `rq`.
 pub fn steal(rq: &Rq<'_>) -> Option<TaskToken> {

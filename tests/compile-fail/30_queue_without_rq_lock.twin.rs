@@ -6,10 +6,13 @@
 
 use kernel::sched::{PerCpu, Rq, RqLock, TaskQueue, TaskToken};
 
+/// The policy the queues belong to.
+pub struct Mine;
+
 /// Each CPU's queue.
-pub static QUEUES: PerCpu<TaskQueue> = kernel::per_cpu!(TaskQueue::new());
+pub static QUEUES: PerCpu<Mine, TaskQueue> = kernel::per_cpu!(TaskQueue::new());
 
 /// Takes the first task waiting on `rq`, whose lock the caller holds.
-pub fn steal(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
+pub fn steal(rq: &Rq<'_>, lock: &mut RqLock<'_, Mine>) -> Option<TaskToken> {
     QUEUES.get_mut(rq, lock).remove_at(0)
 }

@@ -22,9 +22,9 @@ use core::ffi::{c_int, c_void};
 use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
 
 /// Which policy of this file a [`Keeper`] is.
-trait Rules: 'static {
+trait Rules: 'static + Sized {
     const NAME: &'static CStr;
-    fn queues() -> &'static PerCpu<TaskQueue>;
+    fn queues() -> &'static PerCpu<Keeper<Self>, TaskQueue>;
     fn kept() -> &'static SpinLock<Option<TaskToken>>;
     fn target() -> &'static AtomicI32;
     fn exits() -> &'static AtomicU32;
@@ -36,7 +36,7 @@ fn is_target<R: Rules>(t: &TaskRef) -> bool {
     t.pid() == R::target().load(Ordering::Relaxed)
 }
 
-fn enqueue<R: Rules>(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+fn enqueue<R: Rules>(rq: &Rq<'_>, lock: &mut RqLock<'_, Keeper<R>>, t: TaskToken) {
     // a refused token is dropped: the core's fallback runs its task
     let _ = R::queues().get_mut(rq, lock).push_back(t);
 }
@@ -49,22 +49,22 @@ fn keep<R: Rules>(tok: TaskToken) {
 impl<R: Rules> Policy for Keeper<R> {
     const NAME: &'static CStr = R::NAME;
 
-    fn exit(q: &mut Quiescent) {
+    fn exit(q: &mut Quiescent<Self>) {
         R::queues().for_each_mut(q, |queue| *queue = TaskQueue::new());
         *R::kept().lock() = None; // drops the kept token
         R::exits().fetch_add(1, Ordering::Relaxed);
     }
 
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken, _flags: u32) -> bool {
+    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken, _flags: u32) -> bool {
         enqueue::<R>(rq, lock, t);
         false
     }
 
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: TaskToken) {
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken) {
         enqueue::<R>(rq, lock, t);
     }
 
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_>, t: &TaskRef) -> Option<TaskToken> {
+    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: &TaskRef) -> Option<TaskToken> {
         let tok = R::queues().get_mut(rq, lock).remove(t)?;
         if !is_target::<R>(t) {
             return Some(tok);
@@ -73,11 +73,16 @@ impl<R: Rules> Policy for Keeper<R> {
         None
     }
 
-    fn task_tick(rq: &Rq<'_>, _lock: &mut RqLock<'_>, _t: &TaskRef, _d: &mut TaskData) -> bool {
+    fn task_tick(
+        rq: &Rq<'_>,
+        _lock: &mut RqLock<'_, Self>,
+        _t: &TaskRef,
+        _d: &mut TaskData,
+    ) -> bool {
         rq.nr_queued() > 0
     }
 
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_>) -> Option<TaskToken> {
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>) -> Option<TaskToken> {
         let q = R::queues().get_mut(rq, lock);
         let pos = q.iter().position(|(t, _)| !is_target::<R>(t))?;
         q.remove_at(pos)
@@ -89,8 +94,8 @@ macro_rules! rules {
         struct $ty;
         impl Rules for $ty {
             const NAME: &'static CStr = crate::c_str!($name);
-            fn queues() -> &'static PerCpu<TaskQueue> {
-                static Q: PerCpu<TaskQueue> = crate::per_cpu!(TaskQueue::new());
+            fn queues() -> &'static PerCpu<Keeper<Self>, TaskQueue> {
+                static Q: PerCpu<Keeper<$ty>, TaskQueue> = crate::per_cpu!(TaskQueue::new());
                 &Q
             }
             fn kept() -> &'static SpinLock<Option<TaskToken>> {
