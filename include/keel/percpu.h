@@ -28,6 +28,8 @@ struct cpu {
 	int preempt_count;	   /* > 0: the running task stays */
 	unsigned int irq_depth;	   /* hard-IRQ handler nesting */
 	unsigned int locks_held;   /* spinlocks held (debug checks) */
+	unsigned int irq_disable_depth;	  /* local_interrupt_disable() */
+	unsigned long irq_disable_flags;  /* flags the first one saved */
 	bool need_resched;	   /* call schedule() at the next chance */
 	bool online;		   /* running and scheduling */
 	unsigned int id;	   /* logical number; 0 is the boot CPU */
