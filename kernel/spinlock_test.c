@@ -134,7 +134,8 @@ static void recursion_panics(struct ktest *t)
 	spin_lock(&l);
 	ktest_expect_panic(t, "spinlock recursion");
 	spin_lock(&l);
-	ktest_fail(t, __FILE__, __LINE__, "spin_lock returned without the lock");
+	ktest_fail(t, __FILE__, __LINE__,
+		   "spin_lock returned without the lock");
 }
 
 /* The same through spin_lock_irqsave (the IRQ-safe path). */
@@ -146,8 +147,9 @@ static void irqsave_recursion_panics(struct ktest *t)
 	spin_lock_irqsave(&l, f1);
 	ktest_expect_panic(t, "spinlock recursion");
 	spin_lock_irqsave(&l, f2);
-	ktest_fail(t, __FILE__, __LINE__, "spin_lock_irqsave returned without the lock (%lx %lx)",
-		   f1, f2);
+	ktest_fail(t, __FILE__, __LINE__,
+		   "spin_lock_irqsave returned without the lock (%lx %lx)", f1,
+		   f2);
 }
 
 static enum irqreturn lock_in_handler(unsigned int irq, void *cookie)
@@ -249,7 +251,8 @@ static void gfp_kernel_pages_with_preempt_off_panics(struct ktest *t)
 	preempt_disable();
 	ktest_expect_panic(t, "sleeping function called from invalid context");
 	p = alloc_pages(GFP_KERNEL, 0);
-	ktest_fail(t, __FILE__, __LINE__, "alloc_pages(GFP_KERNEL) returned %p", p);
+	ktest_fail(t, __FILE__, __LINE__, "alloc_pages(GFP_KERNEL) returned %p",
+		   p);
 }
 
 /* The holder's CPU is recorded in every build. */

@@ -28,8 +28,6 @@ struct cpu {
 	int preempt_count;	   /* > 0: the running task stays */
 	unsigned int irq_depth;	   /* hard-IRQ handler nesting */
 	unsigned int locks_held;   /* spinlocks held (debug checks) */
-	unsigned int irq_disable_depth;	  /* local_interrupt_disable() */
-	unsigned long irq_disable_flags;  /* flags the first one saved */
 	bool need_resched;	   /* call schedule() at the next chance */
 	bool online;		   /* running and scheduling */
 	unsigned int id;	   /* logical number; 0 is the boot CPU */
@@ -39,6 +37,10 @@ struct cpu {
 	u64 ticks;		   /* timer ticks taken */
 	u64 ipis;		   /* IPIs received */
 	void *policy_guard;	   /* sched: the policy call in progress */
+
+	/* local_interrupt_disable() nesting, and the flags the first saved */
+	unsigned int irq_disable_depth;
+	unsigned long irq_disable_flags;
 };
 
 extern struct cpu cpu_data[NR_CPUS];

@@ -83,7 +83,9 @@ unsafe impl Backend for SpinLockBackend {
         // SAFETY: the caller passes a valid spinlock_t, whose `locked`
         // word is a u32 that C only changes with atomic operations, so an
         // atomic load of it is not a data race.
-        let word = unsafe { core::sync::atomic::AtomicU32::from_ptr(core::ptr::addr_of_mut!((*ptr).locked)) };
+        let word = unsafe {
+            core::sync::atomic::AtomicU32::from_ptr(core::ptr::addr_of_mut!((*ptr).locked))
+        };
         word.load(core::sync::atomic::Ordering::Relaxed) != 0
     }
 }
