@@ -46,8 +46,11 @@ pub fn udelay(us: u64) {
 }
 
 /// Sleeps at least `ms` milliseconds (process context; other tasks run).
+/// In atomic context it panics ("sleeping function called from invalid
+/// context").
 pub fn msleep(ms: u32) {
-    // SAFETY: msleep may be called from any process context.
+    // SAFETY: msleep has no memory-safety preconditions: in atomic
+    // context it panics (might_sleep) before it sleeps or arms a timer.
     unsafe { bindings::msleep(ms) }
 }
 
