@@ -234,6 +234,26 @@ void irq_dispatch(unsigned int vector, struct pt_regs *regs)
 	irq_exit(); /* softirqs, with interrupts on */
 }
 
+void irq_abandon_handlers(void)
+{
+	unsigned int depth = this_cpu_read(irq_depth);
+	unsigned int cpu = smp_processor_id();
+
+	while (depth--) {
+		struct irq_desc *d;
+		unsigned int irq;
+
+		if (depth >= IRQ_NEST_MAX)
+			continue;
+		irq = dispatching[cpu][depth];
+		d = &irq_descs[irq];
+		__atomic_fetch_sub(&d->running, 1, __ATOMIC_RELEASE);
+		if (d->chip && d->chip->eoi)
+			d->chip->eoi(irq);
+	}
+	this_cpu_write(irq_depth, 0);
+}
+
 u64 irq_count(unsigned int irq)
 {
 	return irq < NR_IRQS ? READ_ONCE(irq_descs[irq].count) : 0;

@@ -27,6 +27,7 @@
 #include <keel/power.h>
 #include <keel/preempt.h>
 #include <keel/printk.h>
+#include <keel/sched.h>
 #include <keel/irq.h>
 #include <keel/string.h>
 
@@ -243,14 +244,23 @@ static void reset_cpu_state(struct ktest *t)
 	 * dead frame: a later panic would unwind to it.
 	 */
 	this_cpu_write(policy_guard, NULL);
-	if (!preempt_count() && !in_irq() && !this_cpu_read(locks_held))
+	/*
+	 * A case that panicked in the middle of a sleep (an expected
+	 * "sleeping function called from invalid context") may have
+	 * marked the runner blocked.
+	 */
+	WRITE_ONCE(current->state, TASK_RUNNING);
+	if (!preempt_count() && !in_irq() && !this_cpu_read(locks_held) &&
+	    !this_cpu_read(irq_disable_depth))
 		return;
-	pr_info("    # %s: reset preempt count %d, IRQ depth %u, locks %u\n",
+	pr_info("    # %s: reset preempt count %d, IRQ depth %u, locks %u, "
+		"irq-disable depth %u\n",
 		t->name, preempt_count(), this_cpu_read(irq_depth),
-		this_cpu_read(locks_held));
+		this_cpu_read(locks_held), this_cpu_read(irq_disable_depth));
+	irq_abandon_handlers(); /* a panic in a handler: EOI, counts */
 	this_cpu_write(preempt_count, 0);
-	this_cpu_write(irq_depth, 0);
 	this_cpu_write(locks_held, 0);
+	this_cpu_write(irq_disable_depth, 0);
 }
 
 /* Run one case; returns 0 pass, 1 fail, 2 skip. */

@@ -10,6 +10,14 @@
  * oldest waiter the owner (keeping the flag if more wait) and wakes it:
  * ownership is handed off, so nobody can barge in between and a waiter
  * is served in arrival order.
+ *
+ * Misuse that would hand out the mutex twice is a panic on every build:
+ * locking a mutex the current task owns (a certain deadlock), and any
+ * locking from interrupt context (the handler would run as the task it
+ * interrupted and could take, or find "owned", that task's mutex).
+ * mutex_lock() is also a sleeping call: might_sleep() panics in atomic
+ * context. An unlock by a task that is not the owner is refused (WARN)
+ * and leaves the mutex held.
  */
 #include <keel/atomic.h>
 #include <keel/bug.h>
@@ -29,11 +37,18 @@ struct task *mutex_owner(const struct mutex *m)
 	return (struct task *)(READ_ONCE(m->owner) & ~MUTEX_FLAG_WAITERS);
 }
 
+static void refuse_irq(const struct mutex *m, const char *what)
+{
+	if (unlikely(in_irq()))
+		panic("%s of mutex %s from interrupt context", what,
+		      m->name ? m->name : "(unnamed)");
+}
+
 bool mutex_trylock(struct mutex *m)
 {
 	unsigned long me = (unsigned long)current;
 
-	WARN_ON_ONCE(in_irq());
+	refuse_irq(m, "mutex_trylock");
 	return cmpxchg(&m->owner, 0UL, me) == 0;
 }
 
@@ -81,10 +96,12 @@ void mutex_lock(struct mutex *m)
 {
 	unsigned long me = (unsigned long)current;
 
+	refuse_irq(m, "mutex_lock");
 	might_sleep();
-	if (WARN_ONCE(mutex_owner(m) == current,
-		      "mutex_lock: recursive locking (deadlock)"))
-		return;
+	if (unlikely(mutex_owner(m) == current))
+		panic("mutex_lock: recursive locking of mutex %s by task %d "
+		      "(deadlock)",
+		      m->name ? m->name : "(unnamed)", current->pid);
 	if (cmpxchg(&m->owner, 0UL, me) == 0)
 		return;
 	mutex_lock_slow(m, me);
@@ -96,6 +113,7 @@ void mutex_unlock(struct mutex *m)
 	struct wait_queue_entry *w;
 	unsigned long flags;
 
+	refuse_irq(m, "mutex_unlock");
 	if (WARN_ONCE(mutex_owner(m) != current,
 		      "mutex_unlock: not locked by this task"))
 		return;

@@ -2,9 +2,11 @@
 /*
  * mutex_test.c - tests of the sleeping mutex (kernel/mutex.c): a
  * contended mutex keeps a count exact across CPUs, waiters sleep, the
- * unlock hands the mutex to the oldest waiter (no barging), and misuse
- * is reported.
+ * unlock hands the mutex to the oldest waiter (no barging), recursion,
+ * use from an interrupt handler and locking in atomic context panic,
+ * and an unlock by a non-owner is refused.
  */
+#include <keel/irq.h>
 #include <keel/kthread.h>
 #include <keel/ktest.h>
 #include <keel/mutex.h>
@@ -167,14 +169,14 @@ static int unlock_foreign(void *data)
 	return 0;
 }
 
-static void misuse_is_reported(struct ktest *t)
+/* An unlock by another task is refused (WARN); the mutex stays held. */
+static void foreign_unlock_is_refused(struct ktest *t)
 {
 	DEFINE_MUTEX(m);
 	struct task *p;
 
 	ktest_expect_warn(t, true);
 	mutex_lock(&m);
-	mutex_lock(&m); /* recursion: reported, not a deadlock */
 	p = kthread_run(unlock_foreign, &m, "foreign");
 	KTEST_ASSERT_FALSE(t, IS_ERR(p));
 	kthread_stop(p); /* its unlock is refused */
@@ -184,13 +186,83 @@ static void misuse_is_reported(struct ktest *t)
 	KTEST_EXPECT_FALSE(t, mutex_is_locked(&m));
 }
 
+/* U2: used to WARN and return without the mutex. */
+static void recursion_panics(struct ktest *t)
+{
+	DEFINE_MUTEX(m);
+
+	mutex_lock(&m);
+	ktest_expect_panic(t, "recursive locking");
+	mutex_lock(&m);
+	ktest_fail(t, __FILE__, __LINE__, "mutex_lock returned");
+}
+
+static enum irqreturn lock_in_handler(unsigned int irq, void *cookie)
+{
+	free_irq(irq, cookie); /* once: this call does not return */
+	mutex_lock(cookie);
+	mutex_unlock(cookie);
+	return IRQ_HANDLED;
+}
+
+static enum irqreturn trylock_in_handler(unsigned int irq, void *cookie)
+{
+	free_irq(irq, cookie);
+	if (mutex_trylock(cookie))
+		mutex_unlock(cookie);
+	return IRQ_HANDLED;
+}
+
+static void raise_with(struct ktest *t, irq_handler_t h, struct mutex *m)
+{
+	unsigned int irq = irq_test_line_get();
+
+	KTEST_ASSERT_EQ(t, request_irq(irq, h, "mutex_test", m), 0);
+	ktest_expect_panic(t, "from interrupt context");
+	irq_test_line_raise();
+	ktest_fail(t, __FILE__, __LINE__, "the handler returned");
+}
+
+/*
+ * U2: from an interrupt handler (which runs as the interrupted task)
+ * mutex_lock used to WARN and take the mutex in the task's name.
+ */
+static void lock_in_irq_panics(struct ktest *t)
+{
+	DEFINE_MUTEX(m);
+
+	raise_with(t, lock_in_handler, &m);
+}
+
+static void trylock_in_irq_panics(struct ktest *t)
+{
+	DEFINE_MUTEX(m);
+
+	raise_with(t, trylock_in_handler, &m);
+}
+
+/* K4: mutex_lock with preemption off (a spinlock held) used to WARN. */
+static void lock_in_atomic_panics(struct ktest *t)
+{
+	DEFINE_MUTEX(m);
+
+	preempt_disable();
+	ktest_expect_panic(t, "sleeping function called from invalid context");
+	mutex_lock(&m);
+	ktest_fail(t, __FILE__, __LINE__, "mutex_lock returned");
+}
+
 static struct ktest_case mutex_cases[] = {
 	KTEST_CASE(contention_is_exact),
 	KTEST_CASE(unlock_hands_off_to_waiter),
 	KTEST_CASE(waiters_get_it_in_arrival_order),
 	KTEST_CASE(trylock_and_owner),
 	KTEST_CASE(zeroed_mutex_works),
-	KTEST_CASE(misuse_is_reported),
+	KTEST_CASE(foreign_unlock_is_refused),
+	KTEST_CASE(recursion_panics),
+	KTEST_CASE(lock_in_irq_panics),
+	KTEST_CASE(trylock_in_irq_panics),
+	KTEST_CASE(lock_in_atomic_panics),
 	{}
 };
 KTEST_SUITE(mutex, mutex_cases);

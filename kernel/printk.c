@@ -193,6 +193,11 @@ void printk_emergency_mode(void)
 	emergency = true;
 }
 
+bool printk_lock_held_here(void)
+{
+	return READ_ONCE(logbuf_lock.owner) == spin_owner_mark();
+}
+
 u64 log_buf_total(void)
 {
 	return READ_ONCE(log_ring.head);

@@ -1,22 +1,27 @@
 // SPDX-License-Identifier: MIT
 /*
- * spinlock.c - the debug checks behind keel/spinlock.h.
+ * spinlock.c - the checks behind keel/spinlock.h.
  *
- * A held lock records owner = holder's CPU + 1 and each CPU counts the
- * locks it holds (struct cpu.locks_held). Because a holder cannot be
- * preempted, "this CPU holds it" means "this context (or one it
- * interrupted) holds it", so taking it again can never succeed: that
- * is reported as recursion and the inner acquisition is skipped, which
- * keeps the machine alive for the report. Each kind of misuse WARNs
+ * A held lock records owner = holder's CPU + 1 in every build. Because a
+ * holder cannot be preempted (and cannot sleep: that panics), "this CPU
+ * holds it" means "this context (or one it interrupted) holds it", so
+ * taking it again can never succeed: spin_lock() calls
+ * spin_lock_recursion(), which panics with a report (the lock, its
+ * holder) in every build. It never returns: a lock is never handed out
+ * twice.
+ *
+ * With KEEL_DEBUG each CPU also counts the locks it holds (struct
+ * cpu.locks_held), and an unlock of a lock that is not held here WARNs
  * (with a backtrace) the first time and is counted every time. A CPU
- * that reports while already reporting (the recursive lock is printk's)
- * only counts.
+ * that reports while already reporting (the lock is printk's) only
+ * counts.
  *
  * Counters are atomic; tests read them with spin_debug_counts().
  */
 #include <keel/atomic.h>
 #include <keel/bug.h>
 #include <keel/percpu.h>
+#include <keel/printk.h>
 #include <keel/spinlock.h>
 
 struct check {
@@ -25,13 +30,10 @@ struct check {
 	bool warned; /* WARN (with a backtrace) the first time only */
 };
 
-static struct check recursion = { .what = "spinlock recursion on one CPU" };
 static struct check bad_unlock = {
 	.what = "spin_unlock of a lock not held here"
 };
-static struct check sleep_locked = {
-	.what = "sleeping while holding a spinlock"
-};
+static unsigned long recursion_count;
 static u32 reporting; /* bit per CPU currently inside a report */
 
 static void report(struct check *c)
@@ -46,18 +48,18 @@ static void report(struct check *c)
 	__atomic_fetch_and(&reporting, ~bit, __ATOMIC_RELEASE);
 }
 
-bool spin_debug_recursive(spinlock_t *l)
+void spin_lock_recursion(spinlock_t *l)
 {
-	if (READ_ONCE(l->owner) != smp_processor_id() + 1)
-		return false;
-	report(&recursion);
-	return true;
-}
-
-void spin_debug_acquired(spinlock_t *l)
-{
-	l->owner = smp_processor_id() + 1;
-	this_cpu_add_32(locks_held, 1);
+	__atomic_fetch_add(&recursion_count, 1, __ATOMIC_RELAXED);
+	/*
+	 * If the lock is printk's own, printing the report would recurse
+	 * on it again: from here on, printk only tries its lock.
+	 */
+	if (printk_lock_held_here())
+		printk_emergency_mode();
+	panic("spinlock recursion on CPU %u: lock %p is already held by "
+	      "this CPU (deadlock)",
+	      smp_processor_id(), l);
 }
 
 /* Returns false if the unlock must not happen (the lock is not held). */
@@ -67,23 +69,15 @@ bool spin_debug_release(spinlock_t *l)
 		report(&bad_unlock);
 		return false;
 	}
-	if (l->owner != smp_processor_id() + 1)
+	if (READ_ONCE(l->owner) != smp_processor_id() + 1)
 		report(&bad_unlock);
-	l->owner = 0;
 	if (this_cpu_read(locks_held))
 		this_cpu_add_32(locks_held, -1);
 	return true;
 }
 
-void spin_debug_count_sleep(void)
-{
-	report(&sleep_locked);
-}
-
 void spin_debug_counts(struct spin_debug_counts *out)
 {
-	out->recursion = __atomic_load_n(&recursion.count, __ATOMIC_RELAXED);
+	out->recursion = __atomic_load_n(&recursion_count, __ATOMIC_RELAXED);
 	out->bad_unlock = __atomic_load_n(&bad_unlock.count, __ATOMIC_RELAXED);
-	out->sleep_locked =
-		__atomic_load_n(&sleep_locked.count, __ATOMIC_RELAXED);
 }

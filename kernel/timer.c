@@ -167,6 +167,7 @@ long schedule_timeout(long timeout)
 	u64 expires;
 	long left;
 
+	might_sleep(); /* before the timer points at this frame */
 	if (timeout == MAX_SCHEDULE_TIMEOUT) {
 		schedule();
 		return timeout;
@@ -194,6 +195,7 @@ void msleep(unsigned int ms)
 {
 	long timeout = msecs_to_jiffies(ms) + 1;
 
+	might_sleep(); /* before the task is marked blocked */
 	while (timeout)
 		timeout = schedule_timeout_uninterruptible(timeout);
 }

@@ -23,6 +23,7 @@
 
 #include <keel/list.h>
 #include <keel/mm.h>
+#include <keel/sched.h>
 
 #define PG_reserved 0x01
 #define PG_buddy    0x02
@@ -104,6 +105,13 @@ void slab_usage(unsigned long *objects, unsigned long *bytes);
 void slab_show_info(void);
 /* Number of kfree()/kmem_cache_free() calls refused as invalid. */
 unsigned long slab_bad_frees(void);
+
+/* GFP_KERNEL may sleep: refused in atomic context (keel/mm.h). */
+static inline void gfp_might_sleep(gfp_t gfp)
+{
+	if (!(gfp & __GFP_ATOMIC))
+		might_sleep();
+}
 
 /* Fault injection (mm/failslab.c): true if this allocation must fail. */
 bool should_fail_alloc(gfp_t gfp);

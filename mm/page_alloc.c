@@ -160,6 +160,7 @@ void *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct page *page;
 
+	gfp_might_sleep(gfp);
 	if (should_fail_alloc(gfp))
 		return NULL;
 	page = __alloc_pages(gfp, order);

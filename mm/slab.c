@@ -187,10 +187,12 @@ static void *slab_alloc(struct kmem_cache *c)
  */
 void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 {
-	bool inject = should_fail_alloc(gfp);
 	unsigned long flags;
 	void *obj = NULL;
+	bool inject;
 
+	gfp_might_sleep(gfp);
+	inject = should_fail_alloc(gfp);
 	spin_lock_irqsave(&c->lock, flags);
 	if (!inject)
 		obj = slab_alloc(c);
@@ -293,6 +295,7 @@ static void *kmalloc_pages(size_t size, gfp_t gfp)
 	struct page *page = NULL;
 	unsigned long flags;
 
+	gfp_might_sleep(gfp);
 	if (!should_fail_alloc(gfp) && order <= MAX_ORDER)
 		page = __alloc_pages(gfp & (__GFP_ZERO | __GFP_DMA32), order);
 	spin_lock_irqsave(&c->lock, flags);

@@ -133,7 +133,7 @@ $(KEEL_OUT)/libmacros.so: $(wildcard rust/macros/*.rs) $(RUST_OUT)/.toolchain
 		--emit=link=$@,dep-info=$(KEEL_OUT)/macros.d rust/macros/lib.rs
 
 # --- the kernel crate ---
-$(KEEL_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs) \
+$(KEEL_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs rust/kernel/*/*/*.rs) \
 		$(RUST_OUT)/bindings.o $(KEEL_OUT)/libmacros.so
 	@printf "  %-7s %s\n" $(KEEL_TOOL) kernel
 	$(Q)$(RUST_ENV) $(KEEL_RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
@@ -252,7 +252,7 @@ $(HOST_OUT)/libbindings.rlib: rust/bindings/lib.rs $(RUST_OUT)/bindings_generate
 	$(Q)$(HOST_ENV) $(RUSTC) --edition=2021 --crate-type rlib \
 		--crate-name bindings --cap-lints allow -o $@ $<
 
-$(HOST_OUT)/libkernel.rlib: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs) \
+$(HOST_OUT)/libkernel.rlib: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs rust/kernel/*/*/*.rs) \
 		$(HOST_OUT)/libbindings.rlib $(RUST_OUT)/libmacros.so
 	@echo "  RUSTC   kernel (host)"
 	$(Q)$(HOST_ENV) $(RUSTC) $(HOST_RUST_FLAGS) --crate-type rlib \

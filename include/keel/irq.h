@@ -90,5 +90,12 @@ void irq_test_line_put(void);
 
 /* Nesting depth of hard-IRQ handlers on this CPU (0: not in an IRQ). */
 bool in_irq(void);
+/*
+ * For the test runner only: a panic inside a handler was caught and its
+ * frames abandoned (longjmp). End this CPU's handlers in progress as
+ * irq_dispatch() would have (running counts, EOI) and clear irq_depth.
+ * Interrupts must be off.
+ */
+void irq_abandon_handlers(void);
 
 #endif

@@ -109,7 +109,10 @@ static inline void ktest_expect_warn(struct ktest *t, bool on)
  * abandoned without running their cleanups (Rust destructors included),
  * so the case must leave nothing behind that later code uses (a lock it
  * holds, an object on a shared list). The runner resets the CPU's
- * preemption count, IRQ depth and held-lock count afterwards.
+ * preemption count, held-lock count and interrupt-disable depth and the
+ * task's state afterwards, and ends interrupt handlers the panic
+ * abandoned (irq_abandon_handlers(): EOI, running counts), so a case may
+ * expect a panic in a handler it raised.
  * @substr must live until the case ends (a string literal).
  */
 static inline void ktest_expect_panic(struct ktest *t, const char *substr)

@@ -16,10 +16,17 @@
 
 #define MAX_ORDER 10 /* largest block: 2^10 pages = 4 MiB */
 
+/*
+ * An allocation without __GFP_ATOMIC (GFP_KERNEL) may sleep, as in
+ * Linux: in atomic context (a spinlock held, preemption or interrupts
+ * off, an IRQ handler) it is refused with a panic ("sleeping function
+ * called from invalid context"), whether or not it would have slept.
+ * Atomic context must use GFP_ATOMIC.
+ */
 typedef unsigned int gfp_t;
 #define __GFP_ZERO	    0x1u /* zero the memory */
 #define __GFP_DMA32	    0x2u /* physical address below 4 GiB */
-#define __GFP_ATOMIC	    0x4u /* caller cannot sleep (no effect yet) */
+#define __GFP_ATOMIC	    0x4u /* caller cannot sleep (see below) */
 #define __GFP_NOFAIL_INJECT 0x8u /* exempt from fault injection */
 #define GFP_KERNEL	    0u
 #define GFP_ATOMIC	    __GFP_ATOMIC

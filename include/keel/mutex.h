@@ -6,8 +6,14 @@
  * no use from interrupt context, no recursion. A task that finds the
  * mutex taken sleeps on its wait queue; mutex_unlock() hands the mutex
  * straight to the oldest waiter (FIFO, so no waiter starves) and wakes
- * it. The uncontended paths are one compare-and-swap each. Recursion
- * and unlocking by a non-owner are caught (WARN) on every build.
+ * it. The uncontended paths are one compare-and-swap each.
+ *
+ * On every build a mutex is never handed out twice: recursion (locking
+ * a mutex the current task owns) panics with "recursive locking",
+ * mutex_lock/trylock/unlock from interrupt context panic ("from
+ * interrupt context"), and mutex_lock() in atomic context panics in
+ * might_sleep() ("sleeping function called from invalid context").
+ * Unlocking by a non-owner is refused with a WARN; the mutex stays held.
  *
  * An all-zero struct mutex is a valid unlocked mutex, and an unlocked
  * one may be moved (Rust statics and moves rely on it).

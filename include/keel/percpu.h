@@ -39,6 +39,10 @@ struct cpu {
 	void *policy_guard;	   /* sched: the policy call in progress */
 	void *policy_stack;	  /* sched: top of the stack callbacks run on */
 	void *policy_stack_spare; /* sched: the next one, after a panic */
+
+	/* local_interrupt_disable() nesting, and the flags the first saved */
+	unsigned int irq_disable_depth;
+	unsigned long irq_disable_flags;
 };
 
 extern struct cpu cpu_data[NR_CPUS];

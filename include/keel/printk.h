@@ -75,5 +75,7 @@ u64 log_buf_total(void);
 
 /* Write straight to the consoles, bypassing locks: for panic(). */
 void printk_emergency_mode(void);
+/* Whether this CPU holds printk's lock (a report must not print then). */
+bool printk_lock_held_here(void);
 
 #endif

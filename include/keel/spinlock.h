@@ -7,13 +7,26 @@
  * for a bounded time. The _irqsave variants also disable local
  * interrupts, which is required for any lock an interrupt handler takes.
  *
- * With KEEL_DEBUG (make DEBUG=1, the default) every lock records its
- * holder's CPU and each CPU counts the locks it holds, which catches:
- *   - recursion: taking a lock this CPU already holds (a certain
- *     deadlock) is reported and the inner acquisition skipped;
- *   - unlocking a lock that is not held, or held by another CPU;
- *   - sleeping while holding one: schedule() reports it and refuses.
- * Each report is a WARN plus a counter (spin_debug_counts()).
+ * Every build (DEBUG=0 too) records the holder's CPU in the lock, so
+ * that a lock never returns without being held:
+ *   - recursion: taking a lock this CPU already holds (itself, or in the
+ *     context an interrupt handler interrupted) is a certain deadlock;
+ *     spin_lock() panics with "spinlock recursion" instead of spinning
+ *     forever or returning with the lock shared. The check costs one
+ *     per-CPU read and one store per acquisition; the comparison runs
+ *     only when the lock is found taken.
+ *   - sleeping while holding one: the lock keeps preemption disabled,
+ *     and schedule()/might_sleep() panic in atomic context
+ *     ("sleeping function called from invalid context", sched/core.c).
+ * With KEEL_DEBUG (make DEBUG=1, the default) each CPU also counts the
+ * locks it holds (struct cpu.locks_held), and unlocking a lock that is
+ * not held, or held by another CPU, is reported (a WARN plus a counter,
+ * spin_debug_counts()); a lock that is not held is not "released".
+ *
+ * local_interrupt_disable()/local_interrupt_enable() nest by count: the
+ * first disable saves the interrupt flag, the last enable restores it,
+ * whatever order the pairs end in (the Rust lock_irqsave() guards use
+ * them, since safe code may drop two guards in any order).
  *
  * An all-zero spinlock_t is a valid unlocked lock.
  */
@@ -30,7 +43,7 @@
 
 typedef struct {
 	volatile u32 locked;
-	u32 owner; /* debug: holder's CPU + 1, 0 when free */
+	u32 owner; /* holder's CPU + 1, 0 when free (every build) */
 } spinlock_t;
 
 #define SPINLOCK_INIT \
@@ -45,22 +58,32 @@ static inline void spin_lock_init(spinlock_t *l)
 	l->owner = 0;
 }
 
-/* kernel/spinlock.c: the debug checks, out of line. */
-bool spin_debug_recursive(spinlock_t *l);
-void spin_debug_acquired(spinlock_t *l);
+/* kernel/spinlock.c: the recursion report (panics), the debug checks. */
+__noreturn void spin_lock_recursion(spinlock_t *l);
 bool spin_debug_release(spinlock_t *l);
 
 struct spin_debug_counts {
-	unsigned long recursion;    /* lock taken twice on one CPU */
-	unsigned long bad_unlock;   /* not held, or held elsewhere */
-	unsigned long sleep_locked; /* schedule() with a lock held */
+	unsigned long recursion;  /* lock taken twice on one CPU (panics) */
+	unsigned long bad_unlock; /* not held, or held elsewhere */
 };
 void spin_debug_counts(struct spin_debug_counts *out);
-void spin_debug_count_sleep(void);
 
 static inline bool arch_spin_trylock(spinlock_t *l)
 {
 	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+
+/* This CPU's mark in spinlock_t.owner. */
+static inline u32 spin_owner_mark(void)
+{
+	return smp_processor_id() + 1;
+}
+
+static inline void __spin_acquired(spinlock_t *l, u32 me)
+{
+	__atomic_store_n(&l->owner, me, __ATOMIC_RELAXED);
+	if (KEEL_DEBUG)
+		this_cpu_add_32(locks_held, 1);
 }
 
 static inline bool spin_trylock(spinlock_t *l)
@@ -70,21 +93,29 @@ static inline bool spin_trylock(spinlock_t *l)
 		preempt_enable();
 		return false;
 	}
-	if (KEEL_DEBUG)
-		spin_debug_acquired(l);
+	__spin_acquired(l, spin_owner_mark());
 	return true;
 }
 
+/*
+ * Only this CPU writes its own mark, and it clears the mark before it
+ * releases, so reading our mark means this CPU (this context or one it
+ * interrupted: holders are never preempted) holds the lock.
+ */
 static inline void spin_lock(spinlock_t *l)
 {
+	u32 me;
+
 	preempt_disable();
-	if (KEEL_DEBUG && READ_ONCE(l->locked) && spin_debug_recursive(l))
-		return;
-	while (!arch_spin_trylock(l))
+	me = spin_owner_mark();
+	while (!arch_spin_trylock(l)) {
+		if (unlikely(__atomic_load_n(&l->owner, __ATOMIC_RELAXED) ==
+			     me))
+			spin_lock_recursion(l);
 		while (READ_ONCE(l->locked))
 			cpu_relax();
-	if (KEEL_DEBUG)
-		spin_debug_acquired(l);
+	}
+	__spin_acquired(l, me);
 }
 
 /* Release without the preemption count (the caller handles it). */
@@ -92,6 +123,7 @@ static inline void __spin_release(spinlock_t *l)
 {
 	if (KEEL_DEBUG && !spin_debug_release(l))
 		return;
+	__atomic_store_n(&l->owner, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
@@ -103,7 +135,7 @@ static inline void spin_unlock(spinlock_t *l)
 
 static inline bool spin_is_locked(spinlock_t *l)
 {
-	return READ_ONCE(l->locked);
+	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED);
 }
 
 #define spin_lock_irqsave(l, flags)         \
@@ -130,6 +162,40 @@ static inline void spin_lock_irq(spinlock_t *l)
 static inline void spin_unlock_irq(spinlock_t *l)
 {
 	spin_unlock_irqrestore(l, X86_EFLAGS_IF);
+}
+
+/* Disable interrupts, counting: nests in any order (see the top). */
+static inline void local_interrupt_disable(void)
+{
+	unsigned long flags = local_irq_save();
+
+	if (this_cpu_read(irq_disable_depth) == 0)
+		this_cpu_write(irq_disable_flags, flags);
+	this_cpu_add_32(irq_disable_depth, 1);
+}
+
+/* Undo one local_interrupt_disable(); the last one restores the flag. */
+static inline void local_interrupt_enable(void)
+{
+	this_cpu_add_32(irq_disable_depth, -1);
+	if (this_cpu_read(irq_disable_depth) == 0)
+		local_irq_restore(this_cpu_read(irq_disable_flags));
+}
+
+/* spin_lock() with local_interrupt_disable() first. */
+static inline void spin_lock_irq_nested(spinlock_t *l)
+{
+	local_interrupt_disable();
+	spin_lock(l);
+}
+
+static inline void spin_unlock_irq_nested(spinlock_t *l)
+{
+	__spin_release(l);
+	preempt_enable_no_resched();
+	local_interrupt_enable();
+	if (unlikely(this_cpu_read(need_resched)))
+		preempt_check_resched();
 }
 
 #endif

@@ -49,6 +49,8 @@
 
 struct rq runqueues[NR_CPUS];
 static bool sched_running; /* schedule() may switch */
+/* might_sleep() checks: from sched_init_late(), once interrupts are on */
+static bool sleep_checks;
 
 void core_enqueue(struct rq *rq, struct task *p)
 {
@@ -354,22 +356,31 @@ static void __schedule(bool preempt)
 	local_irq_restore(flags);
 }
 
+/*
+ * Sleeping where it is forbidden (preemption disabled: a spinlock held;
+ * in an interrupt handler; interrupts disabled for might_sleep()) is a
+ * bug that would deadlock or corrupt: refused with a panic, every build.
+ */
+static void __noreturn sleep_in_atomic(const char *where)
+{
+	panic("sleeping function called from invalid context (%s): "
+	      "preempt_count %d, irq depth %u, irqs %s, locks held %u, "
+	      "task %d",
+	      where, preempt_count(), this_cpu_read(irq_depth),
+	      irqs_disabled() ? "off" : "on", this_cpu_read(locks_held),
+	      current ? current->pid : -1);
+}
+
 void schedule(void)
 {
-	if (KEEL_DEBUG && this_cpu_read(locks_held)) {
-		spin_debug_count_sleep();
-		goto refuse;
+	if (unlikely(in_atomic()))
+		sleep_in_atomic("schedule");
+	if (unlikely(!sched_running)) {
+		/* not yet: stay on the CPU; the caller's loop spins */
+		WRITE_ONCE(current->state, TASK_RUNNING);
+		return;
 	}
-	if (WARN_ONCE(in_atomic(), "schedule() while atomic"))
-		goto refuse;
-	if (unlikely(!sched_running))
-		goto refuse;
 	__schedule(false);
-	return;
-
-refuse:
-	/* not safe to sleep: stay on the CPU; the caller's loop spins */
-	WRITE_ONCE(current->state, TASK_RUNNING);
 }
 
 void sched_yield(void)
@@ -407,10 +418,10 @@ void do_task_dead(void)
 
 void might_sleep(void)
 {
-	if (!sched_running)
+	if (!READ_ONCE(sleep_checks))
 		return;
-	WARN_ONCE(in_atomic() || irqs_disabled(),
-		  "sleeping function called from atomic context");
+	if (unlikely(in_atomic() || irqs_disabled()))
+		sleep_in_atomic("might_sleep");
 }
 
 /* An idle CPU pulls work from a busy one at its next tick. */
@@ -590,6 +601,7 @@ void sched_init(void *boot_stack_top)
 
 void sched_init_late(void)
 {
+	WRITE_ONCE(sleep_checks, true); /* boot is done with interrupts off */
 	reaper_start();
 	watchdog_start();
 }

@@ -227,6 +227,7 @@ void policy_guard_recover(const struct policy_guard *g)
 {
 	this_cpu_write(preempt_count, g->preempt_count);
 	this_cpu_write(locks_held, g->locks_held);
+	this_cpu_write(irq_disable_depth, g->irq_disable_depth);
 }
 
 void watchdog_note_pick(struct rq *rq, const struct task *p, bool valid)

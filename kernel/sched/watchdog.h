@@ -31,6 +31,7 @@ struct policy_guard {
 	void *stack;	   /* the policy stack it switched to; NULL: nested */
 	int preempt_count; /* the callback may have taken locks */
 	unsigned int locks_held; /* (no IRQ can come: interrupts are off) */
+	unsigned int irq_disable_depth; /* Rust lock_irqsave() guards */
 };
 
 struct guard_ret {
@@ -76,6 +77,7 @@ policy_guarded(const struct sched_policy_ops *o, void (*fn)(void),
 	g.stack = g.prev ? NULL : this_cpu_read(policy_stack);
 	g.preempt_count = preempt_count();
 	g.locks_held = this_cpu_read(locks_held);
+	g.irq_disable_depth = this_cpu_read(irq_disable_depth);
 	this_cpu_write(policy_guard, &g);
 
 	/* set right before the asm, as GCC requires of register variables */

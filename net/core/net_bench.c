@@ -59,11 +59,14 @@ static struct net_device *nic(const char *drv, int nth)
 	return NULL;
 }
 
-/* A len-byte frame from dev to dst; NULL if memory is short. */
+/*
+ * A len-byte frame from dev to dst; NULL if memory is short. gfp:
+ * GFP_ATOMIC where bottom halves are off (GFP_KERNEL may sleep).
+ */
 static struct sk_buff *frame(struct net_device *dev, const u8 *dst,
-			     unsigned int len)
+			     unsigned int len, gfp_t gfp)
 {
-	struct sk_buff *skb = alloc_skb(NET_SKB_PAD + len, GFP_KERNEL);
+	struct sk_buff *skb = alloc_skb(NET_SKB_PAD + len, gfp);
 	u8 *p;
 
 	if (!skb)
@@ -98,10 +101,10 @@ typedef int (*round_fn)(struct net_device *tx, struct net_device *rx, u64 n,
 
 /* Send n frames of len bytes from dev to dst. 0 or -ENOBUFS. */
 static int send_frames(struct net_device *dev, const u8 *dst, u64 n,
-		       unsigned int len)
+		       unsigned int len, gfp_t gfp)
 {
 	for (u64 i = 0; i < n; i++) {
-		struct sk_buff *skb = frame(dev, dst, len);
+		struct sk_buff *skb = frame(dev, dst, len, gfp);
 
 		if (!skb || dev_queue_xmit(skb))
 			return -ENOBUFS;
@@ -113,7 +116,7 @@ static int tx_round(struct net_device *tx, struct net_device *rx, u64 n,
 		    unsigned int len, u64 *ns)
 {
 	u64 t0 = ktime_get_ns();
-	int err = send_frames(tx, nobody, n, len);
+	int err = send_frames(tx, nobody, n, len, GFP_KERNEL);
 
 	*ns = ktime_get_ns() - t0;
 	return err;
@@ -146,7 +149,7 @@ static int rx_round(struct net_device *tx, struct net_device *rx, u64 n,
 		int err;
 
 		local_bh_disable();
-		err = send_frames(tx, rx->dev_addr, burst, len);
+		err = send_frames(tx, rx->dev_addr, burst, len, GFP_ATOMIC);
 		local_bh_enable(); /* the NET_RX softirq polls them here */
 		if (err)
 			return err;
@@ -216,7 +219,7 @@ static int pair_ready(struct net_device *tx, struct net_device *rx)
 	for (int tries = 0; tries < 30; tries++) {
 		struct poll_mark m = { rx->napi, rx->napi->poll_frames };
 
-		if (send_frames(tx, rx->dev_addr, 1, 64))
+		if (send_frames(tx, rx->dev_addr, 1, 64, GFP_KERNEL))
 			return -ENOBUFS;
 		if (!net_wait_until(&wq, polled_since, &m, 100))
 			return 0;

@@ -40,6 +40,16 @@ void rust_helper_spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
 	spin_unlock_irqrestore(l, flags);
 }
 
+void rust_helper_spin_lock_irq_nested(spinlock_t *l)
+{
+	spin_lock_irq_nested(l);
+}
+
+void rust_helper_spin_unlock_irq_nested(spinlock_t *l)
+{
+	spin_unlock_irq_nested(l);
+}
+
 void rust_helper_refcount_set(refcount_t *r, int n)
 {
 	refcount_set(r, n);

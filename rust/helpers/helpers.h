@@ -23,6 +23,8 @@ void rust_helper_spin_unlock(spinlock_t *l);
 bool rust_helper_spin_trylock(spinlock_t *l);
 unsigned long rust_helper_spin_lock_irqsave(spinlock_t *l);
 void rust_helper_spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
+void rust_helper_spin_lock_irq_nested(spinlock_t *l);
+void rust_helper_spin_unlock_irq_nested(spinlock_t *l);
 void rust_helper_refcount_set(refcount_t *r, int n);
 int rust_helper_refcount_read(const refcount_t *r);
 void rust_helper_refcount_inc(refcount_t *r);

@@ -21,7 +21,10 @@ use core::ptr::{self, NonNull};
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Flags(bindings::gfp_t);
 
-/// Normal allocation in process context.
+/// Normal allocation in process context. It may sleep, so in atomic
+/// context (a spin lock held, an interrupt handler, preemption or
+/// interrupts off) it panics: "sleeping function called from invalid
+/// context".
 pub const GFP_KERNEL: Flags = Flags(bindings::RUST_GFP_KERNEL);
 /// Allocation that must not sleep (interrupt context, locks held).
 pub const GFP_ATOMIC: Flags = Flags(bindings::RUST_GFP_ATOMIC);

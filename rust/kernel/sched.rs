@@ -562,16 +562,18 @@ macro_rules! per_cpu {
 /// The online CPUs, one bit each (read racily).
 #[inline]
 pub fn online_mask() -> u64 {
-    // SAFETY: as in cpu_online().
-    unsafe { core::ptr::addr_of!(bindings::cpu_online_mask).read_volatile() }
+    // SAFETY: cpu_online_mask is an 8-aligned u64 that lives for the
+    // whole run and that C changes only with atomic operations
+    // (kernel/smp.c), so an atomic load of it is not a data race.
+    let mask = unsafe {
+        core::sync::atomic::AtomicU64::from_ptr(core::ptr::addr_of_mut!(bindings::cpu_online_mask))
+    };
+    mask.load(core::sync::atomic::Ordering::Relaxed)
 }
 
 /// Whether `cpu` is online.
 pub fn cpu_online(cpu: usize) -> bool {
-    // SAFETY: cpu_online_mask is a u64 written with atomic stores; a
-    // volatile aligned read is a whole value.
-    let mask = unsafe { core::ptr::addr_of!(bindings::cpu_online_mask).read_volatile() };
-    cpu < 64 && mask & (1u64 << cpu) != 0
+    cpu < 64 && online_mask() & (1u64 << cpu) != 0
 }
 
 /// Whether `cpu` runs its idle task (read racily, as a hint).

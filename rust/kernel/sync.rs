@@ -2,454 +2,48 @@
 //! Synchronization: [`SpinLock`], [`Mutex`], [`CondVar`], [`Completion`]
 //! and [`Arc`] over the C core's primitives.
 //!
-//! Data behind a lock is reachable only through the guard that
+//! Both locks are one generic [`Lock<T, B>`](Lock) with one [`Guard`]
+//! (sync/lock.rs), over a [`Backend`] per C lock (sync/lock/spinlock.rs,
+//! sync/lock/mutex.rs): the argument that a guard means "this context
+//! alone holds the lock" is made once, in lock.rs, from the backend's
+//! contract. Data behind a lock is reachable only through the guard that
 //! `lock()` returns; the guard unlocks when dropped and is `!Send`, so it
-//! cannot leave the CPU context that took the lock. A reference obtained
+//! cannot leave the context that took the lock. A reference obtained
 //! through a guard cannot outlive it (the borrow checker ties them).
+//!
+//! A lock never returns without being held: taking a lock this context
+//! already holds (a spin lock on this CPU, including from an interrupt
+//! handler that interrupted its holder; a mutex by its owner) panics
+//! with a deadlock report, on every build. Sleeping in atomic context
+//! (locking a [`Mutex`], waiting on a [`CondVar`] or [`Completion`],
+//! `msleep`, a `GFP_KERNEL` allocation — with a spin lock held, with
+//! preemption or interrupts off, or in an interrupt handler) panics with
+//! "sleeping function called from invalid context".
 //!
 //! The C objects behind these types are valid when all-zero and hold no
 //! pointer to themselves while idle (include/keel/wait.h), so they can
 //! be built in `const` context and moved while nobody uses them; while a
 //! task waits on one, the waiter's borrow keeps it in place.
 
-use crate::alloc::{Flags, KBox};
-use crate::error::Result;
-use crate::types::Opaque;
-use core::cell::UnsafeCell;
-use core::marker::PhantomData;
-use core::ops::{Deref, DerefMut};
-use core::ptr::NonNull;
+mod arc;
+mod completion;
+mod condvar;
+pub mod lock;
 
-/// Makes a type `!Send` (and `!Sync`) without other cost.
-type NotSend = PhantomData<*mut ()>;
-
-/// A spinlock protecting a `T` (C `spinlock_t`).
-pub struct SpinLock<T: ?Sized> {
-    lock: Opaque<bindings::spinlock_t>,
-    data: UnsafeCell<T>,
-}
-
-// SAFETY: the lock makes access to `data` exclusive, so sharing a
-// SpinLock between CPUs is safe whenever T may move between them.
-unsafe impl<T: ?Sized + Send> Sync for SpinLock<T> {}
-// SAFETY: moving the lock moves the T with it.
-unsafe impl<T: ?Sized + Send> Send for SpinLock<T> {}
-
-impl<T> SpinLock<T> {
-    /// An unlocked spinlock around `data`; usable in statics.
-    pub const fn new(data: T) -> Self {
-        SpinLock {
-            // SAFETY: an all-zero spinlock_t is a valid unlocked lock
-            // (include/keel/spinlock.h).
-            lock: Opaque::new(unsafe { core::mem::zeroed() }),
-            data: UnsafeCell::new(data),
-        }
-    }
-
-    /// Consumes the lock, returning the data (no locking needed: we own it).
-    pub fn into_inner(self) -> T {
-        self.data.into_inner()
-    }
-}
-
-impl<T: ?Sized> SpinLock<T> {
-    /// Takes the lock, spinning until it is free. Interrupts stay as they
-    /// are: use [`SpinLock::lock_irqsave`] for data an IRQ handler uses.
-    pub fn lock(&self) -> SpinLockGuard<'_, T> {
-        // SAFETY: `lock` is an initialized spinlock_t for our lifetime.
-        unsafe { bindings::rust_helper_spin_lock(self.lock.get()) };
-        SpinLockGuard { lock: self, _not_send: PhantomData }
-    }
-
-    /// Takes the lock if it is free.
-    pub fn try_lock(&self) -> Option<SpinLockGuard<'_, T>> {
-        // SAFETY: as in lock().
-        let ok = unsafe { bindings::rust_helper_spin_trylock(self.lock.get()) };
-        ok.then(|| SpinLockGuard { lock: self, _not_send: PhantomData })
-    }
-
-    /// Disables local interrupts, then takes the lock; the guard restores
-    /// the interrupt state when dropped.
-    pub fn lock_irqsave(&self) -> SpinLockIrqGuard<'_, T> {
-        // SAFETY: as in lock().
-        let flags = unsafe { bindings::rust_helper_spin_lock_irqsave(self.lock.get()) };
-        SpinLockIrqGuard { lock: self, flags, _not_send: PhantomData }
-    }
-
-    /// Whether someone holds the lock (for assertions only: racy).
-    pub fn is_locked(&self) -> bool {
-        // SAFETY: reading the lock word races benignly with its owner.
-        unsafe { core::ptr::read_volatile(self.lock.get()).locked != 0 }
-    }
-
-    /// Mutable access without locking: `&mut self` proves exclusivity.
-    pub fn get_mut(&mut self) -> &mut T {
-        self.data.get_mut()
-    }
-}
-
-/// Access to a [`SpinLock`]'s data; unlocks on drop. `!Send`.
-pub struct SpinLockGuard<'a, T: ?Sized> {
-    lock: &'a SpinLock<T>,
-    _not_send: NotSend,
-}
-
-impl<T: ?Sized> Deref for SpinLockGuard<'_, T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        // SAFETY: the guard proves we hold the lock.
-        unsafe { &*self.lock.data.get() }
-    }
-}
-
-impl<T: ?Sized> DerefMut for SpinLockGuard<'_, T> {
-    fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: the guard proves we hold the lock, exclusively.
-        unsafe { &mut *self.lock.data.get() }
-    }
-}
-
-impl<T: ?Sized> Drop for SpinLockGuard<'_, T> {
-    fn drop(&mut self) {
-        // SAFETY: this guard took the lock and releases it once.
-        unsafe { bindings::rust_helper_spin_unlock(self.lock.lock.get()) };
-    }
-}
-
-/// Like [`SpinLockGuard`], and also restores interrupts on drop.
-pub struct SpinLockIrqGuard<'a, T: ?Sized> {
-    lock: &'a SpinLock<T>,
-    flags: core::ffi::c_ulong,
-    _not_send: NotSend,
-}
-
-impl<T: ?Sized> Deref for SpinLockIrqGuard<'_, T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        // SAFETY: the guard proves we hold the lock.
-        unsafe { &*self.lock.data.get() }
-    }
-}
-
-impl<T: ?Sized> DerefMut for SpinLockIrqGuard<'_, T> {
-    fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: the guard proves we hold the lock, exclusively.
-        unsafe { &mut *self.lock.data.get() }
-    }
-}
-
-impl<T: ?Sized> Drop for SpinLockIrqGuard<'_, T> {
-    fn drop(&mut self) {
-        // SAFETY: this guard took the lock with these flags.
-        unsafe { bindings::rust_helper_spin_unlock_irqrestore(self.lock.lock.get(), self.flags) };
-    }
-}
-
-/// A mutex protecting a `T` (C `struct mutex`): for process context
-/// only, may sleep while waiting.
-pub struct Mutex<T: ?Sized> {
-    mutex: Opaque<bindings::mutex>,
-    data: UnsafeCell<T>,
-}
-
-// SAFETY: the mutex makes access to `data` exclusive.
-unsafe impl<T: ?Sized + Send> Sync for Mutex<T> {}
-// SAFETY: moving the mutex moves the T with it (an unlocked C mutex holds
-// no pointers to itself).
-unsafe impl<T: ?Sized + Send> Send for Mutex<T> {}
-
-impl<T> Mutex<T> {
-    /// An unlocked mutex around `data`; usable in statics.
-    pub const fn new(data: T) -> Self {
-        Mutex {
-            // SAFETY: an all-zero struct mutex is a valid unlocked mutex,
-            // and an unlocked one holds no pointer to itself, so it may
-            // be moved (include/keel/mutex.h); the name may be NULL.
-            mutex: Opaque::new(unsafe { core::mem::zeroed() }),
-            data: UnsafeCell::new(data),
-        }
-    }
-}
-
-impl<T: ?Sized> Mutex<T> {
-    /// Takes the mutex, waiting while another context holds it.
-    pub fn lock(&self) -> MutexGuard<'_, T> {
-        // SAFETY: `mutex` is an initialized C mutex for our lifetime.
-        unsafe { bindings::mutex_lock(self.mutex.get()) };
-        MutexGuard { lock: self, _not_send: PhantomData }
-    }
-
-    /// Takes the mutex if it is free.
-    pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
-        // SAFETY: as in lock().
-        let ok = unsafe { bindings::mutex_trylock(self.mutex.get()) };
-        ok.then(|| MutexGuard { lock: self, _not_send: PhantomData })
-    }
-}
-
-/// Access to a [`Mutex`]'s data; unlocks on drop. `!Send`.
-pub struct MutexGuard<'a, T: ?Sized> {
-    lock: &'a Mutex<T>,
-    _not_send: NotSend,
-}
-
-impl<T: ?Sized> Deref for MutexGuard<'_, T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        // SAFETY: the guard proves we hold the mutex.
-        unsafe { &*self.lock.data.get() }
-    }
-}
-
-impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
-    fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: the guard proves we hold the mutex, exclusively.
-        unsafe { &mut *self.lock.data.get() }
-    }
-}
-
-impl<T: ?Sized> Drop for MutexGuard<'_, T> {
-    fn drop(&mut self) {
-        // SAFETY: this guard took the mutex and releases it once.
-        unsafe { bindings::mutex_unlock(self.lock.mutex.get()) };
-    }
-}
-
-/// A condition variable (a C wait queue): sleep with a [`Mutex`] released
-/// until another task notifies.
-///
-/// As everywhere, wake-ups may be spurious: wait in a loop that tests the
-/// condition under the mutex.
-///
-/// ```ignore
-/// let mut g = state.lock();
-/// while !g.ready {
-///     cv.wait(&mut g);
-/// }
-/// ```
-pub struct CondVar {
-    wq: Opaque<bindings::wait_queue_head>,
-}
-
-// SAFETY: the wait queue is protected by its own spinlock; any CPU may
-// wait on or notify it.
-unsafe impl Sync for CondVar {}
-// SAFETY: an idle wait queue holds no pointer to itself, and a waiter
-// borrows the CondVar, so it cannot move while anyone waits.
-unsafe impl Send for CondVar {}
-
-impl CondVar {
-    /// An empty condition variable; usable in statics.
-    pub const fn new() -> Self {
-        // SAFETY: an all-zero wait_queue_head is a valid, empty queue.
-        CondVar { wq: Opaque::new(unsafe { core::mem::zeroed() }) }
-    }
-
-    /// Releases the guard's mutex, sleeps until notified, retakes it.
-    pub fn wait<T: ?Sized>(&self, guard: &mut MutexGuard<'_, T>) {
-        self.wait_jiffies(guard, None);
-    }
-
-    /// Like [`CondVar::wait`], at most `ms` milliseconds. Returns false
-    /// if the time ran out (the mutex is held again either way).
-    pub fn wait_timeout_ms<T: ?Sized>(&self, guard: &mut MutexGuard<'_, T>, ms: u32) -> bool {
-        // SAFETY: a pure conversion.
-        let jiffies = unsafe { bindings::msecs_to_jiffies(ms) } as core::ffi::c_long;
-        self.wait_jiffies(guard, Some(jiffies.max(1)))
-    }
-
-    fn wait_jiffies<T: ?Sized>(
-        &self,
-        guard: &mut MutexGuard<'_, T>,
-        jiffies: Option<core::ffi::c_long>,
-    ) -> bool {
-        // SAFETY: `current` is always valid in process context.
-        let me = unsafe { bindings::rust_helper_current() };
-        let mut entry = bindings::wait_queue_entry {
-            node: bindings::list_head { next: core::ptr::null_mut(), prev: core::ptr::null_mut() },
-            task: me,
-        };
-        let node = core::ptr::addr_of_mut!(entry.node);
-        entry.node = bindings::list_head { next: node, prev: node };
-        let mutex = guard.lock.mutex.get();
-        // A notifier that takes the mutex after us finds us queued: we
-        // queue ourselves (marked blocked) before dropping the mutex.
-        // SAFETY: `entry` stays on this frame, unmoved, until finish_wait
-        // dequeues it below; the guard proves we hold `mutex`, and we
-        // hold it again on return.
-        let left = unsafe {
-            bindings::prepare_to_wait(self.wq.get(), &mut entry, bindings::TASK_BLOCKED as i32);
-            bindings::mutex_unlock(mutex);
-            let left = match jiffies {
-                Some(j) => bindings::schedule_timeout(j),
-                None => {
-                    bindings::schedule();
-                    1
-                }
-            };
-            bindings::finish_wait(self.wq.get(), &mut entry);
-            bindings::mutex_lock(mutex);
-            left
-        };
-        left != 0
-    }
-
-    /// Wakes every waiting task.
-    pub fn notify_all(&self) {
-        // SAFETY: the wait queue is valid for our lifetime.
-        unsafe { bindings::wake_up(self.wq.get()) };
-    }
-}
-
-impl Default for CondVar {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// "This has happened": one side calls [`Completion::complete`], the
-/// other [`Completion::wait`]s for it (C `struct completion`). Each
-/// `complete` lets one wait through; `complete_all` lets every wait
-/// through until [`Completion::reinit`].
-pub struct Completion {
-    c: Opaque<bindings::completion>,
-}
-
-// SAFETY: the completion is protected by its wait queue's spinlock.
-unsafe impl Sync for Completion {}
-// SAFETY: as for CondVar: idle, it holds no pointer to itself.
-unsafe impl Send for Completion {}
-
-impl Completion {
-    /// A completion not yet done; usable in statics.
-    pub const fn new() -> Self {
-        // SAFETY: an all-zero struct completion is valid and not done.
-        Completion { c: Opaque::new(unsafe { core::mem::zeroed() }) }
-    }
-
-    /// Lets one waiter (present or future) through. Any context.
-    pub fn complete(&self) {
-        // SAFETY: the completion is valid for our lifetime.
-        unsafe { bindings::complete(self.c.get()) };
-    }
-
-    /// Lets every waiter through, until [`Completion::reinit`].
-    pub fn complete_all(&self) {
-        // SAFETY: as above.
-        unsafe { bindings::complete_all(self.c.get()) };
-    }
-
-    /// Sleeps until completed. Process context.
-    pub fn wait(&self) {
-        // SAFETY: as above.
-        unsafe { bindings::wait_for_completion(self.c.get()) };
-    }
-
-    /// Sleeps at most `ms` milliseconds; true if completed in time.
-    pub fn wait_timeout_ms(&self, ms: u32) -> bool {
-        // SAFETY: as above; msecs_to_jiffies is a pure conversion.
-        unsafe {
-            let j = bindings::msecs_to_jiffies(ms) as core::ffi::c_long;
-            bindings::wait_for_completion_timeout(self.c.get(), j.max(1)) != 0
-        }
-    }
-
-    /// Takes a completion without sleeping; false if there is none.
-    pub fn try_wait(&self) -> bool {
-        // SAFETY: as above.
-        unsafe { bindings::try_wait_for_completion(self.c.get()) }
-    }
-
-    /// Forgets earlier completions. `&mut self`: nobody can be waiting.
-    pub fn reinit(&mut self) {
-        // SAFETY: exclusive access; the completion is valid.
-        unsafe { (*self.c.get()).done = 0 };
-    }
-}
-
-impl Default for Completion {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-struct ArcInner<T> {
-    refcount: Opaque<bindings::refcount_t>,
-    data: T,
-}
-
-/// A reference-counted pointer on the C `refcount_t` (saturating: an
-/// overflow leaks the object instead of freeing it early).
-pub struct Arc<T> {
-    ptr: NonNull<ArcInner<T>>,
-    _owns: PhantomData<ArcInner<T>>,
-}
-
-// SAFETY: an Arc gives shared access to T from any CPU and may drop it
-// on any CPU, so T must be Send + Sync.
-unsafe impl<T: Send + Sync> Send for Arc<T> {}
-// SAFETY: as above.
-unsafe impl<T: Send + Sync> Sync for Arc<T> {}
-
-impl<T> Arc<T> {
-    /// Allocates `data` with a count of one.
-    pub fn new(data: T, flags: Flags) -> Result<Self> {
-        let inner = ArcInner { refcount: Opaque::new(bindings::refcount_t { refs: 1 }), data };
-        let raw = KBox::into_raw(KBox::new(inner, flags)?);
-        // SAFETY: into_raw never returns NULL.
-        Ok(Arc { ptr: unsafe { NonNull::new_unchecked(raw) }, _owns: PhantomData })
-    }
-
-    fn inner(&self) -> &ArcInner<T> {
-        // SAFETY: the allocation lives while any Arc to it exists.
-        unsafe { self.ptr.as_ref() }
-    }
-
-    /// The current count (racy; for tests and diagnostics).
-    pub fn count(this: &Self) -> i32 {
-        // SAFETY: refcount is a valid refcount_t inside a live ArcInner.
-        unsafe { bindings::rust_helper_refcount_read(this.inner().refcount.get()) }
-    }
-
-    /// Whether two Arcs point at the same object.
-    pub fn ptr_eq(a: &Self, b: &Self) -> bool {
-        a.ptr == b.ptr
-    }
-}
-
-impl<T> Clone for Arc<T> {
-    fn clone(&self) -> Self {
-        // SAFETY: we hold a reference, so the count is at least one.
-        unsafe { bindings::rust_helper_refcount_inc(self.inner().refcount.get()) };
-        Arc { ptr: self.ptr, _owns: PhantomData }
-    }
-}
-
-impl<T> Deref for Arc<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.inner().data
-    }
-}
-
-impl<T> Drop for Arc<T> {
-    fn drop(&mut self) {
-        // SAFETY: we hold one reference, which this call gives up.
-        let last =
-            unsafe { bindings::rust_helper_refcount_dec_and_test(self.inner().refcount.get()) };
-        if last {
-            // SAFETY: the count reached zero, so no other Arc exists; the
-            // pointer came from KBox::into_raw in Arc::new.
-            drop(unsafe { KBox::from_raw(self.ptr.as_ptr()) });
-        }
-    }
-}
+pub use arc::Arc;
+pub use completion::Completion;
+pub use condvar::CondVar;
+pub use lock::mutex::{Mutex, MutexBackend, MutexGuard};
+pub use lock::spinlock::{IrqMode, SpinLock, SpinLockBackend, SpinLockGuard, SpinLockIrqGuard};
+pub use lock::{Backend, Guard, Lock};
 
 #[crate::ktest(rust_sync)]
 mod tests {
     use super::*;
-    use crate::alloc::GFP_KERNEL;
-    use crate::ktest::Test;
+    use crate::alloc::{KBox, GFP_ATOMIC, GFP_KERNEL};
+    use crate::ktest::{Test, TestIrq};
+    use core::ffi::{c_uint, c_void};
+    use core::sync::atomic::{AtomicPtr, Ordering};
 
     static COUNTER: SpinLock<u32> = SpinLock::new(0);
 
@@ -467,15 +61,185 @@ mod tests {
 
     #[test]
     fn irqsave_guard_restores_interrupts(t: &mut Test) {
-        // SAFETY: reading the interrupt flag has no side effects.
-        let was_off = unsafe { bindings::rust_helper_irqs_disabled() };
+        let was_off = irqs_disabled();
         {
             let _g = COUNTER.lock_irqsave();
-            // SAFETY: as above.
-            crate::kt_expect!(t, unsafe { bindings::rust_helper_irqs_disabled() });
+            crate::kt_expect!(t, irqs_disabled());
         }
-        // SAFETY: as above.
-        crate::kt_expect_eq!(t, unsafe { bindings::rust_helper_irqs_disabled() }, was_off);
+        crate::kt_expect_eq!(t, irqs_disabled(), was_off);
+    }
+
+    fn irqs_disabled() -> bool {
+        // SAFETY: reading the interrupt flag has no side effects.
+        unsafe { bindings::rust_helper_irqs_disabled() }
+    }
+
+    static A: SpinLock<u32> = SpinLock::new(0);
+    static B: SpinLock<u32> = SpinLock::new(0);
+
+    /// U1: `lock_irqsave` guards dropped out of order. The interrupt
+    /// flag comes back only with the last guard (it used to come back
+    /// with the first one dropped, while B was still held).
+    #[test]
+    fn irqsave_guards_dropped_out_of_order(t: &mut Test) {
+        let was_off = irqs_disabled();
+        crate::kt_assert!(t, !was_off);
+        let a = A.lock_irqsave();
+        let b = B.lock_irqsave();
+        drop(a);
+        crate::kt_expect!(t, irqs_disabled());
+        crate::kt_expect!(t, B.is_locked() && !A.is_locked());
+        drop(b);
+        crate::kt_expect!(t, !irqs_disabled());
+        // and the usual order still works
+        let a = A.lock_irqsave();
+        let b = B.lock_irqsave();
+        drop(b);
+        crate::kt_expect!(t, irqs_disabled());
+        drop(a);
+        crate::kt_expect!(t, !irqs_disabled());
+    }
+
+    /// U1: a second `lock()` of a spin lock this CPU holds used to warn
+    /// and return a second guard (two `&mut u32`) with DEBUG=1, and
+    /// deadlock with DEBUG=0; now it panics in every build.
+    #[test]
+    fn recursive_spin_lock_panics(t: &mut Test) {
+        let l = SpinLock::new(0u32);
+        let mut a = l.lock();
+        *a += 1;
+        t.expect_panic(c"spinlock recursion");
+        let mut b = l.lock();
+        *b += 1; // not reached
+        crate::kt_fail!(t, "second guard: {} {}", *b, *a);
+    }
+
+    /// U2: a second `lock()` of a mutex the task owns used to warn and
+    /// return a second guard; now it panics.
+    #[test]
+    fn recursive_mutex_lock_panics(t: &mut Test) {
+        let m = Mutex::new(0u32);
+        let mut a = m.lock();
+        *a += 1;
+        t.expect_panic(c"recursive locking");
+        let mut b = m.lock();
+        *b += 1; // not reached
+        crate::kt_fail!(t, "second guard: {} {}", *b, *a);
+    }
+
+    /// The lock the IRQ handler of the two cases below takes: a lock on
+    /// the case's frame, which lives until the case ends (it waits in
+    /// `raise()` while the handler runs).
+    static IRQ_TARGET: AtomicPtr<c_void> = AtomicPtr::new(core::ptr::null_mut());
+
+    extern "C" fn spin_in_irq(irq: c_uint, cookie: *mut c_void) -> bindings::irqreturn {
+        // SAFETY: unregistering our own (irq, cookie) from inside the
+        // handler is allowed (free_irq does not wait for this call), so
+        // the handler runs once even though it does not return.
+        unsafe { bindings::free_irq(irq, cookie) };
+        let l = IRQ_TARGET.load(Ordering::Acquire).cast::<SpinLock<u32>>();
+        // SAFETY: the case stored a SpinLock on its frame, which lives
+        // while the case waits for this handler in raise().
+        let l = unsafe { &*l };
+        *l.lock() += 1;
+        bindings::irqreturn::IRQ_HANDLED
+    }
+
+    extern "C" fn mutex_in_irq(irq: c_uint, cookie: *mut c_void) -> bindings::irqreturn {
+        // SAFETY: as in spin_in_irq: our own registration, from inside.
+        unsafe { bindings::free_irq(irq, cookie) };
+        let m = IRQ_TARGET.load(Ordering::Acquire).cast::<Mutex<u32>>();
+        // SAFETY: the case stored a Mutex on its frame, which lives
+        // while the case waits for this handler in raise().
+        let m = unsafe { &*m };
+        *m.lock() += 1;
+        bindings::irqreturn::IRQ_HANDLED
+    }
+
+    /// Runs `handler` once in hard-IRQ context on the test line.
+    fn raise_with(
+        t: &mut Test,
+        target: *mut c_void,
+        handler: extern "C" fn(c_uint, *mut c_void) -> bindings::irqreturn,
+    ) {
+        let line = TestIrq::get();
+        IRQ_TARGET.store(target, Ordering::Release);
+        // SAFETY: the handler matches irq_handler_t and the name is
+        // static; the cookie (the target) is only compared by free_irq.
+        let ret = unsafe {
+            bindings::request_irq(line.irq(), Some(handler), c"rust_sync_test".as_ptr(), target)
+        };
+        crate::kt_assert!(t, ret == 0);
+        let r = line.raise();
+        crate::kt_fail!(t, "the handler returned ({:?})", r);
+    }
+
+    /// U1: an interrupt handler locking the spin lock the task it
+    /// interrupted holds used to get a second guard (DEBUG=1); now it
+    /// panics (in the handler; the ktest runner ends the handler).
+    #[test]
+    fn spin_lock_held_by_interrupted_task_panics_in_irq(t: &mut Test) {
+        let l = SpinLock::new(0u32);
+        let g = l.lock();
+        t.expect_panic(c"spinlock recursion");
+        raise_with(t, core::ptr::from_ref(&l).cast_mut().cast(), spin_in_irq);
+        drop(g);
+    }
+
+    /// U2: a mutex locked from an interrupt handler (which runs as the
+    /// task it interrupted) used to warn and take it in that task's name;
+    /// now it panics.
+    #[test]
+    fn mutex_lock_in_irq_panics(t: &mut Test) {
+        let m = Mutex::new(0u32);
+        t.expect_panic(c"from interrupt context");
+        raise_with(t, core::ptr::from_ref(&m).cast_mut().cast(), mutex_in_irq);
+    }
+
+    /// K4: sleeping under a spin lock used to warn and go on.
+    #[test]
+    fn msleep_under_spin_lock_panics(t: &mut Test) {
+        let l = SpinLock::new(0u32);
+        let _g = l.lock();
+        t.expect_panic(c"sleeping function called from invalid context");
+        crate::time::msleep(1);
+    }
+
+    /// K4: a mutex locked under a spin lock.
+    #[test]
+    fn mutex_under_spin_lock_panics(t: &mut Test) {
+        let l = SpinLock::new(0u32);
+        let m = Mutex::new(0u32);
+        let _g = l.lock();
+        t.expect_panic(c"sleeping function called from invalid context");
+        let _h = m.lock();
+    }
+
+    /// K4: a CondVar wait (with its mutex) while holding a spin lock
+    /// panics before the task queues itself.
+    #[test]
+    fn condvar_wait_under_spin_lock_panics(t: &mut Test) {
+        let m = Mutex::new(0u32);
+        let cv = CondVar::new();
+        let mut g = m.lock();
+        let l = SpinLock::new(0u32);
+        let _s = l.lock();
+        t.expect_panic(c"sleeping function called from invalid context");
+        cv.wait_timeout_ms(&mut g, 1);
+    }
+
+    /// K4: GFP_KERNEL may sleep: refused under a spin lock (before it
+    /// allocates); GFP_ATOMIC is the way.
+    #[test]
+    fn gfp_kernel_under_spin_lock_panics(t: &mut Test) {
+        let l = SpinLock::new(0u32);
+        let _g = l.lock_irqsave();
+        let ok = KBox::new(1u32, GFP_ATOMIC);
+        crate::kt_expect!(t, ok.is_ok());
+        drop(ok);
+        t.expect_panic(c"sleeping function called from invalid context");
+        let b = KBox::new(2u32, GFP_KERNEL);
+        crate::kt_fail!(t, "allocated: {}", b.is_ok());
     }
 
     #[test]

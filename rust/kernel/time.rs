@@ -9,8 +9,13 @@ pub fn ktime_get_ns() -> u64 {
 
 /// Timer ticks since boot (at `HZ`).
 pub fn jiffies() -> u64 {
-    // SAFETY: a volatile read of an aligned u64 the tick increments.
-    unsafe { core::ptr::read_volatile(core::ptr::addr_of!(bindings::jiffies)) }
+    // SAFETY: `jiffies` is an 8-aligned u64 that lives for the whole run;
+    // the C tick writes it with single aligned stores (the Linux memory
+    // model's WRITE_ONCE), so an atomic load of it is not a data race.
+    let j = unsafe {
+        core::sync::atomic::AtomicU64::from_ptr(core::ptr::addr_of_mut!(bindings::jiffies))
+    };
+    j.load(core::sync::atomic::Ordering::Relaxed)
 }
 
 /// A point on the monotonic clock.
@@ -41,8 +46,11 @@ pub fn udelay(us: u64) {
 }
 
 /// Sleeps at least `ms` milliseconds (process context; other tasks run).
+/// In atomic context it panics ("sleeping function called from invalid
+/// context").
 pub fn msleep(ms: u32) {
-    // SAFETY: msleep may be called from any process context.
+    // SAFETY: msleep has no memory-safety preconditions: in atomic
+    // context it panics (might_sleep) before it sleeps or arms a timer.
     unsafe { bindings::msleep(ms) }
 }
 
