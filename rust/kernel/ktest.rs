@@ -59,6 +59,23 @@ impl Test {
         unsafe { (*self.0.get()).panic_expected = substr.as_ptr() };
     }
 
+    /// Declares that the case leaves `slab_objects` objects holding
+    /// `pages` pages allocated on purpose (C `ktest_leak_allow`), e.g.
+    /// what an expected panic abandoned; the final leak check expects
+    /// exactly that.
+    pub fn leak_allow(&mut self, slab_objects: i64, pages: i64, why: &'static CStr) {
+        // SAFETY: the runner's ktest is valid for the whole case, and
+        // `why` is 'static, so the pointer outlives the run.
+        unsafe {
+            bindings::ktest_leak_allow(
+                self.0.get(),
+                slab_objects as core::ffi::c_long,
+                pages as core::ffi::c_long,
+                why.as_ptr(),
+            )
+        };
+    }
+
     /// Whether a failure was recorded.
     pub fn failed(&self) -> bool {
         // SAFETY: the runner's ktest is valid for the whole case.
