@@ -170,7 +170,13 @@ static inline void *netdev_priv(const struct net_device *dev)
  * device tree. Returns 0, -EINVAL (no ops or MAC) or -ENOSPC.
  */
 int register_netdev(struct net_device *dev);
-/* Close (if up), detach its PHY and remove the device. */
+/*
+ * Close (if up), detach its PHY and remove the device. Sleeps: process
+ * context only, checked first (might_sleep(): a panic from an interrupt
+ * handler, a poll or under a lock, before anything is torn down), so no
+ * handler, poll or transmit of the device can unregister it under
+ * itself.
+ */
 void unregister_netdev(struct net_device *dev);
 
 /* Bring the interface up/down (ndo_open/ndo_stop). 0 or -Exxx. */

@@ -62,6 +62,7 @@
 #include <keel/softirq.h>
 #include <keel/spinlock.h>
 #include <keel/time.h>
+#include <keel/wait.h>
 
 #define MAX_NETDEVS    8
 #define NET_RX_BUDGET  300
@@ -158,6 +159,7 @@ void unregister_netdev(struct net_device *dev)
 	struct phy_device *phydev;
 	unsigned long flags;
 
+	might_sleep();
 	dev_close(dev);
 	mutex_lock(&rtnl);
 	/* the PHY must not point at a device about to go */

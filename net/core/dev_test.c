@@ -4,11 +4,15 @@
  * less than its weight without completing is completed by the core (it
  * used to be polled again at once, forever); napi_disable() waits for a
  * poll running on another CPU (it used to return at once) and refuses to
- * be called from inside the poll it would wait for.
+ * be called from inside the poll it would wait for. And a device cannot
+ * be unregistered from its own interrupt handler: unregister_netdev()
+ * refuses atomic context before it touches anything, which is what
+ * lets the Rust interrupt trampoline take no reference on the device.
  */
 #include <asm/cpu.h>
 #include <keel/cpumask.h>
 #include <keel/errno.h>
+#include <keel/irq.h>
 #include <keel/kthread.h>
 #include <keel/ktest.h>
 #include <keel/netdevice.h>
@@ -160,3 +164,45 @@ static struct ktest_case napi_cases[] = {
 };
 KTEST_SUITE(net_napi, napi_cases, .init = napi_test_init,
 	    .exit = napi_test_exit);
+
+static unsigned int ctx_irq;
+
+static int netdev_ctx_init(struct ktest *t)
+{
+	tdev = alloc_etherdev(0);
+	if (!tdev)
+		return -ENOMEM;
+	ctx_irq = irq_test_line_get();
+	return 0;
+}
+
+static void netdev_ctx_exit(struct ktest *t)
+{
+	free_irq(ctx_irq, tdev);
+	irq_test_line_put();
+	free_netdev(tdev);
+}
+
+static enum irqreturn unregister_in_handler(unsigned int irq, void *cookie)
+{
+	unregister_netdev(cookie);
+	return IRQ_HANDLED;
+}
+
+static void unregister_from_interrupt_panics(struct ktest *t)
+{
+	KTEST_ASSERT_EQ(t,
+			request_irq(ctx_irq, unregister_in_handler, "ndev_ctx",
+				    tdev),
+			0);
+	ktest_expect_panic(t, "invalid context");
+	irq_test_line_raise();
+	ktest_fail(t, __FILE__, __LINE__, "unregistered from a handler");
+}
+
+static struct ktest_case netdev_ctx_cases[] = {
+	KTEST_CASE(unregister_from_interrupt_panics),
+	{}
+};
+KTEST_SUITE(netdev_context, netdev_ctx_cases, .init = netdev_ctx_init,
+	    .exit = netdev_ctx_exit);

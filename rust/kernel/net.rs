@@ -598,19 +598,13 @@ unsafe extern "C" fn irq_callback<T: DeviceOps>(
 ) -> bindings::irqreturn {
     let ndev = cookie.cast::<bindings::net_device>();
     // SAFETY: the cookie is our net_device, requested in open_callback
-    // and freed in stop_callback (free_irq waits for calls on other
-    // CPUs), so it is allocated now. The reference taken here keeps it
-    // (and T) allocated until the dev_put below, even if the handler
-    // drops the registration.
-    unsafe { bindings::rust_helper_dev_hold(ndev) };
-    let r = {
-        // SAFETY: held above until after the last use of these.
-        let (dev, this, napi) = unsafe { parts::<T>(ndev) };
-        T::interrupt(dev, this, napi)
-    };
-    // SAFETY: drops the reference taken above; nothing of the device is
-    // used after this.
-    unsafe { bindings::rust_helper_dev_put(ndev) };
+    // and freed in stop_callback; free_irq waits for calls running on
+    // other CPUs, so the device and T stay allocated for this call. The
+    // handler cannot free them itself: dropping the `Registration` starts
+    // with unregister_netdev, whose first step is might_sleep(), a panic
+    // in hard-IRQ context before anything is torn down.
+    let (dev, this, napi) = unsafe { parts::<T>(ndev) };
+    let r = T::interrupt(dev, this, napi);
     match r {
         IrqReturn::None => bindings::irqreturn::IRQ_NONE,
         IrqReturn::Handled => bindings::irqreturn::IRQ_HANDLED,
