@@ -92,10 +92,27 @@ impl Device {
         unsafe { &*ptr.cast::<Device>() }
     }
 
-    fn raw(&self) -> &bindings::pci_dev {
-        // SAFETY: the identity, BAR and IRQ fields are written by the PCI
-        // scan before any driver exists and never change afterwards.
-        unsafe { &*self.0.get() }
+    /// The C struct, as a raw pointer: C changes some of its fields
+    /// (`irq` when MSI is enabled, `driver`, `drvdata`, the list node and
+    /// the embedded `struct device`) while drivers hold `&Device`, so no
+    /// reference to the whole struct is ever made; each accessor reads
+    /// one field by value.
+    fn ptr(&self) -> *mut bindings::pci_dev {
+        self.0.get()
+    }
+
+    /// BAR `bar`'s base, size and whether it is an I/O BAR, or `None` for
+    /// a BAR number out of range.
+    fn bar(&self, bar: usize) -> Option<(u64, u64, bool)> {
+        if bar >= bindings::PCI_NUM_BARS as usize {
+            return None;
+        }
+        let p = self.ptr();
+        // SAFETY: `p` is the live pci_dev (from_raw's contract) and
+        // `bar` is in range; the BAR fields are written by the PCI scan
+        // before any driver exists and never change afterwards; they are
+        // read by value, without a reference to the struct.
+        Some(unsafe { ((*p).bar[bar], (*p).bar_size[bar], (*p).bar_is_io[bar]) })
     }
 
     /// The generic device (for parenting a net or MDIO device).
@@ -106,23 +123,31 @@ impl Device {
 
     /// The vendor ID.
     pub fn vendor_id(&self) -> u16 {
-        self.raw().vendor
+        // SAFETY: a field of the live pci_dev, written by the PCI scan
+        // before any driver exists and never changed; read by value.
+        unsafe { (*self.ptr()).vendor }
     }
 
     /// The device ID.
     pub fn device_id(&self) -> u16 {
-        self.raw().device
+        // SAFETY: a field of the live pci_dev, written by the PCI scan
+        // before any driver exists and never changed; read by value.
+        unsafe { (*self.ptr()).device }
     }
 
     /// "bb:ss.f".
     pub fn name(&self) -> &CStr {
-        // SAFETY: the name is a NUL-terminated array set at registration.
-        unsafe { CStr::from_ptr(self.raw().dev.name.as_ptr()) }
+        // SAFETY: the name is a NUL-terminated array inside the live
+        // pci_dev, set at registration and never changed; the reference
+        // covers only its bytes, not the struct around them.
+        unsafe { CStr::from_ptr(core::ptr::addr_of!((*self.ptr()).dev.name).cast()) }
     }
 
     /// The legacy interrupt (INTx) as an IRQ number, if wired.
     pub fn irq(&self) -> Option<u32> {
-        match self.raw().irq {
+        // SAFETY: a field of the live pci_dev, read by value; C changes it
+        // only when this device's driver enables MSI, from its own probe.
+        match unsafe { (*self.ptr()).irq } {
             0 => None,
             irq => Some(irq),
         }
@@ -160,15 +185,15 @@ impl Device {
     /// the binding lasts. `ENODEV` if the BAR is missing, an I/O BAR or
     /// smaller than `SIZE`; `ENOMEM` if no virtual space is left.
     pub fn iomap_bar<const SIZE: usize>(&self, bar: usize) -> Result<Devres<IoMem<SIZE>>> {
-        let raw = self.raw();
-        if bar >= raw.bar.len() || raw.bar_is_io[bar] || raw.bar_size[bar] < SIZE as u64 {
+        let (base, size, is_io) = self.bar(bar).ok_or(ENODEV)?;
+        if is_io || size < SIZE as u64 {
             return Err(ENODEV);
         }
         let list = self.devres()?;
         // SAFETY: the range is (part of) a memory BAR the PCI scan sized,
         // device memory decoded while the driver is bound; the mapping is
         // revoked (unmapped) when the binding ends.
-        let mem = unsafe { IoMem::ioremap(raw.bar[bar]) }?;
+        let mem = unsafe { IoMem::ioremap(base) }?;
         Devres::new_in(list, mem, GFP_KERNEL)
     }
 
@@ -181,11 +206,11 @@ impl Device {
         bar: usize,
         name: &'static CStr,
     ) -> Result<Devres<IoPorts<LEN>>> {
-        let raw = self.raw();
-        if bar >= raw.bar.len() || !raw.bar_is_io[bar] || raw.bar_size[bar] < u64::from(LEN) {
+        let (base, size, is_io) = self.bar(bar).ok_or(ENODEV)?;
+        if !is_io || size < u64::from(LEN) {
             return Err(ENODEV);
         }
-        let base = u16::try_from(raw.bar[bar]).map_err(|_| ENODEV)?;
+        let base = u16::try_from(base).map_err(|_| ENODEV)?;
         let list = self.devres()?;
         Devres::new_in(list, IoPorts::request(base, name)?, GFP_KERNEL)
     }
@@ -451,7 +476,7 @@ mod tests {
         ]);
 
         fn probe(dev: &Device, _id: &DeviceId) -> Result<Self::Data> {
-            let bar = (0..6).find(|&b| dev.raw().bar_is_io[b] && dev.raw().bar_size[b] >= 8);
+            let bar = (0..6).find(|&b| matches!(dev.bar(b), Some((_, size, true)) if size >= 8));
             let bar = bar.ok_or(ENODEV)?;
             let ports = dev.request_io_bar::<8>(bar, c"rust-ktest-ports")?;
             let mut ok = 0;
