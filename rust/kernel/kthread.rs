@@ -101,8 +101,12 @@ impl Thread {
     fn stop_raw(self) -> i32 {
         let task = self.task.as_ptr();
         core::mem::forget(self);
-        // SAFETY: we own the creator's reference, which kthread_stop
-        // consumes; it waits for the thread and frees it.
+        // SAFETY: we own the creator's reference (the handle was forgotten
+        // above, so its Drop cannot put it again), which kthread_stop
+        // consumes: it waits for the thread to exit and frees it. Its
+        // preconditions are checked by C itself: it panics in atomic
+        // context (might_sleep) and when the thread would stop itself,
+        // instead of waiting forever.
         unsafe { bindings::kthread_stop(task) }
     }
 
