@@ -964,7 +964,7 @@ mod tests {
     }
 
     /// An interface that does nothing.
-    struct Quiet;
+    pub(super) struct Quiet;
 
     #[crate::vtable]
     impl DeviceOps for Quiet {
@@ -996,7 +996,7 @@ mod tests {
         }
     }
 
-    fn quiet() -> Result<Registration<Quiet>> {
+    pub(super) fn quiet() -> Result<Registration<Quiet>> {
         Registration::new_with_parent(core::ptr::null_mut(), MAC, 0, c"ktest", Quiet)
     }
 
@@ -1202,47 +1202,9 @@ mod lock_tests {
     use super::*;
     use crate::ktest::Test;
 
-    /// An interface that does nothing (for lock_tests).
-    struct Idle;
-
-    #[crate::vtable]
-    impl DeviceOps for Idle {
-        type PollState = ();
-        type TxState = u32;
-
-        fn open(_: &Device, _: &Self, _rx: &mut (), _tx: &mut u32) -> Result {
-            Ok(())
-        }
-
-        fn start_xmit<'a>(_: &Device, _: &Self, _: &mut u32, _: TxSkb<'a>) -> TxOutcome<'a> {
-            TxOutcome::Ok
-        }
-
-        fn interrupt(_: &Device, _: &Self, _: &Napi) -> IrqReturn {
-            IrqReturn::None
-        }
-
-        fn poll(
-            _: &Device,
-            _: &Self,
-            _rx: &mut (),
-            _: &mut PollContext<'_, u32>,
-            _: &Napi,
-            _: usize,
-        ) -> usize {
-            0
-        }
-    }
-
     #[test]
     fn tx_lock_twice_is_refused(t: &mut Test) {
-        let reg = match Registration::new_with_parent(
-            core::ptr::null_mut(),
-            [0x02, 0, 0, 0x6b, 0x74, 0x02],
-            0,
-            c"ktest",
-            Idle,
-        ) {
+        let reg = match super::tests::quiet() {
             Ok(reg) => reg,
             Err(e) => {
                 crate::kt_fail!(t, "register failed: {}", e);
@@ -1250,8 +1212,8 @@ mod lock_tests {
             }
         };
         let ndev = reg.device().ptr();
-        // SAFETY: ndev is registered by a Registration<Idle>.
-        let cell = unsafe { tx_cell::<Idle>(ndev) };
+        // SAFETY: ndev is registered by a Registration<Quiet>.
+        let cell = unsafe { tx_cell::<super::tests::Quiet>(ndev) };
         let mut a = PollContext { ndev, state: cell };
         let mut b = PollContext { ndev, state: cell };
         // The panic abandons `reg` (its net_device and private data) with
