@@ -125,6 +125,8 @@ struct net_device {
 	struct phy_device *phydev;
 	/* the MDIO bus netdev_phy_connect() took a reference to */
 	struct mii_bus *phy_bus;
+	/* unregistered: no PHY may be connected (netdev_phy_release) */
+	bool phy_released;
 	struct in_device ip;
 	/* dropped by the core, not the driver */
 	u64 core_rx_dropped, core_tx_dropped;

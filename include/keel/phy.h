@@ -27,7 +27,8 @@
  * with one reference. netdev_phy_connect() takes one for the net_device
  * (dropped when the device is freed); the last mdiobus_put()
  * unregisters the PHYs, calls bus->release and frees the bus.
- * unregister_netdev() disconnects the device's PHY.
+ * unregister_netdev() disconnects the device's PHY, and no PHY can be
+ * connected to the device afterwards.
  */
 #ifndef _KEEL_PHY_H
 #define _KEEL_PHY_H
@@ -197,10 +198,17 @@ int phy_connect_direct(struct net_device *dev, struct phy_device *phydev,
 		       void (*handler)(struct net_device *dev));
 /*
  * Connect the first PHY on bus to dev, holding a reference to the bus
- * until dev is freed (its last dev_put()). -ENODEV (no PHY), -EBUSY
- * (attached, or dev already holds another bus) or as above.
+ * until dev is freed (its last dev_put()). -ENODEV (no PHY, or dev
+ * was unregistered), -EBUSY (attached, or dev already holds another
+ * bus) or as above. Sleeps.
  */
 int netdev_phy_connect(struct net_device *dev, struct mii_bus *bus);
+/*
+ * From unregister_netdev(): disconnect dev's PHY and refuse every later
+ * netdev_phy_connect() on dev (-ENODEV), so that no PHY is left pointing
+ * at dev when it is freed. Sleeps.
+ */
+void netdev_phy_release(struct net_device *dev);
 void phy_disconnect(struct phy_device *phydev);
 /* Start autonegotiation and watch the link. */
 int phy_start(struct phy_device *phydev);

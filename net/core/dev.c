@@ -156,16 +156,13 @@ out_unlock:
 
 void unregister_netdev(struct net_device *dev)
 {
-	struct phy_device *phydev;
 	unsigned long flags;
 
 	might_sleep();
 	dev_close(dev);
 	mutex_lock(&rtnl);
-	/* the PHY must not point at a device about to go */
-	phydev = __atomic_load_n(&dev->phydev, __ATOMIC_RELAXED);
-	if (phydev)
-		phy_disconnect(phydev);
+	/* the PHY must not point at a device about to go, now or later */
+	netdev_phy_release(dev);
 	device_unregister(&dev->dev);
 	spin_lock_irqsave(&dev_base_lock, flags);
 	list_del_init(&dev->dev_list);

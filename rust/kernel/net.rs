@@ -271,12 +271,16 @@ impl Device {
     /// config_init; the generic driver if no PHY driver claimed it). The
     /// interface keeps the bus (and its PHYs) alive until it is freed,
     /// whichever of the two is dropped first. `EBUSY` if the PHY is
-    /// attached or the interface was connected to another bus.
+    /// attached or the interface was connected to another bus; `ENODEV`
+    /// once the interface is unregistered (a `get_stats` that dropped its
+    /// own registration). Sleeps.
     pub fn phy_connect<B: phy::MdioOps>(&self, bus: &phy::MdioBus<B>) -> Result {
         // SAFETY: both are valid; netdev_phy_connect takes a reference
         // to the bus that the device drops only when it is freed, so the
-        // PHY it attaches outlives the device's pointer to it, and
-        // unregister_netdev detaches it before the device can go.
+        // PHY it attaches outlives the device's pointer to it; and it
+        // refuses a device that unregister_netdev has released (under the
+        // mutex that release holds while it detaches the PHY), so no PHY
+        // is still attached when the device goes.
         to_result(unsafe { bindings::netdev_phy_connect(self.ptr(), bus.raw()) })
     }
 
@@ -1168,6 +1172,107 @@ mod tests {
         reg.device().phy_mac_interrupt();
         drop(reg);
         crate::kt_expect_eq!(t, crate::ktest::slab_objects(), before);
+    }
+
+    /// Drops its own registration from `get_stats`, then connects the
+    /// (unregistered, about to be freed) interface to the bus in
+    /// `LATE_BUS` and starts the PHY: what safe code may do there.
+    struct LateConnect;
+
+    static LATE_REG: SpinLock<Option<Registration<LateConnect>>> = SpinLock::new(None);
+    static LATE_BUS: crate::sync::Mutex<Option<phy::MdioBus<FakeMdio>>> =
+        crate::sync::Mutex::new(None);
+    static LATE_CONNECT: SpinLock<Option<Result>> = SpinLock::new(None);
+
+    #[crate::vtable]
+    impl DeviceOps for LateConnect {
+        type PollState = ();
+        type TxState = ();
+
+        fn open(_: &Device, _: &Self, _rx: &mut (), _tx: &mut ()) -> Result {
+            Ok(())
+        }
+
+        fn start_xmit<'a>(_: &Device, _: &Self, _tx: &mut (), _: TxSkb<'a>) -> TxOutcome<'a> {
+            TxOutcome::Ok
+        }
+
+        fn get_stats(dev: &Device, _: &Self) -> Stats {
+            let reg = LATE_REG.lock().take();
+            drop(reg);
+            let bus = LATE_BUS.lock();
+            let r = bus.as_ref().map_or(Err(ENODEV), |bus| dev.phy_connect(bus));
+            if r.is_ok() {
+                let _ = dev.phy_start();
+            }
+            *LATE_CONNECT.lock() = Some(r);
+            Stats::default()
+        }
+
+        fn interrupt(_: &Device, _: &Self, _: &Napi) -> IrqReturn {
+            IrqReturn::None
+        }
+
+        fn poll(
+            _: &Device,
+            _: &Self,
+            _rx: &mut (),
+            _: &mut PollContext<'_, ()>,
+            _: &Napi,
+            _: usize,
+        ) -> usize {
+            0
+        }
+    }
+
+    /// A PHY connected to an interface after `unregister_netdev` detached
+    /// its PHY (here from `get_stats`, after the callback dropped its own
+    /// registration; or from `get_stats` on one CPU while another drops
+    /// it) stayed attached when the interface was freed: the PHY kept a
+    /// pointer to the freed net_device, which the bus's teardown (and a
+    /// started state machine) wrote through. `phy_connect` on an
+    /// unregistered interface must be refused.
+    #[test]
+    fn phy_connect_after_unregister_is_refused(t: &mut Test) {
+        let before = crate::ktest::slab_objects();
+        let (bus, reg) = match (fake_bus(), Registration::new_with_parent(
+            core::ptr::null_mut(),
+            MAC,
+            0,
+            c"ktest",
+            LateConnect,
+        )) {
+            (Ok(bus), Ok(reg)) => (bus, reg),
+            _ => {
+                crate::kt_fail!(t, "no bus or interface");
+                return;
+            }
+        };
+        // SAFETY: the bus is registered and has a PHY (MdioBus::new).
+        let phydev = unsafe { bindings::phy_find_first(bus.raw()) };
+        let ndev = reg.device().ptr();
+        *LATE_BUS.lock() = Some(bus);
+        *LATE_REG.lock() = Some(reg);
+        *LATE_CONNECT.lock() = None;
+        // SAFETY: all-zero is a valid net_device_stats.
+        let mut st: bindings::net_device_stats = unsafe { core::mem::zeroed() };
+        // SAFETY: ndev is registered (its registration is in LATE_REG);
+        // dev_get_stats holds a reference for the call.
+        unsafe { bindings::dev_get_stats(ndev, &mut st) };
+        crate::kt_expect!(t, LATE_REG.lock().is_none());
+        // the interface is freed now
+        crate::kt_expect_eq!(t, *LATE_CONNECT.lock(), Some(Err(ENODEV)));
+        // SAFETY: the PHY lives as long as the bus, which LATE_BUS holds.
+        let dangling = unsafe { (*phydev).attached_dev };
+        crate::kt_expect!(t, dangling.is_null());
+        let bus = LATE_BUS.lock().take();
+        if dangling.is_null() {
+            drop(bus);
+            crate::kt_expect_eq!(t, crate::ktest::slab_objects(), before);
+        } else {
+            // dropping the bus would write through the dangling pointer
+            core::mem::forget(bus);
+        }
     }
 
     /// U8: what `Busy` carries is the frame given (the brand does it at

@@ -23,14 +23,20 @@
  * holds one, and netdev_phy_connect() takes one for the net_device,
  * dropped by its last dev_put(); the last put unregisters the PHYs,
  * calls the bus's release and frees it. A PHY therefore outlives every
- * net_device that netdev_phy_connect() attached it to.
+ * net_device that netdev_phy_connect() attached it to. Conversely
+ * unregister_netdev() detaches the device's PHY (netdev_phy_release) and
+ * netdev_phy_connect() refuses an unregistered device, both under one
+ * mutex, so no PHY still points at a device when it is freed, even if a
+ * callback that outlives the unregistration (ndo_get_stats) connects.
  */
 #define pr_fmt(fmt) "phy: " fmt
 
 #include <keel/errno.h>
+#include <keel/mutex.h>
 #include <keel/netdevice.h>
 #include <keel/phy.h>
 #include <keel/printk.h>
+#include <keel/sched.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 
@@ -337,24 +343,44 @@ int phy_connect_direct(struct net_device *dev, struct phy_device *phydev,
 	return err;
 }
 
+/* dev->phy_bus and dev->phy_released, and attaching to a device */
+static DEFINE_MUTEX(netdev_link);
+
 int netdev_phy_connect(struct net_device *dev, struct mii_bus *bus)
 {
-	static DEFINE_SPINLOCK(link_lock); /* dev->phy_bus */
 	struct phy_device *phydev = phy_find_first(bus);
-	unsigned long flags;
 	int err = 0;
 
 	if (!phydev)
 		return -ENODEV;
-	spin_lock_irqsave(&link_lock, flags);
-	if (!dev->phy_bus) {
+	might_sleep();
+	mutex_lock(&netdev_link);
+	if (dev->phy_released) {
+		/* unregistered: nothing would detach the PHY before dev goes */
+		err = -ENODEV;
+	} else if (!dev->phy_bus) {
 		mdiobus_get(bus); /* dropped by the device's last dev_put() */
 		dev->phy_bus = bus;
 	} else if (dev->phy_bus != bus) {
 		err = -EBUSY;
 	}
-	spin_unlock_irqrestore(&link_lock, flags);
-	return err ? err : phy_connect_direct(dev, phydev, NULL);
+	if (!err)
+		err = phy_connect_direct(dev, phydev, NULL);
+	mutex_unlock(&netdev_link);
+	return err;
+}
+
+void netdev_phy_release(struct net_device *dev)
+{
+	struct phy_device *phydev;
+
+	might_sleep();
+	mutex_lock(&netdev_link);
+	dev->phy_released = true;
+	phydev = __atomic_load_n(&dev->phydev, __ATOMIC_RELAXED);
+	if (phydev)
+		phy_disconnect(phydev);
+	mutex_unlock(&netdev_link);
 }
 
 void phy_disconnect(struct phy_device *phydev)
