@@ -131,8 +131,27 @@ macro_rules! pod_struct {
             );)*
         };
 
+        // `$name` is the struct declared above, not another type of that
+        // name (left if an attribute such as `#[cfg(..)]` removed ours):
+        // its fields are exactly the declared ones (the pattern names
+        // them all, and a union's field access would need `unsafe`), each
+        // of exactly the declared type: `__field_type` infers it from the
+        // field alone (no expected type, so no coercion), and
+        // `PhantomData` converts to no other type.
+        const _: () = {
+            #[allow(dead_code)]
+            fn __pod_struct_fields(__v: &$name) {
+                let $name { $($f: _),* } = __v;
+                $(
+                    let __p = $crate::dma::__field_type(__v.$f);
+                    let _: ::core::marker::PhantomData<$t> = __p;
+                )*
+            }
+        };
+
         // SAFETY: `$name` is the struct declared just above by this
-        // macro: repr(C) with no repr of the caller's (refused above),
+        // macro (the fields check right above fails to compile for any
+        // other type): repr(C) with no repr of the caller's (refused above),
         // every field Pod (the where clause does not hold otherwise), no
         // padding, every field at its natural alignment, and aligned to
         // at most DMA_ALIGN (the const assertions above fail to compile
@@ -140,6 +159,14 @@ macro_rules! pod_struct {
         // Copy + Send + Sync + 'static because its fields are.
         unsafe impl $crate::dma::Pod for $name where $($t: $crate::dma::Pod),* {}
     };
+}
+
+/// The type of `_v`, for `pod_struct!`'s check that a field has exactly
+/// the declared type (by value: a field of a packed struct has no
+/// reference).
+#[doc(hidden)]
+pub const fn __field_type<T: Copy>(_v: T) -> PhantomData<T> {
+    PhantomData
 }
 
 /// Coherent DMA memory for `count` values of `T`, zeroed; freed on drop.
