@@ -1235,13 +1235,10 @@ mod tests {
     #[test]
     fn phy_connect_after_unregister_is_refused(t: &mut Test) {
         let before = crate::ktest::slab_objects();
-        let (bus, reg) = match (fake_bus(), Registration::new_with_parent(
-            core::ptr::null_mut(),
-            MAC,
-            0,
-            c"ktest",
-            LateConnect,
-        )) {
+        let (bus, reg) = match (
+            fake_bus(),
+            Registration::new_with_parent(core::ptr::null_mut(), MAC, 0, c"ktest", LateConnect),
+        ) {
             (Ok(bus), Ok(reg)) => (bus, reg),
             _ => {
                 crate::kt_fail!(t, "no bus or interface");
