@@ -160,26 +160,35 @@ unsigned long softirq_count(unsigned int nr)
 	return nr < NR_SOFTIRQS ? counts[nr] : 0;
 }
 
-/* TASKLET_SOFTIRQ: run each scheduled tasklet once. */
+/*
+ * TASKLET_SOFTIRQ: run each tasklet scheduled when the action started
+ * once. Tasklets are taken off the shared list one at a time under
+ * softirq_lock, never as a private batch, so tasklet_kill() always finds
+ * a tasklet that has not run yet (a batch taken off the list let a
+ * tasklet killed meanwhile run anyway, and losing track of the batch's
+ * tail left its tasklets "scheduled" and never run again). Tasklets
+ * (re)scheduled while it runs wait for the next round.
+ */
 static void tasklet_action(void)
 {
-	struct tasklet *list;
+	unsigned int n = 0;
 	unsigned long flags;
+	struct tasklet *t;
 
 	spin_lock_irqsave(&softirq_lock, flags);
-	list = tasklet_head;
-	tasklet_head = NULL;
-	spin_unlock_irqrestore(&softirq_lock, flags);
-	while (list) {
-		struct tasklet *t = list;
-
-		list = t->next;
-		spin_lock_irqsave(&softirq_lock, flags);
-		t->scheduled = false;
+	for (t = tasklet_head; t; t = t->next)
+		n++;
+	while (n-- && (t = tasklet_head)) {
+		tasklet_head = t->next;
 		t->next = NULL;
+		t->scheduled = false;
 		spin_unlock_irqrestore(&softirq_lock, flags);
 		t->func(t);
+		spin_lock_irqsave(&softirq_lock, flags);
 	}
+	if (tasklet_head)
+		pending |= 1UL << TASKLET_SOFTIRQ;
+	spin_unlock_irqrestore(&softirq_lock, flags);
 }
 
 void tasklet_schedule(struct tasklet *t)
@@ -201,6 +210,8 @@ void tasklet_kill(struct tasklet *t)
 	struct tasklet **pp = &tasklet_head;
 	unsigned long flags;
 
+	/* no tasklet runs on any CPU while bottom halves are off */
+	local_bh_disable();
 	spin_lock_irqsave(&softirq_lock, flags);
 	while (*pp && *pp != t)
 		pp = &(*pp)->next;
@@ -209,4 +220,5 @@ void tasklet_kill(struct tasklet *t)
 	t->next = NULL;
 	t->scheduled = false;
 	spin_unlock_irqrestore(&softirq_lock, flags);
+	local_bh_enable();
 }

@@ -81,6 +81,50 @@ static void killed_tasklet_does_not_run(struct ktest *t)
 	KTEST_EXPECT_EQ(t, seen.tasklet_runs, 0U);
 }
 
+static unsigned int runs_a, runs_b, runs_c;
+static struct tasklet tasklet_a, tasklet_b, tasklet_c;
+
+static void count_a(struct tasklet *t)
+{
+	runs_a++;
+}
+
+static void count_b(struct tasklet *t)
+{
+	runs_b++;
+}
+
+static void kill_b(struct tasklet *t)
+{
+	runs_c++;
+	tasklet_kill(&tasklet_b);
+}
+
+/*
+ * One tasklet kills another scheduled in the same round: the killed one
+ * must not run, and the rest of the round must. (Regression: the action
+ * took the whole list as a private batch, so the killed tasklet ran
+ * anyway and the one after it was lost, "scheduled" for ever.)
+ */
+static void kill_from_tasklet_in_same_round(struct ktest *t)
+{
+	tasklet_a = (struct tasklet)TASKLET_INIT(count_a);
+	tasklet_b = (struct tasklet)TASKLET_INIT(count_b);
+	tasklet_c = (struct tasklet)TASKLET_INIT(kill_b);
+	runs_a = runs_b = runs_c = 0;
+	local_bh_disable();
+	tasklet_schedule(&tasklet_a);
+	tasklet_schedule(&tasklet_b);
+	tasklet_schedule(&tasklet_c); /* runs first: the list is LIFO */
+	local_bh_enable();
+	KTEST_EXPECT_EQ(t, runs_c, 1U);
+	KTEST_EXPECT_EQ(t, runs_b, 0U);
+	KTEST_EXPECT_EQ(t, runs_a, 1U);
+	KTEST_EXPECT_FALSE(t, tasklet_a.scheduled);
+	tasklet_kill(&tasklet_a);
+	tasklet_kill(&tasklet_b);
+}
+
 /*
  * SMP: bottom halves are global. A CPU entering local_bh_disable() while
  * another CPU runs softirq actions waits for them to finish (regression:
@@ -152,6 +196,7 @@ static struct ktest_case softirq_cases[] = {
 	KTEST_CASE(tasklet_runs_after_handler),
 	KTEST_CASE(bh_disable_defers),
 	KTEST_CASE(killed_tasklet_does_not_run),
+	KTEST_CASE(kill_from_tasklet_in_same_round),
 	KTEST_CASE(bh_disable_waits_for_other_cpu),
 	{}
 };

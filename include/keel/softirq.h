@@ -64,7 +64,11 @@ struct tasklet {
 	}
 
 void tasklet_schedule(struct tasklet *t);
-/* Unschedule t; it must not be rescheduled concurrently. */
+/*
+ * Unschedule t: on return it is neither pending nor running on another
+ * CPU (bottom halves are global, so none runs while this holds them
+ * off), and it runs again only if scheduled again.
+ */
 void tasklet_kill(struct tasklet *t);
 
 #endif

@@ -236,6 +236,8 @@ void mdiobus_unregister(struct mii_bus *bus)
 			phy_disconnect(phydev);
 		device_unregister(&phydev->dev);
 		bus->phy_map[addr] = NULL;
+		/* a phy_mac_interrupt() racing phy_stop() may have queued it */
+		tasklet_kill(&phydev->state_tasklet);
 		kfree(phydev);
 	}
 }

@@ -168,8 +168,10 @@ impl<T: ?Sized, B: Backend> Lock<T, B> {
 /// `mem::forget` of a guard is not undefined behaviour: the lock stays
 /// held forever (a later lock of it is a deadlock, reported by a panic
 /// on this CPU or task), and a spin lock's guard also leaves preemption
-/// (and, from `lock_irqsave`, interrupts) disabled on this CPU, so it
-/// never reschedules and any later sleep there panics.
+/// (and, from `lock_irqsave`, interrupts) disabled on this CPU: the task
+/// is not preempted again and its next sleep panics (a kernel thread that
+/// exits still switches away, and the next task on that CPU inherits the
+/// raised count and panics on its first sleep).
 ///
 /// # Invariants
 ///
