@@ -182,11 +182,13 @@ impl Device {
     }
 
     /// Maps the first `SIZE` bytes of memory BAR `bar`, for as long as
-    /// the binding lasts. `ENODEV` if the BAR is missing, an I/O BAR or
-    /// smaller than `SIZE`; `ENOMEM` if no virtual space is left.
+    /// the binding lasts. `ENODEV` if the BAR is missing, unassigned, an
+    /// I/O BAR or smaller than `SIZE`; `ENOMEM` if no virtual space is
+    /// left.
     pub fn iomap_bar<const SIZE: usize>(&self, bar: usize) -> Result<Devres<IoMem<SIZE>>> {
         let (base, size, is_io) = self.bar(bar).ok_or(ENODEV)?;
-        if is_io || size < SIZE as u64 {
+        // base 0: firmware left the BAR unassigned; it decodes nothing
+        if is_io || size < SIZE as u64 || base == 0 {
             return Err(ENODEV);
         }
         let list = self.devres()?;
