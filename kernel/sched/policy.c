@@ -40,6 +40,7 @@
 
 #include <keel/cmdline.h>
 #include <keel/errno.h>
+#include <keel/irq.h>
 #include <keel/mutex.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
@@ -600,6 +601,19 @@ static void policy_exit_call(const struct sched_policy_ops *o)
 	current->policy_ctx = o;
 	o->exit();
 	current->policy_ctx = NULL;
+}
+
+/*
+ * Whether o's TaskTokens may be used here outside a guarded callback
+ * (cpu->policy_tokens covers those): in o's init() or exit(), by the
+ * switching task itself (not an interrupt handler that interrupted it,
+ * no guarded call in progress). rust/kernel/sched.rs asks, off its
+ * fast path.
+ */
+bool sched_policy_tokens_here(const struct sched_policy_ops *o)
+{
+	return o && !this_cpu_read(policy_guard) && !in_irq() &&
+	       READ_ONCE(current->policy_ctx) == o;
 }
 
 /*

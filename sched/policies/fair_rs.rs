@@ -60,7 +60,7 @@ struct Curr {
 /// A CPU's state, under its runqueue lock.
 struct FairRq {
     /// Queued tasks by vruntime, ascending.
-    queue: TaskQueue,
+    queue: TaskQueue<FairRs>,
     curr: Option<Curr>,
     /// Yielded: pass it over once.
     skip: Option<TaskId>,
@@ -88,7 +88,7 @@ static SHARED: [Shared; NR_CPUS] =
 /// Raises `min_vruntime` to the smaller of the running task's
 /// vruntime (`curr`) and the first queued one's, if either exists.
 #[inline]
-fn update_min_vruntime(s: &Shared, q: &TaskQueue, curr: Option<i64>) {
+fn update_min_vruntime(s: &Shared, q: &TaskQueue<FairRs>, curr: Option<i64>) {
     let first = q.front().map(|(_, d)| d.vruntime());
     let v = match (curr, first) {
         (Some(c), Some(q)) => c.min(q),
@@ -142,7 +142,7 @@ fn put_curr(s: &Shared, f: &mut FairRq, t: &TaskRef, d: &mut TaskData) {
 
 /// Queues `t` by its vruntime, behind tasks with the same one.
 #[inline]
-fn queue_sorted(s: &Shared, f: &mut FairRq, t: TaskToken) -> bool {
+fn queue_sorted(s: &Shared, f: &mut FairRq, t: TaskToken<FairRs>) -> bool {
     let v = t.data_ref().vruntime();
     match f.queue.insert_before(t, |_, q| v < q.vruntime()) {
         Ok(()) => {
@@ -158,7 +158,7 @@ fn queue_sorted(s: &Shared, f: &mut FairRq, t: TaskToken) -> bool {
 
 #[cold]
 #[inline(never)]
-fn not_queued(t: &TaskToken) {
+fn not_queued(t: &TaskToken<FairRs>) {
     // a second token for a task still queued; the core's checks and
     // backstop deal with the task
     pr_warn!("sched_fair_rs: pid {} is queued already\n", t.task().pid());
@@ -166,7 +166,7 @@ fn not_queued(t: &TaskToken) {
 
 /// Takes the `i`-th queued task out.
 #[inline]
-fn unqueue(s: &Shared, f: &mut FairRq, i: usize) -> Option<TaskToken> {
+fn unqueue(s: &Shared, f: &mut FairRq, i: usize) -> Option<TaskToken<FairRs>> {
     let t = f.queue.remove_at(i)?;
     s.nr.store(f.queue.len(), Relaxed);
     Some(t)
@@ -260,7 +260,7 @@ impl Policy for FairRs {
     fn task_wakeup(
         rq: &Rq<'_>,
         lock: &mut RqLock<'_, FairRs>,
-        mut t: TaskToken,
+        mut t: TaskToken<FairRs>,
         flags: u32,
     ) -> bool {
         let cpu = rq.cpu();
@@ -300,7 +300,7 @@ impl Policy for FairRs {
     }
 
     #[inline]
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken) {
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken<FairRs>) {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let (task, d) = t.split();
@@ -308,7 +308,7 @@ impl Policy for FairRs {
         queue_sorted(s, f, t);
     }
 
-    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken) {
+    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken<FairRs>) {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let id = t.task().id();
@@ -320,7 +320,7 @@ impl Policy for FairRs {
     }
 
     #[inline]
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, t: &TaskRef) -> Option<TaskToken> {
+    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, t: &TaskRef) -> Option<TaskToken<FairRs>> {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let mut tok = f.queue.remove(t)?;
@@ -353,7 +353,7 @@ impl Policy for FairRs {
     }
 
     #[inline]
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>) -> Option<TaskToken> {
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>) -> Option<TaskToken<FairRs>> {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let first = f.queue.front()?.0.id();
@@ -401,7 +401,7 @@ impl Policy for FairRs {
     fn task_adopt(
         rq: &Rq<'_>,
         lock: &mut RqLock<'_, FairRs>,
-        mut t: TaskToken,
+        mut t: TaskToken<FairRs>,
         h: &Handover,
     ) -> Result {
         let s = &SHARED[rq.cpu()];
