@@ -352,7 +352,7 @@ impl TaskData {
 /// `task_tick`/`task_blocked` for it).
 ///
 /// The token touches its task (reads it, lends its `se`, clears its
-/// flag) only where [`tokens_usable`] holds for `ops`: inside a callback
+/// flag) only where `tokens_usable` holds for `ops`: inside a callback
 /// of that table other than `select_cpu`, or in its `init`/`exit`. There
 /// the policy still owns `p->se` and the task is alive: a policy that
 /// keeps a live task's token across a switch away is abandoned (no
@@ -362,7 +362,7 @@ impl TaskData {
 /// took it out of a static, an IRQ handler, `select_cpu`, another
 /// policy's callback) the token is *stale* or may become so at any
 /// moment: every access panics, and dropping it does nothing (as
-/// `mem::forget`: the flag stays set, see [`Drop`](#impl-Drop-for-TaskToken<P>)).
+/// `mem::forget`: the flag stays set; see `Drop`).
 pub struct TaskToken<P: ?Sized> {
     task: NonNull<bindings::task>,
     ops: NonNull<bindings::sched_policy_ops>,
@@ -439,9 +439,7 @@ fn check_tokens_usable(ops: NonNull<bindings::sched_policy_ops>) {
 #[cold]
 #[inline(never)]
 fn token_outside_its_policy() -> ! {
-    panic!(
-        "TaskToken used outside its policy's callbacks (or after its policy was switched away)"
-    )
+    panic!("TaskToken used outside its policy's callbacks (or after its policy was switched away)")
 }
 
 /// For ktests: runs `f` with this CPU's `policy_tokens` set to `ops`, as
@@ -797,7 +795,12 @@ pub trait Policy: 'static {
     /// A task is gone for good.
     fn task_dead(_t: &TaskRef) {}
     /// `t` became runnable on `rq`: queue it; true asks to preempt curr.
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken<Self>, flags: u32) -> bool;
+    fn task_wakeup(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Self>,
+        t: TaskToken<Self>,
+        flags: u32,
+    ) -> bool;
     /// The running task blocked or exited.
     fn task_blocked(
         _rq: &Rq<'_>,
@@ -812,8 +815,11 @@ pub trait Policy: 'static {
     fn task_yield(_rq: &Rq<'_>, _lock: &mut RqLock<'_, Self>, _t: TaskToken<Self>) {}
     /// `t` leaves the queue without running: give its token back (None
     /// if the policy does not hold it).
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: &TaskRef)
-        -> Option<TaskToken<Self>>;
+    fn task_dequeue(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Self>,
+        t: &TaskRef,
+    ) -> Option<TaskToken<Self>>;
     /// A tick while `t` runs; true preempts it.
     fn task_tick(
         _rq: &Rq<'_>,

@@ -533,7 +533,11 @@ impl Policy for Eevdf {
     }
 
     #[inline]
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, t: &TaskRef) -> Option<TaskToken<Eevdf>> {
+    fn task_dequeue(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Eevdf>,
+        t: &TaskRef,
+    ) -> Option<TaskToken<Eevdf>> {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
         let tok = f.queue.remove(t)?;

@@ -320,7 +320,11 @@ impl Policy for FairRs {
     }
 
     #[inline]
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, t: &TaskRef) -> Option<TaskToken<FairRs>> {
+    fn task_dequeue(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, FairRs>,
+        t: &TaskRef,
+    ) -> Option<TaskToken<FairRs>> {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let mut tok = f.queue.remove(t)?;

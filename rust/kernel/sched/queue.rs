@@ -28,7 +28,7 @@
 //! * A non-empty queue's `ops` is the table its tokens were made under
 //!   (all of them: [`TaskQueue::insert_before`] refuses a token of
 //!   another), and the queue touches its tasks (their nodes and data)
-//!   only where those tokens may be used ([`super::tokens_usable`]): in
+//!   only where those tokens may be used (`super::tokens_usable`): in
 //!   a callback (not `select_cpu`), `init` or `exit` of that policy.
 //!   Elsewhere it panics, and dropping it leaves the tasks alone (see
 //!   [`TaskToken`]: after a switch away their `se.node` is the next
@@ -537,8 +537,10 @@ mod tests {
     struct Lone(core::cell::UnsafeCell<task>);
     // SAFETY: used by one test case at a time (the runner's task).
     unsafe impl Sync for Lone {}
-    // SAFETY: struct task is plain C data: all-zero is valid.
-    static LONE: Lone = Lone(core::cell::UnsafeCell::new(unsafe { core::mem::zeroed() }));
+    static LONE: Lone = Lone(core::cell::UnsafeCell::new(
+        // SAFETY: struct task is plain C data: all-zero is valid.
+        unsafe { core::mem::zeroed() },
+    ));
 
     /// Outside its policy's callbacks a queue that holds tasks refuses
     /// to reach them (a queue kept in a static and used by a kernel

@@ -50,7 +50,11 @@ impl Policy for Reenter {
         let _ = QUEUES.get_mut(rq, lock).push_back(t);
     }
 
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: &TaskRef) -> Option<TaskToken<Self>> {
+    fn task_dequeue(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Self>,
+        t: &TaskRef,
+    ) -> Option<TaskToken<Self>> {
         QUEUES.get_mut(rq, lock).remove(t)
     }
 
