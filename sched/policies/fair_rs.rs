@@ -140,10 +140,9 @@ fn put_curr(s: &Shared, f: &mut FairRq, t: &TaskRef, d: &mut TaskData) {
     d.words()[PREV_RUNTIME] = now;
 }
 
-/// Queues `t` by its vruntime, behind tasks with the same one.
+/// Queues `t`, whose vruntime is `v`, behind tasks with the same one.
 #[inline]
-fn queue_sorted(s: &Shared, f: &mut FairRq, t: TaskToken<FairRs>) -> bool {
-    let v = t.data_ref().vruntime();
+fn queue_sorted(s: &Shared, f: &mut FairRq, t: TaskToken<FairRs>, v: i64) -> bool {
     match f.queue.insert_before(t, |_, q| v < q.vruntime()) {
         Ok(()) => {
             s.nr.store(f.queue.len(), Relaxed);
@@ -272,20 +271,18 @@ impl Policy for FairRs {
             update_curr(rq, s, f);
         }
         let min = s.min_vruntime.load(Relaxed);
-        let mut v = if flags & (WF_NEW | WF_SWITCH) != 0 {
-            min
-        } else {
-            vruntime_here(cpu, min, t.data_ref())
-        };
+        // one split: each use of a token is checked (kernel::sched)
+        let (task, d) = t.split();
+        let mut v =
+            if flags & (WF_NEW | WF_SWITCH) != 0 { min } else { vruntime_here(cpu, min, d) };
         if flags & WF_WAKEUP != 0 && v < floor {
             v = floor;
         }
-        let now = t.task().runtime_ns();
-        let d = t.data();
+        let now = task.runtime_ns();
         d.set_vruntime(v);
         d.words()[BLOCKED_ON] = 0;
         d.words()[PREV_RUNTIME] = now;
-        queue_sorted(s, f, t);
+        queue_sorted(s, f, t, v);
         match &f.curr {
             Some(c) => c.id == rq.curr().id() && v + (WAKEUP_GRANULARITY as i64) < c.vruntime,
             None => false,
@@ -305,16 +302,18 @@ impl Policy for FairRs {
         let f = RQS.get_mut(rq, lock);
         let (task, d) = t.split();
         put_curr(s, f, task, d);
-        queue_sorted(s, f, t);
+        let v = d.vruntime();
+        queue_sorted(s, f, t, v);
     }
 
     fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken<FairRs>) {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
-        let id = t.task().id();
         let (task, d) = t.split();
+        let id = task.id();
         put_curr(s, f, task, d);
-        if queue_sorted(s, f, t) {
+        let v = d.vruntime();
+        if queue_sorted(s, f, t, v) {
             f.skip = Some(id);
         }
     }
@@ -364,9 +363,8 @@ impl Policy for FairRs {
         let i = usize::from(f.skip == Some(first) && f.queue.len() > 1);
         f.skip = None;
         let mut t = unqueue(s, f, i)?;
-        let now = t.task().runtime_ns();
-        let id = t.task().id();
-        let d = t.data();
+        let (task, d) = t.split();
+        let (now, id) = (task.runtime_ns(), task.id());
         d.words()[SLICE_START] = now;
         let v = d.vruntime();
         f.curr = Some(Curr { id, vruntime: v, prev_runtime: d.word(PREV_RUNTIME) });
@@ -411,13 +409,13 @@ impl Policy for FairRs {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let v = adopted_vruntime(h);
-        let now = t.task().runtime_ns();
-        let d = t.data();
+        let (task, d) = t.split();
+        let now = task.runtime_ns();
         d.set_vruntime(v);
         d.words()[BLOCKED_ON] = 0;
         d.words()[PREV_RUNTIME] = now;
         adopt_min_vruntime(s, v);
-        queue_sorted(s, f, t);
+        queue_sorted(s, f, t, v);
         Ok(())
     }
 
