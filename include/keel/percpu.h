@@ -41,8 +41,9 @@ struct cpu {
 	void *policy_stack_spare; /* sched: the next one, after a panic */
 	/*
 	 * sched: the policy (ops table) whose TaskTokens may be used on
-	 * this CPU now: the one whose callback runs here (policy_guarded),
-	 * NULL outside callbacks and in select_cpu (rust/kernel/sched.rs)
+	 * this CPU now (rust/kernel/sched.rs): the one whose callback runs
+	 * here (policy_guarded_tok; NULL in select_cpu), else the one whose
+	 * init()/exit() the running task runs (its policy_ctx), else NULL
 	 */
 	const void *policy_tokens;
 

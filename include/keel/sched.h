@@ -309,13 +309,6 @@ const struct sched_policy_ops *sched_policy_find(const char *name);
 /* sched_policy_switch() by name; -ENOENT if there is no such policy. */
 int sched_policy_switch_to(const char *name);
 /*
- * Whether this is ops's init() or exit(), run by the switching task
- * itself (no IRQ handler, no guarded callback in progress): where the
- * Rust layer lets a policy use its TaskTokens outside its callbacks
- * (inside them, cpu->policy_tokens says so).
- */
-bool sched_policy_tokens_here(const struct sched_policy_ops *ops);
-/*
  * How long the last switch held every runqueue lock: the time no CPU
  * could schedule (ns).
  */

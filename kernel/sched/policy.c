@@ -40,7 +40,6 @@
 
 #include <keel/cmdline.h>
 #include <keel/errno.h>
-#include <keel/irq.h>
 #include <keel/mutex.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
@@ -582,6 +581,20 @@ static void nop(void *unused)
 }
 
 /*
+ * Enter (o) or leave (NULL) o's init() or exit() on the current task:
+ * current->policy_ctx says so, and cpu->policy_tokens follows it while
+ * the task runs (context_switch() copies it), so the Rust layer lets
+ * o's TaskTokens be used there (rust/kernel/sched.rs).
+ */
+static void policy_ctx_set(const struct sched_policy_ops *o)
+{
+	preempt_disable();
+	WRITE_ONCE(current->policy_ctx, o);
+	this_cpu_write(policy_tokens, o);
+	preempt_enable();
+}
+
+/*
  * o's init() and exit(), with current->policy_ctx saying so: a switch
  * from inside them is refused (switch_refused()), which is what makes
  * the Rust layer's Quiescent proof true while they run.
@@ -590,30 +603,17 @@ static int policy_init_call(const struct sched_policy_ops *o)
 {
 	int err;
 
-	current->policy_ctx = o;
+	policy_ctx_set(o);
 	err = call_init(o);
-	current->policy_ctx = NULL;
+	policy_ctx_set(NULL);
 	return err;
 }
 
 static void policy_exit_call(const struct sched_policy_ops *o)
 {
-	current->policy_ctx = o;
+	policy_ctx_set(o);
 	o->exit();
-	current->policy_ctx = NULL;
-}
-
-/*
- * Whether o's TaskTokens may be used here outside a guarded callback
- * (cpu->policy_tokens covers those): in o's init() or exit(), by the
- * switching task itself (not an interrupt handler that interrupted it,
- * no guarded call in progress). rust/kernel/sched.rs asks, off its
- * fast path.
- */
-bool sched_policy_tokens_here(const struct sched_policy_ops *o)
-{
-	return o && !this_cpu_read(policy_guard) && !in_irq() &&
-	       READ_ONCE(current->policy_ctx) == o;
+	policy_ctx_set(NULL);
 }
 
 /*

@@ -377,8 +377,8 @@ pub struct TaskToken<P: ?Sized> {
 unsafe impl<P: ?Sized> Send for TaskToken<P> {}
 
 /// `cpu->policy_tokens`: the ops table whose tokens this CPU may use now
-/// (the policy whose guarded callback runs here, not `select_cpu`), or
-/// NULL.
+/// (the policy whose guarded callback runs here, not `select_cpu`; else
+/// the policy whose `init`/`exit` the running task runs), or NULL.
 #[cfg(not(keel_host))]
 #[inline(always)]
 fn policy_tokens() -> *const core::ffi::c_void {
@@ -386,11 +386,14 @@ fn policy_tokens() -> *const core::ffi::c_void {
     // SAFETY: GS points at this CPU's struct cpu (from boot on; the
     // kernel crate runs after that), so this reads one aligned pointer
     // field of it, in one instruction: it cannot be torn by an interrupt
-    // or a migration. The field is written only by this CPU, in
+    // or a migration. The field is written only by this CPU: by
     // policy_guarded_tok() with interrupts off (set for a callback,
-    // restored after it), so code running here always reads the value
-    // that holds for itself: a callback sees its own table, anything
-    // outside callbacks sees NULL.
+    // restored after it), by context_switch() (the next task's
+    // policy_ctx) and by policy.c around a policy's init()/exit() (the
+    // task's policy_ctx, preemption off), so code running here always
+    // reads the value that holds for itself: a callback sees its own
+    // table, a task in a policy's init/exit (or an interrupt handler
+    // that interrupted it) that policy's, anything else NULL.
     unsafe {
         core::arch::asm!(
             "mov {v}, qword ptr gs:[{off}]",
@@ -409,26 +412,17 @@ fn policy_tokens() -> *const core::ffi::c_void {
 }
 
 /// Whether a token made under `ops` may touch its task here: this CPU
-/// runs a callback of `ops` other than `select_cpu` (one compare with
-/// `cpu->policy_tokens`), or the current task runs `ops`'s `init` or
-/// `exit` (off the fast path).
+/// runs a callback of `ops` other than `select_cpu`, or the running task
+/// runs `ops`'s `init` or `exit` (one compare with `cpu->policy_tokens`).
 #[inline(always)]
 fn tokens_usable(ops: NonNull<bindings::sched_policy_ops>) -> bool {
-    policy_tokens() == ops.as_ptr().cast_const().cast() || tokens_usable_slow(ops)
+    policy_tokens() == ops.as_ptr().cast_const().cast()
 }
 
-#[cold]
-#[inline(never)]
-fn tokens_usable_slow(ops: NonNull<bindings::sched_policy_ops>) -> bool {
-    #[cfg(not(keel_host))]
-    // SAFETY: reads this CPU's guard slot, IRQ depth and the current
-    // task's policy_ctx; any context.
-    return unsafe { bindings::sched_policy_tokens_here(ops.as_ptr()) };
-    #[cfg(keel_host)]
-    return host::policy_tokens_here(ops.as_ptr());
-}
-
-/// Panics unless a token made under `ops` may touch its task here.
+/// Panics unless a token made under `ops` may touch its task here: a
+/// compare and a predicted branch to a call that does not return (so
+/// the check keeps no register live across a call in the callbacks it
+/// is inlined into).
 #[inline(always)]
 fn check_tokens_usable(ops: NonNull<bindings::sched_policy_ops>) {
     if !tokens_usable(ops) {

@@ -108,20 +108,14 @@ static mut cpu_data: [bindings::cpu; NR_CPUS] =
     unsafe { core::mem::zeroed() };
 
 /// The host's `cpu->policy_tokens` (one simulated CPU makes the calls):
-/// the table whose callback [`Replay`] is making (not `select_cpu`), or
-/// NULL.
+/// the table whose callback (not `select_cpu`), `init` or `exit`
+/// [`Replay`] is making, or NULL.
 static POLICY_TOKENS: std::sync::atomic::AtomicPtr<c_void> =
     std::sync::atomic::AtomicPtr::new(ptr::null_mut());
 
 /// `cpu->policy_tokens` on the host.
 pub(super) fn policy_tokens() -> *const c_void {
     POLICY_TOKENS.load(std::sync::atomic::Ordering::Relaxed)
-}
-
-/// `sched_policy_tokens_here` on the host: [`Replay`] sets
-/// [`POLICY_TOKENS`] for `init` and `exit` too.
-pub(super) fn policy_tokens_here(_ops: *const bindings::sched_policy_ops) -> bool {
-    false
 }
 
 /// Sets [`POLICY_TOKENS`] for one call into the policy, NULL again after.
