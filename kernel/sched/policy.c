@@ -492,6 +492,10 @@ static int adopt_all(const struct sched_policy_ops *o, struct handover *hv)
  * After o let go of its tasks (everything locked, p->se is o's): if o
  * still holds a TaskToken of a live task, it could reach that task's
  * p->se, now the next policy's, in its exit() or later: abandon it.
+ * Its kept tokens then work nowhere (rust/kernel/sched.rs lets a token
+ * touch its task only in its own policy's callbacks and init/exit, and
+ * none of those runs again), and dropping them leaves p->se.token, the
+ * next policy's flag, alone.
  */
 static void abandon_if_tokens_kept(const struct sched_policy_ops *o)
 {
