@@ -244,6 +244,7 @@ static void reset_cpu_state(struct ktest *t)
 	 * dead frame: a later panic would unwind to it.
 	 */
 	this_cpu_write(policy_guard, NULL);
+	this_cpu_write(policy_tokens, current->policy_ctx);
 	/*
 	 * A case that panicked in the middle of a sleep (an expected
 	 * "sleeping function called from invalid context") may have

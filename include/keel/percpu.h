@@ -39,6 +39,13 @@ struct cpu {
 	void *policy_guard;	   /* sched: the policy call in progress */
 	void *policy_stack;	  /* sched: top of the stack callbacks run on */
 	void *policy_stack_spare; /* sched: the next one, after a panic */
+	/*
+	 * sched: the policy (ops table) whose TaskTokens may be used on
+	 * this CPU now (rust/kernel/sched.rs): the one whose callback runs
+	 * here (policy_guarded_tok; NULL in select_cpu), else the one whose
+	 * init()/exit() the running task runs (its policy_ctx), else NULL
+	 */
+	const void *policy_tokens;
 
 	/* local_interrupt_disable() nesting, and the flags the first saved */
 	unsigned int irq_disable_depth;

@@ -243,6 +243,8 @@ static struct task *context_switch(struct task *prev, struct task *next)
 	if (next->cr3 != prev->cr3)
 		arch_load_page_tables(next->cr3);
 	this_cpu_write(current_task, next);
+	/* outside callbacks, next's policy init()/exit() (policy.c) */
+	this_cpu_write(policy_tokens, READ_ONCE(next->policy_ctx));
 	return __switch_to(prev, next);
 }
 

@@ -492,6 +492,10 @@ static int adopt_all(const struct sched_policy_ops *o, struct handover *hv)
  * After o let go of its tasks (everything locked, p->se is o's): if o
  * still holds a TaskToken of a live task, it could reach that task's
  * p->se, now the next policy's, in its exit() or later: abandon it.
+ * Its kept tokens then work nowhere (rust/kernel/sched.rs lets a token
+ * touch its task only in its own policy's callbacks and init/exit, and
+ * none of those runs again), and dropping them leaves p->se.token, the
+ * next policy's flag, alone.
  */
 static void abandon_if_tokens_kept(const struct sched_policy_ops *o)
 {
@@ -581,6 +585,20 @@ static void nop(void *unused)
 }
 
 /*
+ * Enter (o) or leave (NULL) o's init() or exit() on the current task:
+ * current->policy_ctx says so, and cpu->policy_tokens follows it while
+ * the task runs (context_switch() copies it), so the Rust layer lets
+ * o's TaskTokens be used there (rust/kernel/sched.rs).
+ */
+static void policy_ctx_set(const struct sched_policy_ops *o)
+{
+	preempt_disable();
+	WRITE_ONCE(current->policy_ctx, o);
+	this_cpu_write(policy_tokens, o);
+	preempt_enable();
+}
+
+/*
  * o's init() and exit(), with current->policy_ctx saying so: a switch
  * from inside them is refused (switch_refused()), which is what makes
  * the Rust layer's Quiescent proof true while they run.
@@ -589,17 +607,17 @@ static int policy_init_call(const struct sched_policy_ops *o)
 {
 	int err;
 
-	current->policy_ctx = o;
+	policy_ctx_set(o);
 	err = call_init(o);
-	current->policy_ctx = NULL;
+	policy_ctx_set(NULL);
 	return err;
 }
 
 static void policy_exit_call(const struct sched_policy_ops *o)
 {
-	current->policy_ctx = o;
+	policy_ctx_set(o);
 	o->exit();
-	current->policy_ctx = NULL;
+	policy_ctx_set(NULL);
 }
 
 /*

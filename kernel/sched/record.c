@@ -252,7 +252,7 @@ struct guard_ret record_call(const struct sched_policy_ops *o,
 		if (kind == SREC_TASK_ADOPT)
 			snap_handover(r, (const struct sched_handover *)c);
 	}
-	ret = policy_guarded(o, fn, a, b, c, d);
+	ret = policy_guarded_tok(o, POLICY_TOKENS(o, kind), fn, a, b, c, d);
 	if (r) {
 		r->failed = ret.failed;
 		r->result = answer(kind, ret, a, b);

@@ -55,6 +55,13 @@ static inline int call_init(const struct sched_policy_ops *o)
 	return o->init();
 }
 
+/*
+ * The cpu->policy_tokens of a guarded callback of kind: o, except in
+ * select_cpu, which runs under the task's pi_lock only and so may run
+ * while a switch rewrites every p->se (watchdog.h, policy_guarded_tok).
+ */
+#define POLICY_TOKENS(o, kind) ((kind) == SREC_SELECT_CPU ? NULL : (o))
+
 /* One guarded callback of o, recorded if o is being recorded. */
 static __always_inline struct guard_ret
 policy_call(const struct sched_policy_ops *o, enum sched_rec_kind kind,
@@ -63,7 +70,7 @@ policy_call(const struct sched_policy_ops *o, enum sched_rec_kind kind,
 {
 	if (recording(o))
 		return record_call(o, kind, fn, a, b, c, d);
-	return policy_guarded(o, fn, a, b, c, d);
+	return policy_guarded_tok(o, POLICY_TOKENS(o, kind), fn, a, b, c, d);
 }
 
 /* The record kind of each callback, by its name in the ops table. */

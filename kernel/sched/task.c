@@ -20,12 +20,14 @@
  *
  * Parking: a Rust policy holds a task through a TaskToken, which the
  * core cannot take back; p->se.token is nonzero while one exists (set
- * and cleared by rust/kernel/sched.rs). A task whose token is still
- * held when it would be freed is parked instead: off the task list,
- * task_dead() called, memory kept. task_free_parked() frees the parked
- * tasks whose token is gone (given back or dropped); the reaper calls
- * it, and a policy switch after the old policy's exit(). A task parked
- * for a policy that is abandoned is never freed.
+ * and cleared by rust/kernel/sched.rs, in that policy's callbacks and
+ * init/exit only; a token dropped elsewhere leaves it set). A task
+ * whose token is still held when it would be freed is parked instead:
+ * off the task list, task_dead() called, memory kept.
+ * task_free_parked() frees the parked tasks whose token is gone (given
+ * back or dropped); the reaper calls it, and a policy switch after the
+ * old policy's exit(). A task parked for a policy that is abandoned is
+ * never freed.
  */
 #define pr_fmt(fmt) "sched: " fmt
 

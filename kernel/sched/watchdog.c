@@ -430,6 +430,13 @@ static const char *abandon_note(const struct sched_policy_ops *o)
 	for (int i = 0; i < EJECTED_REMEMBERED; i++)
 		if (READ_ONCE(abandoned[i].ops) == o)
 			return READ_ONCE(abandoned[i].why);
+	/*
+	 * A policy abandoned is never called again (its kept TaskTokens
+	 * rely on it, rust/kernel/sched.rs); once one did not fit in the
+	 * table, every policy but fair counts as abandoned.
+	 */
+	if (READ_ONCE(nr_abandoned) > EJECTED_REMEMBERED && o != &fair_policy)
+		return "abandoned (too many policies abandoned to tell which)";
 	return NULL;
 }
 

@@ -32,6 +32,7 @@ struct policy_guard {
 	int preempt_count; /* the callback may have taken locks */
 	unsigned int locks_held; /* (no IRQ can come: interrupts are off) */
 	unsigned int irq_disable_depth; /* Rust lock_irqsave() guards */
+	const void *prev_tokens; /* cpu->policy_tokens before the call */
 };
 
 struct guard_ret {
@@ -63,15 +64,20 @@ void allow_parked(struct ktest *t, const struct mm_usage *before,
 /*
  * Call fn(a, b, c, d), a callback of policy o, with a recovery point.
  * Requires interrupts off (so the per-CPU slot cannot change hands).
+ * For the call, cpu->policy_tokens is tokens: o, or NULL for a callback
+ * that runs without a runqueue or the task-list lock (select_cpu), in
+ * which the Rust layer refuses to touch a task through a TaskToken
+ * (docs/scheduler.md, "Tokens a policy keeps").
  */
 static __always_inline struct guard_ret
-policy_guarded(const struct sched_policy_ops *o, void (*fn)(void),
-	       unsigned long a, unsigned long b, unsigned long c,
-	       unsigned long d)
+policy_guarded_tok(const struct sched_policy_ops *o, const void *tokens,
+		   void (*fn)(void), unsigned long a, unsigned long b,
+		   unsigned long c, unsigned long d)
 {
 	struct policy_guard g;
 
 	g.prev = this_cpu_read(policy_guard);
+	g.prev_tokens = this_cpu_read(policy_tokens);
 	g.ops = o;
 	/* the outermost call moves to this CPU's policy stack */
 	g.stack = g.prev ? NULL : this_cpu_read(policy_stack);
@@ -79,6 +85,7 @@ policy_guarded(const struct sched_policy_ops *o, void (*fn)(void),
 	g.locks_held = this_cpu_read(locks_held);
 	g.irq_disable_depth = this_cpu_read(irq_disable_depth);
 	this_cpu_write(policy_guard, &g);
+	this_cpu_write(policy_tokens, tokens);
 
 	/* set right before the asm, as GCC requires of register variables */
 	register unsigned long rax asm("rax") = (unsigned long)fn;
@@ -96,10 +103,19 @@ policy_guarded(const struct sched_policy_ops *o, void (*fn)(void),
 		     :
 		     : "r8", "r9", "rbx", "r12", "r13", "r14", "r15", "memory",
 		       "cc");
+	this_cpu_write(policy_tokens, g.prev_tokens);
 	this_cpu_write(policy_guard, g.prev);
 	if (unlikely(rdx))
 		policy_guard_recover(&g);
 	return (struct guard_ret){ .val = rax, .failed = rdx };
+}
+
+static __always_inline struct guard_ret
+policy_guarded(const struct sched_policy_ops *o, void (*fn)(void),
+	       unsigned long a, unsigned long b, unsigned long c,
+	       unsigned long d)
+{
+	return policy_guarded_tok(o, o, fn, a, b, c, d);
 }
 
 #define GUARD4(o, cb, a, b, c, d)                                      \

@@ -13,7 +13,10 @@
 //!   creates tokens (when the core hands a task to the policy in
 //!   `task_wakeup`, `task_preempt` or `task_yield`); they are neither
 //!   `Copy` nor `Clone`, and `pick_next` must return one. A policy can
-//!   therefore neither invent a task nor queue one twice.
+//!   therefore neither invent a task nor queue one twice. A
+//!   `TaskToken<P>` is branded by its policy and works only inside `P`'s
+//!   callbacks (checked at run time, one compare): kept in a static and
+//!   used elsewhere, or after `P` was switched away, it panics.
 //! * [`RqLock`]: a zero-sized proof that the runqueue lock is held,
 //!   passed to the callbacks that run under it. [`PerCpu::get_mut`]
 //!   requires it, so per-CPU policy state is reached only under the lock.
@@ -26,7 +29,7 @@
 //!
 //! The C core still validates every answer (kernel/sched/policy.c): a
 //! pick of a token the policy kept after giving it up is rejected there,
-//! and the task of a kept token is not freed while the token exists
+//! and the task of a kept token is not freed while its policy owns it
 //! (see [`TaskToken`]).
 //!
 //! A policy that panics in a callback, starves a task or keeps giving
@@ -328,38 +331,157 @@ impl TaskData {
     }
 }
 
-/// The right to run one task, handed to the policy by the core.
+/// The right to run one task, handed to policy `P` by the core.
 ///
 /// Not `Copy`, not `Clone`, and made only by this module: the policy
 /// keeps it in its queue and gives it back from [`Policy::pick_next`].
+/// Branded by the policy: `P`'s callbacks take and return only
+/// `TaskToken<P>`, and a [`TaskQueue<P>`] holds only those
+/// (compile-fail case 59).
 ///
-/// While a token exists its task's `se.token` is nonzero (set when the
-/// trampoline makes it, cleared when it goes back to the core or is
-/// dropped), and the core does not free a task in that state: it parks
-/// it until the token is gone (kernel/sched/task.c). So a token kept
-/// against the rules (`None` from `task_dequeue`, a pick the core
-/// rejects) still points to a live task. While the flag is set the
-/// trampolines make no second token of the task and lend nobody its
-/// `se` (no `task_tick`/`task_blocked` for it): the token's holder has
-/// the task's data to itself.
-pub struct TaskToken(NonNull<bindings::task>);
+/// # Invariants
+///
+/// `ops` is the ops table of the policy the token was made under (the
+/// table whose callback made it: `cpu->policy_tokens` then). While that
+/// policy owns `p->se` and the token exists, `p->se.token` is nonzero
+/// (set when the trampoline makes the token, cleared when it goes back
+/// to the core or is dropped in that policy's context), and the core
+/// does not free a task in that state: it parks it until the flag is
+/// clear (kernel/sched/task.c). While the flag is set the trampolines
+/// make no second token of the task and lend nobody its `se` (no
+/// `task_tick`/`task_blocked` for it).
+///
+/// The token touches its task (reads it, lends its `se`, clears its
+/// flag) only where `tokens_usable` holds for `ops`: inside a callback
+/// of that table other than `select_cpu`, or in its `init`/`exit`. There
+/// the policy still owns `p->se` and the task is alive: a policy that
+/// keeps a live task's token across a switch away is abandoned (no
+/// callback, `init` or `exit` of it runs again), and its callbacks run
+/// only while it is active, or during a switch with its own `p->se` put
+/// back, under every runqueue lock. Anywhere else (a kernel thread that
+/// took it out of a static, an IRQ handler, `select_cpu`, another
+/// policy's callback) the token is *stale* or may become so at any
+/// moment: every access panics, and dropping it does nothing (as
+/// `mem::forget`: the flag stays set; see `Drop`).
+pub struct TaskToken<P: ?Sized> {
+    task: NonNull<bindings::task>,
+    ops: NonNull<bindings::sched_policy_ops>,
+    _policy: PhantomData<fn() -> P>,
+}
 
-// SAFETY: a token is a pointer to a task kept alive while the token
-// exists (the flag above, read by the core before freeing); moving it
-// between CPUs is what migration does.
-unsafe impl Send for TaskToken {}
+// SAFETY: a token is a pointer to a task and the identity of a policy;
+// every use of the task goes through `tokens_usable`, which holds only
+// on a CPU running that policy's callback (or init/exit), so moving the
+// token between CPUs (what migration does) or into a kernel thread gives
+// no access the policy's callbacks do not already serialise.
+unsafe impl<P: ?Sized> Send for TaskToken<P> {}
+
+/// `cpu->policy_tokens`: the ops table whose tokens this CPU may use now
+/// (the policy whose guarded callback runs here, not `select_cpu`; else
+/// the policy whose `init`/`exit` the running task runs), or NULL.
+#[cfg(not(keel_host))]
+#[inline(always)]
+fn policy_tokens() -> *const core::ffi::c_void {
+    let v: *const core::ffi::c_void;
+    // SAFETY: GS points at this CPU's struct cpu (from boot on; the
+    // kernel crate runs after that), so this reads one aligned pointer
+    // field of it, in one instruction: it cannot be torn by an interrupt
+    // or a migration. The field is written only by this CPU: by
+    // policy_guarded_tok() with interrupts off (set for a callback,
+    // restored after it), by context_switch() (the next task's
+    // policy_ctx) and by policy.c around a policy's init()/exit() (the
+    // task's policy_ctx, preemption off), so code running here always
+    // reads the value that holds for itself: a callback sees its own
+    // table, a task in a policy's init/exit (or an interrupt handler
+    // that interrupted it) that policy's, anything else NULL.
+    unsafe {
+        core::arch::asm!(
+            "mov {v}, qword ptr gs:[{off}]",
+            v = out(reg) v,
+            off = const core::mem::offset_of!(bindings::cpu, policy_tokens),
+            options(nostack, preserves_flags, readonly, pure),
+        );
+    }
+    v
+}
+
+#[cfg(keel_host)]
+#[inline(always)]
+fn policy_tokens() -> *const core::ffi::c_void {
+    host::policy_tokens()
+}
+
+/// Whether a token made under `ops` may touch its task here: this CPU
+/// runs a callback of `ops` other than `select_cpu`, or the running task
+/// runs `ops`'s `init` or `exit` (one compare with `cpu->policy_tokens`).
+#[inline(always)]
+fn tokens_usable(ops: NonNull<bindings::sched_policy_ops>) -> bool {
+    policy_tokens() == ops.as_ptr().cast_const().cast()
+}
+
+/// Panics unless a token made under `ops` may touch its task here: a
+/// compare and a predicted branch to a call that does not return (so
+/// the check keeps no register live across a call in the callbacks it
+/// is inlined into).
+#[inline(always)]
+fn check_tokens_usable(ops: NonNull<bindings::sched_policy_ops>) {
+    if !tokens_usable(ops) {
+        token_outside_its_policy()
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn token_outside_its_policy() -> ! {
+    panic!("TaskToken used outside its policy's callbacks (or after its policy was switched away)")
+}
+
+/// For ktests: runs `f` with this CPU's `policy_tokens` set to `ops`, as
+/// inside a callback of that table (interrupts off, so that no callback
+/// of another policy runs on this CPU meanwhile), then puts it back.
+/// `f` must not sleep.
+#[cfg(not(keel_host))]
+pub(crate) fn with_policy_tokens<R>(
+    ops: NonNull<bindings::sched_policy_ops>,
+    f: impl FnOnce() -> R,
+) -> R {
+    static IRQS_OFF: crate::sync::SpinLock<()> = crate::sync::SpinLock::new(());
+    let _off = IRQS_OFF.lock_irqsave();
+    let set = |v: *const core::ffi::c_void| {
+        // SAFETY: writes this CPU's own policy_tokens slot (GS points at
+        // its struct cpu) with interrupts off, as policy_guarded_tok()
+        // does; the previous value is put back before they come on.
+        unsafe {
+            core::arch::asm!(
+                "mov qword ptr gs:[{off}], {v}",
+                v = in(reg) v,
+                off = const core::mem::offset_of!(bindings::cpu, policy_tokens),
+                options(nostack, preserves_flags),
+            );
+        }
+    };
+    let prev = policy_tokens();
+    set(ops.as_ptr().cast_const().cast());
+    let r = f();
+    set(prev);
+    r
+}
 
 /// `p->se.token`, the flag that says a token of `p` exists.
 ///
 /// # Safety
 ///
-/// `p` is a live task.
+/// `p` is a live task, and this CPU runs a callback (or `init`/`exit`)
+/// of the policy that owns `p->se` now, or the core's trampoline for it.
 #[inline]
 unsafe fn token_flag<'a>(p: *mut bindings::task) -> &'a core::sync::atomic::AtomicU32 {
-    // SAFETY: a live task's aligned u32, accessed atomically by Rust and
-    // read atomically (acquire) by the core's free path; the core writes
-    // it plainly only in a switch, with every runqueue locked, when no
-    // token of the new policy exists yet.
+    // SAFETY: a live task's aligned u32. Rust accesses it atomically and
+    // only from the owning policy's callbacks/init/exit (per the caller),
+    // which never overlap a switch's plain copies of p->se: those run
+    // with every runqueue and the task-list lock held, which every
+    // callback but select_cpu (where tokens are refused) holds one of,
+    // and init/exit run under the switch mutex, outside the switch.
+    // The core's free path reads it atomically (acquire).
     unsafe { core::sync::atomic::AtomicU32::from_ptr(core::ptr::addr_of_mut!((*p).se.token)) }
 }
 
@@ -367,109 +489,164 @@ unsafe fn token_flag<'a>(p: *mut bindings::task) -> &'a core::sync::atomic::Atom
 ///
 /// # Safety
 ///
-/// `p` is a live task.
+/// As [`token_flag`].
 #[inline]
 unsafe fn token_held(p: *mut bindings::task) -> bool {
     // SAFETY: per the caller.
     unsafe { token_flag(p) }.load(core::sync::atomic::Ordering::Relaxed) != 0
 }
 
-impl Drop for TaskToken {
+impl<P: ?Sized> Drop for TaskToken<P> {
+    /// In its policy's context, clears the task's flag: the task may be
+    /// freed from then on. Anywhere else the token may be stale (its
+    /// policy switched away; `p->se`, flag included, is then another
+    /// policy's, and the task may be freed already), so it does not
+    /// touch the task at all: as with `mem::forget`, the flag stays set,
+    /// the task is parked if it dies under that policy and the policy
+    /// is abandoned at its next switch away.
     #[inline]
     fn drop(&mut self) {
-        // SAFETY: the task is alive while its token exists (the flag);
-        // release: the core frees the task only after this store, so
-        // after every access through the token.
-        unsafe { token_flag(self.0.as_ptr()) }.store(0, core::sync::atomic::Ordering::Release);
+        if tokens_usable(self.ops) {
+            // SAFETY: in the token's policy's context that policy owns
+            // p->se and the task is alive (type invariant); release: the
+            // core frees the task only after this store, so after every
+            // access through the token.
+            unsafe { token_flag(self.task.as_ptr()) }
+                .store(0, core::sync::atomic::Ordering::Release);
+        }
     }
 }
 
-impl TaskToken {
+impl<P: ?Sized> TaskToken<P> {
     /// # Safety
     ///
     /// `p` must be a live, non-NULL task that the core just handed to the
-    /// policy (queued in it), and the policy may hold no other token for
-    /// it. (During a live switch the old policy still holds one: the core
-    /// then runs one callback at a time and gives each policy its own
-    /// `p->se`, so the two never reach the task's data at once.)
+    /// policy whose table is `ops` (queued in it), in a callback of that
+    /// table, and the policy may hold no other token for it. (During a
+    /// live switch the old policy still holds one: the core then runs one
+    /// callback at a time and gives each policy its own `p->se`, so the
+    /// two never reach the task's data at once.)
     #[inline]
-    unsafe fn new(p: *mut bindings::task) -> TaskToken {
+    unsafe fn new(p: *mut bindings::task, ops: NonNull<bindings::sched_policy_ops>) -> Self {
         // SAFETY: non-NULL per the caller.
-        TaskToken(unsafe { NonNull::new_unchecked(p) })
+        TaskToken { task: unsafe { NonNull::new_unchecked(p) }, ops, _policy: PhantomData }
     }
 
-    /// The token of `p`, which the core hands to the policy, unless the
-    /// policy still holds one (it kept a token it should have given
-    /// back): then `None`, and the policy is not told (the core's own
-    /// queue still has the task; the kept token stands for it).
+    /// The token of `p`, which the core hands to the policy whose
+    /// callback runs here, unless the policy still holds one (it kept a
+    /// token it should have given back): then `None`, and the policy is
+    /// not told (the core's own queue still has the task; the kept token
+    /// stands for it).
     ///
     /// # Safety
     ///
-    /// `p` is a live task the core hands to the policy now, with `p`'s
-    /// runqueue locked (so tokens of `p` are made one at a time).
+    /// `p` is a live task the core hands to the policy now, in a guarded
+    /// callback of it (not `select_cpu`), with `p`'s runqueue locked (so
+    /// tokens of `p` are made one at a time).
     #[inline]
-    unsafe fn hand_over(p: *mut bindings::task) -> Option<TaskToken> {
-        // SAFETY: live per the caller.
+    unsafe fn hand_over(p: *mut bindings::task) -> Option<Self> {
+        let Some(ops) = NonNull::new(policy_tokens().cast_mut().cast()) else {
+            token_outside_its_policy() // a trampoline called unguarded
+        };
+        // SAFETY: live, and this CPU runs a callback of p->se's owner
+        // (per the caller).
         let flag = unsafe { token_flag(p) };
         if flag.load(core::sync::atomic::Ordering::Relaxed) != 0 {
             return None;
         }
         flag.store(1, core::sync::atomic::Ordering::Relaxed);
-        // SAFETY: live and non-NULL; no other token of p exists (flag).
-        Some(unsafe { TaskToken::new(p) })
+        // SAFETY: live and non-NULL; no other token of p exists (flag);
+        // ops is the table of the callback that runs here.
+        Some(unsafe { TaskToken::new(p, ops) })
     }
 
     /// The task, read-only.
+    ///
+    /// # Panics
+    ///
+    /// Outside a callback (other than `select_cpu`), `init` or `exit` of
+    /// the policy the token was made under.
     #[inline]
     pub fn task(&self) -> &TaskRef {
-        // SAFETY: the task of a token is alive while the policy holds it.
-        unsafe { TaskRef::from_raw(self.0.as_ptr()) }
+        check_tokens_usable(self.ops);
+        // SAFETY: in its policy's context the task of a token is alive
+        // (type invariant), for as long as `&self` borrows the token.
+        unsafe { TaskRef::from_raw(self.task.as_ptr()) }
     }
 
     /// The task's policy data, read-only.
+    ///
+    /// # Panics
+    ///
+    /// As [`TaskToken::task`].
     #[inline]
     pub fn data_ref(&self) -> &TaskData {
-        // SAFETY: alive while the token is held; the token's owner has
-        // the task's `se` to itself, and `&self` allows only shared use.
-        unsafe { TaskData::from_raw_ref(self.0.as_ptr()) }
+        check_tokens_usable(self.ops);
+        // SAFETY: in its policy's context the task is alive and its `se`
+        // is that policy's, which the core lends nobody else while the
+        // token exists (type invariant); `&self` allows only shared use.
+        unsafe { TaskData::from_raw_ref(self.task.as_ptr()) }
     }
 
     /// The task's policy data; the token's owner has it exclusively.
+    ///
+    /// # Panics
+    ///
+    /// As [`TaskToken::task`].
     #[inline]
     pub fn data(&mut self) -> &mut TaskData {
-        // SAFETY: alive as above; while the policy holds the token the
-        // core lends the task's `se` to no one else, and `&mut self`
-        // makes this the only borrow.
-        unsafe { TaskData::from_raw(self.0.as_ptr()) }
+        check_tokens_usable(self.ops);
+        // SAFETY: in its policy's context the task is alive, its `se` is
+        // that policy's and the core lends it to no one else while the
+        // token exists, and no switch rewrites it meanwhile (type
+        // invariant); `&mut self` makes this the only borrow.
+        unsafe { TaskData::from_raw(self.task.as_ptr()) }
     }
 
     /// The task and its policy data at once.
+    ///
+    /// # Panics
+    ///
+    /// As [`TaskToken::task`].
     #[inline]
     pub fn split(&mut self) -> (&TaskRef, &mut TaskData) {
-        let p = self.0.as_ptr();
-        // SAFETY: as task() and data(): TaskRef only reads core fields
-        // through its UnsafeCell, never `se`, so the two do not overlap
-        // in use; `&mut self` makes the data borrow the only one.
+        check_tokens_usable(self.ops);
+        let p = self.task.as_ptr();
+        // SAFETY: as task() and data() (checked above): TaskRef only
+        // reads core fields through its UnsafeCell, never `se`, so the
+        // two do not overlap in use; `&mut self` makes the data borrow
+        // the only one.
         unsafe { (TaskRef::from_raw(p), TaskData::from_raw(p)) }
     }
 
-    /// Whether this is the token of `t`.
+    /// Whether this is the token of `t` (compares addresses only, so it
+    /// works anywhere).
     #[inline]
     pub fn is(&self, t: &TaskRef) -> bool {
-        self.0.as_ptr() == t.raw()
+        self.task.as_ptr() == t.raw()
     }
 
-    /// The task pointer, the token kept on (a [`TaskQueue`] holds it).
+    /// The task pointer, the token kept on (a [`TaskQueue`] holds it,
+    /// with `ops`).
     #[inline]
     fn into_raw(self) -> *mut bindings::task {
-        core::mem::ManuallyDrop::new(self).0.as_ptr()
+        core::mem::ManuallyDrop::new(self).task.as_ptr()
     }
 
-    /// The task pointer, the token given back to the core.
+    /// The task pointer, the token given back to the core (its flag
+    /// cleared).
+    ///
+    /// # Panics
+    ///
+    /// If the token is not usable here: a policy's callback returning a
+    /// token made under another table of the same type.
     #[inline]
     fn give_back(self) -> *mut bindings::task {
-        let p = self.0.as_ptr();
-        drop(self); // clears the flag
+        check_tokens_usable(self.ops);
+        let p = self.into_raw();
+        // SAFETY: checked above: the task is alive and p->se is the
+        // policy's; release as in Drop.
+        unsafe { token_flag(p) }.store(0, core::sync::atomic::Ordering::Release);
         p
     }
 }
@@ -612,7 +789,12 @@ pub trait Policy: 'static {
     /// A task is gone for good.
     fn task_dead(_t: &TaskRef) {}
     /// `t` became runnable on `rq`: queue it; true asks to preempt curr.
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken, flags: u32) -> bool;
+    fn task_wakeup(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Self>,
+        t: TaskToken<Self>,
+        flags: u32,
+    ) -> bool;
     /// The running task blocked or exited.
     fn task_blocked(
         _rq: &Rq<'_>,
@@ -622,12 +804,16 @@ pub trait Policy: 'static {
     ) {
     }
     /// The running task was preempted: requeue it.
-    fn task_preempt(_rq: &Rq<'_>, _lock: &mut RqLock<'_, Self>, _t: TaskToken) {}
+    fn task_preempt(_rq: &Rq<'_>, _lock: &mut RqLock<'_, Self>, _t: TaskToken<Self>) {}
     /// The running task yields: requeue it behind the others.
-    fn task_yield(_rq: &Rq<'_>, _lock: &mut RqLock<'_, Self>, _t: TaskToken) {}
+    fn task_yield(_rq: &Rq<'_>, _lock: &mut RqLock<'_, Self>, _t: TaskToken<Self>) {}
     /// `t` leaves the queue without running: give its token back (None
     /// if the policy does not hold it).
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: &TaskRef) -> Option<TaskToken>;
+    fn task_dequeue(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Self>,
+        t: &TaskRef,
+    ) -> Option<TaskToken<Self>>;
     /// A tick while `t` runs; true preempts it.
     fn task_tick(
         _rq: &Rq<'_>,
@@ -638,7 +824,7 @@ pub trait Policy: 'static {
         false
     }
     /// The task to run next, taken out of the policy's queue.
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>) -> Option<TaskToken>;
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>) -> Option<TaskToken<Self>>;
     /// The CPU to queue waking `t` on (no lock held).
     fn select_cpu(_t: &TaskRef, prev_cpu: usize, _flags: u32) -> usize {
         prev_cpu
@@ -670,7 +856,12 @@ pub trait Policy: 'static {
     /// Live switch to this policy: take `t`, queued on `rq`, with what
     /// the old policy exported (after `task_new`). An error undoes the
     /// switch; the policy must then not keep `t`.
-    fn task_adopt(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken, _h: &Handover) -> Result {
+    fn task_adopt(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Self>,
+        t: TaskToken<Self>,
+        _h: &Handover,
+    ) -> Result {
         Self::task_wakeup(rq, lock, t, WF_SWITCH);
         Ok(())
     }
@@ -784,7 +975,7 @@ impl<T: Policy> Ops<T> {
         f: u32,
     ) -> bool {
         // SAFETY: per the task_wakeup contract above.
-        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::hand_over(p)) };
+        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::<T>::hand_over(p)) };
         tok.is_some_and(|tok| T::task_wakeup(&rq, &mut lock, tok, f))
     }
 
@@ -792,7 +983,8 @@ impl<T: Policy> Ops<T> {
     ///
     /// `rq` locked, `p` its running task (whose token the core holds).
     unsafe extern "C" fn task_blocked(rq: *mut bindings::rq, p: *mut bindings::task) {
-        // SAFETY: p is live (the contract).
+        // SAFETY: p is live (the contract), and this is a guarded
+        // callback of the policy that owns p->se (the core calls it).
         if unsafe { token_held(p) } {
             return; // a token of p exists: its holder has p->se to itself
         }
@@ -808,7 +1000,7 @@ impl<T: Policy> Ops<T> {
     /// `rq` locked, `p` its running task, handed back to the policy.
     unsafe extern "C" fn task_preempt(rq: *mut bindings::rq, p: *mut bindings::task) {
         // SAFETY: per the contract; the core gives up its token.
-        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::hand_over(p)) };
+        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::<T>::hand_over(p)) };
         if let Some(tok) = tok {
             T::task_preempt(&rq, &mut lock, tok)
         }
@@ -819,7 +1011,7 @@ impl<T: Policy> Ops<T> {
     /// As task_preempt.
     unsafe extern "C" fn task_yield(rq: *mut bindings::rq, p: *mut bindings::task) {
         // SAFETY: per the contract; the core gives up its token.
-        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::hand_over(p)) };
+        let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::<T>::hand_over(p)) };
         if let Some(tok) = tok {
             T::task_yield(&rq, &mut lock, tok)
         }
@@ -840,7 +1032,8 @@ impl<T: Policy> Ops<T> {
     ///
     /// `rq` locked (hard IRQ), `p` its running task.
     unsafe extern "C" fn task_tick(rq: *mut bindings::rq, p: *mut bindings::task) -> bool {
-        // SAFETY: p is live (the contract).
+        // SAFETY: p is live (the contract), and this is a guarded
+        // callback of the policy that owns p->se (the core calls it).
         if unsafe { token_held(p) } {
             return false; // a token of p exists: its holder has p->se to itself
         }
@@ -904,7 +1097,8 @@ impl<T: Policy> Ops<T> {
         // SAFETY: per the contract above.
         let ((rq, mut lock), t) = unsafe { (Self::rq(rq), TaskRef::from_raw(p)) };
         let out = if flags & WF_RUNNING != 0 {
-            // SAFETY: p is live (the contract).
+            // SAFETY: p is live (the contract), and p->se is this
+            // policy's, whose guarded callback this is.
             if unsafe { token_held(p) } {
                 Handover::default() // its se is the token holder's
             } else {
@@ -943,7 +1137,7 @@ impl<T: Policy> Ops<T> {
             // SAFETY: the core hands p to the policy (see TaskToken::new
             // for the old policy's token during a switch: each policy's
             // flag is in its own saved p->se).
-            match unsafe { TaskToken::hand_over(p) } {
+            match unsafe { TaskToken::<T>::hand_over(p) } {
                 Some(tok) => T::task_adopt(&rq, &mut lock, tok, &h),
                 None => Ok(()),
             }

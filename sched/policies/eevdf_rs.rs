@@ -150,7 +150,7 @@ impl Curr {
 /// `sum` by `load` times the move), which keeps the terms small.
 struct EevdfRq {
     /// Queued tasks by virtual deadline, earliest first (ties: arrival).
-    queue: TaskQueue,
+    queue: TaskQueue<Eevdf>,
     curr: Option<Curr>,
     /// The base of `sum`; the last `V` (where tasks are placed when the
     /// CPU has none).
@@ -263,7 +263,7 @@ fn deadline_of(d: &TaskData) -> i64 {
 /// in `V`; false if the queue refused it (a token for a task queued
 /// already: the core's checks and backstop deal with it).
 #[inline]
-fn enqueue(cpu: usize, f: &mut EevdfRq, mut t: TaskToken) -> bool {
+fn enqueue(cpu: usize, f: &mut EevdfRq, mut t: TaskToken<Eevdf>) -> bool {
     let (task, d) = t.split();
     let w = weight_of(task);
     d.words()[QUEUED_WEIGHT] = w;
@@ -284,13 +284,13 @@ fn enqueue(cpu: usize, f: &mut EevdfRq, mut t: TaskToken) -> bool {
 
 #[cold]
 #[inline(never)]
-fn not_queued(t: &TaskToken) {
+fn not_queued(t: &TaskToken<Eevdf>) {
     pr_warn!("sched_eevdf: pid {} is queued already\n", t.task().pid());
 }
 
 /// Takes a task just unlinked from the queue out of `V`'s sums.
 #[inline]
-fn unqueued(cpu: usize, f: &mut EevdfRq, t: TaskToken) -> TaskToken {
+fn unqueued(cpu: usize, f: &mut EevdfRq, t: TaskToken<Eevdf>) -> TaskToken<Eevdf> {
     let d = t.data_ref();
     let w = d.word(QUEUED_WEIGHT) as i64;
     f.sum -= (d.vruntime() - f.zero) * w;
@@ -405,7 +405,7 @@ fn put_curr(rq: &Rq<'_>, f: &mut EevdfRq, t: &TaskRef, d: &mut TaskData) {
 
 /// Requeues a preempted or yielding running task.
 #[inline]
-fn requeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, mut t: TaskToken, extend: bool) {
+fn requeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, mut t: TaskToken<Eevdf>, extend: bool) {
     let f = RQS.get_mut(rq, lock);
     let (task, d) = t.split();
     update_curr(rq, f);
@@ -468,7 +468,7 @@ impl Policy for Eevdf {
     fn task_wakeup(
         rq: &Rq<'_>,
         lock: &mut RqLock<'_, Eevdf>,
-        mut t: TaskToken,
+        mut t: TaskToken<Eevdf>,
         flags: u32,
     ) -> bool {
         let cpu = rq.cpu();
@@ -524,16 +524,20 @@ impl Policy for Eevdf {
     }
 
     #[inline]
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, t: TaskToken) {
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, t: TaskToken<Eevdf>) {
         requeue(rq, lock, t, false);
     }
 
-    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, t: TaskToken) {
+    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, t: TaskToken<Eevdf>) {
         requeue(rq, lock, t, true);
     }
 
     #[inline]
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, t: &TaskRef) -> Option<TaskToken> {
+    fn task_dequeue(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Eevdf>,
+        t: &TaskRef,
+    ) -> Option<TaskToken<Eevdf>> {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
         let tok = f.queue.remove(t)?;
@@ -562,7 +566,7 @@ impl Policy for Eevdf {
     }
 
     #[inline]
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>) -> Option<TaskToken> {
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>) -> Option<TaskToken<Eevdf>> {
         let cpu = rq.cpu();
         let f = RQS.get_mut(rq, lock);
         // some task is always eligible (V is an average); the one with
@@ -625,7 +629,7 @@ impl Policy for Eevdf {
     fn task_adopt(
         rq: &Rq<'_>,
         lock: &mut RqLock<'_, Eevdf>,
-        mut t: TaskToken,
+        mut t: TaskToken<Eevdf>,
         h: &Handover,
     ) -> Result {
         let f = RQS.get_mut(rq, lock);

@@ -60,7 +60,7 @@ struct Curr {
 /// A CPU's state, under its runqueue lock.
 struct FairRq {
     /// Queued tasks by vruntime, ascending.
-    queue: TaskQueue,
+    queue: TaskQueue<FairRs>,
     curr: Option<Curr>,
     /// Yielded: pass it over once.
     skip: Option<TaskId>,
@@ -88,7 +88,7 @@ static SHARED: [Shared; NR_CPUS] =
 /// Raises `min_vruntime` to the smaller of the running task's
 /// vruntime (`curr`) and the first queued one's, if either exists.
 #[inline]
-fn update_min_vruntime(s: &Shared, q: &TaskQueue, curr: Option<i64>) {
+fn update_min_vruntime(s: &Shared, q: &TaskQueue<FairRs>, curr: Option<i64>) {
     let first = q.front().map(|(_, d)| d.vruntime());
     let v = match (curr, first) {
         (Some(c), Some(q)) => c.min(q),
@@ -140,10 +140,9 @@ fn put_curr(s: &Shared, f: &mut FairRq, t: &TaskRef, d: &mut TaskData) {
     d.words()[PREV_RUNTIME] = now;
 }
 
-/// Queues `t` by its vruntime, behind tasks with the same one.
+/// Queues `t`, whose vruntime is `v`, behind tasks with the same one.
 #[inline]
-fn queue_sorted(s: &Shared, f: &mut FairRq, t: TaskToken) -> bool {
-    let v = t.data_ref().vruntime();
+fn queue_sorted(s: &Shared, f: &mut FairRq, t: TaskToken<FairRs>, v: i64) -> bool {
     match f.queue.insert_before(t, |_, q| v < q.vruntime()) {
         Ok(()) => {
             s.nr.store(f.queue.len(), Relaxed);
@@ -158,7 +157,7 @@ fn queue_sorted(s: &Shared, f: &mut FairRq, t: TaskToken) -> bool {
 
 #[cold]
 #[inline(never)]
-fn not_queued(t: &TaskToken) {
+fn not_queued(t: &TaskToken<FairRs>) {
     // a second token for a task still queued; the core's checks and
     // backstop deal with the task
     pr_warn!("sched_fair_rs: pid {} is queued already\n", t.task().pid());
@@ -166,7 +165,7 @@ fn not_queued(t: &TaskToken) {
 
 /// Takes the `i`-th queued task out.
 #[inline]
-fn unqueue(s: &Shared, f: &mut FairRq, i: usize) -> Option<TaskToken> {
+fn unqueue(s: &Shared, f: &mut FairRq, i: usize) -> Option<TaskToken<FairRs>> {
     let t = f.queue.remove_at(i)?;
     s.nr.store(f.queue.len(), Relaxed);
     Some(t)
@@ -260,7 +259,7 @@ impl Policy for FairRs {
     fn task_wakeup(
         rq: &Rq<'_>,
         lock: &mut RqLock<'_, FairRs>,
-        mut t: TaskToken,
+        mut t: TaskToken<FairRs>,
         flags: u32,
     ) -> bool {
         let cpu = rq.cpu();
@@ -272,20 +271,18 @@ impl Policy for FairRs {
             update_curr(rq, s, f);
         }
         let min = s.min_vruntime.load(Relaxed);
-        let mut v = if flags & (WF_NEW | WF_SWITCH) != 0 {
-            min
-        } else {
-            vruntime_here(cpu, min, t.data_ref())
-        };
+        // one split: each use of a token is checked (kernel::sched)
+        let (task, d) = t.split();
+        let mut v =
+            if flags & (WF_NEW | WF_SWITCH) != 0 { min } else { vruntime_here(cpu, min, d) };
         if flags & WF_WAKEUP != 0 && v < floor {
             v = floor;
         }
-        let now = t.task().runtime_ns();
-        let d = t.data();
+        let now = task.runtime_ns();
         d.set_vruntime(v);
         d.words()[BLOCKED_ON] = 0;
         d.words()[PREV_RUNTIME] = now;
-        queue_sorted(s, f, t);
+        queue_sorted(s, f, t, v);
         match &f.curr {
             Some(c) => c.id == rq.curr().id() && v + (WAKEUP_GRANULARITY as i64) < c.vruntime,
             None => false,
@@ -300,27 +297,33 @@ impl Policy for FairRs {
     }
 
     #[inline]
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken) {
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken<FairRs>) {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let (task, d) = t.split();
         put_curr(s, f, task, d);
-        queue_sorted(s, f, t);
+        let v = d.vruntime();
+        queue_sorted(s, f, t, v);
     }
 
-    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken) {
+    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken<FairRs>) {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
-        let id = t.task().id();
         let (task, d) = t.split();
+        let id = task.id();
         put_curr(s, f, task, d);
-        if queue_sorted(s, f, t) {
+        let v = d.vruntime();
+        if queue_sorted(s, f, t, v) {
             f.skip = Some(id);
         }
     }
 
     #[inline]
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, t: &TaskRef) -> Option<TaskToken> {
+    fn task_dequeue(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, FairRs>,
+        t: &TaskRef,
+    ) -> Option<TaskToken<FairRs>> {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let mut tok = f.queue.remove(t)?;
@@ -353,16 +356,15 @@ impl Policy for FairRs {
     }
 
     #[inline]
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>) -> Option<TaskToken> {
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>) -> Option<TaskToken<FairRs>> {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let first = f.queue.front()?.0.id();
         let i = usize::from(f.skip == Some(first) && f.queue.len() > 1);
         f.skip = None;
         let mut t = unqueue(s, f, i)?;
-        let now = t.task().runtime_ns();
-        let id = t.task().id();
-        let d = t.data();
+        let (task, d) = t.split();
+        let (now, id) = (task.runtime_ns(), task.id());
         d.words()[SLICE_START] = now;
         let v = d.vruntime();
         f.curr = Some(Curr { id, vruntime: v, prev_runtime: d.word(PREV_RUNTIME) });
@@ -401,19 +403,19 @@ impl Policy for FairRs {
     fn task_adopt(
         rq: &Rq<'_>,
         lock: &mut RqLock<'_, FairRs>,
-        mut t: TaskToken,
+        mut t: TaskToken<FairRs>,
         h: &Handover,
     ) -> Result {
         let s = &SHARED[rq.cpu()];
         let f = RQS.get_mut(rq, lock);
         let v = adopted_vruntime(h);
-        let now = t.task().runtime_ns();
-        let d = t.data();
+        let (task, d) = t.split();
+        let now = task.runtime_ns();
         d.set_vruntime(v);
         d.words()[BLOCKED_ON] = 0;
         d.words()[PREV_RUNTIME] = now;
         adopt_min_vruntime(s, v);
-        queue_sorted(s, f, t);
+        queue_sorted(s, f, t, v);
         Ok(())
     }
 

@@ -32,12 +32,12 @@ const SLICE_TICKS: u64 = 2;
 /// `TaskData::words()` index: ticks since the task got the CPU.
 const TICKS: usize = 0;
 
-static QUEUES: PerCpu<Rr, KVec<TaskToken>> = kernel::per_cpu!(KVec::new());
+static QUEUES: PerCpu<Rr, KVec<TaskToken<Rr>>> = kernel::per_cpu!(KVec::new());
 
 struct Rr;
 
 /// Queues `t` at the tail of `rq`'s FIFO.
-fn enqueue(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken) {
+fn enqueue(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken<Rr>) {
     let pid = t.task().pid();
     if QUEUES.get_mut(rq, lock).push(t, GFP_ATOMIC).is_err() {
         // the core's backstop runs the task (pick_next then misses it)
@@ -46,7 +46,7 @@ fn enqueue(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken) {
 }
 
 /// Removes and returns the token at `pos`, keeping the order.
-fn take(q: &mut KVec<TaskToken>, pos: usize) -> Option<TaskToken> {
+fn take(q: &mut KVec<TaskToken<Rr>>, pos: usize) -> Option<TaskToken<Rr>> {
     q.get_mut(pos..)?.rotate_left(1);
     q.pop()
 }
@@ -60,20 +60,20 @@ impl Policy for Rr {
         QUEUES.for_each_mut(q, |queue| *queue = KVec::new());
     }
 
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken, _flags: u32) -> bool {
+    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken<Rr>, _flags: u32) -> bool {
         enqueue(rq, lock, t);
         false
     }
 
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken) {
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken<Rr>) {
         enqueue(rq, lock, t);
     }
 
-    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken) {
+    fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken<Rr>) {
         enqueue(rq, lock, t);
     }
 
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: &TaskRef) -> Option<TaskToken> {
+    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: &TaskRef) -> Option<TaskToken<Rr>> {
         let q = QUEUES.get_mut(rq, lock);
         let pos = q.iter().position(|tok| tok.is(t))?;
         take(q, pos)
@@ -85,7 +85,7 @@ impl Policy for Rr {
         rq.nr_queued() > 0 && ticks >= SLICE_TICKS
     }
 
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>) -> Option<TaskToken> {
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>) -> Option<TaskToken<Rr>> {
         let mut t = take(QUEUES.get_mut(rq, lock), 0)?;
         t.data().words()[TICKS] = 0;
         Some(t)

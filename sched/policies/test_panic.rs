@@ -26,19 +26,19 @@ module! {
 /// The `pick_next` call (counted from `init`, all CPUs) that panics.
 const PANIC_AT: u32 = 20;
 
-static QUEUES: PerCpu<TestPanic, KVec<TaskToken>> = kernel::per_cpu!(KVec::new());
+static QUEUES: PerCpu<TestPanic, KVec<TaskToken<TestPanic>>> = kernel::per_cpu!(KVec::new());
 static PICKS: AtomicU32 = AtomicU32::new(0);
 
 struct TestPanic;
 
-fn enqueue(rq: &Rq<'_>, lock: &mut RqLock<'_, TestPanic>, t: TaskToken) {
+fn enqueue(rq: &Rq<'_>, lock: &mut RqLock<'_, TestPanic>, t: TaskToken<TestPanic>) {
     let pid = t.task().pid();
     if QUEUES.get_mut(rq, lock).push(t, GFP_ATOMIC).is_err() {
         pr_warn!("sched_test_panic: no memory to queue pid {}\n", pid);
     }
 }
 
-fn take(q: &mut KVec<TaskToken>, pos: usize) -> Option<TaskToken> {
+fn take(q: &mut KVec<TaskToken<TestPanic>>, pos: usize) -> Option<TaskToken<TestPanic>> {
     q.get_mut(pos..)?.rotate_left(1);
     q.pop()
 }
@@ -59,14 +59,14 @@ impl Policy for TestPanic {
     fn task_wakeup(
         rq: &Rq<'_>,
         lock: &mut RqLock<'_, TestPanic>,
-        t: TaskToken,
+        t: TaskToken<TestPanic>,
         _flags: u32,
     ) -> bool {
         enqueue(rq, lock, t);
         false
     }
 
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, TestPanic>, t: TaskToken) {
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, TestPanic>, t: TaskToken<TestPanic>) {
         enqueue(rq, lock, t);
     }
 
@@ -74,7 +74,7 @@ impl Policy for TestPanic {
         rq: &Rq<'_>,
         lock: &mut RqLock<'_, TestPanic>,
         t: &TaskRef,
-    ) -> Option<TaskToken> {
+    ) -> Option<TaskToken<TestPanic>> {
         let q = QUEUES.get_mut(rq, lock);
         let pos = q.iter().position(|tok| tok.is(t))?;
         take(q, pos)
@@ -89,7 +89,7 @@ impl Policy for TestPanic {
         rq.nr_queued() > 0
     }
 
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, TestPanic>) -> Option<TaskToken> {
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, TestPanic>) -> Option<TaskToken<TestPanic>> {
         let n = PICKS.fetch_add(1, Relaxed) + 1;
         if n == PANIC_AT {
             panic!("test_panic: deliberate panic in pick_next (call {})", n);

@@ -26,18 +26,18 @@ module! {
 /// The nice value of the tasks this policy starves.
 const VICTIM_NICE: i32 = 19;
 
-static QUEUES: PerCpu<TestStarve, KVec<TaskToken>> = kernel::per_cpu!(KVec::new());
+static QUEUES: PerCpu<TestStarve, KVec<TaskToken<TestStarve>>> = kernel::per_cpu!(KVec::new());
 
 struct TestStarve;
 
-fn enqueue(rq: &Rq<'_>, lock: &mut RqLock<'_, TestStarve>, t: TaskToken) {
+fn enqueue(rq: &Rq<'_>, lock: &mut RqLock<'_, TestStarve>, t: TaskToken<TestStarve>) {
     let pid = t.task().pid();
     if QUEUES.get_mut(rq, lock).push(t, GFP_ATOMIC).is_err() {
         pr_warn!("sched_test_starve: no memory to queue pid {}\n", pid);
     }
 }
 
-fn take(q: &mut KVec<TaskToken>, pos: usize) -> Option<TaskToken> {
+fn take(q: &mut KVec<TaskToken<TestStarve>>, pos: usize) -> Option<TaskToken<TestStarve>> {
     q.get_mut(pos..)?.rotate_left(1);
     q.pop()
 }
@@ -53,14 +53,14 @@ impl Policy for TestStarve {
     fn task_wakeup(
         rq: &Rq<'_>,
         lock: &mut RqLock<'_, TestStarve>,
-        t: TaskToken,
+        t: TaskToken<TestStarve>,
         _flags: u32,
     ) -> bool {
         enqueue(rq, lock, t);
         false
     }
 
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, TestStarve>, t: TaskToken) {
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, TestStarve>, t: TaskToken<TestStarve>) {
         enqueue(rq, lock, t);
     }
 
@@ -68,7 +68,7 @@ impl Policy for TestStarve {
         rq: &Rq<'_>,
         lock: &mut RqLock<'_, TestStarve>,
         t: &TaskRef,
-    ) -> Option<TaskToken> {
+    ) -> Option<TaskToken<TestStarve>> {
         let q = QUEUES.get_mut(rq, lock);
         let pos = q.iter().position(|tok| tok.is(t))?;
         take(q, pos)
@@ -83,7 +83,7 @@ impl Policy for TestStarve {
         rq.nr_queued() > 0
     }
 
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, TestStarve>) -> Option<TaskToken> {
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, TestStarve>) -> Option<TaskToken<TestStarve>> {
         let q = QUEUES.get_mut(rq, lock);
         // the first task that is not a victim; a victim only when alone
         let pos = q.iter().position(|t| t.task().nice() != VICTIM_NICE).unwrap_or(0);

@@ -10,7 +10,7 @@
 use kernel::sched::{TaskQueue, TaskToken};
 
 /// Queues `t` here, and on `spare` as well.
-pub fn queue_with_hint(here: &mut TaskQueue, spare: &mut TaskQueue, t: TaskToken) {
+pub fn queue_with_hint<P>(here: &mut TaskQueue<P>, spare: &mut TaskQueue<P>, t: TaskToken<P>) {
     let _ = here.push_back(t);
     let _ = spare.push_back(t);
 }

@@ -7,7 +7,7 @@
 use kernel::sched::{TaskId, TaskQueue, TaskToken};
 
 /// Queues `t` here and returns its identity as the hint.
-pub fn queue_with_hint(here: &mut TaskQueue, t: TaskToken) -> TaskId {
+pub fn queue_with_hint<P>(here: &mut TaskQueue<P>, t: TaskToken<P>) -> TaskId {
     let id = t.task().id();
     let _ = here.push_back(t);
     id

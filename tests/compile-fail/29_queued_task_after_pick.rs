@@ -10,7 +10,7 @@
 use kernel::sched::{TaskQueue, TaskToken};
 
 /// Takes the first task out; also returns its vruntime.
-pub fn pick(q: &mut TaskQueue) -> Option<(TaskToken, i64)> {
+pub fn pick<P>(q: &mut TaskQueue<P>) -> Option<(TaskToken<P>, i64)> {
     let (_, data) = q.front()?;
     let t = q.remove_at(0)?;
     Some((t, data.vruntime()))

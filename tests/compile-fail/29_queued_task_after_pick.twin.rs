@@ -7,7 +7,7 @@
 use kernel::sched::{TaskQueue, TaskToken};
 
 /// Takes the first task out; also returns its vruntime.
-pub fn pick(q: &mut TaskQueue) -> Option<(TaskToken, i64)> {
+pub fn pick<P>(q: &mut TaskQueue<P>) -> Option<(TaskToken<P>, i64)> {
     let t = q.remove_at(0)?;
     let v = t.data_ref().vruntime();
     Some((t, v))

@@ -14,10 +14,10 @@ use kernel::sched::{PerCpu, Rq, RqLock, TaskQueue, TaskToken};
 pub struct Mine;
 
 /// Each CPU's queue.
-pub static QUEUES: PerCpu<Mine, TaskQueue> = kernel::per_cpu!(TaskQueue::new());
+pub static QUEUES: PerCpu<Mine, TaskQueue<Mine>> = kernel::per_cpu!(TaskQueue::new());
 
 /// Takes the first task waiting on `rq`.
-pub fn steal(rq: &Rq<'_>) -> Option<TaskToken> {
+pub fn steal(rq: &Rq<'_>) -> Option<TaskToken<Mine>> {
     let mut lock = RqLock(PhantomData);
     QUEUES.get_mut(rq, &mut lock).remove_at(0)
 }

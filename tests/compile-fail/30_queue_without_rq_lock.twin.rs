@@ -10,9 +10,9 @@ use kernel::sched::{PerCpu, Rq, RqLock, TaskQueue, TaskToken};
 pub struct Mine;
 
 /// Each CPU's queue.
-pub static QUEUES: PerCpu<Mine, TaskQueue> = kernel::per_cpu!(TaskQueue::new());
+pub static QUEUES: PerCpu<Mine, TaskQueue<Mine>> = kernel::per_cpu!(TaskQueue::new());
 
 /// Takes the first task waiting on `rq`, whose lock the caller holds.
-pub fn steal(rq: &Rq<'_>, lock: &mut RqLock<'_, Mine>) -> Option<TaskToken> {
+pub fn steal(rq: &Rq<'_>, lock: &mut RqLock<'_, Mine>) -> Option<TaskToken<Mine>> {
     QUEUES.get_mut(rq, lock).remove_at(0)
 }

@@ -11,11 +11,11 @@ pub struct A;
 pub struct B;
 
 /// A's queues.
-pub static A_QUEUES: PerCpu<A, TaskQueue> = kernel::per_cpu!(TaskQueue::new());
+pub static A_QUEUES: PerCpu<A, TaskQueue<A>> = kernel::per_cpu!(TaskQueue::new());
 /// B's queues.
-pub static B_QUEUES: PerCpu<B, TaskQueue> = kernel::per_cpu!(TaskQueue::new());
+pub static B_QUEUES: PerCpu<B, TaskQueue<B>> = kernel::per_cpu!(TaskQueue::new());
 
 /// B's pick_next, with the proof B's callbacks receive.
-pub fn b_pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, B>) -> Option<TaskToken> {
+pub fn b_pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, B>) -> Option<TaskToken<B>> {
     B_QUEUES.get_mut(rq, lock).remove_at(0)
 }

@@ -15,7 +15,7 @@ pub struct A;
 pub struct B;
 
 /// A's queues.
-pub static A_QUEUES: PerCpu<A, TaskQueue> = kernel::per_cpu!(TaskQueue::new());
+pub static A_QUEUES: PerCpu<A, TaskQueue<A>> = kernel::per_cpu!(TaskQueue::new());
 
 /// B's exit.
 pub fn b_exit(q: &mut Quiescent<B>) {

@@ -107,6 +107,33 @@ static mut cpu_data: [bindings::cpu; NR_CPUS] =
     // pointers).
     unsafe { core::mem::zeroed() };
 
+/// The host's `cpu->policy_tokens` (one simulated CPU makes the calls):
+/// the table whose callback (not `select_cpu`), `init` or `exit`
+/// [`Replay`] is making, or NULL.
+static POLICY_TOKENS: std::sync::atomic::AtomicPtr<c_void> =
+    std::sync::atomic::AtomicPtr::new(ptr::null_mut());
+
+/// `cpu->policy_tokens` on the host.
+pub(super) fn policy_tokens() -> *const c_void {
+    POLICY_TOKENS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Sets [`POLICY_TOKENS`] for one call into the policy, NULL again after.
+struct TokensFor;
+
+impl TokensFor {
+    fn new(ops: *const bindings::sched_policy_ops) -> TokensFor {
+        POLICY_TOKENS.store(ops.cast_mut().cast(), std::sync::atomic::Ordering::Relaxed);
+        TokensFor
+    }
+}
+
+impl Drop for TokensFor {
+    fn drop(&mut self) {
+        POLICY_TOKENS.store(ptr::null_mut(), std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// A registered ops table (a promoted constant of [`super::Ops`]).
 struct Table(&'static bindings::sched_policy_ops);
 
@@ -542,6 +569,10 @@ impl Replay {
         // the record describes, one call at a time (`&mut self` and the
         // replay lock), with the arguments each callback requires
         // (checked by `args` above each call).
+        // as policy_guarded_tok(): the policy's tokens work in its
+        // callbacks (and init), not in select_cpu
+        let table: *const bindings::sched_policy_ops = o;
+        let _tokens = TokensFor::new(if k == Kind::SelectCpu { ptr::null() } else { table });
         // SAFETY: `o` is a policy's ops table (Registration's), whose
         // callbacks follow include/keel/sched.h, called as the C core would.
         unsafe {
@@ -616,6 +647,7 @@ impl Replay {
 impl Drop for Replay {
     fn drop(&mut self) {
         if let Some(exit) = self.ops.exit {
+            let _tokens = TokensFor::new(self.ops);
             // SAFETY: as a switch away in the kernel: no callback of the
             // policy runs any more, so exit may free its queues.
             unsafe { exit() };

@@ -23,9 +23,18 @@
 //!   should not have: the core handed the task over again while the
 //!   policy still held it), so such a bug cannot corrupt another queue.
 //! * A queue is reached only through its owner (per-CPU state under the
-//!   runqueue lock, see [`super::PerCpu`]): no two CPUs change one queue.
+//!   runqueue lock, see [`super::PerCpu`], or a lock of the policy's
+//!   own): no two CPUs change one queue.
+//! * A non-empty queue's `ops` is the table its tokens were made under
+//!   (all of them: [`TaskQueue::insert_before`] refuses a token of
+//!   another), and the queue touches its tasks (their nodes and data)
+//!   only where those tokens may be used (`super::tokens_usable`): in
+//!   a callback (not `select_cpu`), `init` or `exit` of that policy.
+//!   Elsewhere it panics, and dropping it leaves the tasks alone (see
+//!   [`TaskToken`]: after a switch away their `se.node` is the next
+//!   policy's).
 
-use super::{TaskData, TaskRef, TaskToken};
+use super::{check_tokens_usable, tokens_usable, TaskData, TaskRef, TaskToken};
 use bindings::{list_head, sched_entity, task};
 use core::marker::PhantomData;
 use core::mem::offset_of;
@@ -58,27 +67,55 @@ pub(super) unsafe fn mark_unlinked(p: *mut task) {
     unsafe { *n = list_head { next: n, prev: n } };
 }
 
-/// Tasks in an order the policy chooses, linked through their nodes.
-pub struct TaskQueue {
+/// Tasks of policy `P` in an order the policy chooses, linked through
+/// their nodes.
+///
+/// # Panics
+///
+/// Every method that reaches a queued task (all but `len` and
+/// `is_empty`, when the queue is not empty) panics outside a callback
+/// (other than `select_cpu`), `init` or `exit` of the policy whose
+/// tokens it holds, as [`TaskToken::task`] does.
+pub struct TaskQueue<P: ?Sized> {
     first: *mut list_head,
     last: *mut list_head,
     len: usize,
+    /// The table the queued tokens were made under (meaningful while
+    /// the queue is not empty).
+    ops: *mut bindings::sched_policy_ops,
+    _policy: PhantomData<fn() -> P>,
 }
 
 // SAFETY: the queue owns the tokens of its tasks (the raw pointers are
-// that ownership) and TaskToken is Send; the nodes it touches belong to it.
-unsafe impl Send for TaskQueue {}
+// that ownership) and TaskToken is Send; the nodes it touches belong to
+// it, and it touches them only where its tokens could (invariants).
+unsafe impl<P: ?Sized> Send for TaskQueue<P> {}
 
-impl Default for TaskQueue {
+impl<P: ?Sized> Default for TaskQueue<P> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl TaskQueue {
+impl<P: ?Sized> TaskQueue<P> {
     /// An empty queue.
     pub const fn new() -> Self {
-        TaskQueue { first: ptr::null_mut(), last: ptr::null_mut(), len: 0 }
+        TaskQueue {
+            first: ptr::null_mut(),
+            last: ptr::null_mut(),
+            len: 0,
+            ops: ptr::null_mut(),
+            _policy: PhantomData,
+        }
+    }
+
+    /// Panics unless the queued tasks may be touched here (the queue is
+    /// not empty).
+    #[inline(always)]
+    fn check_usable(&self) {
+        // SAFETY: a non-empty queue's ops is its tokens' table, non-NULL
+        // (invariant, set by insert_before).
+        check_tokens_usable(unsafe { NonNull::new_unchecked(self.ops) });
     }
 
     /// How many tasks are queued.
@@ -102,6 +139,10 @@ impl TaskQueue {
     /// The queued tasks, first to last (`.rev()`: last to first).
     #[inline]
     pub fn iter(&self) -> Iter<'_> {
+        if self.len != 0 {
+            self.check_usable(); // for the iterator's whole life: it
+                                 // borrows the queue, inside this callback
+        }
         Iter { front: self.first, back: self.last, left: self.len, _q: PhantomData }
     }
 
@@ -109,13 +150,25 @@ impl TaskQueue {
     /// end if none does). Gives `t` back if its task is still linked in
     /// a queue (a token that should not exist).
     #[inline]
+    ///
+    /// # Panics
+    ///
+    /// Where `t` may not be used (see [`TaskToken::task`]), or if the
+    /// queue holds tokens made under another table.
     pub fn insert_before(
         &mut self,
-        t: TaskToken,
+        t: TaskToken<P>,
         mut before: impl FnMut(&TaskRef, &TaskData) -> bool,
-    ) -> Result<(), TaskToken> {
-        let n = node_of(t.0.as_ptr());
-        // SAFETY: the token keeps the task alive; its node is read only.
+    ) -> Result<(), TaskToken<P>> {
+        check_tokens_usable(t.ops);
+        if self.len == 0 {
+            self.ops = t.ops.as_ptr();
+        } else if self.ops != t.ops.as_ptr() {
+            self.check_usable(); // the queued tokens: not usable here
+        }
+        let n = node_of(t.task.as_ptr());
+        // SAFETY: the token keeps the task alive in its policy's context
+        // (checked above); its node is read only.
         if unsafe { (*n).next } != n {
             return Err(t);
         }
@@ -141,13 +194,17 @@ impl TaskQueue {
 
     /// Queues `t` last (see [`TaskQueue::insert_before`]).
     #[inline]
-    pub fn push_back(&mut self, t: TaskToken) -> Result<(), TaskToken> {
+    pub fn push_back(&mut self, t: TaskToken<P>) -> Result<(), TaskToken<P>> {
         self.insert_before(t, |_, _| false)
     }
 
     /// Takes the `i`-th task out (0: the first).
     #[inline]
-    pub fn remove_at(&mut self, i: usize) -> Option<TaskToken> {
+    pub fn remove_at(&mut self, i: usize) -> Option<TaskToken<P>> {
+        if self.len == 0 {
+            return None;
+        }
+        self.check_usable();
         let mut at = self.first;
         for _ in 0..i {
             if at.is_null() {
@@ -165,7 +222,11 @@ impl TaskQueue {
 
     /// Takes `t` out if it is queued here.
     #[inline]
-    pub fn remove(&mut self, t: &TaskRef) -> Option<TaskToken> {
+    pub fn remove(&mut self, t: &TaskRef) -> Option<TaskToken<P>> {
+        if self.len == 0 {
+            return None;
+        }
+        self.check_usable();
         let want = node_of(t.raw());
         let mut at = self.first;
         while !at.is_null() && at != want {
@@ -208,7 +269,7 @@ impl TaskQueue {
     ///
     /// `n` is a node of this queue.
     #[inline]
-    unsafe fn unlink(&mut self, n: *mut list_head) -> TaskToken {
+    unsafe fn unlink(&mut self, n: *mut list_head) -> TaskToken<P> {
         // SAFETY: n and its neighbours are nodes of this queue (invariant);
         // the token this queue held for n's task goes back to the caller.
         unsafe {
@@ -225,15 +286,25 @@ impl TaskQueue {
             }
             *n = list_head { next: n, prev: n };
             self.len -= 1;
-            TaskToken(NonNull::new_unchecked(task_of(n)))
+            TaskToken::new(task_of(n), NonNull::new_unchecked(self.ops))
         }
     }
 }
 
-impl Drop for TaskQueue {
+impl<P: ?Sized> Drop for TaskQueue<P> {
     /// Drops the tokens still queued (unlinking their tasks), so that a
     /// policy replacing a queue that was not empty lets go of them.
+    /// Where its tokens may not be used, it touches nothing: the tasks
+    /// stay as they are, as if each token were dropped there (see
+    /// [`TaskToken`]).
     fn drop(&mut self) {
+        if self.len == 0 {
+            return;
+        }
+        // SAFETY: a non-empty queue's ops is non-NULL (invariant).
+        if !tokens_usable(unsafe { NonNull::new_unchecked(self.ops) }) {
+            return;
+        }
         while self.remove_at(0).is_some() {}
     }
 }
@@ -243,7 +314,7 @@ pub struct Iter<'a> {
     front: *mut list_head,
     back: *mut list_head,
     left: usize,
-    _q: PhantomData<&'a TaskQueue>,
+    _q: PhantomData<&'a ()>,
 }
 
 impl<'a> Iter<'a> {
@@ -298,9 +369,36 @@ mod tests {
     use super::*;
     use crate::alloc::{KBox, KVec, GFP_KERNEL};
     use crate::ktest::Test;
+    use crate::sched::with_policy_tokens;
+
+    /// The brand of the stand-in policy.
+    struct Stand;
+    type Queue = TaskQueue<Stand>;
+    type Token = TaskToken<Stand>;
+
+    /// The stand-in policy's table: only its address is used, as the
+    /// identity its tokens record.
+    const TABLE: bindings::sched_policy_ops = bindings::sched_policy_ops {
+        name: c"stand_in".as_ptr(),
+        init: None,
+        exit: None,
+        task_new: None,
+        task_dead: None,
+        task_wakeup: None,
+        task_blocked: None,
+        task_preempt: None,
+        task_yield: None,
+        task_dequeue: None,
+        task_tick: None,
+        pick_next: None,
+        select_cpu: None,
+        balance: None,
+        task_export: None,
+        task_adopt: None,
+    };
 
     /// Stand-in tasks (zeroed, never run), each with a vruntime.
-    struct Tasks(KVec<KBox<task>>);
+    struct Tasks(KVec<KBox<task>>, NonNull<bindings::sched_policy_ops>);
 
     impl Tasks {
         fn new(vruntimes: &[i64]) -> Option<Tasks> {
@@ -315,7 +413,13 @@ mod tests {
                 unsafe { mark_unlinked(p) };
                 v.push(b, GFP_KERNEL).ok()?;
             }
-            Some(Tasks(v))
+            Some(Tasks(v, NonNull::from(&TABLE)))
+        }
+
+        /// Runs `f` as inside a callback of the stand-in policy.
+        fn run<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+            let ops = self.1;
+            with_policy_tokens(ops, || f(self))
         }
 
         /// The token of task `i`.
@@ -324,10 +428,11 @@ mod tests {
         ///
         /// No other token of task `i` may be alive (unless the test is
         /// about one that should not exist).
-        unsafe fn token(&mut self, i: usize) -> TaskToken {
+        unsafe fn token(&mut self, i: usize) -> Token {
             let p: *mut task = &mut *self.0[i];
-            // SAFETY: a live task (the box outlives the test's tokens).
-            unsafe { TaskToken::new(p) }
+            // SAFETY: a live task (the box outlives the test's tokens);
+            // the tokens are used inside `run`, as the stand-in's.
+            unsafe { TaskToken::new(p, self.1) }
         }
 
         fn index(&self, t: &TaskRef) -> usize {
@@ -335,7 +440,7 @@ mod tests {
         }
     }
 
-    fn order(ts: &Tasks, q: &TaskQueue) -> [usize; 4] {
+    fn order(ts: &Tasks, q: &Queue) -> [usize; 4] {
         let mut out = [usize::MAX; 4];
         for (slot, (t, _)) in out.iter_mut().zip(q.iter()) {
             *slot = ts.index(t);
@@ -343,7 +448,7 @@ mod tests {
         out
     }
 
-    fn sorted_insert(q: &mut TaskQueue, t: TaskToken) -> bool {
+    fn sorted_insert(q: &mut Queue, t: Token) -> bool {
         let v = t.data_ref().vruntime();
         q.insert_before(t, |_, d| v < d.vruntime()).is_ok()
     }
@@ -353,23 +458,25 @@ mod tests {
         let Some(mut ts) = Tasks::new(&[30, 10, 20, 10]) else {
             return crate::kt_fail!(t, "no memory for the stand-in tasks");
         };
-        let mut q = TaskQueue::new();
-        for i in 0..4 {
-            // SAFETY: one token per task.
-            let tok = unsafe { ts.token(i) };
-            crate::kt_expect!(t, sorted_insert(&mut q, tok));
-        }
-        crate::kt_expect_eq!(t, q.len(), 4);
-        // equal vruntimes keep their arrival order (1 before 3)
-        crate::kt_expect_eq!(t, order(&ts, &q), [1, 3, 2, 0]);
-        let mut rev = [usize::MAX; 4];
-        for (slot, (task, _)) in rev.iter_mut().zip(q.iter().rev()) {
-            *slot = ts.index(task);
-        }
-        crate::kt_expect_eq!(t, rev, [0, 2, 3, 1]);
-        crate::kt_expect_eq!(t, q.front().map(|(_, d)| d.vruntime()), Some(10));
-        while q.remove_at(0).is_some() {}
-        crate::kt_expect!(t, q.is_empty());
+        ts.run(|ts| {
+            let mut q = Queue::new();
+            for i in 0..4 {
+                // SAFETY: one token per task.
+                let tok = unsafe { ts.token(i) };
+                crate::kt_expect!(t, sorted_insert(&mut q, tok));
+            }
+            crate::kt_expect_eq!(t, q.len(), 4);
+            // equal vruntimes keep their arrival order (1 before 3)
+            crate::kt_expect_eq!(t, order(ts, &q), [1, 3, 2, 0]);
+            let mut rev = [usize::MAX; 4];
+            for (slot, (task, _)) in rev.iter_mut().zip(q.iter().rev()) {
+                *slot = ts.index(task);
+            }
+            crate::kt_expect_eq!(t, rev, [0, 2, 3, 1]);
+            crate::kt_expect_eq!(t, q.front().map(|(_, d)| d.vruntime()), Some(10));
+            while q.remove_at(0).is_some() {}
+            crate::kt_expect!(t, q.is_empty());
+        });
     }
 
     #[test]
@@ -377,29 +484,31 @@ mod tests {
         let Some(mut ts) = Tasks::new(&[1, 2, 3, 4]) else {
             return crate::kt_fail!(t, "no memory for the stand-in tasks");
         };
-        let mut q = TaskQueue::new();
-        for i in 0..4 {
-            // SAFETY: one token per task.
-            let tok = unsafe { ts.token(i) };
-            crate::kt_expect!(t, q.push_back(tok).is_ok());
-        }
-        // the second, then a middle one by task, then the last
-        let second = q.remove_at(1).map(|tok| ts.index(tok.task()));
-        crate::kt_expect_eq!(t, second, Some(1));
-        let p2: *mut task = &mut *ts.0[2];
-        // SAFETY: task 2 is alive; only its identity is used.
-        let t2 = unsafe { TaskRef::from_raw(p2) };
-        crate::kt_expect_eq!(t, q.remove(t2).map(|tok| ts.index(tok.task())), Some(2));
-        crate::kt_expect!(t, q.remove(t2).is_none()); // not queued any more
-        crate::kt_expect_eq!(t, q.remove_at(2).map(|_| ()), None);
-        crate::kt_expect_eq!(t, order(&ts, &q), [0, 3, usize::MAX, usize::MAX]);
-        // a removed task can be queued again (its node is unlinked)
-        // SAFETY: task 2's token went back above and was dropped.
-        let again = unsafe { ts.token(2) };
-        crate::kt_expect!(t, sorted_insert(&mut q, again));
-        crate::kt_expect_eq!(t, order(&ts, &q), [0, 2, 3, usize::MAX]);
-        while q.remove_at(0).is_some() {}
-        crate::kt_expect_eq!(t, q.len(), 0);
+        ts.run(|ts| {
+            let mut q = Queue::new();
+            for i in 0..4 {
+                // SAFETY: one token per task.
+                let tok = unsafe { ts.token(i) };
+                crate::kt_expect!(t, q.push_back(tok).is_ok());
+            }
+            // the second, then a middle one by task, then the last
+            let second = q.remove_at(1).map(|tok| ts.index(tok.task()));
+            crate::kt_expect_eq!(t, second, Some(1));
+            let p2: *mut task = &mut *ts.0[2];
+            // SAFETY: task 2 is alive; only its identity is used.
+            let t2 = unsafe { TaskRef::from_raw(p2) };
+            crate::kt_expect_eq!(t, q.remove(t2).map(|tok| ts.index(tok.task())), Some(2));
+            crate::kt_expect!(t, q.remove(t2).is_none()); // not queued any more
+            crate::kt_expect_eq!(t, q.remove_at(2).map(|_| ()), None);
+            crate::kt_expect_eq!(t, order(ts, &q), [0, 3, usize::MAX, usize::MAX]);
+            // a removed task can be queued again (its node is unlinked)
+            // SAFETY: task 2's token went back above and was dropped.
+            let again = unsafe { ts.token(2) };
+            crate::kt_expect!(t, sorted_insert(&mut q, again));
+            crate::kt_expect_eq!(t, order(ts, &q), [0, 2, 3, usize::MAX]);
+            while q.remove_at(0).is_some() {}
+            crate::kt_expect_eq!(t, q.len(), 0);
+        });
     }
 
     #[test]
@@ -407,17 +516,50 @@ mod tests {
         let Some(mut ts) = Tasks::new(&[5, 6]) else {
             return crate::kt_fail!(t, "no memory for the stand-in tasks");
         };
-        let (mut q, mut other) = (TaskQueue::new(), TaskQueue::new());
-        // SAFETY: one token per task.
-        let (a, b) = unsafe { (ts.token(0), ts.token(1)) };
-        crate::kt_expect!(t, q.push_back(a).is_ok());
-        crate::kt_expect!(t, q.push_back(b).is_ok());
-        // SAFETY: deliberately a second token for queued task 0: what a
-        // policy that kept a token it gave back would hold.
-        let dup = unsafe { ts.token(0) };
-        crate::kt_expect!(t, other.push_back(dup).is_err());
-        crate::kt_expect!(t, other.is_empty());
-        crate::kt_expect_eq!(t, order(&ts, &q), [0, 1, usize::MAX, usize::MAX]);
-        while q.remove_at(0).is_some() {}
+        ts.run(|ts| {
+            let (mut q, mut other) = (Queue::new(), Queue::new());
+            // SAFETY: one token per task.
+            let (a, b) = unsafe { (ts.token(0), ts.token(1)) };
+            crate::kt_expect!(t, q.push_back(a).is_ok());
+            crate::kt_expect!(t, q.push_back(b).is_ok());
+            // SAFETY: deliberately a second token for queued task 0: what
+            // a policy that kept a token it gave back would hold.
+            let dup = unsafe { ts.token(0) };
+            crate::kt_expect!(t, other.push_back(dup).is_err());
+            crate::kt_expect!(t, other.is_empty());
+            crate::kt_expect_eq!(t, order(ts, &q), [0, 1, usize::MAX, usize::MAX]);
+            while q.remove_at(0).is_some() {}
+        });
+    }
+
+    /// A stand-in task that is never freed (the case below ends in a
+    /// panic, which leaks what its frames own).
+    struct Lone(core::cell::UnsafeCell<task>);
+    // SAFETY: used by one test case at a time (the runner's task).
+    unsafe impl Sync for Lone {}
+    static LONE: Lone = Lone(core::cell::UnsafeCell::new(
+        // SAFETY: struct task is plain C data: all-zero is valid.
+        unsafe { core::mem::zeroed() },
+    ));
+
+    /// Outside its policy's callbacks a queue that holds tasks refuses
+    /// to reach them (a queue kept in a static and used by a kernel
+    /// thread, or after its policy was switched away).
+    #[test]
+    fn refuses_outside_its_policy(t: &mut Test) {
+        let p = LONE.0.get();
+        // SAFETY: a task nobody else uses (this case runs once per boot).
+        unsafe { mark_unlinked(p) };
+        let ops = NonNull::from(&TABLE);
+        let mut q = with_policy_tokens(ops, || {
+            let mut q = Queue::new();
+            // SAFETY: the one token of LONE, used as the stand-in's.
+            let tok = unsafe { Token::new(p, ops) };
+            crate::kt_expect!(t, q.push_back(tok).is_ok());
+            q
+        });
+        crate::kt_expect_eq!(t, q.len(), 1); // no task reached
+        t.expect_panic(c"TaskToken used outside its policy");
+        let _ = q.remove_at(0);
     }
 }

@@ -14,7 +14,7 @@ use core::sync::atomic::{AtomicI32, Ordering};
 
 struct Reenter;
 
-static QUEUES: PerCpu<Reenter, TaskQueue> = crate::per_cpu!(TaskQueue::new());
+static QUEUES: PerCpu<Reenter, TaskQueue<Reenter>> = crate::per_cpu!(TaskQueue::new());
 /// The answers of switch_to() from init, exit and task_tick (1: not yet).
 static FROM_INIT: AtomicI32 = AtomicI32::new(1);
 static FROM_EXIT: AtomicI32 = AtomicI32::new(1);
@@ -41,16 +41,20 @@ impl Policy for Reenter {
         QUEUES.for_each_mut(q, |queue| *queue = TaskQueue::new());
     }
 
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken, _f: u32) -> bool {
+    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken<Self>, _f: u32) -> bool {
         let _ = QUEUES.get_mut(rq, lock).push_back(t);
         false
     }
 
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken) {
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken<Self>) {
         let _ = QUEUES.get_mut(rq, lock).push_back(t);
     }
 
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: &TaskRef) -> Option<TaskToken> {
+    fn task_dequeue(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Self>,
+        t: &TaskRef,
+    ) -> Option<TaskToken<Self>> {
         QUEUES.get_mut(rq, lock).remove(t)
     }
 
@@ -69,7 +73,7 @@ impl Policy for Reenter {
         rq.nr_queued() > 0
     }
 
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>) -> Option<TaskToken> {
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>) -> Option<TaskToken<Self>> {
         QUEUES.get_mut(rq, lock).remove_at(0)
     }
 }

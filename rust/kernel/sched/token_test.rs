@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-//! Tests of the [`TaskToken`] life-time rule: a task is not freed while
-//! a token of it exists, and a policy that keeps a live task's token
-//! across a switch is abandoned.
+//! Tests of the [`TaskToken`] life-time rules: a task is not freed while
+//! a token of it exists, a policy that keeps a live task's token across
+//! a switch is abandoned, and a token used outside its policy's
+//! callbacks (kept in a static after its policy was switched away) is
+//! refused and, when dropped, leaves the next policy's flag alone.
 //!
 //! `test_keep_token` is a FIFO per CPU (a [`TaskQueue`]) that breaks one
 //! rule on purpose: it never picks the task whose pid is in `TARGET`,
@@ -10,7 +12,12 @@
 //! static (`kept()`) and answers `None`. `test_keep_live` has the same
 //! rules (its own statics); its test keeps a busy companion thread next
 //! to the target, so the core never runs the target and the first
-//! `task_dequeue` of it is the one of a switch away.
+//! `task_dequeue` of it is the one of a switch away. `test_stale_data`
+//! and `test_stale_drop` are the same as `test_keep_live` (each test
+//! abandons one of them for good); `test_stale_holder` is the policy
+//! switched to after `test_stale_drop`, which, with the same target,
+//! holds the target's token (queued, never picked) while the stale one
+//! is dropped.
 
 use super::{
     switch_to, Ops, PerCpu, Policy, Quiescent, Rq, RqLock, TaskData, TaskQueue, TaskRef, TaskToken,
@@ -24,10 +31,12 @@ use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
 /// Which policy of this file a [`Keeper`] is.
 trait Rules: 'static + Sized {
     const NAME: &'static CStr;
-    fn queues() -> &'static PerCpu<Keeper<Self>, TaskQueue>;
-    fn kept() -> &'static SpinLock<Option<TaskToken>>;
+    fn queues() -> &'static PerCpu<Keeper<Self>, TaskQueue<Keeper<Self>>>;
+    fn kept() -> &'static SpinLock<Option<TaskToken<Keeper<Self>>>>;
     fn target() -> &'static AtomicI32;
     fn exits() -> &'static AtomicU32;
+    /// The pid the kept token read in `exit()` (-1: none kept).
+    fn seen() -> &'static AtomicI32;
 }
 
 struct Keeper<R: Rules>(core::marker::PhantomData<R>);
@@ -36,12 +45,12 @@ fn is_target<R: Rules>(t: &TaskRef) -> bool {
     t.pid() == R::target().load(Ordering::Relaxed)
 }
 
-fn enqueue<R: Rules>(rq: &Rq<'_>, lock: &mut RqLock<'_, Keeper<R>>, t: TaskToken) {
+fn enqueue<R: Rules>(rq: &Rq<'_>, lock: &mut RqLock<'_, Keeper<R>>, t: TaskToken<Keeper<R>>) {
     // a refused token is dropped: the core's fallback runs its task
     let _ = R::queues().get_mut(rq, lock).push_back(t);
 }
 
-fn keep<R: Rules>(tok: TaskToken) {
+fn keep<R: Rules>(tok: TaskToken<Keeper<R>>) {
     *R::kept().lock() = Some(tok);
 }
 
@@ -51,20 +60,32 @@ impl<R: Rules> Policy for Keeper<R> {
 
     fn exit(q: &mut Quiescent<Self>) {
         R::queues().for_each_mut(q, |queue| *queue = TaskQueue::new());
-        *R::kept().lock() = None; // drops the kept token
+        let mut kept = R::kept().lock();
+        // exit() may use the policy's tokens
+        R::seen().store(kept.as_ref().map_or(-1, |tok| tok.task().pid()), Ordering::Relaxed);
+        *kept = None; // drops the kept token
         R::exits().fetch_add(1, Ordering::Relaxed);
     }
 
-    fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken, _flags: u32) -> bool {
+    fn task_wakeup(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Self>,
+        t: TaskToken<Self>,
+        _flags: u32,
+    ) -> bool {
         enqueue::<R>(rq, lock, t);
         false
     }
 
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken) {
+    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken<Self>) {
         enqueue::<R>(rq, lock, t);
     }
 
-    fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: &TaskRef) -> Option<TaskToken> {
+    fn task_dequeue(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, Self>,
+        t: &TaskRef,
+    ) -> Option<TaskToken<Self>> {
         let tok = R::queues().get_mut(rq, lock).remove(t)?;
         if !is_target::<R>(t) {
             return Some(tok);
@@ -82,7 +103,7 @@ impl<R: Rules> Policy for Keeper<R> {
         rq.nr_queued() > 0
     }
 
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>) -> Option<TaskToken> {
+    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>) -> Option<TaskToken<Self>> {
         let q = R::queues().get_mut(rq, lock);
         let pos = q.iter().position(|(t, _)| !is_target::<R>(t))?;
         q.remove_at(pos)
@@ -94,12 +115,13 @@ macro_rules! rules {
         struct $ty;
         impl Rules for $ty {
             const NAME: &'static CStr = crate::c_str!($name);
-            fn queues() -> &'static PerCpu<Keeper<Self>, TaskQueue> {
-                static Q: PerCpu<Keeper<$ty>, TaskQueue> = crate::per_cpu!(TaskQueue::new());
+            fn queues() -> &'static PerCpu<Keeper<Self>, TaskQueue<Keeper<Self>>> {
+                static Q: PerCpu<Keeper<$ty>, TaskQueue<Keeper<$ty>>> =
+                    crate::per_cpu!(TaskQueue::new());
                 &Q
             }
-            fn kept() -> &'static SpinLock<Option<TaskToken>> {
-                static K: SpinLock<Option<TaskToken>> = SpinLock::new(None);
+            fn kept() -> &'static SpinLock<Option<TaskToken<Keeper<Self>>>> {
+                static K: SpinLock<Option<TaskToken<Keeper<$ty>>>> = SpinLock::new(None);
                 &K
             }
             fn target() -> &'static AtomicI32 {
@@ -110,12 +132,19 @@ macro_rules! rules {
                 static E: AtomicU32 = AtomicU32::new(0);
                 &E
             }
+            fn seen() -> &'static AtomicI32 {
+                static S: AtomicI32 = AtomicI32::new(-1);
+                &S
+            }
         }
     };
 }
 
 rules!(KeepToken, "test_keep_token");
 rules!(KeepLive, "test_keep_live");
+rules!(StaleData, "test_stale_data");
+rules!(StaleDrop, "test_stale_drop");
+rules!(StaleHolder, "test_stale_holder");
 
 /// Switches to the policy of `R`, unregistered (so that the tests
 /// take no slot of the registry, which other policies need).
@@ -178,6 +207,29 @@ fn start_target(
     Some(p)
 }
 
+/// Under the active policy of `R`: a busy companion and a target
+/// (whose pid goes to `R::target()`) on CPU 0; the policy never picks
+/// the target, so it waits queued. Returns (companion, target).
+fn start_pair<R: Rules>() -> Option<(*mut bindings::task, *mut bindings::task)> {
+    STOP.store(false, Ordering::Relaxed);
+    let unused = AtomicI32::new(0);
+    let c = start_target(spins_until_stop, 0, &unused)?;
+    let Some(p) = start_target(spins_until_stop, 0, R::target()) else {
+        STOP.store(true, Ordering::Relaxed);
+        stop(c);
+        return None;
+    };
+    Some((c, p))
+}
+
+/// `p->se.token`, as the core's free path reads it.
+fn flag_of(p: *mut bindings::task) -> u32 {
+    // SAFETY: p is a live task we hold the creator's reference of; the
+    // flag is an aligned u32 that Rust accesses atomically (and the
+    // core writes only in a switch, which is not running now).
+    unsafe { AtomicU32::from_ptr(core::ptr::addr_of_mut!((*p).se.token)) }.load(Ordering::Acquire)
+}
+
 /// Stops a thread from [`start_target`], giving back our reference.
 fn stop(p: *mut bindings::task) -> i32 {
     // SAFETY: our creator's reference, consumed by kthread_stop.
@@ -210,10 +262,10 @@ mod tests {
         if let Some(q) = start_target(returns_7, 0, &unused) {
             crate::kt_expect_eq!(t, stop(q), 7);
         }
-        let seen = KeepToken::kept().lock().as_ref().map(|tok| tok.task().pid());
-        crate::kt_expect_eq!(t, seen, Some(pid));
         crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
         crate::kt_expect_eq!(t, KeepToken::exits().load(Ordering::Relaxed), 1);
+        // exit() read the kept token: still the target's pid
+        crate::kt_expect_eq!(t, KeepToken::seen().load(Ordering::Relaxed), pid);
         crate::kt_expect_eq!(t, nr_parked(), parked0);
         crate::kt_expect_eq!(t, usage(), (slab0, pages0));
         // not abandoned: it can come back, and go again
@@ -249,5 +301,64 @@ mod tests {
         crate::kt_expect_eq!(t, stop(p), 8);
         crate::kt_expect_eq!(t, stop(c), 8);
         crate::kt_expect_eq!(t, usage(), (slab0, pages0));
+    }
+
+    /// A stale token dropped after its policy was switched away leaves
+    /// the next policy's token flag alone: `test_stale_drop` keeps the
+    /// target's token across the switch to `test_stale_holder` (and is
+    /// abandoned), which adopts the target and holds its token (flag
+    /// set: the task may not be freed). Dropping the stale token from
+    /// this thread must not clear it (the old `Drop` did: the task could
+    /// then be freed while the holder still queued it).
+    #[test]
+    fn stale_token_drop_leaves_next_flag(t: &mut Test) {
+        let (slab0, pages0) = usage();
+        crate::kt_assert!(t, switch_to_keeper::<StaleDrop>().is_ok());
+        let Some((c, p)) = start_pair::<StaleDrop>() else {
+            return crate::kt_fail!(t, "cannot create the threads");
+        };
+        let pid = StaleDrop::target().load(Ordering::Relaxed);
+        StaleHolder::target().store(pid, Ordering::Relaxed);
+        crate::time::msleep(50);
+        crate::kt_expect!(t, switch_to_keeper::<StaleHolder>().is_ok());
+        crate::kt_expect_eq!(t, StaleDrop::exits().load(Ordering::Relaxed), 0);
+        crate::kt_expect_eq!(t, switch_to_keeper::<StaleDrop>(), Err(EBUSY));
+        crate::kt_expect_eq!(t, flag_of(p), 1); // the holder's token
+        let stale = StaleDrop::kept().lock().take();
+        crate::kt_expect!(t, stale.is_some());
+        drop(stale); // outside its policy: must touch nothing
+        crate::kt_expect_eq!(t, flag_of(p), 1);
+        // the holder runs the target from now on; then both end
+        StaleHolder::target().store(-1, Ordering::Relaxed);
+        STOP.store(true, Ordering::Relaxed);
+        crate::kt_expect_eq!(t, stop(p), 8);
+        crate::kt_expect_eq!(t, stop(c), 8);
+        crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
+        crate::kt_expect_eq!(t, StaleHolder::exits().load(Ordering::Relaxed), 1);
+        crate::kt_expect_eq!(t, usage(), (slab0, pages0)); // nothing leaked
+    }
+
+    /// A token kept in a static across its policy's switch away is
+    /// refused when used from outside the policy's callbacks: `data()`
+    /// panics instead of lending the task's `p->se`, which the switch
+    /// gave to the next policy (and which is gone once the task is
+    /// freed, as here). Last in the suite: the case ends in the panic.
+    #[test]
+    fn stale_token_data_is_refused(t: &mut Test) {
+        crate::kt_assert!(t, switch_to_keeper::<StaleData>().is_ok());
+        let Some((c, p)) = start_pair::<StaleData>() else {
+            return crate::kt_fail!(t, "cannot create the threads");
+        };
+        crate::time::msleep(50);
+        crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
+        crate::kt_expect_eq!(t, switch_to_keeper::<StaleData>(), Err(EBUSY));
+        STOP.store(true, Ordering::Relaxed);
+        crate::kt_expect_eq!(t, stop(p), 8);
+        crate::kt_expect_eq!(t, stop(c), 8);
+        let mut stale = StaleData::kept().lock().take();
+        crate::kt_assert!(t, stale.is_some());
+        t.expect_panic(c"TaskToken used outside its policy");
+        let v = stale.as_mut().map(|tok| tok.data().vruntime());
+        crate::kt_fail!(t, "a stale token lent p->se (vruntime {:?})", v);
     }
 }
