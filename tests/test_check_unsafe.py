@@ -138,6 +138,93 @@ class KernelBlocks(unittest.TestCase):
         """), [2])
 
 
+class ArgumentsByReference(unittest.TestCase):
+    """A SAFETY comment or `# Safety` section states its own argument;
+    one that points at another ("as above") is rejected."""
+
+    def test_reference_phrases_fail(self):
+        for phrase in ("as above.", "As above; also aligned.",
+                       "as in read.", "as for Send.", "as with lock().",
+                       "same as from_raw.", "see above.", "Ditto.",
+                       "as from_raw, shared.", "as get_mut: P's lock.",
+                       "as task() and data().", "as [`token_flag`]."):
+            with self.subTest(phrase=phrase):
+                self.assertEqual(kernel("""
+                    fn f() {
+                        // SAFETY: %s
+                        unsafe { g() };
+                    }
+                """ % phrase), [3])
+
+    def test_message_names_the_problem(self):
+        problems = cu.audit_kernel_source("// SAFETY: as in read.\n"
+                                          "unsafe impl Sync for X {}\n")
+        self.assertEqual(len(problems), 1)
+        self.assertEqual(problems[0][0], 1)
+        self.assertIn("by reference", problems[0][1])
+        self.assertIn("as in read", problems[0][1])
+
+    def test_reference_on_the_line_after_the_marker(self):
+        self.assertEqual(kernel("""
+            fn f() {
+                // SAFETY:
+                // as above.
+                unsafe { g() };
+            }
+        """), [3])
+
+    def test_block_comment_by_reference(self):
+        self.assertEqual(kernel("""
+            fn f() {
+                /* SAFETY: same as in f. */
+                unsafe { g() };
+            }
+        """), [3])
+
+    def test_stated_arguments_pass(self):
+        # "as" inside the argument, or starting an ordinary sentence,
+        # is fine: only a leading reference is refused
+        self.assertEqual(kernel("""
+            fn f() {
+                // SAFETY: `p` is valid as long as the guard lives, as
+                // above the guard's lock is held (same as C).
+                unsafe { g() };
+                // SAFETY: as the caller promised, `p` came from kmalloc.
+                unsafe { h() };
+            }
+        """), [])
+
+    def test_tree_reports_file_and_line(self):
+        with tempfile.TemporaryDirectory() as root:
+            path = os.path.join(root, "rust/kernel/lib.rs")
+            os.makedirs(os.path.dirname(path))
+            with open(path, "w") as f:
+                f.write("// SAFETY: no state.\nunsafe impl Send for X {}\n"
+                        "// SAFETY: as above.\nunsafe impl Sync for X {}\n")
+            problems, _ = cu.audit_tree(root)
+            self.assertEqual(len(problems), 1)
+            self.assertTrue(problems[0].startswith("rust/kernel/lib.rs:3: "),
+                            problems[0])
+
+    def test_safety_section_by_reference(self):
+        self.assertEqual(kernel("""
+            /// Tries to lock.
+            ///
+            /// # Safety
+            ///
+            /// As for [`Backend::lock`].
+            unsafe fn try_lock(p: *mut u8) -> bool { false }
+        """), [6])
+
+    def test_safety_section_stated(self):
+        self.assertEqual(kernel("""
+            /// # Safety
+            ///
+            /// `p` points to a valid lock, as [`lock`] requires.
+            unsafe fn try_lock(p: *mut u8) -> bool { false }
+        """), [])
+
+
 class KernelFunctions(unittest.TestCase):
     def test_unsafe_fn_with_safety_section(self):
         self.assertEqual(kernel("""

@@ -15,6 +15,11 @@ prose or in a string never counts):
                 has a `# Safety` heading in its doc comment; methods of a
                 trait impl are exempt (the trait documents the contract).
                 `unsafe fn(..)` pointer types carry no obligation.
+                A `SAFETY:` comment or `# Safety` section states its own
+                argument: one whose text begins with a reference to
+                another ("as above", "as in read", "as for Send", "as
+                with", "same as", "see above", "ditto", or "as" and a
+                name from the code: "as from_raw", "as task()") fails.
   SAFE_DIRS     rust/macros, samples, drivers, sched, tools (host tools
                 in Rust, e.g. tools/sched-replay): no `unsafe` token at
                 all, and every crate root (a file no other audited file
@@ -40,6 +45,13 @@ SAFE_DIRS = ("rust/macros", "samples", "drivers", "sched", "tools")
 
 SAFETY_RE = re.compile(r"SAFETY:")
 SAFETY_DOC_RE = re.compile(r"^\s*#\s+Safety\s*$", re.M)
+# An argument that points elsewhere instead of being stated: "as
+# above", "as in read", "same as", ... or "as" followed by a name from
+# the code ("as from_raw", "as get_mut", "as task()", "as [`lock`]").
+BY_REFERENCE_RE = re.compile(
+    r"^\W*(as\s+(above|in|for|with)\b|same\s+as\b|see\s+above\b|ditto\b"
+    r"|as\s+(\[?`[^`]+`\]?|\w*_\w*\b(\(\))?|\w+\(\)|\w+(::\w+)+))",
+    re.I)
 
 
 class Token:
@@ -315,11 +327,59 @@ def _is_trait_impl(header):
                for a, b in zip(rest, rest[1:] + [None]))
 
 
+def _comment_body(c):
+    """The text of a comment without its markers (`//`, `///`, `//!`,
+    `/*`, `*/` and leading `*` of block comment lines)."""
+    t = c.text
+    if t.startswith("//"):
+        return t.lstrip("/").lstrip("!")
+    t = t[2:-2] if t.endswith("*/") else t[2:]
+    t = t.lstrip("*!")
+    return "\n".join(ln.strip().lstrip("*") for ln in t.split("\n"))
+
+
+def by_reference_problems(src):
+    """SAFETY comments and `# Safety` sections that argue by reference:
+    [(line, message)]. The text checked is what follows `SAFETY:` (or,
+    if nothing does, the next comment line), or the first non-empty
+    line of a `# Safety` section."""
+    problems = []
+    comments = sorted(src.comments, key=lambda c: c.line)
+    by_line = {c.line: c for c in comments}
+    for idx, c in enumerate(comments):
+        body = _comment_body(c)
+        m = SAFETY_RE.search(body)
+        if m and not c.doc:
+            rest = body[m.end():].strip()
+            nxt = by_line.get(c.end_line + 1)
+            if not rest and nxt is not None and not nxt.doc:
+                rest = _comment_body(nxt).strip()
+            if BY_REFERENCE_RE.match(rest):
+                problems.append((c.line, "`SAFETY:` comment argues by "
+                                 "reference (%r): state the argument for "
+                                 "this unsafe use itself" %
+                                 " ".join(rest.split())[:40]))
+            continue
+        if c.doc and SAFETY_DOC_RE.match(body):
+            for d in comments[idx + 1:]:
+                if not d.doc or d.line > c.line + 20:
+                    break
+                first = _comment_body(d).strip()
+                if first:
+                    if BY_REFERENCE_RE.match(first):
+                        problems.append((d.line, "`# Safety` section "
+                                         "argues by reference (%r): "
+                                         "state the contract itself" %
+                                         first[:40]))
+                    break
+    return problems
+
+
 def audit_kernel_source(text):
     """Problems in one file of the kernel crate: [(line, message)]."""
     src = Source(text)
     toks = src.tokens
-    problems = []
+    problems = by_reference_problems(src)
     stack = []          # one bool per open brace: inside a trait impl?
     stmt_start = 0      # index of the first token after ; { }
     for i, t in enumerate(toks):
@@ -359,7 +419,7 @@ def audit_kernel_source(text):
                     "attribute": "attribute"}.get(kind, "use")
             problems.append((t.line, "`unsafe` %s without a `// SAFETY:` "
                              "comment just above" % what))
-    return problems
+    return sorted(problems)
 
 
 FORBID = ["#", "!", "[", "forbid", "("]

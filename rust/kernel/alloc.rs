@@ -70,14 +70,21 @@ unsafe fn kfree(ptr: NonNull<u8>) {
 }
 
 /// An owned, heap-allocated `T` (Linux's `KBox`).
+///
+/// # Invariants
+/// `ptr` points at a valid `T` in a kmalloc block of `T`'s layout
+/// (dangling and aligned for a zero-sized `T`) that this box alone owns.
 pub struct KBox<T> {
     ptr: NonNull<T>,
     _owns: PhantomData<T>,
 }
 
-// SAFETY: a KBox owns its T exclusively, so it is Send/Sync when T is.
+// SAFETY: a KBox owns its T exclusively (no other pointer to the
+// allocation exists), so sending the box sends the T: Send when T is.
 unsafe impl<T: Send> Send for KBox<T> {}
-// SAFETY: as above; `&KBox<T>` only hands out `&T`.
+// SAFETY: a `&KBox<T>` gives access only to `&T` (Deref) and to the
+// address, never to the allocation itself, so sharing the box shares
+// the T: Sync when T is.
 unsafe impl<T: Sync> Sync for KBox<T> {}
 
 impl<T> KBox<T> {
@@ -159,6 +166,12 @@ impl<T: fmt::Debug> fmt::Debug for KBox<T> {
 
 /// A growable array on the kernel heap (Linux's `KVec`). Every operation
 /// that may allocate takes [`Flags`] and can fail.
+///
+/// # Invariants
+/// `len <= capacity()`; `ptr` is dangling and aligned when `cap` is 0
+/// or `T` is zero-sized, otherwise a kmalloc/krealloc block of `cap`
+/// `T`s that this vector alone owns; its first `len` slots hold
+/// initialized values.
 pub struct KVec<T> {
     ptr: NonNull<T>,
     len: usize,
@@ -280,7 +293,9 @@ impl<T> Deref for KVec<T> {
 
 impl<T> DerefMut for KVec<T> {
     fn deref_mut(&mut self) -> &mut [T] {
-        // SAFETY: as in deref, and `&mut self` is unique.
+        // SAFETY: the first `len` slots are initialized and `ptr` is
+        // valid for them (or dangling and aligned when len is 0); the
+        // vector owns them and `&mut self` makes this the only borrow.
         unsafe { core::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
     }
 }

@@ -179,7 +179,11 @@ struct Coherent<T: Pod> {
 // SAFETY: the allocation is owned memory; accesses go through volatile
 // element copies that are valid from any CPU.
 unsafe impl<T: Pod> Send for Coherent<T> {}
-// SAFETY: as above; shared access only reads or writes whole elements.
+// SAFETY: `&Coherent` gives only the raw CPU address, never a reference
+// into the memory; its owners read and write it through raw pointers
+// (Ring: one volatile load or store per element or field; Buffers: byte
+// copies), and any bits there are a valid T (T: Pod), so what another
+// CPU or the device writes meanwhile cannot make a value invalid.
 unsafe impl<T: Pod> Sync for Coherent<T> {}
 
 impl<T: Pod> Coherent<T> {
@@ -211,6 +215,12 @@ impl<T: Pod> Drop for Coherent<T> {
 /// power of two (checked at compile time), which makes wrapping a mask.
 /// One entry of a ring always stays empty, so that `prod == cons`
 /// means empty, never full (as `keel/ring.h` in C).
+///
+/// # Invariants
+/// The index is below `N`: `new` checks it, `add`/`next`/`prev` mask
+/// with `N - 1`, and `ZERO`/`Default` give 0, which is below every `N`
+/// a [`Ring`] or [`Buffers`] accepts (a power of two >= 2, checked at
+/// compile time when one is made).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub struct RingIndex<const N: usize>(usize);
 
@@ -459,8 +469,10 @@ impl<const SIZE: usize, const N: usize> Buffers<SIZE, N> {
         if dst.len() > SIZE {
             return Err(EMSGSIZE);
         }
-        // SAFETY: as in write_from, in the other direction; u8 has no
-        // invalid bit patterns.
+        // SAFETY: buffer i (i < N, RingIndex invariant) has SIZE >=
+        // dst.len() bytes inside the allocation; the copy goes through
+        // raw pointers, never a reference to DMA memory, into `dst`
+        // (driver memory, so no overlap); u8 has no invalid bit patterns.
         unsafe {
             let src = self.mem.cpu.as_ptr().add(i.get()).cast::<u8>();
             core::ptr::copy_nonoverlapping(src, dst.as_mut_ptr(), dst.len());

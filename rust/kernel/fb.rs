@@ -41,6 +41,14 @@ pub fn glyph(c: u8) -> &'static [u8; 16] {
 pub type Rgb = u32;
 
 /// The primary framebuffer: XRGB8888 pixels, `pitch` bytes per row.
+///
+/// # Invariants
+/// `base` is 4-byte aligned and maps at least `stride * 4 * height`
+/// bytes of pixels while the value or a copy of it may be used, and
+/// `width <= stride`. For the primary framebuffer that is forever: a
+/// registered `fb_info` never changes or goes away, and fb_register
+/// checked `pitch >= 4 * width` and `pitch * height <= size` (the
+/// alignment and `pitch % 4 == 0` are checked by `from_info`).
 #[derive(Clone, Copy)]
 pub struct Framebuffer {
     base: NonNull<u32>,
@@ -53,7 +61,10 @@ pub struct Framebuffer {
 // is one volatile store of a u32 inside the mapping, so concurrent
 // writers can garble the picture but not memory safety.
 unsafe impl Send for Framebuffer {}
-// SAFETY: as for Send; `&Framebuffer` only allows the same stores.
+// SAFETY: a `&Framebuffer` gives only what a copy of it gives (it is
+// `Copy`): single aligned volatile u32 loads and stores inside the
+// mapping, which may race with other CPUs' without making any value
+// invalid (every u32 is a pixel) or touching memory outside it.
 unsafe impl Sync for Framebuffer {}
 
 impl Framebuffer {
@@ -62,9 +73,24 @@ impl Framebuffer {
         // SAFETY: fb_get_primary() takes no arguments and returns NULL or
         // a registered fb_info, which is never freed or changed again.
         let info = unsafe { bindings::fb_get_primary().as_ref()? };
-        // C's fb_register() checked: XRGB8888, pitch >= 4 * width, and
-        // pitch * height <= size bytes mapped at base.
-        if info.format != bindings::fb_format::FB_FORMAT_XRGB8888 || info.pitch % 4 != 0 {
+        // SAFETY: a registered fb_info: fb_register() checked that
+        // pitch >= 4 * width and that pitch * height <= size, the bytes
+        // mapped at base, and a registered framebuffer is never unmapped.
+        unsafe { Self::from_info(info) }
+    }
+
+    /// The view of `info`, or `None` unless it is XRGB8888 with a
+    /// 4-byte aligned base and a pitch that is a whole number of pixels.
+    ///
+    /// # Safety
+    /// `info.base` maps `info.pitch * info.height` bytes for as long as
+    /// the view (or a copy of it) is used, and `info.pitch >= 4 *
+    /// info.width` (what fb_register checks of a registered one).
+    unsafe fn from_info(info: &bindings::fb_info) -> Option<Framebuffer> {
+        if info.format != bindings::fb_format::FB_FORMAT_XRGB8888
+            || !info.pitch.is_multiple_of(4)
+            || !(info.base as usize).is_multiple_of(4)
+        {
             return None;
         }
         Some(Framebuffer {
@@ -99,8 +125,8 @@ impl Framebuffer {
     fn store(&self, x: u32, y: u32, rgb: Rgb) {
         let off = y as usize * self.stride + x as usize;
         // SAFETY: callers pass x < width and y < height (checked), so
-        // `off` is inside the pitch * height bytes mapped at base
-        // (fb_register's invariant); the store is a single aligned u32.
+        // `off` < stride * height: inside the mapping at base, 4-byte
+        // aligned (type invariant); the store is one volatile u32.
         unsafe { self.base.as_ptr().add(off).write_volatile(rgb) }
     }
 
@@ -115,7 +141,10 @@ impl Framebuffer {
     pub fn pixel(&self, x: u32, y: u32) -> Result<Rgb> {
         self.check(x, y, 1, 1)?;
         let off = y as usize * self.stride + x as usize;
-        // SAFETY: as in `store`: (x, y) was checked to be visible.
+        // SAFETY: check() made x < width <= stride and y < height, so
+        // `off` < stride * height u32s: inside the mapping at base, which
+        // is 4-byte aligned (type invariant); a volatile load of any
+        // bits is a valid u32.
         Ok(unsafe { self.base.as_ptr().add(off).read_volatile() })
     }
 
@@ -364,6 +393,32 @@ mod tests {
         if let Ok(old) = old {
             let _ = fb.put_pixel(w - 1, h - 1, old);
         }
+    }
+
+    /// A base that is not 4-byte aligned is refused: the pixel stores
+    /// are aligned u32 accesses.
+    #[test]
+    fn misaligned_base_is_refused(t: &mut Test) {
+        let mut pixels = [0u32; 5];
+        let base = pixels.as_mut_ptr().cast::<u8>();
+        let info = |base: *mut u8| bindings::fb_info {
+            name: c"ktest".as_ptr(),
+            base,
+            phys: 0,
+            width: 2,
+            height: 2,
+            pitch: 8,
+            format: bindings::fb_format::FB_FORMAT_XRGB8888,
+            size: 16,
+        };
+        // SAFETY: `pixels` holds 20 bytes, so both bases have the 16
+        // the infos claim behind them, with pitch 8 >= 4 * width 2; the
+        // views are dropped unused before `pixels` goes.
+        let (ok, odd) = unsafe {
+            (Framebuffer::from_info(&info(base)), Framebuffer::from_info(&info(base.add(1))))
+        };
+        crate::kt_expect!(t, ok.is_some());
+        crate::kt_expect!(t, odd.is_none());
     }
 
     #[test]

@@ -23,6 +23,10 @@ use crate::error::{code::ERANGE, Result};
 use core::ptr::NonNull;
 
 /// A mapped MMIO region of `SIZE` bytes.
+///
+/// # Invariants
+/// `base` is 4-byte aligned and mapped (uncached, for device memory)
+/// for `SIZE` bytes while this value lives (the contract of `new`).
 pub struct Mmio<const SIZE: usize> {
     base: NonNull<u8>,
 }
@@ -30,7 +34,10 @@ pub struct Mmio<const SIZE: usize> {
 // SAFETY: MMIO accesses are single volatile instructions; the region may
 // be used from any CPU (drivers serialize multi-register sequences).
 unsafe impl<const SIZE: usize> Send for Mmio<SIZE> {}
-// SAFETY: as above.
+// SAFETY: `&Mmio` allows only single volatile 32-bit loads and stores
+// inside the mapping, which are device accesses, not Rust memory: two
+// CPUs doing them at once cannot break memory safety (drivers serialize
+// multi-register sequences themselves).
 unsafe impl<const SIZE: usize> Sync for Mmio<SIZE> {}
 
 impl<const SIZE: usize> Mmio<SIZE> {
@@ -66,7 +73,9 @@ impl<const SIZE: usize> Mmio<SIZE> {
     /// store.
     pub fn write32<const OFF: usize>(&self, v: u32) {
         const { Self::check_const::<OFF>() };
-        // SAFETY: as in read32.
+        // SAFETY: OFF is 4-byte aligned and OFF + 4 <= SIZE (checked at
+        // compile time), and the region is mapped and 4-byte aligned
+        // (type invariant), so this is one aligned store inside it.
         unsafe { self.base.as_ptr().add(OFF).cast::<u32>().write_volatile(v) }
     }
 

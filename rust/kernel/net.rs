@@ -45,6 +45,13 @@ pub mod phy;
 pub const ETH_ALEN: usize = 6;
 
 /// An owned packet buffer (C `struct sk_buff`); freed when dropped.
+///
+/// # Invariants
+/// The pointer is a valid skb that this value alone owns (C keeps no
+/// use of it). Its data, `data..data + len`, lies inside its buffer
+/// `head..head + size` (the skb invariant C keeps), and every byte of it
+/// was written: C builds frames with skb_put and fills them, and
+/// `put`/`put_copy`/`put_from_dma` write what they add.
 pub struct SkBuff(NonNull<bindings::sk_buff>);
 
 // SAFETY: an skb has one owner at a time and may be freed on any CPU.
@@ -310,8 +317,11 @@ impl Device {
     pub fn phy_disconnect(&self) {
         let phydev = self.phydev();
         if !phydev.is_null() {
-            // SAFETY: phydev is allocated (as in phy_start); detaching an
-            // already detached PHY does nothing but stop it again.
+            // SAFETY: a non-NULL phydev of a device registered from Rust
+            // was attached by netdev_phy_connect, which keeps its bus (and
+            // so the PHY) allocated until the device is freed, after
+            // `self`; detaching an already detached PHY does nothing but
+            // stop it again.
             unsafe { bindings::phy_disconnect(phydev) };
         }
     }
@@ -320,8 +330,9 @@ impl Device {
     #[inline]
     pub fn phy_mac_interrupt(&self) {
         // SAFETY: phy_mac_interrupt accepts NULL, and a non-NULL phydev
-        // is allocated (as in phy_start); it only reads the state and
-        // schedules the state machine.
+        // stays allocated until the device is freed, after `self`
+        // (netdev_phy_connect holds its bus for the device); it only
+        // reads the state and schedules the state machine.
         unsafe { bindings::phy_mac_interrupt(self.phydev()) }
     }
 }
@@ -342,7 +353,11 @@ impl Napi {
     /// returns true when the driver may unmask its interrupts.
     #[inline]
     pub fn complete_done(&self, work: usize) -> bool {
-        // SAFETY: as in schedule.
+        // SAFETY: a `&Napi` is lent only to the callbacks of a
+        // registered device whose private area holds the napi, so it is
+        // valid; napi_complete_done changes its state and list link only
+        // under napi_lock, and unlinking a napi that is off the list is
+        // harmless, so any callback may call it at any time.
         unsafe { bindings::napi_complete_done(self.0.get(), work as c_int) }
     }
 }
@@ -889,7 +904,9 @@ impl<T: DeviceOps> Registration<T> {
 
     /// The state the callbacks see.
     pub fn data(&self) -> &T {
-        // SAFETY: as in device().
+        // SAFETY: `ndev` was made by Registration::<T>::new and we own a
+        // reference to it until dropped (type invariant), so it stays
+        // allocated, its Priv<T> with it, while `&self` is borrowed.
         unsafe { parts::<T>(self.ndev.as_ptr()).1 }
     }
 }
@@ -956,7 +973,7 @@ mod tests {
                 }
             }
         }
-        // SAFETY: as above.
+        // SAFETY: alloc_skb returns NULL or a fresh skb we now own.
         let skb = unsafe { SkBuff::from_raw(bindings::alloc_skb(200, GFP_KERNEL.as_raw())) };
         let Some(mut skb) = skb else {
             crate::kt_fail!(t, "no skb");
@@ -1148,7 +1165,8 @@ mod tests {
         // SAFETY: the PHY lives as long as the bus, which we hold.
         crate::kt_expect!(t, unsafe { (*phydev).attached_dev } == reg.device().ptr());
         drop(reg);
-        // SAFETY: as above.
+        // SAFETY: the PHY lives as long as the bus, which we still hold;
+        // the field is read by value.
         crate::kt_expect!(t, unsafe { (*phydev).attached_dev }.is_null());
         drop(bus);
         crate::kt_expect_eq!(t, crate::ktest::slab_objects(), before);

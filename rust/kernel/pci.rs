@@ -161,7 +161,10 @@ impl Device {
 
     /// Lets the device master the bus (DMA).
     pub fn set_master(&self) {
-        // SAFETY: as in enable_device.
+        // SAFETY: `&Device` is the live pci_dev the core bound to this
+        // driver; pci_set_master only reads the device's address fields
+        // and reads and writes its command register through the config
+        // accessors, each access under C's config lock.
         unsafe { bindings::pci_set_master(self.0.get()) }
     }
 
@@ -286,7 +289,11 @@ unsafe extern "C" fn probe_callback<T: Driver>(
             // whatever the driver kept of the failed binding is revoked
             binding.devres.revoke_all();
             drop(binding);
-            // SAFETY: as above; the core clears it too on failure.
+            // SAFETY: `pdev` is the live device being probed and drvdata
+            // belongs to the driver being bound; it is read only through
+            // a `&Device` of this probe (gone) and by remove_callback,
+            // which the core never calls after a failed probe (it clears
+            // drvdata too).
             unsafe { (*pdev).drvdata = core::ptr::null_mut() };
             e.to_errno()
         }

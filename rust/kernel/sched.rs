@@ -326,7 +326,10 @@ impl TaskData {
     /// `p` must point to a live task whose `se` nobody changes for `'a`.
     #[inline]
     unsafe fn from_raw_ref<'a>(p: *mut bindings::task) -> &'a TaskData {
-        // SAFETY: as from_raw, shared.
+        // SAFETY: `p` is a live task (per the caller), and TaskData has
+        // the layout of `se` from vruntime on (checked above), so the
+        // cast place is a valid TaskData; nobody changes it for 'a (per
+        // the caller), so a shared reference is sound.
         unsafe { &*core::ptr::addr_of!((*p).se.vruntime).cast::<TaskData>() }
     }
 }
@@ -489,10 +492,13 @@ unsafe fn token_flag<'a>(p: *mut bindings::task) -> &'a core::sync::atomic::Atom
 ///
 /// # Safety
 ///
-/// As [`token_flag`].
+/// `p` is a live task, and this CPU runs a callback (or `init`/`exit`)
+/// of the policy that owns `p->se` now, or the core's trampoline for it
+/// (what [`token_flag`] requires).
 #[inline]
 unsafe fn token_held(p: *mut bindings::task) -> bool {
-    // SAFETY: per the caller.
+    // SAFETY: the caller gives token_flag's whole contract: `p` is live
+    // and this CPU runs in the context of `p->se`'s owner.
     unsafe { token_flag(p) }.load(core::sync::atomic::Ordering::Relaxed) != 0
 }
 
@@ -612,10 +618,12 @@ impl<P: ?Sized> TaskToken<P> {
     pub fn split(&mut self) -> (&TaskRef, &mut TaskData) {
         check_tokens_usable(self.ops);
         let p = self.task.as_ptr();
-        // SAFETY: as task() and data() (checked above): TaskRef only
-        // reads core fields through its UnsafeCell, never `se`, so the
-        // two do not overlap in use; `&mut self` makes the data borrow
-        // the only one.
+        // SAFETY: the token is usable here (checked above), so the task
+        // is alive, its `se` is this policy's and the core lends it to
+        // no one else while the token exists (type invariant). TaskRef
+        // only reads core fields through its UnsafeCell, never `se`, so
+        // the two references do not overlap in use; `&mut self` makes
+        // the data borrow the only one.
         unsafe { (TaskRef::from_raw(p), TaskData::from_raw(p)) }
     }
 
@@ -645,7 +653,8 @@ impl<P: ?Sized> TaskToken<P> {
         check_tokens_usable(self.ops);
         let p = self.into_raw();
         // SAFETY: checked above: the task is alive and p->se is the
-        // policy's; release as in Drop.
+        // policy's; release: the core frees the task only after this
+        // store, so after every access through the token.
         unsafe { token_flag(p) }.store(0, core::sync::atomic::Ordering::Release);
         p
     }
@@ -692,9 +701,13 @@ impl<P: ?Sized, T> PerCpu<P, T> {
     /// `rq`'s element, shared, under its lock (balance: both held).
     #[inline]
     pub fn get<'b>(&'b self, rq: &Rq<'_>, _lock: &'b RqLock<'_, P>) -> &'b T {
-        // SAFETY: as get_mut: only P's callbacks holding rq's lock reach
-        // the element, and the proof is borrowed shared, so no `get_mut`
-        // borrow through it can exist while this one lives.
+        // SAFETY: an RqLock<P> exists only inside a callback of P made by
+        // the core with the locks of the runqueues it passes held (both,
+        // in balance), so rq's lock is held; P's other callbacks that
+        // could touch this element need that lock, and P's init/exit do
+        // not run while a callback of P runs. This callback's `get_mut`
+        // needs the proof mutably, which it cannot have while this
+        // shared borrow of it lives, so only shared borrows coexist.
         unsafe { &*self.0[rq.cpu()].get() }
     }
 
@@ -1008,7 +1021,7 @@ impl<T: Policy> Ops<T> {
 
     /// # Safety
     ///
-    /// As task_preempt.
+    /// `rq` locked, `p` its running task, handed back to the policy.
     unsafe extern "C" fn task_yield(rq: *mut bindings::rq, p: *mut bindings::task) {
         // SAFETY: per the contract; the core gives up its token.
         let ((rq, mut lock), tok) = unsafe { (Self::rq(rq), TaskToken::<T>::hand_over(p)) };

@@ -146,7 +146,9 @@ mod tests {
     }
 
     extern "C" fn mutex_in_irq(irq: c_uint, cookie: *mut c_void) -> bindings::irqreturn {
-        // SAFETY: as in spin_in_irq: our own registration, from inside.
+        // SAFETY: (irq, cookie) is the registration this handler runs
+        // for, and free_irq from inside the handler is allowed: it does
+        // not wait for this call, so the handler runs once.
         unsafe { bindings::free_irq(irq, cookie) };
         let m = IRQ_TARGET.load(Ordering::Acquire).cast::<Mutex<u32>>();
         // SAFETY: the case stored a Mutex on its frame, which lives

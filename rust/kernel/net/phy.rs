@@ -83,7 +83,40 @@ pub struct Device {
     _not_send: core::marker::PhantomData<*mut ()>,
 }
 
+/// The generic phylib operations that take nothing but the PHY.
+#[derive(Clone, Copy)]
+enum Genphy {
+    SoftReset,
+    ConfigAneg,
+    RestartAneg,
+    UpdateLink,
+    ReadStatus,
+    Suspend,
+    Resume,
+}
+
 impl Device {
+    /// Runs the generic phylib operation `op` on this PHY.
+    fn genphy(&mut self, op: Genphy) -> Result {
+        let f: unsafe extern "C" fn(*mut bindings::phy_device) -> c_int = match op {
+            Genphy::SoftReset => bindings::genphy_soft_reset,
+            Genphy::ConfigAneg => bindings::genphy_config_aneg,
+            Genphy::RestartAneg => bindings::genphy_restart_aneg,
+            Genphy::UpdateLink => bindings::genphy_update_link,
+            Genphy::ReadStatus => bindings::genphy_read_status,
+            Genphy::Suspend => bindings::genphy_suspend,
+            Genphy::Resume => bindings::genphy_resume,
+        };
+        // SAFETY: `f` is one of the genphy_* functions above, each of
+        // which needs only a registered PHY with its lock held, and that
+        // is what the handle is (type invariant): they access registers
+        // through phy_read/phy_write (serialised by the bus's lock),
+        // write `link`, `speed` and `duplex`, which C touches only under
+        // the PHY's lock, and busy-wait at most (no sleep). The handle
+        // holds no reference into the struct while they run.
+        to_result(unsafe { f(self.as_ptr()) })
+    }
+
     /// # Safety
     /// `ptr` is a registered phy_device whose lock the caller holds while
     /// the returned handle lives.
@@ -98,7 +131,10 @@ impl Device {
 
     /// The PHY's 32-bit identifier (registers 2 and 3).
     pub fn phy_id(&mut self) -> u32 {
-        // SAFETY: valid (type invariant); set at creation, never changed.
+        // SAFETY: the PHY is valid (type invariant), and C writes
+        // `phy_id` only when it creates the PHY, before any operation
+        // runs, so this read races with nothing; no reference to the
+        // struct is made.
         unsafe { (*self.as_ptr()).phy_id }
     }
 
@@ -116,7 +152,10 @@ impl Device {
 
     /// Writes `val` to register `reg` over MDIO.
     pub fn write(&mut self, reg: u16, val: u16) -> Result {
-        // SAFETY: as in read.
+        // SAFETY: the PHY and its bus are valid during the callback (type
+        // invariant); phy_write only reads the PHY's bus and address, set
+        // at creation, and mdiobus_write serialises the transaction under
+        // the bus's own lock.
         to_result(unsafe { bindings::phy_write(self.as_ptr(), reg.into(), val) })
     }
 
@@ -128,28 +167,37 @@ impl Device {
 
     /// Whether the link is up (as last determined).
     pub fn is_link_up(&mut self) -> bool {
-        // SAFETY: valid, and C writes `link` only under the PHY's lock,
-        // which is held (type invariant).
+        // SAFETY: the PHY is valid and its lock is held (type
+        // invariant), and C writes `link` only under that lock, so this
+        // read races with nothing; no reference to the struct is made.
         unsafe { (*self.as_ptr()).link }
     }
 
     /// Records the link state.
     pub fn set_link(&mut self, up: bool) {
-        // SAFETY: as in is_link_up; one field written, no reference to
-        // the struct made.
+        // SAFETY: the PHY is valid and its lock is held (type
+        // invariant), and C reads and writes `link` only under that lock,
+        // so this store races with nothing; it writes the one field
+        // through the raw pointer, making no reference to the struct.
         unsafe { (*self.as_ptr()).link = up };
     }
 
     /// Whether autonegotiation is on.
     pub fn is_autoneg_enabled(&mut self) -> bool {
-        // SAFETY: valid (type invariant); set at creation, never changed.
+        // SAFETY: the PHY is valid and its lock is held (type
+        // invariant); C writes `autoneg` when it creates the PHY and in
+        // genphy_config_aneg, which runs only under that lock, so this
+        // read races with nothing; no reference to the struct is made.
         unsafe { (*self.as_ptr()).autoneg }
     }
 
     /// Records the link speed in Mb/s (0: unknown).
     pub fn set_speed(&mut self, mbps: u32) {
         let v = if mbps == 0 { bindings::SPEED_UNKNOWN } else { mbps as c_int };
-        // SAFETY: as in set_link (C writes `speed` only under the lock).
+        // SAFETY: the PHY is valid and its lock is held (type
+        // invariant), and C reads and writes `speed` only under that
+        // lock, so this store races with nothing; no reference to the
+        // struct is made.
         unsafe { (*self.as_ptr()).speed = v };
     }
 
@@ -160,51 +208,47 @@ impl Device {
             DuplexMode::Half => bindings::DUPLEX_HALF as c_int,
             DuplexMode::Unknown => bindings::DUPLEX_UNKNOWN,
         };
-        // SAFETY: as in set_link (C writes `duplex` only under the lock).
+        // SAFETY: the PHY is valid and its lock is held (type
+        // invariant), and C reads and writes `duplex` only under that
+        // lock, so this store races with nothing; no reference to the
+        // struct is made.
         unsafe { (*self.as_ptr()).duplex = v };
     }
 
     /// Resets the PHY through BMCR and waits for it to finish.
     pub fn genphy_soft_reset(&mut self) -> Result {
-        // SAFETY: as in read.
-        to_result(unsafe { bindings::genphy_soft_reset(self.as_ptr()) })
+        self.genphy(Genphy::SoftReset)
     }
 
     /// Advertises everything and restarts autonegotiation.
     pub fn genphy_config_aneg(&mut self) -> Result {
-        // SAFETY: as in read.
-        to_result(unsafe { bindings::genphy_config_aneg(self.as_ptr()) })
+        self.genphy(Genphy::ConfigAneg)
     }
 
     /// Restarts autonegotiation.
     pub fn genphy_restart_aneg(&mut self) -> Result {
-        // SAFETY: as in read.
-        to_result(unsafe { bindings::genphy_restart_aneg(self.as_ptr()) })
+        self.genphy(Genphy::RestartAneg)
     }
 
     /// Reads the link bit (twice: it latches low) into the link state.
     pub fn genphy_update_link(&mut self) -> Result {
-        // SAFETY: as in read.
-        to_result(unsafe { bindings::genphy_update_link(self.as_ptr()) })
+        self.genphy(Genphy::UpdateLink)
     }
 
     /// The generic status read: link, then speed/duplex from what both
     /// ends advertise.
     pub fn genphy_read_status(&mut self) -> Result {
-        // SAFETY: as in read.
-        to_result(unsafe { bindings::genphy_read_status(self.as_ptr()) })
+        self.genphy(Genphy::ReadStatus)
     }
 
     /// Powers the PHY down (BMCR).
     pub fn genphy_suspend(&mut self) -> Result {
-        // SAFETY: as in read.
-        to_result(unsafe { bindings::genphy_suspend(self.as_ptr()) })
+        self.genphy(Genphy::Suspend)
     }
 
     /// Powers the PHY up (BMCR).
     pub fn genphy_resume(&mut self) -> Result {
-        // SAFETY: as in read.
-        to_result(unsafe { bindings::genphy_resume(self.as_ptr()) })
+        self.genphy(Genphy::Resume)
     }
 }
 

@@ -648,8 +648,12 @@ impl Drop for Replay {
     fn drop(&mut self) {
         if let Some(exit) = self.ops.exit {
             let _tokens = TokensFor::new(self.ops);
-            // SAFETY: as a switch away in the kernel: no callback of the
-            // policy runs any more, so exit may free its queues.
+            // SAFETY: exit's contract is that no callback of the policy
+            // runs or can start. On the host only a Replay calls the
+            // policy, one Replay exists at a time (the REPLAY lock it
+            // holds until this drop ends), and this one, being dropped,
+            // makes no further call; `_tokens` lets exit use its tokens,
+            // as policy_tokens does around exit in the kernel.
             unsafe { exit() };
         }
         // The tasks and runqueues stay allocated (a few KiB per replay):

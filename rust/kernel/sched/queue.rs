@@ -76,6 +76,17 @@ pub(super) unsafe fn mark_unlinked(p: *mut task) {
 /// `is_empty`, when the queue is not empty) panics outside a callback
 /// (other than `select_cpu`), `init` or `exit` of the policy whose
 /// tokens it holds, as [`TaskToken::task`] does.
+///
+/// # Invariants
+///
+/// `first`..`last` is a doubly linked list of `len` nodes (`p->se.node`
+/// of each task, `prev` of the first and `next` of the last NULL; both
+/// NULL when `len` is 0), and the queue owns one [`TaskToken<P>`] of
+/// each of those tasks, kept as that link. When `len` > 0, `ops` is the
+/// non-NULL table all those tokens were made under (set by
+/// `insert_before`). The queue touches the nodes and tasks only where
+/// those tokens may be used (`check_usable`/`tokens_usable(ops)`), so
+/// only while the tasks are alive and their `se` is `P`'s.
 pub struct TaskQueue<P: ?Sized> {
     first: *mut list_head,
     last: *mut list_head,

@@ -96,7 +96,8 @@ mod tests {
         // run (ticks come to a running task, not to an idle CPU)
         // SAFETY: reads the clock; no preconditions.
         let end = unsafe { bindings::ktime_get_ns() } + 2_000_000_000;
-        // SAFETY: as above.
+        // SAFETY: ktime_get_ns takes no arguments and only reads the
+        // clock; it may be called from any context.
         while FROM_TICK.load(Ordering::Relaxed) == 1 && unsafe { bindings::ktime_get_ns() } < end {
             core::hint::spin_loop();
         }

@@ -54,7 +54,8 @@ pub unsafe trait Backend {
     ///
     /// # Safety
     ///
-    /// As for [`Backend::lock`].
+    /// `ptr` points to a valid `State` that lives until the matching
+    /// [`Backend::unlock`] (if the lock is taken).
     unsafe fn try_lock(ptr: *mut Self::State, mode: Self::Mode) -> bool;
 
     /// Releases a lock this context took with `mode`.
