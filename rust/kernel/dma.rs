@@ -180,10 +180,14 @@ struct Coherent<T: Pod> {
 // element copies that are valid from any CPU.
 unsafe impl<T: Pod> Send for Coherent<T> {}
 // SAFETY: `&Coherent` gives only the raw CPU address, never a reference
-// into the memory; its owners read and write it through raw pointers
-// (Ring: one volatile load or store per element or field; Buffers: byte
-// copies), and any bits there are a valid T (T: Pod), so what another
-// CPU or the device writes meanwhile cannot make a value invalid.
+// into the memory, and any bits there are a valid T (T: Pod), so what
+// the device writes meanwhile cannot make a value invalid. Between CPUs,
+// its owners keep accesses race-free in the kernel's memory model:
+// Ring does one volatile load or store per element or field (Linux's
+// READ_ONCE/WRITE_ONCE, which the kernel treats as marked accesses);
+// Buffers copies bytes plainly only for writes through `&mut Buffers`
+// (exclusive) and for reads through `&Buffers`, which no CPU write can
+// overlap while a shared borrow exists.
 unsafe impl<T: Pod> Sync for Coherent<T> {}
 
 impl<T: Pod> Coherent<T> {
@@ -438,9 +442,11 @@ impl<const SIZE: usize, const N: usize> Buffers<SIZE, N> {
     }
 
     /// Copies `src` to the start of buffer `i`; `EMSGSIZE` if it does not
-    /// fit.
+    /// fit. `&mut self`: the copy is a plain one, so no other CPU may be
+    /// reading or writing the buffers meanwhile (the device may; that is
+    /// the DMA contract the driver keeps with the hardware).
     #[inline]
-    pub fn write_from(&self, i: RingIndex<N>, src: &[u8]) -> Result {
+    pub fn write_from(&mut self, i: RingIndex<N>, src: &[u8]) -> Result {
         if src.len() > SIZE {
             return Err(EMSGSIZE);
         }
@@ -616,7 +622,7 @@ mod tests {
 
     #[test]
     fn buffers_copy_in_and_out(t: &mut Test) {
-        let Ok(b) = Buffers::<2048, 4>::new(GFP_KERNEL) else {
+        let Ok(mut b) = Buffers::<2048, 4>::new(GFP_KERNEL) else {
             crate::kt_fail!(t, "no buffers");
             return;
         };
