@@ -58,7 +58,8 @@ RUST_CORE_OBJS := $(RUST_OUT)/core.o $(RUST_OUT)/compiler_builtins.o \
 RUST_LIBS := $(sort $(patsubst lib/%/lib.rs,%,$(wildcard lib/*/lib.rs)))
 RUST_LIB_OBJS := $(patsubst %,$(KEEL_OUT)/lib/%.o,$(RUST_LIBS))
 RUST_LIB_EXTERNS := $(foreach l,$(RUST_LIBS),--extern $(l)=$(KEEL_OUT)/lib$(l).rmeta)
-RUST_OBJS := $(RUST_CORE_OBJS) $(RUST_OUT)/bindings.o $(KEEL_OUT)/kernel.o \
+RUST_OBJS := $(RUST_CORE_OBJS) $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o \
+	$(KEEL_OUT)/kernel.o \
 	$(RUST_LIB_OBJS) $(RUST_MODULE_OBJS)
 
 # The toolchain check, on every build: $(RUSTC) must exist and the
@@ -124,6 +125,26 @@ $(RUST_OUT)/bindings.o: rust/bindings/lib.rs $(RUST_OUT)/bindings_generated.rs $
 		--crate-type rlib --crate-name bindings --cap-lints allow \
 		--emit=obj=$@,metadata=$(RUST_OUT)/libbindings.rmeta $<
 
+# --- uapi: hardware constants shared with C drivers (kernel::uapi) ---
+# Rust-for-Linux's uapi crate: constants only (--allowlist-var), from
+# the headers rust/uapi/uapi_helper.h includes, so that a Rust twin and
+# its C driver take their register numbers from one header.
+UAPI_ALLOWLIST := '(E1000|MII|BMCR|BMSR|ADVERTISE|LPA)_.*'
+
+$(RUST_OUT)/uapi_generated.rs: rust/uapi/uapi_helper.h rust/rust.mk \
+		include/keel/phy.h drivers/net/e1000_hw.h | $(BUILD)/include/keel/version.h
+	@mkdir -p $(dir $@)
+	@echo "  BINDGEN $@"
+	$(Q)$(BINDGEN) --use-core --ctypes-prefix core::ffi --no-layout-tests \
+		--no-doc-comments --allowlist-var $(UAPI_ALLOWLIST) \
+		$< -o $@ -- $(BINDGEN_CFLAGS)
+
+$(RUST_OUT)/uapi.o: rust/uapi/lib.rs $(RUST_OUT)/uapi_generated.rs $(RUST_CORE_OBJS)
+	@echo "  RUSTC   uapi"
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_TARGET_FLAGS) --edition=2021 \
+		--crate-type rlib --crate-name uapi --cap-lints allow \
+		--emit=obj=$@,metadata=$(RUST_OUT)/libuapi.rmeta $<
+
 # --- macros: a proc-macro crate for the host ---
 $(KEEL_OUT)/libmacros.so: $(wildcard rust/macros/*.rs) $(RUST_OUT)/.toolchain
 	@mkdir -p $(dir $@)
@@ -134,11 +155,12 @@ $(KEEL_OUT)/libmacros.so: $(wildcard rust/macros/*.rs) $(RUST_OUT)/.toolchain
 
 # --- the kernel crate ---
 $(KEEL_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs rust/kernel/*/*/*.rs) \
-		$(RUST_OUT)/bindings.o $(KEEL_OUT)/libmacros.so
+		$(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o $(KEEL_OUT)/libmacros.so
 	@printf "  %-7s %s\n" $(KEEL_TOOL) kernel
 	$(Q)$(RUST_ENV) $(KEEL_RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
 		--crate-name kernel \
 		--extern bindings=$(RUST_OUT)/libbindings.rmeta \
+		--extern uapi=$(RUST_OUT)/libuapi.rmeta \
 		--extern macros=$(KEEL_OUT)/libmacros.so \
 		--emit=obj=$@,metadata=$(KEEL_OUT)/libkernel.rmeta,dep-info=$(KEEL_OUT)/kernel.d \
 		rust/kernel/lib.rs
@@ -195,7 +217,7 @@ print-rust-driver-flags:
 
 # clippy: every keel crate compiled again by clippy-driver, with the
 # flags above (-Dwarnings included), into build/clippy.
-clippy: $(RUST_OUT)/bindings.o
+clippy: $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o
 	$(Q)$(MAKE) --no-print-directory KEEL_RUSTC=$(CLIPPY) KEEL_TOOL=CLIPPY \
 		KEEL_OUT=$(BUILD)/clippy clippy-crates
 	$(Q)$(MAKE) --no-print-directory clippy-host
@@ -205,18 +227,20 @@ clippy-crates: $(KEEL_OUT)/kernel.o $(RUST_LIB_OBJS) $(RUST_MODULE_OBJS)
 # rustdoc: the kernel crate's documentation, with the kernel build's
 # target and flags, in build/doc/kernel/index.html. A broken intra-doc
 # link is an error.
-rustdoc: $(RUST_OUT)/bindings.o $(KEEL_OUT)/libmacros.so
+rustdoc: $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o $(KEEL_OUT)/libmacros.so
 	@echo "  RUSTDOC kernel -> $(BUILD)/doc/kernel/index.html"
 	$(Q)$(RUST_ENV) $(RUSTDOC) $(RUST_KEEL_FLAGS) --crate-type rlib \
 		--crate-name kernel \
 		--extern bindings=$(RUST_OUT)/libbindings.rmeta \
+		--extern uapi=$(RUST_OUT)/libuapi.rmeta \
 		--extern macros=$(KEEL_OUT)/libmacros.so \
 		-Drustdoc::broken_intra_doc_links -o $(BUILD)/doc rust/kernel/lib.rs
 
 # rust-analyzer: rust-project.json describing every crate above with its
 # deps, cfgs and edition (the generated bindings and the macros library
 # are built first, since rust-analyzer reads both).
-rust-analyzer: $(RUST_OUT)/bindings_generated.rs $(KEEL_OUT)/libmacros.so
+rust-analyzer: $(RUST_OUT)/bindings_generated.rs $(RUST_OUT)/uapi_generated.rs \
+		$(KEEL_OUT)/libmacros.so
 	$(Q)$(PYTHON) tools/gen-rust-project.py \
 		--sysroot $(shell $(RUSTC) --print sysroot) \
 		--sysroot-src $(RUST_LIB_SRC) --objtree $(BUILD) \

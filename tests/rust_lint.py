@@ -30,10 +30,12 @@ RUSTC = "/usr/bin/rustc"
 RUSTFMT = "/usr/bin/rustfmt"
 DETAIL_LINES = 40
 
-# keel's own Rust sources (rust/bindings is generated except for lib.rs)
+# keel's own Rust sources (rust/bindings and rust/uapi are generated
+# except for lib.rs)
 RUST_DIRS = ("rust/kernel", "rust/macros", "samples", "drivers", "sched",
              "tools", "tests/compile-fail")
-RUST_FILES = ("rust/bindings/lib.rs", "rust/compiler_builtins.rs")
+RUST_FILES = ("rust/bindings/lib.rs", "rust/uapi/lib.rs",
+              "rust/compiler_builtins.rs")
 HOST_TEST_DIRS = ("rust", "samples", "drivers", "sched", "tools")
 # Host tests that link keel crates built for the host (the kernel crate
 # with --cfg keel_host and the policies): built by a make target.

@@ -13,7 +13,7 @@ Layout:
     sysroot_project   core, alloc, std, proc_macro from the library
                       sources (what `rustc --print sysroot` ships)
     crates            compiler_builtins, macros (proc-macro, host),
-                      bindings, kernel -> bindings, macros;
+                      bindings, uapi, kernel -> bindings, uapi, macros;
                       each driver/sample -> kernel, macros
 
 The library crates go in "sysroot_project" rather than in "crates" (as
@@ -96,7 +96,12 @@ def build(args):
           source={"include_dirs": [os.path.abspath("rust/bindings"),
                                    os.path.join(objtree, "rust")],
                   "exclude_dirs": []})
-    g.add("kernel", "rust/kernel/lib.rs", ["bindings", "macros"],
+    g.add("uapi", "rust/uapi/lib.rs", edition=edition,
+          cfg=keel_cfg, env={"OBJTREE": objtree}, target=target,
+          source={"include_dirs": [os.path.abspath("rust/uapi"),
+                                   os.path.join(objtree, "rust")],
+                  "exclude_dirs": []})
+    g.add("kernel", "rust/kernel/lib.rs", ["bindings", "uapi", "macros"],
           edition=edition, cfg=keel_cfg, target=target)
     for path in args.modules:
         name = os.path.splitext(os.path.basename(path))[0]

@@ -3,7 +3,8 @@
  * e1000_hw.h - Intel 8254x (82540EM) registers and descriptors used by
  * the C e1000 driver, from Intel's 8254x Software Developer's Manual
  * and QEMU's model (hw/net/e1000.c, e1000_regs.h). The Rust driver
- * (e1000_rs.rs) carries the same numbers as its own constants.
+ * (e1000_rs.rs) takes the same constants from here: rust/uapi/ turns
+ * every E1000_* #define into kernel::uapi::E1000_* (a u32).
  */
 #ifndef _E1000_HW_H
 #define _E1000_HW_H

@@ -29,7 +29,7 @@ use kernel::pci;
 use kernel::prelude::*;
 use kernel::sync::SpinLock;
 use kernel::time::{mdelay, udelay};
-use kernel::{dma_read, dma_write};
+use kernel::{dma_read, dma_write, uapi};
 
 kernel::module_pci_driver! {
     type: E1000Rs,
@@ -39,7 +39,7 @@ kernel::module_pci_driver! {
     license: "MIT",
 }
 
-const MMIO_SIZE: usize = 0x20000;
+const MMIO_SIZE: usize = uapi::E1000_MMIO_SIZE as usize;
 const RING_SIZE: usize = 256;
 const BUF_SIZE: usize = 2048;
 const ETH_HLEN: usize = 14;
@@ -52,64 +52,47 @@ type Hw = Devres<Regs>;
 /// The first register page, which holds MDIC: all the MDIO bus needs.
 const MDIO_MMIO_SIZE: usize = 0x1000;
 
-// Registers (byte offsets in BAR0); see drivers/net/e1000_hw.h.
-const CTRL: usize = 0x0000;
-const STATUS: usize = 0x0008;
-const EERD: usize = 0x0014;
-const MDIC: usize = 0x0020;
-const ICR: usize = 0x00c0;
-const IMS: usize = 0x00d0;
-const IMC: usize = 0x00d8;
-const RCTL: usize = 0x0100;
-const TCTL: usize = 0x0400;
-const TIPG: usize = 0x0410;
-const RDBAL: usize = 0x2800;
-const RDBAH: usize = 0x2804;
-const RDLEN: usize = 0x2808;
-const RDH: usize = 0x2810;
-const RDT: usize = 0x2818;
-const RDTR: usize = 0x2820;
-const TDBAL: usize = 0x3800;
-const TDBAH: usize = 0x3804;
-const TDLEN: usize = 0x3808;
-const TDH: usize = 0x3810;
-const TDT: usize = 0x3818;
-const MPC: usize = 0x4010;
-const ROC: usize = 0x40ac;
-const MTA: usize = 0x5200;
-const RAL0: usize = 0x5400;
-const RAH0: usize = 0x5404;
+// Registers and their bits come from drivers/net/e1000_hw.h, the C twin's
+// header, through kernel::uapi (`u32`, as register values are). Offsets
+// are `usize` for the `IoMem` accessors, descriptor bits `u8` as the
+// descriptor fields are. TCTL's collision threshold and distance are the
+// values e1000.c writes.
+const CTRL: usize = uapi::E1000_CTRL as usize;
+const STATUS: usize = uapi::E1000_STATUS as usize;
+const EERD: usize = uapi::E1000_EERD as usize;
+const MDIC: usize = uapi::E1000_MDIC as usize;
+const ICR: usize = uapi::E1000_ICR as usize;
+const IMS: usize = uapi::E1000_IMS as usize;
+const IMC: usize = uapi::E1000_IMC as usize;
+const RCTL: usize = uapi::E1000_RCTL as usize;
+const TCTL: usize = uapi::E1000_TCTL as usize;
+const TIPG: usize = uapi::E1000_TIPG as usize;
+const RDBAL: usize = uapi::E1000_RDBAL as usize;
+const RDBAH: usize = uapi::E1000_RDBAH as usize;
+const RDLEN: usize = uapi::E1000_RDLEN as usize;
+const RDH: usize = uapi::E1000_RDH as usize;
+const RDT: usize = uapi::E1000_RDT as usize;
+const RDTR: usize = uapi::E1000_RDTR as usize;
+const TDBAL: usize = uapi::E1000_TDBAL as usize;
+const TDBAH: usize = uapi::E1000_TDBAH as usize;
+const TDLEN: usize = uapi::E1000_TDLEN as usize;
+const TDH: usize = uapi::E1000_TDH as usize;
+const TDT: usize = uapi::E1000_TDT as usize;
+const MPC: usize = uapi::E1000_MPC as usize;
+const ROC: usize = uapi::E1000_ROC as usize;
+const MTA: usize = uapi::E1000_MTA as usize;
+const RAL0: usize = uapi::E1000_RAL0 as usize;
+const RAH0: usize = uapi::E1000_RAH0 as usize;
 
-const CTRL_SLU: u32 = 1 << 6;
-const CTRL_RST: u32 = 1 << 26;
-const EERD_START: u32 = 1;
-const EERD_DONE: u32 = 1 << 4;
-const MDIC_OP_WRITE: u32 = 1 << 26;
-const MDIC_OP_READ: u32 = 1 << 27;
-const MDIC_READY: u32 = 1 << 28;
-const MDIC_ERROR: u32 = 1 << 30;
-const ICR_TXDW: u32 = 1 << 0;
-const ICR_LSC: u32 = 1 << 2;
-const ICR_RXDMT0: u32 = 1 << 4;
-const ICR_RXO: u32 = 1 << 6;
-const ICR_RXT0: u32 = 1 << 7;
-const IMS_RX: u32 = ICR_RXT0 | ICR_RXO | ICR_RXDMT0;
-const RCTL_EN: u32 = 1 << 1;
-const RCTL_BAM: u32 = 1 << 15;
-const RCTL_SECRC: u32 = 1 << 26;
-const TCTL_EN: u32 = 1 << 1;
-const TCTL_PSP: u32 = 1 << 3;
-const TCTL_CT: u32 = 0x0f << 4;
-const TCTL_COLD: u32 = 0x40 << 12;
-const TIPG_DEFAULT: u32 = 0x0060_200a;
-const RAH_AV: u32 = 1 << 31;
+const TCTL_CT: u32 = 0x0f << uapi::E1000_TCTL_CT_SHIFT;
+const TCTL_COLD: u32 = 0x40 << uapi::E1000_TCTL_COLD_SHIFT;
 
-const RXD_STAT_DD: u8 = 1 << 0;
-const RXD_STAT_EOP: u8 = 1 << 1;
-const TXD_CMD_EOP: u8 = 1 << 0;
-const TXD_CMD_IFCS: u8 = 1 << 1;
-const TXD_CMD_RS: u8 = 1 << 3;
-const TXD_STAT_DD: u8 = 1 << 0;
+const RXD_STAT_DD: u8 = uapi::E1000_RXD_STAT_DD as u8;
+const RXD_STAT_EOP: u8 = uapi::E1000_RXD_STAT_EOP as u8;
+const TXD_CMD_EOP: u8 = uapi::E1000_TXD_CMD_EOP as u8;
+const TXD_CMD_IFCS: u8 = uapi::E1000_TXD_CMD_IFCS as u8;
+const TXD_CMD_RS: u8 = uapi::E1000_TXD_CMD_RS as u8;
+const TXD_STAT_DD: u8 = uapi::E1000_TXD_STAT_DD as u8;
 
 kernel::pod_struct! {
     /// A legacy receive descriptor.
@@ -141,10 +124,10 @@ fn mdic(hw: &IoMem<MDIO_MMIO_SIZE>, cmd: u32) -> Result<u16> {
     hw.write32::<MDIC>(cmd);
     for _ in 0..1000 {
         let v = hw.read32::<MDIC>();
-        if v & MDIC_ERROR != 0 {
+        if v & uapi::E1000_MDIC_ERROR != 0 {
             return Err(EIO);
         }
-        if v & MDIC_READY != 0 {
+        if v & uapi::E1000_MDIC_READY != 0 {
             return Ok(v as u16);
         }
         udelay(1);
@@ -161,13 +144,17 @@ struct Mdio {
 
 impl phy::MdioOps for Mdio {
     fn read(&self, addr: u8, reg: u8) -> Result<u16> {
-        let cmd = u32::from(reg) << 16 | u32::from(addr) << 21 | MDIC_OP_READ;
+        let cmd = u32::from(reg) << uapi::E1000_MDIC_REG_SHIFT
+            | u32::from(addr) << uapi::E1000_MDIC_PHY_SHIFT
+            | uapi::E1000_MDIC_OP_READ;
         self.hw.access(|hw| mdic(hw, cmd))?
     }
 
     fn write(&self, addr: u8, reg: u8, val: u16) -> Result {
-        let cmd = u32::from(val) | u32::from(reg) << 16 | u32::from(addr) << 21;
-        self.hw.access(|hw| mdic(hw, cmd | MDIC_OP_WRITE).map(|_| ()))?
+        let cmd = u32::from(val)
+            | u32::from(reg) << uapi::E1000_MDIC_REG_SHIFT
+            | u32::from(addr) << uapi::E1000_MDIC_PHY_SHIFT;
+        self.hw.access(|hw| mdic(hw, cmd | uapi::E1000_MDIC_OP_WRITE).map(|_| ()))?
     }
 }
 
@@ -245,12 +232,13 @@ impl E1000 {
     /// The interrupt was ours: pass link changes on, poll for frames.
     #[inline(never)]
     fn handle_irq(hw: &Regs, dev: &net::Device, napi: &Napi, icr: u32) {
-        if icr & ICR_LSC != 0 {
+        if icr & uapi::E1000_ICR_LSC != 0 {
             dev.phy_mac_interrupt();
         }
         // TXDW is always latched; it only matters with the queue stopped
-        if icr & IMS_RX != 0 || (icr & ICR_TXDW != 0 && dev.queue_stopped()) {
-            hw.write32::<IMC>(IMS_RX);
+        if icr & uapi::E1000_IMS_RX != 0 || (icr & uapi::E1000_ICR_TXDW != 0 && dev.queue_stopped())
+        {
+            hw.write32::<IMC>(uapi::E1000_IMS_RX);
             napi.schedule();
         }
     }
@@ -262,12 +250,12 @@ impl E1000 {
 
     /// Station address, no multicast, link forced up on the MAC side.
     fn configure_mac(hw: &Regs, mac: &[u8; 6]) {
-        hw.write32::<CTRL>(hw.read32::<CTRL>() | CTRL_SLU);
+        hw.write32::<CTRL>(hw.read32::<CTRL>() | uapi::E1000_CTRL_SLU);
         for i in 0..128 {
             let _ = hw.try_write32(MTA + 4 * i, 0);
         }
         hw.write32::<RAL0>(u32::from_le_bytes([mac[0], mac[1], mac[2], mac[3]]));
-        hw.write32::<RAH0>(u32::from(mac[4]) | u32::from(mac[5]) << 8 | RAH_AV);
+        hw.write32::<RAH0>(u32::from(mac[4]) | u32::from(mac[5]) << 8 | uapi::E1000_RAH_AV);
     }
 
     fn configure_rx(hw: &Regs, rx: &RxRing) {
@@ -282,7 +270,7 @@ impl E1000 {
         hw.write32::<RDH>(0);
         hw.write32::<RDT>(RING_SIZE as u32 - 1); // all but one
         hw.write32::<RDTR>(0);
-        hw.write32::<RCTL>(RCTL_EN | RCTL_BAM | RCTL_SECRC);
+        hw.write32::<RCTL>(uapi::E1000_RCTL_EN | uapi::E1000_RCTL_BAM | uapi::E1000_RCTL_SECRC);
     }
 
     fn configure_tx(hw: &Regs, tx: &TxRing) {
@@ -296,8 +284,8 @@ impl E1000 {
         hw.write32::<TDLEN>(Ring::<TxDesc, RING_SIZE>::bytes() as u32);
         hw.write32::<TDH>(0);
         hw.write32::<TDT>(0);
-        hw.write32::<TIPG>(TIPG_DEFAULT);
-        hw.write32::<TCTL>(TCTL_EN | TCTL_PSP | TCTL_CT | TCTL_COLD);
+        hw.write32::<TIPG>(uapi::E1000_TIPG_DEFAULT);
+        hw.write32::<TCTL>(uapi::E1000_TCTL_EN | uapi::E1000_TCTL_PSP | TCTL_CT | TCTL_COLD);
     }
 
     /// Quiesces the device and frees the rings (stop, or a failed open).
@@ -321,7 +309,7 @@ impl E1000 {
         let Some(ring) = tx.ring.as_mut() else { return };
         clean_tx(ring);
         if dev.queue_stopped() && Idx::free(ring.next, ring.clean) > 0 {
-            hw.write32::<IMC>(ICR_TXDW);
+            hw.write32::<IMC>(uapi::E1000_ICR_TXDW);
             dev.wake_queue();
         }
     }
@@ -421,7 +409,7 @@ impl net::DeviceOps for E1000 {
         tx_state.ring = Some(tx);
         dev.wake_queue();
         let r = dev.phy_connect(&this.mii).and_then(|()| {
-            this.hw.access(|hw| hw.write32::<IMS>(IMS_RX | ICR_LSC))?;
+            this.hw.access(|hw| hw.write32::<IMS>(uapi::E1000_IMS_RX | uapi::E1000_ICR_LSC))?;
             dev.phy_start().inspect_err(|_| dev.phy_disconnect())
         });
         if r.is_err() {
@@ -454,7 +442,7 @@ impl net::DeviceOps for E1000 {
         if Idx::free(ring.next, ring.clean) == 0 {
             // wake us when the device writes a descriptor back
             dev.stop_queue();
-            let _ = this.hw.access(|hw| hw.write32::<IMS>(ICR_TXDW));
+            let _ = this.hw.access(|hw| hw.write32::<IMS>(uapi::E1000_ICR_TXDW));
             return TxOutcome::Busy(skb);
         }
         let i = ring.next;
@@ -531,7 +519,7 @@ impl net::DeviceOps for E1000 {
             Self::tx_complete(hw, dev, ctx);
             let work = this.clean_rx(hw, dev, ctx, rx, budget);
             if work < budget && napi.complete_done(work) {
-                hw.write32::<IMS>(IMS_RX);
+                hw.write32::<IMS>(uapi::E1000_IMS_RX);
             }
             work
         });
@@ -549,13 +537,13 @@ fn reset_hw(hw: &Regs) -> Result {
     hw.write32::<IMC>(!0);
     hw.read32::<ICR>();
     hw.write32::<RCTL>(0);
-    hw.write32::<TCTL>(TCTL_PSP);
+    hw.write32::<TCTL>(uapi::E1000_TCTL_PSP);
     hw.read32::<STATUS>(); // flush the writes
     mdelay(1);
-    hw.write32::<CTRL>(hw.read32::<CTRL>() | CTRL_RST);
+    hw.write32::<CTRL>(hw.read32::<CTRL>() | uapi::E1000_CTRL_RST);
     for _ in 0..10 {
         mdelay(1);
-        if hw.read32::<CTRL>() & CTRL_RST == 0 {
+        if hw.read32::<CTRL>() & uapi::E1000_CTRL_RST == 0 {
             hw.write32::<IMC>(!0);
             hw.read32::<ICR>();
             return Ok(());
@@ -568,20 +556,20 @@ fn reset_hw(hw: &Regs) -> Result {
 fn read_mac(hw: &Regs) -> Result<[u8; 6]> {
     let mut mac = [0u8; 6];
     for word in 0..3u32 {
-        hw.write32::<EERD>(word << 8 | EERD_START);
+        hw.write32::<EERD>(word << uapi::E1000_EERD_ADDR_SHIFT | uapi::E1000_EERD_START);
         let mut v = hw.read32::<EERD>();
         for _ in 0..1000 {
-            if v & EERD_DONE != 0 {
+            if v & uapi::E1000_EERD_DONE != 0 {
                 break;
             }
             udelay(1);
             v = hw.read32::<EERD>();
         }
-        if v & EERD_DONE == 0 {
+        if v & uapi::E1000_EERD_DONE == 0 {
             break;
         }
         mac[2 * word as usize..2 * word as usize + 2]
-            .copy_from_slice(&((v >> 16) as u16).to_le_bytes());
+            .copy_from_slice(&((v >> uapi::E1000_EERD_DATA_SHIFT) as u16).to_le_bytes());
     }
     if mac[0] & 1 == 0 && mac != [0; 6] {
         return Ok(mac);

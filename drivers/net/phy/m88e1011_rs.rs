@@ -10,12 +10,16 @@
 //! (MDI/MDI-X crossover) and PHY Specific Status registers: the latter
 //! gives the speed and duplex the PHY actually resolved, instead of
 //! inferring them from what both ends advertised as the generic driver
-//! does.
+//! does. The clause 22 registers and bits are the C core's
+//! (`include/keel/phy.h`, through `kernel::net::phy::reg` and
+//! `kernel::uapi`); the Marvell registers exist only here, as no C driver
+//! uses them.
 #![no_std]
 #![forbid(unsafe_code)]
 
 use kernel::net::phy::{self, reg, DeviceId, DuplexMode};
 use kernel::prelude::*;
+use kernel::uapi;
 
 kernel::module_phy_driver! {
     drivers: [PhyM88e1011],
@@ -37,8 +41,6 @@ const STATUS_SPEED_1000: u16 = 0x2 << 14;
 const STATUS_SPEED_100: u16 = 0x1 << 14;
 const STATUS_FULL_DUPLEX: u16 = 1 << 13;
 const STATUS_RESOLVED: u16 = 1 << 11;
-
-const BMSR_ANEG_COMPLETE: u16 = 1 << 5;
 
 struct PhyM88e1011;
 
@@ -62,7 +64,7 @@ impl phy::Driver for PhyM88e1011 {
     }
 
     fn aneg_done(dev: &mut phy::Device) -> Result<bool> {
-        Ok(dev.read(reg::BMSR)? & BMSR_ANEG_COMPLETE != 0)
+        Ok(dev.read(reg::BMSR)? & uapi::BMSR_ANEGCOMPLETE as u16 != 0)
     }
 
     /// Link from BMSR; speed and duplex from what the PHY resolved.
