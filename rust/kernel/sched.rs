@@ -128,7 +128,7 @@ impl<'a, P: ?Sized> RqLock<'a, P> {
     /// that a `PerCpu::get_mut` may borrow the lock meanwhile).
     #[inline(always)]
     pub fn in_policy(&self) -> InPolicy<'a, P> {
-        InPolicy(PhantomData, PhantomData)
+        InPolicy(PhantomData, PhantomData, PhantomData)
     }
 }
 
@@ -156,7 +156,10 @@ impl<'a, P: ?Sized> RqLock<'a, P> {
 /// mutex), and every table of type `P` bears `P::NAME`. So a
 /// `TaskToken<P>` (made by that table's trampolines) is usable wherever
 /// an `InPolicy<P>` exists: `tokens_usable(token.ops)` holds there.
-pub struct InPolicy<'a, P: ?Sized>(PhantomData<&'a ()>, PhantomData<(fn() -> P, *mut ())>);
+pub struct InPolicy<'a, P: ?Sized>(PhantomData<&'a ()>, PhantomData<fn() -> P>, NotSend);
+
+/// Makes a type neither `Send` nor `Sync`.
+type NotSend = PhantomData<*mut ()>;
 
 // not derived: that would ask `P: Clone`
 impl<P: ?Sized> Clone for InPolicy<'_, P> {
@@ -815,7 +818,7 @@ impl<P: ?Sized> Quiescent<P> {
     /// token and queue operations that take one (`*_in`).
     #[inline(always)]
     pub fn in_policy(&self) -> InPolicy<'_, P> {
-        InPolicy(PhantomData, PhantomData)
+        InPolicy(PhantomData, PhantomData, PhantomData)
     }
 }
 
