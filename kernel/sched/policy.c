@@ -731,14 +731,18 @@ int sched_policy_register(const struct sched_policy_ops *o)
 	if (!o || !o->name || !o->pick_next || !o->task_wakeup ||
 	    !o->task_dequeue)
 		return -EINVAL;
-	if (sched_policy_find(o->name))
-		return -EEXIST;
+	/*
+	 * One table per name, checked and taken under the mutex: the Rust
+	 * layer relies on it (a policy type has one name, so one table; see
+	 * kernel::sched::InPolicy).
+	 */
 	mutex_lock(&switch_mutex);
 	for (i = 0; i < MAX_POLICIES && registered[i]; i++)
-		;
-	if (i < MAX_POLICIES)
+		if (!strcmp(registered[i]->name, o->name))
+			err = -EEXIST;
+	if (!err && i < MAX_POLICIES)
 		registered[i] = o;
-	else
+	else if (!err)
 		err = -ENOSPC;
 	mutex_unlock(&switch_mutex);
 	if (err)

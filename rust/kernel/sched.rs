@@ -121,6 +121,55 @@ impl Handover {
 /// per-CPU state (compile-fail case 57).
 pub struct RqLock<'a, P: ?Sized>(PhantomData<&'a ()>, PhantomData<fn() -> P>);
 
+impl<'a, P: ?Sized> RqLock<'a, P> {
+    /// The proof that this code runs in a callback of `P`, for the
+    /// token and queue operations that take one (`*_in`), valid as long
+    /// as this callback (a copy outlives the borrow of the lock, so
+    /// that a `PerCpu::get_mut` may borrow the lock meanwhile).
+    #[inline(always)]
+    pub fn in_policy(&self) -> InPolicy<'a, P> {
+        InPolicy(PhantomData, PhantomData, PhantomData)
+    }
+}
+
+/// Proof that this code runs in policy `P`'s context: a callback of `P`
+/// that the core made with a runqueue lock held (every callback but
+/// `select_cpu`, from an [`RqLock<P>`]) or `P`'s `init`/`exit` (from a
+/// [`Quiescent<P>`]). The token and queue operations that take one
+/// (`TaskToken::split_in`, `TaskQueue::remove_at_in`, ...) skip the
+/// run-time check of where they run: the proof is that check, made by
+/// the type system (compile-fail cases 60 and 61).
+///
+/// # Invariants
+///
+/// An `InPolicy<'a, P>` exists only while, for all of `'a`, the code
+/// that holds it runs a callback (not `select_cpu`), `init` or `exit`
+/// of the one ops table of type `P`: it is made only from an
+/// `RqLock<'a, P>` (made by `Ops::<P>`'s trampolines, alive for the
+/// callback) or a `&'a Quiescent<P>` (alive for `init`/`exit`); it is
+/// `Copy` but neither `Send` nor `Sync`, and `'a` is a lifetime of that
+/// call, so it cannot reach a static, another thread, an interrupt
+/// handler or a later call. At most one ops table of type `P` ever runs
+/// callbacks: outside this crate the only way to give the core a table
+/// of `Ops::<P>` is [`Registration::<P>::register`], and the core
+/// refuses a second registration of a name (`-EEXIST`, under its switch
+/// mutex), and every table of type `P` bears `P::NAME`. So a
+/// `TaskToken<P>` (made by that table's trampolines) is usable wherever
+/// an `InPolicy<P>` exists: `tokens_usable(token.ops)` holds there.
+pub struct InPolicy<'a, P: ?Sized>(PhantomData<&'a ()>, PhantomData<fn() -> P>, NotSend);
+
+/// Makes a type neither `Send` nor `Sync`.
+type NotSend = PhantomData<*mut ()>;
+
+// not derived: that would ask `P: Clone`
+impl<P: ?Sized> Clone for InPolicy<'_, P> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<P: ?Sized> Copy for InPolicy<'_, P> {}
+
 /// A runqueue, as a callback sees it (its CPU and queue length).
 pub struct Rq<'a>(NonNull<bindings::rq>, PhantomData<&'a bindings::rq>);
 
@@ -627,6 +676,50 @@ impl<P: ?Sized> TaskToken<P> {
         unsafe { (TaskRef::from_raw(p), TaskData::from_raw(p)) }
     }
 
+    /// As [`TaskToken::task`], in `P`'s context, with no run-time check.
+    #[inline(always)]
+    pub fn task_in<'t>(&'t self, _cx: InPolicy<'t, P>) -> &'t TaskRef {
+        // SAFETY: `_cx` proves that this runs in a callback (not
+        // select_cpu), init or exit of P's one table, which made this
+        // token: there its task is alive (type invariant; InPolicy's
+        // invariants), for as long as `&self` borrows the token, within
+        // that call ('t).
+        unsafe { TaskRef::from_raw(self.task.as_ptr()) }
+    }
+
+    /// As [`TaskToken::data_ref`], in `P`'s context, with no run-time
+    /// check.
+    #[inline(always)]
+    pub fn data_ref_in<'t>(&'t self, _cx: InPolicy<'t, P>) -> &'t TaskData {
+        // SAFETY: in P's context (`_cx`, see task_in) the task is alive
+        // and its `se` is P's, which the core lends nobody else while the
+        // token exists (type invariant); `&self` allows only shared use.
+        unsafe { TaskData::from_raw_ref(self.task.as_ptr()) }
+    }
+
+    /// As [`TaskToken::data`], in `P`'s context, with no run-time check.
+    #[inline(always)]
+    pub fn data_in<'t>(&'t mut self, _cx: InPolicy<'t, P>) -> &'t mut TaskData {
+        // SAFETY: in P's context (`_cx`, see task_in) the task is alive,
+        // its `se` is P's and the core lends it to no one else while the
+        // token exists, and no switch rewrites it within this call (type
+        // invariant); `&mut self` makes this the only borrow.
+        unsafe { TaskData::from_raw(self.task.as_ptr()) }
+    }
+
+    /// As [`TaskToken::split`], in `P`'s context, with no run-time check.
+    #[inline(always)]
+    pub fn split_in<'t>(&'t mut self, _cx: InPolicy<'t, P>) -> (&'t TaskRef, &'t mut TaskData) {
+        let p = self.task.as_ptr();
+        // SAFETY: `_cx` proves this runs in P's context, where (P having
+        // one table, the one that made this token) the task is alive and
+        // its `se` is P's, lent to no one else while the token exists;
+        // TaskRef only reads core fields through its UnsafeCell, never
+        // `se`, so the two do not overlap in use; `&mut self` makes the
+        // data borrow the only one.
+        unsafe { (TaskRef::from_raw(p), TaskData::from_raw(p)) }
+    }
+
     /// Whether this is the token of `t` (compares addresses only, so it
     /// works anywhere).
     #[inline]
@@ -642,19 +735,15 @@ impl<P: ?Sized> TaskToken<P> {
     }
 
     /// The task pointer, the token given back to the core (its flag
-    /// cleared).
-    ///
-    /// # Panics
-    ///
-    /// If the token is not usable here: a policy's callback returning a
-    /// token made under another table of the same type.
-    #[inline]
-    fn give_back(self) -> *mut bindings::task {
-        check_tokens_usable(self.ops);
+    /// cleared), in `P`'s context: the trampolines of `P`'s table give
+    /// back what `P`'s callback returned, with no run-time check.
+    #[inline(always)]
+    fn give_back_in(self, _cx: InPolicy<'_, P>) -> *mut bindings::task {
         let p = self.into_raw();
-        // SAFETY: checked above: the task is alive and p->se is the
-        // policy's; release: the core frees the task only after this
-        // store, so after every access through the token.
+        // SAFETY: in P's context (`_cx`; P has one table, which made
+        // this token) the task is alive and p->se is P's; release: the
+        // core frees the task only after this store, so after every
+        // access through the token.
         unsafe { token_flag(p) }.store(0, core::sync::atomic::Ordering::Release);
         p
     }
@@ -738,6 +827,15 @@ impl<P: ?Sized, T> PerCpu<P, T> {
 /// that is not process context: `init`/`exit` run under the core's
 /// switch mutex, and no nested switch can publish `P` while they run.
 pub struct Quiescent<P: ?Sized>(PhantomData<*mut ()>, PhantomData<fn() -> P>);
+
+impl<P: ?Sized> Quiescent<P> {
+    /// The proof that this code runs in `P`'s `init`/`exit`, for the
+    /// token and queue operations that take one (`*_in`).
+    #[inline(always)]
+    pub fn in_policy(&self) -> InPolicy<'_, P> {
+        InPolicy(PhantomData, PhantomData, PhantomData)
+    }
+}
 
 /// Builds a [`PerCpu`] from a constant expression evaluated per CPU.
 #[macro_export]
@@ -1036,9 +1134,12 @@ impl<T: Policy> Ops<T> {
     unsafe extern "C" fn task_dequeue(rq: *mut bindings::rq, p: *mut bindings::task) {
         // SAFETY: per the contract.
         let ((rq, mut lock), t) = unsafe { (Self::rq(rq), TaskRef::from_raw(p)) };
+        let cx = lock.in_policy();
         // the token comes back to the core, which owns the task now:
-        // dropping it clears its flag (None: the policy may keep one)
-        drop(T::task_dequeue(&rq, &mut lock, t));
+        // its flag is cleared (None: the policy may keep one)
+        if let Some(tok) = T::task_dequeue(&rq, &mut lock, t) {
+            tok.give_back_in(cx);
+        }
     }
 
     /// # Safety
@@ -1063,8 +1164,9 @@ impl<T: Policy> Ops<T> {
     unsafe extern "C" fn pick_next(rq: *mut bindings::rq) -> *mut bindings::task {
         // SAFETY: per the contract.
         let (rq, mut lock) = unsafe { Self::rq(rq) };
+        let cx = lock.in_policy();
         // given back whether or not the core accepts the pick
-        T::pick_next(&rq, &mut lock).map_or(core::ptr::null_mut(), TaskToken::give_back)
+        T::pick_next(&rq, &mut lock).map_or(core::ptr::null_mut(), |t| t.give_back_in(cx))
     }
 
     /// # Safety

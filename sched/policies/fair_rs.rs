@@ -24,8 +24,9 @@
 use core::sync::atomic::{AtomicI64, AtomicUsize, Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::sched::{
-    place_by_load, scaled, weight_of, Handover, PerCpu, Policy, Quiescent, Registration, Rq,
-    RqLock, TaskData, TaskId, TaskQueue, TaskRef, TaskToken, NR_CPUS, WF_NEW, WF_SWITCH, WF_WAKEUP,
+    place_by_load, scaled, weight_of, Handover, InPolicy, PerCpu, Policy, Quiescent, Registration,
+    Rq, RqLock, TaskData, TaskId, TaskQueue, TaskRef, TaskToken, NR_CPUS, WF_NEW, WF_SWITCH,
+    WF_WAKEUP,
 };
 
 module! {
@@ -88,8 +89,8 @@ static SHARED: [Shared; NR_CPUS] =
 /// Raises `min_vruntime` to the smaller of the running task's
 /// vruntime (`curr`) and the first queued one's, if either exists.
 #[inline]
-fn update_min_vruntime(s: &Shared, q: &TaskQueue<FairRs>, curr: Option<i64>) {
-    let first = q.front().map(|(_, d)| d.vruntime());
+fn update_min_vruntime(s: &Shared, q: &TaskQueue<FairRs>, curr: Option<i64>, cx: Cx<'_>) {
+    let first = q.front_in(cx).map(|(_, d)| d.vruntime());
     let v = match (curr, first) {
         (Some(c), Some(q)) => c.min(q),
         (Some(c), None) => c,
@@ -103,7 +104,7 @@ fn update_min_vruntime(s: &Shared, q: &TaskQueue<FairRs>, curr: Option<i64>) {
 
 /// Charges the running task's CPU time since its last update.
 #[inline]
-fn update_curr(rq: &Rq<'_>, s: &Shared, f: &mut FairRq) {
+fn update_curr(rq: &Rq<'_>, s: &Shared, f: &mut FairRq, cx: Cx<'_>) {
     let curr = match f.curr.as_mut() {
         Some(c) => {
             let t = rq.curr();
@@ -116,17 +117,17 @@ fn update_curr(rq: &Rq<'_>, s: &Shared, f: &mut FairRq) {
         }
         None => None,
     };
-    update_min_vruntime(s, &f.queue, curr);
+    update_min_vruntime(s, &f.queue, curr, cx);
 }
 
 /// `t` leaves the CPU: its vruntime, charged up to now, goes to `d`.
 #[inline]
-fn put_curr(s: &Shared, f: &mut FairRq, t: &TaskRef, d: &mut TaskData) {
+fn put_curr(s: &Shared, f: &mut FairRq, t: &TaskRef, d: &mut TaskData, cx: Cx<'_>) {
     let now = t.runtime_ns();
     match &f.curr {
         Some(c) if c.id == t.id() => {
             let v = c.vruntime + scaled(now - c.prev_runtime, t);
-            update_min_vruntime(s, &f.queue, Some(v));
+            update_min_vruntime(s, &f.queue, Some(v), cx);
             f.curr = None;
             d.set_vruntime(v);
         }
@@ -134,7 +135,7 @@ fn put_curr(s: &Shared, f: &mut FairRq, t: &TaskRef, d: &mut TaskData) {
         other => {
             let other = other.as_ref().map(|c| c.vruntime);
             d.set_vruntime(d.vruntime() + scaled(now - d.word(PREV_RUNTIME), t));
-            update_min_vruntime(s, &f.queue, other);
+            update_min_vruntime(s, &f.queue, other, cx);
         }
     }
     d.words()[PREV_RUNTIME] = now;
@@ -142,8 +143,8 @@ fn put_curr(s: &Shared, f: &mut FairRq, t: &TaskRef, d: &mut TaskData) {
 
 /// Queues `t`, whose vruntime is `v`, behind tasks with the same one.
 #[inline]
-fn queue_sorted(s: &Shared, f: &mut FairRq, t: TaskToken<FairRs>, v: i64) -> bool {
-    match f.queue.insert_before(t, |_, q| v < q.vruntime()) {
+fn queue_sorted(s: &Shared, f: &mut FairRq, t: TaskToken<FairRs>, v: i64, cx: Cx<'_>) -> bool {
+    match f.queue.insert_before_in(t, cx, |_, q| v < q.vruntime()) {
         Ok(()) => {
             s.nr.store(f.queue.len(), Relaxed);
             true
@@ -165,8 +166,8 @@ fn not_queued(t: &TaskToken<FairRs>) {
 
 /// Takes the `i`-th queued task out.
 #[inline]
-fn unqueue(s: &Shared, f: &mut FairRq, i: usize) -> Option<TaskToken<FairRs>> {
-    let t = f.queue.remove_at(i)?;
+fn unqueue(s: &Shared, f: &mut FairRq, i: usize, cx: Cx<'_>) -> Option<TaskToken<FairRs>> {
+    let t = f.queue.remove_at_in(i, cx)?;
     s.nr.store(f.queue.len(), Relaxed);
     Some(t)
 }
@@ -228,6 +229,10 @@ fn adopted_vruntime(h: &Handover) -> i64 {
 
 struct FairRs;
 
+/// The proof that this runs in a callback of fair_rs, which the token
+/// and queue operations take instead of checking at run time.
+type Cx<'a> = InPolicy<'a, FairRs>;
+
 #[vtable]
 impl Policy for FairRs {
     const NAME: &'static CStr = c_str!("fair_rs");
@@ -264,15 +269,15 @@ impl Policy for FairRs {
     ) -> bool {
         let cpu = rq.cpu();
         let s = &SHARED[cpu];
+        let cx = lock.in_policy();
         let f = RQS.get_mut(rq, lock);
         // as fair.c: the floor is from min_vruntime before curr's update
         let floor = s.min_vruntime.load(Relaxed) - (SCHED_LATENCY / 2) as i64;
         if f.curr.is_some() {
-            update_curr(rq, s, f);
+            update_curr(rq, s, f, cx);
         }
         let min = s.min_vruntime.load(Relaxed);
-        // one split: each use of a token is checked (kernel::sched)
-        let (task, d) = t.split();
+        let (task, d) = t.split_in(cx);
         let mut v =
             if flags & (WF_NEW | WF_SWITCH) != 0 { min } else { vruntime_here(cpu, min, d) };
         if flags & WF_WAKEUP != 0 && v < floor {
@@ -282,7 +287,7 @@ impl Policy for FairRs {
         d.set_vruntime(v);
         d.words()[BLOCKED_ON] = 0;
         d.words()[PREV_RUNTIME] = now;
-        queue_sorted(s, f, t, v);
+        queue_sorted(s, f, t, v, cx);
         match &f.curr {
             Some(c) => c.id == rq.curr().id() && v + (WAKEUP_GRANULARITY as i64) < c.vruntime,
             None => false,
@@ -292,28 +297,31 @@ impl Policy for FairRs {
     #[inline]
     fn task_blocked(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, t: &TaskRef, d: &mut TaskData) {
         let cpu = rq.cpu();
-        put_curr(&SHARED[cpu], RQS.get_mut(rq, lock), t, d);
+        let cx = lock.in_policy();
+        put_curr(&SHARED[cpu], RQS.get_mut(rq, lock), t, d, cx);
         d.words()[BLOCKED_ON] = cpu as u64 + 1;
     }
 
     #[inline]
     fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken<FairRs>) {
         let s = &SHARED[rq.cpu()];
+        let cx = lock.in_policy();
         let f = RQS.get_mut(rq, lock);
-        let (task, d) = t.split();
-        put_curr(s, f, task, d);
+        let (task, d) = t.split_in(cx);
+        put_curr(s, f, task, d, cx);
         let v = d.vruntime();
-        queue_sorted(s, f, t, v);
+        queue_sorted(s, f, t, v, cx);
     }
 
     fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>, mut t: TaskToken<FairRs>) {
         let s = &SHARED[rq.cpu()];
+        let cx = lock.in_policy();
         let f = RQS.get_mut(rq, lock);
-        let (task, d) = t.split();
+        let (task, d) = t.split_in(cx);
         let id = task.id();
-        put_curr(s, f, task, d);
+        put_curr(s, f, task, d, cx);
         let v = d.vruntime();
-        if queue_sorted(s, f, t, v) {
+        if queue_sorted(s, f, t, v, cx) {
             f.skip = Some(id);
         }
     }
@@ -325,13 +333,14 @@ impl Policy for FairRs {
         t: &TaskRef,
     ) -> Option<TaskToken<FairRs>> {
         let s = &SHARED[rq.cpu()];
+        let cx = lock.in_policy();
         let f = RQS.get_mut(rq, lock);
-        let mut tok = f.queue.remove(t)?;
+        let mut tok = f.queue.remove_in(t, cx)?;
         s.nr.store(f.queue.len(), Relaxed);
         if f.skip == Some(t.id()) {
             f.skip = None;
         }
-        let d = tok.data();
+        let d = tok.data_in(cx);
         d.set_vruntime(d.vruntime() - s.min_vruntime.load(Relaxed)); // keep the lag
         d.words()[BLOCKED_ON] = 0;
         Some(tok)
@@ -344,13 +353,14 @@ impl Policy for FairRs {
         t: &TaskRef,
         d: &mut TaskData,
     ) -> bool {
+        let cx = lock.in_policy();
         let f = RQS.get_mut(rq, lock);
-        update_curr(rq, &SHARED[rq.cpu()], f);
+        update_curr(rq, &SHARED[rq.cpu()], f, cx);
         if f.queue.is_empty() {
             return false;
         }
         let w = weight_of(t);
-        let load = w + f.queue.iter().map(|(q, _)| weight_of(q)).sum::<u64>();
+        let load = w + f.queue.iter_in(cx).map(|(q, _)| weight_of(q)).sum::<u64>();
         let slice = (SCHED_LATENCY * w / load).max(MIN_GRANULARITY);
         t.runtime_ns() - d.word(SLICE_START) >= slice
     }
@@ -358,17 +368,18 @@ impl Policy for FairRs {
     #[inline]
     fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, FairRs>) -> Option<TaskToken<FairRs>> {
         let s = &SHARED[rq.cpu()];
+        let cx = lock.in_policy();
         let f = RQS.get_mut(rq, lock);
-        let first = f.queue.front()?.0.id();
+        let first = f.queue.front_in(cx)?.0.id();
         let i = usize::from(f.skip == Some(first) && f.queue.len() > 1);
         f.skip = None;
-        let mut t = unqueue(s, f, i)?;
-        let (task, d) = t.split();
+        let mut t = unqueue(s, f, i, cx)?;
+        let (task, d) = t.split_in(cx);
         let (now, id) = (task.runtime_ns(), task.id());
         d.words()[SLICE_START] = now;
         let v = d.vruntime();
         f.curr = Some(Curr { id, vruntime: v, prev_runtime: d.word(PREV_RUNTIME) });
-        update_min_vruntime(s, &f.queue, Some(v));
+        update_min_vruntime(s, &f.queue, Some(v), cx);
         Some(t)
     }
 
@@ -407,15 +418,16 @@ impl Policy for FairRs {
         h: &Handover,
     ) -> Result {
         let s = &SHARED[rq.cpu()];
+        let cx = lock.in_policy();
         let f = RQS.get_mut(rq, lock);
         let v = adopted_vruntime(h);
-        let (task, d) = t.split();
+        let (task, d) = t.split_in(cx);
         let now = task.runtime_ns();
         d.set_vruntime(v);
         d.words()[BLOCKED_ON] = 0;
         d.words()[PREV_RUNTIME] = now;
         adopt_min_vruntime(s, v);
-        queue_sorted(s, f, t, v);
+        queue_sorted(s, f, t, v, cx);
         Ok(())
     }
 

@@ -34,7 +34,7 @@
 //!   [`TaskToken`]: after a switch away their `se.node` is the next
 //!   policy's).
 
-use super::{check_tokens_usable, tokens_usable, TaskData, TaskRef, TaskToken};
+use super::{check_tokens_usable, tokens_usable, InPolicy, TaskData, TaskRef, TaskToken};
 use bindings::{list_head, sched_entity, task};
 use core::marker::PhantomData;
 use core::mem::offset_of;
@@ -154,6 +154,26 @@ impl<P: ?Sized> TaskQueue<P> {
             self.check_usable(); // for the iterator's whole life: it
                                  // borrows the queue, inside this callback
         }
+        self.iter_unchecked()
+    }
+
+    /// As [`TaskQueue::front`], in `P`'s context, with no run-time check.
+    #[inline(always)]
+    pub fn front_in<'q>(&'q self, cx: InPolicy<'q, P>) -> Option<(&'q TaskRef, &'q TaskData)> {
+        self.iter_in(cx).next()
+    }
+
+    /// As [`TaskQueue::iter`], in `P`'s context, with no run-time check.
+    #[inline(always)]
+    pub fn iter_in<'q>(&'q self, _cx: InPolicy<'q, P>) -> Iter<'q> {
+        // `_cx`: this runs in P's context (P has one table, which made
+        // the queued tokens), for the iterator's whole life ('q)
+        self.iter_unchecked()
+    }
+
+    /// The iterator, where the queued tasks may be touched.
+    #[inline(always)]
+    fn iter_unchecked(&self) -> Iter<'_> {
         Iter { front: self.first, back: self.last, left: self.len, _q: PhantomData }
     }
 
@@ -169,17 +189,59 @@ impl<P: ?Sized> TaskQueue<P> {
     pub fn insert_before(
         &mut self,
         t: TaskToken<P>,
-        mut before: impl FnMut(&TaskRef, &TaskData) -> bool,
+        before: impl FnMut(&TaskRef, &TaskData) -> bool,
     ) -> Result<(), TaskToken<P>> {
         check_tokens_usable(t.ops);
+        if self.len != 0 && self.ops != t.ops.as_ptr() {
+            self.check_usable(); // the queued tokens: not usable here
+        }
+        // SAFETY: t may be used here (checked above), and so may the
+        // queued tokens: made under the same table, or checked above.
+        unsafe { self.insert_unchecked(t, before) }
+    }
+
+    /// As [`TaskQueue::insert_before`], in `P`'s context, with no
+    /// run-time check.
+    #[inline(always)]
+    pub fn insert_before_in(
+        &mut self,
+        t: TaskToken<P>,
+        _cx: InPolicy<'_, P>,
+        before: impl FnMut(&TaskRef, &TaskData) -> bool,
+    ) -> Result<(), TaskToken<P>> {
+        // SAFETY: `_cx` proves this runs in P's context, and P has one
+        // ops table (InPolicy's invariants), which made `t` and the
+        // queued tokens: all of them may be used here.
+        unsafe { self.insert_unchecked(t, before) }
+    }
+
+    /// As [`TaskQueue::push_back`], in `P`'s context, with no run-time
+    /// check.
+    #[inline(always)]
+    pub fn push_back_in(
+        &mut self,
+        t: TaskToken<P>,
+        cx: InPolicy<'_, P>,
+    ) -> Result<(), TaskToken<P>> {
+        self.insert_before_in(t, cx, |_, _| false)
+    }
+
+    /// # Safety
+    ///
+    /// `t` and the queued tokens may be used here (`tokens_usable` of
+    /// their tables holds) and were made under one table.
+    #[inline(always)]
+    unsafe fn insert_unchecked(
+        &mut self,
+        t: TaskToken<P>,
+        mut before: impl FnMut(&TaskRef, &TaskData) -> bool,
+    ) -> Result<(), TaskToken<P>> {
         if self.len == 0 {
             self.ops = t.ops.as_ptr();
-        } else if self.ops != t.ops.as_ptr() {
-            self.check_usable(); // the queued tokens: not usable here
         }
         let n = node_of(t.task.as_ptr());
         // SAFETY: the token keeps the task alive in its policy's context
-        // (checked above); its node is read only.
+        // (per the caller); its node is read only.
         if unsafe { (*n).next } != n {
             return Err(t);
         }
@@ -216,6 +278,34 @@ impl<P: ?Sized> TaskQueue<P> {
             return None;
         }
         self.check_usable();
+        // SAFETY: the queued tokens may be used here (checked above).
+        unsafe { self.remove_at_unchecked(i) }
+    }
+
+    /// As [`TaskQueue::remove_at`], in `P`'s context, with no run-time
+    /// check.
+    #[inline(always)]
+    pub fn remove_at_in(&mut self, i: usize, _cx: InPolicy<'_, P>) -> Option<TaskToken<P>> {
+        // SAFETY: `_cx` proves this runs in P's context, and P's one
+        // table made the queued tokens (InPolicy's invariants).
+        unsafe { self.remove_at_unchecked(i) }
+    }
+
+    /// As [`TaskQueue::remove`], in `P`'s context, with no run-time
+    /// check.
+    #[inline(always)]
+    pub fn remove_in(&mut self, t: &TaskRef, _cx: InPolicy<'_, P>) -> Option<TaskToken<P>> {
+        // SAFETY: `_cx` proves this runs in P's context, and P's one
+        // table made the queued tokens (InPolicy's invariants), so they
+        // may be used here.
+        unsafe { self.remove_unchecked(t) }
+    }
+
+    /// # Safety
+    ///
+    /// The queued tokens may be used here.
+    #[inline(always)]
+    unsafe fn remove_at_unchecked(&mut self, i: usize) -> Option<TaskToken<P>> {
         let mut at = self.first;
         for _ in 0..i {
             if at.is_null() {
@@ -238,6 +328,15 @@ impl<P: ?Sized> TaskQueue<P> {
             return None;
         }
         self.check_usable();
+        // SAFETY: the queued tokens may be used here (checked above).
+        unsafe { self.remove_unchecked(t) }
+    }
+
+    /// # Safety
+    ///
+    /// The queued tokens may be used here.
+    #[inline(always)]
+    unsafe fn remove_unchecked(&mut self, t: &TaskRef) -> Option<TaskToken<P>> {
         let want = node_of(t.raw());
         let mut at = self.first;
         while !at.is_null() && at != want {

@@ -37,6 +37,9 @@ trait Rules: 'static + Sized {
     fn exits() -> &'static AtomicU32;
     /// The pid the kept token read in `exit()` (-1: none kept).
     fn seen() -> &'static AtomicI32;
+    /// The one ops table of `Keeper<Self>` (a static: one address, as
+    /// `InPolicy` requires one table per policy type).
+    fn table() -> &'static bindings::sched_policy_ops;
 }
 
 struct Keeper<R: Rules>(core::marker::PhantomData<R>);
@@ -110,6 +113,12 @@ impl<R: Rules> Policy for Keeper<R> {
     }
 }
 
+/// An ops table in a static.
+struct Table(bindings::sched_policy_ops);
+// SAFETY: the table is never written (the core only reads it); its raw
+// pointers are the policy's name and callbacks, valid from any CPU.
+unsafe impl Sync for Table {}
+
 macro_rules! rules {
     ($ty:ident, $name:literal) => {
         struct $ty;
@@ -136,6 +145,10 @@ macro_rules! rules {
                 static S: AtomicI32 = AtomicI32::new(-1);
                 &S
             }
+            fn table() -> &'static bindings::sched_policy_ops {
+                static O: Table = Table(Ops::<Keeper<$ty>>::TABLE);
+                &O.0
+            }
         }
     };
 }
@@ -149,9 +162,9 @@ rules!(StaleHolder, "test_stale_holder");
 /// Switches to the policy of `R`, unregistered (so that the tests
 /// take no slot of the registry, which other policies need).
 fn switch_to_keeper<R: Rules>() -> Result {
-    // SAFETY: the table is a promoted constant, valid forever; its
-    // callbacks follow the contracts of include/keel/sched.h.
-    to_result(unsafe { bindings::sched_policy_switch(&Ops::<Keeper<R>>::TABLE) })
+    // SAFETY: the table is a static, valid forever, the only one of its
+    // type; its callbacks follow the contracts of include/keel/sched.h.
+    to_result(unsafe { bindings::sched_policy_switch(R::table()) })
 }
 
 /// Slab objects and free pages (a task is one object and its stack).
