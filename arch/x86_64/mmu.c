@@ -32,14 +32,14 @@
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 #include <keel/boot.h>
+#include <keel/bootmem.h>
 #include <keel/bug.h>
 #include <keel/errno.h>
+#include <keel/mm_types.h>
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
 #include <keel/vmalloc.h>
-
-#include "../../mm/internal.h"
 
 #define _PAGE_TABLE   (_PAGE_PRESENT | _PAGE_RW)
 #define PMD_SIZE      (1UL << 21)
