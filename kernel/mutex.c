@@ -22,6 +22,7 @@
 #include <keel/atomic.h>
 #include <keel/bug.h>
 #include <keel/irq.h>
+#include <keel/lockdep.h>
 #include <keel/mutex.h>
 #include <keel/sched.h>
 
@@ -35,6 +36,11 @@ void mutex_init(struct mutex *m, const char *name)
 struct task *mutex_owner(const struct mutex *m)
 {
 	return (struct task *)(READ_ONCE(m->owner) & ~MUTEX_FLAG_WAITERS);
+}
+
+bool mutex_is_held(const struct mutex *m)
+{
+	return mutex_owner(m) == current;
 }
 
 static void refuse_irq(const struct mutex *m, const char *what)
@@ -53,13 +59,13 @@ bool mutex_trylock(struct mutex *m)
 }
 
 /*
- * Take m or announce a waiter: returns true if we got it. Requires
- * m->wait.lock.
+ * Take m or announce a waiter: returns true if we got it.
  */
 static bool lock_or_flag(struct mutex *m, unsigned long me)
 {
 	unsigned long old = READ_ONCE(m->owner);
 
+	lockdep_assert_held(&m->wait.lock);
 	for (;;) {
 		unsigned long want = old ? old | MUTEX_FLAG_WAITERS : me;
 		unsigned long seen = cmpxchg(&m->owner, old, want);

@@ -9,6 +9,7 @@
 #include <keel/irq.h>
 #include <keel/kthread.h>
 #include <keel/ktest.h>
+#include <keel/lockdep.h>
 #include <keel/mutex.h>
 #include <keel/smp.h>
 #include <keel/timer.h>
@@ -252,6 +253,56 @@ static void lock_in_atomic_panics(struct ktest *t)
 	ktest_fail(t, __FILE__, __LINE__, "mutex_lock returned");
 }
 
+/* lockdep_assert_held(): quiet while the current task owns the mutex. */
+static void assert_held_quiet_when_owner(struct ktest *t)
+{
+	unsigned long before = lockdep_assert_failures();
+	DEFINE_MUTEX(m);
+
+	mutex_lock(&m);
+	lockdep_assert_held(&m);
+	mutex_unlock(&m);
+	KTEST_EXPECT_EQ(t, lockdep_assert_failures(), before);
+	KTEST_EXPECT_EQ(t, t->warns, 0U);
+}
+
+static int assert_foreign(void *data)
+{
+	lockdep_assert_held((struct mutex *)data);
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+/*
+ * lockdep_assert_held() WARNs when the mutex is free, and in a task
+ * that is not its owner (the case holds it; a thread asserts).
+ */
+static void assert_held_warns_when_not_owner(struct ktest *t)
+{
+	unsigned long before = lockdep_assert_failures();
+	DEFINE_MUTEX(m);
+	struct task *p;
+
+	if (!KEEL_DEBUG) {
+		ktest_skip(t, "built with DEBUG=0");
+		return;
+	}
+	ktest_expect_warn(t, true);
+	lockdep_assert_held(&m);
+	KTEST_EXPECT_EQ(t, lockdep_assert_failures() - before, 1UL);
+	mutex_lock(&m);
+	p = kthread_run(assert_foreign, &m, "assert");
+	KTEST_ASSERT_FALSE(t, IS_ERR(p));
+	for (int ms = 0; ms < DEADLINE_MS && t->warns < 2; ms++)
+		msleep(1);
+	KTEST_EXPECT_EQ(t, kthread_stop(p), 0);
+	mutex_unlock(&m);
+	ktest_expect_warn(t, false);
+	KTEST_EXPECT_EQ(t, lockdep_assert_failures() - before, 2UL);
+	KTEST_EXPECT_EQ(t, t->warns, 2U);
+}
+
 static struct ktest_case mutex_cases[] = {
 	KTEST_CASE(contention_is_exact),
 	KTEST_CASE(unlock_hands_off_to_waiter),
@@ -263,6 +314,8 @@ static struct ktest_case mutex_cases[] = {
 	KTEST_CASE(lock_in_irq_panics),
 	KTEST_CASE(trylock_in_irq_panics),
 	KTEST_CASE(lock_in_atomic_panics),
+	KTEST_CASE(assert_held_quiet_when_owner),
+	KTEST_CASE(assert_held_warns_when_not_owner),
 	{}
 };
 KTEST_SUITE(mutex, mutex_cases);

@@ -14,6 +14,7 @@
  */
 #include <keel/cmdline.h>
 #include <keel/logring.h>
+#include <keel/lockdep.h>
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
@@ -104,11 +105,16 @@ static int strip_level(const char **text, bool *cont)
 	return level;
 }
 
-/* Emit text line by line, stamping each new line. Caller holds the lock. */
+/*
+ * Emit text line by line, stamping each new line. Caller holds the lock
+ * (in emergency mode it may have failed to get it).
+ */
 static void log_text(const char *text, size_t len, int level)
 {
 	char ts[32];
 
+	if (!emergency)
+		lockdep_assert_held(&logbuf_lock);
 	while (len) {
 		const char *nl = memchr(text, '\n', len);
 		size_t n = nl ? (size_t)(nl - text) + 1 : len;

@@ -10,6 +10,7 @@
 #include <keel/irq.h>
 #include <keel/kthread.h>
 #include <keel/ktest.h>
+#include <keel/lockdep.h>
 #include <keel/smp.h>
 #include <keel/slab.h>
 #include <keel/spinlock.h>
@@ -285,6 +286,50 @@ static void interrupt_disable_nests_in_any_order(struct ktest *t)
 	KTEST_EXPECT_EQ(t, preempt_count(), 0);
 }
 
+/* lockdep_assert_held(): quiet while this CPU holds the lock. */
+static void assert_held_quiet_when_held(struct ktest *t)
+{
+	unsigned long before = lockdep_assert_failures();
+	unsigned long flags;
+	DEFINE_SPINLOCK(l);
+
+	spin_lock(&l);
+	lockdep_assert_held(&l);
+	spin_unlock(&l);
+	spin_lock_irqsave(&l, flags);
+	lockdep_assert_held(&l);
+	spin_unlock_irqrestore(&l, flags);
+	KTEST_EXPECT_EQ(t, lockdep_assert_failures(), before);
+	KTEST_EXPECT_EQ(t, t->warns, 0U);
+}
+
+/*
+ * lockdep_assert_held() WARNs when the lock is free, and when another
+ * CPU holds it (the owner mark is another CPU's: only the mark counts).
+ */
+static void assert_held_warns_when_not_held(struct ktest *t)
+{
+	unsigned long before = lockdep_assert_failures();
+	DEFINE_SPINLOCK(l);
+
+	if (debug_init(t))
+		return;
+	ktest_expect_warn(t, true);
+	lockdep_assert_held(&l);
+	KTEST_EXPECT_EQ(t, lockdep_assert_failures() - before, 1UL);
+	KTEST_EXPECT_EQ(t, t->warns, 1U);
+	preempt_disable();
+	l.locked = 1;
+	l.owner = spin_owner_mark() + 1; /* "held by the next CPU" */
+	lockdep_assert_held(&l);
+	l.owner = 0;
+	l.locked = 0;
+	preempt_enable();
+	ktest_expect_warn(t, false);
+	KTEST_EXPECT_EQ(t, lockdep_assert_failures() - before, 2UL);
+	KTEST_EXPECT_EQ(t, t->warns, 2U);
+}
+
 static struct ktest_case spinlock_cases[] = {
 	KTEST_CASE(contention_from_all_cpus_is_exact),
 	KTEST_CASE(irqsave_contention_is_exact),
@@ -300,6 +345,8 @@ static struct ktest_case spinlock_cases[] = {
 	KTEST_CASE(gfp_kernel_pages_with_preempt_off_panics),
 	KTEST_CASE(lock_records_holder_cpu),
 	KTEST_CASE(interrupt_disable_nests_in_any_order),
+	KTEST_CASE(assert_held_quiet_when_held),
+	KTEST_CASE(assert_held_warns_when_not_held),
 	{}
 };
 KTEST_SUITE(spinlock, spinlock_cases);

@@ -14,6 +14,7 @@
  * never outlives the stack frame.
  */
 #include <keel/bug.h>
+#include <keel/lockdep.h>
 #include <keel/percpu.h>
 #include <keel/sched.h>
 #include <keel/spinlock.h>
@@ -118,11 +119,12 @@ int del_timer_sync(struct timer_list *t)
 	}
 }
 
-/* An expired timer of b, taken off the list, or NULL. b->lock held. */
+/* An expired timer of b, taken off the list, or NULL. */
 static struct timer_list *next_expired(struct timer_base *b, u64 now)
 {
 	struct timer_list *t;
 
+	lockdep_assert_held(&b->lock);
 	if (!b->timers.next)
 		return NULL;
 	list_for_each_entry(t, &b->timers, entry) {

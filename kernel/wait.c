@@ -13,6 +13,7 @@
  * complete() wakes the next one; a waiter sleeps until the count is
  * non-zero and takes one. complete_all() sets a count no waiter can use up.
  */
+#include <keel/lockdep.h>
 #include <keel/sched.h>
 #include <keel/timer.h>
 #include <keel/wait.h>
@@ -29,11 +30,15 @@ static struct list_head *wq_list(struct wait_queue_head *wq)
 void __add_wait_queue_tail(struct wait_queue_head *wq,
 			   struct wait_queue_entry *w)
 {
+	lockdep_assert_held(&wq->lock);
+
 	list_add_tail(&w->node, wq_list(wq));
 }
 
 void __remove_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *w)
 {
+	lockdep_assert_held(&wq->lock);
+
 	if (list_empty(&w->node))
 		return;
 	list_del_init(&w->node);
@@ -43,6 +48,8 @@ void __remove_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *w)
 
 struct wait_queue_entry *__wait_queue_first(struct wait_queue_head *wq)
 {
+	lockdep_assert_held(&wq->lock);
+
 	if (!wq->head.next)
 		return NULL;
 	return list_first_entry(&wq->head, struct wait_queue_entry, node);
@@ -125,9 +132,11 @@ void complete_all(struct completion *c)
 	spin_unlock_irqrestore(&c->wait.lock, flags);
 }
 
-/* Take one completion if there is one. Requires c->wait.lock. */
+/* Take one completion if there is one. */
 static bool take_done(struct completion *c)
 {
+	lockdep_assert_held(&c->wait.lock);
+
 	if (!c->done)
 		return false;
 	if (c->done != COMPLETION_ALL)

@@ -19,6 +19,7 @@
  * one READ_ONCE.
  */
 #include <keel/cmdline.h>
+#include <keel/lockdep.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/spinlock.h>
@@ -44,9 +45,11 @@ static u64 xorshift64(void)
 	return rng;
 }
 
-/* Can this configuration still inject? Requires failslab_lock. */
+/* Can this configuration still inject? */
 static bool config_active(void)
 {
+	lockdep_assert_held(&failslab_lock);
+
 	if (config.times && injected_now >= config.times)
 		return false;
 	return config.fail_nth || config.probability;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mm/internal.h - what the files of mm/ (and arch mmu code) share but
- * nobody else should use: the per-page metadata array, the early boot
- * allocator and the fault-injection hook.
+ * mm/internal.h - what the files of mm/ share but nobody else should
+ * use: the page flags, zones, the slab layer's bring-up and the
+ * fault-injection hook. What arch code may use is public:
+ * keel/mm_types.h (struct page, mem_map, __alloc_pages) and
+ * keel/bootmem.h (the early boot allocator).
  *
- * Every physical page frame below max_pfn has a struct page in mem_map[].
- * Its flags say who owns the frame:
+ * A struct page's flags say who owns the frame:
  *
  *   PG_reserved   never handed out (kernel image, holes, firmware, the
  *                 first 1 MiB, boot modules, mm metadata, boot page tables)
@@ -21,8 +22,10 @@
 #ifndef _MM_INTERNAL_H
 #define _MM_INTERNAL_H
 
+#include <keel/bootmem.h>
 #include <keel/list.h>
 #include <keel/mm.h>
+#include <keel/mm_types.h>
 #include <keel/sched.h>
 
 #define PG_reserved 0x01
@@ -31,57 +34,9 @@
 #define PG_slab	    0x08
 #define PG_large    0x10
 
-struct kmem_cache;
-
-struct page {
-	struct list_head lru;	  /* buddy free list or slab list */
-	struct kmem_cache *cache; /* PG_slab: owning cache */
-	u32 freelist;		  /* PG_slab head: first free offset */
-	u16 inuse;		  /* PG_slab head: objects allocated */
-	u8 order;		  /* PG_buddy, PG_head: block order */
-	u8 flags;
-};
-
-extern struct page *mem_map;
-extern unsigned long max_pfn;
-
 #define PFN_DOWN(x)	((x) >> PAGE_SHIFT)
 #define PFN_UP(x)	(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
 #define DMA32_LIMIT_PFN PFN_DOWN(0x100000000ULL)
-
-static inline unsigned long page_to_pfn(const struct page *p)
-{
-	return p - mem_map;
-}
-
-static inline void *page_address(const struct page *p)
-{
-	return phys_to_virt((phys_addr_t)page_to_pfn(p) << PAGE_SHIFT);
-}
-
-/* The struct page of a direct-map address, or NULL if it has none. */
-struct page *virt_to_page(const void *addr);
-
-/*
- * Early boot allocator (mm/bootmem.c): hands out physical memory before
- * the buddy allocator exists, from RAM minus everything that must never
- * be handed out. Single-threaded boot only, no locking.
- */
-void bootmem_init(void);
-/* Zeroed, page-aligned memory below 4 GiB; panics if there is none. */
-phys_addr_t bootmem_alloc(size_t size);
-/*
- * A RAM page below 1 MiB that is never handed out, for the real-mode
- * start-up code of the other CPUs; 0 if the memory map has none.
- */
-phys_addr_t bootmem_trampoline_page(void);
-/* End of the highest RAM page frame (exclusive). */
-unsigned long bootmem_max_pfn(void);
-/*
- * Call fn for each range [start, end) of page frames still free; called
- * once, when the buddy allocator takes over (bootmem is unusable after).
- */
-void bootmem_release(void (*fn)(unsigned long start, unsigned long end));
 
 enum zone_type { ZONE_DMA32, ZONE_NORMAL, NR_ZONES };
 
@@ -89,9 +44,6 @@ enum zone_type { ZONE_DMA32, ZONE_NORMAL, NR_ZONES };
 unsigned long zone_free_pages(enum zone_type zt);
 unsigned long zone_managed_pages(enum zone_type zt);
 
-/* Page allocator without fault injection (for the slab layer's refills). */
-struct page *__alloc_pages(gfp_t gfp, unsigned int order);
-void __free_pages(struct page *page, unsigned int order);
 /* Buddy allocator bring-up: metadata array, then the free lists. */
 void page_alloc_init(void);
 void page_alloc_free_bootmem(void);
@@ -115,8 +67,5 @@ static inline void gfp_might_sleep(gfp_t gfp)
 
 /* Fault injection (mm/failslab.c): true if this allocation must fail. */
 bool should_fail_alloc(gfp_t gfp);
-
-/* Kernel page tables (arch): built from bootmem, then switched to. */
-void mmu_init(void);
 
 #endif

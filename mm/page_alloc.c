@@ -20,6 +20,7 @@
  * One spinlock (irqsave) protects all zones.
  */
 #include <keel/bug.h>
+#include <keel/lockdep.h>
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
@@ -64,10 +65,12 @@ struct page *virt_to_page(const void *addr)
 	return &mem_map[PFN_DOWN(va - PAGE_OFFSET)];
 }
 
-/* Put a block on its free list. Requires zone_lock. */
+/* Put a block on its free list. */
 static void add_free_block(struct zone *z, struct page *page,
 			   unsigned int order)
 {
+	lockdep_assert_held(&zone_lock);
+
 	page->flags = PG_buddy;
 	page->order = order;
 	list_add(&page->lru, &z->area[order].blocks);
@@ -77,6 +80,8 @@ static void add_free_block(struct zone *z, struct page *page,
 static void del_free_block(struct zone *z, struct page *page,
 			   unsigned int order)
 {
+	lockdep_assert_held(&zone_lock);
+
 	list_del_init(&page->lru);
 	page->flags = 0;
 	z->area[order].nr_blocks--;
@@ -84,14 +89,14 @@ static void del_free_block(struct zone *z, struct page *page,
 
 /*
  * Take a block of 2^order pages from zone z, splitting a larger one if
- * needed. Returns its head page (flags PG_head) or NULL. Requires
- * zone_lock.
+ * needed. Returns its head page (flags PG_head) or NULL.
  */
 static struct page *zone_alloc(struct zone *z, unsigned int order)
 {
 	struct page *page;
 	unsigned int o;
 
+	lockdep_assert_held(&zone_lock);
 	for (o = order; o <= MAX_ORDER; o++)
 		if (!list_empty(&z->area[o].blocks))
 			break;
@@ -111,10 +116,12 @@ static struct page *zone_alloc(struct zone *z, unsigned int order)
 
 /*
  * Return the block at pfn to zone z, merging it with free buddies.
- * Requires zone_lock and that the block is not free already.
+ * Requires that the block is not free already.
  */
 static void zone_free(struct zone *z, unsigned long pfn, unsigned int order)
 {
+	lockdep_assert_held(&zone_lock);
+
 	z->free += 1UL << order;
 	while (order < MAX_ORDER) {
 		unsigned long buddy = pfn ^ (1UL << order);

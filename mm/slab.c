@@ -31,6 +31,7 @@
  */
 #include <keel/bug.h>
 #include <keel/errno.h>
+#include <keel/lockdep.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/spinlock.h>
@@ -125,13 +126,14 @@ static struct free_slot *slot_at(struct page *head, u32 off)
 
 /*
  * Get a new slab for c and put it on the partial list. Returns 0 or
- * -ENOMEM. Requires c->lock.
+ * -ENOMEM.
  */
 static int slab_grow(struct kmem_cache *c)
 {
 	struct page *head = __alloc_pages(GFP_KERNEL, c->order);
 	u32 off;
 
+	lockdep_assert_held(&c->lock);
 	if (!head)
 		return -ENOMEM;
 	for (unsigned long i = 0; i < (1UL << c->order); i++) {
@@ -152,9 +154,11 @@ static int slab_grow(struct kmem_cache *c)
 	return 0;
 }
 
-/* Give an empty slab back to the page allocator. Requires c->lock. */
+/* Give an empty slab back to the page allocator. */
 static void slab_release(struct kmem_cache *c, struct page *head)
 {
+	lockdep_assert_held(&c->lock);
+
 	list_del_init(&head->lru);
 	for (unsigned long i = 0; i < (1UL << c->order); i++) {
 		head[i].flags &= ~PG_slab;
@@ -164,12 +168,13 @@ static void slab_release(struct kmem_cache *c, struct page *head)
 	__free_pages(head, c->order);
 }
 
-/* Take a slot from c; returns it or NULL. Requires c->lock. */
+/* Take a slot from c; returns it or NULL. */
 static void *slab_alloc(struct kmem_cache *c)
 {
 	struct free_slot *s;
 	struct page *head;
 
+	lockdep_assert_held(&c->lock);
 	if (list_empty(&c->partial) && slab_grow(c))
 		return NULL;
 	head = list_first_entry(&c->partial, struct page, lru);
@@ -209,11 +214,12 @@ void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 	return obj;
 }
 
-/* Is the slot at off on head's free list? Requires c->lock. */
+/* Is the slot at off on head's free list? */
 static bool slot_is_free(struct kmem_cache *c, struct page *head, u32 off)
 {
 	u32 n = 0;
 
+	lockdep_assert_held(&c->lock);
 	for (u32 f = head->freelist; f != SLAB_END && n++ < c->objects;
 	     f = slot_at(head, f)->next)
 		if (f == off)

@@ -19,6 +19,7 @@
 #include <asm/io.h>
 #include <keel/acpi.h>
 #include <keel/errno.h>
+#include <keel/lockdep.h>
 #include <keel/vmalloc.h>
 #include <keel/printk.h>
 #include <keel/spinlock.h>
@@ -56,15 +57,19 @@ static unsigned int nr_ioapics;
 static struct ioapic_line lines[IOAPIC_NR_IRQS];
 static DEFINE_SPINLOCK(ioapic_lock);
 
-/* Register access; requires ioapic_lock held with interrupts off. */
+/* Register access (ioapic_lock is taken with interrupts off). */
 static u32 ioapic_read(const struct ioapic *io, u32 reg)
 {
+	lockdep_assert_held(&ioapic_lock);
+
 	mmio_write32(io->base + IOAPIC_REGSEL, reg);
 	return mmio_read32(io->base + IOAPIC_WINDOW);
 }
 
 static void ioapic_write(const struct ioapic *io, u32 reg, u32 val)
 {
+	lockdep_assert_held(&ioapic_lock);
+
 	mmio_write32(io->base + IOAPIC_REGSEL, reg);
 	mmio_write32(io->base + IOAPIC_WINDOW, val);
 }

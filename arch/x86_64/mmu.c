@@ -32,14 +32,15 @@
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 #include <keel/boot.h>
+#include <keel/bootmem.h>
 #include <keel/bug.h>
 #include <keel/errno.h>
+#include <keel/lockdep.h>
+#include <keel/mm_types.h>
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
 #include <keel/vmalloc.h>
-
-#include "../../mm/internal.h"
 
 #define _PAGE_TABLE   (_PAGE_PRESENT | _PAGE_RW)
 #define PMD_SIZE      (1UL << 21)
@@ -87,12 +88,14 @@ static phys_addr_t pt_alloc(void)
  * Returns a pointer to va's entry in the table of the given level
  * (1 = PT ... 4 = PML4), creating missing tables when alloc is set.
  * NULL if a table is missing (and !alloc), memory is short, or a large
- * page covers va. Requires pgtable_lock (or single-threaded boot).
+ * page covers va. Once mmu_init() is done, requires pgtable_lock.
  */
 static u64 *walk(unsigned long va, int level, bool alloc)
 {
 	u64 *table = kernel_pml4;
 
+	if (mmu_live)
+		lockdep_assert_held(&pgtable_lock);
 	for (int l = 4; l > level; l--) {
 		u64 *e = &table[pt_index(va, l)];
 
@@ -289,13 +292,14 @@ static void pt_garbage_free(struct pt_garbage *g)
 
 /*
  * Unlink va's PT and PD if they hold nothing any more, into g. The
- * PDPTs of the VMAP area stay. Requires pgtable_lock.
+ * PDPTs of the VMAP area stay.
  */
 static void free_empty_tables(struct pt_garbage *g, unsigned long va)
 {
 	u64 *pdpte = walk(va, 3, false);
 	u64 *pd, *pde;
 
+	lockdep_assert_held(&pgtable_lock);
 	if (!pdpte || !(*pdpte & _PAGE_PRESENT))
 		return;
 	pd = table_at(*pdpte);
@@ -314,11 +318,13 @@ static void free_empty_tables(struct pt_garbage *g, unsigned long va)
 
 /*
  * Unmap 4 KiB pages of [va, end) and unlink empty tables into g. The
- * caller flushes the TLBs, then frees g. Needs the lock.
+ * caller flushes the TLBs, then frees g.
  */
 static void __unmap_range(struct pt_garbage *g, unsigned long va,
 			  unsigned long end)
 {
+	lockdep_assert_held(&pgtable_lock);
+
 	for (unsigned long a = va; a < end; a += PAGE_SIZE) {
 		u64 *e = walk(a, 1, false);
 

@@ -22,14 +22,14 @@
 #include <asm/desc.h>
 #include <asm/pgtable.h>
 #include <keel/acpi.h>
+#include <keel/bootmem.h>
 #include <keel/errno.h>
+#include <keel/mm.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/smp.h>
 #include <keel/string.h>
 #include <keel/time.h>
-
-#include "../../mm/internal.h"
 
 #define AP_TIMEOUT_MS 2000
 #define CR4_PAE	      (1UL << 5)

@@ -11,6 +11,7 @@
  */
 #include <keel/device.h>
 #include <keel/errno.h>
+#include <keel/lockdep.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 
@@ -27,11 +28,12 @@ static bool driver_matches(struct device *dev, const struct device_driver *drv)
 	return dev->bus->match(dev, drv);
 }
 
-/* Probe dev with drv; caller holds the bus lock and dev is unbound. */
+/* Probe dev with drv; dev is unbound. */
 static int really_probe(struct device *dev, struct device_driver *drv)
 {
 	int err;
 
+	lockdep_assert_held(&dev->bus->lock);
 	dev->driver = drv;
 	err = dev->bus->probe(dev);
 	if (err) {
@@ -45,9 +47,11 @@ static int really_probe(struct device *dev, struct device_driver *drv)
 	return 0;
 }
 
-/* Unbind dev; caller holds the bus lock. */
+/* Unbind dev. */
 static void really_remove(struct device *dev)
 {
+	lockdep_assert_held(&dev->bus->lock);
+
 	if (!dev->driver)
 		return;
 	if (dev->bus->remove)
@@ -56,11 +60,12 @@ static void really_remove(struct device *dev)
 	dev->driver_data = NULL;
 }
 
-/* Offer dev to each driver of its bus until one binds; bus lock held. */
+/* Offer dev to each driver of its bus until one binds. */
 static void attach_device(struct device *dev)
 {
 	struct device_driver *drv;
 
+	lockdep_assert_held(&dev->bus->lock);
 	list_for_each_entry(drv, &dev->bus->drivers, node) {
 		if (dev->driver)
 			return;
@@ -198,11 +203,12 @@ static void show_one(const struct device *dev, int depth)
 		dev->name, desc, dev->driver ? dev->driver->name : "-");
 }
 
-/* Print dev and, below it, its children; devices_lock held. */
+/* Print dev and, below it, its children. */
 static void show_tree(const struct device *parent, int depth)
 {
 	const struct device *dev;
 
+	lockdep_assert_held(&devices_lock);
 	list_for_each_entry(dev, &all_devices, node) {
 		if (dev->parent != parent)
 			continue;

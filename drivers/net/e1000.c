@@ -44,6 +44,7 @@
 #include <keel/etherdevice.h>
 #include <keel/init.h>
 #include <keel/irq.h>
+#include <keel/lockdep.h>
 #include <keel/pci.h>
 #include <keel/phy.h>
 #include <keel/printk.h>
@@ -198,11 +199,12 @@ static void e1000_configure_mac(struct e1000_adapter *a)
 
 /* ---- transmit ---- */
 
-/* Reclaim descriptors the device finished; transmit lock held. */
+/* Reclaim descriptors the device finished. */
 static void e1000_clean_tx(struct e1000_adapter *a)
 {
 	struct e1000_tx_desc *desc = a->tx.desc;
 
+	lockdep_assert_held(&a->netdev->tx_lock);
 	while (a->tx.clean != a->tx.next &&
 	       (READ_ONCE(desc[a->tx.clean].status) & E1000_TXD_STAT_DD))
 		a->tx.clean = ring_next(a->tx.clean, E1000_RING_SIZE);

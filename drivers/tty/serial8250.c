@@ -18,6 +18,7 @@
 #include <keel/bug.h>
 #include <keel/errno.h>
 #include <keel/irq.h>
+#include <keel/lockdep.h>
 #include <keel/printk.h>
 #include <keel/serial.h>
 #include <keel/spinlock.h>
@@ -90,9 +91,11 @@ void serial_enable_rx_irq(void)
 	outb(COM1 + REG_IER, 0x01);
 }
 
-/* Append c to the ring, dropping it if full. Requires: rx_lock held. */
+/* Append c to the ring, dropping it if full. */
 static void rx_push(u8 c)
 {
+	lockdep_assert_held(&rx_lock);
+
 	if (rx_head - rx_tail == RX_RING_SIZE) {
 		rx_dropped++;
 		return;
@@ -100,9 +103,11 @@ static void rx_push(u8 c)
 	rx_ring[rx_head++ % RX_RING_SIZE] = c;
 }
 
-/* Oldest byte of the ring or -1. Requires: rx_lock held. */
+/* Oldest byte of the ring or -1. */
 static int rx_pop(void)
 {
+	lockdep_assert_held(&rx_lock);
+
 	if (rx_head == rx_tail)
 		return -1;
 	return rx_ring[rx_tail++ % RX_RING_SIZE];

@@ -15,6 +15,9 @@
  * might_sleep() ("sleeping function called from invalid context").
  * Unlocking by a non-owner is refused with a WARN; the mutex stays held.
  *
+ * lockdep_assert_held(m) (keel/lockdep.h) checks that the current task
+ * owns m (WARN with DEBUG=1, nothing with DEBUG=0).
+ *
  * An all-zero struct mutex is a valid unlocked mutex, and an unlocked
  * one may be moved (Rust statics and moves rely on it).
  */

@@ -23,6 +23,9 @@
  * not held, or held by another CPU, is reported (a WARN plus a counter,
  * spin_debug_counts()); a lock that is not held is not "released".
  *
+ * lockdep_assert_held(l) (keel/lockdep.h) checks a "caller holds l"
+ * rule against the owner mark (WARN with DEBUG=1, nothing with DEBUG=0).
+ *
  * local_interrupt_disable()/local_interrupt_enable() nest by count: the
  * first disable saves the interrupt flag, the last enable restores it,
  * whatever order the pairs end in (the Rust lock_irqsave() guards use

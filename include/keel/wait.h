@@ -63,12 +63,15 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w);
 void wake_up(struct wait_queue_head *wq);
 void wake_up_nr(struct wait_queue_head *wq, unsigned int nr);
 
-/* List helpers for users that keep their own waiters under wq->lock. */
+/*
+ * List helpers for users that keep their own waiters under wq->lock:
+ * each asserts that the caller holds it (keel/lockdep.h).
+ */
 void __add_wait_queue_tail(struct wait_queue_head *wq,
 			   struct wait_queue_entry *w);
 void __remove_wait_queue(struct wait_queue_head *wq,
 			 struct wait_queue_entry *w);
-/* Oldest waiter, or NULL. Requires wq->lock. */
+/* Oldest waiter, or NULL. */
 struct wait_queue_entry *__wait_queue_first(struct wait_queue_head *wq);
 
 /* From keel/sched.h and keel/timer.h, for the macros below. */

@@ -39,6 +39,7 @@
 #include <keel/bug.h>
 #include <keel/errno.h>
 #include <keel/irq.h>
+#include <keel/lockdep.h>
 #include <keel/printk.h>
 #include <keel/smp.h>
 #include <keel/time.h>
@@ -86,6 +87,7 @@ void resched_curr(struct rq *rq)
 {
 	struct cpu *c = cpu_of(rq->cpu);
 
+	lockdep_assert_held(&rq->lock);
 	if (READ_ONCE(c->need_resched))
 		return;
 	WRITE_ONCE(c->need_resched, true);
@@ -113,6 +115,7 @@ static struct rq *task_rq_lock(struct task *p)
  * for a moment. Requires rq->lock held, interrupts off. */
 static void double_lock_balance(struct rq *rq, struct rq *rq2)
 {
+	lockdep_assert_held(&rq->lock);
 	if (rq2->cpu > rq->cpu) {
 		spin_lock(&rq2->lock);
 		return;
@@ -125,6 +128,7 @@ static void double_lock_balance(struct rq *rq, struct rq *rq2)
 /* Queue p (state TASK_RUNNING, off any rq) on rq. Requires rq->lock. */
 static void activate_task(struct rq *rq, struct task *p, unsigned int flags)
 {
+	lockdep_assert_held(&rq->lock);
 	update_curr(rq);
 	p->cpu = rq->cpu;
 	WRITE_ONCE(p->on_rq, 1);
@@ -139,6 +143,8 @@ static void activate_task(struct rq *rq, struct task *p, unsigned int flags)
  */
 static void move_queued_task(struct rq *src, struct rq *dst, struct task *p)
 {
+	lockdep_assert_held(&src->lock);
+	lockdep_assert_held(&dst->lock);
 	policy_task_dequeue(src, p);
 	core_dequeue(src, p);
 	update_curr(dst);
@@ -168,6 +174,7 @@ static void ttwu_queue(struct task *p, unsigned int flags)
 	unsigned int cpu = policy_select_cpu(p, p->cpu, flags);
 	struct rq *rq = cpu_rq(cpu);
 
+	lockdep_assert_held(&p->pi_lock);
 	spin_lock(&rq->lock);
 	WRITE_ONCE(p->state, TASK_RUNNING);
 	activate_task(rq, p, flags);
@@ -257,6 +264,7 @@ static void idle_balance(struct rq *rq)
 {
 	cpumask_t tried = cpumask_of(rq->cpu);
 
+	lockdep_assert_held(&rq->lock);
 	if (!policy_can_balance())
 		return;
 	for (;;) {
@@ -484,6 +492,7 @@ static void migrate_queued(struct rq *rq, struct task *p)
 	unsigned int cpu = policy_select_cpu(p, rq->cpu, WF_MIGRATED);
 	struct rq *dst = cpu_rq(cpu);
 
+	lockdep_assert_held(&rq->lock);
 	double_lock_balance(rq, dst);
 	if (task_queued_on(rq, p) && !p->on_cpu)
 		move_queued_task(rq, dst, p);

@@ -36,6 +36,7 @@
 
 #include <keel/bug.h>
 #include <keel/errno.h>
+#include <keel/lockdep.h>
 #include <keel/mutex.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
@@ -84,12 +85,13 @@ static void snap_task(struct sched_rec *r, const struct task *p)
 	r->runtime_ns = READ_ONCE(p->runtime_ns);
 }
 
-/* rq's fields a policy reads; rq->lock held. */
+/* rq's fields a policy reads. */
 static void snap_rq(struct sched_rec_rq *s, const struct rq *rq)
 {
 	const struct task *curr = READ_ONCE(rq->curr), *q;
 	unsigned int n = 0;
 
+	lockdep_assert_held(&rq->lock);
 	s->cpu = rq->cpu;
 	s->curr_pid = curr->pid;
 	s->curr_runtime = READ_ONCE(curr->runtime_ns);
@@ -115,7 +117,6 @@ static u64 idle_mask(void)
 /*
  * Take the next slot for a call of kind into o, or NULL if o is not
  * (or no longer) recorded; stops recording when the ring is full.
- * record_lock held.
  */
 static struct sched_rec *rec_begin(const struct sched_policy_ops *o,
 				   enum sched_rec_kind kind, struct rq *rq,
@@ -123,6 +124,7 @@ static struct sched_rec *rec_begin(const struct sched_policy_ops *o,
 {
 	struct sched_rec *r;
 
+	lockdep_assert_held(&record_lock);
 	if (READ_ONCE(record_ops) != o || !ring)
 		return NULL;
 	if (ring_len == ring_cap) {

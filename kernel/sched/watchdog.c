@@ -33,6 +33,7 @@
 #include <keel/cmdline.h>
 #include <keel/errno.h>
 #include <keel/kthread.h>
+#include <keel/lockdep.h>
 #include <keel/mutex.h>
 #include <keel/printk.h>
 #include <keel/smp.h>
@@ -234,6 +235,7 @@ void watchdog_note_pick(struct rq *rq, const struct task *p, bool valid)
 {
 	unsigned int i = pick_head[rq->cpu]++ % PICK_RING;
 
+	lockdep_assert_held(&rq->lock);
 	picks[rq->cpu][i].ns = rq->clock;
 	picks[rq->cpu][i].pid = !p ? -1 : valid ? p->pid : 0;
 }

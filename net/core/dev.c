@@ -52,6 +52,7 @@
 #include <keel/errno.h>
 #include <keel/etherdevice.h>
 #include <keel/init.h>
+#include <keel/lockdep.h>
 #include <keel/net/arp.h>
 #include <keel/net/ip.h>
 #include <keel/net/snmp.h>
@@ -105,12 +106,13 @@ void free_netdev(struct net_device *dev)
 	dev_put(dev);
 }
 
-/* The lowest N with no ethN registered; dev_base_lock held. */
+/* The lowest N with no ethN registered. */
 static int free_eth_index(void)
 {
 	struct net_device *d;
 	unsigned long used = 0;
 
+	lockdep_assert_held(&dev_base_lock);
 	list_for_each_entry(d, &dev_base, dev_list)
 		used |= 1UL << d->ifindex;
 	for (int i = 0; i < MAX_NETDEVS; i++)
@@ -385,12 +387,14 @@ static int napi_poll(struct napi_struct *napi, int weight)
 }
 
 /*
- * After a poll (napi_lock held): requeue it if it used its weight, or
+ * After a poll: requeue it if it used its weight, or
  * was scheduled again while it ran; a poll that did less than its
  * weight without completing broke the contract: report, complete.
  */
 static void napi_poll_done(struct napi_struct *napi, int work, int weight)
 {
+	lockdep_assert_held(&napi_lock);
+
 	napi->state &= ~NAPI_STATE_POLLING;
 	if (!(napi->state & NAPI_STATE_SCHED))
 		return;

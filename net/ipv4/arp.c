@@ -19,6 +19,7 @@
 
 #include <keel/errno.h>
 #include <keel/etherdevice.h>
+#include <keel/lockdep.h>
 #include <keel/net/arp.h>
 #include <keel/net/ip.h>
 #include <keel/net/snmp.h>
@@ -46,9 +47,11 @@ static struct neighbour cache[ARP_CACHE_SIZE];
 static DEFINE_SPINLOCK(arp_lock);
 static u64 next_expire_ns;
 
-/* Entry for (dev, ip) or NULL; arp_lock held. */
+/* Entry for (dev, ip) or NULL. */
 static struct neighbour *neigh_find(struct net_device *dev, __be32 ip)
 {
+	lockdep_assert_held(&arp_lock);
+
 	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
 		struct neighbour *n = &cache[i];
 
@@ -58,18 +61,21 @@ static struct neighbour *neigh_find(struct net_device *dev, __be32 ip)
 	return NULL;
 }
 
-/* Move n's waiting packets to out; arp_lock held. */
+/* Move n's waiting packets to out. */
 static void neigh_take_queue(struct neighbour *n, struct sk_buff_head *out)
 {
 	struct sk_buff *skb;
 
+	lockdep_assert_held(&arp_lock);
 	while ((skb = skb_dequeue(&n->queue)))
 		skb_queue_tail(out, skb);
 }
 
-/* Free n, moving its queue to drop; arp_lock held. */
+/* Free n, moving its queue to drop. */
 static void neigh_release(struct neighbour *n, struct sk_buff_head *drop)
 {
+	lockdep_assert_held(&arp_lock);
+
 	neigh_take_queue(n, drop);
 	n->state = NEIGH_FREE;
 	n->dev = NULL;
@@ -77,13 +83,14 @@ static void neigh_release(struct neighbour *n, struct sk_buff_head *drop)
 
 /*
  * A free entry for (dev, ip), evicting the oldest one if the table is
- * full (its waiting packets go to drop); arp_lock held.
+ * full (its waiting packets go to drop).
  */
 static struct neighbour *neigh_create(struct net_device *dev, __be32 ip,
 				      struct sk_buff_head *drop)
 {
 	struct neighbour *victim = NULL;
 
+	lockdep_assert_held(&arp_lock);
 	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
 		struct neighbour *n = &cache[i];
 
@@ -104,9 +111,11 @@ static struct neighbour *neigh_create(struct net_device *dev, __be32 ip,
 	return victim;
 }
 
-/* Whether an incomplete entry has used all its requests; lock held. */
+/* Whether an incomplete entry has used all its requests. */
 static bool neigh_failed(const struct neighbour *n, u64 now)
 {
+	lockdep_assert_held(&arp_lock);
+
 	return n->state == NEIGH_INCOMPLETE && n->probes >= ARP_RETRIES &&
 	       now - n->stamp >= ARP_RETRY_NS;
 }
@@ -271,7 +280,7 @@ out_unlock:
 /*
  * Record sip -> sha learned from an ARP packet. insert: create the
  * entry if absent (the packet was for us). Frames that were waiting are
- * moved to ready; arp_lock held.
+ * moved to ready.
  */
 static void neigh_update(struct net_device *dev, __be32 sip, const u8 *sha,
 			 bool insert, struct sk_buff_head *ready,
@@ -279,6 +288,7 @@ static void neigh_update(struct net_device *dev, __be32 sip, const u8 *sha,
 {
 	struct neighbour *n = neigh_find(dev, sip);
 
+	lockdep_assert_held(&arp_lock);
 	if (!n && !insert)
 		return;
 	if (!n)

@@ -20,6 +20,7 @@
 #include <keel/checksum.h>
 #include <keel/errno.h>
 #include <keel/init.h>
+#include <keel/lockdep.h>
 #include <keel/net/ip.h>
 #include <keel/net/snmp.h>
 #include <keel/net/udp.h>
@@ -34,12 +35,13 @@ static LIST_HEAD(udp_socks);
 static DEFINE_SPINLOCK(udp_lock);
 static u16 next_ephemeral = UDP_EPHEMERAL_LO;
 
-/* The socket for a datagram to daddr:port on dev; udp_lock held. */
+/* The socket for a datagram to daddr:port on dev. */
 static struct udp_sock *udp_lookup(const struct net_device *dev, __be32 daddr,
 				   u16 port)
 {
 	struct udp_sock *sk;
 
+	lockdep_assert_held(&udp_lock);
 	list_for_each_entry(sk, &udp_socks, node) {
 		if (sk->port != port || (sk->dev && sk->dev != dev))
 			continue;
@@ -123,11 +125,12 @@ struct udp_sock *udp_open(void)
 	return sk;
 }
 
-/* Whether port is taken for addr; udp_lock held. */
+/* Whether port is taken for addr. */
 static bool port_in_use(__be32 addr, u16 port)
 {
 	struct udp_sock *sk;
 
+	lockdep_assert_held(&udp_lock);
 	list_for_each_entry(sk, &udp_socks, node)
 		if (sk->port == port &&
 		    (sk->addr == INADDR_ANY || addr == INADDR_ANY ||
@@ -136,9 +139,11 @@ static bool port_in_use(__be32 addr, u16 port)
 	return false;
 }
 
-/* A free ephemeral port; udp_lock held. 0 if none. */
+/* A free ephemeral port, or 0 if none. */
 static u16 pick_ephemeral(__be32 addr)
 {
+	lockdep_assert_held(&udp_lock);
+
 	for (unsigned int tries = 0; tries < 65536 - UDP_EPHEMERAL_LO;
 	     tries++) {
 		u16 port = next_ephemeral;

@@ -32,6 +32,7 @@
 #define pr_fmt(fmt) "phy: " fmt
 
 #include <keel/errno.h>
+#include <keel/lockdep.h>
 #include <keel/mutex.h>
 #include <keel/netdevice.h>
 #include <keel/phy.h>
@@ -291,9 +292,11 @@ int phy_modify(struct phy_device *phydev, u32 regnum, u16 mask, u16 set)
 	return phy_write(phydev, regnum, (v & ~mask) | set);
 }
 
-/* Undo the attachment (phy_lock held); true if genphy is to be let go. */
+/* Undo the attachment; true if genphy is to be let go. */
 static bool phy_detach_locked(struct phy_device *phydev)
 {
+	lockdep_assert_held(&phydev->lock);
+
 	if (phydev->attached_dev)
 		__atomic_store_n(&phydev->attached_dev->phydev, NULL,
 				 __ATOMIC_RELAXED);
@@ -459,13 +462,14 @@ void phy_print_status(struct phy_device *phydev)
 						       "unknown-duplex");
 }
 
-/* Read the status and report a change; phy_lock held. */
+/* Read the status and report a change. */
 static void phy_check_link(struct phy_device *phydev)
 {
 	bool old_link = phydev->link;
 	int old_speed = phydev->speed, old_duplex = phydev->duplex;
 	int err;
 
+	lockdep_assert_held(&phydev->lock);
 	if (phydev->state == PHY_DOWN || !phydev->drv)
 		return;
 	err = phydev->drv->read_status ? phydev->drv->read_status(phydev) :
