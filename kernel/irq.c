@@ -28,6 +28,7 @@
 #include <keel/bug.h>
 #include <keel/errno.h>
 #include <keel/irq.h>
+#include <keel/monitor.h>
 #include <keel/percpu.h>
 #include <keel/printk.h>
 #include <keel/softirq.h>
@@ -274,3 +275,10 @@ void irq_show(void)
 		pr_cont("\n");
 	}
 }
+
+static int cmd_irqs(int argc, char **argv)
+{
+	irq_show();
+	return 0;
+}
+MONITOR_CMD(irqs, NULL, "interrupt lines and counts", 0, 0, cmd_irqs);

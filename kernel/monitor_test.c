@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * monitor_test.c - the monitor rejects bad input with the right errno,
- * and its tables ("ps", "cpus") show what they should.
+ * finds every subsystem's commands in the .monitor_cmds section, and its
+ * tables ("ps", "cpus") show what they should.
  */
 #include <keel/errno.h>
 #include <keel/ktest.h>
@@ -46,6 +47,48 @@ static void help_runs(struct ktest *t)
 {
 	KTEST_EXPECT_EQ(t, monitor_exec("help"), 0);
 	KTEST_EXPECT_EQ(t, monitor_exec("  help  "), 0);
+}
+
+static void help_for_one_command(struct ktest *t)
+{
+	KTEST_EXPECT_EQ(t, monitor_exec("help ping"), 0);
+	KTEST_EXPECT_EQ(t, monitor_exec("help help"), 0);
+	KTEST_EXPECT_EQ(t, monitor_exec("help frobnicate"), -ENOENT);
+	KTEST_EXPECT_EQ(t, monitor_exec("help ping arp"), -EINVAL);
+}
+
+extern const struct monitor_cmd __monitor_cmds_start[];
+extern const struct monitor_cmd __monitor_cmds_end[];
+
+/* Every entry is well formed and the only one with its name. */
+static void commands_are_unique_and_well_formed(struct ktest *t)
+{
+	const struct monitor_cmd *c;
+
+	KTEST_EXPECT_GT(t, __monitor_cmds_end - __monitor_cmds_start, 0);
+	for (c = __monitor_cmds_start; c < __monitor_cmds_end; c++) {
+		KTEST_EXPECT_NOT_NULL(t, c->name);
+		KTEST_EXPECT_NOT_NULL(t, c->help);
+		KTEST_EXPECT_NOT_NULL(t, c->fn);
+		KTEST_EXPECT_TRUE(t, c->min_args >= 0);
+		KTEST_EXPECT_TRUE(t, c->min_args <= c->max_args);
+		KTEST_EXPECT_TRUE(t, monitor_cmd_find(c->name) == c);
+	}
+}
+
+/* The commands each subsystem registers from its own files. */
+static void subsystems_register_their_commands(struct ktest *t)
+{
+	static const char *const names[] = {
+		"help",	   "panic", "fault", "dmesg",	 "logflood", "uptime",
+		"irqs",	   "ktest", "bench", "modprobe", "reboot",   "poweroff",
+		"meminfo", "lspci", "lsdev", "ifconfig", "ping",     "netstat",
+		"arp",	   "ps",    "cpus",  "sched",
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++)
+		KTEST_EXPECT_NOT_NULL(t, monitor_cmd_find(names[i]));
+	KTEST_EXPECT_NULL(t, monitor_cmd_find("frobnicate"));
 }
 
 /* Run a command; returns what it logged (at most size - 1 bytes). */
@@ -96,6 +139,9 @@ static struct ktest_case monitor_cases[] = {
 	KTEST_CASE(too_many_arguments),
 	KTEST_CASE(overlong_line),
 	KTEST_CASE(help_runs),
+	KTEST_CASE(help_for_one_command),
+	KTEST_CASE(commands_are_unique_and_well_formed),
+	KTEST_CASE(subsystems_register_their_commands),
 	KTEST_CASE(ps_lists_tasks_with_runtime),
 	KTEST_CASE(cpus_lists_cpus_and_policy),
 	{}

@@ -21,6 +21,7 @@
 
 #include <asm/time.h>
 #include <keel/errno.h>
+#include <keel/monitor.h>
 #include <keel/percpu.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
@@ -138,3 +139,10 @@ void time_show(void)
 	printk(KERN_INFO "tick: %s, HZ=%u, jiffies=%llu\n", tick_source, HZ,
 	       READ_ONCE(jiffies));
 }
+
+static int cmd_uptime(int argc, char **argv)
+{
+	time_show();
+	return 0;
+}
+MONITOR_CMD(uptime, NULL, "time since boot, clock source", 0, 0, cmd_uptime);

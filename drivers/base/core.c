@@ -11,6 +11,7 @@
  */
 #include <keel/device.h>
 #include <keel/errno.h>
+#include <keel/monitor.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 
@@ -218,3 +219,11 @@ void devices_show(void)
 	show_tree(NULL, 0);
 	mutex_unlock(&devices_lock);
 }
+
+static int cmd_lsdev(int argc, char **argv)
+{
+	devices_show();
+	return 0;
+}
+MONITOR_CMD(lsdev, NULL, "device tree: buses, devices, drivers", 0, 0,
+	    cmd_lsdev);

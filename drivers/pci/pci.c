@@ -12,6 +12,7 @@
 #include <keel/acpi.h>
 #include <keel/errno.h>
 #include <keel/irq.h>
+#include <keel/monitor.h>
 #include <keel/pci.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
@@ -472,3 +473,10 @@ void pci_show(void)
 	}
 	mutex_unlock(&pci_bus_type.lock);
 }
+
+static int cmd_lspci(int argc, char **argv)
+{
+	pci_show();
+	return 0;
+}
+MONITOR_CMD(lspci, NULL, "PCI devices and their drivers", 0, 0, cmd_lspci);

@@ -45,6 +45,7 @@
 
 #include "record.h"
 #include "sched.h"
+#include "sched_cmds.h"
 
 #define LINE_LEN 400
 
@@ -496,22 +497,7 @@ out_unlock:
 	return err;
 }
 
-/* --- the monitor's "sched record" and "sched msg" --- */
-
-static int cmd_msg(int argc, char **argv)
-{
-	unsigned int loops = 1;
-	u64 ns;
-	int err;
-
-	if (argc > 1 && kstrtouint(argv[1], 10, &loops))
-		return -EINVAL;
-	err = sched_messaging_run(loops, &ns);
-	printk(KERN_INFO "sched msg: %u loops under %s: %llu ms, %s (%d)\n",
-	       loops, sched_policy_name(), ns / NSEC_PER_MSEC,
-	       err ? "failed" : "ok", err);
-	return err;
-}
+/* --- the monitor's "sched record" (sched_cmds.c) --- */
 
 static void print_status(void)
 {
@@ -529,8 +515,6 @@ int sched_record_cmd(int argc, char **argv)
 	const char *sub = argc > 1 ? argv[1] : NULL;
 	int err = 0;
 
-	if (!strcmp(argv[0], "msg"))
-		return cmd_msg(argc, argv);
 	if (!sub) {
 		print_status();
 		return 0;
