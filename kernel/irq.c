@@ -267,12 +267,12 @@ void irq_show(void)
 
 		if (line_unused(d) && !d->count)
 			continue;
-		printk(KERN_INFO "%3u: %10llu %-8s", irq, d->count,
-		       d->chip ? d->chip->name : "none");
+		monitor_printf("%3u: %10llu %-8s", irq, d->count,
+			       d->chip ? d->chip->name : "none");
 		for (int i = 0; i < IRQ_MAX_ACTIONS; i++)
 			if (d->actions[i].handler)
-				pr_cont(" %s", d->actions[i].name);
-		pr_cont("\n");
+				monitor_printf(" %s", d->actions[i].name);
+		monitor_printf("\n");
 	}
 }
 

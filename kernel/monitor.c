@@ -15,6 +15,7 @@
 #include <keel/errno.h>
 #include <keel/irq.h>
 #include <keel/monitor.h>
+#include <keel/mutex.h>
 #include <keel/printk.h>
 #include <keel/serial.h>
 #include <keel/string.h>
@@ -29,10 +30,43 @@ extern const struct monitor_cmd __monitor_cmds_end[];
 _Static_assert(sizeof(struct monitor_cmd) % 8 == 0,
 	       "struct monitor_cmd must be a multiple of its alignment");
 
+/*
+ * monitor_exec_capture()'s buffer; capture_mutex serialises captures.
+ * While one runs, every monitor_printf() lands here: commands run in
+ * the task that called monitor_exec(), so only tests capture, and only
+ * the monitor's own task prints answers.
+ */
+static DEFINE_MUTEX(capture_mutex);
+static struct {
+	char *buf;
+	size_t size, len;
+} capture;
+
 /* Monitor output goes to every console (serial, fbcon), not the log. */
 static void mon_write(const char *s)
 {
-	console_write(s, strlen(s));
+	size_t len = strlen(s);
+
+	if (capture.buf) {
+		size_t n = min(len, capture.size - 1 - capture.len);
+
+		memcpy(capture.buf + capture.len, s, n);
+		capture.len += n;
+		capture.buf[capture.len] = '\0';
+		return;
+	}
+	console_write(s, len);
+}
+
+void monitor_printf(const char *fmt, ...)
+{
+	char buf[MONITOR_PRINTF_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	mon_write(buf);
 }
 
 const struct monitor_cmd *monitor_cmd_find(const char *name)
@@ -184,6 +218,23 @@ int monitor_exec(const char *cmdline)
 		return -EINVAL;
 	}
 	return c->fn(argc, argv);
+}
+
+int monitor_exec_capture(const char *line, char *buf, size_t size)
+{
+	int ret;
+
+	if (!size)
+		return -EINVAL;
+	mutex_lock(&capture_mutex);
+	buf[0] = '\0';
+	capture.buf = buf;
+	capture.size = size;
+	capture.len = 0;
+	ret = monitor_exec(line);
+	capture.buf = NULL;
+	mutex_unlock(&capture_mutex);
+	return ret;
 }
 
 /* Read one line with echo and editing; returns its length. */

@@ -91,17 +91,72 @@ static void subsystems_register_their_commands(struct ktest *t)
 	KTEST_EXPECT_NULL(t, monitor_cmd_find("frobnicate"));
 }
 
-/* Run a command; returns what it logged (at most size - 1 bytes). */
+/* Run a command; returns what it printed (at most size - 1 bytes). */
 static void run_captured(const char *cmd, char *buf, size_t size, int *ret)
 {
+	*ret = monitor_exec_capture(cmd, buf, size);
+}
+
+static void help_lists_commands_sorted(struct ktest *t)
+{
+	static char out[4096];
+	const char *arp, *bench, *uptime;
+	int ret;
+
+	run_captured("help", out, sizeof(out), &ret);
+	KTEST_EXPECT_EQ(t, ret, 0);
+	arp = strstr(out, "  arp ");
+	bench = strstr(out, "  bench ");
+	uptime = strstr(out, "  uptime ");
+	KTEST_ASSERT_NOT_NULL(t, arp);
+	KTEST_ASSERT_NOT_NULL(t, bench);
+	KTEST_ASSERT_NOT_NULL(t, uptime);
+	KTEST_EXPECT_TRUE(t, out == arp); /* the first, alphabetically */
+	KTEST_EXPECT_TRUE(t, arp < bench && bench < uptime);
+}
+
+static void help_cmd_prints_usage(struct ktest *t)
+{
+	static char out[512];
+	int ret;
+
+	run_captured("help ping", out, sizeof(out), &ret);
+	KTEST_EXPECT_EQ(t, ret, 0);
+	KTEST_EXPECT_STREQ(t, out,
+			   "usage: ping [-I IF] [-c N] [-s SIZE] ADDR\n"
+			   "  ICMP echo\n");
+	run_captured("help netstat", out, sizeof(out), &ret);
+	KTEST_EXPECT_STREQ(t, out,
+			   "usage: netstat\n  network stack counters\n");
+}
+
+/* A command's answer goes to the consoles, not into the kernel log. */
+static void answer_is_not_logged(struct ktest *t)
+{
+	static char out[512], logged[4096];
 	u64 pos = log_buf_total();
 	size_t n = 0, got;
+	int ret;
 
-	*ret = monitor_exec(cmd);
-	while (n + 1 < size &&
-	       (got = log_buf_read(&pos, buf + n, size - 1 - n)) != 0)
+	run_captured("uptime", out, sizeof(out), &ret);
+	KTEST_EXPECT_EQ(t, ret, 0);
+	KTEST_EXPECT_NOT_NULL(t, strstr(out, "uptime: "));
+	while (n + 1 < sizeof(logged) &&
+	       (got = log_buf_read(&pos, logged + n, sizeof(logged) - 1 - n)) !=
+		       0)
 		n += got;
-	buf[n] = '\0';
+	logged[n] = '\0';
+	KTEST_EXPECT_NULL(t, strstr(logged, "uptime: "));
+}
+
+static void capture_cuts_at_size(struct ktest *t)
+{
+	char out[8];
+	int ret;
+
+	run_captured("help", out, sizeof(out), &ret);
+	KTEST_EXPECT_EQ(t, ret, 0);
+	KTEST_EXPECT_EQ(t, strlen(out), sizeof(out) - 1);
 }
 
 static void ps_lists_tasks_with_runtime(struct ktest *t)
@@ -142,6 +197,10 @@ static struct ktest_case monitor_cases[] = {
 	KTEST_CASE(help_for_one_command),
 	KTEST_CASE(commands_are_unique_and_well_formed),
 	KTEST_CASE(subsystems_register_their_commands),
+	KTEST_CASE(help_lists_commands_sorted),
+	KTEST_CASE(help_cmd_prints_usage),
+	KTEST_CASE(answer_is_not_logged),
+	KTEST_CASE(capture_cuts_at_size),
 	KTEST_CASE(ps_lists_tasks_with_runtime),
 	KTEST_CASE(cpus_lists_cpus_and_policy),
 	{}

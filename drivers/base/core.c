@@ -195,8 +195,9 @@ static void show_one(const struct device *dev, int depth)
 
 	if (dev->bus && dev->bus->describe)
 		dev->bus->describe(dev, desc, sizeof(desc));
-	pr_info("%*s%-5s %-16s %-28s %s\n", depth * 2, "", kind ? kind : "?",
-		dev->name, desc, dev->driver ? dev->driver->name : "-");
+	monitor_printf("%*s%-5s %-16s %-28s %s\n", depth * 2, "",
+		       kind ? kind : "?", dev->name, desc,
+		       dev->driver ? dev->driver->name : "-");
 }
 
 /* Print dev and, below it, its children; devices_lock held. */

@@ -22,6 +22,7 @@
 #define _KEEL_MONITOR_H
 
 #include <keel/compiler.h>
+#include <keel/types.h>
 
 struct monitor_cmd {
 	const char *name;
@@ -48,5 +49,20 @@ void monitor_run(void) __noreturn;
 int monitor_exec(const char *line);
 /* The registered command called name, or NULL. */
 const struct monitor_cmd *monitor_cmd_find(const char *name);
+
+/*
+ * Print part of a command's answer: to every console, as it is (no
+ * timestamp), and not into the kernel log, which keeps the log. Errors
+ * and events (a policy switched, a link came up) still go through
+ * printk. A piece longer than MONITOR_PRINTF_MAX is cut there.
+ */
+#define MONITOR_PRINTF_MAX 512
+void monitor_printf(const char *fmt, ...) __printf(1, 2);
+/*
+ * For tests: run one command line with what it monitor_printf()s copied
+ * into buf (NUL-terminated, cut at size - 1) instead of printed.
+ * Returns what the command returned.
+ */
+int monitor_exec_capture(const char *line, char *buf, size_t size);
 
 #endif

@@ -24,6 +24,7 @@
 #include <keel/bench.h>
 #include <keel/errno.h>
 #include <keel/kthread.h>
+#include <keel/monitor.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/sched_record.h>
@@ -325,9 +326,9 @@ int sched_msg_cmd(int argc, char **argv)
 	if (argc > 1 && kstrtouint(argv[1], 10, &loops))
 		return -EINVAL;
 	err = sched_messaging_run(loops, &ns);
-	printk(KERN_INFO "sched msg: %u loops under %s: %llu ms, %s (%d)\n",
-	       loops, sched_policy_name(), ns / NSEC_PER_MSEC,
-	       err ? "failed" : "ok", err);
+	monitor_printf("sched msg: %u loops under %s: %llu ms, %s (%d)\n",
+		       loops, sched_policy_name(), ns / NSEC_PER_MSEC,
+		       err ? "failed" : "ok", err);
 	return err;
 }
 

@@ -42,6 +42,11 @@ static int cmd_sched(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "msg"))
 		return sched_msg_cmd(argc - 1, argv + 1);
 	if (argc == 1) {
+		/*
+		 * TODO: sched_policy_list() (policy.c) still prints the list
+		 * with printk, so it is also logged; it should use
+		 * monitor_printf() like the rest of the answers.
+		 */
 		sched_policy_list();
 		return 0;
 	}
@@ -50,7 +55,7 @@ static int cmd_sched(int argc, char **argv)
 		pr_err("monitor: sched: cannot switch to '%s': %d\n", argv[1],
 		       err);
 	else
-		printk(KERN_INFO "sched: policy %s\n", sched_policy_name());
+		monitor_printf("sched: policy %s\n", sched_policy_name());
 	return err;
 }
 MONITOR_CMD(sched, "[NAME | record start [NAME]|stop|dump|free | msg N]",
