@@ -20,6 +20,7 @@
 #include <keel/bench.h>
 #include <keel/cmdline.h>
 #include <keel/errno.h>
+#include <keel/monitor.h>
 #include <keel/power.h>
 #include <keel/printk.h>
 #include <keel/string.h>
@@ -138,3 +139,10 @@ void bench_boot(void)
 	qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
 	machine_power_off();
 }
+
+static int cmd_bench(int argc, char **argv)
+{
+	return bench_run(argc > 1 ? argv[1] : NULL) ? -EIO : 0;
+}
+MONITOR_CMD(bench, "[GLOB]", "run benchmarks (see make bench)", 0, 1,
+	    cmd_bench);

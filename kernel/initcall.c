@@ -7,6 +7,7 @@
  */
 #include <keel/errno.h>
 #include <keel/init.h>
+#include <keel/monitor.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 
@@ -68,3 +69,14 @@ void do_exitcalls(void)
 	run_exits(__initcall_ondemand_start, __initcall_ondemand_end);
 	run_exits(__initcall_start, __initcall_end);
 }
+
+/* Start a module that does not start at boot (keel/init.h). */
+static int cmd_modprobe(int argc, char **argv)
+{
+	int err = initcall_run_on_demand(argv[1]);
+
+	if (err)
+		pr_err("monitor: modprobe %s: %s\n", argv[1], errname(err));
+	return err;
+}
+MONITOR_CMD(modprobe, "NAME", "start an on-demand module", 1, 1, cmd_modprobe);

@@ -28,6 +28,7 @@
 #include <keel/bug.h>
 #include <keel/errno.h>
 #include <keel/irq.h>
+#include <keel/monitor.h>
 #include <keel/percpu.h>
 #include <keel/printk.h>
 #include <keel/softirq.h>
@@ -266,11 +267,18 @@ void irq_show(void)
 
 		if (line_unused(d) && !d->count)
 			continue;
-		printk(KERN_INFO "%3u: %10llu %-8s", irq, d->count,
-		       d->chip ? d->chip->name : "none");
+		monitor_printf("%3u: %10llu %-8s", irq, d->count,
+			       d->chip ? d->chip->name : "none");
 		for (int i = 0; i < IRQ_MAX_ACTIONS; i++)
 			if (d->actions[i].handler)
-				pr_cont(" %s", d->actions[i].name);
-		pr_cont("\n");
+				monitor_printf(" %s", d->actions[i].name);
+		monitor_printf("\n");
 	}
 }
+
+static int cmd_irqs(int argc, char **argv)
+{
+	irq_show();
+	return 0;
+}
+MONITOR_CMD(irqs, NULL, "interrupt lines and counts", 0, 0, cmd_irqs);

@@ -24,6 +24,7 @@
 #include <keel/cmdline.h>
 #include <keel/ktest.h>
 #include <keel/mm.h>
+#include <keel/monitor.h>
 #include <keel/power.h>
 #include <keel/preempt.h>
 #include <keel/printk.h>
@@ -386,3 +387,13 @@ void ktest_boot(void)
 	qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
 	machine_power_off();
 }
+
+static int cmd_ktest(int argc, char **argv)
+{
+	int failed = ktest_run(argc > 1 ? argv[1] : NULL);
+
+	printk(KERN_INFO "ktest: %d failed\n", failed);
+	return 0;
+}
+MONITOR_CMD(ktest, "[GLOB]", "run in-kernel tests (suite or suite.case)", 0, 1,
+	    cmd_ktest);

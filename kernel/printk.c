@@ -15,6 +15,7 @@
 #include <keel/cmdline.h>
 #include <keel/logring.h>
 #include <keel/lockdep.h>
+#include <keel/monitor.h>
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
@@ -232,3 +233,32 @@ size_t log_buf_tail(char *buf, size_t len)
 	local_irq_restore(flags);
 	return n;
 }
+
+/* --- the monitor's "dmesg" and "logflood" --- */
+
+static int cmd_dmesg(int argc, char **argv)
+{
+	char buf[256];
+	u64 pos = 0;
+	size_t n;
+
+	while ((n = log_buf_read(&pos, buf, sizeof(buf))) != 0)
+		console_write(buf, n);
+	return 0;
+}
+MONITOR_CMD(dmesg, NULL, "print the kernel log", 0, 0, cmd_dmesg);
+
+/* Fill the log: N numbered lines of filler text (tests, huge logs). */
+static int cmd_logflood(int argc, char **argv)
+{
+	unsigned int n;
+	int err = kstrtouint(argv[1], 10, &n);
+
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < n; i++)
+		pr_info("logflood: line %u of %u: the quick brown fox jumps over the lazy dog %08x\n",
+			i + 1, n, i * 2654435761U);
+	return 0;
+}
+MONITOR_CMD(logflood, "N", "log N lines of filler text", 1, 1, cmd_logflood);

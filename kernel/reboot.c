@@ -5,6 +5,7 @@
  * over to the machine code in arch/.
  */
 #include <keel/init.h>
+#include <keel/monitor.h>
 #include <keel/power.h>
 #include <keel/printk.h>
 
@@ -21,3 +22,15 @@ void kernel_restart(void)
 	do_exitcalls();
 	machine_restart();
 }
+
+static int cmd_reboot(int argc, char **argv)
+{
+	kernel_restart();
+}
+MONITOR_CMD(reboot, NULL, "restart the machine", 0, 0, cmd_reboot);
+
+static int cmd_poweroff(int argc, char **argv)
+{
+	kernel_power_off();
+}
+MONITOR_CMD(poweroff, NULL, "turn the machine off", 0, 0, cmd_poweroff);

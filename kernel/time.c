@@ -21,6 +21,7 @@
 
 #include <asm/time.h>
 #include <keel/errno.h>
+#include <keel/monitor.h>
 #include <keel/percpu.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
@@ -131,10 +132,17 @@ void time_show(void)
 {
 	u64 ns = ktime_get_ns();
 
-	printk(KERN_INFO "uptime: %llu.%06llu s\n", ns / NSEC_PER_SEC,
-	       (ns % NSEC_PER_SEC) / NSEC_PER_USEC);
-	printk(KERN_INFO "clock: TSC at %llu kHz\n", clock_khz);
+	monitor_printf("uptime: %llu.%06llu s\n", ns / NSEC_PER_SEC,
+		       (ns % NSEC_PER_SEC) / NSEC_PER_USEC);
+	monitor_printf("clock: TSC at %llu kHz\n", clock_khz);
 	arch_cycles_show();
-	printk(KERN_INFO "tick: %s, HZ=%u, jiffies=%llu\n", tick_source, HZ,
-	       READ_ONCE(jiffies));
+	monitor_printf("tick: %s, HZ=%u, jiffies=%llu\n", tick_source, HZ,
+		       READ_ONCE(jiffies));
 }
+
+static int cmd_uptime(int argc, char **argv)
+{
+	time_show();
+	return 0;
+}
+MONITOR_CMD(uptime, NULL, "time since boot, clock source", 0, 0, cmd_uptime);

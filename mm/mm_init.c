@@ -7,6 +7,7 @@
  * then the buddy allocator takes every page bootmem did not hand out,
  * then the kmalloc caches. Everything after mm_init() may kmalloc.
  */
+#include <keel/monitor.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
 
@@ -40,3 +41,11 @@ void mm_show_info(void)
 	page_alloc_show_info();
 	slab_show_info();
 }
+
+static int cmd_meminfo(int argc, char **argv)
+{
+	mm_show_info();
+	return 0;
+}
+MONITOR_CMD(meminfo, NULL, "free/used pages, kmalloc caches", 0, 0,
+	    cmd_meminfo);

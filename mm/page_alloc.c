@@ -21,6 +21,7 @@
  */
 #include <keel/bug.h>
 #include <keel/lockdep.h>
+#include <keel/monitor.h>
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
@@ -302,13 +303,14 @@ void page_alloc_show_info(void)
 
 		if (!z->managed)
 			continue;
-		pr_info("zone %-6s: %lu pages, %lu free (%lu KiB)\n", z->name,
-			z->managed, z->free, z->free << (PAGE_SHIFT - 10));
-		pr_info("  free blocks by order:");
+		monitor_printf("zone %-6s: %lu pages, %lu free (%lu KiB)\n",
+			       z->name, z->managed, z->free,
+			       z->free << (PAGE_SHIFT - 10));
+		monitor_printf("  free blocks by order:");
 		for (int o = 0; o <= MAX_ORDER; o++)
-			pr_cont(" %lu", z->area[o].nr_blocks);
-		pr_cont("\n");
+			monitor_printf(" %lu", z->area[o].nr_blocks);
+		monitor_printf("\n");
 	}
-	pr_info("bad frees refused: %lu\n", bad_frees);
+	monitor_printf("bad frees refused: %lu\n", bad_frees);
 	spin_unlock_irqrestore(&zone_lock, flags);
 }

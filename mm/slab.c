@@ -32,6 +32,7 @@
 #include <keel/bug.h>
 #include <keel/errno.h>
 #include <keel/lockdep.h>
+#include <keel/monitor.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/spinlock.h>
@@ -513,15 +514,17 @@ void slab_show_info(void)
 	struct kmem_cache *c;
 	unsigned long flags;
 
-	pr_info("%-16s %6s %8s %10s %6s %10s %6s\n", "cache", "size", "objects",
-		"bytes", "pages", "allocs", "fails");
+	monitor_printf("%-16s %6s %8s %10s %6s %10s %6s\n", "cache", "size",
+		       "objects", "bytes", "pages", "allocs", "fails");
 	spin_lock_irqsave(&cache_list_lock, flags);
 	list_for_each_entry(c, &cache_list, list) {
 		kmem_cache_get_stats(c, &st);
-		pr_info("%-16s %6zu %8lu %10lu %6lu %10lu %6lu\n", st.name,
-			st.object_size, st.objects_in_use, st.bytes_in_use,
-			st.slabs, st.total_allocs, st.failed_allocs);
+		monitor_printf("%-16s %6zu %8lu %10lu %6lu %10lu %6lu\n",
+			       st.name, st.object_size, st.objects_in_use,
+			       st.bytes_in_use, st.slabs, st.total_allocs,
+			       st.failed_allocs);
 	}
 	spin_unlock_irqrestore(&cache_list_lock, flags);
-	pr_info("bad kfree/kmem_cache_free refused: %lu\n", slab_bad_frees());
+	monitor_printf("bad kfree/kmem_cache_free refused: %lu\n",
+		       slab_bad_frees());
 }

@@ -18,6 +18,7 @@
 
 #include <asm/apic.h>
 #include <asm/time.h>
+#include <keel/monitor.h>
 #include <keel/printk.h>
 
 #define TSC_RUNS		5
@@ -72,6 +73,7 @@ u64 arch_cycles_calibrate(void)
 
 void arch_cycles_show(void)
 {
-	printk(KERN_INFO "TSC invariant: %s\n",
-	       tsc_invariant() ? "yes" : "no (CPUID 80000007:EDX[8] clear)");
+	monitor_printf("TSC invariant: %s\n",
+		       tsc_invariant() ? "yes" :
+					 "no (CPUID 80000007:EDX[8] clear)");
 }

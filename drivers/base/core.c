@@ -12,6 +12,7 @@
 #include <keel/device.h>
 #include <keel/errno.h>
 #include <keel/lockdep.h>
+#include <keel/monitor.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 
@@ -199,8 +200,9 @@ static void show_one(const struct device *dev, int depth)
 
 	if (dev->bus && dev->bus->describe)
 		dev->bus->describe(dev, desc, sizeof(desc));
-	pr_info("%*s%-5s %-16s %-28s %s\n", depth * 2, "", kind ? kind : "?",
-		dev->name, desc, dev->driver ? dev->driver->name : "-");
+	monitor_printf("%*s%-5s %-16s %-28s %s\n", depth * 2, "",
+		       kind ? kind : "?", dev->name, desc,
+		       dev->driver ? dev->driver->name : "-");
 }
 
 /* Print dev and, below it, its children. */
@@ -224,3 +226,11 @@ void devices_show(void)
 	show_tree(NULL, 0);
 	mutex_unlock(&devices_lock);
 }
+
+static int cmd_lsdev(int argc, char **argv)
+{
+	devices_show();
+	return 0;
+}
+MONITOR_CMD(lsdev, NULL, "device tree: buses, devices, drivers", 0, 0,
+	    cmd_lsdev);

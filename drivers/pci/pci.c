@@ -12,6 +12,7 @@
 #include <keel/acpi.h>
 #include <keel/errno.h>
 #include <keel/irq.h>
+#include <keel/monitor.h>
 #include <keel/pci.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
@@ -456,19 +457,27 @@ void pci_show(void)
 
 	mutex_lock(&pci_bus_type.lock);
 	list_for_each_entry(d, &pci_devices, node) {
-		printk(KERN_INFO "%02x:%02x.%d %04x: %04x:%04x rev %02x",
-		       d->bus, d->slot, d->func, d->class >> 8, d->vendor,
-		       d->device, d->revision);
+		monitor_printf("%02x:%02x.%d %04x: %04x:%04x rev %02x", d->bus,
+			       d->slot, d->func, d->class >> 8, d->vendor,
+			       d->device, d->revision);
 		if (d->msi_enabled)
-			pr_cont(" msi irq %u", d->irq);
+			monitor_printf(" msi irq %u", d->irq);
 		else if (d->irq_pin)
-			pr_cont(" irq %u", d->irq_line);
-		pr_cont(" %s\n", d->driver ? d->driver->name : "-");
+			monitor_printf(" irq %u", d->irq_line);
+		monitor_printf(" %s\n", d->driver ? d->driver->name : "-");
 		for (int i = 0; i < PCI_NUM_BARS; i++)
 			if (d->bar_size[i])
-				pr_info("        BAR%d %s %#llx size %#llx\n",
+				monitor_printf(
+					"        BAR%d %s %#llx size %#llx\n",
 					i, d->bar_is_io[i] ? "io " : "mem",
 					d->bar[i], d->bar_size[i]);
 	}
 	mutex_unlock(&pci_bus_type.lock);
 }
+
+static int cmd_lspci(int argc, char **argv)
+{
+	pci_show();
+	return 0;
+}
+MONITOR_CMD(lspci, NULL, "PCI devices and their drivers", 0, 0, cmd_lspci);

@@ -123,11 +123,4 @@ int sched_record_get(unsigned int i, struct sched_rec *out);
  */
 int sched_messaging_run(unsigned int loops, u64 *elapsed_ns);
 
-/*
- * The monitor's "sched record start [NAME]|stop|dump|free" (no argument:
- * the status) and "sched msg N"; argv[0] is "record" or "msg".
- * Returns 0 or -errno (and says why).
- */
-int sched_record_cmd(int argc, char **argv);
-
 #endif

@@ -37,6 +37,7 @@
 #include <keel/bug.h>
 #include <keel/errno.h>
 #include <keel/lockdep.h>
+#include <keel/monitor.h>
 #include <keel/mutex.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
@@ -46,6 +47,7 @@
 
 #include "record.h"
 #include "sched.h"
+#include "sched_cmds.h"
 
 #define LINE_LEN 400
 
@@ -479,51 +481,37 @@ int sched_record_dump(void)
 		err = -ENOENT;
 		goto out_unlock;
 	}
-	printk(KERN_INFO
-	       "sched-record begin format=%d policy=%s records=%u capacity=%u truncated=%d switched=%d\n",
-	       SCHED_REC_FORMAT, ring_ops->name, ring_len, ring_cap, truncated,
-	       switched_away);
+	monitor_printf(
+		"sched-record begin format=%d policy=%s records=%u capacity=%u truncated=%d switched=%d\n",
+		SCHED_REC_FORMAT, ring_ops->name, ring_len, ring_cap, truncated,
+		switched_away);
 	for (unsigned int i = 0; i < ring_len; i++) {
 		int n = format_rec(line, LINE_LEN, &ring[i]);
 
 		sum = fnv1a(sum, line, n);
 		sum = fnv1a(sum, "\n", 1);
-		printk(KERN_INFO "%s\n", line);
+		monitor_printf("%s\n", line);
 	}
-	printk(KERN_INFO "sched-record end records=%u fnv1a=%08x\n", ring_len,
-	       sum);
+	monitor_printf("sched-record end records=%u fnv1a=%08x\n", ring_len,
+		       sum);
 out_unlock:
 	mutex_unlock(&record_mutex);
 	kfree(line);
 	return err;
 }
 
-/* --- the monitor's "sched record" and "sched msg" --- */
-
-static int cmd_msg(int argc, char **argv)
-{
-	unsigned int loops = 1;
-	u64 ns;
-	int err;
-
-	if (argc > 1 && kstrtouint(argv[1], 10, &loops))
-		return -EINVAL;
-	err = sched_messaging_run(loops, &ns);
-	printk(KERN_INFO "sched msg: %u loops under %s: %llu ms, %s (%d)\n",
-	       loops, sched_policy_name(), ns / NSEC_PER_MSEC,
-	       err ? "failed" : "ok", err);
-	return err;
-}
+/* --- the monitor's "sched record" (sched_cmds.c) --- */
 
 static void print_status(void)
 {
 	struct sched_record_status st;
 
 	sched_record_status(&st);
-	printk(KERN_INFO "sched record: %s, %u of %u records%s%s\n",
-	       st.recording ? "recording" : "stopped", st.records, st.capacity,
-	       st.truncated ? ", truncated (ring full)" : "",
-	       st.switched_away ? ", ended by a policy switch" : "");
+	monitor_printf("sched record: %s, %u of %u records%s%s\n",
+		       st.recording ? "recording" : "stopped", st.records,
+		       st.capacity,
+		       st.truncated ? ", truncated (ring full)" : "",
+		       st.switched_away ? ", ended by a policy switch" : "");
 }
 
 int sched_record_cmd(int argc, char **argv)
@@ -531,8 +519,6 @@ int sched_record_cmd(int argc, char **argv)
 	const char *sub = argc > 1 ? argv[1] : NULL;
 	int err = 0;
 
-	if (!strcmp(argv[0], "msg"))
-		return cmd_msg(argc, argv);
 	if (!sub) {
 		print_status();
 		return 0;

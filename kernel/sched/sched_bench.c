@@ -24,12 +24,17 @@
 #include <keel/bench.h>
 #include <keel/errno.h>
 #include <keel/kthread.h>
+#include <keel/monitor.h>
+#include <keel/printk.h>
+#include <keel/sched.h>
 #include <keel/sched_record.h>
 #include <keel/slab.h>
 #include <keel/smp.h>
 #include <keel/string.h>
 #include <keel/time.h>
 #include <keel/wait.h>
+
+#include "sched_cmds.h"
 
 /*
  * Every case runs three times, one after the other: under the C fair
@@ -309,6 +314,22 @@ out_stop:
 int sched_messaging_run(unsigned int loops, u64 *elapsed_ns)
 {
 	return messaging_run_on(loops, -1, elapsed_ns);
+}
+
+/* The monitor's "sched msg [N]" (sched_cmds.c). */
+int sched_msg_cmd(int argc, char **argv)
+{
+	unsigned int loops = 1;
+	u64 ns;
+	int err;
+
+	if (argc > 1 && kstrtouint(argv[1], 10, &loops))
+		return -EINVAL;
+	err = sched_messaging_run(loops, &ns);
+	monitor_printf("sched msg: %u loops under %s: %llu ms, %s (%d)\n",
+		       loops, sched_policy_name(), ns / NSEC_PER_MSEC,
+		       err ? "failed" : "ok", err);
+	return err;
 }
 
 static int messaging_on(struct bench *b, int cpu)

@@ -8,6 +8,7 @@
  * into a buffer and print afterwards, so that slow console output never
  * runs with a scheduler lock held.
  */
+#include <keel/monitor.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
@@ -71,15 +72,15 @@ static void print_task_line(const struct task_line *l)
 	if (l->idle && l->state != TS_RUNNING)
 		state = "idle"; /* an idle task waits for nothing */
 	ms_fmt(ms, sizeof(ms), l->runtime_ns);
-	printk(KERN_INFO "%5d %-15s %-8s %3u %4d %12s %9llu ", l->pid, l->name,
-	       state, l->cpu, l->nice, ms, l->switches);
+	monitor_printf("%5d %-15s %-8s %3u %4d %12s %9llu ", l->pid, l->name,
+		       state, l->cpu, l->nice, ms, l->switches);
 	for (unsigned int c = 0; c < NR_CPUS; c++) {
 		if (!l->cpu_ns[c])
 			continue;
 		ms_fmt(ms, sizeof(ms), l->cpu_ns[c]);
-		pr_cont(" %u:%s", c, ms);
+		monitor_printf(" %u:%s", c, ms);
 	}
-	pr_cont("\n");
+	monitor_printf("\n");
 }
 
 void sched_show_tasks(void)
@@ -93,8 +94,8 @@ void sched_show_tasks(void)
 		return;
 	}
 	n = snapshot_tasks(lines, MAX_SHOWN);
-	printk(KERN_INFO
-	       "  PID NAME            STATE    CPU NICE   RUNTIME ms  SWITCHES  PER-CPU ms\n");
+	monitor_printf(
+		"  PID NAME            STATE    CPU NICE   RUNTIME ms  SWITCHES  PER-CPU ms\n");
 	for (unsigned int i = 0; i < n; i++)
 		print_task_line(&lines[i]);
 	kfree(lines);
@@ -131,8 +132,8 @@ void sched_show_cpus(void)
 	struct sched_policy_stats s;
 	char ms[32];
 
-	printk(KERN_INFO
-	       "CPU APIC STATE   RUNNING          QUEUED     TICKS   IPIS  SWITCHES      IDLE ms\n");
+	monitor_printf(
+		"CPU APIC STATE   RUNNING          QUEUED     TICKS   IPIS  SWITCHES      IDLE ms\n");
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		struct cpu_line l;
 
@@ -140,15 +141,15 @@ void sched_show_cpus(void)
 			continue;
 		snapshot_cpu(cpu, &l);
 		ms_fmt(ms, sizeof(ms), l.idle_ns);
-		printk(KERN_INFO
-		       "%3u %4u %-7s %-15.15s %7u %9llu %6llu %9llu %12s\n",
-		       cpu, l.apic_id, l.online ? "online" : "offline", l.curr,
-		       l.queued, l.ticks, l.ipis, l.switches, ms);
+		monitor_printf(
+			"%3u %4u %-7s %-15.15s %7u %9llu %6llu %9llu %12s\n",
+			cpu, l.apic_id, l.online ? "online" : "offline", l.curr,
+			l.queued, l.ticks, l.ipis, l.switches, ms);
 	}
 	sched_policy_stats(&s);
-	printk(KERN_INFO
-	       "policy %s; rejected: pick %lu, lost %lu, select %lu, balance %lu, task_new %lu; starved %lu; ejected %lu\n",
-	       sched_policy_name(), s.pick_invalid, s.pick_lost,
-	       s.select_invalid, s.balance_invalid, s.task_new_invalid,
-	       s.starved, s.ejected);
+	monitor_printf(
+		"policy %s; rejected: pick %lu, lost %lu, select %lu, balance %lu, task_new %lu; starved %lu; ejected %lu\n",
+		sched_policy_name(), s.pick_invalid, s.pick_lost,
+		s.select_invalid, s.balance_invalid, s.task_new_invalid,
+		s.starved, s.ejected);
 }

@@ -53,6 +53,7 @@
 #include <keel/etherdevice.h>
 #include <keel/init.h>
 #include <keel/lockdep.h>
+#include <keel/monitor.h>
 #include <keel/net/arp.h>
 #include <keel/net/ip.h>
 #include <keel/net/snmp.h>
@@ -516,30 +517,30 @@ static void show_one(struct net_device *dev)
 				  "-";
 
 	dev_get_stats(dev, &st);
-	printk(KERN_INFO "%s: flags=%s%s mtu %u driver %s\n", dev->name,
-	       dev->flags & IFF_UP ? "UP" : "DOWN",
-	       dev->carrier ? ",RUNNING" : "", dev->mtu, drv);
+	monitor_printf("%s: flags=%s%s mtu %u driver %s\n", dev->name,
+		       dev->flags & IFF_UP ? "UP" : "DOWN",
+		       dev->carrier ? ",RUNNING" : "", dev->mtu, drv);
 	if (dev->ip.configured)
-		printk(KERN_INFO
-		       "        inet %pI4 netmask %pI4 gateway %pI4%s\n",
-		       &dev->ip.addr, &dev->ip.mask, &dev->ip.gateway,
-		       dev->ip.dhcp ? " (dhcp)" : "");
-	printk(KERN_INFO "        ether %pM\n", dev->dev_addr);
+		monitor_printf(
+			"        inet %pI4 netmask %pI4 gateway %pI4%s\n",
+			&dev->ip.addr, &dev->ip.mask, &dev->ip.gateway,
+			dev->ip.dhcp ? " (dhcp)" : "");
+	monitor_printf("        ether %pM\n", dev->dev_addr);
 	if (dev->phydev)
 		phy_show(dev->phydev);
-	printk(KERN_INFO
-	       "        RX packets %llu bytes %llu errors %llu dropped %llu "
-	       "missed %llu length %llu crc %llu\n",
-	       st.rx_packets, st.rx_bytes, st.rx_errors, st.rx_dropped,
-	       st.rx_missed_errors, st.rx_length_errors, st.rx_crc_errors);
-	printk(KERN_INFO
-	       "        TX packets %llu bytes %llu errors %llu dropped %llu\n",
-	       st.tx_packets, st.tx_bytes, st.tx_errors, st.tx_dropped);
+	monitor_printf(
+		"        RX packets %llu bytes %llu errors %llu dropped %llu "
+		"missed %llu length %llu crc %llu\n",
+		st.rx_packets, st.rx_bytes, st.rx_errors, st.rx_dropped,
+		st.rx_missed_errors, st.rx_length_errors, st.rx_crc_errors);
+	monitor_printf(
+		"        TX packets %llu bytes %llu errors %llu dropped %llu\n",
+		st.tx_packets, st.tx_bytes, st.tx_errors, st.tx_dropped);
 	if (dev->napi)
-		printk(KERN_INFO "        time: xmit %llu calls %llu ns, poll "
-				 "%llu calls %llu frames %llu ns\n",
-		       dev->xmit_calls, dev->xmit_ns, dev->napi->polls,
-		       dev->napi->poll_frames, dev->napi->poll_ns);
+		monitor_printf("        time: xmit %llu calls %llu ns, poll "
+			       "%llu calls %llu frames %llu ns\n",
+			       dev->xmit_calls, dev->xmit_ns, dev->napi->polls,
+			       dev->napi->poll_frames, dev->napi->poll_ns);
 }
 
 void netdev_show(const struct net_device *only)

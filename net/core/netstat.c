@@ -2,6 +2,7 @@
 /*
  * netstat.c - the stack's counters (keel/net/snmp.h) and their names.
  */
+#include <keel/monitor.h>
 #include <keel/net/arp.h>
 #include <keel/net/snmp.h>
 #include <keel/net/udp.h>
@@ -26,8 +27,8 @@ int net_mib_lookup(const char *name)
 void netstat_show(void)
 {
 	for (int i = 0; i < NET_MIB_MAX; i++)
-		pr_info("%-24s %llu\n", mib_names[i], net_mib_get(i));
-	pr_info("%-24s %ld\n", "skb.live", skb_live_count());
-	pr_info("%-24s %u\n", "arp.entries", arp_cache_count());
-	pr_info("%-24s %u\n", "udp.queued", udp_queued());
+		monitor_printf("%-24s %llu\n", mib_names[i], net_mib_get(i));
+	monitor_printf("%-24s %ld\n", "skb.live", skb_live_count());
+	monitor_printf("%-24s %u\n", "arp.entries", arp_cache_count());
+	monitor_printf("%-24s %u\n", "udp.queued", udp_queued());
 }

@@ -20,6 +20,7 @@
 #include <keel/errno.h>
 #include <keel/etherdevice.h>
 #include <keel/lockdep.h>
+#include <keel/monitor.h>
 #include <keel/net/arp.h>
 #include <keel/net/ip.h>
 #include <keel/net/snmp.h>
@@ -406,14 +407,14 @@ void arp_show(void)
 		if (n->state == NEIGH_FREE)
 			continue;
 		if (n->state == NEIGH_REACHABLE)
-			printk(KERN_INFO "%pI4 at %pM on %s, %llus old\n",
-			       &n->ip, n->mac, n->dev->name,
-			       (now - n->stamp) / NSEC_PER_SEC);
+			monitor_printf("%pI4 at %pM on %s, %llus old\n", &n->ip,
+				       n->mac, n->dev->name,
+				       (now - n->stamp) / NSEC_PER_SEC);
 		else
-			printk(KERN_INFO
-			       "%pI4 incomplete on %s, %u request(s), %u "
-			       "queued\n",
-			       &n->ip, n->dev->name, n->probes, n->queue.qlen);
+			monitor_printf(
+				"%pI4 incomplete on %s, %u request(s), %u "
+				"queued\n",
+				&n->ip, n->dev->name, n->probes, n->queue.qlen);
 	}
 	spin_unlock_irqrestore(&arp_lock, flags);
 }

@@ -15,6 +15,7 @@
  */
 #include <keel/checksum.h>
 #include <keel/errno.h>
+#include <keel/monitor.h>
 #include <keel/net/icmp.h>
 #include <keel/net/ip.h>
 #include <keel/net/snmp.h>
@@ -197,7 +198,7 @@ int ping_run(struct net_device *dev, __be32 daddr, unsigned int count,
 	unsigned int got = 0;
 	u64 total_ns = 0;
 
-	pr_info("PING %pI4: %u data bytes\n", &daddr, size);
+	monitor_printf("PING %pI4: %u data bytes\n", &daddr, size);
 	for (unsigned int seq = 1; seq <= count; seq++) {
 		u64 start = ktime_get_ns();
 		int err = icmp_ping(dev, daddr, seq, size, 1000, &res);
@@ -205,14 +206,14 @@ int ping_run(struct net_device *dev, __be32 daddr, unsigned int count,
 		if (!err) {
 			got++;
 			total_ns += res.rtt_ns;
-			pr_info("%u bytes from %pI4: icmp_seq=%u ttl=%u "
-				"time=%llu.%03llu ms\n",
-				res.bytes, &daddr, seq, res.ttl,
-				res.rtt_ns / NSEC_PER_MSEC,
-				res.rtt_ns / NSEC_PER_USEC % 1000);
+			monitor_printf("%u bytes from %pI4: icmp_seq=%u ttl=%u "
+				       "time=%llu.%03llu ms\n",
+				       res.bytes, &daddr, seq, res.ttl,
+				       res.rtt_ns / NSEC_PER_MSEC,
+				       res.rtt_ns / NSEC_PER_USEC % 1000);
 		} else {
-			pr_info("no reply for icmp_seq=%u: %s\n", seq,
-				errname(err));
+			monitor_printf("no reply for icmp_seq=%u: %s\n", seq,
+				       errname(err));
 			if (err != -ETIMEDOUT) { /* no route, no memory: stop */
 				count = seq;
 				break;
@@ -226,10 +227,12 @@ int ping_run(struct net_device *dev, __be32 daddr, unsigned int count,
 					       1000 - spent);
 		}
 	}
-	pr_info("--- %pI4 ping statistics ---\n", &daddr);
-	pr_info("%u packets transmitted, %u received, %u%% packet loss\n",
+	monitor_printf("--- %pI4 ping statistics ---\n", &daddr);
+	monitor_printf(
+		"%u packets transmitted, %u received, %u%% packet loss\n",
 		count, got, count ? (count - got) * 100 / count : 0);
 	if (got)
-		pr_info("rtt avg %llu us\n", total_ns / got / NSEC_PER_USEC);
+		monitor_printf("rtt avg %llu us\n",
+			       total_ns / got / NSEC_PER_USEC);
 	return got;
 }

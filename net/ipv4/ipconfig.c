@@ -20,6 +20,7 @@
 #include <keel/net/icmp.h>
 #include <keel/net/ip.h>
 #include <keel/net/ipconfig.h>
+#include <keel/monitor.h>
 #include <keel/net/snmp.h>
 #include <keel/printk.h>
 #include <keel/string.h>
@@ -130,7 +131,7 @@ static int ipconfig_boot(void)
 }
 late_initcall(ipconfig_boot);
 
-int ifconfig_cmd(int argc, char **argv)
+static int cmd_ifconfig(int argc, char **argv)
 {
 	struct net_device *dev;
 	int err;
@@ -162,6 +163,8 @@ int ifconfig_cmd(int argc, char **argv)
 		pr_err("ifconfig: %s\n", errname(err));
 	return err;
 }
+MONITOR_CMD(ifconfig, "[IF [ADDR/LEN [GW]|dhcp|up|down]]",
+	    "show or configure network interfaces", 0, 3, cmd_ifconfig);
 
 /* One "-X VALUE" option of ping; 0 or -EINVAL. */
 static int ping_option(const char *opt, const char *val,
@@ -180,7 +183,7 @@ static int ping_option(const char *opt, const char *val,
 }
 
 /* ping [-I IF] [-c COUNT] [-s SIZE] ADDR */
-int ping_cmd(int argc, char **argv)
+static int cmd_ping(int argc, char **argv)
 {
 	struct net_device *dev = NULL;
 	unsigned int count = 3, size = PING_DEFAULT_LEN;
@@ -196,15 +199,18 @@ int ping_cmd(int argc, char **argv)
 	}
 	return ping_run(dev, daddr, count, size) ? 0 : -ETIMEDOUT;
 }
+MONITOR_CMD(ping, "[-I IF] [-c N] [-s SIZE] ADDR", "ICMP echo", 1, 7, cmd_ping);
 
-int netstat_cmd(int argc, char **argv)
+static int cmd_netstat(int argc, char **argv)
 {
 	netstat_show();
 	return 0;
 }
+MONITOR_CMD(netstat, NULL, "network stack counters", 0, 0, cmd_netstat);
 
-int arp_cmd(int argc, char **argv)
+static int cmd_arp(int argc, char **argv)
 {
 	arp_show();
 	return 0;
 }
+MONITOR_CMD(arp, NULL, "the ARP cache", 0, 0, cmd_arp);

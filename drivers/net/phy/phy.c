@@ -33,6 +33,7 @@
 
 #include <keel/errno.h>
 #include <keel/lockdep.h>
+#include <keel/monitor.h>
 #include <keel/mutex.h>
 #include <keel/netdevice.h>
 #include <keel/phy.h>
@@ -513,12 +514,12 @@ void phy_state_machine_run(struct phy_device *phydev)
 
 void phy_show(struct phy_device *phydev)
 {
-	printk(KERN_INFO "        phy %s id %08x driver %s: link %s",
-	       phydev->dev.name, phydev->phy_id,
-	       phydev->drv ? phydev->drv->name : "-",
-	       phydev->link ? "up" : "down");
+	monitor_printf("        phy %s id %08x driver %s: link %s",
+		       phydev->dev.name, phydev->phy_id,
+		       phydev->drv ? phydev->drv->name : "-",
+		       phydev->link ? "up" : "down");
 	if (phydev->link && phydev->speed != SPEED_UNKNOWN)
-		pr_cont(" %dMbps %s", phydev->speed,
-			phydev->duplex == DUPLEX_FULL ? "full" : "half");
-	pr_cont(", %llu change(s)\n", phydev->link_changes);
+		monitor_printf(" %dMbps %s", phydev->speed,
+			       phydev->duplex == DUPLEX_FULL ? "full" : "half");
+	monitor_printf(", %llu change(s)\n", phydev->link_changes);
 }

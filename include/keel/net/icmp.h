@@ -39,7 +39,8 @@ int icmp_ping(struct net_device *dev, __be32 daddr, u16 seq, unsigned int size,
 
 /*
  * Ping daddr count times, one second apart, printing a line per reply
- * and a summary like ping(8). Returns the number of replies.
+ * and a summary like ping(8) with monitor_printf() (the monitor's
+ * "ping"). Returns the number of replies.
  */
 int ping_run(struct net_device *dev, __be32 daddr, unsigned int count,
 	     unsigned int size);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * keel/net/ipconfig.h - configuring interfaces: the ip= command line
- * option at boot and the monitor's ifconfig/ping/netstat/arp commands.
+ * option at boot (net/ipv4/ipconfig.c, which also has the monitor's
+ * ifconfig/ping/netstat/arp commands).
  *
  *	ip=SPEC[,SPEC...]   the i-th SPEC configures eth<i>, unless it
  *	                    names the interface: [IF:]dhcp,
@@ -19,11 +20,5 @@
  * for the link, then DHCP or a static address. 0 or -Exxx.
  */
 int ipconfig_apply(struct net_device *dev, const char *spec);
-
-/* Monitor commands: argc/argv as the monitor passes them. */
-int ifconfig_cmd(int argc, char **argv);
-int ping_cmd(int argc, char **argv);
-int netstat_cmd(int argc, char **argv);
-int arp_cmd(int argc, char **argv);
 
 #endif
