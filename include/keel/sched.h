@@ -313,7 +313,7 @@ int sched_policy_switch_to(const char *name);
  * could schedule (ns).
  */
 u64 sched_policy_last_pause_ns(void);
-/* Print the registered policies, marking the active one. */
+/* The monitor's answer: the registered policies, the active one marked. */
 void sched_policy_list(void);
 void sched_policy_stats(struct sched_policy_stats *out);
 /*

@@ -40,6 +40,7 @@
 
 #include <keel/cmdline.h>
 #include <keel/errno.h>
+#include <keel/monitor.h>
 #include <keel/mutex.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
@@ -787,10 +788,10 @@ void sched_policy_list(void)
 	for (int i = 0; i < MAX_POLICIES && registered[i]; i++) {
 		const char *note = watchdog_policy_note(registered[i]);
 
-		printk(KERN_INFO "%c %s%s%s%s\n",
-		       registered[i] == active() ? '*' : ' ',
-		       registered[i]->name, note ? " (" : "", note ?: "",
-		       note ? ")" : "");
+		monitor_printf("%c %s%s%s%s\n",
+			       registered[i] == active() ? '*' : ' ',
+			       registered[i]->name, note ? " (" : "",
+			       note ?: "", note ? ")" : "");
 	}
 	mutex_unlock(&switch_mutex);
 }

@@ -42,11 +42,6 @@ static int cmd_sched(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "msg"))
 		return sched_msg_cmd(argc - 1, argv + 1);
 	if (argc == 1) {
-		/*
-		 * TODO: sched_policy_list() (policy.c) still prints the list
-		 * with printk, so it is also logged; it should use
-		 * monitor_printf() like the rest of the answers.
-		 */
 		sched_policy_list();
 		return 0;
 	}
