@@ -54,6 +54,8 @@ use core::ptr::NonNull;
 
 mod queue;
 pub use queue::{Iter as TaskQueueIter, TaskQueue};
+mod fifo;
+pub use fifo::{Fifo, FifoHooks, FifoPolicy};
 mod weight;
 pub use weight::{
     nice_index, place_by_load, scaled, weight_of, Cpus, NICE_0_WEIGHT, PRIO_TO_WEIGHT,

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 //! sched_rr: a FIFO/round-robin scheduling policy in safe Rust.
 //!
-//! Each CPU keeps a FIFO of task tokens. A woken, preempted or yielding
-//! task joins the tail; the head runs next. A task that used up its time
-//! slice ([`SLICE_TICKS`] timer ticks on the CPU) while another waits is
-//! preempted at that tick. Counting ticks rather than nanoseconds makes
-//! every full slice the same length: a nanosecond budget of one tick
-//! would be met at the first or the second tick depending on jitter.
-//! Nice values are ignored. An idle CPU pulls the most recently
-//! queued task it may run from a busy one.
+//! Each CPU keeps a FIFO of task tokens ([`Fifo`]). A woken, preempted
+//! or yielding task joins the tail; the head runs next. A task that used
+//! up its time slice ([`SLICE_TICKS`] timer ticks on the CPU) while
+//! another waits is preempted at that tick. Counting ticks rather than
+//! nanoseconds makes every full slice the same length: a nanosecond
+//! budget of one tick would be met at the first or the second tick
+//! depending on jitter. Nice values are ignored. An idle CPU pulls the
+//! most recently queued task it may run from a busy one.
 //!
 //! Select it with `sched.policy=rr` at boot or `sched rr` in the monitor.
 #![no_std]
@@ -16,7 +16,7 @@
 
 use kernel::prelude::*;
 use kernel::sched::{
-    PerCpu, Policy, Quiescent, Registration, Rq, RqLock, TaskData, TaskRef, TaskToken,
+    Fifo, Policy, Quiescent, Registration, Rq, RqLock, TaskData, TaskRef, TaskToken,
 };
 
 module! {
@@ -32,51 +32,33 @@ const SLICE_TICKS: u64 = 2;
 /// `TaskData::words()` index: ticks since the task got the CPU.
 const TICKS: usize = 0;
 
-static QUEUES: PerCpu<Rr, KVec<TaskToken<Rr>>> = kernel::per_cpu!(KVec::new());
+static QUEUES: Fifo<Rr> = Fifo::new();
 
 struct Rr;
-
-/// Queues `t` at the tail of `rq`'s FIFO.
-fn enqueue(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken<Rr>) {
-    let pid = t.task().pid();
-    if QUEUES.get_mut(rq, lock).push(t, GFP_ATOMIC).is_err() {
-        // the core's backstop runs the task (pick_next then misses it)
-        pr_warn!("sched_rr: no memory to queue pid {}\n", pid);
-    }
-}
-
-/// Removes and returns the token at `pos`, keeping the order.
-fn take(q: &mut KVec<TaskToken<Rr>>, pos: usize) -> Option<TaskToken<Rr>> {
-    q.get_mut(pos..)?.rotate_left(1);
-    q.pop()
-}
 
 #[vtable]
 impl Policy for Rr {
     const NAME: &'static CStr = c_str!("rr");
 
     fn exit(q: &mut Quiescent<Rr>) {
-        // every task was handed on: free the (empty) queues
-        QUEUES.for_each_mut(q, |queue| *queue = KVec::new());
+        QUEUES.clear(q);
     }
 
     fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken<Rr>, _flags: u32) -> bool {
-        enqueue(rq, lock, t);
+        QUEUES.push_back(rq, lock, t);
         false
     }
 
     fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken<Rr>) {
-        enqueue(rq, lock, t);
+        QUEUES.push_back(rq, lock, t);
     }
 
     fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: TaskToken<Rr>) {
-        enqueue(rq, lock, t);
+        QUEUES.push_back(rq, lock, t);
     }
 
     fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>, t: &TaskRef) -> Option<TaskToken<Rr>> {
-        let q = QUEUES.get_mut(rq, lock);
-        let pos = q.iter().position(|tok| tok.is(t))?;
-        take(q, pos)
+        QUEUES.remove(rq, lock, t)
     }
 
     fn task_tick(rq: &Rq<'_>, _lock: &mut RqLock<'_, Rr>, _t: &TaskRef, d: &mut TaskData) -> bool {
@@ -86,14 +68,14 @@ impl Policy for Rr {
     }
 
     fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Rr>) -> Option<TaskToken<Rr>> {
-        let mut t = take(QUEUES.get_mut(rq, lock), 0)?;
-        t.data().words()[TICKS] = 0;
+        let cx = lock.in_policy();
+        let mut t = QUEUES.pop_front(rq, lock)?;
+        t.data_in(cx).words()[TICKS] = 0;
         Some(t)
     }
 
     fn balance<'a>(dst: &Rq<'a>, src: &Rq<'a>, lock: &'a RqLock<'a, Rr>) -> Option<&'a TaskRef> {
-        let q = QUEUES.get(src, lock);
-        q.iter().rev().map(TaskToken::task).find(|t| t.allowed_on(dst.cpu()) && !t.on_cpu())
+        QUEUES.last_for(dst, src, lock)
     }
 }
 
