@@ -39,7 +39,8 @@ impl FifoHooks for Starve {
 
     fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, TestStarve>) -> Option<TaskToken<TestStarve>> {
         // the first task that is not a victim; a victim only when alone
-        QUEUES.pop_first_or_front(rq, lock, |t| t.nice() != VICTIM_NICE)
+        let pick = QUEUES.pop_first(rq, lock, |t| t.nice() != VICTIM_NICE);
+        pick.or_else(|| QUEUES.pop_front(rq, lock))
     }
 }
 

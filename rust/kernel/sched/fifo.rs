@@ -9,8 +9,8 @@
 //! no allocation, so queueing cannot fail for lack of memory.
 //!
 //! [`FifoPolicy`] is a whole policy on it, a FIFO with a one-tick
-//! slice, for policies that differ from it in one place ([`FifoHooks`]:
-//! the watchdog's test policies).
+//! slice, for policies that differ from it in one place or two
+//! ([`FifoHooks`]: the watchdog's test policies, the token tests').
 
 use super::{PerCpu, Policy, Quiescent, Rq, RqLock, TaskData, TaskQueue, TaskRef, TaskToken};
 use crate::error::Result;
@@ -54,10 +54,10 @@ impl<P: Policy> Fifo<P> {
         self.0.get_mut(rq, lock).remove_at_in(0, cx)
     }
 
-    /// Takes the first task of `rq`'s FIFO for which `pick` holds, or the
-    /// head if none does.
+    /// Takes the first task of `rq`'s FIFO for which `pick` holds (None
+    /// if none does).
     #[inline]
-    pub fn pop_first_or_front(
+    pub fn pop_first(
         &self,
         rq: &Rq<'_>,
         lock: &mut RqLock<'_, P>,
@@ -65,7 +65,7 @@ impl<P: Policy> Fifo<P> {
     ) -> Option<TaskToken<P>> {
         let cx = lock.in_policy();
         let q = self.0.get_mut(rq, lock);
-        let pos = q.iter_in(cx).position(|(t, _)| pick(t)).unwrap_or(0);
+        let pos = q.iter_in(cx).position(|(t, _)| pick(t))?;
         q.remove_at_in(pos, cx)
     }
 
@@ -125,6 +125,18 @@ pub trait FifoHooks: Sized + 'static {
     /// Runs in the policy's `init`.
     fn init() {}
 
+    /// Runs in the policy's `exit`, after the queues were emptied.
+    fn exit(_q: &mut Quiescent<FifoPolicy<Self>>) {}
+
+    /// The policy's `task_dequeue`; takes `t` out of its FIFO by default.
+    fn task_dequeue(
+        rq: &Rq<'_>,
+        lock: &mut RqLock<'_, FifoPolicy<Self>>,
+        t: &TaskRef,
+    ) -> Option<TaskToken<FifoPolicy<Self>>> {
+        Self::queues().remove(rq, lock, t)
+    }
+
     /// The policy's `pick_next`; the head of the FIFO by default.
     fn pick_next(
         rq: &Rq<'_>,
@@ -137,7 +149,8 @@ pub trait FifoHooks: Sized + 'static {
 /// A FIFO policy with a one-tick slice: a woken, preempted or yielding
 /// task joins the tail of its CPU's [`Fifo`], the head runs next, and a
 /// task is preempted at every tick while another waits. No balancing.
-/// `H` names it and may change `init` and `pick_next` ([`FifoHooks`]);
+/// `H` names it and may change `init`, `exit`, `task_dequeue` and
+/// `pick_next` ([`FifoHooks`]);
 /// register it as `Registration::<FifoPolicy<H>>`.
 pub struct FifoPolicy<H>(PhantomData<fn() -> H>);
 
@@ -152,6 +165,7 @@ impl<H: FifoHooks> Policy for FifoPolicy<H> {
 
     fn exit(q: &mut Quiescent<Self>) {
         H::queues().clear(q);
+        H::exit(q);
     }
 
     fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken<Self>, _f: u32) -> bool {
@@ -168,7 +182,7 @@ impl<H: FifoHooks> Policy for FifoPolicy<H> {
         lock: &mut RqLock<'_, Self>,
         t: &TaskRef,
     ) -> Option<TaskToken<Self>> {
-        H::queues().remove(rq, lock, t)
+        H::task_dequeue(rq, lock, t)
     }
 
     fn task_tick(

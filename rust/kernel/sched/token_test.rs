@@ -5,7 +5,7 @@
 //! callbacks (kept in a static after its policy was switched away) is
 //! refused and, when dropped, leaves the next policy's flag alone.
 //!
-//! `test_keep_token` is a FIFO per CPU (a [`TaskQueue`]) that breaks one
+//! `test_keep_token` is a FIFO per CPU (a [`FifoPolicy`]) that breaks one
 //! rule on purpose: it never picks the task whose pid is in `TARGET`,
 //! so the core runs that task itself (rejecting the empty pick) and
 //! tells the policy with `task_dequeue`, which keeps the token in a
@@ -20,7 +20,7 @@
 //! is dropped.
 
 use super::{
-    switch_to, Ops, PerCpu, Policy, Quiescent, Rq, RqLock, TaskData, TaskQueue, TaskRef, TaskToken,
+    switch_to, Fifo, FifoHooks, FifoPolicy, Ops, Quiescent, Rq, RqLock, TaskRef, TaskToken,
 };
 use crate::error::to_result;
 use crate::prelude::*;
@@ -28,10 +28,10 @@ use crate::sync::SpinLock;
 use core::ffi::{c_int, c_void};
 use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
 
-/// Which policy of this file a [`Keeper`] is.
-trait Rules: 'static + Sized {
-    const NAME: &'static CStr;
-    fn queues() -> &'static PerCpu<Keeper<Self>, TaskQueue<Keeper<Self>>>;
+/// Which policy of this file a [`Keeper`] is: a one-tick FIFO
+/// ([`FifoPolicy`]) whose `exit`, `task_dequeue` and `pick_next` are
+/// [`keeper_exit`], [`keeper_dequeue`] and [`keeper_pick`].
+trait Rules: FifoHooks {
     fn kept() -> &'static SpinLock<Option<TaskToken<Keeper<Self>>>>;
     fn target() -> &'static AtomicI32;
     fn exits() -> &'static AtomicU32;
@@ -42,75 +42,42 @@ trait Rules: 'static + Sized {
     fn table() -> &'static bindings::sched_policy_ops;
 }
 
-struct Keeper<R: Rules>(core::marker::PhantomData<R>);
+type Keeper<R> = FifoPolicy<R>;
 
 fn is_target<R: Rules>(t: &TaskRef) -> bool {
     t.pid() == R::target().load(Ordering::Relaxed)
-}
-
-fn enqueue<R: Rules>(rq: &Rq<'_>, lock: &mut RqLock<'_, Keeper<R>>, t: TaskToken<Keeper<R>>) {
-    // a refused token is dropped: the core's fallback runs its task
-    let _ = R::queues().get_mut(rq, lock).push_back(t);
 }
 
 fn keep<R: Rules>(tok: TaskToken<Keeper<R>>) {
     *R::kept().lock() = Some(tok);
 }
 
-#[crate::vtable]
-impl<R: Rules> Policy for Keeper<R> {
-    const NAME: &'static CStr = R::NAME;
+fn keeper_exit<R: Rules>() {
+    let mut kept = R::kept().lock();
+    // exit() may use the policy's tokens
+    R::seen().store(kept.as_ref().map_or(-1, |tok| tok.task().pid()), Ordering::Relaxed);
+    *kept = None; // drops the kept token
+    R::exits().fetch_add(1, Ordering::Relaxed);
+}
 
-    fn exit(q: &mut Quiescent<Self>) {
-        R::queues().for_each_mut(q, |queue| *queue = TaskQueue::new());
-        let mut kept = R::kept().lock();
-        // exit() may use the policy's tokens
-        R::seen().store(kept.as_ref().map_or(-1, |tok| tok.task().pid()), Ordering::Relaxed);
-        *kept = None; // drops the kept token
-        R::exits().fetch_add(1, Ordering::Relaxed);
+fn keeper_dequeue<R: Rules>(
+    rq: &Rq<'_>,
+    lock: &mut RqLock<'_, Keeper<R>>,
+    t: &TaskRef,
+) -> Option<TaskToken<Keeper<R>>> {
+    let tok = R::queues().remove(rq, lock, t)?;
+    if !is_target::<R>(t) {
+        return Some(tok);
     }
+    keep::<R>(tok); // the bug under test: "I do not hold it"
+    None
+}
 
-    fn task_wakeup(
-        rq: &Rq<'_>,
-        lock: &mut RqLock<'_, Self>,
-        t: TaskToken<Self>,
-        _flags: u32,
-    ) -> bool {
-        enqueue::<R>(rq, lock, t);
-        false
-    }
-
-    fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken<Self>) {
-        enqueue::<R>(rq, lock, t);
-    }
-
-    fn task_dequeue(
-        rq: &Rq<'_>,
-        lock: &mut RqLock<'_, Self>,
-        t: &TaskRef,
-    ) -> Option<TaskToken<Self>> {
-        let tok = R::queues().get_mut(rq, lock).remove(t)?;
-        if !is_target::<R>(t) {
-            return Some(tok);
-        }
-        keep::<R>(tok); // the bug under test: "I do not hold it"
-        None
-    }
-
-    fn task_tick(
-        rq: &Rq<'_>,
-        _lock: &mut RqLock<'_, Self>,
-        _t: &TaskRef,
-        _d: &mut TaskData,
-    ) -> bool {
-        rq.nr_queued() > 0
-    }
-
-    fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>) -> Option<TaskToken<Self>> {
-        let q = R::queues().get_mut(rq, lock);
-        let pos = q.iter().position(|(t, _)| !is_target::<R>(t))?;
-        q.remove_at(pos)
-    }
+fn keeper_pick<R: Rules>(
+    rq: &Rq<'_>,
+    lock: &mut RqLock<'_, Keeper<R>>,
+) -> Option<TaskToken<Keeper<R>>> {
+    R::queues().pop_first(rq, lock, |t| !is_target::<R>(t))
 }
 
 /// An ops table in a static.
@@ -122,13 +89,30 @@ unsafe impl Sync for Table {}
 macro_rules! rules {
     ($ty:ident, $name:literal) => {
         struct $ty;
-        impl Rules for $ty {
+        impl FifoHooks for $ty {
             const NAME: &'static CStr = crate::c_str!($name);
-            fn queues() -> &'static PerCpu<Keeper<Self>, TaskQueue<Keeper<Self>>> {
-                static Q: PerCpu<Keeper<$ty>, TaskQueue<Keeper<$ty>>> =
-                    crate::per_cpu!(TaskQueue::new());
+            fn queues() -> &'static Fifo<Keeper<Self>> {
+                static Q: Fifo<Keeper<$ty>> = Fifo::new();
                 &Q
             }
+            fn exit(_q: &mut Quiescent<Keeper<Self>>) {
+                keeper_exit::<Self>();
+            }
+            fn task_dequeue(
+                rq: &Rq<'_>,
+                lock: &mut RqLock<'_, Keeper<Self>>,
+                t: &TaskRef,
+            ) -> Option<TaskToken<Keeper<Self>>> {
+                keeper_dequeue::<Self>(rq, lock, t)
+            }
+            fn pick_next(
+                rq: &Rq<'_>,
+                lock: &mut RqLock<'_, Keeper<Self>>,
+            ) -> Option<TaskToken<Keeper<Self>>> {
+                keeper_pick::<Self>(rq, lock)
+            }
+        }
+        impl Rules for $ty {
             fn kept() -> &'static SpinLock<Option<TaskToken<Keeper<Self>>>> {
                 static K: SpinLock<Option<TaskToken<Keeper<$ty>>>> = SpinLock::new(None);
                 &K
