@@ -62,7 +62,7 @@ use core::sync::atomic::{AtomicI64, AtomicUsize, Ordering::Relaxed};
 use kernel::error::code::EEXIST;
 use kernel::prelude::*;
 use kernel::sched::{
-    nice_index, place_by_load, scaled, weight_of, Handover, PerCpu, Policy, Quiescent,
+    nice_index, place_by_load, scaled, weight_of, Handover, InPolicy, PerCpu, Policy, Quiescent,
     Registration, Rq, RqLock, TaskData, TaskId, TaskQueue, TaskRef, TaskToken, NICE_0_WEIGHT,
     NR_CPUS, PRIO_TO_WEIGHT, WF_MIGRATED, WF_NEW, WF_WAKEUP,
 };
@@ -167,6 +167,9 @@ impl EevdfRq {
     }
 }
 
+/// The proof of running in a callback of eevdf.
+type Cx<'a> = InPolicy<'a, Eevdf>;
+
 static RQS: PerCpu<Eevdf, EevdfRq> = kernel::per_cpu!(EevdfRq::new());
 /// Each CPU's `V` and queue length, for racy readers elsewhere.
 static AVG_V: [AtomicI64; NR_CPUS] = [const { AtomicI64::new(0) }; NR_CPUS];
@@ -263,29 +266,18 @@ fn deadline_of(d: &TaskData) -> i64 {
 /// in `V`; false if the queue refused it (a token for a task queued
 /// already: the core's checks and backstop deal with it).
 #[inline]
-fn enqueue(cpu: usize, f: &mut EevdfRq, mut t: TaskToken<Eevdf>) -> bool {
-    let (task, d) = t.split();
+fn enqueue(cpu: usize, f: &mut EevdfRq, mut t: TaskToken<Eevdf>, cx: Cx<'_>) -> bool {
+    let (task, d) = t.split_in(cx);
     let w = weight_of(task);
     d.words()[QUEUED_WEIGHT] = w;
     let (v, dl) = (d.vruntime(), deadline_of(d));
-    match f.queue.insert_before(t, |_, q| dl < deadline_of(q)) {
-        Ok(()) => {
-            f.sum += (v - f.zero) * w as i64;
-            f.load += w as i64;
-            NR[cpu].store(f.queue.len(), Relaxed);
-            true
-        }
-        Err(t) => {
-            not_queued(&t);
-            false
-        }
+    if !f.queue.insert_or_warn_in(t, cx, |_, q| dl < deadline_of(q)) {
+        return false;
     }
-}
-
-#[cold]
-#[inline(never)]
-fn not_queued(t: &TaskToken<Eevdf>) {
-    pr_warn!("sched_eevdf: pid {} is queued already\n", t.task().pid());
+    f.sum += (v - f.zero) * w as i64;
+    f.load += w as i64;
+    NR[cpu].store(f.queue.len(), Relaxed);
+    true
 }
 
 /// Takes a task just unlinked from the queue out of `V`'s sums.
@@ -406,6 +398,7 @@ fn put_curr(rq: &Rq<'_>, f: &mut EevdfRq, t: &TaskRef, d: &mut TaskData) {
 /// Requeues a preempted or yielding running task.
 #[inline]
 fn requeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, mut t: TaskToken<Eevdf>, extend: bool) {
+    let cx = lock.in_policy();
     let f = RQS.get_mut(rq, lock);
     let (task, d) = t.split();
     update_curr(rq, f);
@@ -415,7 +408,7 @@ fn requeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Eevdf>, mut t: TaskToken<Eevdf>, e
         // a new request (yield: behind the current one)
         d.words()[DEADLINE] = (dl.max(v) + vrequest(task, d)) as u64;
     }
-    enqueue(rq.cpu(), f, t);
+    enqueue(rq.cpu(), f, t, cx);
 }
 
 /// An exported lag as a vruntime on a queue just switched in.
@@ -472,6 +465,7 @@ impl Policy for Eevdf {
         flags: u32,
     ) -> bool {
         let cpu = rq.cpu();
+        let cx = lock.in_policy();
         let f = RQS.get_mut(rq, lock);
         update_curr(rq, f);
         let (v_avg, load) = avg_vruntime(rq, f);
@@ -499,7 +493,7 @@ impl Policy for Eevdf {
             d.words()[WOKE_AT] = now;
         }
         let woken = (lag >= 0).then_some(Woken { id: task.id(), deadline: v + rest, request });
-        enqueue(cpu, f, t) && wakeup_preempts(rq, f, woken)
+        enqueue(cpu, f, t, cx) && wakeup_preempts(rq, f, woken)
     }
 
     #[inline]
@@ -632,6 +626,7 @@ impl Policy for Eevdf {
         mut t: TaskToken<Eevdf>,
         h: &Handover,
     ) -> Result {
+        let cx = lock.in_policy();
         let f = RQS.get_mut(rq, lock);
         let v = adopted_vruntime(f, h);
         let (task, d) = t.split();
@@ -639,7 +634,7 @@ impl Policy for Eevdf {
         d.words()[DEADLINE] = adopted_deadline(task, d, v, h) as u64;
         d.set_prev_runtime(task.runtime_ns());
         d.words()[LEFT_CPU] = 0;
-        if enqueue(rq.cpu(), f, t) {
+        if enqueue(rq.cpu(), f, t, cx) {
             Ok(())
         } else {
             Err(EEXIST)

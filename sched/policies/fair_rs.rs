@@ -144,24 +144,9 @@ fn put_curr(s: &Shared, f: &mut FairRq, t: &TaskRef, d: &mut TaskData, cx: Cx<'_
 /// Queues `t`, whose vruntime is `v`, behind tasks with the same one.
 #[inline]
 fn queue_sorted(s: &Shared, f: &mut FairRq, t: TaskToken<FairRs>, v: i64, cx: Cx<'_>) -> bool {
-    match f.queue.insert_before_in(t, cx, |_, q| v < q.vruntime()) {
-        Ok(()) => {
-            s.nr.store(f.queue.len(), Relaxed);
-            true
-        }
-        Err(t) => {
-            not_queued(&t);
-            false
-        }
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn not_queued(t: &TaskToken<FairRs>) {
-    // a second token for a task still queued; the core's checks and
-    // backstop deal with the task
-    pr_warn!("sched_fair_rs: pid {} is queued already\n", t.task().pid());
+    let queued = f.queue.insert_or_warn_in(t, cx, |_, q| v < q.vruntime());
+    s.nr.store(f.queue.len(), Relaxed);
+    queued
 }
 
 /// Takes the `i`-th queued task out.

@@ -42,9 +42,7 @@ impl<P: Policy> Fifo<P> {
     #[inline]
     pub fn push_back(&self, rq: &Rq<'_>, lock: &mut RqLock<'_, P>, t: TaskToken<P>) {
         let cx = lock.in_policy();
-        if let Err(t) = self.0.get_mut(rq, lock).push_back_in(t, cx) {
-            not_queued(P::NAME, &t);
-        }
+        self.0.get_mut(rq, lock).insert_or_warn_in(t, cx, |_, _| false);
     }
 
     /// Takes the head of `rq`'s FIFO.
@@ -105,13 +103,6 @@ impl<P: Policy> Fifo<P> {
     pub fn clear(&self, q: &mut Quiescent<P>) {
         self.0.for_each_mut(q, |queue| *queue = TaskQueue::new());
     }
-}
-
-#[cold]
-#[inline(never)]
-fn not_queued<P: ?Sized>(name: &crate::str::CStr, t: &TaskToken<P>) {
-    let name = name.to_str().unwrap_or("?");
-    crate::pr_warn!("sched {}: pid {} is queued already\n", name, t.task().pid());
 }
 
 /// What a [`FifoPolicy`] leaves to the type `H` that names it.

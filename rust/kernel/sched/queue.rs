@@ -34,7 +34,7 @@
 //!   [`TaskToken`]: after a switch away their `se.node` is the next
 //!   policy's).
 
-use super::{check_tokens_usable, tokens_usable, InPolicy, TaskData, TaskRef, TaskToken};
+use super::{check_tokens_usable, tokens_usable, InPolicy, Policy, TaskData, TaskRef, TaskToken};
 use bindings::{list_head, sched_entity, task};
 use core::marker::PhantomData;
 use core::mem::offset_of;
@@ -399,6 +399,36 @@ impl<P: ?Sized> TaskQueue<P> {
             TaskToken::new(task_of(n), NonNull::new_unchecked(self.ops))
         }
     }
+}
+
+impl<P: Policy> TaskQueue<P> {
+    /// As [`TaskQueue::insert_before_in`], for a policy's queueing
+    /// callbacks: a refused token (its task is still queued: the core
+    /// handed the task over again) is dropped with a warning naming the
+    /// policy, and the core's checks and backstop deal with the task.
+    /// True if `t` was queued.
+    #[inline(always)]
+    pub fn insert_or_warn_in(
+        &mut self,
+        t: TaskToken<P>,
+        cx: InPolicy<'_, P>,
+        before: impl FnMut(&TaskRef, &TaskData) -> bool,
+    ) -> bool {
+        match self.insert_before_in(t, cx, before) {
+            Ok(()) => true,
+            Err(t) => {
+                not_queued(P::NAME, t.task_in(cx).pid());
+                false
+            }
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn not_queued(name: &crate::str::CStr, pid: i32) {
+    let name = name.to_str().unwrap_or("?");
+    crate::pr_warn!("sched {}: pid {} is queued already\n", name, pid);
 }
 
 impl<P: ?Sized> Drop for TaskQueue<P> {
