@@ -53,7 +53,7 @@ fn take(q: &mut KVec<TaskToken<Rr>>, pos: usize) -> Option<TaskToken<Rr>> {
 
 #[vtable]
 impl Policy for Rr {
-    const NAME: &'static CStr = c_str!("rr");
+    const NAME: &'static CStr = c"rr";
 
     fn exit(q: &mut Quiescent<Rr>) {
         // every task was handed on: free the (empty) queues

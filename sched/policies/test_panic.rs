@@ -45,7 +45,7 @@ fn take(q: &mut KVec<TaskToken<TestPanic>>, pos: usize) -> Option<TaskToken<Test
 
 #[vtable]
 impl Policy for TestPanic {
-    const NAME: &'static CStr = c_str!("test_panic");
+    const NAME: &'static CStr = c"test_panic";
 
     fn init(_q: &mut Quiescent<TestPanic>) -> Result {
         PICKS.store(0, Relaxed);

@@ -44,7 +44,7 @@ fn take(q: &mut KVec<TaskToken<TestStarve>>, pos: usize) -> Option<TaskToken<Tes
 
 #[vtable]
 impl Policy for TestStarve {
-    const NAME: &'static CStr = c_str!("test_starve");
+    const NAME: &'static CStr = c"test_starve";
 
     fn exit(q: &mut Quiescent<TestStarve>) {
         QUEUES.for_each_mut(q, |queue| *queue = KVec::new());
