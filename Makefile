@@ -150,6 +150,14 @@ debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init
 check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS)
 	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf
 
+# clang-format -i over the files the format tier checks (not those in
+# tests/format-exempt.txt); format-check is that tier.
+format:
+	$(Q)clang-format --style=file -i $$($(PYTHON) tests/check.py --format-files)
+
+format-check:
+	$(Q)$(PYTHON) tests/check.py --only format
+
 bench: deps-quiet $(BUILD)/keel.elf
 	$(Q)$(PYTHON) tools/bench.py --kernel $(BUILD)/keel.elf --rev $(GIT_REV)
 

@@ -7,8 +7,8 @@
  * held off by local_bh_disable), the pending mask is taken, interrupts
  * are enabled and each pending action runs, for up to MAX_RESTARTS
  * rounds. Work still pending after that waits for the next interrupt
- * (the tick at the latest): Linux hands it to ksoftirqd, which is what
- * this will do once kernel threads exist.
+ * (the tick at the latest). TODO: a per-CPU ksoftirqd thread to take
+ * that leftover work, as Linux has, so it need not wait for a tick.
  *
  * SMP: the network code was written with one CPU in mind and uses
  * local_bh_disable() to keep its process-context sections apart from the

@@ -449,6 +449,12 @@ def format_exempt():
         return set()
 
 
+def format_files():
+    """The C files the format tier checks (and `make format` rewrites)."""
+    exempt = format_exempt()
+    return [f for f in c_sources() if os.path.relpath(f, ROOT) not in exempt]
+
+
 def run_format(args):
     """clang-format --dry-run --Werror over every C file: one check.
 
@@ -461,8 +467,7 @@ def run_format(args):
     if not tool:
         return [Check(name, "fail", ["  clang-format not installed "
                                      "(make deps)"])], None
-    exempt = format_exempt()
-    files = [f for f in c_sources() if os.path.relpath(f, ROOT) not in exempt]
+    files = format_files()
     p = subprocess.run([tool, "--style=file", "--dry-run", "--Werror"] +
                        files, cwd=ROOT, capture_output=True, text=True)
     dirty = sorted({l.split(":")[0] for l in p.stderr.splitlines()
@@ -488,7 +493,7 @@ def run_format(args):
             detail.append("  %s: lines over 80 columns: %s" % (
                 rel, " ".join(map(str, longs[:10]))))
     note = "format: %d C files checked, %d exempt (tests/format-exempt.txt)"\
-        % (len(files), len(exempt))
+        % (len(files), len(format_exempt()))
     if detail:
         detail.append("  (fix with clang-format -i FILE, keeping hand "
                       "alignment if you like)")
@@ -530,6 +535,9 @@ def parse_args(argv):
                    help="QEMU instances at once (default 2)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="list every check and keep going loudly")
+    p.add_argument("--format-files", action="store_true",
+                   help="print the C files the format tier checks, one a "
+                   "line, and exit (make format)")
     args = p.parse_args(argv)
     args.kernel = os.path.abspath(args.kernel)
     args.logdir = os.path.join(os.path.dirname(args.kernel), "check")
@@ -539,6 +547,10 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.format_files:
+        for f in format_files():
+            print(os.path.relpath(f, ROOT))
+        return 0
     tiers = args.only or ["unit", "format", "rust-lint", "rust-host",
                           "compile-fail", "ktest", "boot", "interactive",
                           "screen", "net", "replay"]

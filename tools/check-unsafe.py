@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """check-unsafe.py - audit every `unsafe` in keel's Rust code.
 
-keel's layering rule (docs/rust.md, design.md): only the `kernel` crate
+keel's layering rule (docs/rust.md, docs/rust-safety.md): only the `kernel` crate
 (and the generated `bindings`) may use `unsafe`, and there every use
 carries its argument. This script checks that, on the tokens of each
 file (comments, strings and char literals are skipped, so the word in

@@ -38,6 +38,7 @@
 #include <keel/device.h>
 #include <keel/skbuff.h>
 #include <keel/spinlock.h>
+#include <keel/wait.h>
 
 #define IFNAMSIZ      16
 #define ETH_ALEN      6
@@ -263,6 +264,11 @@ bool napi_schedule(struct napi_struct *napi);
  * reported and completed by the core.
  */
 bool napi_complete_done(struct napi_struct *napi, int work_done);
+/*
+ * Woken after every poll that passed frames up (poll_frames grew), on
+ * any CPU: wait on it for a count (the benchmarks do).
+ */
+extern struct wait_queue_head napi_poll_wq;
 
 /* Driver counters plus the core's drops. */
 void dev_get_stats(struct net_device *dev, struct net_device_stats *stats);

@@ -14,8 +14,9 @@
  * local_bh_disable()), or the softirq can spin on a lock held by the
  * very code it interrupted.
  *
- * State is per CPU in spirit; keel runs softirqs on the boot CPU only
- * until SMP brings per-CPU data (then each CPU gets its own copy).
+ * The state is global, not per CPU (kernel/softirq.c says why): any
+ * CPU may serve softirqs, but only one at a time, and none while any
+ * CPU is inside local_bh_disable().
  */
 #ifndef _KEEL_SOFTIRQ_H
 #define _KEEL_SOFTIRQ_H

@@ -57,13 +57,13 @@
 #include <keel/net/arp.h>
 #include <keel/net/ip.h>
 #include <keel/net/snmp.h>
-#include <keel/net/wait.h>
 #include <keel/phy.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/softirq.h>
 #include <keel/spinlock.h>
 #include <keel/time.h>
+#include <keel/timer.h>
 #include <keel/wait.h>
 
 #define MAX_NETDEVS    8
@@ -74,6 +74,7 @@ static LIST_HEAD(dev_base);
 static DEFINE_SPINLOCK(dev_base_lock);
 static DEFINE_MUTEX(rtnl);
 static LIST_HEAD(poll_list);
+DECLARE_WAIT_QUEUE_HEAD(napi_poll_wq);
 static DEFINE_SPINLOCK(napi_lock); /* poll_list and every napi's state */
 
 struct net_device *alloc_etherdev(size_t priv_size)
@@ -267,11 +268,15 @@ drop:
 	kfree_skb(skb);
 }
 
+/* netif_wait_carrier() sleeps here; every carrier_on wakes it. */
+static DECLARE_WAIT_QUEUE_HEAD(carrier_wq);
+
 void netif_carrier_on(struct net_device *dev)
 {
 	if (dev->carrier)
 		return;
-	dev->carrier = true;
+	WRITE_ONCE(dev->carrier, true);
+	wake_up(&carrier_wq);
 	if (dev->ip.configured)
 		arp_send_gratuitous(dev);
 }
@@ -281,16 +286,12 @@ void netif_carrier_off(struct net_device *dev)
 	dev->carrier = false;
 }
 
-static bool carrier_ok(void *arg)
-{
-	return READ_ONCE(((struct net_device *)arg)->carrier);
-}
-
 int netif_wait_carrier(struct net_device *dev, unsigned int timeout_ms)
 {
-	static struct net_waitq carrier_wq = NET_WAITQ_INIT;
-
-	return net_wait_until(&carrier_wq, carrier_ok, dev, timeout_ms);
+	if (!wait_event_timeout(carrier_wq, READ_ONCE(dev->carrier),
+				msecs_to_jiffies(timeout_ms)))
+		return -ETIMEDOUT;
+	return 0;
 }
 
 void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
@@ -454,6 +455,8 @@ static void net_rx_action(void)
 		spin_unlock_irqrestore(&napi_lock, flags);
 
 		work = napi_poll(napi, weight);
+		if (work > 0)
+			wake_up(&napi_poll_wq); /* after poll_frames grew */
 
 		spin_lock_irqsave(&napi_lock, flags);
 		napi_poll_done(napi, work, weight);

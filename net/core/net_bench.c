@@ -30,12 +30,12 @@
 #include <keel/etherdevice.h>
 #include <keel/net/ip.h>
 #include <keel/net/udp.h>
-#include <keel/net/wait.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/softirq.h>
 #include <keel/string.h>
 #include <keel/time.h>
+#include <keel/timer.h>
 
 #define RX_BURST    64
 #define BENCH_PROTO 0x88b5 /* IEEE local experimental: dropped at once */
@@ -122,27 +122,13 @@ static int tx_round(struct net_device *tx, struct net_device *rx, u64 n,
 	return err;
 }
 
-struct rx_mark {
-	const struct napi_struct *napi;
-	u64 frames; /* the poll count to reach */
-};
-
-static bool rx_all_polled(void *arg)
-{
-	const struct rx_mark *m = arg;
-
-	return READ_ONCE(m->napi->poll_frames) >= m->frames;
-}
-
-static struct net_waitq rx_wq = NET_WAITQ_INIT;
-
 /* Bursts land with bottom halves off, then get polled; poll time. */
 static int rx_round(struct net_device *tx, struct net_device *rx, u64 n,
 		    unsigned int len, u64 *ns)
 {
 	struct napi_struct *napi = rx->napi;
 	u64 ns0 = napi->poll_ns, frames0 = napi->poll_frames;
-	struct rx_mark m = { napi, frames0 + n };
+	u64 target = frames0 + n; /* the poll count to reach */
 
 	for (u64 sent = 0; sent < n;) {
 		u64 burst = min(n - sent, (u64)RX_BURST);
@@ -160,7 +146,8 @@ static int rx_round(struct net_device *tx, struct net_device *rx, u64 n,
 	 * polled, on another CPU a little later: wait for the count (the
 	 * measured figure is poll time, so the wait adds nothing to it).
 	 */
-	net_wait_until(&rx_wq, rx_all_polled, &m, 1000);
+	wait_event_timeout(napi_poll_wq, READ_ONCE(napi->poll_frames) >= target,
+			   msecs_to_jiffies(1000));
 	if (napi->poll_frames - frames0 != n)
 		return -EIO; /* a frame got lost: the figure would lie */
 	*ns = napi->poll_ns - ns0;
@@ -195,18 +182,6 @@ static int rtt_round(struct net_device *tx, struct net_device *rx, u64 n,
 	return err;
 }
 
-struct poll_mark {
-	const struct napi_struct *napi;
-	u64 frames;
-};
-
-static bool polled_since(void *arg)
-{
-	const struct poll_mark *m = arg;
-
-	return READ_ONCE(m->napi->poll_frames) != m->frames;
-}
-
 /*
  * Wait until frames from tx reach rx: QEMU's e1000 refuses to receive
  * for a second after its receiver is programmed (docs/net.md), and a
@@ -214,14 +189,16 @@ static bool polled_since(void *arg)
  */
 static int pair_ready(struct net_device *tx, struct net_device *rx)
 {
-	static struct net_waitq wq = NET_WAITQ_INIT;
+	struct napi_struct *napi = rx->napi;
 
 	for (int tries = 0; tries < 30; tries++) {
-		struct poll_mark m = { rx->napi, rx->napi->poll_frames };
+		u64 frames = READ_ONCE(napi->poll_frames);
 
 		if (send_frames(tx, rx->dev_addr, 1, 64, GFP_KERNEL))
 			return -ENOBUFS;
-		if (!net_wait_until(&wq, polled_since, &m, 100))
+		if (wait_event_timeout(napi_poll_wq,
+				       READ_ONCE(napi->poll_frames) != frames,
+				       msecs_to_jiffies(100)))
 			return 0;
 	}
 	return -ETIMEDOUT;

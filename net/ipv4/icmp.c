@@ -19,11 +19,11 @@
 #include <keel/net/icmp.h>
 #include <keel/net/ip.h>
 #include <keel/net/snmp.h>
-#include <keel/net/wait.h>
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
 #include <keel/time.h>
+#include <keel/timer.h>
 
 #define PING_ID	      0x6b65 /* "ke" */
 #define PING_MAX_SIZE (ETH_DATA_LEN - 20 - sizeof(struct icmphdr))
@@ -36,7 +36,7 @@ static struct {
 	struct ping_result res;
 } ping;
 static DEFINE_SPINLOCK(ping_lock);
-static struct net_waitq ping_wq = NET_WAITQ_INIT;
+static DECLARE_WAIT_QUEUE_HEAD(ping_wq); /* woken by each echo reply */
 
 static u8 ping_byte(unsigned int i)
 {
@@ -93,7 +93,7 @@ static void icmp_echo_reply_rcv(struct sk_buff *skb, const struct iphdr *iph)
 		ping.done = true;
 	}
 	spin_unlock_irqrestore(&ping_lock, flags);
-	net_wake_up(&ping_wq);
+	wake_up(&ping_wq);
 	kfree_skb(skb);
 }
 
@@ -123,11 +123,6 @@ void icmp_rcv(struct sk_buff *skb)
 	}
 drop:
 	kfree_skb(skb);
-}
-
-static bool ping_done(void *arg)
-{
-	return READ_ONCE(ping.done);
 }
 
 /* Build and send the request; ping is ours. 0 or -Exxx. */
@@ -176,19 +171,15 @@ int icmp_ping(struct net_device *dev, __be32 daddr, u16 seq, unsigned int size,
 	spin_unlock_irqrestore(&ping_lock, flags);
 
 	err = ping_send(dev, daddr, seq, size);
-	if (!err)
-		err = net_wait_until(&ping_wq, ping_done, NULL, timeout_ms);
+	if (!err && !wait_event_timeout(ping_wq, READ_ONCE(ping.done),
+					msecs_to_jiffies(timeout_ms)))
+		err = -ETIMEDOUT;
 	spin_lock_irqsave(&ping_lock, flags);
 	if (!err)
 		*res = ping.res;
 	ping.active = false;
 	spin_unlock_irqrestore(&ping_lock, flags);
 	return err;
-}
-
-static bool never(void *arg)
-{
-	return false;
 }
 
 int ping_run(struct net_device *dev, __be32 daddr, unsigned int count,
@@ -223,8 +214,7 @@ int ping_run(struct net_device *dev, __be32 daddr, unsigned int count,
 			u64 spent = (ktime_get_ns() - start) / NSEC_PER_MSEC;
 
 			if (spent < 1000)
-				net_wait_until(&ping_wq, never, NULL,
-					       1000 - spent);
+				msleep(1000 - spent);
 		}
 	}
 	monitor_printf("--- %pI4 ping statistics ---\n", &daddr);

@@ -7,8 +7,8 @@
  * At boot (late_initcall, after every NIC driver has probed), each
  * SPEC of ip= brings its interface up, waits up to LINK_WAIT_MS for the
  * PHY to report a link, and runs DHCP or sets the static address. Boot
- * waits for this: there are no kernel threads to do it in the
- * background yet.
+ * waits for this. TODO: do it in a kernel thread, so the boot goes on
+ * while the link comes up and DHCP answers.
  */
 #define pr_fmt(fmt) "ipconfig: " fmt
 

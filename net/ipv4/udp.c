@@ -28,6 +28,7 @@
 #include <keel/slab.h>
 #include <keel/softirq.h>
 #include <keel/string.h>
+#include <keel/timer.h>
 
 #define UDP_ECHO_PORT 7
 
@@ -106,7 +107,7 @@ void udp_rcv(struct sk_buff *skb)
 		kfree_skb(skb);
 	} else {
 		skb_queue_tail(&sk->rxq, skb);
-		net_wake_up(&sk->wq);
+		wake_up(&sk->wq);
 	}
 	spin_unlock_irqrestore(&udp_lock, flags);
 	return;
@@ -121,6 +122,7 @@ struct udp_sock *udp_open(void)
 	if (!sk)
 		return NULL;
 	skb_queue_head_init(&sk->rxq);
+	init_waitqueue_head(&sk->wq);
 	INIT_LIST_HEAD(&sk->node);
 	return sk;
 }
@@ -226,13 +228,6 @@ long udp_sendto(struct udp_sock *sk, const void *buf, size_t len,
 	return udp_send(sk, sk->dev, buf, len, to);
 }
 
-static bool rxq_ready(void *arg)
-{
-	const struct udp_sock *sk = arg;
-
-	return READ_ONCE(sk->rxq.qlen) != 0;
-}
-
 long udp_recvfrom(struct udp_sock *sk, void *buf, size_t len,
 		  struct sockaddr_in *from, unsigned int timeout_ms)
 {
@@ -240,11 +235,10 @@ long udp_recvfrom(struct udp_sock *sk, void *buf, size_t len,
 	struct sk_buff *skb;
 	unsigned long flags;
 	size_t n;
-	int err;
 
-	err = net_wait_until(&sk->wq, rxq_ready, sk, timeout_ms);
-	if (err)
-		return err;
+	if (!wait_event_timeout(sk->wq, READ_ONCE(sk->rxq.qlen) != 0,
+				msecs_to_jiffies(timeout_ms)))
+		return -ETIMEDOUT;
 	spin_lock_irqsave(&udp_lock, flags);
 	skb = skb_dequeue(&sk->rxq);
 	spin_unlock_irqrestore(&udp_lock, flags);

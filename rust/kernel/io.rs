@@ -230,14 +230,14 @@ mod tests {
     #[test]
     fn port_ranges_are_exclusive(t: &mut Test) {
         // 0x3f8 is COM1; pick a port range nothing on QEMU's PC uses.
-        let a = IoPorts::<4>::request(0x2f0, crate::c_str!("rust_io test"));
+        let a = IoPorts::<4>::request(0x2f0, c"rust_io test");
         crate::kt_assert!(t, a.is_ok());
-        let b = IoPorts::<2>::request(0x2f2, crate::c_str!("rust_io overlap"));
+        let b = IoPorts::<2>::request(0x2f2, c"rust_io overlap");
         crate::kt_expect_eq!(t, b.err(), Some(EBUSY));
         if let Ok(a) = a {
             crate::kt_expect_eq!(t, a.try_inb(4), Err(ERANGE));
         }
-        let c = IoPorts::<2>::request(0x2f2, crate::c_str!("rust_io again"));
+        let c = IoPorts::<2>::request(0x2f2, c"rust_io again");
         crate::kt_expect!(t, c.is_ok());
     }
 
@@ -245,7 +245,7 @@ mod tests {
     /// (0x64 resets the machine), PCI configuration, COM1, the PICs.
     #[test]
     fn kernel_ports_are_refused(t: &mut Test) {
-        let name = crate::c_str!("rust_io kernel port");
+        let name = c"rust_io kernel port";
         crate::kt_expect_eq!(t, IoPorts::<1>::request(0x64, name).err(), Some(EBUSY));
         crate::kt_expect_eq!(t, IoPorts::<4>::request(0xcf8, name).err(), Some(EBUSY));
         crate::kt_expect_eq!(t, IoPorts::<1>::request(0xcf9, name).err(), Some(EBUSY));

@@ -74,7 +74,7 @@ pub mod prelude {
     pub use crate::error::{code::*, Error, Result};
     pub use crate::module::Module;
     pub use crate::str::CStr;
-    pub use crate::{c_str, module, pr_alert, pr_cont, pr_crit, pr_debug, pr_emerg, pr_err};
+    pub use crate::{module, pr_alert, pr_cont, pr_crit, pr_debug, pr_emerg, pr_err};
     pub use crate::{pr_info, pr_notice, pr_warn, vtable};
 }
 

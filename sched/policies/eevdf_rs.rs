@@ -431,7 +431,7 @@ struct Eevdf;
 
 #[vtable]
 impl Policy for Eevdf {
-    const NAME: &'static CStr = c_str!("eevdf");
+    const NAME: &'static CStr = c"eevdf";
 
     fn init(q: &mut Quiescent<Eevdf>) -> Result {
         RQS.for_each_mut(q, |f| *f = EevdfRq::new());

@@ -220,7 +220,7 @@ type Cx<'a> = InPolicy<'a, FairRs>;
 
 #[vtable]
 impl Policy for FairRs {
-    const NAME: &'static CStr = c_str!("fair_rs");
+    const NAME: &'static CStr = c"fair_rs";
 
     fn init(q: &mut Quiescent<FairRs>) -> Result {
         RQS.for_each_mut(q, |f| *f = FairRq::new());

@@ -38,7 +38,7 @@ struct Rr;
 
 #[vtable]
 impl Policy for Rr {
-    const NAME: &'static CStr = c_str!("rr");
+    const NAME: &'static CStr = c"rr";
 
     fn exit(q: &mut Quiescent<Rr>) {
         QUEUES.clear(q);

@@ -32,7 +32,7 @@ static PICKS: AtomicU32 = AtomicU32::new(0);
 struct Panicky;
 
 impl FifoHooks for Panicky {
-    const NAME: &'static CStr = c_str!("test_panic");
+    const NAME: &'static CStr = c"test_panic";
 
     fn queues() -> &'static Fifo<TestPanic> {
         &QUEUES

@@ -31,7 +31,7 @@ static QUEUES: Fifo<TestStarve> = Fifo::new();
 struct Starve;
 
 impl FifoHooks for Starve {
-    const NAME: &'static CStr = c_str!("test_starve");
+    const NAME: &'static CStr = c"test_starve";
 
     fn queues() -> &'static Fifo<TestStarve> {
         &QUEUES

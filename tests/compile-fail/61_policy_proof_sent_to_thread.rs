@@ -17,5 +17,5 @@ pub struct A;
 /// `Send` is in question): a thread reads the token's data later.
 pub fn a_hands_on(lock: &mut RqLock<'static, A>, mut t: TaskToken<A>) {
     let cx: InPolicy<'static, A> = lock.in_policy();
-    let _ = Thread::run(kernel::c_str!("reader"), move || t.data_in(cx).vruntime() as i32);
+    let _ = Thread::run(c"reader", move || t.data_in(cx).vruntime() as i32);
 }

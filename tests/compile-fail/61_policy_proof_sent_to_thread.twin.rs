@@ -14,5 +14,5 @@ pub struct A;
 pub fn a_hands_on(lock: &mut RqLock<'static, A>, mut t: TaskToken<A>) {
     let cx: InPolicy<'static, A> = lock.in_policy();
     let v = t.data_in(cx).vruntime() as i32;
-    let _ = Thread::run(kernel::c_str!("reader"), move || v);
+    let _ = Thread::run(c"reader", move || v);
 }

@@ -10,7 +10,7 @@
  *
  * Received datagrams wait on the socket's queue (at most
  * UDP_RCVQ_LEN; more are dropped and counted) until udp_recvfrom()
- * takes them; it sleeps on the socket's wait queue (keel/net/wait.h).
+ * takes them; it sleeps on the socket's wait queue (keel/wait.h).
  * A socket may instead have a data_ready callback, run in softirq
  * context for each datagram, as the echo service on port 7 does. It
  * runs with the socket table locked: it may send on its own (bound)
@@ -19,9 +19,9 @@
 #ifndef _KEEL_NET_UDP_H
 #define _KEEL_NET_UDP_H
 
-#include <keel/net/wait.h>
 #include <keel/netdevice.h>
 #include <keel/spinlock.h>
+#include <keel/wait.h>
 
 struct udphdr {
 	__be16 source;
@@ -46,8 +46,8 @@ struct udp_sock {
 	/* in softirq context, instead of queueing; consumes skb */
 	void (*data_ready)(struct udp_sock *sk, struct sk_buff *skb,
 			   const struct sockaddr_in *from);
-	struct sk_buff_head rxq; /* under the stack's udp_lock */
-	struct net_waitq wq;
+	struct sk_buff_head rxq;   /* under the stack's udp_lock */
+	struct wait_queue_head wq; /* woken when rxq gains one */
 	struct list_head node;
 };
 

@@ -29,15 +29,15 @@ fn answer(r: Result) -> i32 {
 
 #[crate::vtable]
 impl Policy for Reenter {
-    const NAME: &'static CStr = crate::c_str!("test_reenter");
+    const NAME: &'static CStr = c"test_reenter";
 
     fn init(_q: &mut Quiescent<Self>) -> Result {
-        FROM_INIT.store(answer(switch_to(crate::c_str!("fair"))), Ordering::Relaxed);
+        FROM_INIT.store(answer(switch_to(c"fair")), Ordering::Relaxed);
         Ok(())
     }
 
     fn exit(q: &mut Quiescent<Self>) {
-        FROM_EXIT.store(answer(switch_to(crate::c_str!("fair"))), Ordering::Relaxed);
+        FROM_EXIT.store(answer(switch_to(c"fair")), Ordering::Relaxed);
         QUEUES.for_each_mut(q, |queue| *queue = TaskQueue::new());
     }
 
@@ -67,7 +67,7 @@ impl Policy for Reenter {
         if FROM_TICK.load(Ordering::Relaxed) == 1 {
             // a name no policy has: without the refusal the answer is
             // -ENOENT, after the lookup took the switch mutex in an IRQ
-            let r = answer(switch_to(crate::c_str!("no_such_policy")));
+            let r = answer(switch_to(c"no_such_policy"));
             FROM_TICK.store(r, Ordering::Relaxed);
         }
         rq.nr_queued() > 0
@@ -106,7 +106,7 @@ mod tests {
         // SAFETY: returns a static string.
         let name = unsafe { CStr::from_ptr(bindings::sched_policy_name()) };
         crate::kt_expect_eq!(t, name.to_bytes(), b"test_reenter");
-        crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
+        crate::kt_expect!(t, switch_to(c"fair").is_ok());
         crate::kt_expect_eq!(t, FROM_EXIT.load(Ordering::Relaxed), -(bindings::EDEADLK as i32));
     }
 }

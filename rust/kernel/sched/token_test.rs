@@ -90,7 +90,7 @@ macro_rules! rules {
     ($ty:ident, $name:literal) => {
         struct $ty;
         impl FifoHooks for $ty {
-            const NAME: &'static CStr = crate::c_str!($name);
+            const NAME: &'static CStr = $name;
             fn queues() -> &'static Fifo<Keeper<Self>> {
                 static Q: Fifo<Keeper<$ty>> = Fifo::new();
                 &Q
@@ -137,11 +137,11 @@ macro_rules! rules {
     };
 }
 
-rules!(KeepToken, "test_keep_token");
-rules!(KeepLive, "test_keep_live");
-rules!(StaleData, "test_stale_data");
-rules!(StaleDrop, "test_stale_drop");
-rules!(StaleHolder, "test_stale_holder");
+rules!(KeepToken, c"test_keep_token");
+rules!(KeepLive, c"test_keep_live");
+rules!(StaleData, c"test_stale_data");
+rules!(StaleDrop, c"test_stale_drop");
+rules!(StaleHolder, c"test_stale_holder");
 
 /// Switches to the policy of `R`, unregistered (so that the tests
 /// take no slot of the registry, which other policies need).
@@ -259,7 +259,7 @@ mod tests {
         if let Some(q) = start_target(returns_7, 0, &unused) {
             crate::kt_expect_eq!(t, stop(q), 7);
         }
-        crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
+        crate::kt_expect!(t, switch_to(c"fair").is_ok());
         crate::kt_expect_eq!(t, KeepToken::exits().load(Ordering::Relaxed), 1);
         // exit() read the kept token: still the target's pid
         crate::kt_expect_eq!(t, KeepToken::seen().load(Ordering::Relaxed), pid);
@@ -267,7 +267,7 @@ mod tests {
         crate::kt_expect_eq!(t, usage(), (slab0, pages0));
         // not abandoned: it can come back, and go again
         crate::kt_expect!(t, switch_to_keeper::<KeepToken>().is_ok());
-        crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
+        crate::kt_expect!(t, switch_to(c"fair").is_ok());
     }
 
     /// A policy that keeps a live task's token when a switch asks for
@@ -291,7 +291,7 @@ mod tests {
             return crate::kt_fail!(t, "cannot create the target thread");
         };
         crate::time::msleep(50);
-        crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
+        crate::kt_expect!(t, switch_to(c"fair").is_ok());
         crate::kt_expect_eq!(t, KeepLive::exits().load(Ordering::Relaxed), 0);
         crate::kt_expect_eq!(t, switch_to_keeper::<KeepLive>(), Err(EBUSY));
         STOP.store(true, Ordering::Relaxed);
@@ -330,7 +330,7 @@ mod tests {
         STOP.store(true, Ordering::Relaxed);
         crate::kt_expect_eq!(t, stop(p), 8);
         crate::kt_expect_eq!(t, stop(c), 8);
-        crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
+        crate::kt_expect!(t, switch_to(c"fair").is_ok());
         crate::kt_expect_eq!(t, StaleHolder::exits().load(Ordering::Relaxed), 1);
         crate::kt_expect_eq!(t, usage(), (slab0, pages0)); // nothing leaked
     }
@@ -347,7 +347,7 @@ mod tests {
             return crate::kt_fail!(t, "cannot create the threads");
         };
         crate::time::msleep(50);
-        crate::kt_expect!(t, switch_to(crate::c_str!("fair")).is_ok());
+        crate::kt_expect!(t, switch_to(c"fair").is_ok());
         crate::kt_expect_eq!(t, switch_to_keeper::<StaleData>(), Err(EBUSY));
         STOP.store(true, Ordering::Relaxed);
         crate::kt_expect_eq!(t, stop(p), 8);

@@ -2,7 +2,8 @@
 /*
  * asm/layout.h - the x86_64 virtual address space of keel.
  *
- *   0x0000000000000000 .. user space (later), empty for now
+ *   0x0000000000000000 .. identity map during early boot, then empty
+ *                         (keel runs no user space)
  *   0xffff888000000000 PAGE_OFFSET: direct map of all physical RAM
  *   0xffffc90000000000 VMAP_BASE: kernel stacks (with guard pages), vmap
  *   0xffffffff80000000 KERNEL_VMA: kernel image, linked at phys 1 MiB
