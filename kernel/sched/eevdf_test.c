@@ -133,6 +133,14 @@ static int run_bursts(const char *policy, int *early, int *runs)
 		goto out_stop;
 	}
 	kthread_stop(sender); /* returns once all rounds ran */
+	/*
+	 * The last round's receivers were woken but may not have run yet:
+	 * count their runs once each is asleep again (the sender waits for
+	 * that at the start of a round, but there is no round after the
+	 * last).
+	 */
+	while (!all_asleep(r))
+		msleep(1);
 	*early = r->early_rounds;
 	*runs = r->runs;
 out_stop:
