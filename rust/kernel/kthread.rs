@@ -172,10 +172,14 @@ mod tests {
         if let Ok(started) = Arc::new(Completion::new(), GFP_KERNEL) {
             let s2 = started.clone();
             let th = Thread::run(c"rust-loop", move || {
-                s2.complete();
                 let mut n = 0;
                 while !should_stop() {
                     n += 1;
+                    if n == 1 {
+                        // only now: a stop asked right after `started`
+                        // must find the loop already running
+                        s2.complete();
+                    }
                     yield_now();
                 }
                 if n > 0 {
