@@ -45,7 +45,7 @@ RUST_ALLOC_FLAGS := --cfg no_global_oom_handling
 RUST_ENV := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD)) MAKEFLAGS=
 
 # Driver, sample and policy crates: one .rs file (crate root) each.
-# Scheduling policies: sched/policies/*.rs (docs/scheduler.md).
+# Scheduling policies: sched/policies/*.rs (docs/writing-a-policy.md).
 RUST_MODULES := $(sort $(wildcard samples/rust/*.rs) $(wildcard drivers/*/*.rs) \
 	$(wildcard drivers/*/*/*.rs) $(wildcard sched/policies/*.rs))
 RUST_MODULE_OBJS := $(patsubst %.rs,$(KEEL_OUT)/%.o,$(RUST_MODULES))
@@ -252,7 +252,7 @@ rust-analyzer: $(RUST_OUT)/bindings_generated.rs $(RUST_OUT)/uapi_generated.rs \
 # The kernel crate compiled for the host with --cfg keel_host (the
 # modules a policy uses, over kernel::sched::host), the bindings for the
 # host (same layouts: both x86_64), each policy crate unmodified, and
-# the replay tool linking them (docs/scheduler.md, "Record and replay").
+# the replay tool linking them (docs/sched-replay.md).
 # REPLAY_POLICIES and REPLAY_OUT let a test build the tool against
 # changed copies of the policies (tests/replay.py).
 HOST_OUT        := $(BUILD)/host

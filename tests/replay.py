@@ -1,6 +1,6 @@
 """replay.py - record a policy in the kernel, replay it on the host.
 
-The `replay` tier of make check (docs/scheduler.md, "Record and replay"):
+The `replay` tier of make check (docs/sched-replay.md):
 
   record    boot -smp 2, `sched record start fair_rs` (a live switch
             into the Rust weighted-fair policy, recorded from its init

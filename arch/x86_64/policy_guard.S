@@ -1,6 +1,7 @@
 /*
  * policy_guard.S - a recovery point around one scheduling-policy callback
- * (kernel/sched/watchdog.h, docs/scheduler.md "The watchdog").
+ * (kernel/sched/watchdog.h, docs/scheduler.md "The watchdog and
+ * abandonment").
  *
  * policy_guard_enter is called only from the inline asm in
  * policy_guarded(), with its own convention:

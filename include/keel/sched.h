@@ -245,8 +245,8 @@ struct sched_policy_ops {
 	struct task *(*balance)(struct rq *dst, struct rq *src);
 
 	/*
-	 * Live switch (docs/scheduler.md, "Hand-over"), all [rq, every rq
-	 * and the tasklist locked]:
+	 * Live switch (docs/scheduler.md, "Live switching and the
+	 * hand-over"), all [rq, every rq and the tasklist locked]:
 	 *
 	 * [old] Describe p, queued on rq or (flags & WF_RUNNING) its
 	 * running task, in *h (zeroed by the core). Read-only: the old

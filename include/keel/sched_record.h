@@ -10,8 +10,8 @@
  * take turns inside the policy), so the order of the records is the
  * order of their effects. `sched record dump` prints the ring as text;
  * tools/sched-replay feeds it to a host build of the policy and reports
- * the first decision that differs. docs/scheduler.md, "Record and
- * replay", has the format and the limits.
+ * the first decision that differs. docs/sched-replay.md has
+ * the format and the limits.
  */
 #ifndef _KEEL_SCHED_RECORD_H
 #define _KEEL_SCHED_RECORD_H

@@ -340,7 +340,8 @@ static void unlock_all_rqs(void)
 }
 
 /*
- * The hand-over (docs/scheduler.md, "Hand-over"). With the task list and
+ * The hand-over (docs/scheduler.md, "Live switching
+ * and the hand-over"). With the task list and
  * every runqueue locked: save every task's p->se and let the old policy
  * export its queued and running tasks (read-only), then give the new
  * policy task_new for every task and task_adopt for those. Only if all

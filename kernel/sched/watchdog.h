@@ -67,7 +67,7 @@ void allow_parked(struct ktest *t, const struct mm_usage *before,
  * For the call, cpu->policy_tokens is tokens: o, or NULL for a callback
  * that runs without a runqueue or the task-list lock (select_cpu), in
  * which the Rust layer refuses to touch a task through a TaskToken
- * (docs/scheduler.md, "Tokens a policy keeps").
+ * (docs/scheduler.md, "Tokens and their rules").
  */
 static __always_inline struct guard_ret
 policy_guarded_tok(const struct sched_policy_ops *o, const void *tokens,

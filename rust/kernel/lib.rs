@@ -14,8 +14,7 @@
 //! ([`sync`]), and `module!`/`#[vtable]`/`#[ktest]` from the `macros` crate.
 //!
 //! With `--cfg keel_host` the crate builds for the host instead, with only
-//! what scheduling policies use (see [`sched`] and docs/scheduler.md,
-//! "Record and replay").
+//! what scheduling policies use (see [`sched`] and docs/sched-replay.md).
 
 #![no_std]
 #![cfg_attr(not(keel_host), feature(allow_internal_unsafe))]
