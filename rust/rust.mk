@@ -250,9 +250,9 @@ rust-analyzer: $(RUST_OUT)/bindings_generated.rs $(RUST_OUT)/uapi_generated.rs \
 
 # --- the host build: the kernel crate, policies and tools/sched-replay ---
 # The kernel crate compiled for the host with --cfg keel_host (the
-# modules a policy uses, over kernel::sched::host), the bindings for the
-# host (same layouts: both x86_64), each policy crate unmodified, and
-# the replay tool linking them (docs/sched-replay.md).
+# modules a policy uses, over kernel::host and kernel::sched::host), the
+# bindings for the host (same layouts: both x86_64), each policy crate
+# unmodified, and the replay tool linking them (docs/sched-replay.md).
 # REPLAY_POLICIES and REPLAY_OUT let a test build the tool against
 # changed copies of the policies (tests/replay.py).
 HOST_OUT        := $(BUILD)/host

@@ -21,8 +21,9 @@
 #![allow(internal_features)]
 
 // The host build (`--cfg keel_host`, for tools/sched-replay) has the
-// modules a scheduling policy uses, over a host backend of the C
-// functions they call (sched::host); it may use std there.
+// modules a scheduling policy uses, over a host back end of the C
+// functions they call (`host`, and `sched::host` for the scheduler's);
+// it may use std there.
 #[cfg(keel_host)]
 extern crate std;
 
@@ -38,6 +39,8 @@ pub mod error;
 #[cfg(not(keel_host))]
 pub mod fb;
 mod fmt_buf;
+#[cfg(keel_host)]
+pub mod host;
 #[cfg(not(keel_host))]
 pub mod io;
 #[cfg(not(keel_host))]

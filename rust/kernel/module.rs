@@ -8,7 +8,7 @@
 
 use crate::error::{from_result, Result};
 #[cfg(keel_host)]
-use crate::sched::host::HostLock as SpinLock;
+use crate::host::HostLock as SpinLock;
 #[cfg(not(keel_host))]
 use crate::sync::SpinLock;
 #[cfg(not(keel_host))]

@@ -48,14 +48,14 @@ pub fn call_printk(level: &[u8; 2], args: fmt::Arguments<'_>) {
 }
 
 /// The host build: the message goes to the host backend's log
-/// (`sched::host`), which prints it on stderr.
+/// ([`crate::host::log`]), which prints it on stderr.
 #[doc(hidden)]
 #[cfg(keel_host)]
 pub fn call_printk(level: &[u8; 2], args: fmt::Arguments<'_>) {
     let mut msg = MsgBuf::<MSG_MAX>::new();
     let _ = msg.write_fmt(args);
     msg.end_truncated_with("...\n");
-    crate::sched::host::log(level[1], msg.as_bytes());
+    crate::host::log(level[1], msg.as_bytes());
 }
 
 /// Logs at a level with `core::fmt` syntax (used by the `pr_*!` macros).

@@ -6,10 +6,10 @@
 //! trait, the tokens, the lock proofs and the `extern "C"` trampolines
 //! of [`crate::sched`] compile unchanged, over the same `bindings`
 //! (bindgen's structs have the same layout on the host, both being
-//! x86_64). What the kernel crate calls in C is provided here instead:
-//! `kmalloc`/`krealloc`/`kfree` (the C library's allocator), `errname`,
+//! x86_64). What the scheduling API calls in C is provided here instead:
 //! `sched_policy_register` (a registry by name) and the two statics the
-//! API reads, `cpu_online_mask` and `cpu_data`.
+//! API reads, `cpu_online_mask` and `cpu_data`; the rest of the crate's
+//! host back end (`kmalloc`, `errname`, the log) is [`crate::host`].
 //!
 //! A [`Replay`] plays the C core's part: it owns simulated tasks (one
 //! per pid, kept for the whole replay so the policy's per-task data and
@@ -20,7 +20,8 @@
 //! and allowed mask) keep the values of the last record that named it.
 
 use super::NR_CPUS;
-use crate::error::code::{EEXIST, EINVAL, ENOMEM};
+use crate::error::code::{EEXIST, EINVAL};
+use crate::host::lock;
 use core::ffi::{c_char, c_int, c_void, CStr};
 use core::ptr::{self, NonNull};
 use std::boxed::Box;
@@ -29,63 +30,7 @@ use std::string::String;
 use std::sync::{Mutex, MutexGuard};
 use std::vec::Vec;
 
-// --- the C functions and data the kernel crate uses, for the host ---
-
-// SAFETY: the C library's allocator, with its documented signatures; the
-// host program links the C library.
-unsafe extern "C" {
-    fn malloc(size: usize) -> *mut c_void;
-    fn realloc(p: *mut c_void, size: usize) -> *mut c_void;
-    fn free(p: *mut c_void);
-}
-
-/// `kmalloc`: the C library's malloc (16-aligned, more than
-/// `KMALLOC_ALIGN`). Flags are ignored: the host never sleeps anyway.
-// SAFETY: the symbol is kmalloc with C's signature (include/keel/slab.h),
-// which the bindings declare; nothing else on the host defines it.
-#[unsafe(no_mangle)]
-extern "C" fn kmalloc(size: usize, _gfp: bindings::gfp_t) -> *mut c_void {
-    // SAFETY: malloc accepts any size and returns NULL or a fresh block.
-    unsafe { malloc(size.max(1)) }
-}
-
-/// `krealloc`: the C library's realloc.
-///
-/// # Safety
-///
-/// `p` is NULL or a live block from [`kmalloc`]/[`krealloc`].
-// SAFETY: krealloc's C signature, declared by the bindings.
-#[unsafe(no_mangle)]
-unsafe extern "C" fn krealloc(p: *mut c_void, size: usize, _gfp: bindings::gfp_t) -> *mut c_void {
-    // SAFETY: p is NULL or from malloc/realloc (the caller's contract).
-    unsafe { realloc(p, size.max(1)) }
-}
-
-/// `kfree`: the C library's free.
-///
-/// # Safety
-///
-/// `p` is NULL or a live block from [`kmalloc`]/[`krealloc`], not used
-/// afterwards.
-// SAFETY: kfree's C signature, declared by the bindings.
-#[unsafe(no_mangle)]
-unsafe extern "C" fn kfree(p: *const c_void) {
-    // SAFETY: per the caller's contract.
-    unsafe { free(p.cast_mut()) }
-}
-
-/// `errname`: the names [`crate::error::Error`]'s `Display` prints.
-// SAFETY: errname's C signature, declared by the bindings.
-#[unsafe(no_mangle)]
-extern "C" fn errname(err: c_int) -> *const c_char {
-    let name: &'static CStr = match -err {
-        e if e == -ENOMEM.to_errno() => c"ENOMEM",
-        e if e == -EINVAL.to_errno() => c"EINVAL",
-        e if e == -EEXIST.to_errno() => c"EEXIST",
-        _ => c"E?",
-    };
-    name.as_ptr()
-}
+// --- the scheduler's C functions and data, for the host ---
 
 /// The online CPUs, as the kernel's `cpu_online_mask`; set by [`Replay`]
 /// before each call.
@@ -175,42 +120,9 @@ extern "C" fn sched_policy_switch_to(_name: *const c_char) -> c_int {
     EINVAL.to_errno()
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// The names of the policies registered so far (by their modules' init).
 pub fn policies() -> Vec<String> {
     lock(&POLICIES).iter().map(|t| table_name(t.0)).collect()
-}
-
-static LOG_LINES: Mutex<usize> = Mutex::new(0);
-
-/// Where `pr_*!` goes on the host: stderr, with the level digit.
-pub fn log(level: u8, msg: &[u8]) {
-    *lock(&LOG_LINES) += 1;
-    std::eprint!("<{}>{}", level as char, String::from_utf8_lossy(msg));
-}
-
-/// How many messages the host build logged so far.
-pub fn log_lines() -> usize {
-    *lock(&LOG_LINES)
-}
-
-/// The lock behind `module!`'s state on the host (a std mutex with the
-/// kernel SpinLock's `lock`).
-pub struct HostLock<T>(Mutex<T>);
-
-impl<T> HostLock<T> {
-    /// An unlocked lock holding `v`.
-    pub const fn new(v: T) -> Self {
-        HostLock(Mutex::new(v))
-    }
-
-    /// Locks it (a panic in another holder does not poison it here).
-    pub fn lock(&self) -> MutexGuard<'_, T> {
-        lock(&self.0)
-    }
 }
 
 // --- replay ---
