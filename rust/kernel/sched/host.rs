@@ -477,82 +477,155 @@ impl Replay {
                 Ok(())
             }
         };
-        // The replay passes live tasks and runqueues it owns, in the state
-        // the record describes, one call at a time (`&mut self` and the
-        // replay lock), with the arguments each callback requires
-        // (checked by `args` above each call).
-        // as policy_guarded_tok(): the policy's tokens work in its
-        // callbacks (and init), not in select_cpu
+        // Every call below passes tasks and runqueues this replay owns and
+        // keeps alive, written as the record says, one call at a time
+        // (`&mut self` and the replay lock), after `args` checked that the
+        // record has each argument the callback takes (so none is NULL).
+        // As policy_guarded_tok(): the policy's tokens work in its
+        // callbacks (and init), not in select_cpu.
         let table: *const bindings::sched_policy_ops = o;
         let _tokens = TokensFor::new(if k == Kind::SelectCpu { ptr::null() } else { table });
-        // SAFETY: `o` is a policy's ops table (Registration's), whose
-        // callbacks follow include/keel/sched.h, called as the C core would.
-        unsafe {
-            Ok(match k {
-                Kind::Init => i64::from(o.init.ok_or(missing)?()),
-                Kind::TaskNew => {
-                    args(true, false, false)?;
-                    i64::from(o.task_new.ok_or(missing)?(p))
-                }
-                Kind::TaskDead => {
-                    args(true, false, false)?;
-                    o.task_dead.ok_or(missing)?(p);
-                    0
-                }
-                Kind::TaskWakeup => {
-                    args(true, true, false)?;
-                    i64::from(o.task_wakeup.ok_or(missing)?(rq, p, c.flags))
-                }
-                Kind::TaskBlocked => {
-                    args(true, true, false)?;
-                    o.task_blocked.ok_or(missing)?(rq, p);
-                    0
-                }
-                Kind::TaskPreempt => {
-                    args(true, true, false)?;
-                    o.task_preempt.ok_or(missing)?(rq, p);
-                    0
-                }
-                Kind::TaskYield => {
-                    args(true, true, false)?;
-                    o.task_yield.ok_or(missing)?(rq, p);
-                    0
-                }
-                Kind::TaskDequeue => {
-                    args(true, true, false)?;
-                    o.task_dequeue.ok_or(missing)?(rq, p);
-                    0
-                }
-                Kind::TaskTick => {
-                    args(true, true, false)?;
-                    i64::from(o.task_tick.ok_or(missing)?(rq, p))
-                }
-                Kind::PickNext => {
-                    args(false, true, false)?;
-                    self.pid_of(o.pick_next.ok_or(missing)?(rq))
-                }
-                Kind::SelectCpu => {
-                    args(true, false, false)?;
-                    i64::from(o.select_cpu.ok_or(missing)?(p, c.prev_cpu, c.flags))
-                }
-                Kind::Balance => {
-                    args(false, true, true)?;
-                    self.pid_of(o.balance.ok_or(missing)?(rq, src))
-                }
-                Kind::TaskExport => {
-                    args(true, true, false)?;
-                    // as policy.c: the hand-over starts empty
-                    h = HandoverState::default().to_c();
-                    o.task_export.ok_or(missing)?(rq, p, &mut h, c.flags);
-                    self.exported = HandoverState::from_c(&h);
-                    0
-                }
-                Kind::TaskAdopt => {
-                    args(true, true, false)?;
-                    i64::from(o.task_adopt.ok_or(missing)?(rq, p, &h, c.flags))
-                }
-            })
-        }
+        Ok(match k {
+            Kind::Init => {
+                let f = o.init.ok_or(missing)?;
+                // SAFETY: `f` is the policy's init from its registered ops
+                // table (include/keel/sched.h); it takes no argument, and
+                // no other callback of the policy runs during it (calls
+                // are made one at a time under the replay lock).
+                i64::from(unsafe { f() })
+            }
+            Kind::TaskNew => {
+                args(true, false, false)?;
+                let f = o.task_new.ok_or(missing)?;
+                // SAFETY: `f` is the policy's task_new from its registered
+                // ops table; `p` is non-NULL (checked by `args`) and a live
+                // task owned by this replay, which no one else touches
+                // during the call (one call at a time, replay lock held).
+                i64::from(unsafe { f(p) })
+            }
+            Kind::TaskDead => {
+                args(true, false, false)?;
+                let f = o.task_dead.ok_or(missing)?;
+                // SAFETY: `f` is the policy's task_dead from its registered
+                // ops table; `p` is non-NULL (checked by `args`) and a live
+                // task owned by this replay (never freed, so a token the
+                // policy kept cannot dangle), untouched by others meanwhile.
+                unsafe { f(p) };
+                0
+            }
+            Kind::TaskWakeup => {
+                args(true, true, false)?;
+                let f = o.task_wakeup.ok_or(missing)?;
+                // SAFETY: `f` is the policy's task_wakeup from its
+                // registered ops table; `rq` and `p` are non-NULL (checked
+                // by `args`), a live runqueue and task owned by this
+                // replay, and only this call uses them while it runs.
+                i64::from(unsafe { f(rq, p, c.flags) })
+            }
+            Kind::TaskBlocked => {
+                args(true, true, false)?;
+                let f = o.task_blocked.ok_or(missing)?;
+                // SAFETY: `f` is the policy's task_blocked from its
+                // registered ops table; `rq` and `p` are non-NULL (checked
+                // by `args`), a live runqueue and task owned by this
+                // replay, and only this call uses them while it runs.
+                unsafe { f(rq, p) };
+                0
+            }
+            Kind::TaskPreempt => {
+                args(true, true, false)?;
+                let f = o.task_preempt.ok_or(missing)?;
+                // SAFETY: `f` is the policy's task_preempt from its
+                // registered ops table; `rq` and `p` are non-NULL (checked
+                // by `args`), a live runqueue and task owned by this
+                // replay, and only this call uses them while it runs.
+                unsafe { f(rq, p) };
+                0
+            }
+            Kind::TaskYield => {
+                args(true, true, false)?;
+                let f = o.task_yield.ok_or(missing)?;
+                // SAFETY: `f` is the policy's task_yield from its
+                // registered ops table; `rq` and `p` are non-NULL (checked
+                // by `args`), a live runqueue and task owned by this
+                // replay, and only this call uses them while it runs.
+                unsafe { f(rq, p) };
+                0
+            }
+            Kind::TaskDequeue => {
+                args(true, true, false)?;
+                let f = o.task_dequeue.ok_or(missing)?;
+                // SAFETY: `f` is the policy's task_dequeue from its
+                // registered ops table; `rq` and `p` are non-NULL (checked
+                // by `args`), a live runqueue and task owned by this
+                // replay, and only this call uses them while it runs.
+                unsafe { f(rq, p) };
+                0
+            }
+            Kind::TaskTick => {
+                args(true, true, false)?;
+                let f = o.task_tick.ok_or(missing)?;
+                // SAFETY: `f` is the policy's task_tick from its registered
+                // ops table; `rq` and `p` are non-NULL (checked by `args`),
+                // a live runqueue and task owned by this replay, and only
+                // this call uses them while it runs.
+                i64::from(unsafe { f(rq, p) })
+            }
+            Kind::PickNext => {
+                args(false, true, false)?;
+                let f = o.pick_next.ok_or(missing)?;
+                // SAFETY: `f` is the policy's pick_next from its registered
+                // ops table; `rq` is non-NULL (checked by `args`), a live
+                // runqueue owned by this replay, used only by this call
+                // while it runs. The task it returns is only compared.
+                let next = unsafe { f(rq) };
+                self.pid_of(next)
+            }
+            Kind::SelectCpu => {
+                args(true, false, false)?;
+                let f = o.select_cpu.ok_or(missing)?;
+                // SAFETY: `f` is the policy's select_cpu from its
+                // registered ops table; `p` is non-NULL (checked by `args`)
+                // and a live task owned by this replay, used only by this
+                // call; the policy's tokens are off (`_tokens` is NULL
+                // here), as select_cpu runs without a runqueue lock.
+                i64::from(unsafe { f(p, c.prev_cpu, c.flags) })
+            }
+            Kind::Balance => {
+                args(false, true, true)?;
+                let f = o.balance.ok_or(missing)?;
+                // SAFETY: `f` is the policy's balance from its registered
+                // ops table; `rq` and `src` are non-NULL (checked by
+                // `args`), live runqueues owned by this replay, used only
+                // by this call. The task it returns is only compared.
+                let pulled = unsafe { f(rq, src) };
+                self.pid_of(pulled)
+            }
+            Kind::TaskExport => {
+                args(true, true, false)?;
+                let f = o.task_export.ok_or(missing)?;
+                // as policy.c: the hand-over starts empty
+                h = HandoverState::default().to_c();
+                // SAFETY: `f` is the policy's task_export from its
+                // registered ops table; `rq` and `p` are non-NULL (checked
+                // by `args`), a live runqueue and task owned by this
+                // replay, and `&mut h` is a local hand-over, valid and
+                // exclusively borrowed for the call.
+                unsafe { f(rq, p, &mut h, c.flags) };
+                self.exported = HandoverState::from_c(&h);
+                0
+            }
+            Kind::TaskAdopt => {
+                args(true, true, false)?;
+                let f = o.task_adopt.ok_or(missing)?;
+                // SAFETY: `f` is the policy's task_adopt from its
+                // registered ops table; `rq` and `p` are non-NULL (checked
+                // by `args`), a live runqueue and task owned by this
+                // replay, and `&h` is the recorded hand-over, a local that
+                // outlives the call and that the callback only reads.
+                i64::from(unsafe { f(rq, p, &h, c.flags) })
+            }
+        })
     }
 }
 
