@@ -420,8 +420,18 @@ void preempt_schedule_irq(void)
 
 void do_task_dead(void)
 {
+	/*
+	 * Under pi_lock, as Linux's set_special_state(): a try_to_wake_up()
+	 * that read an earlier TASK_BLOCKED of ours (a receiver that set
+	 * itself blocked, then saw it should stop) may still be about to
+	 * write TASK_RUNNING over our state; without the lock that write
+	 * could land after TASK_DEAD, and __schedule() would keep running a
+	 * dead task (the BUG below).
+	 */
 	local_irq_disable();
+	spin_lock(&current->pi_lock);
 	WRITE_ONCE(current->state, TASK_DEAD);
+	spin_unlock(&current->pi_lock); /* interrupts stay off: no preemption */
 	__schedule(false);
 	BUG();
 }
