@@ -32,7 +32,12 @@ trap_common:
 	pushq %r14
 	pushq %r15
 	cld
-	movq %rsp, %rdi
+	/* RFLAGS.AC is not cleared by an interrupt gate: close SMAP's
+	 * window, or the handler could touch user memory unnoticed */
+	testb $1, cpu_has_smap(%rip)
+	jz 1f
+	clac
+1:	movq %rsp, %rdi
 	/* a frame record so backtraces walk from the handler into the
 	 * interrupted code: [rbp] = interrupted rbp, [rbp+8] = its rip */
 	pushq 17*8(%rsp)		/* regs->rip */

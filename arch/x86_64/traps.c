@@ -16,6 +16,7 @@
 #include <asm/desc.h>
 #include <asm/extable.h>
 #include <asm/ptrace.h>
+#include <asm/smap.h>
 #include <keel/bug.h>
 #include <keel/irq.h>
 #include <keel/ktest.h>
@@ -154,6 +155,7 @@ void trap_init(void)
 	BUILD_BUG_ON(sizeof(struct pt_regs) != 22 * 8);
 	cpu_data[0].arch = &boot_cpu_tables;
 	cpu_tables_load(&boot_cpu_tables);
+	cpu_setup_protections(); /* SMEP, SMAP, UMIP */
 	idt_init();
 	idt_load();
 }
