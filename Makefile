@@ -48,8 +48,9 @@ SRCS    := $(sort $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S kernel/*.c \
 	     kernel/*/*.c mm/*.c lib/*.c drivers/*/*.c drivers/*/*/*.c \
 	     net/*/*.c rust/helpers/*.c))
 OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
-# generated C: the console font from its hand-drawn text form
-OBJS    += $(BUILD)/gen/font_8x16.o
+# generated C: the console font from its hand-drawn text form, the
+# system-call table from Linux's numbers
+OBJS    += $(BUILD)/gen/font_8x16.o $(BUILD)/gen/syscall_table.o
 DEPS    := $(OBJS:.o=.d)
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
@@ -69,6 +70,11 @@ $(BUILD)/gen/font_8x16.c: drivers/video/font_8x16.txt tools/gen-font.py
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	$(Q)$(PYTHON) tools/gen-font.py $< > $@
+
+$(BUILD)/gen/syscall_table.c: arch/$(ARCH)/syscall_64.tbl tools/gen-syscalls.py
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)$(PYTHON) tools/gen-syscalls.py $< > $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	@echo "  CC      $<"

@@ -22,6 +22,7 @@
 #include <asm/desc.h>
 #include <asm/pgtable.h>
 #include <asm/smap.h>
+#include <keel/process.h>
 #include <keel/acpi.h>
 #include <keel/bootmem.h>
 #include <keel/errno.h>
@@ -56,6 +57,8 @@ static void ap_start(struct cpu *c)
 	arch_set_this_cpu(c);
 	cpu_tables_load(c->arch);
 	cpu_setup_protections();
+	fpu_init();	/* x87/SSE for user programs */
+	syscall_init(); /* MSR_LSTAR and friends */
 	idt_load();
 	lapic_init_ap();
 	if (lapic_timer_start_ap())

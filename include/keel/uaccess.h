@@ -89,7 +89,7 @@ static inline unsigned long clear_user(void __user *to, unsigned long n)
 #define get_user(x, ptr)                                          \
 	({                                                        \
 		const __typeof__(*(ptr)) __user *__gu_p = (ptr);  \
-		__typeof__(*(ptr)) __gu_v;                        \
+		__typeof__((__typeof__(*(ptr)))0) __gu_v;         \
 		int __gu_err = -EFAULT;                           \
 		if (access_ok(__gu_p, sizeof(*__gu_p))) {         \
 			__gu_err = 0;                             \
