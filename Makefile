@@ -153,7 +153,31 @@ debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init
 # The compile-fail tier compiles driver snippets against the kernel
 # crate's metadata (RUST_DRIVER_DEPS), which keel.elf needs anyway; named
 # here so the tier never runs against a missing or stale kernel crate.
-check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS)
+# User-space test programs (tests/user/*.c, docs/userspace.md): static
+# binaries built with Debian's musl-gcc, and an initramfs that runs them
+# with init.c as /init (the "user" tier of tests/check.py).
+MUSL_CC    := musl-gcc
+USER_PROGS := $(patsubst tests/user/%.c,%,$(wildcard tests/user/*.c))
+USER_BINS  := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS))
+# What user space adds to an initramfs, as NAME=HOST_PATH (mkcpio.py):
+# the test programs under /test. The busybox initramfs rule may take it.
+INITRAMFS_FILES += $(foreach p,$(filter-out init,$(USER_PROGS)),\
+		     test/$(p)=$(BUILD)/user/$(p))
+
+$(BUILD)/user/%: tests/user/%.c tests/user/ktap.h
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	$(Q)$(MUSL_CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/user-tests.cpio: $(USER_BINS) tools/mkcpio.py
+	@echo "  CPIO    $@"
+	$(Q)$(PYTHON) tools/mkcpio.py $@ init=$(BUILD)/user/init \
+		$(INITRAMFS_FILES)
+
+.PHONY: user-tests
+user-tests: $(BUILD)/user-tests.cpio
+
+check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS) $(BUILD)/user-tests.cpio
 	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf
 
 # clang-format -i over the files the format tier checks (not those in

@@ -8,8 +8,8 @@
  * Each task's user register frame sits at the top of its kernel stack
  * (asm/ptrace.h); TSS.rsp0 and this CPU's kernel_stack always point at
  * the top of current's stack, so a trap or syscall from user mode builds
- * the frame exactly there. The user's x87/SSE registers are saved below
- * that frame when a user task leaves the CPU and restored when one
+ * the frame exactly there. The user's x87/SSE registers are saved in
+ * task->fpu_state when a user task leaves the CPU and restored when one
  * comes back (eagerly: kernel code never touches them).
  */
 #include <asm/cpu.h>
@@ -69,6 +69,9 @@ static void load_kernel_stack(struct task *p)
 	this_cpu_write(kernel_stack, (unsigned long)p->stack_top);
 }
 
+#define FXSAVE_SIZE 512
+#define task_fpu(p) ((void *)(p)->fpu_state)
+
 static void fxsave(void *area)
 {
 	__asm__ __volatile__("fxsaveq (%0)" : : "r"(area) : "memory");
@@ -101,15 +104,15 @@ static void fpu_reset(void *area)
 
 void fpu_copy_current(struct task *child)
 {
-	fxsave(task_fpu_state(child));
+	fxsave(task_fpu(child));
 }
 
 void arch_switch_to(struct task *prev, struct task *next)
 {
 	if (prev->mm)
-		fxsave(task_fpu_state(prev));
+		fxsave(task_fpu(prev));
 	if (next->mm)
-		fxrstor(task_fpu_state(next));
+		fxrstor(task_fpu(next));
 	load_kernel_stack(next);
 	if (prev->fsbase != next->fsbase)
 		wrmsr(MSR_FS_BASE, next->fsbase);
@@ -125,15 +128,15 @@ void start_thread(struct pt_regs *regs, unsigned long ip, unsigned long sp)
 	regs->rflags = X86_EFLAGS_IF | 0x2; /* bit 1 is always set */
 	current->fsbase = 0;
 	wrmsr(MSR_FS_BASE, 0);
-	fpu_reset(task_fpu_state(current));
-	fxrstor(task_fpu_state(current)); /* execve returns by syscall exit */
+	fpu_reset(task_fpu(current));
+	fxrstor(task_fpu(current)); /* execve returns by syscall exit */
 }
 
 void __noreturn enter_user_mode(void)
 {
 	local_irq_disable();
 	load_kernel_stack(current);
-	fxrstor(task_fpu_state(current));
+	fxrstor(task_fpu(current));
 	ret_to_user_mode(current_pt_regs());
 }
 

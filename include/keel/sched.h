@@ -123,6 +123,8 @@ struct task {
 	int wait_status;		      /* what wait4() reports for it */
 	int *clear_child_tid;		      /* user address zeroed at exit */
 	struct wait_queue_head wait_chldexit; /* its wait4() sleeps */
+	/* its x87/SSE registers while off the CPU (fxsave's format) */
+	u8 fpu_state[512] __aligned(16);
 };
 
 /*

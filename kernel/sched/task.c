@@ -76,8 +76,8 @@ struct switch_frame {
 };
 
 /*
- * The top of the stack stays free for the user register frame and FPU
- * state (asm/ptrace.h): a task can become a user process (exec).
+ * The top of the stack stays free for the user register frame
+ * (asm/ptrace.h): a task can become a user process (exec).
  */
 static void stack_setup(struct task *p)
 {
@@ -293,7 +293,8 @@ struct task *find_task_by_pid(int pid)
 
 void task_init_boot(void)
 {
-	task_cache = kmem_cache_create("task", sizeof(struct task), 0, 0);
+	task_cache = kmem_cache_create("task", sizeof(struct task),
+				       __alignof__(struct task), 0);
 	if (!task_cache)
 		panic("no memory for the task cache");
 	init_completion(&init_task.exited);

@@ -6,9 +6,8 @@
  * A trap from user mode and a system call both build it at the very top
  * of the task's kernel stack (task_pt_regs()): the CPU (or the syscall
  * entry) pushes ss..rip, the entry code the rest. Every kernel stack
- * keeps that space free (kernel/sched/task.c), and the FPU state area
- * below it, so any task can become a user process by filling them and
- * returning to user mode.
+ * keeps that space free (kernel/sched/task.c), so any task can become a
+ * user process by filling it and returning to user mode.
  *
  * For a system call, vector is SYSCALL_VECTOR_MARK and error_code holds
  * the call number as it came in (Linux's orig_rax); rax is the return
@@ -40,25 +39,13 @@ static inline struct pt_regs *stack_pt_regs(void *top)
 	return (struct pt_regs *)top - 1;
 }
 
-/*
- * Below it, the user's x87/SSE state (fxsave's 512 bytes, 16-aligned),
- * saved and restored when a user task leaves and gets the CPU
- * (arch/x86_64/process.c). Kernel code uses no FPU registers.
- */
-#define FXSAVE_SIZE 512
-static inline void *stack_fpu_state(void *top)
-{
-	return (char *)stack_pt_regs(top) - FXSAVE_SIZE;
-}
-
-/* Where kernel code starts on a stack: below both reserved areas. */
+/* Where kernel code starts on a stack: below the frame. */
 static inline void *stack_kernel_top(void *top)
 {
-	return stack_fpu_state(top);
+	return stack_pt_regs(top);
 }
 
 #define task_pt_regs(p)	  stack_pt_regs((p)->stack_top)
-#define task_fpu_state(p) stack_fpu_state((p)->stack_top)
 #define current_pt_regs() task_pt_regs(current)
 
 #endif
