@@ -32,13 +32,13 @@ struct ktest {
 	bool failed;
 	bool skipped;
 	char skip_reason[96];
-	void *priv;		    /* for init/exit and the case */
-	bool warn_expected;	    /* see ktest_expect_warn() */
-	unsigned int warns;	    /* WARNs seen while warn_expected */
+	void *priv;	      /* for init/exit and the case */
+	bool warn_expected;   /* see ktest_expect_warn() */
+	unsigned int warns;   /* WARNs seen while warn_expected */
 	const char *panic_expected; /* see ktest_expect_panic() */
 	bool panic_seen;	    /* the expected panic happened */
-	struct jmp_buf abort;	    /* ASSERT failures, faults, panics */
-	void *task;		    /* the task running the case */
+	struct jmp_buf abort; /* ASSERT failures, faults, panics */
+	void *task;	      /* the task running the case */
 };
 
 struct ktest_case {

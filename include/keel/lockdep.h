@@ -40,7 +40,7 @@ static inline bool spin_is_held(const spinlock_t *l)
 /* True if the current task owns m (kernel/mutex.c). */
 bool mutex_is_held(const struct mutex *m);
 
-#define lock_is_held(l) \
+#define lock_is_held(l)                                   \
 	_Generic((l),                                     \
 		spinlock_t *: spin_is_held,               \
 		const spinlock_t *: spin_is_held,         \
