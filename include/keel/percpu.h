@@ -25,21 +25,18 @@ struct task;
 struct cpu {
 	struct cpu *self;	   /* %gs:0, for this_cpu() */
 	struct task *current_task; /* the task running here */
-	/* arch: the syscall entry's scratch (asm/percpu_offsets.h) */
-	unsigned long user_rsp;	    /* user %rsp while it finds its stack */
-	unsigned long kernel_stack; /* top of current's kernel stack */
-	int preempt_count;	    /* > 0: the running task stays */
-	unsigned int irq_depth;	    /* hard-IRQ handler nesting */
-	unsigned int locks_held;    /* spinlocks held (debug checks) */
-	bool need_resched;	    /* call schedule() at the next chance */
-	bool online;		    /* running and scheduling */
-	unsigned int id;	    /* logical number; 0 is the boot CPU */
-	u32 apic_id;		    /* arch: hardware id */
-	struct task *idle;	    /* this CPU's idle task */
-	void *arch;		    /* arch: descriptor tables, stacks */
-	u64 ticks;		    /* timer ticks taken */
-	u64 ipis;		    /* IPIs received */
-	void *policy_guard;	    /* sched: the policy call in progress */
+	int preempt_count;	   /* > 0: the running task stays */
+	unsigned int irq_depth;	   /* hard-IRQ handler nesting */
+	unsigned int locks_held;   /* spinlocks held (debug checks) */
+	bool need_resched;	   /* call schedule() at the next chance */
+	bool online;		   /* running and scheduling */
+	unsigned int id;	   /* logical number; 0 is the boot CPU */
+	u32 apic_id;		   /* arch: hardware id */
+	struct task *idle;	   /* this CPU's idle task */
+	void *arch;		   /* arch: descriptor tables, stacks */
+	u64 ticks;		   /* timer ticks taken */
+	u64 ipis;		   /* IPIs received */
+	void *policy_guard;	   /* sched: the policy call in progress */
 	void *policy_stack;	  /* sched: top of the stack callbacks run on */
 	void *policy_stack_spare; /* sched: the next one, after a panic */
 	/*
@@ -53,6 +50,13 @@ struct cpu {
 	/* local_interrupt_disable() nesting, and the flags the first saved */
 	unsigned int irq_disable_depth;
 	unsigned long irq_disable_flags;
+
+	/*
+	 * arch: the syscall entry's scratch, reached by %gs offsets before
+	 * it has a stack (asm/percpu_offsets.h, checked at build time)
+	 */
+	unsigned long user_rsp;	    /* user %rsp while it finds its stack */
+	unsigned long kernel_stack; /* top of current's kernel stack */
 };
 
 extern struct cpu cpu_data[NR_CPUS];
