@@ -45,7 +45,7 @@ LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	   --no-warn-rwx-segments --gc-sections -T arch/$(ARCH)/kernel.ld
 
 SRCS    := $(sort $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S kernel/*.c \
-	     kernel/*/*.c mm/*.c lib/*.c drivers/*/*.c drivers/*/*/*.c \
+	     kernel/*/*.c mm/*.c fs/*.c fs/*/*.c lib/*.c drivers/*/*.c drivers/*/*/*.c \
 	     net/*/*.c rust/helpers/*.c))
 OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 # generated C: the console font from its hand-drawn text form

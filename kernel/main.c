@@ -17,6 +17,7 @@
 #include <keel/boot.h>
 #include <keel/bug.h>
 #include <keel/cmdline.h>
+#include <keel/fs.h>
 #include <keel/init.h>
 #include <keel/irq.h>
 #include <keel/ktest.h>
@@ -100,6 +101,7 @@ static void start_kernel_late(void)
 	serial_init_irq();	/* COM1 input by IRQ 4 */
 	local_irq_enable();	/* interrupts on from here */
 	sched_init_late();	/* the reaper and sched_watchdog threads */
+	vfs_caches_init();	/* ramfs as / */
 	smp_init();		/* the other CPUs: MADT, INIT-SIPI-SIPI, idle */
 	pci_init();		/* scan the PCI bus */
 	do_initcalls();		/* built-in drivers, Rust modules */

@@ -12,7 +12,11 @@ static const char *const names[] = {
 	E(ETIME),	 E(EOVERFLOW),	   E(EMSGSIZE),	   E(EPROTO),
 	E(EOPNOTSUPP),	 E(EADDRINUSE),	   E(ENETDOWN),	   E(ETIMEDOUT),
 	E(EALREADY),	 E(EADDRNOTAVAIL), E(ENETUNREACH), E(ENOBUFS),
-	E(EHOSTUNREACH),
+	E(EHOSTUNREACH), E(ESRCH),	   E(EBADF),	   E(ECHILD),
+	E(EACCES),	 E(ENOTBLK),	   E(EXDEV),	   E(ENOTDIR),
+	E(EISDIR),	 E(ENFILE),	   E(EMFILE),	   E(ENOTTY),
+	E(EFBIG),	 E(ESPIPE),	   E(EROFS),	   E(EMLINK),
+	E(EPIPE),	 E(ENOTEMPTY),	   E(ELOOP),
 };
 
 /* Returns the name of -err or err, or "-E?" for an unknown value. */

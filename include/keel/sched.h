@@ -112,6 +112,10 @@ struct task {
 	struct completion exited; /* done when fn returned */
 	int off_cpu_dead;	  /* last switch away finished */
 	struct list_head reap_node;
+
+	/* files (fs/): NULL for a kernel thread that opens none */
+	struct fs_struct *fs;	    /* root, cwd, umask; NULL: init_fs */
+	struct files_struct *files; /* fd table */
 };
 
 /*
