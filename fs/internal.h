@@ -38,8 +38,7 @@ int vfs_rename(struct inode *old_dir, struct dentry *old, struct inode *new_dir,
 /* fs/file_table.c */
 struct file *alloc_empty_file(int flags);
 
-/* fs/ramfs.c, fs/initramfs.c, fs/devfs.c, fs/proc/: boot steps */
+/* fs/ramfs.c: register ramfs and tmpfs */
 int init_ramfs_fs(void);
-void populate_rootfs(void);
 
 #endif

@@ -39,6 +39,17 @@ static inline void vfs_test_exit(struct ktest *t)
 		do_rmdir(AT_FDCWD, "/kt");
 }
 
+/* Does name exist (not following a last symlink)? */
+static inline bool lookup_ok(const char *name)
+{
+	struct path p;
+
+	if (kern_path(name, 0, &p))
+		return false;
+	path_put(&p);
+	return true;
+}
+
 /* Create or truncate name and write s into it: bytes written or -E. */
 static inline ssize_t vfs_test_put(const char *name, const char *s)
 {

@@ -349,6 +349,8 @@ int do_mount(const char *dev_name, const char *dir_name, const char *type_name,
 int do_umount_path(const char *name, int flags);
 /* Boot: the root file system (ramfs) as / of init_fs. */
 void vfs_caches_init(void);
+/* Boot: unpack the initrd (cpio, gzip or not) into /; free its pages. */
+void populate_rootfs(void);
 /* Call fn for each mount, in mount order (procfs mounts). */
 void iterate_mounts(void (*fn)(struct vfsmount *m, void *arg), void *arg);
 
