@@ -93,7 +93,6 @@ static struct vfsmount *vfs_kern_mount(struct file_system_type *type, int flags,
 	}
 	m->mnt_root = root;
 	m->mnt_sb = root->d_sb;
-	m->mnt_sb->s_active++;
 	m->mnt_parent = m;
 	m->mnt_mountpoint = root;
 	refcount_set(&m->mnt_count, 1);
@@ -113,6 +112,7 @@ static void attach_mnt(struct vfsmount *m, struct vfsmount *parent,
 	if (parent)
 		mntget(parent);
 	__atomic_add_fetch(&mp->d_mounted, 1, __ATOMIC_RELEASE);
+	m->mnt_sb->s_active++;
 	list_add_tail(&m->mnt_list, &mount_list);
 	spin_unlock(&mount_lock);
 }

@@ -50,6 +50,32 @@ int vfs_truncate(const struct path *path, loff_t length)
 	return do_truncate(path->dentry, length);
 }
 
+/* chmod: the permission bits of path's inode become mode's. */
+int chmod_common(const struct path *path, umode_t mode)
+{
+	struct inode *inode = path->dentry->d_inode;
+	struct iattr attr = { .ia_valid = ATTR_MODE };
+	int err;
+
+	mutex_lock(&inode->i_mutex);
+	attr.ia_mode = (mode & S_IALLUGO) | (inode->i_mode & S_IFMT);
+	err = notify_change(path->dentry, &attr);
+	mutex_unlock(&inode->i_mutex);
+	return err;
+}
+
+int do_fchmodat(int dfd, const char *name, umode_t mode)
+{
+	struct path p;
+	int err = vfs_path_lookup_at(dfd, name, LOOKUP_FOLLOW, &p);
+
+	if (err)
+		return err;
+	err = chmod_common(&p, mode);
+	path_put(&p);
+	return err;
+}
+
 static fmode_t open_fmode(int flags)
 {
 	switch (flags & O_ACCMODE) {

@@ -12,6 +12,7 @@
 #include <keel/fs.h>
 #include <keel/ktest.h>
 #include <keel/sched.h>
+#include <keel/printk.h>
 #include <keel/string.h>
 
 static inline int vfs_test_init(struct ktest *t)

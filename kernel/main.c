@@ -103,6 +103,7 @@ static void start_kernel_late(void)
 	sched_init_late();	/* the reaper and sched_watchdog threads */
 	vfs_caches_init();	/* ramfs as / */
 	populate_rootfs();	/* the initrd's cpio archives into / */
+	devtmpfs_init();	/* /dev and its nodes */
 	smp_init();		/* the other CPUs: MADT, INIT-SIPI-SIPI, idle */
 	pci_init();		/* scan the PCI bus */
 	do_initcalls();		/* built-in drivers, Rust modules */

@@ -351,6 +351,8 @@ int do_umount_path(const char *name, int flags);
 void vfs_caches_init(void);
 /* Boot: unpack the initrd (cpio, gzip or not) into /; free its pages. */
 void populate_rootfs(void);
+/* Boot: mount devtmpfs on /dev with keel's device nodes. */
+void devtmpfs_init(void);
 /* Call fn for each mount, in mount order (procfs mounts). */
 void iterate_mounts(void (*fn)(struct vfsmount *m, void *arg), void *arg);
 
@@ -407,6 +409,8 @@ int iterate_dir(struct file *f, struct dir_context *ctx);
 int vfs_truncate(const struct path *path, loff_t length);
 int do_truncate(struct dentry *d, loff_t length);
 int notify_change(struct dentry *d, struct iattr *attr);
+int chmod_common(const struct path *path, umode_t mode);
+int do_fchmodat(int dfd, const char *name, umode_t mode);
 int vfs_getattr(const struct path *path, struct kstat *stat);
 /* stat of name (AT_SYMLINK_NOFOLLOW: lstat). */
 int vfs_statx(int dfd, const char *name, int flags, struct kstat *stat);
