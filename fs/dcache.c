@@ -329,20 +329,20 @@ static bool prepend_name(char **end, char *buf, const struct qstr *name)
 /*
  * The names from p up to root (or the top of the mount tree), at the
  * end of buf: "/a/b". Crosses mounts by their mountpoints. Returns a
- * pointer into buf or ERR_PTR(-ENAMETOOLONG).
+ * pointer into buf or ERR_PTR(-ENAMETOOLONG). mount_lock held.
  */
-char *d_path(const struct path *p, const struct path *root, char *buf,
-	     int buflen)
+char *__d_path(const struct path *p, const struct path *root, char *buf,
+	       int buflen)
 {
 	struct vfsmount *mnt = p->mnt;
 	struct dentry *d = p->dentry;
 	char *end = buf + buflen;
 	bool ok = true;
 
+	lockdep_assert_held(&mount_lock);
 	if (buflen < 2)
 		return ERR_PTR(-ENAMETOOLONG);
 	*--end = '\0';
-	spin_lock(&mount_lock);
 	spin_lock(&dcache_lock);
 	while (ok && !(d == root->dentry && mnt == root->mnt)) {
 		if (d == mnt->mnt_root) {
@@ -356,10 +356,20 @@ char *d_path(const struct path *p, const struct path *root, char *buf,
 		d = d->d_parent;
 	}
 	spin_unlock(&dcache_lock);
-	spin_unlock(&mount_lock);
 	if (!ok)
 		return ERR_PTR(-ENAMETOOLONG);
 	if (!*end)
 		*--end = '/';
 	return end;
+}
+
+char *d_path(const struct path *p, const struct path *root, char *buf,
+	     int buflen)
+{
+	char *ret;
+
+	spin_lock(&mount_lock);
+	ret = __d_path(p, root, buf, buflen);
+	spin_unlock(&mount_lock);
+	return ret;
 }

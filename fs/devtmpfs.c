@@ -71,6 +71,7 @@ static int devtmpfs_setup(void)
 	if (IS_ERR(root))
 		return PTR_ERR(root);
 	root->d_sb->s_active = 1; /* the instance's own */
+	root->d_sb->s_type = &devtmpfs_type;
 	devtmpfs_root = root;
 	err = register_filesystem(&devtmpfs_type);
 	if (err)

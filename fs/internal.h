@@ -35,6 +35,10 @@ void done_path_create(struct nameidata *nd, struct dentry *d);
 int vfs_rename(struct inode *old_dir, struct dentry *old, struct inode *new_dir,
 	       struct dentry *new, unsigned int flags);
 
+/* fs/dcache.c: d_path with mount_lock held by the caller */
+char *__d_path(const struct path *p, const struct path *root, char *buf,
+	       int buflen);
+
 /* fs/file_table.c */
 struct file *alloc_empty_file(int flags);
 
