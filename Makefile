@@ -6,6 +6,7 @@
 #   make bench      run the benchmarks -> build/bench/results.json, docs/benchmarks.md
 #   make debug      QEMU halted with a gdb stub; gdb -x build/gdb-init
 #   make deps       install missing Debian packages
+#   make initramfs  build/initramfs.cpio.gz: busybox, its applet links, /etc
 #   make clippy     lint every keel Rust crate with clippy (as make check)
 #   make rustdoc    the kernel crate's docs -> build/doc/kernel/index.html
 #   make rust-analyzer         rust-project.json for rust-analyzer
@@ -13,6 +14,8 @@
 #
 # Knobs: SMP=n MEM=size MACHINE=pc|q35 CPU=qemu64|max CMDLINE="..." GRAPHIC=1
 #        DEBUG=0|1 (spinlock debug checks, default 1)
+#        INITRD=file (QEMU -initrd, e.g. build/initramfs.cpio.gz)
+#        INITRAMFS_FILES="src:dest ..." (extra files for make initramfs)
 
 BUILD   ?= build
 ARCH    := x86_64
@@ -32,6 +35,7 @@ CMDLINE ?=
 GRAPHIC ?= 0
 HZ      ?= 100
 DEBUG   ?= 1
+INITRD  ?=
 
 GCC_INC := $(shell $(CC) -print-file-name=include)
 CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -mcmodel=kernel -mno-red-zone \
@@ -45,7 +49,7 @@ LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	   --no-warn-rwx-segments --gc-sections -T arch/$(ARCH)/kernel.ld
 
 SRCS    := $(sort $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S kernel/*.c \
-	     kernel/*/*.c mm/*.c lib/*.c drivers/*/*.c drivers/*/*/*.c \
+	     kernel/*/*.c mm/*.c fs/*.c fs/*/*.c lib/*.c drivers/*/*.c drivers/*/*/*.c \
 	     net/*/*.c rust/helpers/*.c))
 OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 # generated C: the console font from its hand-drawn text form, the
@@ -56,7 +60,7 @@ DEPS    := $(OBJS:.o=.d)
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 VERSION := 0.1
 
-.PHONY: all run check bench debug deps clean format format-check
+.PHONY: all run check bench debug deps clean format format-check initramfs
 all: $(BUILD)/keel.elf
 
 include rust/rust.mk
@@ -122,7 +126,8 @@ $(BUILD)/keel.elf: $(BUILD)/keel.pre.elf $(BUILD)/ksyms1.o
 		{ echo "error: text symbols moved between links"; rm -f $@; exit 1; }
 
 QEMU_BASE := -machine $(MACHINE) -cpu $(CPU) -m $(MEM) -smp $(SMP) \
-	     -kernel $(BUILD)/keel.elf -device isa-debug-exit -no-reboot
+	     -kernel $(BUILD)/keel.elf -device isa-debug-exit -no-reboot \
+	     $(if $(INITRD),-initrd $(INITRD))
 ifeq ($(GRAPHIC),1)
 QEMU_DISPLAY := -serial mon:stdio
 else
@@ -132,6 +137,15 @@ endif
 run: deps-quiet $(BUILD)/keel.elf
 	@echo "keel: serial console on this terminal; quit with Ctrl-A x"
 	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(CMDLINE)"
+
+# The initramfs (fs/initramfs.c unpacks it at boot): Debian's static
+# busybox with its applet links, usr/initramfs/ (etc/...), and the
+# INITRAMFS_FILES pairs src:dest that other parts of the tree add
+# (user-space test programs). Rebuilt every time it is asked for.
+INITRAMFS_FILES ?=
+initramfs: deps-quiet
+	$(Q)tools/mkinitramfs.sh $(BUILD)/initramfs-root \
+		$(BUILD)/initramfs.cpio.gz $(INITRAMFS_FILES)
 
 # gdb script: symbols, connect, stop at the C entry. hbreak, because a
 # software breakpoint planted before paging is on would not be seen at
@@ -159,10 +173,12 @@ debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init
 MUSL_CC    := musl-gcc
 USER_PROGS := $(patsubst tests/user/%.c,%,$(wildcard tests/user/*.c))
 USER_BINS  := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS))
-# What user space adds to an initramfs, as NAME=HOST_PATH (mkcpio.py):
-# the test programs under /test. The busybox initramfs rule may take it.
-INITRAMFS_FILES += $(foreach p,$(filter-out init,$(USER_PROGS)),\
-		     test/$(p)=$(BUILD)/user/$(p))
+# What user space adds to an initramfs (SRC:DEST pairs): the test
+# programs under /test, in build/initramfs.cpio.gz too.
+USER_TEST_FILES := $(foreach p,$(filter-out init,$(USER_PROGS)),\
+		     $(BUILD)/user/$(p):/test/$(p))
+INITRAMFS_FILES += $(USER_TEST_FILES)
+initramfs: $(USER_BINS)
 
 $(BUILD)/user/%: tests/user/%.c tests/user/ktap.h
 	@mkdir -p $(dir $@)
@@ -171,8 +187,8 @@ $(BUILD)/user/%: tests/user/%.c tests/user/ktap.h
 
 $(BUILD)/user-tests.cpio: $(USER_BINS) tools/mkcpio.py
 	@echo "  CPIO    $@"
-	$(Q)$(PYTHON) tools/mkcpio.py $@ init=$(BUILD)/user/init \
-		$(INITRAMFS_FILES)
+	$(Q)$(PYTHON) tools/mkcpio.py $@ $(BUILD)/user/init:/init \
+		$(USER_TEST_FILES)
 
 .PHONY: user-tests
 user-tests: $(BUILD)/user-tests.cpio

@@ -10,12 +10,14 @@
  * the process switch to the new mm, free the old one and get fresh
  * registers (start_thread).
  *
- * Files come from exec_open() (kernel/exec_file.c).
+ * Files come from exec_open() (kernel/exec_file.c, through the VFS);
+ * descriptors marked close-on-exec are closed at the commit.
  */
 #include <asm/cpu.h>
 #include <keel/binfmts.h>
 #include <keel/elf.h>
 #include <keel/errno.h>
+#include <keel/fdtable.h>
 #include <keel/mm_user.h>
 #include <keel/process.h>
 #include <keel/sched.h>
@@ -321,6 +323,8 @@ static void exec_commit(struct linux_binprm *bprm)
 		mmput(old);
 	strlcpy(current->name, basename(bprm->filename), sizeof(current->name));
 	current->clear_child_tid = NULL;
+	if (current->files)
+		do_close_on_exec(current->files);
 	start_thread(current_pt_regs(), bprm->entry, bprm->sp);
 }
 

@@ -18,6 +18,8 @@
  */
 #include <asm/cpu.h>
 #include <keel/errno.h>
+#include <keel/fdtable.h>
+#include <keel/fs_struct.h>
 #include <keel/mm_user.h>
 #include <keel/printk.h>
 #include <keel/process.h>
@@ -112,6 +114,18 @@ static void exit_mm(struct task *p)
 	mmput(mm);
 }
 
+void exit_files_fs(struct task *p)
+{
+	struct files_struct *files = p->files;
+	struct fs_struct *fs = p->fs;
+
+	p->files = NULL;
+	p->fs = NULL;
+	if (files)
+		put_files_struct(files);
+	put_fs_struct(fs);
+}
+
 void do_exit(int status)
 {
 	struct task *p = current;
@@ -119,6 +133,7 @@ void do_exit(int status)
 	if (p == child_reaper && is_user_process(p))
 		panic("Attempted to kill init! exitcode=0x%08x", status);
 	exit_mm(p);
+	exit_files_fs(p);
 	if (exit_notify(p, status))
 		put_task(p); /* the reference a parent's wait4 would drop */
 	do_task_dead();

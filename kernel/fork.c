@@ -12,6 +12,9 @@
  * CLONE_THREAD) are -EINVAL for now (TODO: shared mm, futex).
  */
 #include <keel/errno.h>
+#include <keel/fdtable.h>
+#include <keel/fs_struct.h>
+#include <keel/kthread.h>
 #include <keel/mm_user.h>
 #include <keel/process.h>
 #include <keel/sched.h>
@@ -45,6 +48,19 @@ struct kernel_clone_args {
 	unsigned long tls;
 };
 
+/*
+ * Undo a child that never ran: its files, fs and mm, then the task
+ * (kthread_stop on a NEW task frees it without running its body).
+ */
+static void release_unstarted(struct task *p)
+{
+	exit_files_fs(p);
+	mmput(p->mm);
+	p->mm = NULL;
+	p->cr3 = 0;
+	kthread_stop(p);
+}
+
 /* The child's first code (a task body): into user mode. */
 static int fork_child_start(void *set_child_tid)
 {
@@ -67,13 +83,29 @@ static void copy_thread(struct task *p, const struct kernel_clone_args *args)
 		p->clear_child_tid = args->child_tid;
 }
 
+/* The child's fd table (a copy) and cwd/root (a copy). */
+static int copy_files_fs(struct task *p)
+{
+	if (current->files) {
+		p->files = dup_fd(current->files);
+		if (IS_ERR(p->files)) {
+			int err = PTR_ERR(p->files);
+
+			p->files = NULL;
+			return err;
+		}
+	}
+	p->fs = copy_fs_struct(current_fs());
+	return p->fs ? 0 : -ENOMEM;
+}
+
 static long kernel_clone(const struct kernel_clone_args *args)
 {
 	void *settid = args->flags & CLONE_CHILD_SETTID ? args->child_tid :
 							  NULL;
 	struct mm_struct *mm;
 	struct task *p;
-	int pid;
+	int pid, err;
 
 	if (args->flags & ~(unsigned long)CLONE_FORK_FLAGS)
 		return -EINVAL;
@@ -89,6 +121,11 @@ static long kernel_clone(const struct kernel_clone_args *args)
 	}
 	p->mm = mm;
 	p->cr3 = virt_to_phys(mm->pgd);
+	err = copy_files_fs(p);
+	if (err) {
+		release_unstarted(p);
+		return err;
+	}
 	copy_thread(p, args);
 	pid = p->pid;
 	process_link_child(current, p);

@@ -18,6 +18,7 @@
 #include <keel/boot.h>
 #include <keel/bug.h>
 #include <keel/cmdline.h>
+#include <keel/fs.h>
 #include <keel/init.h>
 #include <keel/irq.h>
 #include <keel/ktest.h>
@@ -103,6 +104,9 @@ static void start_kernel_late(void)
 	serial_init_irq();	/* COM1 input by IRQ 4 */
 	local_irq_enable();	/* interrupts on from here */
 	sched_init_late();	/* the reaper and sched_watchdog threads */
+	vfs_caches_init();	/* ramfs as / */
+	populate_rootfs();	/* the initrd's cpio archives into / */
+	devtmpfs_init();	/* /dev and its nodes */
 	smp_init();		/* the other CPUs: MADT, INIT-SIPI-SIPI, idle */
 	pci_init();		/* scan the PCI bus */
 	do_initcalls();		/* built-in drivers, Rust modules */

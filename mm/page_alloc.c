@@ -279,6 +279,23 @@ static void free_boot_range(unsigned long start, unsigned long end)
 	}
 }
 
+unsigned long free_reserved_area(void *start, void *end)
+{
+	unsigned long first = PFN_UP(virt_to_phys(start));
+	unsigned long last = PFN_DOWN(virt_to_phys(end));
+	unsigned long flags, n = 0;
+
+	spin_lock_irqsave(&zone_lock, flags);
+	for (unsigned long pfn = first; pfn < last && pfn < max_pfn; pfn++) {
+		if (WARN_ON_ONCE(mem_map[pfn].flags != PG_reserved))
+			continue;
+		free_boot_range(pfn, pfn + 1);
+		n++;
+	}
+	spin_unlock_irqrestore(&zone_lock, flags);
+	return n;
+}
+
 /*
  * Move everything bootmem still has to the buddy allocator; bootmem is
  * closed afterwards. Runs once at boot, after the page tables are built.

@@ -44,6 +44,7 @@ failed.
 
 import argparse
 import concurrent.futures
+import gzip
 import io
 import os
 import re
@@ -360,6 +361,61 @@ def run_lowmem(args, name="boot pc qemu64 24M refuses"):
     return boot_check(name, run, problems, args)
 
 
+def newc_archive(entries):
+    """A cpio newc archive of (name, mode, data) entries and a trailer."""
+    out = bytearray()
+    for ino, (name, mode, data) in enumerate(
+            list(entries) + [("TRAILER!!!", 0, b"")], 1):
+        nb = name.encode() + b"\0"
+        fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0]
+        out += b"070701" + b"".join(b"%08X" % v for v in fields) + nb
+        out += b"\0" * (-len(out) % 4) + data
+        out += b"\0" * (-len(out) % 4)
+    return bytes(out)
+
+
+INITRD_TREE = [("etc", 0o40755, b""),
+               ("etc/hostname", 0o100644, b"keel-initrd\n"),
+               ("etc/motd", 0o120777, b"hostname")]
+
+
+def run_initrd(args, name, broken):
+    """Boot with an -initrd (gzip cpio); the monitor's cat reads it back.
+    broken: the gzip member is cut short, so the first archive (raw)
+    must be there and the error line must be printed."""
+    raw = newc_archive(INITRD_TREE)
+    member = gzip.compress(newc_archive(
+        [("second", 0o100600, b"from the gzip member\n")]), mtime=0)
+    data = raw + member[:len(member) // 2] if broken else raw + member
+    path = os.path.join(args.logdir, name.replace(" ", "-") + ".cpio")
+    with open(path, "wb") as f:
+        f.write(data)
+    run = QemuRun(args.kernel, "panic.exit=1", smp=args.smp or 1,
+                  extra=list(args.qemu_extra) + ["-initrd", path])
+    run.start()
+    problems = []
+    if not run.wait_for(lambda t: PROMPT in t, args.boot_timeout):
+        problems.append("no monitor prompt")
+    for cmd, want in (("cat /etc/motd", "keel-initrd"),
+                      ("cat /second", "from the gzip member")):
+        if problems:
+            break
+        run.send(cmd + "\n")
+        if broken and cmd.endswith("second"):
+            want = "-ENOENT"
+        if not run.wait_for(lambda t: want in t.split(cmd, 1)[-1], 10):
+            problems.append("'%s' did not print %r" % (cmd, want))
+    expect = ["initramfs: 4 entries unpacked" if not broken else
+              "initramfs: truncated deflate data",
+              "initramfs: freed "]
+    problems += ["no line %r" % e for e in expect if e not in run.text]
+    run.send("poweroff\n")
+    status = run.finish(15)
+    run.save(os.path.join(args.logdir, name.replace(" ", "-") + ".log"))
+    problems += judge_boot(run.text, status, run.timed_out, "256M")
+    return boot_check(name, run, problems, args)
+
+
 def boot_check(name, run, problems, args):
     if not problems:
         return [Check(name, "pass")], None
@@ -597,6 +653,9 @@ def main(argv=None):
             for cfg in BOOT_CONFIGS:
                 jobs.append(pool.submit(run_boot, args, *cfg))
             jobs.append(pool.submit(run_lowmem, args))
+            jobs.append(pool.submit(run_initrd, args, "boot initrd", False))
+            jobs.append(pool.submit(run_initrd, args,
+                                    "boot initrd broken gzip", True))
         if "interactive" in qemu_tiers:
             import interactive
             for fn, fargs in interactive.jobs(args):

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """mkcpio.py - write a cpio "newc" archive (the initramfs format).
 
-    mkcpio.py OUT NAME=HOSTFILE...
+    mkcpio.py OUT SRC:DEST...
 
-Each NAME (e.g. init, bin/hello) becomes a regular file with HOSTFILE's
-bytes and mode; the directories above it are added first. Python's
+Each DEST (e.g. /init, /test/hello) becomes a regular file with SRC's
+bytes and mode (the SRC:DEST pairs of INITRAMFS_FILES, as
+tools/mkinitramfs.sh takes them); the directories above it come first.
+For small archives without busybox (the user-test initramfs). Python's
 standard library only; the archive is uncompressed (gzip it if wanted).
 """
 import os
@@ -27,7 +29,7 @@ def main(argv):
     out, specs = argv[0], argv[1:]
     blob, dirs, ino = b"", set(), 1
     for spec in specs:
-        name, path = spec.split("=", 1)
+        path, name = spec.split(":", 1)
         name = name.strip("/")
         parts = name.split("/")
         for i in range(1, len(parts)):

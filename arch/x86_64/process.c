@@ -70,7 +70,8 @@ static void load_kernel_stack(struct task *p)
 }
 
 #define FXSAVE_SIZE 512
-#define task_fpu(p) ((void *)(p)->fpu_state)
+/* fxsave's area in p->fpu_state: 16-aligned (struct task is 8-aligned) */
+#define task_fpu(p) ((void *)ALIGN_UP((unsigned long)(p)->fpu_state, 16))
 
 static void fxsave(void *area)
 {

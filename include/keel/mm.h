@@ -55,6 +55,12 @@ static inline void free_page(void *addr)
 }
 
 unsigned long nr_free_pages(void);
+/*
+ * Give the whole pages of [start, end) (direct-map addresses of memory
+ * bootmem kept reserved, such as the initrd) to the page allocator.
+ * Pages not reserved are left alone (WARN). Returns the pages freed.
+ */
+unsigned long free_reserved_area(void *start, void *end);
 unsigned long nr_total_pages(void);
 
 /* Counters a test compares before and after to find leaks. */

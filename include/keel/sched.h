@@ -113,6 +113,10 @@ struct task {
 	int off_cpu_dead;	  /* last switch away finished */
 	struct list_head reap_node;
 
+	/* files (fs/): NULL for a kernel thread that opens none */
+	struct fs_struct *fs;	    /* root, cwd, umask; NULL: init_fs */
+	struct files_struct *files; /* fd table */
+
 	/* user processes (kernel/fork.c, exit.c, exec.c); NULL: kthread */
 	struct mm_struct *mm;
 	unsigned long fsbase;		      /* user FS base (arch_prctl) */
@@ -123,8 +127,11 @@ struct task {
 	int wait_status;		      /* what wait4() reports for it */
 	int *clear_child_tid;		      /* user address zeroed at exit */
 	struct wait_queue_head wait_chldexit; /* its wait4() sleeps */
-	/* its x87/SSE registers while off the CPU (fxsave's format) */
-	u8 fpu_state[512] __aligned(16);
+	/*
+	 * its x87/SSE registers while off the CPU: fxsave's 512 bytes at
+	 * the first 16-aligned address inside (the struct stays 8-aligned)
+	 */
+	u8 fpu_state[512 + 8];
 };
 
 /*

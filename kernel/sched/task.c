@@ -293,8 +293,7 @@ struct task *find_task_by_pid(int pid)
 
 void task_init_boot(void)
 {
-	task_cache = kmem_cache_create("task", sizeof(struct task),
-				       __alignof__(struct task), 0);
+	task_cache = kmem_cache_create("task", sizeof(struct task), 0, 0);
 	if (!task_cache)
 		panic("no memory for the task cache");
 	init_completion(&init_task.exited);

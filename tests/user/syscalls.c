@@ -4,8 +4,10 @@
  * and their error paths: a bad or kernel pointer is EFAULT (never a
  * crash), a bad fd EBADF, bad flags EINVAL, an unknown call ENOSYS.
  */
+#define _GNU_SOURCE
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
+#include <fcntl.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -49,6 +51,32 @@ static void write_calls(void)
 	ktap_errno(write(1, UNMAPPED, 4), EFAULT, "write_bad_pointer");
 	ktap_errno(write(1, KERNEL_PTR, 4), EFAULT, "write_kernel_pointer");
 	ktap_errno(write(1, DIRECT_MAP, 4), EFAULT, "write_direct_map_pointer");
+}
+
+static void file_calls(void)
+{
+	char buf[8] = { 0 };
+	int fd = open("/test/hello", O_RDONLY);
+
+	ktap_check(fd >= 3 && read(fd, buf, 4) == 4 &&
+			   !memcmp(buf, "\177ELF", 4),
+		   "open_read_elf_magic");
+	ktap_check(lseek(fd, 1, SEEK_SET) == 1 && read(fd, buf, 3) == 3 &&
+			   !memcmp(buf, "ELF", 3),
+		   "lseek_then_read");
+	ktap_errno(read(fd, UNMAPPED, 4), EFAULT, "read_bad_pointer");
+	ktap_errno(read(fd, KERNEL_PTR, 4), EFAULT, "read_kernel_pointer");
+	ktap_errno(write(fd, "x", 1), EBADF, "write_read_only_fd");
+	ktap_check(dup2(fd, 20) == 20 && close(20) == 0, "dup2_close");
+	ktap_check(close(fd) == 0, "close");
+	ktap_errno(close(fd), EBADF, "close_twice");
+	ktap_errno(read(fd, buf, 1), EBADF, "read_closed_fd");
+	ktap_errno(open("/no/such/file", O_RDONLY), ENOENT, "open_missing");
+	ktap_errno(open(UNMAPPED, O_RDONLY), EFAULT, "open_bad_pointer");
+	ktap_errno(open(KERNEL_PTR, O_RDONLY), EFAULT, "open_kernel_pointer");
+	ktap_errno(syscall(SYS_open, "/test/hello", 0x80000000, 0), EINVAL,
+		   "open_bad_flags");
+	ktap_errno(dup3(1, 1, 0), EINVAL, "dup3_same_fd");
 }
 
 static void misc_errors(void)
@@ -116,8 +144,9 @@ static void mmap_errors(void)
 
 int main(void)
 {
-	ktap_begin("syscalls", 37);
+	ktap_begin("syscalls", 51);
 	ids();
+	file_calls();
 	uname_calls();
 	write_calls();
 	misc_errors();

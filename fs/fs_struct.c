@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fs_struct.c - a task's root and working directory (see
+ * keel/fs_struct.h).
+ */
+#include <keel/fs_struct.h>
+#include <keel/sched.h>
+#include <keel/slab.h>
+
+struct fs_struct init_fs = {
+	.users = REFCOUNT_INIT(1),
+	.lock = SPINLOCK_INIT,
+	.umask = 0022,
+};
+
+struct fs_struct *current_fs(void)
+{
+	struct fs_struct *fs = current->fs;
+
+	return fs ? fs : &init_fs;
+}
+
+struct fs_struct *copy_fs_struct(struct fs_struct *old)
+{
+	struct fs_struct *fs = kzalloc(sizeof(*fs), GFP_KERNEL);
+
+	if (!fs)
+		return NULL;
+	refcount_set(&fs->users, 1);
+	spin_lock_init(&fs->lock);
+	spin_lock(&old->lock);
+	fs->umask = old->umask;
+	fs->root = old->root;
+	fs->pwd = old->pwd;
+	path_get(&fs->root);
+	path_get(&fs->pwd);
+	spin_unlock(&old->lock);
+	return fs;
+}
+
+void put_fs_struct(struct fs_struct *fs)
+{
+	if (!fs || fs == &init_fs || !refcount_dec_and_test(&fs->users))
+		return;
+	path_put(&fs->root);
+	path_put(&fs->pwd);
+	kfree(fs);
+}
+
+static void get_fs_path(struct fs_struct *fs, const struct path *src,
+			struct path *dst)
+{
+	spin_lock(&fs->lock);
+	*dst = *src;
+	path_get(dst);
+	spin_unlock(&fs->lock);
+}
+
+void get_fs_root(struct fs_struct *fs, struct path *root)
+{
+	get_fs_path(fs, &fs->root, root);
+}
+
+void get_fs_pwd(struct fs_struct *fs, struct path *pwd)
+{
+	get_fs_path(fs, &fs->pwd, pwd);
+}
+
+static void set_fs_path(struct fs_struct *fs, struct path *dst,
+			const struct path *path)
+{
+	struct path old;
+
+	path_get(path);
+	spin_lock(&fs->lock);
+	old = *dst;
+	*dst = *path;
+	spin_unlock(&fs->lock);
+	if (old.dentry)
+		path_put(&old);
+}
+
+void set_fs_root(struct fs_struct *fs, const struct path *path)
+{
+	set_fs_path(fs, &fs->root, path);
+}
+
+void set_fs_pwd(struct fs_struct *fs, const struct path *path)
+{
+	set_fs_path(fs, &fs->pwd, path);
+}

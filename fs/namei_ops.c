@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: MIT
+/*
+ * namei_ops.c - operations that change a directory, by inode (vfs_*:
+ * the parent's i_mutex held, as Linux's) and by name (do_*at: walk to
+ * the parent with fs/namei.c, lock it, act, unlock).
+ */
+#include <keel/fs.h>
+#include <keel/fs_struct.h>
+#include <keel/string.h>
+
+#include "internal.h"
+
+/* A directory that was removed takes no new entries. */
+static int may_create(struct inode *dir, struct dentry *d)
+{
+	lockdep_assert_held(&dir->i_mutex);
+	if (d->d_inode)
+		return -EEXIST;
+	if (!dir->i_nlink)
+		return -ENOENT;
+	return 0;
+}
+
+int vfs_create(struct inode *dir, struct dentry *d, umode_t mode, bool excl)
+{
+	int err = may_create(dir, d);
+
+	if (err)
+		return err;
+	if (!dir->i_op->create)
+		return -EACCES;
+	return dir->i_op->create(dir, d, (mode & S_IALLUGO) | S_IFREG, excl);
+}
+
+int vfs_mkdir(struct inode *dir, struct dentry *d, umode_t mode)
+{
+	int err = may_create(dir, d);
+
+	if (err)
+		return err;
+	if (!dir->i_op->mkdir)
+		return -EPERM;
+	return dir->i_op->mkdir(dir, d, (mode & S_IALLUGO) | S_IFDIR);
+}
+
+int vfs_mknod(struct inode *dir, struct dentry *d, umode_t mode, dev_t dev)
+{
+	int err = may_create(dir, d);
+
+	if (err)
+		return err;
+	if (!dir->i_op->mknod)
+		return -EPERM;
+	return dir->i_op->mknod(dir, d, mode, dev);
+}
+
+int vfs_symlink(struct inode *dir, struct dentry *d, const char *target)
+{
+	int err = may_create(dir, d);
+
+	if (err)
+		return err;
+	if (!dir->i_op->symlink)
+		return -EPERM;
+	return dir->i_op->symlink(dir, d, target);
+}
+
+int vfs_link(struct dentry *old, struct inode *dir, struct dentry *new)
+{
+	struct inode *inode = old->d_inode;
+	int err = may_create(dir, new);
+
+	if (err)
+		return err;
+	if (!inode)
+		return -ENOENT;
+	if (S_ISDIR(inode->i_mode))
+		return -EPERM;
+	if (inode->i_sb != dir->i_sb)
+		return -EXDEV;
+	if (!dir->i_op->link)
+		return -EPERM;
+	mutex_lock(&inode->i_mutex);
+	err = inode->i_nlink ? dir->i_op->link(old, dir, new) : -ENOENT;
+	mutex_unlock(&inode->i_mutex);
+	return err;
+}
+
+/* Remove d (positive) from dir with op, the victim locked. */
+static int vfs_remove(struct inode *dir, struct dentry *d,
+		      int (*op)(struct inode *dir, struct dentry *d))
+{
+	struct inode *inode = d->d_inode;
+	int err;
+
+	lockdep_assert_held(&dir->i_mutex);
+	if (!op)
+		return -EPERM;
+	if (__atomic_load_n(&d->d_mounted, __ATOMIC_ACQUIRE))
+		return -EBUSY;
+	mutex_lock(&inode->i_mutex);
+	err = op(dir, d);
+	mutex_unlock(&inode->i_mutex);
+	if (!err)
+		d_drop(d);
+	return err;
+}
+
+int vfs_rmdir(struct inode *dir, struct dentry *d)
+{
+	if (!d->d_inode)
+		return -ENOENT;
+	if (!S_ISDIR(d->d_inode->i_mode))
+		return -ENOTDIR;
+	return vfs_remove(dir, d, dir->i_op->rmdir);
+}
+
+int vfs_unlink(struct inode *dir, struct dentry *d)
+{
+	if (!d->d_inode)
+		return -ENOENT;
+	if (S_ISDIR(d->d_inode->i_mode))
+		return -EISDIR;
+	return vfs_remove(dir, d, dir->i_op->unlink);
+}
+
+static umode_t apply_umask(umode_t mode)
+{
+	return mode & ~current_fs()->umask;
+}
+
+int do_mkdirat(int dfd, const char *name, umode_t mode)
+{
+	struct nameidata nd;
+	struct dentry *d = filename_create(&nd, dfd, name, true);
+	int err = PTR_ERR(d);
+
+	if (!IS_ERR(d)) {
+		err = vfs_mkdir(nd.path.dentry->d_inode, d, apply_umask(mode));
+		done_path_create(&nd, d);
+	}
+	nd_cleanup(&nd);
+	return err;
+}
+
+int do_mknodat(int dfd, const char *name, umode_t mode, dev_t dev)
+{
+	struct nameidata nd;
+	struct dentry *d;
+	struct inode *dir;
+	int err;
+
+	if (!(mode & S_IFMT))
+		mode |= S_IFREG;
+	if (!S_ISREG(mode) && !S_ISCHR(mode) && !S_ISBLK(mode) &&
+	    !S_ISFIFO(mode) && !S_ISSOCK(mode))
+		return -EINVAL;
+	d = filename_create(&nd, dfd, name, false);
+	err = PTR_ERR(d);
+	if (IS_ERR(d))
+		goto out;
+	dir = nd.path.dentry->d_inode;
+	mode = (mode & S_IFMT) | apply_umask(mode & S_IALLUGO);
+	if (S_ISREG(mode))
+		err = vfs_create(dir, d, mode, true);
+	else
+		err = vfs_mknod(dir, d, mode, dev);
+	done_path_create(&nd, d);
+out:
+	nd_cleanup(&nd);
+	return err;
+}
+
+int do_symlinkat(const char *target, int dfd, const char *name)
+{
+	struct nameidata nd;
+	struct dentry *d;
+	int err;
+
+	if (!*target)
+		return -ENOENT;
+	if (strnlen(target, PATH_MAX) == PATH_MAX)
+		return -ENAMETOOLONG;
+	d = filename_create(&nd, dfd, name, false);
+	err = PTR_ERR(d);
+	if (!IS_ERR(d)) {
+		err = vfs_symlink(nd.path.dentry->d_inode, d, target);
+		done_path_create(&nd, d);
+	}
+	nd_cleanup(&nd);
+	return err;
+}
+
+int do_linkat(int olddfd, const char *oldname, int newdfd, const char *newname,
+	      int flags)
+{
+	unsigned int lf = flags & AT_SYMLINK_FOLLOW ? LOOKUP_FOLLOW : 0;
+	struct nameidata nd;
+	struct dentry *d;
+	struct path old;
+	int err;
+
+	if (flags & ~AT_SYMLINK_FOLLOW)
+		return -EINVAL;
+	err = vfs_path_lookup_at(olddfd, oldname, lf, &old);
+	if (err)
+		return err;
+	d = filename_create(&nd, newdfd, newname, false);
+	err = PTR_ERR(d);
+	if (IS_ERR(d))
+		goto out;
+	err = -EXDEV;
+	if (nd.path.mnt == old.mnt)
+		err = vfs_link(old.dentry, nd.path.dentry->d_inode, d);
+	done_path_create(&nd, d);
+out:
+	nd_cleanup(&nd);
+	path_put(&old);
+	return err;
+}
+
+/*
+ * Walk to name's parent, lock it and look the last component up:
+ * rmdir and unlink. Returns the positive dentry (referenced) with the
+ * parent locked, or ERR_PTR with nothing locked.
+ */
+static struct dentry *lookup_for_remove(struct nameidata *nd, int dfd,
+					const char *name, int dot_err)
+{
+	struct dentry *dir, *d;
+	int err = path_parentat(nd, dfd, name);
+
+	if (err)
+		return ERR_PTR(err);
+	if (nd->last_type == LAST_DOT)
+		return ERR_PTR(dot_err);
+	if (nd->last_type == LAST_DOTDOT)
+		return ERR_PTR(dot_err == -EINVAL ? -ENOTEMPTY : dot_err);
+	if (nd->last_type == LAST_ROOT)
+		return ERR_PTR(-EBUSY);
+	dir = nd->path.dentry;
+	mutex_lock(&dir->d_inode->i_mutex);
+	d = lookup_one_locked(dir, &nd->last);
+	if (!IS_ERR(d) && !d->d_inode) {
+		dput(d);
+		d = ERR_PTR(-ENOENT);
+	}
+	if (IS_ERR(d))
+		mutex_unlock(&dir->d_inode->i_mutex);
+	return d;
+}
+
+int do_rmdir(int dfd, const char *name)
+{
+	struct nameidata nd;
+	struct dentry *d = lookup_for_remove(&nd, dfd, name, -EINVAL);
+	int err = PTR_ERR(d);
+
+	if (!IS_ERR(d)) {
+		err = vfs_rmdir(nd.path.dentry->d_inode, d);
+		done_path_create(&nd, d);
+	}
+	nd_cleanup(&nd);
+	return err;
+}
+
+int do_unlinkat(int dfd, const char *name)
+{
+	struct nameidata nd;
+	struct dentry *d = lookup_for_remove(&nd, dfd, name, -EISDIR);
+	int err = PTR_ERR(d);
+
+	if (IS_ERR(d))
+		goto out;
+	err = -ENOTDIR; /* "file/" */
+	if (!(nd.flags & LOOKUP_DIRECTORY) || S_ISDIR(d->d_inode->i_mode))
+		err = vfs_unlink(nd.path.dentry->d_inode, d);
+	done_path_create(&nd, d);
+out:
+	nd_cleanup(&nd);
+	return err;
+}
+
+int vfs_readlink(struct dentry *d, char *buf, int buflen)
+{
+	struct inode *inode = d->d_inode;
+	struct delayed_call done = { 0 };
+	const char *link;
+	int len;
+
+	if (!S_ISLNK(inode->i_mode) || !inode->i_op->get_link)
+		return -EINVAL;
+	if (buflen <= 0)
+		return -EINVAL;
+	link = inode->i_op->get_link(d, inode, &done);
+	if (IS_ERR(link))
+		return PTR_ERR(link);
+	len = strnlen(link, PATH_MAX);
+	if (len > buflen)
+		len = buflen;
+	memcpy(buf, link, len);
+	do_delayed_call(&done);
+	return len;
+}
+
+int do_readlinkat(int dfd, const char *name, char *buf, int buflen)
+{
+	struct path p;
+	int err = vfs_path_lookup_at(dfd, name, 0, &p);
+
+	if (err)
+		return err;
+	err = vfs_readlink(p.dentry, buf, buflen);
+	path_put(&p);
+	return err;
+}
