@@ -6,6 +6,8 @@
  * A level-1 entry with address bits names the page that backs it, even
  * when not present: PROT_NONE keeps the page with the present bit off
  * (vm_page_prot(0) is 0), so mprotect can give it back unchanged.
+ * Range walks step over missing tables whole (user_pte_next), so a
+ * huge, mostly untouched mapping costs its present pages, not its size.
  * Every function here requires the mm's mmap_lock.
  */
 #include <asm/pgtable.h>
@@ -106,8 +108,8 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, bool write,
 void zap_page_range(struct mm_struct *mm, unsigned long start,
 		    unsigned long end)
 {
-	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
-		u64 *pte = user_pte(mm->pgd, a, false);
+	for (unsigned long a = start, next; a < end && a >= start; a = next) {
+		u64 *pte = user_pte_next(mm->pgd, a, &next);
 
 		if (!pte || !pte_has_page(*pte))
 			continue;
@@ -123,8 +125,8 @@ void change_page_prot(struct mm_struct *mm, unsigned long start,
 {
 	pgprot_t prot = vm_page_prot(vm_flags);
 
-	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
-		u64 *pte = user_pte(mm->pgd, a, false);
+	for (unsigned long a = start, next; a < end && a >= start; a = next) {
+		u64 *pte = user_pte_next(mm->pgd, a, &next);
 
 		if (!pte || !pte_has_page(*pte))
 			continue;
@@ -136,8 +138,11 @@ void change_page_prot(struct mm_struct *mm, unsigned long start,
 int copy_page_range(struct mm_struct *dst, struct mm_struct *src,
 		    struct vm_area_struct *vma)
 {
-	for (unsigned long a = vma->vm_start; a < vma->vm_end; a += PAGE_SIZE) {
-		u64 *spte = user_pte(src->pgd, a, false), *dpte;
+	unsigned long a, next;
+
+	for (a = vma->vm_start; a < vma->vm_end && a >= vma->vm_start;
+	     a = next) {
+		u64 *spte = user_pte_next(src->pgd, a, &next), *dpte;
 		void *page;
 
 		if (!spte || !pte_has_page(*spte))

@@ -504,6 +504,25 @@ void pgd_free(u64 *pgd)
 	__free_pages(virt_to_page(pgd), 0);
 }
 
+u64 *user_pte_next(u64 *pgd, unsigned long va, unsigned long *next)
+{
+	u64 *table = pgd;
+
+	for (int l = 4; l > 1; l--) {
+		u64 e = table[pt_index(va, l)];
+
+		if (!(e & _PAGE_PRESENT)) {
+			unsigned long span = 1UL << (PAGE_SHIFT + 9 * (l - 1));
+
+			*next = ALIGN_DOWN(va, span) + span;
+			return NULL;
+		}
+		table = table_at(e);
+	}
+	*next = va + PAGE_SIZE;
+	return &table[pt_index(va, 1)];
+}
+
 u64 *user_pte(u64 *pgd, unsigned long va, bool alloc)
 {
 	u64 *table = pgd;

@@ -104,7 +104,12 @@ static bool user_fault_allowed(const struct pt_regs *regs, unsigned long addr)
 {
 	if (addr >= TASK_SIZE_MAX || !current->mm)
 		return false;
-	return user_mode(regs) || search_exception_tables(regs->rip);
+	if (user_mode(regs))
+		return true;
+	/* SMAP refused a kernel access outside stac/clac: never serve it */
+	if (cpu_has_smap && !(regs->rflags & X86_EFLAGS_AC))
+		return false;
+	return search_exception_tables(regs->rip);
 }
 
 /* Demand paging: true if the fault was resolved (retry the access). */

@@ -106,11 +106,16 @@ static void big_mapping(void)
 	p[len - 1] = 3;
 	ktap_check(p[0] + p[len / 2] + p[len - 1] == 6, "touch_three_pages");
 	ktap_check(munmap(p, len) == 0, "munmap_1gib");
+	len = 1UL << 45; /* 32 TiB: munmap must not walk it page by page */
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	ktap_check(p != MAP_FAILED && (p[len - 1] = 1) && munmap(p, len) == 0,
+		   "mmap_touch_munmap_32tib");
 }
 
 int main(void)
 {
-	ktap_begin("mem", 17);
+	ktap_begin("mem", 18);
 	brk_calls();
 	mmap_calls();
 	big_mapping();

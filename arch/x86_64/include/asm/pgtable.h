@@ -92,6 +92,12 @@ void pgd_free(u64 *pgd);
  * alloc is set. NULL if a table is missing (and !alloc) or no memory.
  */
 u64 *user_pte(u64 *pgd, unsigned long va, bool alloc);
+/*
+ * Walk without allocating: the entry for va or NULL, and in *next the
+ * first address after va that may have an entry (past a whole missing
+ * table), so range walks skip empty space in big steps.
+ */
+u64 *user_pte_next(u64 *pgd, unsigned long va, unsigned long *next);
 /* Leaf flags for a user page with these VM_* flags. */
 pgprot_t vm_page_prot(unsigned long vm_flags);
 /* Drop va from this CPU's TLB. */
