@@ -49,6 +49,17 @@ void process_link_child(struct task *parent, struct task *child)
 	spin_unlock_irqrestore(&process_lock, flags);
 }
 
+int task_ppid(struct task *p)
+{
+	unsigned long flags;
+	int ppid;
+
+	spin_lock_irqsave(&process_lock, flags);
+	ppid = p->parent ? p->parent->pid : 0;
+	spin_unlock_irqrestore(&process_lock, flags);
+	return ppid;
+}
+
 static bool is_user_process(const struct task *p)
 {
 	return p && p->mm;

@@ -35,9 +35,7 @@ SYSCALL_DEFINE0(gettid)
 
 SYSCALL_DEFINE0(getppid)
 {
-	struct task *parent = READ_ONCE(current->parent);
-
-	return parent ? parent->pid : 0;
+	return task_ppid(current);
 }
 
 SYSCALL_DEFINE0(getuid)

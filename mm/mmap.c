@@ -287,6 +287,8 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long,
 
 	if (ret)
 		return ret;
+	if (off & (PAGE_SIZE - 1))
+		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	mutex_lock(&mm->mmap_lock);
 	ret = mmap_place(mm, addr, len, flags);

@@ -51,6 +51,8 @@ void process_link_child(struct task *parent, struct task *child);
  * freed, its children go to init, its parent is woken. Never returns.
  */
 void __noreturn do_exit(int status);
+/* p's parent's pid, or 0 (getppid; the parent cannot go meanwhile). */
+int task_ppid(struct task *p);
 /* Drop p's fd table and fs_struct (exit, a fork that failed). */
 void exit_files_fs(struct task *p);
 /* Kill current for a fault it took in user mode (logs, then do_exit). */
