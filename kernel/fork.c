@@ -3,7 +3,7 @@
  * fork.c - new processes: fork, vfork and fork-like clone.
  *
  * The child is a new task (kernel/sched/task.c) with a copy of the
- * parent's address space (every page copied: TODO copy-on-write), the
+ * parent's address space (pages shared copy-on-write, mm/memory.c), the
  * parent's registers with rax = 0 in its user frame, and the parent's
  * FS base (or clone's tls). Its first run enters fork_child_start(),
  * which stores its tid if CLONE_CHILD_SETTID asked and goes to user

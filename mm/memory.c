@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * memory.c - the pages of user address spaces: demand-zero faults,
- * freeing and re-protecting ranges, and fork's copy.
+ * copy-on-write, freeing and re-protecting ranges, and fork's sharing.
+ *
+ * fork shares every page: both entries lose _PAGE_RW and get _PAGE_COW,
+ * and the page's mapcount (struct page) counts the mms that map it. A
+ * write fault on a COW entry in a writable VMA copies the page (or, if
+ * this mm is the last one mapping it, just takes the write right back);
+ * unmapping drops the count and frees the page at zero. Counts change
+ * under different mms' locks, so they are atomic.
  *
  * A level-1 entry with address bits names the page that backs it, even
  * when not present: PROT_NONE keeps the page with the present bit off
@@ -11,6 +18,7 @@
  * Every function here requires the mm's mmap_lock.
  */
 #include <asm/pgtable.h>
+#include <keel/bug.h>
 #include <keel/errno.h>
 #include <keel/lockdep.h>
 #include <keel/mm_types.h>
@@ -35,10 +43,32 @@ static void flush_if_current(struct mm_struct *mm, unsigned long addr)
 		flush_tlb_one_user(addr);
 }
 
+static u32 *mapcount(void *kaddr)
+{
+	return &virt_to_page(kaddr)->mapcount;
+}
+
+/* Drop one mapping of the user page; the last frees it. */
+static void user_page_put(void *kaddr)
+{
+	if (__atomic_sub_fetch(mapcount(kaddr), 1, __ATOMIC_ACQ_REL) == 0)
+		free_page(kaddr);
+}
+
+/* A fresh user page, mapped once (zeroed if zero). */
+static void *user_page_alloc(bool zero)
+{
+	void *page = alloc_page(GFP_KERNEL | (zero ? __GFP_ZERO : 0));
+
+	if (page)
+		*mapcount(page) = 1;
+	return page;
+}
+
 /* Map a fresh zeroed page at addr with vma's rights; the entry is empty. */
 static void *map_zero_page(struct vm_area_struct *vma, u64 *pte)
 {
-	void *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	void *page = user_page_alloc(true);
 
 	if (!page)
 		return NULL;
@@ -58,6 +88,8 @@ void *mm_page_kaddr(struct mm_struct *mm, unsigned long addr)
 	pte = user_pte(mm->pgd, addr, true);
 	if (!pte)
 		return NULL;
+	if (WARN_ON_ONCE(*pte & _PAGE_COW))
+		return NULL; /* shared: writing would change another mm */
 	if (pte_has_page(*pte))
 		return pte_kaddr(*pte);
 	return map_zero_page(vma, pte);
@@ -73,6 +105,34 @@ static bool access_allowed(const struct vm_area_struct *vma, bool write,
 	return vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC);
 }
 
+/*
+ * A write to a COW entry of a writable VMA: a private copy, or the page
+ * itself if nobody else maps it any more.
+ */
+static int do_wp_page(struct vm_area_struct *vma, u64 *pte, unsigned long addr)
+{
+	void *old = pte_kaddr(*pte), *page;
+	pgprot_t prot = vm_page_prot(vma->vm_flags);
+
+	if (__atomic_load_n(mapcount(old), __ATOMIC_ACQUIRE) == 1) {
+		*pte = (*pte & PTE_ADDR_MASK) | prot;
+	} else {
+		page = user_page_alloc(false);
+		if (!page)
+			return -ENOMEM;
+		memcpy(page, old, PAGE_SIZE);
+		*pte = virt_to_phys(page) | prot;
+		user_page_put(old);
+	}
+	flush_if_current(vma->vm_mm, addr);
+	return 0;
+}
+
+static bool is_cow_write(u64 e, bool write)
+{
+	return write && (e & _PAGE_PRESENT) && (e & _PAGE_COW);
+}
+
 static int __handle_mm_fault(struct mm_struct *mm, unsigned long addr,
 			     bool write, bool exec)
 {
@@ -84,6 +144,8 @@ static int __handle_mm_fault(struct mm_struct *mm, unsigned long addr,
 	pte = user_pte(mm->pgd, addr, true);
 	if (!pte)
 		return -ENOMEM;
+	if (pte_has_page(*pte) && is_cow_write(*pte, write))
+		return do_wp_page(vma, pte, addr);
 	if (pte_has_page(*pte)) {
 		/* another path mapped it, or the rights say no: re-check */
 		if (!(*pte & _PAGE_PRESENT) || (write && !(*pte & _PAGE_RW)))
@@ -113,7 +175,7 @@ void zap_page_range(struct mm_struct *mm, unsigned long start,
 
 		if (!pte || !pte_has_page(*pte))
 			continue;
-		free_page(pte_kaddr(*pte));
+		user_page_put(pte_kaddr(*pte));
 		*pte = 0;
 		mm->nr_pages--;
 		flush_if_current(mm, a);
@@ -130,7 +192,11 @@ void change_page_prot(struct mm_struct *mm, unsigned long start,
 
 		if (!pte || !pte_has_page(*pte))
 			continue;
-		*pte = (*pte & PTE_ADDR_MASK) | prot;
+		if (*pte & _PAGE_COW) /* stays shared: no write right yet */
+			*pte = (*pte & PTE_ADDR_MASK) | (prot & ~_PAGE_RW) |
+			       _PAGE_COW;
+		else
+			*pte = (*pte & PTE_ADDR_MASK) | prot;
 		flush_if_current(mm, a);
 	}
 }
@@ -143,19 +209,17 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src,
 	for (a = vma->vm_start; a < vma->vm_end && a >= vma->vm_start;
 	     a = next) {
 		u64 *spte = user_pte_next(src->pgd, a, &next), *dpte;
-		void *page;
 
 		if (!spte || !pte_has_page(*spte))
 			continue;
 		dpte = user_pte(dst->pgd, a, true);
-		page = alloc_page(GFP_KERNEL);
-		if (!dpte || !page) {
-			if (page)
-				free_page(page);
+		if (!dpte)
 			return -ENOMEM;
-		}
-		memcpy(page, pte_kaddr(*spte), PAGE_SIZE);
-		*dpte = virt_to_phys(page) | (*spte & ~PTE_ADDR_MASK);
+		/* both lose the write right; the first writer copies */
+		*spte = (*spte & ~_PAGE_RW) | _PAGE_COW;
+		*dpte = *spte;
+		__atomic_add_fetch(mapcount(pte_kaddr(*spte)), 1,
+				   __ATOMIC_RELAXED);
 		dst->nr_pages++;
 	}
 	return 0;

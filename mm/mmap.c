@@ -434,6 +434,9 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 	mm->mmap_base = oldmm->mmap_base;
 	mutex_unlock(&mm->mmap_lock);
 	mutex_unlock(&oldmm->mmap_lock);
+	/* oldmm's entries lost their write right: drop what the TLB has */
+	if (current->mm == oldmm)
+		arch_load_page_tables(current->cr3);
 	if (err) {
 		mmput(mm);
 		return NULL;

@@ -8,6 +8,7 @@
  * Each case gives the running task a fresh mm for its duration.
  */
 #include <asm/extable.h>
+#include <asm/pgtable.h>
 #include <asm/smap.h>
 #include <keel/ktest.h>
 #include <keel/mm_user.h>
@@ -164,12 +165,51 @@ static void smap_refuses_stray_kernel_access(struct ktest *t)
 	KTEST_EXPECT_EQ(t, v, 42);
 }
 
+static u64 pte_of(struct mm_struct *mm, unsigned long va)
+{
+	u64 *pte = user_pte(mm->pgd, va, false);
+
+	return pte ? *pte : 0;
+}
+
+/* fork shares the page read-only; the first write copies it. */
+static void fork_shares_pages_copy_on_write(struct ktest *t)
+{
+	int *u = (int *)BASE, v = 0;
+	struct mm_struct *child;
+	u64 p, c;
+
+	KTEST_ASSERT_EQ(t, map(BASE, PAGE_SIZE, VM_READ | VM_WRITE), 0);
+	KTEST_ASSERT_EQ(t, put_user(1, u), 0);
+	child = dup_mm(current->mm);
+	KTEST_ASSERT_NOT_NULL(t, child);
+	p = pte_of(current->mm, BASE);
+	c = pte_of(child, BASE);
+	KTEST_EXPECT_EQ(t, p & PTE_ADDR_MASK, c & PTE_ADDR_MASK);
+	KTEST_EXPECT_EQ(t, p & (_PAGE_RW | _PAGE_COW), _PAGE_COW);
+	KTEST_EXPECT_EQ(t, c & (_PAGE_RW | _PAGE_COW), _PAGE_COW);
+	KTEST_EXPECT_EQ(t, put_user(2, u), 0); /* the parent writes: a copy */
+	p = pte_of(current->mm, BASE);
+	KTEST_EXPECT_NE(t, p & PTE_ADDR_MASK, c & PTE_ADDR_MASK);
+	KTEST_EXPECT_EQ(t, p & _PAGE_RW, _PAGE_RW);
+	KTEST_EXPECT_EQ(t, *(int *)phys_to_virt(c & PTE_ADDR_MASK), 1);
+	KTEST_EXPECT_EQ(t, get_user(v, u), 0);
+	KTEST_EXPECT_EQ(t, v, 2);
+	/* the child is now the page's only user: its write needs no copy */
+	KTEST_EXPECT_EQ(t, handle_mm_fault(child, BASE, true, false), 0);
+	KTEST_EXPECT_EQ(t, pte_of(child, BASE) & PTE_ADDR_MASK,
+			c & PTE_ADDR_MASK);
+	KTEST_EXPECT_EQ(t, pte_of(child, BASE) & _PAGE_RW, _PAGE_RW);
+	mmput(child);
+}
+
 static struct ktest_case user_mm_cases[] = {
 	KTEST_CASE(vmas_split_and_merge),
 	KTEST_CASE(copies_on_user_pages),
 	KTEST_CASE(short_copy_at_unmapped_page),
 	KTEST_CASE(read_only_page_refuses_writes),
 	KTEST_CASE(smap_refuses_stray_kernel_access),
+	KTEST_CASE(fork_shares_pages_copy_on_write),
 	{}
 };
 KTEST_SUITE(user_mm, user_mm_cases, .init = user_mm_init, .exit = user_mm_exit);

@@ -20,7 +20,10 @@ struct kmem_cache;
 struct page {
 	struct list_head lru;	  /* buddy free list or slab list */
 	struct kmem_cache *cache; /* PG_slab: owning cache */
-	u32 freelist;		  /* PG_slab head: first free offset */
+	union {
+		u32 freelist; /* PG_slab head: first free offset */
+		u32 mapcount; /* a user page: mms mapping it (mm/memory.c) */
+	};
 	u16 inuse;		  /* PG_slab head: objects allocated */
 	u8 order;		  /* PG_buddy, PG_head: block order */
 	u8 flags;

@@ -8,8 +8,9 @@
  * [0, TASK_SIZE_MAX) belongs to one process, described by a sorted list
  * of disjoint VMAs. Memory in a VMA is anonymous and demand-zero: a page
  * is allocated on the first fault (or by the ELF loader, which fills it
- * from the file) and freed by munmap or when the mm goes. Every user
- * page belongs to exactly one mm (fork copies; TODO: copy-on-write).
+ * from the file) and freed by munmap or when the mm goes. fork shares
+ * pages copy-on-write (mm/memory.c); struct page's mapcount says how
+ * many mms map one.
  *
  * Locking: mmap_lock (a mutex) covers the VMA list and the user page
  * tables. Never touch user memory (uaccess) while holding it: a fault
@@ -60,7 +61,7 @@ struct mm_struct {
 struct mm_struct *mm_alloc(void);
 /* Drop a user; the last frees every page, table, VMA and the mm. */
 void mmput(struct mm_struct *mm);
-/* A copy of oldmm for fork: every VMA and every page. NULL if short. */
+/* A copy of oldmm for fork: every VMA, pages shared COW. NULL if short. */
 struct mm_struct *dup_mm(struct mm_struct *oldmm);
 
 /* The VMA containing addr, or NULL. Requires mmap_lock. */
@@ -92,7 +93,8 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, bool write,
 /*
  * The kernel (direct-map) address of mm's page at addr, allocated
  * zeroed and mapped if absent and addr is in a VMA; NULL otherwise
- * (no VMA, or no memory). Requires mmap_lock. For the ELF loader.
+ * (no VMA, or no memory). Requires mmap_lock. For the ELF loader, on
+ * an mm that shares no page (NULL and a warning on a COW page).
  */
 void *mm_page_kaddr(struct mm_struct *mm, unsigned long addr);
 /* Free the pages of [start, end) and clear their entries (lock held). */
@@ -101,7 +103,7 @@ void zap_page_range(struct mm_struct *mm, unsigned long start,
 /* Reset the entries of [start, end) to vm_flags (lock held). */
 void change_page_prot(struct mm_struct *mm, unsigned long start,
 		      unsigned long end, unsigned long vm_flags);
-/* Copy src's pages in vma's range into dst (fork). 0 or -ENOMEM. */
+/* Share src's pages in vma's range with dst, COW (fork). 0 or -ENOMEM. */
 int copy_page_range(struct mm_struct *dst, struct mm_struct *src,
 		    struct vm_area_struct *vma);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * fork.c - processes: fork returns twice, the child's memory is a copy,
- * wait4 reaps with the exit status, WNOHANG, many children, vfork and
+ * fork.c - processes: fork returns twice, the child's memory is a copy
+ * (copy-on-write: writes on either side stay private), wait4 reaps with the exit status, WNOHANG, many children, vfork and
  * clone(SIGCHLD) as fork, a child that execs, orphans.
  */
 #define _GNU_SOURCE
@@ -29,6 +29,32 @@ static void fork_and_wait(void)
 	ktap_check(WIFEXITED(status) && WEXITSTATUS(status) == 42,
 		   "child_exit_status_and_ppid");
 	ktap_check(counter == 5, "child_memory_is_a_copy");
+}
+
+static char big[64 * 1024];
+
+/* Shared copy-on-write after fork: a write on either side is private. */
+static void cow_writes_stay_private(void)
+{
+	int status = 0, same = 1;
+	pid_t pid;
+
+	memset(big, 1, sizeof(big));
+	pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 100; i++)
+			sched_yield(); /* the parent writes meanwhile */
+		for (size_t i = 0; i < sizeof(big); i++)
+			same &= big[i] == 1;
+		memset(big, 3, sizeof(big));
+		_exit(same ? 0 : 1);
+	}
+	memset(big, 2, sizeof(big));
+	waitpid(pid, &status, 0);
+	ktap_check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		   "cow_child_keeps_old_data");
+	ktap_check(big[0] == 2 && big[sizeof(big) - 1] == 2,
+		   "cow_parent_keeps_its_writes");
 }
 
 static void many_children(void)
@@ -121,8 +147,9 @@ static void orphan(void)
 
 int main(void)
 {
-	ktap_begin("fork", 12);
+	ktap_begin("fork", 14);
 	fork_and_wait();
+	cow_writes_stay_private();
 	many_children();
 	wnohang();
 	vfork_and_clone();

@@ -26,6 +26,7 @@ typedef u64 pgprot_t;
 #define _PAGE_DIRTY    (1ULL << 6)
 #define _PAGE_PSE      (1ULL << 7) /* 2 MiB/1 GiB leaf in PD/PDPT */
 #define _PAGE_GLOBAL   (1ULL << 8)
+#define _PAGE_COW      (1ULL << 9) /* software: shared until written */
 #define _PAGE_NX       (1ULL << 63)
 #define PTE_ADDR_MASK  0x000ffffffffff000ULL
 
