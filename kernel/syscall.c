@@ -3,19 +3,25 @@
  * syscall.c - the C half of the system-call entry (arch/x86_64/entry.S):
  * look the number up in sys_call_table (generated from
  * arch/x86_64/syscall_64.tbl), call it with interrupts on, put the
- * result in rax, and give the scheduler its chance before user mode.
+ * result in rax, give the scheduler its chance before user mode, and
+ * say whether the fast way back (sysretq) is safe for this frame.
  *
  * A number without an entry point returns -ENOSYS and logs, once per
  * number, "keel: unimplemented syscall N (name) from PID comm" — the
  * list of what a program still needs.
  */
 #include <asm/cpu.h>
+#include <asm/desc.h>
+#include <asm/layout.h>
 #include <keel/atomic.h>
 #include <keel/errno.h>
 #include <keel/preempt.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/syscalls.h>
+
+#define X86_EFLAGS_TF (1UL << 8)
+#define X86_EFLAGS_RF (1UL << 16)
 
 #define NR_LOGGED 1024 /* numbers tracked for the once-only log line */
 
@@ -44,7 +50,16 @@ static long sys_ni_syscall(unsigned long nr)
 	return -ENOSYS;
 }
 
-void do_syscall_64(struct pt_regs *regs)
+/* May the frame go back by sysretq (it restores only rip and rflags)? */
+static bool syscall_can_sysret(const struct pt_regs *regs)
+{
+	return regs->rcx == regs->rip && regs->r11 == regs->rflags &&
+	       regs->cs == USER_CS && regs->ss == USER_DS &&
+	       regs->rip < TASK_SIZE_MAX &&
+	       !(regs->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF));
+}
+
+bool do_syscall_64(struct pt_regs *regs)
 {
 	unsigned long nr = regs->error_code;
 
@@ -54,4 +69,5 @@ void do_syscall_64(struct pt_regs *regs)
 	else
 		regs->rax = sys_ni_syscall(nr);
 	preempt_check_resched();
+	return syscall_can_sysret(regs);
 }

@@ -21,8 +21,11 @@
  * rsp in this CPU's struct cpu, takes current's kernel stack top from
  * it, and builds the same struct pt_regs a trap from user mode would
  * (vector SYSCALL_VECTOR_MARK, error_code = the call number), then calls
- * do_syscall_64(regs). The way out is always iretq (TODO: sysretq when
- * rcx/r11 still match rip/rflags).
+ * do_syscall_64(regs). The way out is sysretq when do_syscall_64 says
+ * the frame allows it (rcx/r11 still equal rip/rflags, the user
+ * selectors, a canonical user rip: sysretq to a non-canonical one would
+ * fault in ring 0), else iretq (after exec, or a frame the call
+ * changed).
  */
 #include <asm/desc.h>
 #include <asm/percpu_offsets.h>
@@ -133,9 +136,29 @@ entry_SYSCALL_64:
 	pushq 17*8(%rsp)		/* frame record, as trap_common */
 	pushq 8*8+8(%rsp)
 	movq %rsp, %rbp
-	call do_syscall_64
+	call do_syscall_64		/* true: sysretq may return */
 	addq $16, %rsp
-	jmp restore_regs_and_iret
+	testb %al, %al
+	jz restore_regs_and_iret
+	cli
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11			/* == regs->rflags */
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx			/* == regs->rip */
+	popq %rbx
+	popq %rax
+	movq 5*8(%rsp), %rsp		/* regs->rsp, past vector..ss */
+	swapgs
+	sysretq
 
 	.altmacro
 	.macro trap_stub v

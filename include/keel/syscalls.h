@@ -112,7 +112,10 @@ extern const unsigned int nr_syscalls;
 	}                                                                      \
 	static long __do_sys_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6)
 
-/* The entry's C half (entry.S): dispatch, then exit-to-user work. */
-void do_syscall_64(struct pt_regs *regs);
+/*
+ * The entry's C half (entry.S): dispatch, then exit-to-user work.
+ * Returns true if the entry may return by sysretq, false for iretq.
+ */
+bool do_syscall_64(struct pt_regs *regs);
 
 #endif
