@@ -14,7 +14,9 @@ Tiers, in order (each check counts as one test in the final line):
           rustc error, and its twin must compile; one check each
   ktest   boot with ktest=1, parse the KTAP on serial; one count per case,
           plus one failure if the run itself went wrong (panic, hang,
-          missing plan, fewer results than planned, odd exit status);
+          missing plan, fewer results than planned, odd exit status),
+          and one check that Linux's kunit_parser rules read the log as
+          ktap.py does (ktap.kunit_check: same results, "# Totals:" right);
           once per CPU count in KTEST_SMP (-smp 1, 2 and 4), or only
           with --smp N
   boot    boot without tests on several machines and check the banner and
@@ -189,16 +191,25 @@ class QemuRun:
 
 # ---------------------------------------------------------------- ktest
 
+def boot_ktest(kernel, glob, smp, extra, timeout):
+    """Boot kernel with ktest=1 (ktest.filter=glob) until QEMU exits.
+
+    Returns the finished QemuRun; tools/ktest.py boots the same way.
+    """
+    append = "ktest=1"
+    if glob:
+        append += " ktest.filter=" + glob
+    # edu: QEMU's teaching PCI device, for the MSI tests (pci_msi)
+    run = QemuRun(kernel, append, smp=smp, extra=["-device", "edu"] + extra)
+    run.start()
+    run.finish(timeout)
+    return run
+
+
 def run_ktest(args, smp=1):
     """Boot with ktest=1 on smp CPUs; returns Checks (one per case)."""
-    append = "ktest=1"
-    if args.filter:
-        append += " ktest.filter=" + args.filter
-    # edu: QEMU's teaching PCI device, for the MSI tests (pci_msi)
-    run = QemuRun(args.kernel, append, smp=smp,
-                  extra=["-device", "edu"] + args.qemu_extra)
-    run.start()
-    run.finish(args.timeout)
+    run = boot_ktest(args.kernel, args.filter, smp, args.qemu_extra,
+                     args.timeout)
     logname = "ktest.log" if smp == 1 else "ktest-smp%d.log" % smp
     run.save(os.path.join(args.logdir, logname))
     status = None if run.timed_out else run.status
@@ -222,12 +233,25 @@ def run_ktest(args, smp=1):
             args.logdir, logname)))
         detail += run.tail()
         checks.append(Check(prefix + "run", "fail", detail))
+    else:
+        checks.append(kunit_compat_check(prefix, run.text))
     elapsed = time.monotonic() - run.started
     note = "ktest -smp %d: %d passed, %d failed, %d skipped in %.1fs" % (
         smp, len(v.passed), len(v.failed), len(v.skipped), elapsed)
     if v.problems:
         note += " (run failed: %s)" % v.problems[0]
     return checks, note
+
+
+def kunit_compat_check(prefix, text):
+    """One check: Linux's kunit_parser rules read the log as ktap.py does."""
+    counts, problems = ktap.kunit_check(text)
+    name = prefix + "KTAP as kunit_parser reads it"
+    if not problems:
+        return Check(name, "pass")
+    return Check(name, "fail", ["  " + p for p in problems] + [
+        "  kunit_parser counts: " + ", ".join(
+            "%s %d" % kv for kv in counts.items())])
 
 
 # ---------------------------------------------------------------- boot
