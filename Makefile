@@ -12,6 +12,7 @@
 #   make compile_commands.json the C compile database for clangd
 #
 # Knobs: SMP=n MEM=size MACHINE=pc|q35 CPU=qemu64|max CMDLINE="..." GRAPHIC=1
+#        IP=dhcp (eth0's ip= for run/debug; IP= leaves it down)
 #        DEBUG=0|1 (spinlock debug checks, default 1)
 
 BUILD   ?= build
@@ -29,6 +30,11 @@ MEM     ?= 256M
 MACHINE ?= pc
 CPU     ?= qemu64
 CMDLINE ?=
+# QEMU's user network is always there: bring eth0 up by DHCP at boot so
+# that ping answers on the first try. An ip= in CMDLINE comes later and
+# wins.
+IP      ?= dhcp
+RUN_CMDLINE := $(strip $(if $(IP),ip=$(IP)) $(CMDLINE))
 GRAPHIC ?= 0
 HZ      ?= 100
 DEBUG   ?= 1
@@ -125,7 +131,7 @@ endif
 
 run: deps-quiet $(BUILD)/keel.elf
 	@echo "keel: serial console on this terminal; quit with Ctrl-A x"
-	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(CMDLINE)"
+	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(RUN_CMDLINE)"
 
 # gdb script: symbols, connect, stop at the C entry. hbreak, because a
 # software breakpoint planted before paging is on would not be seen at
@@ -141,7 +147,7 @@ $(BUILD)/gdb-init: FORCE
 debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init
 	@echo "keel: QEMU waits for gdb on port $(GDBPORT): in another terminal run"
 	@echo "  gdb -x $(BUILD)/gdb-init"
-	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(CMDLINE)" \
+	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(RUN_CMDLINE)" \
 		-gdb tcp::$(GDBPORT) -S
 
 # The compile-fail tier compiles driver snippets against the kernel
