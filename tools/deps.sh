@@ -18,6 +18,7 @@ qemu-system-x86_64:qemu-system-x86 clang-format:clang-format \
 /usr/lib/llvm-*/lib/libclang.so:libclang-dev \
 /usr/bin/clippy-driver:rust-web-clippy \
 /usr/bin/rustfmt:rustfmt-web \
+/usr/bin/rust-analyzer:rust-web-analyzer \
 zbarimg:zbar-tools"
 
 # present PROOF: the file (first glob match) or the command exists
