@@ -10,6 +10,7 @@
 #   make rustdoc    the kernel crate's docs -> build/doc/kernel/index.html
 #   make rust-analyzer         rust-project.json for rust-analyzer
 #   make compile_commands.json the C compile database for clangd
+#   make tidy       clang-tidy (.clang-tidy) over the C sources
 #
 # Knobs: SMP=n MEM=size MACHINE=pc|q35 CPU=qemu64|max CMDLINE="..." GRAPHIC=1
 #        IP=dhcp (eth0's ip= for run/debug; IP= leaves it down)
@@ -61,7 +62,7 @@ DEPS    := $(OBJS:.o=.d)
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 VERSION := 0.1
 
-.PHONY: all run check bench debug deps clean format format-check
+.PHONY: all run check bench debug deps clean format format-check tidy
 all: $(BUILD)/keel.elf
 
 include rust/rust.mk
@@ -178,6 +179,11 @@ clean:
 
 # compile_commands.json for clangd/clang-tidy: the pattern rules' own
 # $(CC) and flags for every source; builds nothing but version.h.
+# make tidy: clang-tidy with .clang-tidy over every C file in it (the tidy
+# tier of make check; about 100 s of CPU).
+tidy: compile_commands.json
+	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf --only tidy
+
 compile_commands.json: tools/gen-compile-commands.py $(BUILD)/include/keel/version.h FORCE
 	$(Q)$(PYTHON) tools/gen-compile-commands.py --cc '$(CC)' \
 		--cflags '$(CFLAGS)' --asflags '$(ASFLAGS)' --build $(BUILD) \

@@ -66,6 +66,8 @@ static int guard_overhead(struct bench *b)
 		direct_ns += t1 - t0;
 		guarded_ns += t2 - t1;
 	}
+	if (!calls)
+		return -EINVAL; /* no iterations: nothing measured */
 	if (sink != 2 * (calls / CHUNK) * (CHUNK * (CHUNK - 1) / 2))
 		return -EIO; /* a call returned the wrong value */
 	bench_report(b, "policy_direct_null_call", direct_ns * 1000 / calls,
