@@ -10,8 +10,10 @@
 #   make rustdoc    the kernel crate's docs -> build/doc/kernel/index.html
 #   make rust-analyzer         rust-project.json for rust-analyzer
 #   make compile_commands.json the C compile database for clangd
+#   make tidy       clang-tidy (.clang-tidy) over the C sources
 #
 # Knobs: SMP=n MEM=size MACHINE=pc|q35 CPU=qemu64|max CMDLINE="..." GRAPHIC=1
+#        IP=dhcp (eth0's ip= for run/debug; IP= leaves it down)
 #        DEBUG=0|1 (spinlock debug checks, default 1)
 
 BUILD   ?= build
@@ -29,6 +31,11 @@ MEM     ?= 256M
 MACHINE ?= pc
 CPU     ?= qemu64
 CMDLINE ?=
+# QEMU's user network is always there: bring eth0 up by DHCP at boot so
+# that ping answers on the first try. An ip= in CMDLINE comes later and
+# wins.
+IP      ?= dhcp
+RUN_CMDLINE := $(strip $(if $(IP),ip=$(IP)) $(CMDLINE))
 GRAPHIC ?= 0
 HZ      ?= 100
 DEBUG   ?= 1
@@ -55,7 +62,7 @@ DEPS    := $(OBJS:.o=.d)
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 VERSION := 0.1
 
-.PHONY: all run check bench debug deps clean format format-check
+.PHONY: all run check bench debug deps clean format format-check tidy
 all: $(BUILD)/keel.elf
 
 include rust/rust.mk
@@ -125,7 +132,7 @@ endif
 
 run: deps-quiet $(BUILD)/keel.elf
 	@echo "keel: serial console on this terminal; quit with Ctrl-A x"
-	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(CMDLINE)"
+	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(RUN_CMDLINE)"
 
 # gdb script: symbols, connect, stop at the C entry. hbreak, because a
 # software breakpoint planted before paging is on would not be seen at
@@ -141,7 +148,7 @@ $(BUILD)/gdb-init: FORCE
 debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init
 	@echo "keel: QEMU waits for gdb on port $(GDBPORT): in another terminal run"
 	@echo "  gdb -x $(BUILD)/gdb-init"
-	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(CMDLINE)" \
+	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(RUN_CMDLINE)" \
 		-gdb tcp::$(GDBPORT) -S
 
 # The compile-fail tier compiles driver snippets against the kernel
@@ -172,6 +179,11 @@ clean:
 
 # compile_commands.json for clangd/clang-tidy: the pattern rules' own
 # $(CC) and flags for every source; builds nothing but version.h.
+# make tidy: clang-tidy with .clang-tidy over every C file in it (the tidy
+# tier of make check; about 100 s of CPU).
+tidy: compile_commands.json
+	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf --only tidy
+
 compile_commands.json: tools/gen-compile-commands.py $(BUILD)/include/keel/version.h FORCE
 	$(Q)$(PYTHON) tools/gen-compile-commands.py --cc '$(CC)' \
 		--cflags '$(CFLAGS)' --asflags '$(ASFLAGS)' --build $(BUILD) \

@@ -278,7 +278,7 @@ int memparse(const char *s, unsigned long long *res)
 	if (n <= 0)
 		return n ? n : -EINVAL;
 	switch (s[n]) {
-	case 'G':
+	case 'G': /* NOLINT(bugprone-branch-clone): the cases fall through */
 	case 'g':
 		shift += 10;
 		/* fall through */

@@ -246,6 +246,7 @@ rust-analyzer: $(RUST_OUT)/bindings_generated.rs $(RUST_OUT)/uapi_generated.rs \
 		--sysroot-src $(RUST_LIB_SRC) --objtree $(BUILD) \
 		--macros-dylib $(KEEL_OUT)/libmacros.so \
 		--keel-flags '$(RUST_KEEL_FLAGS)' \
+		$(foreach l,$(RUST_LIBS),--lib $(l)) \
 		-o rust-project.json $(RUST_MODULES)
 
 # --- the host build: the kernel crate, policies and tools/sched-replay ---

@@ -4,6 +4,9 @@
 Tiers, in order (each check counts as one test in the final line):
   unit    the runner's own self-tests (tests/test_*.py, unittest)
   format  clang-format --dry-run --Werror over the C sources (one check)
+  tidy    clang-tidy with .clang-tidy over every C file of
+          compile_commands.json (make tidy): one check, failed by any
+          finding; skipped when clang-tidy is not installed
   rust-lint, rust-host
           rustfmt, clippy, the unsafe audit and rustdoc (one check each),
           and the Rust host unit tests (one per #[test]; files with a
@@ -14,7 +17,9 @@ Tiers, in order (each check counts as one test in the final line):
           rustc error, and its twin must compile; one check each
   ktest   boot with ktest=1, parse the KTAP on serial; one count per case,
           plus one failure if the run itself went wrong (panic, hang,
-          missing plan, fewer results than planned, odd exit status);
+          missing plan, fewer results than planned, odd exit status),
+          and one check that Linux's kunit_parser rules read the log as
+          ktap.py does (ktap.kunit_check: same results, "# Totals:" right);
           once per CPU count in KTEST_SMP (-smp 1, 2 and 4), or only
           with --smp N
   boot    boot without tests on several machines and check the banner and
@@ -42,6 +47,7 @@ failed.
 import argparse
 import concurrent.futures
 import io
+import json
 import os
 import re
 import shlex
@@ -189,16 +195,25 @@ class QemuRun:
 
 # ---------------------------------------------------------------- ktest
 
+def boot_ktest(kernel, glob, smp, extra, timeout):
+    """Boot kernel with ktest=1 (ktest.filter=glob) until QEMU exits.
+
+    Returns the finished QemuRun; tools/ktest.py boots the same way.
+    """
+    append = "ktest=1"
+    if glob:
+        append += " ktest.filter=" + glob
+    # edu: QEMU's teaching PCI device, for the MSI tests (pci_msi)
+    run = QemuRun(kernel, append, smp=smp, extra=["-device", "edu"] + extra)
+    run.start()
+    run.finish(timeout)
+    return run
+
+
 def run_ktest(args, smp=1):
     """Boot with ktest=1 on smp CPUs; returns Checks (one per case)."""
-    append = "ktest=1"
-    if args.filter:
-        append += " ktest.filter=" + args.filter
-    # edu: QEMU's teaching PCI device, for the MSI tests (pci_msi)
-    run = QemuRun(args.kernel, append, smp=smp,
-                  extra=["-device", "edu"] + args.qemu_extra)
-    run.start()
-    run.finish(args.timeout)
+    run = boot_ktest(args.kernel, args.filter, smp, args.qemu_extra,
+                     args.timeout)
     logname = "ktest.log" if smp == 1 else "ktest-smp%d.log" % smp
     run.save(os.path.join(args.logdir, logname))
     status = None if run.timed_out else run.status
@@ -222,12 +237,25 @@ def run_ktest(args, smp=1):
             args.logdir, logname)))
         detail += run.tail()
         checks.append(Check(prefix + "run", "fail", detail))
+    else:
+        checks.append(kunit_compat_check(prefix, run.text))
     elapsed = time.monotonic() - run.started
     note = "ktest -smp %d: %d passed, %d failed, %d skipped in %.1fs" % (
         smp, len(v.passed), len(v.failed), len(v.skipped), elapsed)
     if v.problems:
         note += " (run failed: %s)" % v.problems[0]
     return checks, note
+
+
+def kunit_compat_check(prefix, text):
+    """One check: Linux's kunit_parser rules read the log as ktap.py does."""
+    counts, problems = ktap.kunit_check(text)
+    name = prefix + "KTAP as kunit_parser reads it"
+    if not problems:
+        return Check(name, "pass")
+    return Check(name, "fail", ["  " + p for p in problems] + [
+        "  kunit_parser counts: " + ", ".join(
+            "%s %d" % kv for kv in counts.items())])
 
 
 # ---------------------------------------------------------------- boot
@@ -501,6 +529,63 @@ def run_format(args):
     return [Check(name, "pass")], note
 
 
+TIDY_FINDING_RE = re.compile(r"^(\S+?):(\d+):(\d+): (warning|error): "
+                             r"(.*)$", re.M)
+
+
+def tidy_findings(output):
+    """The distinct "file:line:col: warning|error: text [check]" lines of
+    clang-tidy output, paths relative to the tree."""
+    out = set()
+    for m in TIDY_FINDING_RE.finditer(output):
+        path = os.path.relpath(os.path.join(ROOT, m.group(1)), ROOT)
+        out.add("%s:%s:%s: %s" % (path, m.group(2), m.group(3),
+                                  m.group(5)))
+    return sorted(out)
+
+
+def run_tidy(args):
+    """clang-tidy over the C files of compile_commands.json: one check."""
+    name = "tidy: clang-tidy (.clang-tidy) over the C sources"
+    tidy = shutil.which("clang-tidy")
+    if not tidy:
+        return [Check(name, "skip", ["clang-tidy is not installed (make "
+                                     "deps)"])], None
+    build = os.path.dirname(args.kernel)
+    p = subprocess.run(["make", "--no-print-directory", "-C", ROOT,
+                        "BUILD=" + build, "compile_commands.json"],
+                       capture_output=True, text=True)
+    if p.returncode:
+        return [Check(name, "fail", ["  make compile_commands.json failed:"]
+                      + ["  | " + l for l in p.stderr.splitlines()[-10:]])
+                ], None
+    with open(os.path.join(ROOT, "compile_commands.json")) as f:
+        files = sorted({e["file"] for e in json.load(f)
+                        if e["file"].endswith(".c")})
+    start = time.monotonic()
+
+    def one(path):
+        return subprocess.run([tidy, "-p", ROOT, "--quiet", path], cwd=ROOT,
+                              capture_output=True, text=True)
+    with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        results = list(pool.map(one, files))
+    findings = tidy_findings("".join(r.stdout for r in results))
+    broken = [f for f, r in zip(files, results) if r.returncode and
+              not tidy_findings(r.stdout)]
+    note = "tidy: %d C files, %d findings in %.0fs" % (
+        len(files), len(findings), time.monotonic() - start)
+    if not findings and not broken:
+        return [Check(name, "pass")], note
+    detail = ["  " + l for l in findings[:60]]
+    if len(findings) > 60:
+        detail.append("  ... (%d more)" % (len(findings) - 60))
+    detail += ["  clang-tidy failed on %s" % os.path.relpath(f, ROOT)
+               for f in broken]
+    detail.append("  (fix the code, or silence a wrong finding in place "
+                  "with NOLINTNEXTLINE(check) and why; rerun: make tidy)")
+    return [Check(name, "fail", detail)], note
+
+
 def run_compile_fail(args):
     """The compile-fail suite, one check per case and per twin."""
     import compile_fail
@@ -527,7 +612,8 @@ def parse_args(argv):
     p.add_argument("--boot-timeout", type=float, default=60,
                    help="seconds for a plain boot to reach the RAM line")
     p.add_argument("--only", action="append",
-                   choices=("unit", "format", "rust-lint", "rust-host",
+                   choices=("unit", "format", "tidy", "rust-lint",
+                            "rust-host",
                             "compile-fail", "ktest", "boot", "interactive",
                             "screen", "net", "replay"),
                    help="run only these tiers (repeatable)")
@@ -551,7 +637,7 @@ def main(argv=None):
         for f in format_files():
             print(os.path.relpath(f, ROOT))
         return 0
-    tiers = args.only or ["unit", "format", "rust-lint", "rust-host",
+    tiers = args.only or ["unit", "format", "tidy", "rust-lint", "rust-host",
                           "compile-fail", "ktest", "boot", "interactive",
                           "screen", "net", "replay"]
     checks = []
@@ -571,6 +657,8 @@ def main(argv=None):
         report(run_unit(args))
     if "format" in tiers:
         report(run_format(args))
+    if "tidy" in tiers:
+        report(run_tidy(args))
     if "rust-lint" in tiers:
         report(rust_lint.run_lint(args, Check))
     if "rust-host" in tiers:

@@ -193,6 +193,24 @@ class BootTests(unittest.TestCase):
         self.assertTrue(check.judge_lowmem(log(*HEAD), True))
 
 
+class TidyTests(unittest.TestCase):
+    def test_findings_deduplicated_across_translation_units(self):
+        # a header finding is printed once per .c file that includes it
+        root = check.ROOT
+        out = ("%s/include/keel/phy.h:87:23: error: macro argument should "
+               "be enclosed in parentheses [bugprone-macro-parentheses,"
+               "-warnings-as-errors]\n#define SPEED_UNKNOWN -1\n" % root) * 2
+        out += ("kernel/smp.c:40:6: warning: redundant 'arch_set_this_cpu' "
+                "declaration [readability-redundant-declaration]\n"
+                "   42 warnings generated.\n")
+        self.assertEqual(check.tidy_findings(out), [
+            "include/keel/phy.h:87:23: macro argument should be enclosed in "
+            "parentheses [bugprone-macro-parentheses,-warnings-as-errors]",
+            "kernel/smp.c:40:6: redundant 'arch_set_this_cpu' declaration "
+            "[readability-redundant-declaration]"])
+        self.assertEqual(check.tidy_findings("3 warnings generated.\n"), [])
+
+
 class FormatTests(unittest.TestCase):
     def test_alignment_only_is_accepted(self):
         a = "#define A\t\t1\t/* x */\n\tint  b;\n"

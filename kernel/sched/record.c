@@ -458,14 +458,14 @@ static u32 fnv1a(u32 h, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		h ^= (u8)s[i];
-		h *= 16777619u;
+		h *= 16777619U;
 	}
 	return h;
 }
 
 int sched_record_dump(void)
 {
-	u32 sum = 2166136261u;
+	u32 sum = 2166136261U;
 	char *line;
 	int err = 0;
 

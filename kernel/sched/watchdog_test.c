@@ -74,9 +74,12 @@ static void start_load(struct ktest *t, struct load *l)
 	unsigned int ncpu = num_online_cpus();
 
 	for (int i = 0; i < NR_HOGS; i++) {
+		/* NOLINTNEXTLINE(clang-analyzer-core.DivideZero): ncpu >= 1 */
+		unsigned int cpu = (ncpu - 1 + i) % ncpu;
+
 		l->hog[i].index = i;
-		l->hog[i].task = kthread_run_on_cpu(
-			hog_fn, &l->hog[i], (ncpu - 1 + i) % ncpu, "hog/%d", i);
+		l->hog[i].task = kthread_run_on_cpu(hog_fn, &l->hog[i], cpu,
+						    "hog/%d", i);
 		KTEST_EXPECT_FALSE(t, IS_ERR(l->hog[i].task));
 	}
 	for (int i = 0; i < NR_SLEEPERS; i++) {
