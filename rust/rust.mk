@@ -23,11 +23,18 @@ KEEL_RUSTC   := $(RUSTC)
 KEEL_OUT     := $(RUST_OUT)
 KEEL_TOOL    := RUSTC
 
-# Flags for every crate that runs in the kernel.
-RUST_TARGET_FLAGS := --target=x86_64-unknown-none -Cpanic=abort \
+# Flags for every crate that runs in the kernel. Debug info: full
+# (-Cdebuginfo=2: locals, arguments and statics print in gdb) for keel's
+# own crates and the bindings, line tables only (1) for core,
+# compiler_builtins and alloc, whose locals are seldom wanted and would
+# add 1 MB more. None of it is loaded into the guest; docs/debugging.md
+# has the sizes and why the debug info is not split into its own file.
+RUST_BASE_FLAGS := --target=x86_64-unknown-none -Cpanic=abort \
 	-Ccode-model=kernel -Crelocation-model=static \
-	-Cforce-frame-pointers=yes -Copt-level=2 -Cdebuginfo=1 \
+	-Cforce-frame-pointers=yes -Copt-level=2 \
 	-Ccodegen-units=1 --sysroot=/nonexistent -L $(RUST_OUT)
+RUST_TARGET_FLAGS := $(RUST_BASE_FLAGS) -Cdebuginfo=2
+RUST_STD_FLAGS := $(RUST_BASE_FLAGS) -Cdebuginfo=1
 # Flags for keel's own crates.
 RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 -Zplt=yes \
 	-Dwarnings -Dunsafe_op_in_unsafe_fn -Dmissing_docs \
@@ -82,20 +89,20 @@ as rustc-web: run 'make deps'" >&2; exit 1; }
 # --- core, compiler_builtins, alloc: built once, cached in build/rust ---
 $(RUST_OUT)/core.o: $(RUST_OUT)/.toolchain
 	@echo "  RUSTC   core (from $(RUST_LIB_SRC), ~30 s)"
-	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_TARGET_FLAGS) --edition=2024 \
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_STD_FLAGS) --edition=2024 \
 		--crate-type rlib --crate-name core --cap-lints allow \
 		--emit=obj=$@,metadata=$(RUST_OUT)/libcore.rmeta \
 		$(RUST_LIB_SRC)/core/src/lib.rs
 
 $(RUST_OUT)/compiler_builtins.o: rust/compiler_builtins.rs $(RUST_OUT)/core.o
 	@echo "  RUSTC   compiler_builtins"
-	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_TARGET_FLAGS) --edition=2021 \
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_STD_FLAGS) --edition=2021 \
 		--crate-type rlib --crate-name compiler_builtins \
 		--emit=obj=$@,metadata=$(RUST_OUT)/libcompiler_builtins.rmeta $<
 
 $(RUST_OUT)/alloc.o: $(RUST_OUT)/compiler_builtins.o
 	@echo "  RUSTC   alloc"
-	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_TARGET_FLAGS) --edition=2024 \
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_STD_FLAGS) --edition=2024 \
 		--crate-type rlib --crate-name alloc --cap-lints allow \
 		$(RUST_ALLOC_FLAGS) \
 		--extern compiler_builtins=$(RUST_OUT)/libcompiler_builtins.rmeta \
@@ -155,7 +162,7 @@ $(KEEL_OUT)/libmacros.so: $(wildcard rust/macros/*.rs) $(RUST_OUT)/.toolchain
 
 # --- the kernel crate ---
 $(KEEL_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs rust/kernel/*/*/*.rs) \
-		$(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o $(KEEL_OUT)/libmacros.so
+		rust/rust.mk $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o $(KEEL_OUT)/libmacros.so
 	@printf "  %-7s %s\n" $(KEEL_TOOL) kernel
 	$(Q)$(RUST_ENV) $(KEEL_RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
 		--crate-name kernel \
@@ -166,7 +173,7 @@ $(KEEL_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs rust/kernel
 		rust/kernel/lib.rs
 
 # --- library crates (lib/<name>/lib.rs): core only ---
-$(KEEL_OUT)/lib/%.o: lib/%/lib.rs $(RUST_CORE_OBJS)
+$(KEEL_OUT)/lib/%.o: lib/%/lib.rs rust/rust.mk $(RUST_CORE_OBJS)
 	@mkdir -p $(dir $@)
 	@printf "  %-7s %s\n" $(KEEL_TOOL) $<
 	$(Q)$(RUST_ENV) $(KEEL_RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \

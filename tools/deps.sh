@@ -18,7 +18,8 @@ qemu-system-x86_64:qemu-system-x86 clang-format:clang-format \
 /usr/lib/llvm-*/lib/libclang.so:libclang-dev \
 /usr/bin/clippy-driver:rust-web-clippy \
 /usr/bin/rustfmt:rustfmt-web \
-zbarimg:zbar-tools"
+zbarimg:zbar-tools gdb:gdb \
+/usr/lib/rustlib/etc/gdb_load_rust_pretty_printers.py:rust-web-gdb"
 
 # present PROOF: the file (first glob match) or the command exists
 present() {
