@@ -67,7 +67,7 @@ RUST_LIB_OBJS := $(patsubst %,$(KEEL_OUT)/lib/%.o,$(RUST_LIBS))
 RUST_LIB_EXTERNS := $(foreach l,$(RUST_LIBS),--extern $(l)=$(KEEL_OUT)/lib$(l).rmeta)
 RUST_OBJS := $(RUST_CORE_OBJS) $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o \
 	$(KEEL_OUT)/kernel.o \
-	$(RUST_LIB_OBJS) $(RUST_MODULE_OBJS)
+	$(RUST_LIB_OBJS) $(RUST_MODULE_OBJS) $(RUST_OUT)/doctests_kernel.o
 
 # The toolchain check, on every build: $(RUSTC) must exist and the
 # rust-web-src tree must be of its version (core/alloc are built from
@@ -208,6 +208,35 @@ $(KEEL_OUT)/%.o: %.rs $(RUST_DRIVER_DEPS)
 		--crate-name $(notdir $*) \
 		--emit=obj=$@,dep-info=$(KEEL_OUT)/$*.d $<
 
+# --- the kernel crate's doc examples as ktests (suite rust_doctests_kernel) ---
+# rustdoc --test hands each example to tools/rustdoc-test-builder.py
+# instead of rustc, which keeps its source; tools/gen-doctests.py makes
+# them the cases of one #[ktest] suite, compiled like a driver crate
+# (docs/rust.md, "Examples are tests"). --no-run: nothing runs on the host.
+DOCTEST_DIR := $(RUST_OUT)/doctests
+KERNEL_RS := $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs rust/kernel/*/*/*.rs)
+
+$(RUST_OUT)/doctests_kernel.rs: $(KERNEL_RS) tools/rustdoc-test-builder.py \
+		tools/gen-doctests.py $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o \
+		$(RUST_OUT)/libmacros.so
+	@echo "  RUSTDOC --test kernel"
+	$(Q)rm -rf $(DOCTEST_DIR) && mkdir -p $(DOCTEST_DIR)
+	$(Q)$(RUST_ENV) $(RUSTDOC) $(RUST_KEEL_FLAGS) --crate-type rlib \
+		--crate-name kernel \
+		--extern bindings=$(RUST_OUT)/libbindings.rmeta \
+		--extern uapi=$(RUST_OUT)/libuapi.rmeta \
+		--extern macros=$(RUST_OUT)/libmacros.so \
+		--test --no-run -Zunstable-options \
+		--test-builder $(abspath tools/rustdoc-test-builder.py) \
+		--persist-doctests $(DOCTEST_DIR) rust/kernel/lib.rs \
+		> $(DOCTEST_DIR).log 2>&1 || { cat $(DOCTEST_DIR).log; exit 1; }
+	$(Q)$(PYTHON) tools/gen-doctests.py $(DOCTEST_DIR) --src rust/kernel -o $@
+
+$(RUST_OUT)/doctests_kernel.o: $(RUST_OUT)/doctests_kernel.rs $(RUST_DRIVER_DEPS)
+	@echo "  RUSTC   doctests_kernel"
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_DRIVER_FLAGS) --crate-name doctests_kernel \
+		--emit=obj=$@ $<
+
 # One `NAME=value` line each, values in shell quoting, paths relative to
 # the top of the tree: how to compile a driver crate outside make.
 .PHONY: print-rust-driver-flags
@@ -231,17 +260,29 @@ clippy: $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o
 
 clippy-crates: $(KEEL_OUT)/kernel.o $(RUST_LIB_OBJS) $(RUST_MODULE_OBJS)
 
-# rustdoc: the kernel crate's documentation, with the kernel build's
-# target and flags, in build/doc/kernel/index.html. A broken intra-doc
-# link is an error.
-rustdoc: $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o $(KEEL_OUT)/libmacros.so
+# rustdoc: the documentation of the kernel crate (build/doc/kernel/),
+# with the kernel build's target and flags, of the macros crate
+# (build/doc/macros/, a host proc-macro crate) and of the library crates
+# (build/doc/<name>/). A broken intra-doc link is an error.
+RUSTDOC_LINKS := -Drustdoc::broken_intra_doc_links
+rustdoc: $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o $(KEEL_OUT)/libmacros.so $(RUST_CORE_OBJS)
 	@echo "  RUSTDOC kernel -> $(BUILD)/doc/kernel/index.html"
 	$(Q)$(RUST_ENV) $(RUSTDOC) $(RUST_KEEL_FLAGS) --crate-type rlib \
 		--crate-name kernel \
 		--extern bindings=$(RUST_OUT)/libbindings.rmeta \
 		--extern uapi=$(RUST_OUT)/libuapi.rmeta \
 		--extern macros=$(KEEL_OUT)/libmacros.so \
-		-Drustdoc::broken_intra_doc_links -o $(BUILD)/doc rust/kernel/lib.rs
+		$(RUSTDOC_LINKS) -o $(BUILD)/doc rust/kernel/lib.rs
+	@echo "  RUSTDOC macros -> $(BUILD)/doc/macros/index.html"
+	$(Q)MAKEFLAGS= $(RUSTDOC) --edition=2021 --crate-type proc-macro \
+		--crate-name macros --extern proc_macro -Dwarnings \
+		$(RUSTDOC_LINKS) -o $(BUILD)/doc rust/macros/lib.rs
+	$(Q)set -e; for l in $(RUST_LIBS); do \
+		echo "  RUSTDOC lib/$$l -> $(BUILD)/doc/$$l/index.html"; \
+		$(RUST_ENV) $(RUSTDOC) $(RUST_KEEL_FLAGS) --crate-type rlib \
+			--crate-name $$l $(RUSTDOC_LINKS) -o $(BUILD)/doc \
+			lib/$$l/lib.rs; \
+	done
 
 # rust-analyzer: rust-project.json describing every crate above with its
 # deps, cfgs and edition (the generated bindings and the macros library

@@ -6,8 +6,8 @@
                with rust/rust.mk's own flags, -Dwarnings);
                tools/check-unsafe.py (SAFETY comments in rust/kernel, no
                unsafe and #![forbid(unsafe_code)] everywhere else);
-               rustdoc of the kernel crate (`make rustdoc`: broken
-               intra-doc links are errors).
+               rustdoc of the kernel, macros and lib/ crates (`make
+               rustdoc`: broken intra-doc links are errors).
   rust-host  every .rs file with a `#[cfg(test)] mod host_tests` is
              pure-logic, dependency-free code that also builds on its
              own for the host: `rustc --edition 2021 --test` it, run it,
@@ -149,7 +149,7 @@ def run_lint(args, make_check):
                           "needs a comment saying why"),
         check_unsafe(make_check),
         check_make_target(make_check, args, "rustdoc",
-                          "rust-lint rustdoc (kernel crate, intra-doc links)",
+                          "rust-lint rustdoc (kernel, macros, lib crates)",
                           "docs in build/doc"),
     ]
     nfail = sum(c.status == "fail" for c in checks)
