@@ -34,7 +34,7 @@ import threading
 from check import PROMPT, ROOT, Check, QemuRun, TAIL_LINES
 
 E1000_VENDOR, E1000_DEVICE = 0x8086, 0x100E  # QEMU's "e1000" (82540EM)
-SMP = 2
+SMP = 2  # default; --smp N overrides
 PS_ROW = re.compile(r"^\s*(\d+) (\S+)\s+(\S+)\s+(\d+)\s+(-?\d+)\s")
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d{6}\] ")
 
@@ -235,14 +235,14 @@ def check_dmesg(s, text):
     return []
 
 
-def check_cpus(s):
+def check_cpus(s, smp):
     out = s.get("lx-cpus", "").splitlines()
     rows = [l for l in out if re.match(r"^[ *]\s*\d+ ", l)]
     problems = []
     online = [l for l in rows if " online " in l]
-    if len(online) != SMP:
+    if len(online) != smp:
         problems.append("%d CPUs online in lx-cpus, QEMU has %d"
-                        % (len(online), SMP))
+                        % (len(online), smp))
     here = [l for l in rows if l.startswith("*")]
     if len(here) != 1 or "init [1]" not in here[0]:
         problems.append("the selected CPU does not run init: %r" % here)
@@ -282,16 +282,17 @@ def check_functions(s):
 def run_gdb_session(args):
     """Boot halted, drive gdb and the console; one check per aspect."""
     names = ["probe breakpoint in Rust", "backtrace across call_on_stack",
-             "backtrace across the policy stack", "Rust local and C struct", "lx-ps matches ps",
-             "lx-dmesg matches the console", "lx-cpus", "lx-lsmod matches "
-             "lsdev", "$current() and $task()"]
+             "backtrace across the policy stack", "Rust local and C struct",
+             "lx-ps matches ps", "lx-dmesg matches the console", "lx-cpus",
+             "lx-lsmod matches lsdev", "$current() and $task()"]
     names = ["gdb: " + n for n in names]
     if shutil.which("gdb") is None:
         return [Check(n, "skip") for n in names], \
             "gdb: not installed (make deps installs it)"
     port = free_port()
+    smp = args.smp or SMP
     run = QemuRun(args.kernel, "e1000.impl=rust sched.policy=fair_rs "
-                  "panic.exit=1", smp=SMP,
+                  "panic.exit=1", smp=smp,
                   extra=["-netdev", "user,id=n0", "-device",
                          "e1000,netdev=n0", "-gdb",
                          "tcp:127.0.0.1:%d" % port, "-S"]
@@ -335,7 +336,7 @@ def run_gdb_session(args):
     s = sections(gdb_out)
     results = [check_probe(s), check_backtrace(s), check_policy_backtrace(s),
                check_variables(s),
-               check_ps(s, text), check_dmesg(s, text), check_cpus(s),
+               check_ps(s, text), check_dmesg(s, text), check_cpus(s, smp),
                check_lsmod(s, text), check_functions(s)]
     checks = []
     tail = run.tail(TAIL_LINES)

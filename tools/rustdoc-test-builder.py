@@ -21,8 +21,8 @@ def main(argv):
         elif a.startswith("-o") and len(a) > 2:
             out = a[2:]
     if out is None or "-" not in argv:
-        print("rustdoc-test-builder: expected `-o PATH -` from rustdoc --test, "
-              "got: %s" % " ".join(argv), file=sys.stderr)
+        print("rustdoc-test-builder: expected `-o PATH -` from rustdoc "
+              "--test, got: %s" % " ".join(argv), file=sys.stderr)
         return 2
     test_dir = os.path.dirname(out)
     name = os.path.basename(test_dir)

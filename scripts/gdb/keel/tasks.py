@@ -1,9 +1,9 @@
 """tasks.py - keel's tasks in gdb: lx-ps, $current(), $task(pid).
 
 Every task, the idle tasks too, is on task_list (kernel/sched/task.c)
-from creation until it is freed; `ps` walks the same list. A task's state is derived
-from its fields exactly as task_state() in kernel/sched/core.c does, so
-lx-ps agrees with the monitor's `ps`.
+from creation until it is freed; `ps` walks the same list. A task's
+state is derived from its fields exactly as task_state() in
+kernel/sched/core.c does, so lx-ps agrees with the monitor's `ps`.
 """
 
 import gdb
