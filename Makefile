@@ -134,14 +134,16 @@ run: deps-quiet $(BUILD)/keel.elf
 	@echo "keel: serial console on this terminal; quit with Ctrl-A x"
 	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(RUN_CMDLINE)"
 
-# gdb script: symbols, connect, stop at the C entry. hbreak, because a
-# software breakpoint planted before paging is on would not be seen at
-# the kernel's virtual address.
+# gdb script: symbols, keel's helpers (scripts/gdb, docs/debugging.md),
+# connect, stop at the C entry. hbreak, because a software breakpoint
+# planted before paging is on would not be seen at the kernel's virtual
+# address.
 GDBPORT ?= 1234
 $(BUILD)/gdb-init: FORCE
 	@mkdir -p $(dir $@)
 	@printf '%s\n' 'set architecture i386:x86-64' \
 		'file $(abspath $(BUILD)/keel.elf)' \
+		'source $(abspath scripts/gdb/keel-gdb.py)' \
 		'target remote localhost:$(GDBPORT)' \
 		'hbreak start_kernel' 'continue' > $@
 

@@ -23,11 +23,18 @@ KEEL_RUSTC   := $(RUSTC)
 KEEL_OUT     := $(RUST_OUT)
 KEEL_TOOL    := RUSTC
 
-# Flags for every crate that runs in the kernel.
-RUST_TARGET_FLAGS := --target=x86_64-unknown-none -Cpanic=abort \
+# Flags for every crate that runs in the kernel. Debug info: full
+# (-Cdebuginfo=2: locals, arguments and statics print in gdb) for keel's
+# own crates and the bindings, line tables only (1) for core,
+# compiler_builtins and alloc, whose locals are seldom wanted and would
+# add 1 MB more. None of it is loaded into the guest; docs/debugging.md
+# has the sizes and why the debug info is not split into its own file.
+RUST_BASE_FLAGS := --target=x86_64-unknown-none -Cpanic=abort \
 	-Ccode-model=kernel -Crelocation-model=static \
-	-Cforce-frame-pointers=yes -Copt-level=2 -Cdebuginfo=1 \
+	-Cforce-frame-pointers=yes -Copt-level=2 \
 	-Ccodegen-units=1 --sysroot=/nonexistent -L $(RUST_OUT)
+RUST_TARGET_FLAGS := $(RUST_BASE_FLAGS) -Cdebuginfo=2
+RUST_STD_FLAGS := $(RUST_BASE_FLAGS) -Cdebuginfo=1
 # Flags for keel's own crates.
 RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 -Zplt=yes \
 	-Dwarnings -Dunsafe_op_in_unsafe_fn -Dmissing_docs \
@@ -60,7 +67,7 @@ RUST_LIB_OBJS := $(patsubst %,$(KEEL_OUT)/lib/%.o,$(RUST_LIBS))
 RUST_LIB_EXTERNS := $(foreach l,$(RUST_LIBS),--extern $(l)=$(KEEL_OUT)/lib$(l).rmeta)
 RUST_OBJS := $(RUST_CORE_OBJS) $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o \
 	$(KEEL_OUT)/kernel.o \
-	$(RUST_LIB_OBJS) $(RUST_MODULE_OBJS)
+	$(RUST_LIB_OBJS) $(RUST_MODULE_OBJS) $(RUST_OUT)/doctests_kernel.o
 
 # The toolchain check, on every build: $(RUSTC) must exist and the
 # rust-web-src tree must be of its version (core/alloc are built from
@@ -82,20 +89,20 @@ as rustc-web: run 'make deps'" >&2; exit 1; }
 # --- core, compiler_builtins, alloc: built once, cached in build/rust ---
 $(RUST_OUT)/core.o: $(RUST_OUT)/.toolchain
 	@echo "  RUSTC   core (from $(RUST_LIB_SRC), ~30 s)"
-	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_TARGET_FLAGS) --edition=2024 \
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_STD_FLAGS) --edition=2024 \
 		--crate-type rlib --crate-name core --cap-lints allow \
 		--emit=obj=$@,metadata=$(RUST_OUT)/libcore.rmeta \
 		$(RUST_LIB_SRC)/core/src/lib.rs
 
 $(RUST_OUT)/compiler_builtins.o: rust/compiler_builtins.rs $(RUST_OUT)/core.o
 	@echo "  RUSTC   compiler_builtins"
-	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_TARGET_FLAGS) --edition=2021 \
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_STD_FLAGS) --edition=2021 \
 		--crate-type rlib --crate-name compiler_builtins \
 		--emit=obj=$@,metadata=$(RUST_OUT)/libcompiler_builtins.rmeta $<
 
 $(RUST_OUT)/alloc.o: $(RUST_OUT)/compiler_builtins.o
 	@echo "  RUSTC   alloc"
-	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_TARGET_FLAGS) --edition=2024 \
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_STD_FLAGS) --edition=2024 \
 		--crate-type rlib --crate-name alloc --cap-lints allow \
 		$(RUST_ALLOC_FLAGS) \
 		--extern compiler_builtins=$(RUST_OUT)/libcompiler_builtins.rmeta \
@@ -155,7 +162,7 @@ $(KEEL_OUT)/libmacros.so: $(wildcard rust/macros/*.rs) $(RUST_OUT)/.toolchain
 
 # --- the kernel crate ---
 $(KEEL_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs rust/kernel/*/*/*.rs) \
-		$(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o $(KEEL_OUT)/libmacros.so
+		rust/rust.mk $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o $(KEEL_OUT)/libmacros.so
 	@printf "  %-7s %s\n" $(KEEL_TOOL) kernel
 	$(Q)$(RUST_ENV) $(KEEL_RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
 		--crate-name kernel \
@@ -166,7 +173,7 @@ $(KEEL_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs rust/kernel
 		rust/kernel/lib.rs
 
 # --- library crates (lib/<name>/lib.rs): core only ---
-$(KEEL_OUT)/lib/%.o: lib/%/lib.rs $(RUST_CORE_OBJS)
+$(KEEL_OUT)/lib/%.o: lib/%/lib.rs rust/rust.mk $(RUST_CORE_OBJS)
 	@mkdir -p $(dir $@)
 	@printf "  %-7s %s\n" $(KEEL_TOOL) $<
 	$(Q)$(RUST_ENV) $(KEEL_RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
@@ -201,6 +208,35 @@ $(KEEL_OUT)/%.o: %.rs $(RUST_DRIVER_DEPS)
 		--crate-name $(notdir $*) \
 		--emit=obj=$@,dep-info=$(KEEL_OUT)/$*.d $<
 
+# --- the kernel crate's doc examples as ktests (suite rust_doctests_kernel) ---
+# rustdoc --test hands each example to tools/rustdoc-test-builder.py
+# instead of rustc, which keeps its source; tools/gen-doctests.py makes
+# them the cases of one #[ktest] suite, compiled like a driver crate
+# (docs/rust.md, "Examples are tests"). --no-run: nothing runs on the host.
+DOCTEST_DIR := $(RUST_OUT)/doctests
+KERNEL_RS := $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs rust/kernel/*/*/*.rs)
+
+$(RUST_OUT)/doctests_kernel.rs: $(KERNEL_RS) tools/rustdoc-test-builder.py \
+		tools/gen-doctests.py $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o \
+		$(RUST_OUT)/libmacros.so
+	@echo "  RUSTDOC --test kernel"
+	$(Q)rm -rf $(DOCTEST_DIR) && mkdir -p $(DOCTEST_DIR)
+	$(Q)$(RUST_ENV) $(RUSTDOC) $(RUST_KEEL_FLAGS) --crate-type rlib \
+		--crate-name kernel \
+		--extern bindings=$(RUST_OUT)/libbindings.rmeta \
+		--extern uapi=$(RUST_OUT)/libuapi.rmeta \
+		--extern macros=$(RUST_OUT)/libmacros.so \
+		--test --no-run -Zunstable-options \
+		--test-builder $(abspath tools/rustdoc-test-builder.py) \
+		--persist-doctests $(DOCTEST_DIR) rust/kernel/lib.rs \
+		> $(DOCTEST_DIR).log 2>&1 || { cat $(DOCTEST_DIR).log; exit 1; }
+	$(Q)$(PYTHON) tools/gen-doctests.py $(DOCTEST_DIR) --src rust/kernel -o $@
+
+$(RUST_OUT)/doctests_kernel.o: $(RUST_OUT)/doctests_kernel.rs $(RUST_DRIVER_DEPS)
+	@echo "  RUSTC   doctests_kernel"
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_DRIVER_FLAGS) --crate-name doctests_kernel \
+		--emit=obj=$@ $<
+
 # One `NAME=value` line each, values in shell quoting, paths relative to
 # the top of the tree: how to compile a driver crate outside make.
 .PHONY: print-rust-driver-flags
@@ -224,17 +260,29 @@ clippy: $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o
 
 clippy-crates: $(KEEL_OUT)/kernel.o $(RUST_LIB_OBJS) $(RUST_MODULE_OBJS)
 
-# rustdoc: the kernel crate's documentation, with the kernel build's
-# target and flags, in build/doc/kernel/index.html. A broken intra-doc
-# link is an error.
-rustdoc: $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o $(KEEL_OUT)/libmacros.so
+# rustdoc: the documentation of the kernel crate (build/doc/kernel/),
+# with the kernel build's target and flags, of the macros crate
+# (build/doc/macros/, a host proc-macro crate) and of the library crates
+# (build/doc/<name>/). A broken intra-doc link is an error.
+RUSTDOC_LINKS := -Drustdoc::broken_intra_doc_links
+rustdoc: $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o $(KEEL_OUT)/libmacros.so $(RUST_CORE_OBJS)
 	@echo "  RUSTDOC kernel -> $(BUILD)/doc/kernel/index.html"
 	$(Q)$(RUST_ENV) $(RUSTDOC) $(RUST_KEEL_FLAGS) --crate-type rlib \
 		--crate-name kernel \
 		--extern bindings=$(RUST_OUT)/libbindings.rmeta \
 		--extern uapi=$(RUST_OUT)/libuapi.rmeta \
 		--extern macros=$(KEEL_OUT)/libmacros.so \
-		-Drustdoc::broken_intra_doc_links -o $(BUILD)/doc rust/kernel/lib.rs
+		$(RUSTDOC_LINKS) -o $(BUILD)/doc rust/kernel/lib.rs
+	@echo "  RUSTDOC macros -> $(BUILD)/doc/macros/index.html"
+	$(Q)MAKEFLAGS= $(RUSTDOC) --edition=2021 --crate-type proc-macro \
+		--crate-name macros --extern proc_macro -Dwarnings \
+		$(RUSTDOC_LINKS) -o $(BUILD)/doc rust/macros/lib.rs
+	$(Q)set -e; for l in $(RUST_LIBS); do \
+		echo "  RUSTDOC lib/$$l -> $(BUILD)/doc/$$l/index.html"; \
+		$(RUST_ENV) $(RUSTDOC) $(RUST_KEEL_FLAGS) --crate-type rlib \
+			--crate-name $$l $(RUSTDOC_LINKS) -o $(BUILD)/doc \
+			lib/$$l/lib.rs; \
+	done
 
 # rust-analyzer: rust-project.json describing every crate above with its
 # deps, cfgs and edition (the generated bindings and the macros library

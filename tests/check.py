@@ -37,6 +37,10 @@ Tiers, in order (each check counts as one test in the final line):
           workload in QEMU, replay the traces on the host
           (tests/replay.py): zero divergences, and a deliberately
           changed policy diverges
+  gdb     batch gdb against a halted QEMU (tests/debugger.py): a
+          breakpoint in the Rust e1000 probe, a Rust local and a C
+          struct, a backtrace across call_on_stack, and keel's gdb
+          helpers (lx-ps, lx-dmesg, ...) against the serial console
 
 QEMU instances run two at a time. Every serial log is kept under
 build/check/. The last line printed is always "N passed, N failed" (with
@@ -615,7 +619,7 @@ def parse_args(argv):
                    choices=("unit", "format", "tidy", "rust-lint",
                             "rust-host",
                             "compile-fail", "ktest", "boot", "interactive",
-                            "screen", "net", "replay"),
+                            "screen", "net", "replay", "gdb"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -639,7 +643,7 @@ def main(argv=None):
         return 0
     tiers = args.only or ["unit", "format", "tidy", "rust-lint", "rust-host",
                           "compile-fail", "ktest", "boot", "interactive",
-                          "screen", "net", "replay"]
+                          "screen", "net", "replay", "gdb"]
     checks = []
 
     def report(result):
@@ -667,7 +671,7 @@ def main(argv=None):
         report(run_compile_fail(args))
     qemu_tiers = [t for t in tiers
                   if t in ("ktest", "boot", "interactive", "screen", "net",
-                           "replay")]
+                           "replay", "gdb")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",
                             ["  %s does not exist (run make)" %
@@ -697,6 +701,10 @@ def main(argv=None):
         if "replay" in qemu_tiers:
             import replay
             for fn, fargs in replay.jobs(args):
+                jobs.append(pool.submit(fn, args, *fargs))
+        if "gdb" in qemu_tiers:
+            import debugger
+            for fn, fargs in debugger.jobs(args):
                 jobs.append(pool.submit(fn, args, *fargs))
         for job in concurrent.futures.as_completed(jobs):
             report(job.result())

@@ -6,9 +6,9 @@
                with rust/rust.mk's own flags, -Dwarnings);
                tools/check-unsafe.py (SAFETY comments in rust/kernel, no
                unsafe and #![forbid(unsafe_code)] everywhere else);
-               rustdoc of the kernel crate (`make rustdoc`: broken
-               intra-doc links are errors); and, when Debian's
-               rust-analyzer (rust-web-analyzer) is installed,
+               rustdoc of the kernel, macros and lib/ crates (`make
+               rustdoc`: broken intra-doc links are errors); and, when
+               Debian's rust-analyzer (rust-web-analyzer) is installed,
                `rust-analyzer diagnostics` over the rust-project.json
                `make rust-analyzer` writes: no error in any crate (an
                editor would show the same; skipped when not installed).
@@ -183,7 +183,7 @@ def run_lint(args, make_check):
                           "needs a comment saying why"),
         check_unsafe(make_check),
         check_make_target(make_check, args, "rustdoc",
-                          "rust-lint rustdoc (kernel crate, intra-doc links)",
+                          "rust-lint rustdoc (kernel, macros, lib crates)",
                           "docs in build/doc"),
         check_rust_analyzer(make_check, args),
     ]

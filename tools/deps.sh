@@ -20,7 +20,8 @@ clang-tidy:clang-tidy \
 /usr/bin/clippy-driver:rust-web-clippy \
 /usr/bin/rustfmt:rustfmt-web \
 /usr/bin/rust-analyzer:rust-web-analyzer \
-zbarimg:zbar-tools"
+zbarimg:zbar-tools gdb:gdb \
+/usr/lib/rustlib/etc/gdb_load_rust_pretty_printers.py:rust-web-gdb"
 
 # present PROOF: the file (first glob match) or the command exists
 present() {
