@@ -13,6 +13,8 @@
 #
 # Knobs: SMP=n MEM=size MACHINE=pc|q35 CPU=qemu64|max CMDLINE="..." GRAPHIC=1
 #        DEBUG=0|1 (spinlock debug checks, default 1)
+#        STACKPROTECTOR=0|1 INIT_ZERO=0|1 (hardening, default 1; for
+#        measuring its cost, docs/hardening.md)
 
 BUILD   ?= build
 ARCH    := x86_64
@@ -36,10 +38,27 @@ DEBUG   ?= 1
 GCC_INC := $(shell $(CC) -print-file-name=include)
 CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -mcmodel=kernel -mno-red-zone \
 	   -mgeneral-regs-only -fno-omit-frame-pointer -fno-pic -fno-pie \
-	   -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
+	   -fno-asynchronous-unwind-tables -fno-common \
 	   -fno-strict-aliasing -fno-delete-null-pointer-checks -nostdinc -isystem $(GCC_INC) \
 	   -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -DKEEL_DEBUG=$(DEBUG) \
 	   -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
+# Always-on hardening (docs/hardening.md): stack canaries at %gs:0x28
+# (struct cpu's stack_canary) and locals that start out zero. The knobs
+# exist to measure their cost (use another BUILD= directory: make does
+# not rebuild when flags change).
+STACKPROTECTOR ?= 1
+INIT_ZERO      ?= 1
+ifeq ($(STACKPROTECTOR),1)
+CFLAGS  += -fstack-protector-strong -mstack-protector-guard=tls \
+	   -mstack-protector-guard-reg=gs -mstack-protector-guard-offset=0x28
+else
+CFLAGS  += -fno-stack-protector
+endif
+CFLAGS  += -DKEEL_STACKPROTECTOR=$(STACKPROTECTOR)
+ifeq ($(INIT_ZERO),1)
+CFLAGS  += -ftrivial-auto-var-init=zero
+endif
+CFLAGS  += -DKEEL_INIT_ZERO=$(INIT_ZERO)
 ASFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/$(ARCH)/include -MMD -MP
 LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	   --no-warn-rwx-segments --gc-sections -T arch/$(ARCH)/kernel.ld

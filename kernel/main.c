@@ -30,6 +30,7 @@
 #include <keel/smp.h>
 #include <keel/time.h>
 #include <keel/slab.h>
+#include <keel/stackprotector.h>
 #include <keel/version.h>
 #include <keel/vmalloc.h>
 
@@ -68,11 +69,13 @@ static void *boot_kstack(void)
 	return top;
 }
 
-void start_kernel(u64 boot_info_phys)
+/* No canary here: its frame lives while boot_init_stack_canary() sets it. */
+__no_stack_protector void start_kernel(u64 boot_info_phys)
 {
 	int err;
 
-	smp_prepare_boot_cpu(); /* GS base: this_cpu(), current */
+	boot_init_stack_canary(); /* before any function with a canary */
+	smp_prepare_boot_cpu();	  /* GS base: this_cpu(), current */
 	err = arch_boot_parse(boot_info_phys); /* memory map, cmdline */
 	serial_init();			       /* COM1 console */
 	pr_info("keel %s (%s) booting via %s\n", KEEL_VERSION, KEEL_GIT_REV,

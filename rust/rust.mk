@@ -23,11 +23,16 @@ KEEL_RUSTC   := $(RUSTC)
 KEEL_OUT     := $(RUST_OUT)
 KEEL_TOOL    := RUSTC
 
-# Flags for every crate that runs in the kernel.
+# Flags for every crate that runs in the kernel. Stack canaries: rustc
+# for x86_64-unknown-none reads the global __stack_chk_guard
+# (kernel/stackprotector.c), not C's %gs:0x28.
 RUST_TARGET_FLAGS := --target=x86_64-unknown-none -Cpanic=abort \
 	-Ccode-model=kernel -Crelocation-model=static \
 	-Cforce-frame-pointers=yes -Copt-level=2 -Cdebuginfo=1 \
 	-Ccodegen-units=1 --sysroot=/nonexistent -L $(RUST_OUT)
+ifeq ($(STACKPROTECTOR),1)
+RUST_TARGET_FLAGS += -Zstack-protector=strong
+endif
 # Flags for keel's own crates.
 RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 -Zplt=yes \
 	-Dwarnings -Dunsafe_op_in_unsafe_fn -Dmissing_docs \
