@@ -12,6 +12,7 @@
  */
 #include <asm/cpu.h>
 #include <asm/desc.h>
+#include <asm/pgtable.h>
 #include <keel/acpi.h>
 #include <keel/bench.h>
 #include <keel/boot.h>
@@ -106,6 +107,7 @@ static void start_kernel_late(void)
 	smp_init();		/* the other CPUs: MADT, INIT-SIPI-SIPI, idle */
 	pci_init();		/* scan the PCI bus */
 	do_initcalls();		/* built-in drivers, Rust modules */
+	mmu_check_wx();		/* no page both writable and executable */
 	pr_info("keel: %llu MiB RAM, %lu pages free\n",
 		boot_info.ram_bytes >> 20, nr_free_pages());
 	ktest_boot();  /* ktest=1: run tests and exit */
