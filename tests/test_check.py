@@ -193,6 +193,28 @@ class BootTests(unittest.TestCase):
         self.assertTrue(check.judge_lowmem(log(*HEAD), True))
 
 
+class KtestRunsTests(unittest.TestCase):
+    def runs(self, *argv):
+        return check.ktest_runs(check.parse_args(list(argv)))
+
+    def test_default_adds_cpu_max(self):
+        self.assertEqual(self.runs(), [("qemu64", 1), ("qemu64", 2),
+                                       ("qemu64", 4), ("max", 2)])
+
+    def test_smp_alone_keeps_the_baseline_model(self):
+        self.assertEqual(self.runs("--smp", "4"), [("qemu64", 4)])
+
+    def test_cpu_picks_the_model(self):
+        self.assertEqual(self.runs("--cpu", "max"), [("max", 2)])
+        self.assertEqual(self.runs("--cpu", "max", "--smp", "1"),
+                         [("max", 1)])
+
+    def test_labels_keep_the_old_names(self):
+        self.assertEqual(check.ktest_label("qemu64", 1), "")
+        self.assertEqual(check.ktest_label("qemu64", 4), "-smp 4")
+        self.assertEqual(check.ktest_label("max", 2), "max -smp 2")
+
+
 class FormatTests(unittest.TestCase):
     def test_alignment_only_is_accepted(self):
         a = "#define A\t\t1\t/* x */\n\tint  b;\n"
