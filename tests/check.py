@@ -69,7 +69,10 @@ BANNER_RE = re.compile(r"keel \S+ \([^)]*\) booting")
 RAM_RE = re.compile(r"keel: (\d+) MiB RAM")
 PROMPT = "keel> "
 LOWMEM_MSG = "keel needs at least 32 MiB of RAM"
-WARN_MARKERS = ("WARNING:",)
+WARN_MARKERS = ("WARNING:", "UBSAN: ")
+# A sanitizer report no test asked for (lib/ubsan.c prints expected ones
+# as "UBSAN (expected): ..."): fails any ktest run it appears in.
+SANITIZER_MARKERS = ("UBSAN: ",)
 RAM_TOLERANCE_MIB = 2
 KTEST_SMP = (1, 2, 4)
 # (cpu, smp) of each ktest boot: every CPU count on the baseline model,
@@ -211,6 +214,16 @@ def ktest_label(cpu, smp):
     return label
 
 
+def sanitizer_problems(text):
+    """One problem per unexpected sanitizer report, with its next line."""
+    lines = text.splitlines()
+    return ["sanitizer report: %s / %s" % (
+                l.strip(), lines[i + 1].strip() if i + 1 < len(lines)
+                else "")
+            for i, l in enumerate(lines)
+            if any(m in l for m in SANITIZER_MARKERS)]
+
+
 def run_ktest(args, smp=1, cpu="qemu64"):
     """Boot with ktest=1 on smp CPUs; returns Checks (one per case)."""
     append = "ktest=1"
@@ -236,6 +249,7 @@ def run_ktest(args, smp=1, cpu="qemu64"):
     for t in v.failed:
         detail = ["  | " + l for l in ktap.case_context(v, t)]
         checks.append(Check(prefix + t.path, "fail", detail))
+    v.problems += sanitizer_problems(run.text)
     ran = [t for t in v.passed + v.failed + v.skipped
            if not t.path.startswith("ktest_leak_check")]
     if args.filter and not ran and not v.problems:

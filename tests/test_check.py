@@ -193,6 +193,21 @@ class BootTests(unittest.TestCase):
         self.assertTrue(check.judge_lowmem(log(*HEAD), True))
 
 
+class SanitizerTests(unittest.TestCase):
+    def test_unexpected_report_is_a_problem(self):
+        text = log("UBSAN: shift-out-of-bounds in a.c:3:9",
+                   "shift exponent 40 is too large for 32-bit type 'int'")
+        p = check.sanitizer_problems(text)
+        self.assertEqual(len(p), 1)
+        self.assertIn("a.c:3:9", p[0])
+        self.assertIn("shift exponent 40", p[0])
+
+    def test_expected_report_is_not(self):
+        text = log("UBSAN (expected): shift-out-of-bounds in a.c:3:9",
+                   "shift exponent 40 is too large for 32-bit type 'int'")
+        self.assertEqual(check.sanitizer_problems(text), [])
+
+
 class KtestRunsTests(unittest.TestCase):
     def runs(self, *argv):
         return check.ktest_runs(check.parse_args(list(argv)))
