@@ -3,7 +3,7 @@
 #   make            build build/keel.elf (+ keel.sym, keel.map)
 #   make run        boot under QEMU, serial on this terminal (quit: Ctrl-A x)
 #   make check      build and run every test tier; ends with "N passed, N failed"
-#   make check-ubsan the ktest and boot tiers on a UBSAN=1 kernel (build/ubsan)
+#   make check-ubsan ktest, boot and net tiers on a UBSAN=1 kernel (build/ubsan)
 #   make bench      run the benchmarks -> build/bench/results.json, docs/benchmarks.md
 #   make debug      QEMU halted with a gdb stub; gdb -x build/gdb-init
 #   make deps       install missing Debian packages
@@ -185,15 +185,16 @@ debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init
 check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS)
 	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf
 
-# The ktest boots (every CPU count, and -cpu max) and the plain boots
-# on a UBSAN=1 kernel built in $(BUILD)/ubsan: lib/ubsan_test.c proves
-# each check, and any report a test did not ask for fails the run.
+# The ktest boots (every CPU count, and -cpu max), the plain boots and
+# the network tests on a UBSAN=1 kernel built in $(BUILD)/ubsan:
+# lib/ubsan_test.c proves each check, and any report a test did not ask
+# for fails the run.
 UBSAN_BUILD := $(BUILD)/ubsan
 check-ubsan: deps-quiet
 	$(Q)$(MAKE) --no-print-directory BUILD=$(UBSAN_BUILD) UBSAN=1 \
 		$(UBSAN_BUILD)/keel.elf
 	$(Q)$(PYTHON) tests/check.py --kernel $(UBSAN_BUILD)/keel.elf \
-		--only ktest --only boot
+		--only ktest --only boot --only net
 
 # clang-format -i over the files the format tier checks (not those in
 # tests/format-exempt.txt); format-check is that tier.

@@ -216,7 +216,7 @@ def ktest_label(cpu, smp):
 
 def sanitizer_problems(text):
     """One problem per unexpected sanitizer report, with its next line."""
-    lines = text.splitlines()
+    lines = ktap.strip_timestamps(text)
     return ["sanitizer report: %s / %s" % (
                 l.strip(), lines[i + 1].strip() if i + 1 < len(lines)
                 else "")
