@@ -50,9 +50,9 @@ RUST_ALLOC_FLAGS := --cfg no_global_oom_handling
 RUST_ENV := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD)) MAKEFLAGS=
 
 # Driver, sample and policy crates: one .rs file (crate root) each.
-# Scheduling policies: sched/policies/*.rs (docs/writing-a-policy.md).
+# Scheduling policies: kernel/sched/*.rs (docs/writing-a-policy.md).
 RUST_MODULES := $(sort $(wildcard samples/rust/*.rs) $(wildcard drivers/*/*.rs) \
-	$(wildcard drivers/*/*/*.rs) $(wildcard sched/policies/*.rs))
+	$(wildcard drivers/*/*/*.rs) $(wildcard kernel/sched/*.rs))
 RUST_MODULE_OBJS := $(patsubst %.rs,$(KEEL_OUT)/%.o,$(RUST_MODULES))
 RUST_CORE_OBJS := $(RUST_OUT)/core.o $(RUST_OUT)/compiler_builtins.o \
 	$(RUST_OUT)/alloc.o
@@ -261,19 +261,19 @@ rust-analyzer: $(RUST_OUT)/bindings_generated.rs $(RUST_OUT)/uapi_generated.rs \
 # REPLAY_POLICIES and REPLAY_OUT let a test build the tool against
 # changed copies of the policies (tests/replay.py).
 HOST_OUT        := $(BUILD)/host
-REPLAY_POLICIES ?= sched/policies
+REPLAY_POLICIES ?= kernel/sched
 REPLAY_OUT      ?= $(HOST_OUT)
 HOST_ENV        := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD)) MAKEFLAGS=
 HOST_RUST_FLAGS := --edition=2021 --cfg keel_host -Copt-level=2 -Cdebuginfo=1 \
 	-Dwarnings -Dunsafe_op_in_unsafe_fn -Dmissing_docs -L $(HOST_OUT) -L $(RUST_OUT) \
 	--extern macros=$(RUST_OUT)/libmacros.so
 REPLAY_LIBS     := $(REPLAY_OUT)/libfair_rs.rlib $(REPLAY_OUT)/librr.rlib \
-	$(REPLAY_OUT)/libeevdf_rs.rlib
+	$(REPLAY_OUT)/libeevdf.rlib
 REPLAY_FLAGS    := --edition=2021 -Dwarnings -Copt-level=2 -L $(HOST_OUT) \
 	-L $(REPLAY_OUT) -L $(RUST_OUT) --extern kernel=$(HOST_OUT)/libkernel.rlib \
 	--extern fair_rs=$(REPLAY_OUT)/libfair_rs.rlib \
 	--extern rr=$(REPLAY_OUT)/librr.rlib \
-	--extern eevdf_rs=$(REPLAY_OUT)/libeevdf_rs.rlib
+	--extern eevdf=$(REPLAY_OUT)/libeevdf.rlib
 
 $(HOST_OUT)/libbindings.rlib: rust/bindings/lib.rs $(RUST_OUT)/bindings_generated.rs
 	@mkdir -p $(dir $@)

@@ -63,7 +63,7 @@ QEMU = "qemu-system-x86_64"
 MAX_PARALLEL = 2
 TAIL_LINES = 30
 C_DIRS = ("arch", "drivers", "include", "kernel", "lib", "mm", "net",
-          "sched", "rust/helpers")
+          "rust/helpers")
 
 BANNER_RE = re.compile(r"keel \S+ \([^)]*\) booting")
 RAM_RE = re.compile(r"keel: (\d+) MiB RAM")

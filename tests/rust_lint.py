@@ -32,11 +32,11 @@ DETAIL_LINES = 40
 
 # keel's own Rust sources (rust/bindings and rust/uapi are generated
 # except for lib.rs)
-RUST_DIRS = ("rust/kernel", "rust/macros", "samples", "drivers", "sched",
+RUST_DIRS = ("rust/kernel", "rust/macros", "samples", "drivers", "kernel",
              "tools", "tests/compile-fail")
 RUST_FILES = ("rust/bindings/lib.rs", "rust/uapi/lib.rs",
               "rust/compiler_builtins.rs")
-HOST_TEST_DIRS = ("rust", "samples", "drivers", "sched", "tools")
+HOST_TEST_DIRS = ("rust", "samples", "drivers", "kernel", "tools")
 # Host tests that link keel crates built for the host (the kernel crate
 # with --cfg keel_host and the policies): built by a make target.
 MAKE_BUILT_TESTS = {

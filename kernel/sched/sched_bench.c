@@ -38,9 +38,9 @@
 
 /*
  * Every case runs three times, one after the other: under the C fair
- * policy (its own name), under the Rust fair policy, sched/policies/
- * fair_rs.rs (name_rs), and under the Rust EEVDF policy, sched/policies/
- * eevdf_rs.rs (name_eevdf), switched to live before the case starts.
+ * policy (its own name), under the Rust fair policy, kernel/sched/
+ * fair_rs.rs (name_rs), and under the Rust EEVDF policy, kernel/sched/
+ * eevdf.rs (name_eevdf), switched to live before the case starts.
  * The switch back to C fair is not timed.
  */
 static int under_policy(struct bench *b, const char *policy,

@@ -5,8 +5,8 @@
  *
  * Each case starts a few CPU hogs and sleepers, switches live to a bad
  * policy, and waits for the watchdog to put fair back: test_starve
- * (sched/policies/test_starve.rs) never runs a nice-19 task next to a
- * busy one, test_panic (test_panic.rs) panics in pick_next, and
+ * (watchdog_test_starve.rs) never runs a nice-19 task next to a
+ * busy one, test_panic (watchdog_test_panic.rs) panics in pick_next, and
  * test_invalid (below) answers every pick with NULL. Then every thread
  * must finish (kthread_stop gives back its exit code), the ejection must
  * be counted, and the listing must say why. The panicking policy's
