@@ -3,6 +3,7 @@
 #   make            build build/keel.elf (+ keel.sym, keel.map)
 #   make run        boot under QEMU, serial on this terminal (quit: Ctrl-A x)
 #   make check      build and run every test tier; ends with "N passed, N failed"
+#   make check-ubsan ktest, boot and net tiers on a UBSAN=1 kernel (build/ubsan)
 #   make bench      run the benchmarks -> build/bench/results.json, docs/benchmarks.md
 #   make debug      QEMU halted with a gdb stub; gdb -x build/gdb-init
 #   make deps       install missing Debian packages
@@ -15,6 +16,9 @@
 # Knobs: SMP=n MEM=size MACHINE=pc|q35 CPU=qemu64|max CMDLINE="..." GRAPHIC=1
 #        IP=dhcp (eth0's ip= for run/debug; IP= leaves it down)
 #        DEBUG=0|1 (spinlock debug checks, default 1)
+#        STACKPROTECTOR=0|1 INIT_ZERO=0|1 (hardening, default 1; for
+#        measuring its cost, docs/hardening.md)
+#        UBSAN=1 (undefined-behaviour checks; make check-ubsan runs them)
 
 BUILD   ?= build
 ARCH    := x86_64
@@ -43,10 +47,37 @@ DEBUG   ?= 1
 GCC_INC := $(shell $(CC) -print-file-name=include)
 CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -mcmodel=kernel -mno-red-zone \
 	   -mgeneral-regs-only -fno-omit-frame-pointer -fno-pic -fno-pie \
-	   -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
+	   -fno-asynchronous-unwind-tables -fno-common \
 	   -fno-strict-aliasing -fno-delete-null-pointer-checks -nostdinc -isystem $(GCC_INC) \
 	   -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -DKEEL_DEBUG=$(DEBUG) \
 	   -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
+# Always-on hardening (docs/hardening.md): stack canaries at %gs:0x28
+# (struct cpu's stack_canary) and locals that start out zero. The knobs
+# exist to measure their cost (use another BUILD= directory: make does
+# not rebuild when flags change).
+STACKPROTECTOR ?= 1
+INIT_ZERO      ?= 1
+ifeq ($(STACKPROTECTOR),1)
+CFLAGS  += -fstack-protector-strong -mstack-protector-guard=tls \
+	   -mstack-protector-guard-reg=gs -mstack-protector-guard-offset=0x28
+else
+CFLAGS  += -fno-stack-protector
+endif
+CFLAGS  += -DKEEL_STACKPROTECTOR=$(STACKPROTECTOR)
+ifeq ($(INIT_ZERO),1)
+CFLAGS  += -ftrivial-auto-var-init=zero
+endif
+CFLAGS  += -DKEEL_INIT_ZERO=$(INIT_ZERO)
+
+# UBSAN=1: gcc's undefined-behaviour checks, reported by lib/ubsan.c
+# (built without them); lib/ubsan_test.c proves each (docs/hardening.md).
+UBSAN   ?= 0
+UBSAN_CHECKS := shift,signed-integer-overflow,bounds-strict,null,alignment,object-size,unreachable,vla-bound,bool,builtin
+ifeq ($(UBSAN),1)
+UBSAN_CFLAGS := -fsanitize=$(UBSAN_CHECKS)
+endif
+$(BUILD)/lib/ubsan.o: UBSAN_CFLAGS :=
+CFLAGS  += -DKEEL_UBSAN=$(UBSAN)
 ASFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/$(ARCH)/include -MMD -MP
 LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	   --no-warn-rwx-segments --gc-sections -T arch/$(ARCH)/kernel.ld
@@ -54,6 +85,10 @@ LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 SRCS    := $(sort $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S kernel/*.c \
 	     kernel/*/*.c mm/*.c lib/*.c drivers/*/*.c drivers/*/*/*.c \
 	     net/*/*.c rust/helpers/*.c))
+# tests of the UBSAN checks exist only in the UBSAN=1 build
+ifneq ($(UBSAN),1)
+SRCS    := $(filter-out lib/ubsan_test.c,$(SRCS))
+endif
 OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 # generated C: the console font from its hand-drawn text form
 OBJS    += $(BUILD)/gen/font_8x16.o
@@ -62,7 +97,7 @@ DEPS    := $(OBJS:.o=.d)
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 VERSION := 0.1
 
-.PHONY: all run check bench debug deps clean format format-check tidy
+.PHONY: all run check check-ubsan bench debug deps clean format format-check tidy
 all: $(BUILD)/keel.elf
 
 include rust/rust.mk
@@ -70,7 +105,7 @@ include rust/rust.mk
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(UBSAN_CFLAGS) -c $< -o $@
 
 $(BUILD)/gen/font_8x16.c: drivers/video/font_8x16.txt tools/gen-font.py
 	@mkdir -p $(dir $@)
@@ -158,6 +193,17 @@ debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init
 # here so the tier never runs against a missing or stale kernel crate.
 check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS)
 	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf
+
+# The ktest boots (every CPU count, and -cpu max), the plain boots and
+# the network tests on a UBSAN=1 kernel built in $(BUILD)/ubsan:
+# lib/ubsan_test.c proves each check, and any report a test did not ask
+# for fails the run.
+UBSAN_BUILD := $(BUILD)/ubsan
+check-ubsan: deps-quiet
+	$(Q)$(MAKE) --no-print-directory BUILD=$(UBSAN_BUILD) UBSAN=1 \
+		$(UBSAN_BUILD)/keel.elf
+	$(Q)$(PYTHON) tests/check.py --kernel $(UBSAN_BUILD)/keel.elf \
+		--only ktest --only boot --only net
 
 # clang-format -i over the files the format tier checks (not those in
 # tests/format-exempt.txt); format-check is that tier.

@@ -182,16 +182,18 @@ void ktest_fault_hook(const char *what, struct pt_regs *regs)
 	kernel_longjmp(&t->abort, 1);
 }
 
-void ktest_warn_hook(void)
+bool ktest_warn_hook(void)
 {
 	/* a WARN inside a case is a failure, but not fatal */
 	if (current_test && current_test->warn_expected) {
 		pr_info("    # %s: expected WARN\n", current_test->name);
 		current_test->warns++;
+		return true;
 	} else if (current_test) {
 		pr_info("    # %s: WARN triggered\n", current_test->name);
 		current_test->failed = true;
 	}
+	return false;
 }
 
 /*

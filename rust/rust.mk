@@ -29,10 +29,15 @@ KEEL_TOOL    := RUSTC
 # compiler_builtins and alloc, whose locals are seldom wanted and would
 # add 1 MB more. None of it is loaded into the guest; docs/debugging.md
 # has the sizes and why the debug info is not split into its own file.
+# Stack canaries: rustc for x86_64-unknown-none reads the global
+# __stack_chk_guard (kernel/stackprotector.c), not C's %gs:0x28.
 RUST_BASE_FLAGS := --target=x86_64-unknown-none -Cpanic=abort \
 	-Ccode-model=kernel -Crelocation-model=static \
 	-Cforce-frame-pointers=yes -Copt-level=2 \
 	-Ccodegen-units=1 --sysroot=/nonexistent -L $(RUST_OUT)
+ifeq ($(STACKPROTECTOR),1)
+RUST_BASE_FLAGS += -Zstack-protector=strong
+endif
 RUST_TARGET_FLAGS := $(RUST_BASE_FLAGS) -Cdebuginfo=2
 RUST_STD_FLAGS := $(RUST_BASE_FLAGS) -Cdebuginfo=1
 # Flags for keel's own crates.

@@ -17,11 +17,13 @@ Tiers, in order (each check counts as one test in the final line):
           rustc error, and its twin must compile; one check each
   ktest   boot with ktest=1, parse the KTAP on serial; one count per case,
           plus one failure if the run itself went wrong (panic, hang,
-          missing plan, fewer results than planned, odd exit status),
-          and one check that Linux's kunit_parser rules read the log as
-          ktap.py does (ktap.kunit_check: same results, "# Totals:" right);
-          once per CPU count in KTEST_SMP (-smp 1, 2 and 4), or only
-          with --smp N
+          missing plan, fewer results than planned, odd exit status, a
+          sanitizer report not marked expected), and one check that
+          Linux's kunit_parser rules read the log as ktap.py does
+          (ktap.kunit_check: same results, "# Totals:" right); once per
+          entry of KTEST_RUNS (-cpu qemu64 with -smp 1, 2 and 4, and
+          -cpu max with -smp 2: NX, 1 GiB pages, RDRAND and the rest of
+          what TCG offers), or only with --smp N (qemu64) / --cpu CPU
   boot    boot without tests on several machines and check the banner and
           the RAM size the kernel reports against -m; boot with too little
           RAM and check for the refusal message and a clean halt
@@ -77,9 +79,15 @@ BANNER_RE = re.compile(r"keel \S+ \([^)]*\) booting")
 RAM_RE = re.compile(r"keel: (\d+) MiB RAM")
 PROMPT = "keel> "
 LOWMEM_MSG = "keel needs at least 32 MiB of RAM"
-WARN_MARKERS = ("WARNING:",)
+WARN_MARKERS = ("WARNING:", "UBSAN: ")
+# A sanitizer report no test asked for (lib/ubsan.c prints expected ones
+# as "UBSAN (expected): ..."): fails any ktest run it appears in.
+SANITIZER_MARKERS = ("UBSAN: ",)
 RAM_TOLERANCE_MIB = 2
 KTEST_SMP = (1, 2, 4)
+# (cpu, smp) of each ktest boot: every CPU count on the baseline model,
+# and the richest model TCG has once.
+KTEST_RUNS = tuple(("qemu64", n) for n in KTEST_SMP) + (("max", 2),)
 
 
 class Check:
@@ -199,7 +207,7 @@ class QemuRun:
 
 # ---------------------------------------------------------------- ktest
 
-def boot_ktest(kernel, glob, smp, extra, timeout):
+def boot_ktest(kernel, glob, smp, extra, timeout, cpu="qemu64"):
     """Boot kernel with ktest=1 (ktest.filter=glob) until QEMU exits.
 
     Returns the finished QemuRun; tools/ktest.py boots the same way.
@@ -208,21 +216,51 @@ def boot_ktest(kernel, glob, smp, extra, timeout):
     if glob:
         append += " ktest.filter=" + glob
     # edu: QEMU's teaching PCI device, for the MSI tests (pci_msi)
-    run = QemuRun(kernel, append, smp=smp, extra=["-device", "edu"] + extra)
+    run = QemuRun(kernel, append, smp=smp, cpu=cpu,
+                  extra=["-device", "edu"] + extra)
     run.start()
     run.finish(timeout)
     return run
 
 
-def run_ktest(args, smp=1):
+def ktest_runs(args):
+    """The (cpu, smp) pairs to boot: KTEST_RUNS, or what --cpu/--smp say."""
+    if args.cpu:
+        return [(args.cpu, args.smp or 2)]
+    if args.smp:
+        return [("qemu64", args.smp)]
+    return list(KTEST_RUNS)
+
+
+def ktest_label(cpu, smp):
+    """'' for qemu64 -smp 1, else e.g. '-smp 2' or 'max -smp 2'."""
+    label = "" if cpu == "qemu64" else cpu
+    if smp != 1 or label:
+        label = (label + " -smp %d" % smp).strip()
+    return label
+
+
+def sanitizer_problems(text):
+    """One problem per unexpected sanitizer report, with its next line."""
+    lines = ktap.strip_timestamps(text)
+    return ["sanitizer report: %s / %s" % (
+                l.strip(), lines[i + 1].strip() if i + 1 < len(lines)
+                else "")
+            for i, l in enumerate(lines)
+            if any(m in l for m in SANITIZER_MARKERS)]
+
+
+def run_ktest(args, smp=1, cpu="qemu64"):
     """Boot with ktest=1 on smp CPUs; returns Checks (one per case)."""
     run = boot_ktest(args.kernel, args.filter, smp, args.qemu_extra,
-                     args.timeout)
-    logname = "ktest.log" if smp == 1 else "ktest-smp%d.log" % smp
+                     args.timeout, cpu)
+    label = ktest_label(cpu, smp)
+    logname = "ktest%s%s.log" % ("" if cpu == "qemu64" else "-" + cpu,
+                                 "" if smp == 1 else "-smp%d" % smp)
     run.save(os.path.join(args.logdir, logname))
     status = None if run.timed_out else run.status
     v = ktap.judge_ktest(run.text, status, run.timed_out)
-    prefix = "ktest " if smp == 1 else "ktest -smp %d " % smp
+    prefix = "ktest %s " % label if label else "ktest "
     checks = []
     for t in v.passed:
         checks.append(Check(prefix + t.path, "pass"))
@@ -231,6 +269,7 @@ def run_ktest(args, smp=1):
     for t in v.failed:
         detail = ["  | " + l for l in ktap.case_context(v, t)]
         checks.append(Check(prefix + t.path, "fail", detail))
+    v.problems += sanitizer_problems(run.text)
     ran = [t for t in v.passed + v.failed + v.skipped
            if not t.path.startswith("ktest_leak_check")]
     if args.filter and not ran and not v.problems:
@@ -244,8 +283,9 @@ def run_ktest(args, smp=1):
     else:
         checks.append(kunit_compat_check(prefix, run.text))
     elapsed = time.monotonic() - run.started
-    note = "ktest -smp %d: %d passed, %d failed, %d skipped in %.1fs" % (
-        smp, len(v.passed), len(v.failed), len(v.skipped), elapsed)
+    note = "ktest %s: %d passed, %d failed, %d skipped in %.1fs" % (
+        label or "-smp 1", len(v.passed), len(v.failed), len(v.skipped),
+        elapsed)
     if v.problems:
         note += " (run failed: %s)" % v.problems[0]
     return checks, note
@@ -609,6 +649,9 @@ def parse_args(argv):
     p.add_argument("--smp", type=int, default=None,
                    help="CPUs for QEMU (default: ktest with 1, 2 and 4, "
                    "boots with 1)")
+    p.add_argument("--cpu", default=None,
+                   help="ktest only on this QEMU CPU model (with --smp N "
+                   "or 2; default: qemu64 on -smp 1, 2, 4 and max on 2)")
     p.add_argument("--qemu-arg", action="append", default=[],
                    metavar="ARGS", help="extra QEMU arguments (repeatable)")
     p.add_argument("--timeout", type=float, default=180,
@@ -680,8 +723,8 @@ def main(argv=None):
     jobs = []
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
         if "ktest" in qemu_tiers:
-            for smp in (args.smp,) if args.smp else KTEST_SMP:
-                jobs.append(pool.submit(run_ktest, args, smp))
+            for cpu, smp in ktest_runs(args):
+                jobs.append(pool.submit(run_ktest, args, smp, cpu))
         if "boot" in qemu_tiers:
             for cfg in BOOT_CONFIGS:
                 jobs.append(pool.submit(run_boot, args, *cfg))

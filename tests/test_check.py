@@ -211,6 +211,43 @@ class TidyTests(unittest.TestCase):
         self.assertEqual(check.tidy_findings("3 warnings generated.\n"), [])
 
 
+class SanitizerTests(unittest.TestCase):
+    def test_unexpected_report_is_a_problem(self):
+        text = log("UBSAN: shift-out-of-bounds in a.c:3:9",
+                   "shift exponent 40 is too large for 32-bit type 'int'")
+        p = check.sanitizer_problems(text)
+        self.assertEqual(len(p), 1)
+        self.assertIn("a.c:3:9", p[0])
+        self.assertIn("shift exponent 40", p[0])
+
+    def test_expected_report_is_not(self):
+        text = log("UBSAN (expected): shift-out-of-bounds in a.c:3:9",
+                   "shift exponent 40 is too large for 32-bit type 'int'")
+        self.assertEqual(check.sanitizer_problems(text), [])
+
+
+class KtestRunsTests(unittest.TestCase):
+    def runs(self, *argv):
+        return check.ktest_runs(check.parse_args(list(argv)))
+
+    def test_default_adds_cpu_max(self):
+        self.assertEqual(self.runs(), [("qemu64", 1), ("qemu64", 2),
+                                       ("qemu64", 4), ("max", 2)])
+
+    def test_smp_alone_keeps_the_baseline_model(self):
+        self.assertEqual(self.runs("--smp", "4"), [("qemu64", 4)])
+
+    def test_cpu_picks_the_model(self):
+        self.assertEqual(self.runs("--cpu", "max"), [("max", 2)])
+        self.assertEqual(self.runs("--cpu", "max", "--smp", "1"),
+                         [("max", 1)])
+
+    def test_labels_keep_the_old_names(self):
+        self.assertEqual(check.ktest_label("qemu64", 1), "")
+        self.assertEqual(check.ktest_label("qemu64", 4), "-smp 4")
+        self.assertEqual(check.ktest_label("max", 2), "max -smp 2")
+
+
 class FormatTests(unittest.TestCase):
     def test_alignment_only_is_accepted(self):
         a = "#define A\t\t1\t/* x */\n\tint  b;\n"

@@ -23,6 +23,9 @@
  * freeing them when they empty (so mappings leave no pages behind).
  * Unmapping shoots the range out of every CPU's TLB (TLB shootdown IPI,
  * arch/x86_64/ipi.c) after dropping the lock and before freeing tables.
+ * map_kernel_range() refuses a mapping both writable and executable,
+ * and mmu_check_wx() walks all the tables at the end of boot to check
+ * that no page is (W^X).
  * mmu_trampoline_pgd() builds the throw-away tables application
  * processors start on (arch/x86_64/smpboot.c).
  * ioremap() sits on top of the generic vmap code in mm/vmalloc.c.
@@ -344,6 +347,8 @@ int map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
 
 	if (!in_vmap(va, size) || !IS_ALIGNED(va | pa | size, PAGE_SIZE))
 		return -EINVAL;
+	if ((prot & _PAGE_RW) && !(prot & _PAGE_NX))
+		return -EINVAL; /* W^X */
 	spin_lock_irqsave(&pgtable_lock, flags);
 	for (a = va; a < va + size; a += PAGE_SIZE) {
 		u64 *e = walk(a, 1, true);
@@ -463,4 +468,69 @@ void iounmap(void *addr)
 {
 	if (addr)
 		vunmap((void *)ALIGN_DOWN((unsigned long)addr, PAGE_SIZE));
+}
+
+/* The canonical address of table index i at level l under base. */
+static unsigned long wx_va(unsigned long base, int level, int i)
+{
+	unsigned long va = base |
+			   ((unsigned long)i << (PAGE_SHIFT + 9 * (level - 1)));
+
+	return level == 4 && i >= 256 ? va | 0xffff000000000000UL : va;
+}
+
+struct wx_scan {
+	unsigned long pages; /* 4 KiB pages both writable and executable */
+	unsigned long first; /* the first of them (lowest address) */
+};
+
+/* rw/nx: what the levels above allow (_PAGE_RW) and forbid (_PAGE_NX). */
+static void wx_scan_table(struct wx_scan *w, const u64 *table, int level,
+			  unsigned long base, u64 rw, u64 nx)
+{
+	for (int i = 0; i < 512; i++) {
+		u64 e = table[i], erw = rw & e, enx = nx | (e & _PAGE_NX);
+		unsigned long va = wx_va(base, level, i);
+
+		if (!(e & _PAGE_PRESENT))
+			continue;
+		if (level > 1 && !(e & _PAGE_PSE)) {
+			wx_scan_table(w, table_at(e), level - 1, va, erw, enx);
+			continue;
+		}
+		if (!erw || enx)
+			continue;
+		if (!w->pages)
+			w->first = va;
+		w->pages += 1UL << (9 * (level - 1));
+	}
+}
+
+unsigned long mmu_wx_scan(const u64 *pml4, unsigned long *first)
+{
+	struct wx_scan w = { 0, 0 };
+
+	wx_scan_table(&w, pml4, 4, 0, _PAGE_RW, 0);
+	if (first)
+		*first = w.first;
+	return w.pages;
+}
+
+long mmu_check_wx(void)
+{
+	unsigned long flags, first, pages;
+
+	if (!mmu_has_nx()) {
+		pr_warn("mmu: W^X not checked: the CPU has no NX\n");
+		return -EOPNOTSUPP;
+	}
+	spin_lock_irqsave(&pgtable_lock, flags);
+	pages = mmu_wx_scan(kernel_pml4, &first);
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	if (pages)
+		pr_err("mmu: W^X violated: %lu pages writable and executable, the first at 0x%lx\n",
+		       pages, first);
+	else
+		pr_info("mmu: W^X checked, no page writable and executable\n");
+	return pages;
 }

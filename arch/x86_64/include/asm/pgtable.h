@@ -55,7 +55,8 @@ bool mmu_has_nx(void);
 /*
  * Map [va, va + size) to [pa, pa + size) with 4 KiB pages and prot,
  * inside the VMAP area only. Both addresses and size page aligned.
- * Returns 0, -EINVAL (outside VMAP or unaligned), -EEXIST (something is
+ * Returns 0, -EINVAL (outside VMAP, unaligned, or prot both writable
+ * and executable: W^X), -EEXIST (something is
  * mapped there; nothing changed) or -ENOMEM (nothing changed).
  * Takes the page-table lock.
  */
@@ -76,5 +77,20 @@ void unmap_kernel_range(unsigned long va, size_t size);
 int mmu_lookup(unsigned long va, u64 *pte_flags, int *level);
 /* Physical address va translates to, or -1 (all ones) if unmapped. */
 phys_addr_t mmu_translate(unsigned long va);
+
+/*
+ * W^X: walk the 4-level tables under pml4 (a direct-map pointer) and
+ * return how many 4 KiB pages are writable at every level and
+ * executable at every level (a large page counts all its 4 KiB pages);
+ * *first (may be NULL) gets the lowest such address. The caller keeps
+ * the tables from changing.
+ */
+unsigned long mmu_wx_scan(const u64 *pml4, unsigned long *first);
+/*
+ * Scan the kernel's own tables (under the page-table lock) and print
+ * the verdict: returns the W+X page count, or -EOPNOTSUPP when the CPU
+ * has no NX (then everything is executable). Run at the end of boot.
+ */
+long mmu_check_wx(void);
 
 #endif
