@@ -13,8 +13,10 @@
 #
 # Knobs: SMP=n MEM=size MACHINE=pc|q35 CPU=qemu64|max CMDLINE="..." GRAPHIC=1
 #        DEBUG=0|1 (spinlock debug checks, default 1)
+#        LOCKDEP=0|1 (lock validator, default 0; builds in build/lockdep)
 
-BUILD   ?= build
+LOCKDEP ?= 0
+BUILD   ?= build$(if $(filter 1,$(LOCKDEP)),/lockdep)
 ARCH    := x86_64
 CC      := gcc
 LD      := ld
@@ -38,7 +40,7 @@ CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -mcmodel=kernel -mno-red-zone \
 	   -mgeneral-regs-only -fno-omit-frame-pointer -fno-pic -fno-pie \
 	   -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
 	   -fno-strict-aliasing -fno-delete-null-pointer-checks -nostdinc -isystem $(GCC_INC) \
-	   -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -DKEEL_DEBUG=$(DEBUG) \
+	   -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -DKEEL_DEBUG=$(DEBUG) -DKEEL_LOCKDEP=$(LOCKDEP) \
 	   -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
 ASFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/$(ARCH)/include -MMD -MP
 LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
@@ -148,6 +150,7 @@ debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init
 # crate's metadata (RUST_DRIVER_DEPS), which keel.elf needs anyway; named
 # here so the tier never runs against a missing or stale kernel crate.
 check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS)
+	$(Q)$(MAKE) --no-print-directory LOCKDEP=1 BUILD=$(BUILD)/lockdep all
 	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf
 
 # clang-format -i over the files the format tier checks (not those in

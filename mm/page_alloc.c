@@ -197,6 +197,8 @@ void __free_pages(struct page *page, unsigned int order)
 		spin_unlock_irqrestore(&zone_lock, flags);
 		return;
 	}
+	if (KEEL_LOCKDEP)
+		lockdep_free_range(page_address(page), PAGE_SIZE << order);
 	page->flags = 0;
 	zone_free(pfn_zone(page_to_pfn(page)), page_to_pfn(page), order);
 	spin_unlock_irqrestore(&zone_lock, flags);

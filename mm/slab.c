@@ -291,6 +291,8 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 		count_bad_free();
 		return;
 	}
+	if (KEEL_LOCKDEP)
+		lockdep_free_range(obj, c->size);
 	slab_free(c, page, obj);
 }
 
@@ -369,6 +371,8 @@ void kfree(const void *p)
 		return;
 	page = slab_page(p);
 	if (page) {
+		if (KEEL_LOCKDEP)
+			lockdep_free_range(p, page->cache->size);
 		slab_free(page->cache, page, p);
 		return;
 	}

@@ -108,7 +108,8 @@ BINDGEN_FLAGS := --use-core --ctypes-prefix core::ffi --no-layout-tests --size_t
 	--allowlist-file '(.*/)?include/keel/.*' --allowlist-file '(.*/)?asm/.*' \
 	--allowlist-file '(.*/)?rust/helpers/.*' --allowlist-file '(.*/)?rust/bindings_helper.h'
 BINDGEN_CFLAGS := -ffreestanding -nostdinc -isystem $(GCC_INC) -Iinclude \
-	-Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -D__BINDGEN__ \
+	-Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -DKEEL_DEBUG=$(DEBUG) \
+	-DKEEL_LOCKDEP=$(LOCKDEP) -D__BINDGEN__ \
 	-target x86_64-unknown-none
 
 $(RUST_OUT)/bindings_generated.rs: rust/bindings_helper.h rust/rust.mk | $(BUILD)/include/keel/version.h

@@ -32,6 +32,9 @@ Tiers, in order (each check counts as one test in the final line):
           workload in QEMU, replay the traces on the host
           (tests/replay.py): zero divergences, and a deliberately
           changed policy diverges
+  lockdep the ktests (-smp 2) on build/lockdep/keel.elf, the LOCKDEP=1
+          kernel (tests/lockdep.py): every case passes and the lock
+          validator reports nothing outside its own suite
 
 QEMU instances run two at a time. Every serial log is kept under
 build/check/. The last line printed is always "N passed, N failed" (with
@@ -529,7 +532,7 @@ def parse_args(argv):
     p.add_argument("--only", action="append",
                    choices=("unit", "format", "rust-lint", "rust-host",
                             "compile-fail", "ktest", "boot", "interactive",
-                            "screen", "net", "replay"),
+                            "screen", "net", "replay", "lockdep"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -553,7 +556,7 @@ def main(argv=None):
         return 0
     tiers = args.only or ["unit", "format", "rust-lint", "rust-host",
                           "compile-fail", "ktest", "boot", "interactive",
-                          "screen", "net", "replay"]
+                          "screen", "net", "replay", "lockdep"]
     checks = []
 
     def report(result):
@@ -579,7 +582,7 @@ def main(argv=None):
         report(run_compile_fail(args))
     qemu_tiers = [t for t in tiers
                   if t in ("ktest", "boot", "interactive", "screen", "net",
-                           "replay")]
+                           "replay", "lockdep")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",
                             ["  %s does not exist (run make)" %
@@ -610,6 +613,10 @@ def main(argv=None):
             import replay
             for fn, fargs in replay.jobs(args):
                 jobs.append(pool.submit(fn, args, *fargs))
+        if "lockdep" in qemu_tiers:
+            import lockdep
+            jobs.append(pool.submit(lockdep.run_lockdep, args, Check,
+                                    run_ktest))
         for job in concurrent.futures.as_completed(jobs):
             report(job.result())
     return summarize(checks)
