@@ -14,9 +14,11 @@
 # Knobs: SMP=n MEM=size MACHINE=pc|q35 CPU=qemu64|max CMDLINE="..." GRAPHIC=1
 #        DEBUG=0|1 (spinlock debug checks, default 1)
 #        LOCKDEP=0|1 (lock validator, default 0; builds in build/lockdep)
+#        KASAN=0|1 (address sanitizer, default 0; builds in build/kasan)
 
 LOCKDEP ?= 0
-BUILD   ?= build$(if $(filter 1,$(LOCKDEP)),/lockdep)
+KASAN   ?= 0
+BUILD   ?= build$(if $(filter 1,$(KASAN)),/kasan)$(if $(filter 1,$(LOCKDEP)),/lockdep)
 ARCH    := x86_64
 CC      := gcc
 LD      := ld
@@ -40,8 +42,20 @@ CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -mcmodel=kernel -mno-red-zone \
 	   -mgeneral-regs-only -fno-omit-frame-pointer -fno-pic -fno-pie \
 	   -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
 	   -fno-strict-aliasing -fno-delete-null-pointer-checks -nostdinc -isystem $(GCC_INC) \
-	   -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -DKEEL_DEBUG=$(DEBUG) -DKEEL_LOCKDEP=$(LOCKDEP) \
+	   -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -DKEEL_DEBUG=$(DEBUG) -DKEEL_LOCKDEP=$(LOCKDEP) -DKEEL_KASAN=$(KASAN) \
 	   -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
+# KASAN=1 (docs/kasan.md): gcc's kernel-address instrumentation in outline
+# mode (a call before each access, to mm/kasan.c), Linux's shadow offset,
+# no stack or global red zones yet. The runtime, the slab (it writes into
+# freed slots) and the string routines (they check whole ranges) are not
+# instrumented.
+ifeq ($(KASAN),1)
+KASAN_CFLAGS := -fsanitize=kernel-address \
+	-fasan-shadow-offset=0xdffffc0000000000 \
+	--param asan-instrumentation-with-call-threshold=0 \
+	--param asan-stack=0 --param asan-globals=0
+endif
+$(BUILD)/mm/kasan.o $(BUILD)/mm/slab.o $(BUILD)/lib/string.o: KASAN_CFLAGS :=
 ASFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/$(ARCH)/include -MMD -MP
 LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	   --no-warn-rwx-segments --gc-sections -T arch/$(ARCH)/kernel.ld
@@ -49,6 +63,10 @@ LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 SRCS    := $(sort $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S kernel/*.c \
 	     kernel/*/*.c mm/*.c lib/*.c drivers/*/*.c drivers/*/*/*.c \
 	     net/*/*.c rust/helpers/*.c))
+# the KASAN runtime and its tests exist only in the KASAN=1 build
+ifneq ($(KASAN),1)
+SRCS    := $(filter-out mm/kasan.c mm/kasan_test.c,$(SRCS))
+endif
 OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 # generated C: the console font from its hand-drawn text form
 OBJS    += $(BUILD)/gen/font_8x16.o
@@ -65,7 +83,7 @@ include rust/rust.mk
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(KASAN_CFLAGS) -c $< -o $@
 
 $(BUILD)/gen/font_8x16.c: drivers/video/font_8x16.txt tools/gen-font.py
 	@mkdir -p $(dir $@)
