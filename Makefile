@@ -19,8 +19,12 @@
 #        STACKPROTECTOR=0|1 INIT_ZERO=0|1 (hardening, default 1; for
 #        measuring its cost, docs/hardening.md)
 #        UBSAN=1 (undefined-behaviour checks; make check-ubsan runs them)
+#        LOCKDEP=0|1 (lock validator, default 0; builds in build/lockdep)
+#        KASAN=0|1 (address sanitizer, default 0; builds in build/kasan)
 
-BUILD   ?= build
+LOCKDEP ?= 0
+KASAN   ?= 0
+BUILD   ?= build$(if $(filter 1,$(KASAN)),/kasan)$(if $(filter 1,$(LOCKDEP)),/lockdep)
 ARCH    := x86_64
 CC      := gcc
 LD      := ld
@@ -49,7 +53,7 @@ CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -mcmodel=kernel -mno-red-zone \
 	   -mgeneral-regs-only -fno-omit-frame-pointer -fno-pic -fno-pie \
 	   -fno-asynchronous-unwind-tables -fno-common \
 	   -fno-strict-aliasing -fno-delete-null-pointer-checks -nostdinc -isystem $(GCC_INC) \
-	   -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -DKEEL_DEBUG=$(DEBUG) \
+	   -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -DKEEL_DEBUG=$(DEBUG) -DKEEL_LOCKDEP=$(LOCKDEP) -DKEEL_KASAN=$(KASAN) \
 	   -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
 # Always-on hardening (docs/hardening.md): stack canaries at %gs:0x28
 # (struct cpu's stack_canary) and locals that start out zero. The knobs
@@ -78,6 +82,19 @@ UBSAN_CFLAGS := -fsanitize=$(UBSAN_CHECKS)
 endif
 $(BUILD)/lib/ubsan.o: UBSAN_CFLAGS :=
 CFLAGS  += -DKEEL_UBSAN=$(UBSAN)
+
+# KASAN=1 (docs/kasan.md): gcc's kernel-address instrumentation in outline
+# mode (a call before each access, to mm/kasan.c), Linux's shadow offset,
+# no stack or global red zones yet. The runtime, the slab (it writes into
+# freed slots) and the string routines (they check whole ranges) are not
+# instrumented.
+ifeq ($(KASAN),1)
+KASAN_CFLAGS := -fsanitize=kernel-address \
+	-fasan-shadow-offset=0xdffffc0000000000 \
+	--param asan-instrumentation-with-call-threshold=0 \
+	--param asan-stack=0 --param asan-globals=0
+endif
+$(BUILD)/mm/kasan.o $(BUILD)/mm/slab.o $(BUILD)/lib/string.o: KASAN_CFLAGS :=
 ASFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/$(ARCH)/include -MMD -MP
 LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	   --no-warn-rwx-segments --gc-sections -T arch/$(ARCH)/kernel.ld
@@ -88,6 +105,10 @@ SRCS    := $(sort $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S kernel/*.c \
 # tests of the UBSAN checks exist only in the UBSAN=1 build
 ifneq ($(UBSAN),1)
 SRCS    := $(filter-out lib/ubsan_test.c,$(SRCS))
+endif
+# the KASAN runtime and its tests exist only in the KASAN=1 build
+ifneq ($(KASAN),1)
+SRCS    := $(filter-out mm/kasan.c mm/kasan_test.c,$(SRCS))
 endif
 OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 # generated C: the console font from its hand-drawn text form
@@ -105,7 +126,7 @@ include rust/rust.mk
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(UBSAN_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(UBSAN_CFLAGS) $(KASAN_CFLAGS) -c $< -o $@
 
 $(BUILD)/gen/font_8x16.c: drivers/video/font_8x16.txt tools/gen-font.py
 	@mkdir -p $(dir $@)
@@ -192,6 +213,7 @@ debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init
 # crate's metadata (RUST_DRIVER_DEPS), which keel.elf needs anyway; named
 # here so the tier never runs against a missing or stale kernel crate.
 check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS)
+	$(Q)$(MAKE) --no-print-directory LOCKDEP=1 BUILD=$(BUILD)/lockdep all
 	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf
 
 # The ktest boots (every CPU count, and -cpu max), the plain boots and

@@ -27,6 +27,7 @@
 #include <keel/bug.h>
 #include <keel/cmdline.h>
 #include <keel/ktest.h>
+#include <keel/lockdep.h>
 #include <keel/mm.h>
 #include <keel/monitor.h>
 #include <keel/power.h>
@@ -258,6 +259,8 @@ static void reset_cpu_state(struct ktest *t)
 	 * marked the runner blocked.
 	 */
 	WRITE_ONCE(current->state, TASK_RUNNING);
+	/* the locks an abandoned frame held are not held any more */
+	lockdep_forget_held();
 	if (!preempt_count() && !in_irq() && !this_cpu_read(locks_held) &&
 	    !this_cpu_read(irq_disable_depth))
 		return;

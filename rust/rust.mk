@@ -48,6 +48,16 @@ RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 -Zplt=yes \
 	-Dclippy::ignored_unit_patterns -Dclippy::mut_mut \
 	-Dclippy::needless_bitwise_bool -Dclippy::needless_continue \
 	-Dclippy::no_mangle_with_rust_abi
+# KASAN=1: keel's own crates instrumented as C is (outline calls into
+# mm/kasan.c, the same shadow); core and alloc are not, hence the
+# ABI-mismatch allowance.
+ifeq ($(KASAN),1)
+RUST_KEEL_FLAGS += -Zsanitizer=kernel-address -Zsanitizer-recover=kernel-address \
+	-Cllvm-args=-asan-mapping-offset=0xdffffc0000000000 \
+	-Cllvm-args=-asan-instrumentation-with-call-threshold=0 \
+	-Cllvm-args=-asan-stack=0 -Cllvm-args=-asan-globals=0 \
+	-Cunsafe-allow-abi-mismatch=sanitizer
+endif
 # alloc without the infallible allocation API (design: all allocation
 # is fallible and explicit).
 RUST_ALLOC_FLAGS := --cfg no_global_oom_handling
@@ -120,7 +130,8 @@ BINDGEN_FLAGS := --use-core --ctypes-prefix core::ffi --no-layout-tests --size_t
 	--allowlist-file '(.*/)?include/keel/.*' --allowlist-file '(.*/)?asm/.*' \
 	--allowlist-file '(.*/)?rust/helpers/.*' --allowlist-file '(.*/)?rust/bindings_helper.h'
 BINDGEN_CFLAGS := -ffreestanding -nostdinc -isystem $(GCC_INC) -Iinclude \
-	-Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -D__BINDGEN__ \
+	-Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -DKEEL_DEBUG=$(DEBUG) \
+	-DKEEL_LOCKDEP=$(LOCKDEP) -DKEEL_KASAN=$(KASAN) -D__BINDGEN__ \
 	-target x86_64-unknown-none
 
 $(RUST_OUT)/bindings_generated.rs: rust/bindings_helper.h rust/rust.mk | $(BUILD)/include/keel/version.h

@@ -43,6 +43,9 @@ Tiers, in order (each check counts as one test in the final line):
           breakpoint in the Rust e1000 probe, a Rust local and a C
           struct, a backtrace across call_on_stack, and keel's gdb
           helpers (lx-ps, lx-dmesg, ...) against the serial console
+  lockdep the ktests (-smp 2) on build/lockdep/keel.elf, the LOCKDEP=1
+          kernel (tests/lockdep.py): every case passes and the lock
+          validator reports nothing outside its own suite
 
 QEMU instances run two at a time. Every serial log is kept under
 build/check/. The last line printed is always "N passed, N failed" (with
@@ -662,7 +665,7 @@ def parse_args(argv):
                    choices=("unit", "format", "tidy", "rust-lint",
                             "rust-host",
                             "compile-fail", "ktest", "boot", "interactive",
-                            "screen", "net", "replay", "gdb"),
+                            "screen", "net", "replay", "gdb", "lockdep"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -686,7 +689,7 @@ def main(argv=None):
         return 0
     tiers = args.only or ["unit", "format", "tidy", "rust-lint", "rust-host",
                           "compile-fail", "ktest", "boot", "interactive",
-                          "screen", "net", "replay", "gdb"]
+                          "screen", "net", "replay", "gdb", "lockdep"]
     checks = []
 
     def report(result):
@@ -714,7 +717,7 @@ def main(argv=None):
         report(run_compile_fail(args))
     qemu_tiers = [t for t in tiers
                   if t in ("ktest", "boot", "interactive", "screen", "net",
-                           "replay", "gdb")]
+                           "replay", "gdb", "lockdep")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",
                             ["  %s does not exist (run make)" %
@@ -749,6 +752,10 @@ def main(argv=None):
             import debugger
             for fn, fargs in debugger.jobs(args):
                 jobs.append(pool.submit(fn, args, *fargs))
+        if "lockdep" in qemu_tiers:
+            import lockdep
+            jobs.append(pool.submit(lockdep.run_lockdep, args, Check,
+                                    run_ktest))
         for job in concurrent.futures.as_completed(jobs):
             report(job.result())
     return summarize(checks)

@@ -38,6 +38,7 @@
 #include <keel/bootmem.h>
 #include <keel/bug.h>
 #include <keel/errno.h>
+#include <keel/kasan.h>
 #include <keel/lockdep.h>
 #include <keel/mm_types.h>
 #include <keel/printk.h>
@@ -337,6 +338,40 @@ static void __unmap_range(struct pt_garbage *g, unsigned long va,
 	for (unsigned long a = ALIGN_DOWN(va, PMD_SIZE); a < end; a += PMD_SIZE)
 		free_empty_tables(g, a);
 }
+
+#if KEEL_KASAN
+/*
+ * Back [va, va + size) of the KASAN shadow (keel/kasan.h) with zeroed
+ * pages, read-write and not executable. Boot only, before checking is
+ * on; the pages stay for the whole run.
+ */
+int kasan_map_shadow(unsigned long va, unsigned long size)
+{
+	unsigned long flags;
+	int err = 0;
+
+	spin_lock_irqsave(&pgtable_lock, flags);
+	for (unsigned long a = va; a < va + size; a += PAGE_SIZE) {
+		u64 *e = walk(a, 1, true);
+		void *page;
+
+		if (!e) {
+			err = -ENOMEM;
+			break;
+		}
+		if (*e)
+			continue;
+		page = alloc_pages(GFP_ATOMIC | __GFP_ZERO, 0);
+		if (!page) {
+			err = -ENOMEM;
+			break;
+		}
+		*e = virt_to_phys(page) | (PAGE_KERNEL & pte_mask);
+	}
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	return err;
+}
+#endif
 
 int map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
 		     pgprot_t prot)

@@ -34,6 +34,7 @@
 #include <keel/spinlock.h>
 
 #define TASK_COMM_LEN 16
+#define LD_TASK_HELD  8 /* mutexes a task may hold, as lockdep counts */
 
 /* p->state: what the task wants (written by itself or a waker). */
 #define TASK_RUNNING 0 /* on a CPU or queued for one */
@@ -112,6 +113,11 @@ struct task {
 	struct completion exited; /* done when fn returned */
 	int off_cpu_dead;	  /* last switch away finished */
 	struct list_head reap_node;
+#if KEEL_LOCKDEP
+	/* mutexes this task holds, for the lock validator */
+	struct ld_held ld_held[LD_TASK_HELD];
+	unsigned int ld_depth;
+#endif
 };
 
 /*

@@ -270,10 +270,7 @@ struct guard_ret record_call(const struct sched_policy_ops *o,
 
 bool record_lock_held(void)
 {
-	if (!spin_trylock(&record_lock))
-		return true;
-	spin_unlock(&record_lock);
-	return false;
+	return spin_is_locked(&record_lock);
 }
 
 void record_policy_switch(const struct sched_policy_ops *old)
