@@ -3,7 +3,8 @@
 #   make            build build/keel.elf (+ keel.sym, keel.map)
 #   make run        boot under QEMU, serial on this terminal (quit: Ctrl-A x)
 #   make check      build and run every test tier; ends with "N passed, N failed"
-#   make check-ubsan ktest, boot and net tiers on a UBSAN=1 kernel (build/ubsan)
+#   make check-sanitizers ktest, boot and net tiers on a KASAN=1 LOCKDEP=1
+#                   UBSAN=1 kernel (build/sanitizers)
 #   make bench      run the benchmarks -> build/bench/results.json, docs/benchmarks.md
 #   make debug      QEMU halted with a gdb stub; gdb -x build/gdb-init
 #   make deps       install missing Debian packages
@@ -18,7 +19,7 @@
 #        DEBUG=0|1 (spinlock debug checks, default 1)
 #        STACKPROTECTOR=0|1 INIT_ZERO=0|1 (hardening, default 1; for
 #        measuring its cost, docs/hardening.md)
-#        UBSAN=1 (undefined-behaviour checks; make check-ubsan runs them)
+#        UBSAN=1 (undefined-behaviour checks, docs/hardening.md)
 #        LOCKDEP=0|1 (lock validator, default 0; builds in build/lockdep)
 #        KASAN=0|1 (address sanitizer, default 0; builds in build/kasan)
 
@@ -118,7 +119,7 @@ DEPS    := $(OBJS:.o=.d)
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 VERSION := 0.1
 
-.PHONY: all run check check-ubsan bench debug deps clean format format-check tidy
+.PHONY: all run check check-sanitizers bench debug deps clean format format-check tidy
 all: $(BUILD)/keel.elf
 
 include rust/rust.mk
@@ -213,18 +214,20 @@ debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init
 # crate's metadata (RUST_DRIVER_DEPS), which keel.elf needs anyway; named
 # here so the tier never runs against a missing or stale kernel crate.
 check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS)
-	$(Q)$(MAKE) --no-print-directory LOCKDEP=1 BUILD=$(BUILD)/lockdep all
+	$(Q)$(MAKE) --no-print-directory KASAN=1 LOCKDEP=1 UBSAN=1 \
+		BUILD=$(BUILD)/sanitizers $(BUILD)/sanitizers/keel.elf
 	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf
 
 # The ktest boots (every CPU count, and -cpu max), the plain boots and
-# the network tests on a UBSAN=1 kernel built in $(BUILD)/ubsan:
-# lib/ubsan_test.c proves each check, and any report a test did not ask
-# for fails the run.
-UBSAN_BUILD := $(BUILD)/ubsan
-check-ubsan: deps-quiet
-	$(Q)$(MAKE) --no-print-directory BUILD=$(UBSAN_BUILD) UBSAN=1 \
-		$(UBSAN_BUILD)/keel.elf
-	$(Q)$(PYTHON) tests/check.py --kernel $(UBSAN_BUILD)/keel.elf \
+# the network tests on the sanitizer kernel (KASAN, the lock validator
+# and UBSAN in one build, $(BUILD)/sanitizers, the one the sanitizers
+# tier of make check runs the ktests on): each instrument's own suite
+# proves its checks, and any report no test asked for fails the run.
+SANITIZER_BUILD := $(BUILD)/sanitizers
+check-sanitizers: deps-quiet
+	$(Q)$(MAKE) --no-print-directory BUILD=$(SANITIZER_BUILD) KASAN=1 \
+		LOCKDEP=1 UBSAN=1 $(SANITIZER_BUILD)/keel.elf
+	$(Q)$(PYTHON) tests/check.py --kernel $(SANITIZER_BUILD)/keel.elf \
 		--only ktest --only boot --only net
 
 # clang-format -i over the files the format tier checks (not those in

@@ -43,9 +43,11 @@ Tiers, in order (each check counts as one test in the final line):
           breakpoint in the Rust e1000 probe, a Rust local and a C
           struct, a backtrace across call_on_stack, and keel's gdb
           helpers (lx-ps, lx-dmesg, ...) against the serial console
-  lockdep the ktests (-smp 2) on build/lockdep/keel.elf, the LOCKDEP=1
-          kernel (tests/lockdep.py): every case passes and the lock
-          validator reports nothing outside its own suite
+  sanitizers
+          the ktests (-smp 2) on build/sanitizers/keel.elf, the kernel
+          built with KASAN=1 LOCKDEP=1 UBSAN=1 (tests/sanitizers.py):
+          every case passes and no sanitizer report comes from a case
+          that did not provoke it on purpose
 
 QEMU instances run two at a time. Every serial log is kept under
 build/check/. The last line printed is always "N passed, N failed" (with
@@ -55,6 +57,7 @@ failed.
 
 import argparse
 import concurrent.futures
+import fnmatch
 import io
 import json
 import os
@@ -82,10 +85,19 @@ BANNER_RE = re.compile(r"keel \S+ \([^)]*\) booting")
 RAM_RE = re.compile(r"keel: (\d+) MiB RAM")
 PROMPT = "keel> "
 LOWMEM_MSG = "keel needs at least 32 MiB of RAM"
-WARN_MARKERS = ("WARNING:", "UBSAN: ")
-# A sanitizer report no test asked for (lib/ubsan.c prints expected ones
-# as "UBSAN (expected): ..."): fails any ktest run it appears in.
-SANITIZER_MARKERS = ("UBSAN: ",)
+WARN_MARKERS = ("WARNING:", "UBSAN: ", "BUG: KASAN: ")
+# A sanitizer report no test asked for fails any ktest run it appears in.
+# UBSAN prints the ones a case expects as "UBSAN (expected): ..."
+# (lib/ubsan.c); KASAN and the lock validator have no such marker, so the
+# cases that provoke theirs on purpose are listed (suite.case globs).
+UBSAN_MARKER = "UBSAN: "
+SANITIZER_MARKERS = (UBSAN_MARKER, "BUG: KASAN: ",
+                     "WARNING: possible circular locking dependency detected",
+                     "WARNING: inconsistent lock state",
+                     "WARNING: held lock freed")
+EXPECTED_REPORTS = ("lockdep.*", "kasan.*", "slab.kfree_misuse_refused")
+SUBTEST_RE = re.compile(r"^ {4}# Subtest: (\S+)")
+CASE_RE = re.compile(r"^ {4}(?:not )?ok \d+ (\S+)")
 RAM_TOLERANCE_MIB = 2
 KTEST_SMP = (1, 2, 4)
 # (cpu, smp) of each ktest boot: every CPU count on the baseline model,
@@ -244,13 +256,35 @@ def ktest_label(cpu, smp):
 
 
 def sanitizer_problems(text):
-    """One problem per unexpected sanitizer report, with its next line."""
+    """One problem per unexpected sanitizer report, with its next line.
+
+    A report belongs to the case whose result line comes next; an
+    unmarked UBSAN report is unexpected anywhere, a KASAN or lock
+    validator report outside EXPECTED_REPORTS' cases.
+    """
     lines = ktap.strip_timestamps(text)
-    return ["sanitizer report: %s / %s" % (
-                l.strip(), lines[i + 1].strip() if i + 1 < len(lines)
-                else "")
-            for i, l in enumerate(lines)
-            if any(m in l for m in SANITIZER_MARKERS)]
+    suite, pending, out = None, [], []
+
+    def problem(i):
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        return "sanitizer report: %s / %s" % (lines[i].strip(), nxt)
+
+    for i, l in enumerate(lines):
+        m = SUBTEST_RE.match(l)
+        if m:
+            suite = m.group(1)
+        elif any(mk in l for mk in SANITIZER_MARKERS):
+            if UBSAN_MARKER in l:
+                out.append(problem(i))
+            else:
+                pending.append(i)
+        elif CASE_RE.match(l) and pending:
+            case = "%s.%s" % (suite, CASE_RE.match(l).group(1))
+            if not any(fnmatch.fnmatchcase(case, g)
+                       for g in EXPECTED_REPORTS):
+                out += [problem(j) + " (in %s)" % case for j in pending]
+            pending = []
+    return out + [problem(j) for j in pending]
 
 
 def run_ktest(args, smp=1, cpu="qemu64"):
@@ -665,7 +699,7 @@ def parse_args(argv):
                    choices=("unit", "format", "tidy", "rust-lint",
                             "rust-host",
                             "compile-fail", "ktest", "boot", "interactive",
-                            "screen", "net", "replay", "gdb", "lockdep"),
+                            "screen", "net", "replay", "gdb", "sanitizers"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -689,7 +723,7 @@ def main(argv=None):
         return 0
     tiers = args.only or ["unit", "format", "tidy", "rust-lint", "rust-host",
                           "compile-fail", "ktest", "boot", "interactive",
-                          "screen", "net", "replay", "gdb", "lockdep"]
+                          "screen", "net", "replay", "gdb", "sanitizers"]
     checks = []
 
     def report(result):
@@ -717,7 +751,7 @@ def main(argv=None):
         report(run_compile_fail(args))
     qemu_tiers = [t for t in tiers
                   if t in ("ktest", "boot", "interactive", "screen", "net",
-                           "replay", "gdb", "lockdep")]
+                           "replay", "gdb", "sanitizers")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",
                             ["  %s does not exist (run make)" %
@@ -752,9 +786,9 @@ def main(argv=None):
             import debugger
             for fn, fargs in debugger.jobs(args):
                 jobs.append(pool.submit(fn, args, *fargs))
-        if "lockdep" in qemu_tiers:
-            import lockdep
-            jobs.append(pool.submit(lockdep.run_lockdep, args, Check,
+        if "sanitizers" in qemu_tiers:
+            import sanitizers
+            jobs.append(pool.submit(sanitizers.run_sanitizers, args, Check,
                                     run_ktest))
         for job in concurrent.futures.as_completed(jobs):
             report(job.result())

@@ -225,6 +225,36 @@ class SanitizerTests(unittest.TestCase):
                    "shift exponent 40 is too large for 32-bit type 'int'")
         self.assertEqual(check.sanitizer_problems(text), [])
 
+    def suite_log(self, suite, case, report):
+        return ["    # Subtest: " + suite, "    1..1",
+                "==================", report, "next line",
+                "    ok 1 " + case, "ok 1 " + suite]
+
+    def test_kasan_and_lockdep_reports_belong_to_their_case(self):
+        text = log(*self.suite_log("kasan", "use_after_kfree",
+                                   "BUG: KASAN: slab-use-after-free in f"),
+                   *self.suite_log("lockdep", "spinlock_abba_is_reported",
+                                   "WARNING: inconsistent lock state"),
+                   *self.suite_log("slab", "kfree_misuse_refused",
+                                   "BUG: KASAN: double-free in g"))
+        self.assertEqual(check.sanitizer_problems(text), [])
+
+    def test_a_report_in_another_case_is_a_problem(self):
+        text = log(*self.suite_log("buddy", "buddy_alloc",
+                                   "BUG: KASAN: use-after-free in h"),
+                   *self.suite_log("slab", "cache_stats_exact",
+                                   "WARNING: held lock freed"))
+        p = check.sanitizer_problems(text)
+        self.assertEqual(len(p), 2)
+        self.assertIn("use-after-free in h / next line (in buddy.buddy_alloc)",
+                      p[0])
+        self.assertIn("(in slab.cache_stats_exact)", p[1])
+
+    def test_a_report_after_the_last_case_is_a_problem(self):
+        text = log(*self.suite_log("kasan", "use_after_kfree", "x"),
+                   "WARNING: possible circular locking dependency detected")
+        self.assertEqual(len(check.sanitizer_problems(text)), 1)
+
 
 class KtestRunsTests(unittest.TestCase):
     def runs(self, *argv):
