@@ -3,6 +3,8 @@
 #   make            build build/keel.elf (+ keel.sym, keel.map)
 #   make run        boot under QEMU, serial on this terminal (quit: Ctrl-A x)
 #   make check      build and run every test tier; ends with "N passed, N failed"
+#   make check-sanitizers ktest, boot and net tiers on a KASAN=1 LOCKDEP=1
+#                   UBSAN=1 kernel (build/sanitizers)
 #   make bench      run the benchmarks -> build/bench/results.json, docs/benchmarks.md
 #   make debug      QEMU halted with a gdb stub; gdb -x build/gdb-init
 #   make deps       install missing Debian packages
@@ -11,13 +13,22 @@
 #   make rustdoc    the kernel crate's docs -> build/doc/kernel/index.html
 #   make rust-analyzer         rust-project.json for rust-analyzer
 #   make compile_commands.json the C compile database for clangd
+#   make tidy       clang-tidy (.clang-tidy) over the C sources
 #
 # Knobs: SMP=n MEM=size MACHINE=pc|q35 CPU=qemu64|max CMDLINE="..." GRAPHIC=1
+#        IP=dhcp (eth0's ip= for run/debug; IP= leaves it down)
 #        DEBUG=0|1 (spinlock debug checks, default 1)
 #        INITRD=file (QEMU -initrd, e.g. build/initramfs.cpio.gz)
 #        INITRAMFS_FILES="src:dest ..." (extra files for make initramfs)
+#        STACKPROTECTOR=0|1 INIT_ZERO=0|1 (hardening, default 1; for
+#        measuring its cost, docs/hardening.md)
+#        UBSAN=1 (undefined-behaviour checks, docs/hardening.md)
+#        LOCKDEP=0|1 (lock validator, default 0; builds in build/lockdep)
+#        KASAN=0|1 (address sanitizer, default 0; builds in build/kasan)
 
-BUILD   ?= build
+LOCKDEP ?= 0
+KASAN   ?= 0
+BUILD   ?= build$(if $(filter 1,$(KASAN)),/kasan)$(if $(filter 1,$(LOCKDEP)),/lockdep)
 ARCH    := x86_64
 CC      := gcc
 LD      := ld
@@ -32,6 +43,11 @@ MEM     ?= 256M
 MACHINE ?= pc
 CPU     ?= qemu64
 CMDLINE ?=
+# QEMU's user network is always there: bring eth0 up by DHCP at boot so
+# that ping answers on the first try. An ip= in CMDLINE comes later and
+# wins.
+IP      ?= dhcp
+RUN_CMDLINE := $(strip $(if $(IP),ip=$(IP)) $(CMDLINE))
 GRAPHIC ?= 0
 HZ      ?= 100
 DEBUG   ?= 1
@@ -40,10 +56,50 @@ INITRD  ?=
 GCC_INC := $(shell $(CC) -print-file-name=include)
 CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -mcmodel=kernel -mno-red-zone \
 	   -mgeneral-regs-only -fno-omit-frame-pointer -fno-pic -fno-pie \
-	   -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
+	   -fno-asynchronous-unwind-tables -fno-common \
 	   -fno-strict-aliasing -fno-delete-null-pointer-checks -nostdinc -isystem $(GCC_INC) \
-	   -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -DKEEL_DEBUG=$(DEBUG) \
+	   -Iinclude -Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -DKEEL_DEBUG=$(DEBUG) -DKEEL_LOCKDEP=$(LOCKDEP) -DKEEL_KASAN=$(KASAN) \
 	   -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
+# Always-on hardening (docs/hardening.md): stack canaries at %gs:0x28
+# (struct cpu's stack_canary) and locals that start out zero. The knobs
+# exist to measure their cost (use another BUILD= directory: make does
+# not rebuild when flags change).
+STACKPROTECTOR ?= 1
+INIT_ZERO      ?= 1
+ifeq ($(STACKPROTECTOR),1)
+CFLAGS  += -fstack-protector-strong -mstack-protector-guard=tls \
+	   -mstack-protector-guard-reg=gs -mstack-protector-guard-offset=0x28
+else
+CFLAGS  += -fno-stack-protector
+endif
+CFLAGS  += -DKEEL_STACKPROTECTOR=$(STACKPROTECTOR)
+ifeq ($(INIT_ZERO),1)
+CFLAGS  += -ftrivial-auto-var-init=zero
+endif
+CFLAGS  += -DKEEL_INIT_ZERO=$(INIT_ZERO)
+
+# UBSAN=1: gcc's undefined-behaviour checks, reported by lib/ubsan.c
+# (built without them); lib/ubsan_test.c proves each (docs/hardening.md).
+UBSAN   ?= 0
+UBSAN_CHECKS := shift,signed-integer-overflow,bounds-strict,null,alignment,object-size,unreachable,vla-bound,bool,builtin
+ifeq ($(UBSAN),1)
+UBSAN_CFLAGS := -fsanitize=$(UBSAN_CHECKS)
+endif
+$(BUILD)/lib/ubsan.o: UBSAN_CFLAGS :=
+CFLAGS  += -DKEEL_UBSAN=$(UBSAN)
+
+# KASAN=1 (docs/kasan.md): gcc's kernel-address instrumentation in outline
+# mode (a call before each access, to mm/kasan.c), Linux's shadow offset,
+# no stack or global red zones yet. The runtime, the slab (it writes into
+# freed slots) and the string routines (they check whole ranges) are not
+# instrumented.
+ifeq ($(KASAN),1)
+KASAN_CFLAGS := -fsanitize=kernel-address \
+	-fasan-shadow-offset=0xdffffc0000000000 \
+	--param asan-instrumentation-with-call-threshold=0 \
+	--param asan-stack=0 --param asan-globals=0
+endif
+$(BUILD)/mm/kasan.o $(BUILD)/mm/slab.o $(BUILD)/lib/string.o: KASAN_CFLAGS :=
 ASFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/$(ARCH)/include -MMD -MP
 LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	   --no-warn-rwx-segments --gc-sections -T arch/$(ARCH)/kernel.ld
@@ -51,6 +107,14 @@ LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 SRCS    := $(sort $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S kernel/*.c \
 	     kernel/*/*.c mm/*.c fs/*.c fs/*/*.c lib/*.c drivers/*/*.c drivers/*/*/*.c \
 	     net/*/*.c rust/helpers/*.c))
+# tests of the UBSAN checks exist only in the UBSAN=1 build
+ifneq ($(UBSAN),1)
+SRCS    := $(filter-out lib/ubsan_test.c,$(SRCS))
+endif
+# the KASAN runtime and its tests exist only in the KASAN=1 build
+ifneq ($(KASAN),1)
+SRCS    := $(filter-out mm/kasan.c mm/kasan_test.c,$(SRCS))
+endif
 OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 # generated C: the console font from its hand-drawn text form, the
 # system-call table from Linux's numbers
@@ -60,7 +124,7 @@ DEPS    := $(OBJS:.o=.d)
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 VERSION := 0.1
 
-.PHONY: all run check bench debug deps clean format format-check initramfs
+.PHONY: all run check check-sanitizers bench debug deps clean format format-check tidy initramfs
 all: $(BUILD)/keel.elf
 
 include rust/rust.mk
@@ -68,7 +132,7 @@ include rust/rust.mk
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(UBSAN_CFLAGS) $(KASAN_CFLAGS) -c $< -o $@
 
 $(BUILD)/gen/font_8x16.c: drivers/video/font_8x16.txt tools/gen-font.py
 	@mkdir -p $(dir $@)
@@ -136,7 +200,7 @@ endif
 
 run: deps-quiet $(BUILD)/keel.elf
 	@echo "keel: serial console on this terminal; quit with Ctrl-A x"
-	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(CMDLINE)"
+	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(RUN_CMDLINE)"
 
 # The initramfs (fs/initramfs.c unpacks it at boot): Debian's static
 # busybox with its applet links, usr/initramfs/ (etc/...), and the
@@ -147,26 +211,25 @@ initramfs: deps-quiet
 	$(Q)tools/mkinitramfs.sh $(BUILD)/initramfs-root \
 		$(BUILD)/initramfs.cpio.gz $(INITRAMFS_FILES)
 
-# gdb script: symbols, connect, stop at the C entry. hbreak, because a
-# software breakpoint planted before paging is on would not be seen at
-# the kernel's virtual address.
+# gdb script: symbols, keel's helpers (scripts/gdb, docs/debugging.md),
+# connect, stop at the C entry. hbreak, because a software breakpoint
+# planted before paging is on would not be seen at the kernel's virtual
+# address.
 GDBPORT ?= 1234
 $(BUILD)/gdb-init: FORCE
 	@mkdir -p $(dir $@)
 	@printf '%s\n' 'set architecture i386:x86-64' \
 		'file $(abspath $(BUILD)/keel.elf)' \
+		'source $(abspath scripts/gdb/keel-gdb.py)' \
 		'target remote localhost:$(GDBPORT)' \
 		'hbreak start_kernel' 'continue' > $@
 
 debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init
 	@echo "keel: QEMU waits for gdb on port $(GDBPORT): in another terminal run"
 	@echo "  gdb -x $(BUILD)/gdb-init"
-	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(CMDLINE)" \
+	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(RUN_CMDLINE)" \
 		-gdb tcp::$(GDBPORT) -S
 
-# The compile-fail tier compiles driver snippets against the kernel
-# crate's metadata (RUST_DRIVER_DEPS), which keel.elf needs anyway; named
-# here so the tier never runs against a missing or stale kernel crate.
 # User-space test programs (tests/user/*.c, docs/userspace.md): static
 # binaries built with Debian's musl-gcc, and an initramfs that runs them
 # with init.c as /init (the "user" tier of tests/check.py).
@@ -193,8 +256,25 @@ $(BUILD)/user-tests.cpio: $(USER_BINS) tools/mkcpio.py
 .PHONY: user-tests
 user-tests: $(BUILD)/user-tests.cpio
 
+# The compile-fail tier compiles driver snippets against the kernel
+# crate's metadata (RUST_DRIVER_DEPS), which keel.elf needs anyway; named
+# here so the tier never runs against a missing or stale kernel crate.
 check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS) $(BUILD)/user-tests.cpio
+	$(Q)$(MAKE) --no-print-directory KASAN=1 LOCKDEP=1 UBSAN=1 \
+		BUILD=$(BUILD)/sanitizers $(BUILD)/sanitizers/keel.elf
 	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf
+
+# The ktest boots (every CPU count, and -cpu max), the plain boots and
+# the network tests on the sanitizer kernel (KASAN, the lock validator
+# and UBSAN in one build, $(BUILD)/sanitizers, the one the sanitizers
+# tier of make check runs the ktests on): each instrument's own suite
+# proves its checks, and any report no test asked for fails the run.
+SANITIZER_BUILD := $(BUILD)/sanitizers
+check-sanitizers: deps-quiet
+	$(Q)$(MAKE) --no-print-directory BUILD=$(SANITIZER_BUILD) KASAN=1 \
+		LOCKDEP=1 UBSAN=1 $(SANITIZER_BUILD)/keel.elf
+	$(Q)$(PYTHON) tests/check.py --kernel $(SANITIZER_BUILD)/keel.elf \
+		--only ktest --only boot --only net
 
 # clang-format -i over the files the format tier checks (not those in
 # tests/format-exempt.txt); format-check is that tier.
@@ -218,6 +298,11 @@ clean:
 
 # compile_commands.json for clangd/clang-tidy: the pattern rules' own
 # $(CC) and flags for every source; builds nothing but version.h.
+# make tidy: clang-tidy with .clang-tidy over every C file in it (the tidy
+# tier of make check; about 100 s of CPU).
+tidy: compile_commands.json
+	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf --only tidy
+
 compile_commands.json: tools/gen-compile-commands.py $(BUILD)/include/keel/version.h FORCE
 	$(Q)$(PYTHON) tools/gen-compile-commands.py --cc '$(CC)' \
 		--cflags '$(CFLAGS)' --asflags '$(ASFLAGS)' --build $(BUILD) \

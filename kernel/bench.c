@@ -11,7 +11,8 @@
  *
  * or "BENCH name=<case> error=<errno name>"; tools/bench.py reads them.
  * A value of 0 means the clock did not run; it is printed as measured and
- * the host tool rejects it.
+ * the host tool rejects that case. A derived figure (bench_set_derived)
+ * carries " derived=a-b" (or "a/b") and may be zero or negative.
  *
  * With bench=1 on the command line, bench_boot() runs all cases (or those
  * matching bench.filter=GLOB) and exits QEMU with QEMU_EXIT_PASS, or
@@ -66,6 +67,14 @@ void bench_set_result(struct bench *b, u64 value_milli, const char *unit)
 	b->result_unit = unit;
 }
 
+void bench_set_derived(struct bench *b, s64 value_milli, const char *unit,
+		       const char *how)
+{
+	b->derived_milli = value_milli;
+	b->result_unit = unit;
+	b->derived = how;
+}
+
 void bench_report(const struct bench *b, const char *name, u64 value_milli,
 		  const char *unit)
 {
@@ -91,6 +100,15 @@ static int run_case(const struct bench_case *c)
 	end = ktime_get_ns();
 	if (err)
 		goto out_error;
+	if (b.derived) {
+		value = b.derived_milli < 0 ? -(u64)b.derived_milli :
+					      (u64)b.derived_milli;
+		pr_info("BENCH name=%s value=%s%llu.%03llu unit=%s iters=%llu "
+			"derived=%s\n",
+			c->name, b.derived_milli < 0 ? "-" : "", value / 1000,
+			value % 1000, b.result_unit, b.iters, b.derived);
+		return 0;
+	}
 	if (b.result_unit) {
 		value = b.result_milli;
 	} else {

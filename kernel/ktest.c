@@ -18,11 +18,16 @@
  *	    ok 1 case
  *	# suite: pass:P fail:F skip:S total:M
  *	ok 1 suite
+ *	# Totals: pass:P fail:F xfail:0 xpass:0 skip:S error:0
+ *
+ * The last line counts every case of the run in the form kselftest prints
+ * (keel has no expected failures, and a case that errors is a failure).
  */
 #include <asm/cpu.h>
 #include <keel/bug.h>
 #include <keel/cmdline.h>
 #include <keel/ktest.h>
+#include <keel/lockdep.h>
 #include <keel/mm.h>
 #include <keel/monitor.h>
 #include <keel/power.h>
@@ -178,16 +183,18 @@ void ktest_fault_hook(const char *what, struct pt_regs *regs)
 	kernel_longjmp(&t->abort, 1);
 }
 
-void ktest_warn_hook(void)
+bool ktest_warn_hook(void)
 {
 	/* a WARN inside a case is a failure, but not fatal */
 	if (current_test && current_test->warn_expected) {
 		pr_info("    # %s: expected WARN\n", current_test->name);
 		current_test->warns++;
+		return true;
 	} else if (current_test) {
 		pr_info("    # %s: WARN triggered\n", current_test->name);
 		current_test->failed = true;
 	}
+	return false;
 }
 
 /*
@@ -252,6 +259,8 @@ static void reset_cpu_state(struct ktest *t)
 	 * marked the runner blocked.
 	 */
 	WRITE_ONCE(current->state, TASK_RUNNING);
+	/* the locks an abandoned frame held are not held any more */
+	lockdep_forget_held();
 	if (!preempt_count() && !in_irq() && !this_cpu_read(locks_held) &&
 	    !this_cpu_read(irq_disable_depth))
 		return;
@@ -265,7 +274,10 @@ static void reset_cpu_state(struct ktest *t)
 	this_cpu_write(irq_disable_depth, 0);
 }
 
-/* Run one case; returns 0 pass, 1 fail, 2 skip. */
+/* Case outcomes, the index into the counts arrays below. */
+enum { KTEST_PASS, KTEST_FAIL, KTEST_SKIP, KTEST_NR_OUTCOMES };
+
+/* Run one case; returns KTEST_PASS, KTEST_FAIL or KTEST_SKIP. */
 static int run_case(const struct ktest_suite *s, const struct ktest_case *c,
 		    int index)
 {
@@ -295,15 +307,17 @@ static int run_case(const struct ktest_suite *s, const struct ktest_case *c,
 	if (t.skipped && !t.failed) {
 		pr_info("    ok %d %s # SKIP %s\n", index, c->name,
 			t.skip_reason);
-		return 2;
+		return KTEST_SKIP;
 	}
 	pr_info("    %s %d %s\n", t.failed ? "not ok" : "ok", index, c->name);
-	return t.failed;
+	return t.failed ? KTEST_FAIL : KTEST_PASS;
 }
 
-static int run_suite(const struct ktest_suite *s, const char *glob, int index)
+/* Run one suite, add its outcomes to totals; returns its failed cases. */
+static int run_suite(const struct ktest_suite *s, const char *glob, int index,
+		     int totals[KTEST_NR_OUTCOMES])
 {
-	int counts[3] = { 0 }, n = 0;
+	int counts[KTEST_NR_OUTCOMES] = { 0 }, n = 0;
 
 	pr_info("    KTAP version 1\n");
 	pr_info("    # Subtest: %s\n", s->name);
@@ -311,15 +325,17 @@ static int run_suite(const struct ktest_suite *s, const char *glob, int index)
 	for (const struct ktest_case *c = s->cases; c->name; c++)
 		if (selected(glob, s->name, c->name))
 			counts[run_case(s, c, ++n)]++;
-	pr_info("# %s: pass:%d fail:%d skip:%d total:%d\n", s->name, counts[0],
-		counts[1], counts[2], n);
-	if (counts[1])
+	pr_info("# %s: pass:%d fail:%d skip:%d total:%d\n", s->name,
+		counts[KTEST_PASS], counts[KTEST_FAIL], counts[KTEST_SKIP], n);
+	if (counts[KTEST_FAIL])
 		pr_info("not ok %d %s\n", index, s->name);
-	else if (counts[2] == n && n)
+	else if (counts[KTEST_SKIP] == n && n)
 		pr_info("ok %d %s # SKIP all cases skipped\n", index, s->name);
 	else
 		pr_info("ok %d %s\n", index, s->name);
-	return counts[1];
+	for (int i = 0; i < KTEST_NR_OUTCOMES; i++)
+		totals[i] += counts[i];
+	return counts[KTEST_FAIL];
 }
 
 void ktest_leak_allow(struct ktest *t, long slab_objects, long pages,
@@ -363,6 +379,8 @@ int ktest_run(const char *glob)
 	const struct ktest_suite *const *s;
 	struct mm_usage before;
 	int nsuites = 1, index = 0, failed = 0;
+	int totals[KTEST_NR_OUTCOMES] = { 0 };
+	int leaked;
 
 	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
 		nsuites += count_cases(*s, glob) > 0;
@@ -371,8 +389,12 @@ int ktest_run(const char *glob)
 	pr_info("1..%d\n", nsuites);
 	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
 		if (count_cases(*s, glob))
-			failed += run_suite(*s, glob, ++index);
-	failed += leak_check(&before, ++index);
+			failed += run_suite(*s, glob, ++index, totals);
+	leaked = leak_check(&before, ++index);
+	totals[leaked ? KTEST_FAIL : KTEST_PASS]++;
+	failed += leaked;
+	pr_info("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
+		totals[KTEST_PASS], totals[KTEST_FAIL], totals[KTEST_SKIP]);
 	return failed;
 }
 

@@ -13,6 +13,7 @@
 #include <asm/cpu.h>
 #include <asm/desc.h>
 #include <asm/ptrace.h>
+#include <asm/pgtable.h>
 #include <keel/acpi.h>
 #include <keel/bench.h>
 #include <keel/boot.h>
@@ -33,6 +34,7 @@
 #include <keel/smp.h>
 #include <keel/time.h>
 #include <keel/slab.h>
+#include <keel/stackprotector.h>
 #include <keel/version.h>
 #include <keel/vmalloc.h>
 
@@ -71,11 +73,13 @@ static void *boot_kstack(void)
 	return top;
 }
 
-void start_kernel(u64 boot_info_phys)
+/* No canary here: its frame lives while boot_init_stack_canary() sets it. */
+__no_stack_protector void start_kernel(u64 boot_info_phys)
 {
 	int err;
 
-	smp_prepare_boot_cpu(); /* GS base: this_cpu(), current */
+	boot_init_stack_canary(); /* before any function with a canary */
+	smp_prepare_boot_cpu();	  /* GS base: this_cpu(), current */
 	err = arch_boot_parse(boot_info_phys); /* memory map, cmdline */
 	serial_init();			       /* COM1 console */
 	pr_info("keel %s (%s) booting via %s\n", KEEL_VERSION, KEEL_GIT_REV,
@@ -110,6 +114,7 @@ static void start_kernel_late(void)
 	smp_init();		/* the other CPUs: MADT, INIT-SIPI-SIPI, idle */
 	pci_init();		/* scan the PCI bus */
 	do_initcalls();		/* built-in drivers, Rust modules */
+	mmu_check_wx();		/* no page both writable and executable */
 	pr_info("keel: %llu MiB RAM, %lu pages free\n",
 		boot_info.ram_bytes >> 20, nr_free_pages());
 	ktest_boot();	    /* ktest=1: run tests and exit */

@@ -102,11 +102,45 @@ static void print_usage(const struct monitor_cmd *c)
 	mon_write(line);
 }
 
+/*
+ * "help" prints "  NAME USAGE  HELP" with every HELP in one column, just
+ * past the widest "NAME USAGE" up to HELP_COLUMN; a longer one puts its
+ * HELP on the next line, in the same column.
+ */
+#define HELP_COLUMN 24
+
+static int help_column(void)
+{
+	int col = 0;
+
+	for (const struct monitor_cmd *c = __monitor_cmds_start;
+	     c < __monitor_cmds_end; c++) {
+		int w = strlen(c->name) + (c->usage ? 1 + strlen(c->usage) : 0);
+
+		if (w <= HELP_COLUMN && w > col)
+			col = w;
+	}
+	return col;
+}
+
+static void print_help_line(const struct monitor_cmd *c, int col)
+{
+	char line[160];
+	int w;
+
+	w = snprintf(line, sizeof(line), "  %s%s%s", c->name,
+		     c->usage ? " " : "", c->usage ?: "");
+	if (w - 2 > col)
+		monitor_printf("%s\n  %*s  %s\n", line, col, "", c->help);
+	else
+		monitor_printf("%-*s  %s\n", col + 2, line, c->help);
+}
+
 /* "help": every command, sorted by name; "help CMD": its usage. */
 static int cmd_help(int argc, char **argv)
 {
 	const struct monitor_cmd *c;
-	char line[160];
+	int col;
 
 	if (argc == 2) {
 		c = monitor_cmd_find(argv[1]);
@@ -118,11 +152,9 @@ static int cmd_help(int argc, char **argv)
 		print_usage(c);
 		return 0;
 	}
-	for (c = next_sorted(NULL); c; c = next_sorted(c)) {
-		snprintf(line, sizeof(line), "  %-8s %-8s %s\n", c->name,
-			 c->usage ?: "", c->help);
-		mon_write(line);
-	}
+	col = help_column();
+	for (c = next_sorted(NULL); c; c = next_sorted(c))
+		print_help_line(c, col);
 	return 0;
 }
 MONITOR_CMD(help, "[CMD]", "list commands, or show how to use CMD", 0, 1,
@@ -161,6 +193,7 @@ MONITOR_CMD(panic, "[irq]", "panic the kernel here or in an IRQ handler", 0, 1,
 /* A real bad pointer dereference in a named function, for backtraces. */
 static noinline int monitor_fault_null_deref(volatile int *p)
 {
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): the point */
 	return *p;
 }
 
@@ -194,7 +227,7 @@ int monitor_exec(const char *cmdline)
 {
 	char line[MON_LINE_MAX], *argv[MON_ARGS_MAX];
 	const struct monitor_cmd *c;
-	int argc;
+	int argc, err;
 
 	if (strlcpy(line, cmdline, sizeof(line)) >= sizeof(line)) {
 		pr_err("monitor: line too long\n");
@@ -213,11 +246,13 @@ int monitor_exec(const char *cmdline)
 		return -ENOENT;
 	}
 	if (argc - 1 < c->min_args || argc - 1 > c->max_args) {
-		pr_err("monitor: usage: %s%s%s\n", c->name, c->usage ? " " : "",
-		       c->usage ?: "");
+		print_usage(c);
 		return -EINVAL;
 	}
-	return c->fn(argc, argv);
+	err = c->fn(argc, argv);
+	if (err == -EINVAL) /* the command refused its arguments */
+		print_usage(c);
+	return err;
 }
 
 int monitor_exec_capture(const char *line, char *buf, size_t size)

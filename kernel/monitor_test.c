@@ -159,6 +159,72 @@ static void capture_cuts_at_size(struct ktest *t)
 	KTEST_EXPECT_EQ(t, strlen(out), sizeof(out) - 1);
 }
 
+/* "help" starts every description in the same column. */
+static void help_aligns_descriptions(struct ktest *t)
+{
+	static char out[4096];
+	const struct monitor_cmd *c;
+	long col = -1;
+	int ret;
+
+	run_captured("help", out, sizeof(out), &ret);
+	KTEST_ASSERT_EQ(t, ret, 0);
+	for (c = __monitor_cmds_start; c < __monitor_cmds_end; c++) {
+		const char *help = strstr(out, c->help), *bol;
+
+		KTEST_ASSERT_NOT_NULL(t, help);
+		for (bol = help; bol > out && bol[-1] != '\n'; bol--)
+			;
+		if (col < 0)
+			col = help - bol;
+		KTEST_EXPECT_EQ(t, help - bol, col);
+	}
+}
+
+/* Expect line to fail with -EINVAL and print "usage: NAME ...". */
+static void expect_usage(struct ktest *t, const char *line, const char *name)
+{
+	static char out[512];
+	char want[32];
+	int ret;
+
+	snprintf(want, sizeof(want), "usage: %s", name);
+	run_captured(line, out, sizeof(out), &ret);
+	KTEST_EXPECT_EQ(t, ret, -EINVAL);
+	if (!strstr(out, want))
+		ktest_fail(t, __FILE__, __LINE__, "'%s' printed '%s', no '%s'",
+			   line, out, want);
+}
+
+/* Too many or too few arguments: every command prints its usage. */
+static void wrong_count_prints_usage(struct ktest *t)
+{
+	const struct monitor_cmd *c;
+	char line[128];
+	int n;
+
+	for (c = __monitor_cmds_start; c < __monitor_cmds_end; c++) {
+		if (c->max_args + 1 < 8) { /* one too many, within the limit */
+			n = snprintf(line, sizeof(line), "%s", c->name);
+			for (int i = 0; i <= c->max_args; i++)
+				n += snprintf(line + n, sizeof(line) - n, " x");
+			expect_usage(t, line, c->name);
+		}
+		if (c->min_args > 0)
+			expect_usage(t, c->name, c->name);
+	}
+}
+
+/* Arguments a command cannot use: it refuses, the monitor shows usage. */
+static void bad_argument_prints_usage(struct ktest *t)
+{
+	expect_usage(t, "logflood lots", "logflood");
+	expect_usage(t, "ping -x 10.0.2.2", "ping");
+	expect_usage(t, "ping 10.0.2", "ping");
+	expect_usage(t, "ping -c 0 10.0.2.2", "ping");
+	expect_usage(t, "panic please", "panic");
+}
+
 static void ps_lists_tasks_with_runtime(struct ktest *t)
 {
 	static char out[8192];
@@ -199,6 +265,9 @@ static struct ktest_case monitor_cases[] = {
 	KTEST_CASE(subsystems_register_their_commands),
 	KTEST_CASE(help_lists_commands_sorted),
 	KTEST_CASE(help_cmd_prints_usage),
+	KTEST_CASE(help_aligns_descriptions),
+	KTEST_CASE(wrong_count_prints_usage),
+	KTEST_CASE(bad_argument_prints_usage),
 	KTEST_CASE(answer_is_not_logged),
 	KTEST_CASE(capture_cuts_at_size),
 	KTEST_CASE(ps_lists_tasks_with_runtime),

@@ -55,7 +55,11 @@ bool mutex_trylock(struct mutex *m)
 	unsigned long me = (unsigned long)current;
 
 	refuse_irq(m, "mutex_trylock");
-	return cmpxchg(&m->owner, 0UL, me) == 0;
+	if (cmpxchg(&m->owner, 0UL, me) != 0)
+		return false;
+	if (KEEL_LOCKDEP)
+		mutex_acquire(m, m->name, true);
+	return true;
 }
 
 /*
@@ -108,6 +112,8 @@ void mutex_lock(struct mutex *m)
 		panic("mutex_lock: recursive locking of mutex %s by task %d "
 		      "(deadlock)",
 		      m->name ? m->name : "(unnamed)", current->pid);
+	if (KEEL_LOCKDEP) /* before it can deadlock: the order is news */
+		mutex_acquire(m, m->name, false);
 	if (cmpxchg(&m->owner, 0UL, me) == 0)
 		return;
 	mutex_lock_slow(m, me);
@@ -123,6 +129,8 @@ void mutex_unlock(struct mutex *m)
 	if (WARN_ONCE(mutex_owner(m) != current,
 		      "mutex_unlock: not locked by this task"))
 		return;
+	if (KEEL_LOCKDEP)
+		mutex_release(m);
 	if (cmpxchg(&m->owner, me, 0UL) == me)
 		return;
 	spin_lock_irqsave(&m->wait.lock, flags);

@@ -37,8 +37,6 @@ struct call_queue {
 
 static struct call_queue call_queues[NR_CPUS];
 
-void arch_set_this_cpu(void *c);
-
 void smp_prepare_boot_cpu(void)
 {
 	struct cpu *c = &cpu_data[0];

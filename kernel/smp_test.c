@@ -31,6 +31,18 @@ static void every_listed_cpu_is_online(struct ktest *t)
 	}
 }
 
+/* A CPU number a mask cannot hold gives an empty mask, not bit 0. */
+static void cpumask_of_out_of_range_is_empty(struct ktest *t)
+{
+	volatile unsigned int cpu = 64; /* a run-time shift, as a caller's */
+
+	KTEST_EXPECT_EQ(t, cpumask_of(0), 1ULL);
+	KTEST_EXPECT_EQ(t, cpumask_of(63), 1ULL << 63);
+	KTEST_EXPECT_EQ(t, cpumask_of(cpu), 0ULL);
+	cpu = ~0U;
+	KTEST_EXPECT_EQ(t, cpumask_of(cpu), 0ULL);
+}
+
 static void this_cpu_matches_gs(struct ktest *t)
 {
 	preempt_disable();
@@ -202,6 +214,7 @@ static void flush_range_on_all_cpus_returns(struct ktest *t)
 
 static struct ktest_case smp_cases[] = {
 	KTEST_CASE(every_listed_cpu_is_online),
+	KTEST_CASE(cpumask_of_out_of_range_is_empty),
 	KTEST_CASE(this_cpu_matches_gs),
 	KTEST_CASE(every_cpu_runs_pinned_work),
 	KTEST_CASE(call_function_reaches_each_cpu),

@@ -10,8 +10,13 @@
  * a global high-water mark is advanced with compare-and-swap.
  *
  * The tick is the arch's periodic interrupt (asm/time.h) at HZ, on every
- * CPU; each tick runs tick_periodic(): jiffies++ (on CPU 0 only), then
- * timer_tick(): this CPU's expired timers and the scheduler's tick.
+ * CPU; each tick runs tick_periodic(): on CPU 0 only, jiffies advance by
+ * the whole periods of 1/HZ s the clock moved since the last jiffy (as
+ * Linux's tick_do_update_jiffies64), then timer_tick(): this CPU's
+ * expired timers and the scheduler's tick. Counting ticks instead let
+ * jiffies run ahead of the clock when the tick interrupts came bunched
+ * (under TCG, late timers fire back to back): msleep(20) returned after
+ * 19.9 ms.
  *
  * Locking: the clock parameters are written once before interrupts are
  * enabled and read-only afterwards; jiffies is written only by CPU 0's
@@ -29,6 +34,7 @@
 #include <keel/timer.h>
 
 volatile u64 jiffies;
+static u64 last_jiffy_ns; /* ktime of the latest jiffy; CPU 0's tick */
 
 static u64 boot_cycles;
 static u64 clock_mult;
@@ -99,10 +105,21 @@ void timer_tick(void)
 	sched_tick();
 }
 
+void tick_update_jiffies(void)
+{
+	u64 delta = ktime_get_ns() - last_jiffy_ns, n;
+
+	if (delta < TICK_NSEC)
+		return;
+	n = delta / TICK_NSEC;
+	last_jiffy_ns += n * TICK_NSEC;
+	WRITE_ONCE(jiffies, jiffies + n);
+}
+
 void tick_periodic(void)
 {
 	if (smp_processor_id() == 0)
-		WRITE_ONCE(jiffies, jiffies + 1);
+		tick_update_jiffies();
 	timer_tick();
 }
 

@@ -92,6 +92,47 @@ static void tick_stands_still_with_interrupts_off(struct ktest *t)
 }
 
 /*
+ * n jiffies never take less than n/HZ s of the clock: jiffies are whole
+ * periods of ktime (kernel/time.c), not a count of tick interrupts that
+ * can come bunched. Sampled for 0.3 s with interrupts on.
+ */
+static void jiffies_never_run_ahead_of_the_clock(struct ktest *t)
+{
+	u64 start = ktime_get_ns(), bad = 0, j, now;
+
+	do {
+		j = READ_ONCE(jiffies);
+		now = ktime_get_ns();
+		if (j > now / TICK_NSEC)
+			bad++;
+	} while (now - start < 300 * NSEC_PER_MSEC);
+	KTEST_EXPECT_EQ(t, bad, 0ULL);
+}
+
+/*
+ * Ticks that come back to back (late timers firing at once) add no
+ * jiffy. Only CPU 0's tick moves jiffies (its update is not atomic), so
+ * the case needs to run there, where its interrupts-off section keeps
+ * the real tick out.
+ */
+static void bunched_ticks_do_not_advance_jiffies(struct ktest *t)
+{
+	unsigned long flags = local_irq_save();
+	u64 j0 = READ_ONCE(jiffies), j1;
+	bool cpu0 = smp_processor_id() == 0;
+
+	for (int i = 0; cpu0 && i < 5; i++)
+		tick_update_jiffies();
+	j1 = READ_ONCE(jiffies);
+	local_irq_restore(flags);
+	if (!cpu0) {
+		ktest_skip(t, "runs on CPU 0, whose tick moves jiffies");
+		return;
+	}
+	KTEST_EXPECT_LE(t, j1 - j0, 1ULL); /* a period may just have ended */
+}
+
+/*
  * HZ/5 ticks (0.2 s at any HZ) must take at least 3/4 of their nominal
  * time (a tick may come late, never early beyond calibration error) and
  * arrive within the deadline: roughly HZ, measured by ktime.
@@ -137,6 +178,8 @@ static struct ktest_case time_cases[] = {
 	KTEST_CASE(jiffies_advance_with_interrupts_on),
 	KTEST_CASE(tick_stands_still_with_interrupts_off),
 	KTEST_CASE(tick_rate_is_roughly_hz),
+	KTEST_CASE(jiffies_never_run_ahead_of_the_clock),
+	KTEST_CASE(bunched_ticks_do_not_advance_jiffies),
 	KTEST_CASE(cycles_to_ns_is_exact_and_wide),
 	{}
 };

@@ -6,9 +6,12 @@
  * never write the result on error.
  */
 #include <keel/errno.h>
+#include <keel/kasan.h>
 #include <keel/string.h>
 
-void *memcpy(void *dst, const void *src, size_t n)
+#define RET_IP ((unsigned long)__builtin_return_address(0))
+
+void *__memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
 
@@ -19,19 +22,19 @@ void *memcpy(void *dst, const void *src, size_t n)
 	return ret;
 }
 
-void *memmove(void *dst, const void *src, size_t n)
+void *__memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
 	if (d <= s || d >= s + n)
-		return memcpy(dst, src, n);
+		return __memcpy(dst, src, n);
 	while (n--)
 		d[n] = s[n];
 	return dst;
 }
 
-void *memset(void *dst, int c, size_t n)
+void *__memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
 
@@ -40,6 +43,33 @@ void *memset(void *dst, int c, size_t n)
 			     : "a"(c)
 			     : "memory");
 	return ret;
+}
+
+/* With KASAN the public ones check both ranges first (this file is not
+ * instrumented: the compiler sees no access in rep movsb). */
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	if (KEEL_KASAN) {
+		kasan_check_range(src, n, false, RET_IP);
+		kasan_check_range(dst, n, true, RET_IP);
+	}
+	return __memcpy(dst, src, n);
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+	if (KEEL_KASAN) {
+		kasan_check_range(src, n, false, RET_IP);
+		kasan_check_range(dst, n, true, RET_IP);
+	}
+	return __memmove(dst, src, n);
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	if (KEEL_KASAN)
+		kasan_check_range(dst, n, true, RET_IP);
+	return __memset(dst, c, n);
 }
 
 int memcmp(const void *a, const void *b, size_t n)
@@ -278,7 +308,7 @@ int memparse(const char *s, unsigned long long *res)
 	if (n <= 0)
 		return n ? n : -EINVAL;
 	switch (s[n]) {
-	case 'G':
+	case 'G': /* NOLINT(bugprone-branch-clone): the cases fall through */
 	case 'g':
 		shift += 10;
 		/* fall through */

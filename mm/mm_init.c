@@ -7,6 +7,7 @@
  * then the buddy allocator takes every page bootmem did not hand out,
  * then the kmalloc caches. Everything after mm_init() may kmalloc.
  */
+#include <keel/kasan.h>
 #include <keel/monitor.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
@@ -24,6 +25,7 @@ void mm_init(void)
 	page_alloc_init();	   /* struct page array */
 	mmu_init();		   /* final page tables, CR3 switch */
 	page_alloc_free_bootmem(); /* buddy allocator takes over */
+	kasan_init();		   /* KASAN=1: shadow memory, checks on */
 	kmem_cache_init();	   /* kmalloc size classes */
 	pr_info("mm: %lu pages (%lu MiB) managed, %lu free\n", nr_total_pages(),
 		nr_total_pages() >> (20 - PAGE_SHIFT), nr_free_pages());
@@ -32,6 +34,7 @@ void mm_init(void)
 /* Exact counters for the ktest leak check; no lock held across both. */
 void mm_usage_get(struct mm_usage *u)
 {
+	kasan_quarantine_drain(); /* freed objects count as freed */
 	u->free_pages = nr_free_pages();
 	slab_usage(&u->slab_objects, &u->slab_bytes);
 }

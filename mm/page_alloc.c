@@ -20,6 +20,7 @@
  * One spinlock (irqsave) protects all zones.
  */
 #include <keel/bug.h>
+#include <keel/kasan.h>
 #include <keel/lockdep.h>
 #include <keel/monitor.h>
 #include <keel/printk.h>
@@ -155,6 +156,8 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order)
 		if (zi == ZONE_DMA32 || !(gfp & __GFP_DMA32))
 			page = zone_alloc(&zones[zi], order);
 	spin_unlock_irqrestore(&zone_lock, flags);
+	if (page)
+		kasan_unpoison(page_address(page), PAGE_SIZE << order);
 	if (page && (gfp & __GFP_ZERO))
 		memset(page_address(page), 0, PAGE_SIZE << order);
 	return page;
@@ -197,6 +200,9 @@ void __free_pages(struct page *page, unsigned int order)
 		spin_unlock_irqrestore(&zone_lock, flags);
 		return;
 	}
+	if (KEEL_LOCKDEP)
+		lockdep_free_range(page_address(page), PAGE_SIZE << order);
+	kasan_poison(page_address(page), PAGE_SIZE << order, KASAN_PAGE_FREE);
 	page->flags = 0;
 	zone_free(pfn_zone(page_to_pfn(page)), page_to_pfn(page), order);
 	spin_unlock_irqrestore(&zone_lock, flags);

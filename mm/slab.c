@@ -25,12 +25,20 @@
  * __GFP_DMA32 is honoured for large allocations only; slabs come from
  * any zone.
  *
+ * KASAN=1 (keel/kasan.h): each slot also holds a red zone after the
+ * object and a struct kasan_meta (the last allocation and free) after
+ * that; an allocation unpoisons exactly the bytes asked for, a free
+ * poisons the slot and parks it in the quarantine, from which it comes
+ * back through slab_free_quarantined(). This file is not instrumented
+ * (it writes free-list links into freed slots) and uses __memset.
+ *
  * Locking: each cache's lock (irqsave) protects its slabs and counters;
  * cache_list_lock protects the list of caches. Lock order:
  * cache_list_lock -> a cache's lock -> the page allocator's lock.
  */
 #include <keel/bug.h>
 #include <keel/errno.h>
+#include <keel/kasan.h>
 #include <keel/lockdep.h>
 #include <keel/monitor.h>
 #include <keel/printk.h>
@@ -57,6 +65,7 @@ struct kmem_cache {
 	struct list_head list;	  /* cache_list */
 	spinlock_t lock;
 	unsigned long in_use, bytes, pages, allocs, fails;
+	size_t meta_offset; /* KASAN: struct kasan_meta in each slot */
 };
 
 struct free_slot {
@@ -98,6 +107,12 @@ static void cache_setup(struct kmem_cache *c, const char *name, size_t size,
 	c->name = name;
 	c->object_size = size;
 	c->size = ALIGN_UP(max(size, sizeof(struct free_slot)), align);
+	if (KEEL_KASAN) { /* a red zone of at least 16 bytes, then the meta */
+		c->meta_offset = ALIGN_UP(size, KASAN_GRANULE) +
+				 max(16UL, ALIGN_UP(size / 4, KASAN_GRANULE));
+		c->size = ALIGN_UP(c->meta_offset + sizeof(struct kasan_meta),
+				   align);
+	}
 	while ((PAGE_SIZE << c->order) / c->size < MIN_OBJECTS &&
 	       c->order < MAX_SLAB_ORDER)
 		c->order++;
@@ -150,6 +165,8 @@ static int slab_grow(struct kmem_cache *c)
 	}
 	head->freelist = 0;
 	head->inuse = 0;
+	kasan_poison(page_address(head), PAGE_SIZE << c->order,
+		     KASAN_SLAB_REDZONE);
 	list_add(&head->lru, &c->partial);
 	c->pages += 1UL << c->order;
 	return 0;
@@ -187,11 +204,17 @@ static void *slab_alloc(struct kmem_cache *c)
 	return s;
 }
 
+static struct kasan_meta *slot_meta(struct kmem_cache *c, const void *obj)
+{
+	return (struct kasan_meta *)((char *)obj + c->meta_offset);
+}
+
 /*
  * Returns the object or NULL (no memory, or failslab). __GFP_ZERO clears
- * the whole slot. Takes c->lock.
+ * the whole slot (the object, with KASAN). size: what the caller asked
+ * for, the bytes KASAN lets it touch. Takes c->lock.
  */
-void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
+static void *cache_alloc(struct kmem_cache *c, gfp_t gfp, size_t size)
 {
 	unsigned long flags;
 	void *obj = NULL;
@@ -211,8 +234,15 @@ void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 	}
 	spin_unlock_irqrestore(&c->lock, flags);
 	if (obj && (gfp & __GFP_ZERO))
-		memset(obj, 0, c->size);
+		__memset(obj, 0, KEEL_KASAN ? c->object_size : c->size);
+	if (KEEL_KASAN && obj)
+		kasan_slab_alloc(obj, size, c->meta_offset, slot_meta(c, obj));
 	return obj;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
+{
+	return cache_alloc(c, gfp, c->object_size);
 }
 
 /* Is the slot at off on head's free list? */
@@ -233,32 +263,87 @@ static bool slot_is_free(struct kmem_cache *c, struct page *head, u32 off)
  * counted) a pointer that is not a slot start or is already free.
  * Takes c->lock.
  */
-static void slab_free(struct kmem_cache *c, struct page *page, const void *obj)
+static struct page *slab_head(struct kmem_cache *c, struct page *page)
 {
-	unsigned long pfn = page_to_pfn(page) & ~((1UL << c->order) - 1);
-	struct page *head = &mem_map[pfn];
-	u32 off = (const char *)obj - (const char *)page_address(head);
-	struct free_slot *s = slot_at(head, off);
-	unsigned long flags;
+	return &mem_map[page_to_pfn(page) & ~((1UL << c->order) - 1)];
+}
 
-	spin_lock_irqsave(&c->lock, flags);
-	if (WARN_ON_ONCE(
-		    off % c->size || off >= c->objects * c->size ||
-		    (s->magic == FREE_MAGIC && slot_is_free(c, head, off)))) {
-		count_bad_free();
-		goto out_unlock;
-	}
+/* Put the slot at off back on head's free list. */
+static void slot_release(struct kmem_cache *c, struct page *head, u32 off)
+{
+	struct free_slot *s = slot_at(head, off);
+
+	lockdep_assert_held(&c->lock);
 	s->next = head->freelist;
 	s->magic = FREE_MAGIC;
 	head->freelist = off;
 	if (head->inuse-- == c->objects)
 		list_add(&head->lru, &c->partial);
-	c->in_use--;
-	c->bytes -= c->object_size;
 	if (!head->inuse)
 		slab_release(c, head);
-out_unlock:
+}
+
+static void slab_free(struct kmem_cache *c, struct page *page, const void *obj,
+		      unsigned long ip)
+{
+	struct page *head = slab_head(c, page);
+	u32 off = (const char *)obj - (const char *)page_address(head);
+	struct free_slot *s = slot_at(head, off);
+	unsigned long flags;
+	bool bad;
+
+	if (KEEL_KASAN && !(off % c->size) &&
+	    !kasan_slab_free(obj, c->meta_offset, slot_meta(c, obj), ip)) {
+		count_bad_free(); /* a double free, reported */
+		return;
+	}
+	spin_lock_irqsave(&c->lock, flags);
+	bad = WARN_ON_ONCE(
+		off % c->size || off >= c->objects * c->size ||
+		(s->magic == FREE_MAGIC && slot_is_free(c, head, off)));
+	if (bad) {
+		count_bad_free();
+	} else {
+		c->in_use--;
+		c->bytes -= c->object_size;
+		if (!KEEL_KASAN)
+			slot_release(c, head, off);
+	}
 	spin_unlock_irqrestore(&c->lock, flags);
+	if (KEEL_KASAN && !bad && !kasan_quarantine_put(c, (void *)obj))
+		slab_free_quarantined(c, (void *)obj);
+}
+
+void slab_free_quarantined(void *cache, void *obj)
+{
+	struct kmem_cache *c = cache;
+	struct page *head = slab_head(c, virt_to_page(obj));
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	slot_release(c, head, (char *)obj - (char *)page_address(head));
+	spin_unlock_irqrestore(&c->lock, flags);
+}
+
+bool slab_object_info(const void *addr, struct kasan_obj_info *info)
+{
+	struct page *page = virt_to_page(addr);
+	struct kmem_cache *c;
+	struct page *head;
+	unsigned long off;
+
+	if (!KEEL_KASAN || !page || !(page->flags & PG_slab))
+		return false;
+	c = page->cache;
+	head = slab_head(c, page);
+	off = (const char *)addr - (const char *)page_address(head);
+	if (off >= c->objects * c->size)
+		return false;
+	info->cache = c->name;
+	info->object = (char *)page_address(head) + off - off % c->size;
+	info->object_size = c->object_size;
+	info->meta = slot_meta(c, info->object);
+	return true;
 }
 
 /* The slab page holding p, if p points into a slab; else NULL. */
@@ -291,7 +376,9 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 		count_bad_free();
 		return;
 	}
-	slab_free(c, page, obj);
+	if (KEEL_LOCKDEP)
+		lockdep_free_range(obj, c->size);
+	slab_free(c, page, obj, (unsigned long)__builtin_return_address(0));
 }
 
 /* Large kmalloc: a page block of its own. Returns it or NULL. */
@@ -316,6 +403,13 @@ static void *kmalloc_pages(size_t size, gfp_t gfp)
 		c->fails++;
 	}
 	spin_unlock_irqrestore(&c->lock, flags);
+	if (page && KEEL_KASAN) { /* the rest of the block is a red zone */
+		size_t used = ALIGN_UP(size, KASAN_GRANULE);
+
+		kasan_unpoison(page_address(page), size);
+		kasan_poison((char *)page_address(page) + used,
+			     (PAGE_SIZE << order) - used, KASAN_PAGE_REDZONE);
+	}
 	return page ? page_address(page) : NULL;
 }
 
@@ -352,7 +446,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 {
 	if (size > KMALLOC_MAX_CACHE_SIZE)
 		return kmalloc_pages(size, gfp);
-	return kmem_cache_alloc(kmalloc_cache(size), gfp);
+	return cache_alloc(kmalloc_cache(size), gfp, size ? size : 1);
 }
 
 void *kzalloc(size_t size, gfp_t gfp)
@@ -369,7 +463,10 @@ void kfree(const void *p)
 		return;
 	page = slab_page(p);
 	if (page) {
-		slab_free(page->cache, page, p);
+		if (KEEL_LOCKDEP)
+			lockdep_free_range(p, page->cache->size);
+		slab_free(page->cache, page, p,
+			  (unsigned long)__builtin_return_address(0));
 		return;
 	}
 	page = large_head(p);
@@ -380,6 +477,12 @@ void kfree(const void *p)
 	kfree_pages(page);
 }
 
+/* What ksize() says of an object of c: its slot, or with KASAN its size. */
+static size_t ksize_of(const struct kmem_cache *c)
+{
+	return KEEL_KASAN ? c->object_size : c->size;
+}
+
 /* Usable bytes at p (0 for NULL or a pointer kmalloc did not return). */
 size_t ksize(const void *p)
 {
@@ -388,11 +491,16 @@ size_t ksize(const void *p)
 	if (!p)
 		return 0;
 	page = slab_page(p);
+	if (page && KEEL_KASAN) { /* the caller may use all of it now */
+		kasan_unpoison(p, page->cache->object_size);
+		return page->cache->object_size;
+	}
 	if (page)
 		return page->cache->size;
 	page = large_head(p);
 	if (WARN_ON_ONCE(!page))
 		return 0;
+	kasan_unpoison(p, PAGE_SIZE << page->order);
 	return PAGE_SIZE << page->order;
 }
 
@@ -417,9 +525,14 @@ void *krealloc(void *p, size_t new_size, gfp_t gfp)
 		return NULL;
 	want = new_size > KMALLOC_MAX_CACHE_SIZE ?
 		       PAGE_SIZE << size_order(new_size) :
-		       kmalloc_cache(new_size)->size;
-	if (want == old)
+		       ksize_of(kmalloc_cache(new_size));
+	if (want == old) { /* same size class: KASAN allows new_size */
+		if (KEEL_KASAN && new_size <= KMALLOC_MAX_CACHE_SIZE)
+			kasan_slab_alloc(p, new_size,
+					 kmalloc_cache(new_size)->meta_offset,
+					 slot_meta(kmalloc_cache(new_size), p));
 		return p;
+	}
 	n = kmalloc(new_size, gfp);
 	if (!n)
 		return NULL;
@@ -459,6 +572,7 @@ void kmem_cache_destroy(struct kmem_cache *c)
 
 	if (!c)
 		return;
+	kasan_quarantine_drain(); /* no object of c may stay parked */
 	if (WARN_ON_ONCE(READ_ONCE(c->in_use)))
 		return;
 	spin_lock_irqsave(&cache_list_lock, flags);
@@ -472,6 +586,8 @@ void kmem_cache_get_stats(const struct kmem_cache *c,
 {
 	struct kmem_cache *mc = (struct kmem_cache *)c;
 	unsigned long flags;
+
+	kasan_quarantine_drain(); /* freed objects' slabs count as freed */
 
 	spin_lock_irqsave(&mc->lock, flags);
 	*st = (struct kmem_cache_stats){

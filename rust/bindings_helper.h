@@ -28,6 +28,7 @@
 #include <keel/sched.h>
 #include <keel/slab.h>
 #include <keel/spinlock.h>
+#include <keel/stackprotector.h>
 #include <keel/string.h>
 #include <keel/time.h>
 #include <keel/timer.h>

@@ -23,11 +23,23 @@ KEEL_RUSTC   := $(RUSTC)
 KEEL_OUT     := $(RUST_OUT)
 KEEL_TOOL    := RUSTC
 
-# Flags for every crate that runs in the kernel.
-RUST_TARGET_FLAGS := --target=x86_64-unknown-none -Cpanic=abort \
+# Flags for every crate that runs in the kernel. Debug info: full
+# (-Cdebuginfo=2: locals, arguments and statics print in gdb) for keel's
+# own crates and the bindings, line tables only (1) for core,
+# compiler_builtins and alloc, whose locals are seldom wanted and would
+# add 1 MB more. None of it is loaded into the guest; docs/debugging.md
+# has the sizes and why the debug info is not split into its own file.
+# Stack canaries: rustc for x86_64-unknown-none reads the global
+# __stack_chk_guard (kernel/stackprotector.c), not C's %gs:0x28.
+RUST_BASE_FLAGS := --target=x86_64-unknown-none -Cpanic=abort \
 	-Ccode-model=kernel -Crelocation-model=static \
-	-Cforce-frame-pointers=yes -Copt-level=2 -Cdebuginfo=1 \
+	-Cforce-frame-pointers=yes -Copt-level=2 \
 	-Ccodegen-units=1 --sysroot=/nonexistent -L $(RUST_OUT)
+ifeq ($(STACKPROTECTOR),1)
+RUST_BASE_FLAGS += -Zstack-protector=strong
+endif
+RUST_TARGET_FLAGS := $(RUST_BASE_FLAGS) -Cdebuginfo=2
+RUST_STD_FLAGS := $(RUST_BASE_FLAGS) -Cdebuginfo=1
 # Flags for keel's own crates.
 RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 -Zplt=yes \
 	-Dwarnings -Dunsafe_op_in_unsafe_fn -Dmissing_docs \
@@ -36,6 +48,16 @@ RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 -Zplt=yes \
 	-Dclippy::ignored_unit_patterns -Dclippy::mut_mut \
 	-Dclippy::needless_bitwise_bool -Dclippy::needless_continue \
 	-Dclippy::no_mangle_with_rust_abi
+# KASAN=1: keel's own crates instrumented as C is (outline calls into
+# mm/kasan.c, the same shadow); core and alloc are not, hence the
+# ABI-mismatch allowance.
+ifeq ($(KASAN),1)
+RUST_KEEL_FLAGS += -Zsanitizer=kernel-address -Zsanitizer-recover=kernel-address \
+	-Cllvm-args=-asan-mapping-offset=0xdffffc0000000000 \
+	-Cllvm-args=-asan-instrumentation-with-call-threshold=0 \
+	-Cllvm-args=-asan-stack=0 -Cllvm-args=-asan-globals=0 \
+	-Cunsafe-allow-abi-mismatch=sanitizer
+endif
 # alloc without the infallible allocation API (design: all allocation
 # is fallible and explicit).
 RUST_ALLOC_FLAGS := --cfg no_global_oom_handling
@@ -45,9 +67,9 @@ RUST_ALLOC_FLAGS := --cfg no_global_oom_handling
 RUST_ENV := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD)) MAKEFLAGS=
 
 # Driver, sample and policy crates: one .rs file (crate root) each.
-# Scheduling policies: sched/policies/*.rs (docs/writing-a-policy.md).
+# Scheduling policies: kernel/sched/*.rs (docs/writing-a-policy.md).
 RUST_MODULES := $(sort $(wildcard samples/rust/*.rs) $(wildcard drivers/*/*.rs) \
-	$(wildcard drivers/*/*/*.rs) $(wildcard sched/policies/*.rs))
+	$(wildcard drivers/*/*/*.rs) $(wildcard kernel/sched/*.rs))
 RUST_MODULE_OBJS := $(patsubst %.rs,$(KEEL_OUT)/%.o,$(RUST_MODULES))
 RUST_CORE_OBJS := $(RUST_OUT)/core.o $(RUST_OUT)/compiler_builtins.o \
 	$(RUST_OUT)/alloc.o
@@ -60,7 +82,7 @@ RUST_LIB_OBJS := $(patsubst %,$(KEEL_OUT)/lib/%.o,$(RUST_LIBS))
 RUST_LIB_EXTERNS := $(foreach l,$(RUST_LIBS),--extern $(l)=$(KEEL_OUT)/lib$(l).rmeta)
 RUST_OBJS := $(RUST_CORE_OBJS) $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o \
 	$(KEEL_OUT)/kernel.o \
-	$(RUST_LIB_OBJS) $(RUST_MODULE_OBJS)
+	$(RUST_LIB_OBJS) $(RUST_MODULE_OBJS) $(RUST_OUT)/doctests_kernel.o
 
 # The toolchain check, on every build: $(RUSTC) must exist and the
 # rust-web-src tree must be of its version (core/alloc are built from
@@ -82,20 +104,20 @@ as rustc-web: run 'make deps'" >&2; exit 1; }
 # --- core, compiler_builtins, alloc: built once, cached in build/rust ---
 $(RUST_OUT)/core.o: $(RUST_OUT)/.toolchain
 	@echo "  RUSTC   core (from $(RUST_LIB_SRC), ~30 s)"
-	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_TARGET_FLAGS) --edition=2024 \
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_STD_FLAGS) --edition=2024 \
 		--crate-type rlib --crate-name core --cap-lints allow \
 		--emit=obj=$@,metadata=$(RUST_OUT)/libcore.rmeta \
 		$(RUST_LIB_SRC)/core/src/lib.rs
 
 $(RUST_OUT)/compiler_builtins.o: rust/compiler_builtins.rs $(RUST_OUT)/core.o
 	@echo "  RUSTC   compiler_builtins"
-	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_TARGET_FLAGS) --edition=2021 \
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_STD_FLAGS) --edition=2021 \
 		--crate-type rlib --crate-name compiler_builtins \
 		--emit=obj=$@,metadata=$(RUST_OUT)/libcompiler_builtins.rmeta $<
 
 $(RUST_OUT)/alloc.o: $(RUST_OUT)/compiler_builtins.o
 	@echo "  RUSTC   alloc"
-	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_TARGET_FLAGS) --edition=2024 \
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_STD_FLAGS) --edition=2024 \
 		--crate-type rlib --crate-name alloc --cap-lints allow \
 		$(RUST_ALLOC_FLAGS) \
 		--extern compiler_builtins=$(RUST_OUT)/libcompiler_builtins.rmeta \
@@ -108,7 +130,8 @@ BINDGEN_FLAGS := --use-core --ctypes-prefix core::ffi --no-layout-tests --size_t
 	--allowlist-file '(.*/)?include/keel/.*' --allowlist-file '(.*/)?asm/.*' \
 	--allowlist-file '(.*/)?rust/helpers/.*' --allowlist-file '(.*/)?rust/bindings_helper.h'
 BINDGEN_CFLAGS := -ffreestanding -nostdinc -isystem $(GCC_INC) -Iinclude \
-	-Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -D__BINDGEN__ \
+	-Iarch/$(ARCH)/include -I$(BUILD)/include -DHZ=$(HZ) -DKEEL_DEBUG=$(DEBUG) \
+	-DKEEL_LOCKDEP=$(LOCKDEP) -DKEEL_KASAN=$(KASAN) -D__BINDGEN__ \
 	-target x86_64-unknown-none
 
 $(RUST_OUT)/bindings_generated.rs: rust/bindings_helper.h rust/rust.mk | $(BUILD)/include/keel/version.h
@@ -155,7 +178,7 @@ $(KEEL_OUT)/libmacros.so: $(wildcard rust/macros/*.rs) $(RUST_OUT)/.toolchain
 
 # --- the kernel crate ---
 $(KEEL_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs rust/kernel/*/*/*.rs) \
-		$(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o $(KEEL_OUT)/libmacros.so
+		rust/rust.mk $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o $(KEEL_OUT)/libmacros.so
 	@printf "  %-7s %s\n" $(KEEL_TOOL) kernel
 	$(Q)$(RUST_ENV) $(KEEL_RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
 		--crate-name kernel \
@@ -166,7 +189,7 @@ $(KEEL_OUT)/kernel.o: $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs rust/kernel
 		rust/kernel/lib.rs
 
 # --- library crates (lib/<name>/lib.rs): core only ---
-$(KEEL_OUT)/lib/%.o: lib/%/lib.rs $(RUST_CORE_OBJS)
+$(KEEL_OUT)/lib/%.o: lib/%/lib.rs rust/rust.mk $(RUST_CORE_OBJS)
 	@mkdir -p $(dir $@)
 	@printf "  %-7s %s\n" $(KEEL_TOOL) $<
 	$(Q)$(RUST_ENV) $(KEEL_RUSTC) $(RUST_KEEL_FLAGS) --crate-type rlib \
@@ -201,6 +224,35 @@ $(KEEL_OUT)/%.o: %.rs $(RUST_DRIVER_DEPS)
 		--crate-name $(notdir $*) \
 		--emit=obj=$@,dep-info=$(KEEL_OUT)/$*.d $<
 
+# --- the kernel crate's doc examples as ktests (suite rust_doctests_kernel) ---
+# rustdoc --test hands each example to tools/rustdoc-test-builder.py
+# instead of rustc, which keeps its source; tools/gen-doctests.py makes
+# them the cases of one #[ktest] suite, compiled like a driver crate
+# (docs/rust.md, "Examples are tests"). --no-run: nothing runs on the host.
+DOCTEST_DIR := $(RUST_OUT)/doctests
+KERNEL_RS := $(wildcard rust/kernel/*.rs rust/kernel/*/*.rs rust/kernel/*/*/*.rs)
+
+$(RUST_OUT)/doctests_kernel.rs: $(KERNEL_RS) tools/rustdoc-test-builder.py \
+		tools/gen-doctests.py $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o \
+		$(RUST_OUT)/libmacros.so
+	@echo "  RUSTDOC --test kernel"
+	$(Q)rm -rf $(DOCTEST_DIR) && mkdir -p $(DOCTEST_DIR)
+	$(Q)$(RUST_ENV) $(RUSTDOC) $(RUST_KEEL_FLAGS) --crate-type rlib \
+		--crate-name kernel \
+		--extern bindings=$(RUST_OUT)/libbindings.rmeta \
+		--extern uapi=$(RUST_OUT)/libuapi.rmeta \
+		--extern macros=$(RUST_OUT)/libmacros.so \
+		--test --no-run -Zunstable-options \
+		--test-builder $(abspath tools/rustdoc-test-builder.py) \
+		--persist-doctests $(DOCTEST_DIR) rust/kernel/lib.rs \
+		> $(DOCTEST_DIR).log 2>&1 || { cat $(DOCTEST_DIR).log; exit 1; }
+	$(Q)$(PYTHON) tools/gen-doctests.py $(DOCTEST_DIR) --src rust/kernel -o $@
+
+$(RUST_OUT)/doctests_kernel.o: $(RUST_OUT)/doctests_kernel.rs $(RUST_DRIVER_DEPS)
+	@echo "  RUSTC   doctests_kernel"
+	$(Q)$(RUST_ENV) $(RUSTC) $(RUST_DRIVER_FLAGS) --crate-name doctests_kernel \
+		--emit=obj=$@ $<
+
 # One `NAME=value` line each, values in shell quoting, paths relative to
 # the top of the tree: how to compile a driver crate outside make.
 .PHONY: print-rust-driver-flags
@@ -224,17 +276,29 @@ clippy: $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o
 
 clippy-crates: $(KEEL_OUT)/kernel.o $(RUST_LIB_OBJS) $(RUST_MODULE_OBJS)
 
-# rustdoc: the kernel crate's documentation, with the kernel build's
-# target and flags, in build/doc/kernel/index.html. A broken intra-doc
-# link is an error.
-rustdoc: $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o $(KEEL_OUT)/libmacros.so
+# rustdoc: the documentation of the kernel crate (build/doc/kernel/),
+# with the kernel build's target and flags, of the macros crate
+# (build/doc/macros/, a host proc-macro crate) and of the library crates
+# (build/doc/<name>/). A broken intra-doc link is an error.
+RUSTDOC_LINKS := -Drustdoc::broken_intra_doc_links
+rustdoc: $(RUST_OUT)/bindings.o $(RUST_OUT)/uapi.o $(KEEL_OUT)/libmacros.so $(RUST_CORE_OBJS)
 	@echo "  RUSTDOC kernel -> $(BUILD)/doc/kernel/index.html"
 	$(Q)$(RUST_ENV) $(RUSTDOC) $(RUST_KEEL_FLAGS) --crate-type rlib \
 		--crate-name kernel \
 		--extern bindings=$(RUST_OUT)/libbindings.rmeta \
 		--extern uapi=$(RUST_OUT)/libuapi.rmeta \
 		--extern macros=$(KEEL_OUT)/libmacros.so \
-		-Drustdoc::broken_intra_doc_links -o $(BUILD)/doc rust/kernel/lib.rs
+		$(RUSTDOC_LINKS) -o $(BUILD)/doc rust/kernel/lib.rs
+	@echo "  RUSTDOC macros -> $(BUILD)/doc/macros/index.html"
+	$(Q)MAKEFLAGS= $(RUSTDOC) --edition=2021 --crate-type proc-macro \
+		--crate-name macros --extern proc_macro -Dwarnings \
+		$(RUSTDOC_LINKS) -o $(BUILD)/doc rust/macros/lib.rs
+	$(Q)set -e; for l in $(RUST_LIBS); do \
+		echo "  RUSTDOC lib/$$l -> $(BUILD)/doc/$$l/index.html"; \
+		$(RUST_ENV) $(RUSTDOC) $(RUST_KEEL_FLAGS) --crate-type rlib \
+			--crate-name $$l $(RUSTDOC_LINKS) -o $(BUILD)/doc \
+			lib/$$l/lib.rs; \
+	done
 
 # rust-analyzer: rust-project.json describing every crate above with its
 # deps, cfgs and edition (the generated bindings and the macros library
@@ -246,6 +310,7 @@ rust-analyzer: $(RUST_OUT)/bindings_generated.rs $(RUST_OUT)/uapi_generated.rs \
 		--sysroot-src $(RUST_LIB_SRC) --objtree $(BUILD) \
 		--macros-dylib $(KEEL_OUT)/libmacros.so \
 		--keel-flags '$(RUST_KEEL_FLAGS)' \
+		$(foreach l,$(RUST_LIBS),--lib $(l)) \
 		-o rust-project.json $(RUST_MODULES)
 
 # --- the host build: the kernel crate, policies and tools/sched-replay ---
@@ -256,19 +321,19 @@ rust-analyzer: $(RUST_OUT)/bindings_generated.rs $(RUST_OUT)/uapi_generated.rs \
 # REPLAY_POLICIES and REPLAY_OUT let a test build the tool against
 # changed copies of the policies (tests/replay.py).
 HOST_OUT        := $(BUILD)/host
-REPLAY_POLICIES ?= sched/policies
+REPLAY_POLICIES ?= kernel/sched
 REPLAY_OUT      ?= $(HOST_OUT)
 HOST_ENV        := RUSTC_BOOTSTRAP=1 OBJTREE=$(abspath $(BUILD)) MAKEFLAGS=
 HOST_RUST_FLAGS := --edition=2021 --cfg keel_host -Copt-level=2 -Cdebuginfo=1 \
 	-Dwarnings -Dunsafe_op_in_unsafe_fn -Dmissing_docs -L $(HOST_OUT) -L $(RUST_OUT) \
 	--extern macros=$(RUST_OUT)/libmacros.so
 REPLAY_LIBS     := $(REPLAY_OUT)/libfair_rs.rlib $(REPLAY_OUT)/librr.rlib \
-	$(REPLAY_OUT)/libeevdf_rs.rlib
+	$(REPLAY_OUT)/libeevdf.rlib
 REPLAY_FLAGS    := --edition=2021 -Dwarnings -Copt-level=2 -L $(HOST_OUT) \
 	-L $(REPLAY_OUT) -L $(RUST_OUT) --extern kernel=$(HOST_OUT)/libkernel.rlib \
 	--extern fair_rs=$(REPLAY_OUT)/libfair_rs.rlib \
 	--extern rr=$(REPLAY_OUT)/librr.rlib \
-	--extern eevdf_rs=$(REPLAY_OUT)/libeevdf_rs.rlib
+	--extern eevdf=$(REPLAY_OUT)/libeevdf.rlib
 
 $(HOST_OUT)/libbindings.rlib: rust/bindings/lib.rs $(RUST_OUT)/bindings_generated.rs
 	@mkdir -p $(dir $@)

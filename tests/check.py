@@ -4,6 +4,9 @@
 Tiers, in order (each check counts as one test in the final line):
   unit    the runner's own self-tests (tests/test_*.py, unittest)
   format  clang-format --dry-run --Werror over the C sources (one check)
+  tidy    clang-tidy with .clang-tidy over every C file of
+          compile_commands.json (make tidy): one check, failed by any
+          finding; skipped when clang-tidy is not installed
   rust-lint, rust-host
           rustfmt, clippy, the unsafe audit and rustdoc (one check each),
           and the Rust host unit tests (one per #[test]; files with a
@@ -14,9 +17,13 @@ Tiers, in order (each check counts as one test in the final line):
           rustc error, and its twin must compile; one check each
   ktest   boot with ktest=1, parse the KTAP on serial; one count per case,
           plus one failure if the run itself went wrong (panic, hang,
-          missing plan, fewer results than planned, odd exit status);
-          once per CPU count in KTEST_SMP (-smp 1, 2 and 4), or only
-          with --smp N
+          missing plan, fewer results than planned, odd exit status, a
+          sanitizer report not marked expected), and one check that
+          Linux's kunit_parser rules read the log as ktap.py does
+          (ktap.kunit_check: same results, "# Totals:" right); once per
+          entry of KTEST_RUNS (-cpu qemu64 with -smp 1, 2 and 4, and
+          -cpu max with -smp 2: NX, 1 GiB pages, RDRAND and the rest of
+          what TCG offers), or only with --smp N (qemu64) / --cpu CPU
   boot    boot without tests on several machines and check the banner and
           the RAM size the kernel reports against -m; boot with too little
           RAM and check for the refusal message and a clean halt
@@ -35,6 +42,15 @@ Tiers, in order (each check counts as one test in the final line):
           workload in QEMU, replay the traces on the host
           (tests/replay.py): zero divergences, and a deliberately
           changed policy diverges
+  gdb     batch gdb against a halted QEMU (tests/debugger.py): a
+          breakpoint in the Rust e1000 probe, a Rust local and a C
+          struct, a backtrace across call_on_stack, and keel's gdb
+          helpers (lx-ps, lx-dmesg, ...) against the serial console
+  sanitizers
+          the ktests (-smp 2) on build/sanitizers/keel.elf, the kernel
+          built with KASAN=1 LOCKDEP=1 UBSAN=1 (tests/sanitizers.py):
+          every case passes and no sanitizer report comes from a case
+          that did not provoke it on purpose
 
 QEMU instances run two at a time. Every serial log is kept under
 build/check/. The last line printed is always "N passed, N failed" (with
@@ -45,7 +61,9 @@ failed.
 import argparse
 import concurrent.futures
 import gzip
+import fnmatch
 import io
+import json
 import os
 import re
 import shlex
@@ -65,15 +83,30 @@ QEMU = "qemu-system-x86_64"
 MAX_PARALLEL = 2
 TAIL_LINES = 30
 C_DIRS = ("arch", "drivers", "include", "kernel", "lib", "mm", "net",
-          "sched", "rust/helpers")
+          "rust/helpers")
 
 BANNER_RE = re.compile(r"keel \S+ \([^)]*\) booting")
 RAM_RE = re.compile(r"keel: (\d+) MiB RAM")
 PROMPT = "keel> "
 LOWMEM_MSG = "keel needs at least 32 MiB of RAM"
-WARN_MARKERS = ("WARNING:",)
+WARN_MARKERS = ("WARNING:", "UBSAN: ", "BUG: KASAN: ")
+# A sanitizer report no test asked for fails any ktest run it appears in.
+# UBSAN prints the ones a case expects as "UBSAN (expected): ..."
+# (lib/ubsan.c); KASAN and the lock validator have no such marker, so the
+# cases that provoke theirs on purpose are listed (suite.case globs).
+UBSAN_MARKER = "UBSAN: "
+SANITIZER_MARKERS = (UBSAN_MARKER, "BUG: KASAN: ",
+                     "WARNING: possible circular locking dependency detected",
+                     "WARNING: inconsistent lock state",
+                     "WARNING: held lock freed")
+EXPECTED_REPORTS = ("lockdep.*", "kasan.*", "slab.kfree_misuse_refused")
+SUBTEST_RE = re.compile(r"^ {4}# Subtest: (\S+)")
+CASE_RE = re.compile(r"^ {4}(?:not )?ok \d+ (\S+)")
 RAM_TOLERANCE_MIB = 2
 KTEST_SMP = (1, 2, 4)
+# (cpu, smp) of each ktest boot: every CPU count on the baseline model,
+# and the richest model TCG has once.
+KTEST_RUNS = tuple(("qemu64", n) for n in KTEST_SMP) + (("max", 2),)
 
 
 class Check:
@@ -193,21 +226,82 @@ class QemuRun:
 
 # ---------------------------------------------------------------- ktest
 
-def run_ktest(args, smp=1):
-    """Boot with ktest=1 on smp CPUs; returns Checks (one per case)."""
+def boot_ktest(kernel, glob, smp, extra, timeout, cpu="qemu64"):
+    """Boot kernel with ktest=1 (ktest.filter=glob) until QEMU exits.
+
+    Returns the finished QemuRun; tools/ktest.py boots the same way.
+    """
     append = "ktest=1"
-    if args.filter:
-        append += " ktest.filter=" + args.filter
+    if glob:
+        append += " ktest.filter=" + glob
     # edu: QEMU's teaching PCI device, for the MSI tests (pci_msi)
-    run = QemuRun(args.kernel, append, smp=smp,
-                  extra=["-device", "edu"] + args.qemu_extra)
+    run = QemuRun(kernel, append, smp=smp, cpu=cpu,
+                  extra=["-device", "edu"] + extra)
     run.start()
-    run.finish(args.timeout)
-    logname = "ktest.log" if smp == 1 else "ktest-smp%d.log" % smp
+    run.finish(timeout)
+    return run
+
+
+def ktest_runs(args):
+    """The (cpu, smp) pairs to boot: KTEST_RUNS, or what --cpu/--smp say."""
+    if args.cpu:
+        return [(args.cpu, args.smp or 2)]
+    if args.smp:
+        return [("qemu64", args.smp)]
+    return list(KTEST_RUNS)
+
+
+def ktest_label(cpu, smp):
+    """'' for qemu64 -smp 1, else e.g. '-smp 2' or 'max -smp 2'."""
+    label = "" if cpu == "qemu64" else cpu
+    if smp != 1 or label:
+        label = (label + " -smp %d" % smp).strip()
+    return label
+
+
+def sanitizer_problems(text):
+    """One problem per unexpected sanitizer report, with its next line.
+
+    A report belongs to the case whose result line comes next; an
+    unmarked UBSAN report is unexpected anywhere, a KASAN or lock
+    validator report outside EXPECTED_REPORTS' cases.
+    """
+    lines = ktap.strip_timestamps(text)
+    suite, pending, out = None, [], []
+
+    def problem(i):
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        return "sanitizer report: %s / %s" % (lines[i].strip(), nxt)
+
+    for i, l in enumerate(lines):
+        m = SUBTEST_RE.match(l)
+        if m:
+            suite = m.group(1)
+        elif any(mk in l for mk in SANITIZER_MARKERS):
+            if UBSAN_MARKER in l:
+                out.append(problem(i))
+            else:
+                pending.append(i)
+        elif CASE_RE.match(l) and pending:
+            case = "%s.%s" % (suite, CASE_RE.match(l).group(1))
+            if not any(fnmatch.fnmatchcase(case, g)
+                       for g in EXPECTED_REPORTS):
+                out += [problem(j) + " (in %s)" % case for j in pending]
+            pending = []
+    return out + [problem(j) for j in pending]
+
+
+def run_ktest(args, smp=1, cpu="qemu64"):
+    """Boot with ktest=1 on smp CPUs; returns Checks (one per case)."""
+    run = boot_ktest(args.kernel, args.filter, smp, args.qemu_extra,
+                     args.timeout, cpu)
+    label = ktest_label(cpu, smp)
+    logname = "ktest%s%s.log" % ("" if cpu == "qemu64" else "-" + cpu,
+                                 "" if smp == 1 else "-smp%d" % smp)
     run.save(os.path.join(args.logdir, logname))
     status = None if run.timed_out else run.status
     v = ktap.judge_ktest(run.text, status, run.timed_out)
-    prefix = "ktest " if smp == 1 else "ktest -smp %d " % smp
+    prefix = "ktest %s " % label if label else "ktest "
     checks = []
     for t in v.passed:
         checks.append(Check(prefix + t.path, "pass"))
@@ -216,6 +310,7 @@ def run_ktest(args, smp=1):
     for t in v.failed:
         detail = ["  | " + l for l in ktap.case_context(v, t)]
         checks.append(Check(prefix + t.path, "fail", detail))
+    v.problems += sanitizer_problems(run.text)
     ran = [t for t in v.passed + v.failed + v.skipped
            if not t.path.startswith("ktest_leak_check")]
     if args.filter and not ran and not v.problems:
@@ -226,12 +321,26 @@ def run_ktest(args, smp=1):
             args.logdir, logname)))
         detail += run.tail()
         checks.append(Check(prefix + "run", "fail", detail))
+    else:
+        checks.append(kunit_compat_check(prefix, run.text))
     elapsed = time.monotonic() - run.started
-    note = "ktest -smp %d: %d passed, %d failed, %d skipped in %.1fs" % (
-        smp, len(v.passed), len(v.failed), len(v.skipped), elapsed)
+    note = "ktest %s: %d passed, %d failed, %d skipped in %.1fs" % (
+        label or "-smp 1", len(v.passed), len(v.failed), len(v.skipped),
+        elapsed)
     if v.problems:
         note += " (run failed: %s)" % v.problems[0]
     return checks, note
+
+
+def kunit_compat_check(prefix, text):
+    """One check: Linux's kunit_parser rules read the log as ktap.py does."""
+    counts, problems = ktap.kunit_check(text)
+    name = prefix + "KTAP as kunit_parser reads it"
+    if not problems:
+        return Check(name, "pass")
+    return Check(name, "fail", ["  " + p for p in problems] + [
+        "  kunit_parser counts: " + ", ".join(
+            "%s %d" % kv for kv in counts.items())])
 
 
 # ---------------------------------------------------------------- boot
@@ -560,6 +669,63 @@ def run_format(args):
     return [Check(name, "pass")], note
 
 
+TIDY_FINDING_RE = re.compile(r"^(\S+?):(\d+):(\d+): (warning|error): "
+                             r"(.*)$", re.M)
+
+
+def tidy_findings(output):
+    """The distinct "file:line:col: warning|error: text [check]" lines of
+    clang-tidy output, paths relative to the tree."""
+    out = set()
+    for m in TIDY_FINDING_RE.finditer(output):
+        path = os.path.relpath(os.path.join(ROOT, m.group(1)), ROOT)
+        out.add("%s:%s:%s: %s" % (path, m.group(2), m.group(3),
+                                  m.group(5)))
+    return sorted(out)
+
+
+def run_tidy(args):
+    """clang-tidy over the C files of compile_commands.json: one check."""
+    name = "tidy: clang-tidy (.clang-tidy) over the C sources"
+    tidy = shutil.which("clang-tidy")
+    if not tidy:
+        return [Check(name, "skip", ["clang-tidy is not installed (make "
+                                     "deps)"])], None
+    build = os.path.dirname(args.kernel)
+    p = subprocess.run(["make", "--no-print-directory", "-C", ROOT,
+                        "BUILD=" + build, "compile_commands.json"],
+                       capture_output=True, text=True)
+    if p.returncode:
+        return [Check(name, "fail", ["  make compile_commands.json failed:"]
+                      + ["  | " + l for l in p.stderr.splitlines()[-10:]])
+                ], None
+    with open(os.path.join(ROOT, "compile_commands.json")) as f:
+        files = sorted({e["file"] for e in json.load(f)
+                        if e["file"].endswith(".c")})
+    start = time.monotonic()
+
+    def one(path):
+        return subprocess.run([tidy, "-p", ROOT, "--quiet", path], cwd=ROOT,
+                              capture_output=True, text=True)
+    with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        results = list(pool.map(one, files))
+    findings = tidy_findings("".join(r.stdout for r in results))
+    broken = [f for f, r in zip(files, results) if r.returncode and
+              not tidy_findings(r.stdout)]
+    note = "tidy: %d C files, %d findings in %.0fs" % (
+        len(files), len(findings), time.monotonic() - start)
+    if not findings and not broken:
+        return [Check(name, "pass")], note
+    detail = ["  " + l for l in findings[:60]]
+    if len(findings) > 60:
+        detail.append("  ... (%d more)" % (len(findings) - 60))
+    detail += ["  clang-tidy failed on %s" % os.path.relpath(f, ROOT)
+               for f in broken]
+    detail.append("  (fix the code, or silence a wrong finding in place "
+                  "with NOLINTNEXTLINE(check) and why; rerun: make tidy)")
+    return [Check(name, "fail", detail)], note
+
+
 def run_compile_fail(args):
     """The compile-fail suite, one check per case and per twin."""
     import compile_fail
@@ -579,6 +745,9 @@ def parse_args(argv):
     p.add_argument("--smp", type=int, default=None,
                    help="CPUs for QEMU (default: ktest with 1, 2 and 4, "
                    "boots with 1)")
+    p.add_argument("--cpu", default=None,
+                   help="ktest only on this QEMU CPU model (with --smp N "
+                   "or 2; default: qemu64 on -smp 1, 2, 4 and max on 2)")
     p.add_argument("--qemu-arg", action="append", default=[],
                    metavar="ARGS", help="extra QEMU arguments (repeatable)")
     p.add_argument("--timeout", type=float, default=180,
@@ -586,9 +755,10 @@ def parse_args(argv):
     p.add_argument("--boot-timeout", type=float, default=60,
                    help="seconds for a plain boot to reach the RAM line")
     p.add_argument("--only", action="append",
-                   choices=("unit", "format", "rust-lint", "rust-host",
+                   choices=("unit", "format", "tidy", "rust-lint",
+                            "rust-host",
                             "compile-fail", "ktest", "boot", "interactive",
-                            "screen", "net", "replay", "user"),
+                            "screen", "net", "replay", "gdb", "sanitizers", "user"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -610,9 +780,9 @@ def main(argv=None):
         for f in format_files():
             print(os.path.relpath(f, ROOT))
         return 0
-    tiers = args.only or ["unit", "format", "rust-lint", "rust-host",
+    tiers = args.only or ["unit", "format", "tidy", "rust-lint", "rust-host",
                           "compile-fail", "ktest", "boot", "interactive",
-                          "screen", "net", "replay", "user"]
+                          "screen", "net", "replay", "gdb", "sanitizers", "user"]
     checks = []
 
     def report(result):
@@ -630,6 +800,8 @@ def main(argv=None):
         report(run_unit(args))
     if "format" in tiers:
         report(run_format(args))
+    if "tidy" in tiers:
+        report(run_tidy(args))
     if "rust-lint" in tiers:
         report(rust_lint.run_lint(args, Check))
     if "rust-host" in tiers:
@@ -638,7 +810,7 @@ def main(argv=None):
         report(run_compile_fail(args))
     qemu_tiers = [t for t in tiers
                   if t in ("ktest", "boot", "interactive", "screen", "net",
-                           "replay", "user")]
+                           "replay", "gdb", "sanitizers", "user")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",
                             ["  %s does not exist (run make)" %
@@ -647,8 +819,8 @@ def main(argv=None):
     jobs = []
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
         if "ktest" in qemu_tiers:
-            for smp in (args.smp,) if args.smp else KTEST_SMP:
-                jobs.append(pool.submit(run_ktest, args, smp))
+            for cpu, smp in ktest_runs(args):
+                jobs.append(pool.submit(run_ktest, args, smp, cpu))
         if "boot" in qemu_tiers:
             for cfg in BOOT_CONFIGS:
                 jobs.append(pool.submit(run_boot, args, *cfg))
@@ -676,6 +848,14 @@ def main(argv=None):
             import user
             for fn, fargs in user.jobs(args):
                 jobs.append(pool.submit(fn, args, *fargs))
+        if "gdb" in qemu_tiers:
+            import debugger
+            for fn, fargs in debugger.jobs(args):
+                jobs.append(pool.submit(fn, args, *fargs))
+        if "sanitizers" in qemu_tiers:
+            import sanitizers
+            jobs.append(pool.submit(sanitizers.run_sanitizers, args, Check,
+                                    run_ktest))
         for job in concurrent.futures.as_completed(jobs):
             report(job.result())
     return summarize(checks)

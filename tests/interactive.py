@@ -10,9 +10,15 @@ printed, and returns ([Check], note) like the tiers in check.py:
                     backtrace naming the function, once, and exit 65
   modules           Rust modules start at boot and run their exit code at
                     `poweroff`
+  first run         the QEMU command `make run` prints (make -n) boots
+                    with eth0 up, and `ping 10.0.2.2` answers; booted
+                    without ip=, ping says "eth0 is down: ifconfig eth0
+                    dhcp", keeps trying, and works after that command
 """
 
 import os
+import shlex
+import subprocess
 
 import ktap
 from check import PROMPT, Check, QemuRun, TAIL_LINES
@@ -92,9 +98,12 @@ MONITOR_SCRIPT = [
     ("dmesg", "booting via PVH"),
     ("irqs", "lapic"),
     ("lsdev", "[8086:1237]"),
+    ("lsdev", "  pci   e1000                00:03.0"),   # bound drivers
+    ("lsdev", "  pci   e1000_rs             (no device)"),
     ("ifconfig", "eth0: flags=DOWN"),
     ("netstat", "ip.in_receives"),
-    ("ping 10.0.2.2", "ENETUNREACH"),
+    ("logflood lots", "usage: logflood N"),
+    ("ping 10.0.2", "usage: ping [-I IF]"),
 ]
 
 
@@ -246,9 +255,64 @@ def run_sched_policy(args):
     return _result(name, run, problems, args.logdir)
 
 
+def make_run_command(args):
+    """The QEMU command `make run` runs (make -n), as a list; or None."""
+    build = os.path.dirname(args.kernel)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run(["make", "-s", "-n", "-C", root, "BUILD=" + build,
+                          "run"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.startswith("qemu-system-"):
+            return shlex.split(line) + args.qemu_extra
+    return None
+
+
+def run_first_ping(args):
+    """`make run`, then `ping 10.0.2.2`: answers with no other step."""
+    name = "first run: make run, then ping 10.0.2.2"
+    cmd = make_run_command(args)
+    if cmd is None:
+        return [Check(name, "fail", ["  `make -n run` printed no QEMU "
+                                     "command"])], None
+    run = QemuRun(args.kernel, "")
+    run.cmd = cmd
+    run.start()
+    problems = []
+    if not run.wait_for(lambda t: PROMPT in t, args.boot_timeout):
+        problems.append("no monitor prompt")
+    elif not _command(run, "ping 10.0.2.2", "packet loss", 30):
+        problems.append("ping did not finish")
+    elif "3 packets transmitted, 3 received" not in run.text:
+        problems.append("ping 10.0.2.2 did not get its 3 replies")
+    run.kill()
+    return _result(name, run, problems, args.logdir)
+
+
+def run_ping_down(args):
+    """With eth0 down, ping says why and what to type, and keeps trying."""
+    name = "ping with eth0 down explains and keeps trying"
+    run, ok = _boot_to_prompt(args)
+    problems = [] if ok else ["no monitor prompt"]
+    if ok and not _command(run, "ping -c 2 10.0.2.2", "packet loss", 15):
+        problems.append("ping -c 2 did not finish")
+    text = ktap.strip_timestamps(run.text)
+    if ok and text.count("eth0 is down: ifconfig eth0 dhcp") != 1:
+        problems.append("no single 'eth0 is down: ifconfig eth0 dhcp'")
+    if ok and "2 packets transmitted, 0 received" not in run.text:
+        problems.append("ping did not try twice")
+    if ok and not _command(run, "ifconfig eth0 dhcp", PROMPT, 30):
+        problems.append("ifconfig eth0 dhcp did not finish")
+    if ok and not (_command(run, "ping -c 1 10.0.2.2", "packet loss", 15)
+                   and "1 packets transmitted, 1 received" in run.text):
+        problems.append("after 'ifconfig eth0 dhcp' ping still failed")
+    run.kill()
+    return _result(name, run, problems, args.logdir)
+
+
 def jobs(args):
     """The checks of this module as (function, args) pairs."""
     out = [(run_selftest, ()), (run_monitor, ()), (run_modules, ()),
-           (run_sched_policy, ())]
+           (run_sched_policy, ()), (run_first_ping, ()),
+           (run_ping_down, ())]
     out += [(run_crash, (cmd, needles)) for cmd, needles in CRASHES]
     return out

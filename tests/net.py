@@ -125,7 +125,7 @@ def finish(run, name, args, results):
     run.save(os.path.join(args.logdir, name.replace(" ", "-") + ".log"))
     lines = ktap.strip_timestamps(run.text)
     crash = [l for l in lines if any(m in l for m in ktap.PANIC_MARKERS)
-             or "WARNING:" in l]
+             or "WARNING:" in l or "UBSAN: " in l or "BUG: KASAN: " in l]
     checks = []
     for cname, problems in results:
         if crash:

@@ -14,8 +14,8 @@ The `replay` tier of make check (docs/sched-replay.md):
             task_adopt records (fair_rs's also task_export ones)
   replay    build/host/sched-replay on each dump: every recorded
             decision (and every exported hand-over) must come out the
-            same from the host build of sched/policies/fair_rs.rs
-            (rr.rs, eevdf_rs.rs): "N records, 0 divergences"
+            same from the host build of kernel/sched/fair_rs.rs
+            (rr.rs, eevdf.rs): "N records, 0 divergences"
   diverge   the same trace against a copy of fair_rs.rs with one
             constant changed (WAKEUP_GRANULARITY 4 -> 0 ms), built with
             `make sched-replay REPLAY_POLICIES=... REPLAY_OUT=...`: the
@@ -203,8 +203,8 @@ def diverge_check(args, logpath, text):
     work = os.path.join(args.logdir, "replay-changed")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    for f in ("fair_rs.rs", "rr.rs", "eevdf_rs.rs"):
-        shutil.copy(os.path.join(ROOT, "sched", "policies", f), work)
+    for f in ("fair_rs.rs", "rr.rs", "eevdf.rs"):
+        shutil.copy(os.path.join(ROOT, "kernel", "sched", f), work)
     path = os.path.join(work, "fair_rs.rs")
     with open(path) as fh:
         src = fh.read()

@@ -6,8 +6,12 @@
                with rust/rust.mk's own flags, -Dwarnings);
                tools/check-unsafe.py (SAFETY comments in rust/kernel, no
                unsafe and #![forbid(unsafe_code)] everywhere else);
-               rustdoc of the kernel crate (`make rustdoc`: broken
-               intra-doc links are errors).
+               rustdoc of the kernel, macros and lib/ crates (`make
+               rustdoc`: broken intra-doc links are errors); and, when
+               Debian's rust-analyzer (rust-web-analyzer) is installed,
+               `rust-analyzer diagnostics` over the rust-project.json
+               `make rust-analyzer` writes: no error in any crate (an
+               editor would show the same; skipped when not installed).
   rust-host  every .rs file with a `#[cfg(test)] mod host_tests` is
              pure-logic, dependency-free code that also builds on its
              own for the host: `rustc --edition 2021 --test` it, run it,
@@ -28,15 +32,18 @@ import subprocess
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUSTC = "/usr/bin/rustc"
 RUSTFMT = "/usr/bin/rustfmt"
+RUST_ANALYZER = "/usr/bin/rust-analyzer"
+# "at crate kernel, file /x.rs: Error RustcHardError("E0432") from ..."
+RA_ERROR_RE = re.compile(r"at crate .*?: Error .*$", re.M)
 DETAIL_LINES = 40
 
 # keel's own Rust sources (rust/bindings and rust/uapi are generated
 # except for lib.rs)
-RUST_DIRS = ("rust/kernel", "rust/macros", "samples", "drivers", "sched",
+RUST_DIRS = ("rust/kernel", "rust/macros", "samples", "drivers", "kernel",
              "tools", "tests/compile-fail")
 RUST_FILES = ("rust/bindings/lib.rs", "rust/uapi/lib.rs",
               "rust/compiler_builtins.rs")
-HOST_TEST_DIRS = ("rust", "samples", "drivers", "sched", "tools")
+HOST_TEST_DIRS = ("rust", "samples", "drivers", "kernel", "tools")
 # Host tests that link keel crates built for the host (the kernel crate
 # with --cfg keel_host and the policies): built by a make target.
 MAKE_BUILT_TESTS = {
@@ -129,6 +136,33 @@ def check_make_target(make_check, args, target, name, hint):
                       ["  (rerun: make %s; %s)" % (target, hint)])
 
 
+def rust_analyzer_errors(output):
+    """The error lines of `rust-analyzer diagnostics` output (its progress
+    lines end in carriage returns, not newlines)."""
+    return [m.group(0) for m in RA_ERROR_RE.finditer(
+        output.replace("\r", "\n"))]
+
+
+def check_rust_analyzer(make_check, args):
+    name = "rust-lint rust-analyzer diagnostics (every crate resolves)"
+    if not os.path.exists(RUST_ANALYZER):
+        return make_check(name, "skip", ["%s is not installed (Debian "
+                                         "package rust-web-analyzer; make "
+                                         "deps)" % RUST_ANALYZER])
+    p = _make(args, "rust-analyzer")
+    if p.returncode != 0:
+        return make_check(name, "fail", _tail(p.stdout + p.stderr) +
+                          ["  (rerun: make rust-analyzer)"])
+    p = subprocess.run([RUST_ANALYZER, "diagnostics", ROOT], cwd=ROOT,
+                       capture_output=True, text=True)
+    errors = rust_analyzer_errors(p.stdout + p.stderr)
+    if not errors and p.returncode == 0:
+        return make_check(name, "pass")
+    return make_check(name, "fail", _tail("\n".join(errors) or p.stderr) +
+                      ["  (rerun: make rust-analyzer && %s diagnostics .)"
+                       % RUST_ANALYZER])
+
+
 def check_unsafe(make_check):
     name = "rust-lint unsafe audit (tools/check-unsafe.py)"
     p = subprocess.run(["python3", os.path.join(ROOT, "tools",
@@ -149,12 +183,14 @@ def run_lint(args, make_check):
                           "needs a comment saying why"),
         check_unsafe(make_check),
         check_make_target(make_check, args, "rustdoc",
-                          "rust-lint rustdoc (kernel crate, intra-doc links)",
+                          "rust-lint rustdoc (kernel, macros, lib crates)",
                           "docs in build/doc"),
+        check_rust_analyzer(make_check, args),
     ]
     nfail = sum(c.status == "fail" for c in checks)
-    return checks, "rust-lint: rustfmt, clippy, unsafe audit, rustdoc over " \
-        "%d files, %d failed" % (len(rust_sources()), nfail)
+    return checks, "rust-lint: rustfmt, clippy, unsafe audit, rustdoc, " \
+        "rust-analyzer over %d files, %d failed" % (len(rust_sources()),
+                                                    nfail)
 
 
 # ---------------------------------------------------------------- host

@@ -193,6 +193,91 @@ class BootTests(unittest.TestCase):
         self.assertTrue(check.judge_lowmem(log(*HEAD), True))
 
 
+class TidyTests(unittest.TestCase):
+    def test_findings_deduplicated_across_translation_units(self):
+        # a header finding is printed once per .c file that includes it
+        root = check.ROOT
+        out = ("%s/include/keel/phy.h:87:23: error: macro argument should "
+               "be enclosed in parentheses [bugprone-macro-parentheses,"
+               "-warnings-as-errors]\n#define SPEED_UNKNOWN -1\n" % root) * 2
+        out += ("kernel/smp.c:40:6: warning: redundant 'arch_set_this_cpu' "
+                "declaration [readability-redundant-declaration]\n"
+                "   42 warnings generated.\n")
+        self.assertEqual(check.tidy_findings(out), [
+            "include/keel/phy.h:87:23: macro argument should be enclosed in "
+            "parentheses [bugprone-macro-parentheses,-warnings-as-errors]",
+            "kernel/smp.c:40:6: redundant 'arch_set_this_cpu' declaration "
+            "[readability-redundant-declaration]"])
+        self.assertEqual(check.tidy_findings("3 warnings generated.\n"), [])
+
+
+class SanitizerTests(unittest.TestCase):
+    def test_unexpected_report_is_a_problem(self):
+        text = log("UBSAN: shift-out-of-bounds in a.c:3:9",
+                   "shift exponent 40 is too large for 32-bit type 'int'")
+        p = check.sanitizer_problems(text)
+        self.assertEqual(len(p), 1)
+        self.assertIn("a.c:3:9", p[0])
+        self.assertIn("shift exponent 40", p[0])
+
+    def test_expected_report_is_not(self):
+        text = log("UBSAN (expected): shift-out-of-bounds in a.c:3:9",
+                   "shift exponent 40 is too large for 32-bit type 'int'")
+        self.assertEqual(check.sanitizer_problems(text), [])
+
+    def suite_log(self, suite, case, report):
+        return ["    # Subtest: " + suite, "    1..1",
+                "==================", report, "next line",
+                "    ok 1 " + case, "ok 1 " + suite]
+
+    def test_kasan_and_lockdep_reports_belong_to_their_case(self):
+        text = log(*self.suite_log("kasan", "use_after_kfree",
+                                   "BUG: KASAN: slab-use-after-free in f"),
+                   *self.suite_log("lockdep", "spinlock_abba_is_reported",
+                                   "WARNING: inconsistent lock state"),
+                   *self.suite_log("slab", "kfree_misuse_refused",
+                                   "BUG: KASAN: double-free in g"))
+        self.assertEqual(check.sanitizer_problems(text), [])
+
+    def test_a_report_in_another_case_is_a_problem(self):
+        text = log(*self.suite_log("buddy", "buddy_alloc",
+                                   "BUG: KASAN: use-after-free in h"),
+                   *self.suite_log("slab", "cache_stats_exact",
+                                   "WARNING: held lock freed"))
+        p = check.sanitizer_problems(text)
+        self.assertEqual(len(p), 2)
+        self.assertIn("use-after-free in h / next line (in buddy.buddy_alloc)",
+                      p[0])
+        self.assertIn("(in slab.cache_stats_exact)", p[1])
+
+    def test_a_report_after_the_last_case_is_a_problem(self):
+        text = log(*self.suite_log("kasan", "use_after_kfree", "x"),
+                   "WARNING: possible circular locking dependency detected")
+        self.assertEqual(len(check.sanitizer_problems(text)), 1)
+
+
+class KtestRunsTests(unittest.TestCase):
+    def runs(self, *argv):
+        return check.ktest_runs(check.parse_args(list(argv)))
+
+    def test_default_adds_cpu_max(self):
+        self.assertEqual(self.runs(), [("qemu64", 1), ("qemu64", 2),
+                                       ("qemu64", 4), ("max", 2)])
+
+    def test_smp_alone_keeps_the_baseline_model(self):
+        self.assertEqual(self.runs("--smp", "4"), [("qemu64", 4)])
+
+    def test_cpu_picks_the_model(self):
+        self.assertEqual(self.runs("--cpu", "max"), [("max", 2)])
+        self.assertEqual(self.runs("--cpu", "max", "--smp", "1"),
+                         [("max", 1)])
+
+    def test_labels_keep_the_old_names(self):
+        self.assertEqual(check.ktest_label("qemu64", 1), "")
+        self.assertEqual(check.ktest_label("qemu64", 4), "-smp 4")
+        self.assertEqual(check.ktest_label("max", 2), "max -smp 2")
+
+
 class FormatTests(unittest.TestCase):
     def test_alignment_only_is_accepted(self):
         a = "#define A\t\t1\t/* x */\n\tint  b;\n"

@@ -67,5 +67,24 @@ class Sources(unittest.TestCase):
         self.assertIn("rust/kernel/fmt_buf.rs", rust_lint.host_test_files())
 
 
+class RustAnalyzer(unittest.TestCase):
+    def test_errors_found_between_progress_lines(self):
+        # rust-analyzer 1.96's output: progress ends in "\r", each
+        # diagnostic follows it on the same physical line
+        out = ("51/79 64% processing /k/module.rs   at crate panic_screen, "
+               "file /k/panic_screen.rs: Error RustcHardError(\"E0432\") "
+               "from LineCol { line: 32, col: 9 } to LineCol { line: 32, "
+               "col: 12 }: unresolved import\r52/79 65% processing x   at "
+               "crate kernel, file /k/fmt_buf.rs: WeakWarning "
+               "Ra(\"inactive-code\", WeakWarning) from a to b: code is "
+               "inactive\n\ndiagnostic scan complete\n")
+        errors = rust_lint.rust_analyzer_errors(out)
+        self.assertEqual(len(errors), 1)
+        self.assertIn("panic_screen.rs: Error", errors[0])
+        self.assertTrue(errors[0].endswith("unresolved import"))
+        self.assertEqual(rust_lint.rust_analyzer_errors(
+            "diagnostic scan complete\n"), [])
+
+
 if __name__ == "__main__":
     unittest.main()

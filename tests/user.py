@@ -6,8 +6,7 @@ program of tests/user as a child, nests their KTAP subtests under its own
 plan and powers the machine off with reboot(2). Each leaf case is one
 check; a panic, a hang, a missing or short plan, or any exit other than
 the clean power off (status 0) fails the run. Runs on -smp 1 and 2 (or
---smp N). One more boot runs the uaccess and user_mm ktests on -cpu max,
-where SMEP, SMAP and UMIP are on and the SMAP case must pass.
+--smp N). (The SMAP ktest runs in the ktest tier's -cpu max boot.)
 """
 
 import os
@@ -81,30 +80,7 @@ def run_user(args, smp):
     return checks, note
 
 
-def run_smap(args):
-    """The uaccess and user_mm ktests on -cpu max (SMEP, SMAP, UMIP on):
-    the SMAP case must run, not skip."""
-    run = QemuRun(args.kernel, "ktest=1 ktest.filter=u*", cpu="max",
-                  smp=args.smp or 2, extra=args.qemu_extra)
-    run.start()
-    run.finish(args.timeout)
-    run.save(os.path.join(args.logdir, "user-smap.log"))
-    v = ktap.judge_ktest(run.text, None if run.timed_out else run.status,
-                         run.timed_out)
-    prefix = "user -cpu max ktest "
-    checks = [Check(prefix + t.path, "pass") for t in v.passed]
-    for t in v.failed + v.skipped:
-        detail = ["  | " + l for l in ktap.case_context(v, t)]
-        checks.append(Check(prefix + t.path, "fail", detail))
-    if not any("smap" in t.path for t in v.passed):
-        v.problems.append("the SMAP case did not pass on -cpu max")
-    if v.problems:
-        checks.append(Check(prefix + "run", "fail",
-                            ["  " + p for p in v.problems] + run.tail()))
-    return checks, "user -cpu max ktest: %d passed" % len(v.passed)
-
-
 def jobs(args):
     """The checks of this tier as (function, args) pairs."""
     return [(run_user, (smp,)) for smp in
-            ((args.smp,) if args.smp else USER_SMP)] + [(run_smap, ())]
+            ((args.smp,) if args.smp else USER_SMP)]

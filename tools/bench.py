@@ -13,12 +13,26 @@ and reads the kernel's serial lines
   BENCH name=<case> value=<v> unit=<u> iters=<n>
   BENCH name=<case> error=<errno>
 
+  BENCH name=<case> value=<v> unit=<u> iters=<n> derived=<a>-<b>|<a>/<b>
+
+The last form is a figure the case derived from two of its other lines
+(a difference, a ratio). It is reported as measured, with its inputs,
+whatever its sign. Under tcg (host time) a derived figure is
+host-noise-bound when it is within NOISE_FRACTION of what its inputs
+would give with no effect at all (a difference within that fraction of
+the larger input, a ratio within it of 1): the report marks such figures
+and says so, since another run on a busy host can turn them around.
+
 It writes build/bench/results.json (a list of {name, value, unit, iters,
-qemu_mode, git_revision, date, host}) and regenerates the tables between
-the markers in docs/benchmarks.md, leaving the rest of that file alone. It
-exits non-zero, and leaves the docs untouched, if a boot fails, a case
-reports an error, a case is missing from a mode, or a value is zero (the
-guest clock did not run).
+qemu_mode, git_revision, date, host}, plus derived, inputs and
+noise_bound for derived figures, and {name, qemu_mode, error} for a case
+that failed) and regenerates the tables between the markers in
+docs/benchmarks.md, leaving the rest of that file alone. One bad case
+(an error line, a case missing from a mode, a measured value of zero:
+the guest clock did not run) fails that case: it is shown as failed, the
+other cases are still written, and the exit status is 1. A boot that
+fails (panic, timeout, wrong exit status) fails the run: the docs are
+left untouched.
 
 The guest gets four e1000 NICs on two QEMU hubs (NIC_ARGS, interrupt
 mitigation off), driven two by the C driver and two by the Rust one, so
@@ -76,7 +90,12 @@ NIC_ROWS = [
 DRIVER_OBJECTS = [("C", "drivers/net/e1000.o"),
                   ("Rust", "rust/drivers/net/e1000_rs.o")]
 LINE_RE = re.compile(r"BENCH name=(\S+) (?:value=(\S+) unit=(\S+) "
-                     r"iters=(\d+)|error=(\S+))")
+                     r"iters=(\d+)(?: derived=(\S+))?|error=(\S+))")
+DERIVED_RE = re.compile(r"^([^-/\s]+)([-/])([^-/\s]+)$")
+# Plain TCG follows the host clock: on a shared host other processes move
+# its figures by this much between runs (docs/benchmarks.md).
+NOISE_FRACTION = 0.10
+NOISY_MODES = ("tcg",)
 
 DOC_HEAD = """# Benchmarks
 
@@ -96,39 +115,113 @@ Neither mode says how fast the code is on hardware.
 """
 
 
+class ModeResults:
+    """What one boot printed: values, errors and how figures derive."""
+
+    def __init__(self):
+        self.values = {}        # name -> (value, unit, iters)
+        self.errors = {}        # name -> errno name
+        self.derived = {}       # name -> "a-b" or "a/b"
+
+
 def parse_bench(text):
-    """Return ({name: (value, unit, iters)}, {name: error}) from a log."""
-    results, errors = {}, {}
+    """The BENCH lines of a serial log as a ModeResults."""
+    out = ModeResults()
     for m in LINE_RE.finditer(text):
         name = m.group(1)
+        if m.group(6):
+            out.errors[name] = m.group(6)
+            continue
+        out.values[name] = (float(m.group(2)), m.group(3), int(m.group(4)))
         if m.group(5):
-            errors[name] = m.group(5)
-        else:
-            results[name] = (float(m.group(2)), m.group(3), int(m.group(4)))
-    return results, errors
+            out.derived[name] = m.group(5)
+    return out
 
 
-def check_results(per_mode):
-    """Problems with {mode: (results, errors)}: errors, zeros, gaps."""
-    problems = []
+def derived_inputs(how):
+    """("a", "-", "b") from "a-b" (or "/"), or None if malformed."""
+    m = DERIVED_RE.match(how)
+    return m.groups() if m else None
+
+
+def noise_note(mode, res, name):
+    """Why the derived figure name is host-noise-bound in mode, or None.
+
+    Only a mode that runs on the host clock is noisy; there a difference
+    within NOISE_FRACTION of its larger input, or a ratio within it of 1,
+    could come out the other way in the next run.
+    """
+    value = res.values[name][0]
+    a, op, b = derived_inputs(res.derived[name])
+    va, vb = res.values[a][0], res.values[b][0]
+    if mode not in NOISY_MODES:
+        return None
+    if op == "-":
+        scale = max(abs(va), abs(vb))
+        if value <= 0 or abs(value) < NOISE_FRACTION * scale:
+            return ("%s - %s = %g - %g: the difference is within %d %% of "
+                    "its inputs" % (a, b, va, vb, NOISE_FRACTION * 100))
+        return None
+    if abs(value - 1) < NOISE_FRACTION:
+        return ("%s / %s = %g / %g: the ratio is within %d %% of 1"
+                % (a, b, va, vb, NOISE_FRACTION * 100))
+    return None
+
+
+def judge(per_mode):
+    """Judge {mode: ModeResults} case by case.
+
+    Returns (failed, noisy): failed maps (name, mode) to why that case
+    failed there (an error, missing, a measured value of zero or less,
+    a derived figure whose inputs are missing); noisy maps (name, mode)
+    to why a derived figure is host-noise-bound. A derived figure of
+    zero or less is not a failure: it is reported as measured.
+    """
+    failed, noisy = {}, {}
     names = set()
-    for results, errors in per_mode.values():
-        names |= set(results) | set(errors)
-    if not names:
-        problems.append("no BENCH lines at all")
-    for mode, (results, errors) in per_mode.items():
+    for res in per_mode.values():
+        names |= set(res.values) | set(res.errors)
+    for mode, res in per_mode.items():
         for name in sorted(names):
-            if name in errors:
-                problems.append("%s [%s]: error %s" % (name, mode,
-                                                       errors[name]))
-            elif name not in results:
-                problems.append("%s [%s]: missing" % (name, mode))
-            elif results[name][0] <= 0:
-                problems.append("%s [%s]: value is %s %s: the guest clock "
-                                "did not run" % (name, mode,
-                                                 results[name][0],
-                                                 results[name][1]))
-    return problems
+            key = (name, mode)
+            if name in res.errors:
+                failed[key] = "error %s" % res.errors[name]
+            elif name not in res.values:
+                failed[key] = "missing"
+            elif name in res.derived:
+                parts = derived_inputs(res.derived[name])
+                if not parts or parts[0] not in res.values or \
+                        parts[2] not in res.values:
+                    failed[key] = ("derived as %s, but those lines are "
+                                   "missing" % res.derived[name])
+                else:
+                    note = noise_note(mode, res, name)
+                    if note:
+                        noisy[key] = note
+            elif res.values[name][0] <= 0:
+                failed[key] = ("value is %s %s: the guest clock did not "
+                               "run" % res.values[name][:2])
+    return failed, noisy
+
+
+def make_records(per_mode, failed, noisy, common):
+    """results.json records: every value, and every failed case."""
+    records = []
+    for mode, res in per_mode.items():
+        for name, (value, unit, iters) in res.values.items():
+            if (name, mode) in failed:
+                continue
+            r = dict(name=name, value=value, unit=unit, iters=iters,
+                     qemu_mode=mode, **common)
+            if name in res.derived:
+                a, _, b = derived_inputs(res.derived[name])
+                r["derived"] = res.derived[name]
+                r["inputs"] = {a: res.values[a][0], b: res.values[b][0]}
+                r["noise_bound"] = (name, mode) in noisy
+            records.append(r)
+    for (name, mode), why in sorted(failed.items()):
+        records.append(dict(name=name, qemu_mode=mode, error=why, **common))
+    return records
 
 
 def run_mode(args, mode):
@@ -201,13 +294,47 @@ def render_table(records, host):
                "%s" % m for m in modes) + " |",
            "|---|---|" + "---:|" * len(modes)]
     for n in names:
-        unit = next(by[(n, m)]["unit"] for m in modes if (n, m) in by)
-        cells = ["%g" % by[(n, m)]["value"] if (n, m) in by else "-"
-                 for m in modes]
-        out.append("| `%s` | %s | %s |" % (n, unit, " | ".join(cells)))
-    out += render_ratios(names, by, modes)
+        unit = next((by[(n, m)]["unit"] for m in modes
+                     if "unit" in by.get((n, m), {})), "-")
+        out.append("| `%s` | %s | %s |" % (n, unit, " | ".join(
+            _cell(by.get((n, m))) for m in modes)))
+    out += render_notes(records)
+    values = {k: r for k, r in by.items() if "value" in r}
+    out += render_ratios(names, values, modes)
     out += ["", END]
     return "\n".join(out)
+
+
+def _cell(r):
+    if r is None:
+        return "-"
+    if "error" in r:
+        return "failed"
+    return "%g%s" % (r["value"], " (noise)" if r.get("noise_bound") else "")
+
+
+def render_notes(records):
+    """Derived figures with their inputs; host-noise-bound and failed
+    cases, each with the reason."""
+    out = []
+    derived = [r for r in records if "derived" in r]
+    if derived:
+        out += ["", "Derived figures, as measured, from the lines they "
+                "name; \"(noise)\": host-noise-bound, within %d %% of no "
+                "effect under host time, so another run on a busy host can "
+                "turn it around:" % (NOISE_FRACTION * 100), ""]
+        for r in derived:
+            inputs = ", ".join("`%s` %g" % kv for kv in r["inputs"].items())
+            out.append("- `%s` [%s] = %g %s = `%s` (%s)%s" % (
+                r["name"], r["qemu_mode"], r["value"], r["unit"],
+                r["derived"], inputs,
+                ": host-noise-bound" if r["noise_bound"] else ""))
+    failed = [r for r in records if "error" in r]
+    if failed:
+        out += ["", "Failed cases (the other cases of the run stand):", ""]
+        out += ["- `%s` [%s]: %s" % (r["name"], r["qemu_mode"], r["error"])
+                for r in failed]
+    return out
 
 
 # Policy variants of each scheduler case (kernel/sched/sched_bench.c):
@@ -265,7 +392,8 @@ def _fmt(v):
 def render_nic_table(records, sizes):
     """The C/Rust tables: icount (instructions, and packets/s at one
     instruction per virtual ns) and tcg (host time), plus object sizes."""
-    by = {(r["name"], r["qemu_mode"]): r["value"] for r in records}
+    by = {(r["name"], r["qemu_mode"]): r["value"] for r in records
+          if "value" in r}
     rev = records[0]["git_revision"] if records else "?"
     icount, tcg = "icount shift=0", "tcg"
     out = [NIC_BEGIN, "",
@@ -350,7 +478,7 @@ def main(argv=None):
     date = datetime.datetime.now(datetime.timezone.utc).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
     host = host_description()
-    per_mode, problems, records = {}, [], []
+    per_mode, problems = {}, []
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     for mode in MODES:      # one at a time: parallel runs skew TCG time
         out, err = run_mode(args, mode)
@@ -362,15 +490,25 @@ def main(argv=None):
         if err:
             problems.append("%s: %s (log: %s)" % (mode, err, log))
         per_mode[mode] = parse_bench(out)
-        for name, (value, unit, iters) in per_mode[mode][0].items():
-            if value <= 0:
-                continue        # a stopped clock: reported below
-            records.append({"name": name, "value": value, "unit": unit,
-                            "iters": iters, "qemu_mode": mode,
-                            "git_revision": rev, "date": date,
-                            "host": host})
-            print("%-28s %14.3f %-6s [%s]" % (name, value, unit, mode))
-    problems += check_results(per_mode)
+    if not any(r.values or r.errors for r in per_mode.values()):
+        problems.append("no BENCH lines at all")
+    failed, noisy = judge(per_mode)
+    records = make_records(per_mode, failed, noisy,
+                           dict(git_revision=rev, date=date, host=host))
+    return report(args, records, problems)
+
+
+def report(args, records, problems):
+    """Print the results, write results.json and (unless a boot failed)
+    the docs; returns the exit status: 1 if a boot or a case failed."""
+    for r in records:
+        if "error" in r:
+            print("%-28s %14s %-6s [%s] %s" % (r["name"], "FAILED", "",
+                                               r["qemu_mode"], r["error"]))
+        else:
+            print("%-28s %14.3f %-6s [%s]%s" % (
+                r["name"], r["value"], r["unit"], r["qemu_mode"],
+                " host-noise-bound" if r.get("noise_bound") else ""))
     with open(args.out, "w") as f:
         json.dump(records, f, indent=2)
         f.write("\n")
@@ -380,10 +518,21 @@ def main(argv=None):
         for prob in problems:
             print("  " + prob)
         return 1
+    host = records[0]["host"] if records else "?"
     sizes = object_sizes(os.path.dirname(os.path.abspath(args.kernel)))
     update_doc(args.doc, render_table(records, host),
                render_nic_table(records, sizes))
     print("updated %s" % os.path.relpath(args.doc))
+    bad = [r for r in records if "error" in r]
+    noisy = [r for r in records if r.get("noise_bound")]
+    if noisy:
+        print("bench: host-noise-bound: %s" % ", ".join(
+            "%s [%s]" % (r["name"], r["qemu_mode"]) for r in noisy))
+    if bad:
+        print("bench: %d case(s) failed, the rest stand: %s" % (
+            len(bad), ", ".join("%s [%s]" % (r["name"], r["qemu_mode"])
+                                for r in bad)))
+        return 1
     return 0
 
 

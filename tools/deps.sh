@@ -12,13 +12,16 @@ set -eu
 rustv=$(/usr/bin/rustc --version 2>/dev/null | cut -d' ' -f2)
 NEEDS="gcc:gcc ld:binutils make:make python3:python3 \
 qemu-system-x86_64:qemu-system-x86 clang-format:clang-format \
+clang-tidy:clang-tidy \
 /usr/bin/rustc:rustc-web \
 /usr/src/rustc-${rustv:-*}/library/core/src/lib.rs:rust-web-src \
 /usr/bin/bindgen:bindgen \
 /usr/lib/llvm-*/lib/libclang.so:libclang-dev \
 /usr/bin/clippy-driver:rust-web-clippy \
 /usr/bin/rustfmt:rustfmt-web \
-zbarimg:zbar-tools \
+/usr/bin/rust-analyzer:rust-web-analyzer \
+zbarimg:zbar-tools gdb:gdb \
+/usr/lib/rustlib/etc/gdb_load_rust_pretty_printers.py:rust-web-gdb \
 /bin/busybox:busybox-static cpio:cpio \
 musl-gcc:musl-tools"
 

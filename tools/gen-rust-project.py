@@ -14,7 +14,10 @@ Layout:
                       sources (what `rustc --print sysroot` ships)
     crates            compiler_builtins, macros (proc-macro, host),
                       bindings, uapi, kernel -> bindings, uapi, macros;
-                      each driver/sample -> kernel, macros
+                      each library crate (lib/<name>/lib.rs, --lib:
+                      core only); each driver/sample/policy -> kernel,
+                      macros and every library crate, as rust.mk's
+                      RUST_DRIVER_FLAGS give them
 
 The library crates go in "sysroot_project" rather than in "crates" (as
 Linux's generator does) because rust-analyzer treats only sysroot
@@ -103,12 +106,15 @@ def build(args):
                   "exclude_dirs": []})
     g.add("kernel", "rust/kernel/lib.rs", ["bindings", "uapi", "macros"],
           edition=edition, cfg=keel_cfg, target=target)
+    for name in args.lib:
+        g.add(name, os.path.join("lib", name, "lib.rs"), edition=edition,
+              cfg=keel_cfg, target=target)
     for path in args.modules:
         name = os.path.splitext(os.path.basename(path))[0]
         if name in g.index:
             raise SystemExit("gen-rust-project: two crates named %r" % name)
-        g.add(name, path, ["kernel", "macros"], edition=edition,
-              cfg=keel_cfg, target=target)
+        g.add(name, path, ["kernel", "macros"] + list(args.lib),
+              edition=edition, cfg=keel_cfg, target=target)
     return {"sysroot": args.sysroot,
             "sysroot_src": os.path.abspath(args.sysroot_src),
             "sysroot_project": sysroot_project(args.sysroot_src),
@@ -123,6 +129,8 @@ def main(argv=None):
     p.add_argument("--objtree", required=True, help="the build directory")
     p.add_argument("--macros-dylib", required=True)
     p.add_argument("--keel-flags", required=True)
+    p.add_argument("--lib", action="append", default=[], metavar="NAME",
+                   help="a library crate, lib/NAME/lib.rs (repeatable)")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("modules", nargs="*", help="driver/sample crate roots")
     args = p.parse_args(argv)

@@ -122,6 +122,21 @@ const struct irq_chip lapic_chip = {
 	.eoi = lapic_line_eoi,
 };
 
+/*
+ * The test line of keel/irq.h on x86: vector APIC_TEST_VECTOR, raised by
+ * a self-IPI through the local APIC.
+ */
+unsigned int arch_irq_test_line(const struct irq_chip **chip)
+{
+	*chip = &lapic_chip;
+	return VECTOR_TO_IRQ(APIC_TEST_VECTOR);
+}
+
+void arch_irq_test_line_send(void)
+{
+	lapic_send_self_ipi(APIC_TEST_VECTOR);
+}
+
 /* An APIC error: report the error status (write, then read, per SDM). */
 static enum irqreturn lapic_error(unsigned int irq, void *cookie)
 {

@@ -17,6 +17,7 @@
  */
 #include <asm/layout.h>
 
+#define MSR_GS_BASE	0xc0000101
 #define PTE_P	0x001
 #define PTE_W	0x002
 #define PTE_PS	0x080
@@ -133,6 +134,18 @@ pvh_start:
 .Lhigh:
 	movabsq $boot_stack_top, %rsp
 	xorl %ebp, %ebp
+	/*
+	 * GS base -> cpu_data[0] before the first C instruction: code built
+	 * with -fstack-protector reads its canary at %gs:0x28 (zero until
+	 * boot_init_stack_canary() sets it, which is consistent too).
+	 */
+	movl %edi, %esi
+	movabsq $cpu_data, %rax
+	movq %rax, %rdx
+	shrq $32, %rdx
+	movl $MSR_GS_BASE, %ecx
+	wrmsr
+	movl %esi, %edi
 	/* %edi still holds the start_info physical address (zero-extended) */
 	call start_kernel
 4:	cli

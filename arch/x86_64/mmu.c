@@ -23,6 +23,9 @@
  * freeing them when they empty (so mappings leave no pages behind).
  * Unmapping shoots the range out of every CPU's TLB (TLB shootdown IPI,
  * arch/x86_64/ipi.c) after dropping the lock and before freeing tables.
+ * map_kernel_range() refuses a mapping both writable and executable,
+ * and mmu_check_wx() walks all the tables at the end of boot to check
+ * that no page is (W^X).
  * mmu_trampoline_pgd() builds the throw-away tables application
  * processors start on (arch/x86_64/smpboot.c).
  * ioremap() sits on top of the generic vmap code in mm/vmalloc.c.
@@ -35,6 +38,7 @@
 #include <keel/bootmem.h>
 #include <keel/bug.h>
 #include <keel/errno.h>
+#include <keel/kasan.h>
 #include <keel/lockdep.h>
 #include <keel/mm_types.h>
 #include <keel/mm_user.h>
@@ -336,6 +340,40 @@ static void __unmap_range(struct pt_garbage *g, unsigned long va,
 		free_empty_tables(g, a);
 }
 
+#if KEEL_KASAN
+/*
+ * Back [va, va + size) of the KASAN shadow (keel/kasan.h) with zeroed
+ * pages, read-write and not executable. Boot only, before checking is
+ * on; the pages stay for the whole run.
+ */
+int kasan_map_shadow(unsigned long va, unsigned long size)
+{
+	unsigned long flags;
+	int err = 0;
+
+	spin_lock_irqsave(&pgtable_lock, flags);
+	for (unsigned long a = va; a < va + size; a += PAGE_SIZE) {
+		u64 *e = walk(a, 1, true);
+		void *page;
+
+		if (!e) {
+			err = -ENOMEM;
+			break;
+		}
+		if (*e)
+			continue;
+		page = alloc_pages(GFP_ATOMIC | __GFP_ZERO, 0);
+		if (!page) {
+			err = -ENOMEM;
+			break;
+		}
+		*e = virt_to_phys(page) | (PAGE_KERNEL & pte_mask);
+	}
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	return err;
+}
+#endif
+
 int map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
 		     pgprot_t prot)
 {
@@ -345,6 +383,8 @@ int map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
 
 	if (!in_vmap(va, size) || !IS_ALIGNED(va | pa | size, PAGE_SIZE))
 		return -EINVAL;
+	if ((prot & _PAGE_RW) && !(prot & _PAGE_NX))
+		return -EINVAL; /* W^X */
 	spin_lock_irqsave(&pgtable_lock, flags);
 	for (a = va; a < va + size; a += PAGE_SIZE) {
 		u64 *e = walk(a, 1, true);
@@ -563,4 +603,69 @@ pgprot_t vm_page_prot(unsigned long vm_flags)
 void flush_tlb_one_user(unsigned long va)
 {
 	invlpg(va);
+}
+
+/* The canonical address of table index i at level l under base. */
+static unsigned long wx_va(unsigned long base, int level, int i)
+{
+	unsigned long va = base |
+			   ((unsigned long)i << (PAGE_SHIFT + 9 * (level - 1)));
+
+	return level == 4 && i >= 256 ? va | 0xffff000000000000UL : va;
+}
+
+struct wx_scan {
+	unsigned long pages; /* 4 KiB pages both writable and executable */
+	unsigned long first; /* the first of them (lowest address) */
+};
+
+/* rw/nx: what the levels above allow (_PAGE_RW) and forbid (_PAGE_NX). */
+static void wx_scan_table(struct wx_scan *w, const u64 *table, int level,
+			  unsigned long base, u64 rw, u64 nx)
+{
+	for (int i = 0; i < 512; i++) {
+		u64 e = table[i], erw = rw & e, enx = nx | (e & _PAGE_NX);
+		unsigned long va = wx_va(base, level, i);
+
+		if (!(e & _PAGE_PRESENT))
+			continue;
+		if (level > 1 && !(e & _PAGE_PSE)) {
+			wx_scan_table(w, table_at(e), level - 1, va, erw, enx);
+			continue;
+		}
+		if (!erw || enx)
+			continue;
+		if (!w->pages)
+			w->first = va;
+		w->pages += 1UL << (9 * (level - 1));
+	}
+}
+
+unsigned long mmu_wx_scan(const u64 *pml4, unsigned long *first)
+{
+	struct wx_scan w = { 0, 0 };
+
+	wx_scan_table(&w, pml4, 4, 0, _PAGE_RW, 0);
+	if (first)
+		*first = w.first;
+	return w.pages;
+}
+
+long mmu_check_wx(void)
+{
+	unsigned long flags, first, pages;
+
+	if (!mmu_has_nx()) {
+		pr_warn("mmu: W^X not checked: the CPU has no NX\n");
+		return -EOPNOTSUPP;
+	}
+	spin_lock_irqsave(&pgtable_lock, flags);
+	pages = mmu_wx_scan(kernel_pml4, &first);
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	if (pages)
+		pr_err("mmu: W^X violated: %lu pages writable and executable, the first at 0x%lx\n",
+		       pages, first);
+	else
+		pr_info("mmu: W^X checked, no page writable and executable\n");
+	return pages;
 }

@@ -2,7 +2,8 @@
 /*
  * mmu_test.c - ktest suite for the kernel page tables (mmu.c) and the
  * VMAP area (mm/vmalloc.c): permissions found by walking the tables,
- * writes that must fault (probe_write_u8), guard pages, ioremap.
+ * writes that must fault (probe_write_u8), guard pages, ioremap, W^X
+ * (no page both writable and executable, and the scanner that says so).
  */
 #include <asm/cpu.h>
 #include <asm/extable.h>
@@ -187,6 +188,77 @@ static void vmap_reuses_space_without_leaks(struct ktest *t)
 	KTEST_EXPECT_NULL(t, vmap_phys(0x1001, PAGE_SIZE, PAGE_KERNEL));
 }
 
+static void mmu_no_wx_mappings(struct ktest *t)
+{
+	if (!mmu_has_nx()) {
+		ktest_skip(t, "no NX: every page is executable");
+		return;
+	}
+	KTEST_EXPECT_EQ(t, mmu_check_wx(), 0L);
+}
+
+#define WX_TABLES 6
+#define PTE_RW	  (_PAGE_PRESENT | _PAGE_RW)
+
+/* The scanner on tables built here: it finds W+X leaves, and only them. */
+static void mmu_wx_scan_finds_wx(struct ktest *t)
+{
+	u64 *tab[WX_TABLES], *pml4, *pdpt, *pd, *pt, *pt_nx, *pt_ro;
+	unsigned long first = 0;
+	int n;
+
+	for (n = 0; n < WX_TABLES; n++) {
+		tab[n] = alloc_page(__GFP_ZERO);
+		if (!tab[n])
+			goto out;
+	}
+	pml4 = tab[0], pdpt = tab[1], pd = tab[2];
+	pt = tab[3], pt_nx = tab[4], pt_ro = tab[5];
+	pml4[256] = virt_to_phys(pdpt) | PTE_RW;	/* 0xffff800000000000 */
+	pml4[511] = virt_to_phys(pdpt) | _PAGE_PRESENT; /* read-only above */
+	pdpt[0] = virt_to_phys(pd) | PTE_RW;
+	pd[0] = 0x200000 | PTE_RW | _PAGE_PSE; /* W+X: 512 pages */
+	pd[1] = virt_to_phys(pt) | PTE_RW;
+	pt[0] = 0x1000 | PTE_RW | _PAGE_NX;
+	pt[1] = 0x2000 | _PAGE_PRESENT;
+	pt[2] = 0x3000 | PTE_RW;   /* W+X: 1 page */
+	pt[3] = 0x4000 | _PAGE_RW; /* not present */
+	pd[2] = virt_to_phys(pt_nx) | PTE_RW | _PAGE_NX;
+	pt_nx[0] = 0x5000 | PTE_RW; /* NX from above */
+	pd[3] = virt_to_phys(pt_ro) | _PAGE_PRESENT;
+	pt_ro[0] = 0x6000 | PTE_RW; /* read-only from above */
+
+	KTEST_EXPECT_EQ(t, mmu_wx_scan(pml4, &first), 513UL);
+	KTEST_EXPECT_EQ(t, first, 0xffff800000000000UL);
+	pd[0] |= _PAGE_NX;
+	KTEST_EXPECT_EQ(t, mmu_wx_scan(pml4, &first), 1UL);
+	KTEST_EXPECT_EQ(t, first, 0xffff800000000000UL + 0x200000 + 0x2000);
+	pt[2] &= ~_PAGE_RW;
+	KTEST_EXPECT_EQ(t, mmu_wx_scan(pml4, NULL), 0UL);
+out:
+	KTEST_EXPECT_EQ(t, n, WX_TABLES);
+	while (n--)
+		free_page(tab[n]);
+}
+
+static void mmu_refuses_wx_mapping(struct ktest *t)
+{
+	void *page = alloc_page(GFP_KERNEL), *va;
+	struct mm_usage before, after;
+
+	KTEST_ASSERT_NOT_NULL(t, page);
+	mm_usage_get(&before);
+	va = vmap_phys(virt_to_phys(page), PAGE_SIZE, PTE_RW);
+	KTEST_EXPECT_NULL(t, va);
+	vunmap(va);
+	mm_usage_get(&after);
+	KTEST_EXPECT_EQ(t, after.free_pages, before.free_pages);
+	va = vmap_phys(virt_to_phys(page), PAGE_SIZE, PAGE_KERNEL);
+	KTEST_EXPECT_NOT_NULL(t, va);
+	vunmap(va);
+	free_page(page);
+}
+
 static struct ktest_case mmu_cases[] = {
 	KTEST_CASE(mmu_text_read_only_exec),
 	KTEST_CASE(mmu_rodata_read_only_nx),
@@ -198,6 +270,9 @@ static struct ktest_case mmu_cases[] = {
 	KTEST_CASE(kstack_boot_cpu_runs_on_one),
 	KTEST_CASE(ioremap_uncached_alias),
 	KTEST_CASE(vmap_reuses_space_without_leaks),
+	KTEST_CASE(mmu_no_wx_mappings),
+	KTEST_CASE(mmu_wx_scan_finds_wx),
+	KTEST_CASE(mmu_refuses_wx_mapping),
 	{}
 };
 KTEST_SUITE(mmu, mmu_cases);

@@ -25,13 +25,23 @@
  *
  * This is setjmp/longjmp folded into the call, with the register saving
  * left to the compiler: 10 instructions on the normal path.
+ *
+ * The CFI lets a debugger unwind from the callback (on the policy
+ * stack) into the scheduler core that called it: after the prologue the
+ * CFA is %rbp + 16, whichever stack %rsp is on.
  */
+	.cfi_sections .debug_frame
 	.text
 	.globl policy_guard_enter
 	.type policy_guard_enter, @function
 policy_guard_enter:
+	.cfi_startproc
+	.cfi_signal_frame
 	pushq %rbp
+	.cfi_def_cfa_offset 16
+	.cfi_offset %rbp, -16
 	movq %rsp, %rbp
+	.cfi_def_cfa_register %rbp
 	movq %rsp, 0(%r11)	/* g->rsp */
 	testq %r10, %r10
 	cmovnzq %r10, %rsp	/* the policy stack, unless nested */
@@ -39,7 +49,9 @@ policy_guard_enter:
 	call *%rax
 	xorl %edx, %edx		/* returned normally */
 	leave			/* back on the caller's stack */
+	.cfi_def_cfa %rsp, 8
 	ret
+	.cfi_endproc
 	.size policy_guard_enter, . - policy_guard_enter
 
 	.globl policy_guard_unwind

@@ -4,14 +4,15 @@
  *
  * The MADT (drivers/acpi/tables.c) lists the enabled CPUs by APIC ID.
  * For each one but ours, smp_init() prepares what the AP needs before it
- * runs a single instruction: its struct cpu, descriptor tables with IST
- * stacks (struct cpu_tables), and its idle task, on whose stack it will
- * start. Then the classic sequence (Intel SDM vol. 3, 8.4.4): INIT,
- * 10 ms, STARTUP with the trampoline page, and a second STARTUP if the
- * AP has not answered. The AP runs trampoline.S up to long mode on
- * throw-away page tables (mmu_trampoline_pgd), then ap_start() here:
- * kernel page tables, GS base, GDT/TSS/IDT, its LAPIC and tick, and
- * into the scheduler's idle loop. APs start one at a time, since they
+ * runs a single instruction: its struct cpu (with the stack canary),
+ * descriptor tables with IST stacks (struct cpu_tables), and its idle
+ * task, on whose stack it will start. Then the classic sequence (Intel
+ * SDM vol. 3, 8.4.4): INIT, 10 ms, STARTUP with the trampoline page,
+ * and a second STARTUP if the AP has not answered. The AP runs
+ * trampoline.S up to long mode on throw-away page tables
+ * (mmu_trampoline_pgd), sets its GS base, then ap_start() here: kernel
+ * page tables, GDT/TSS/IDT, its LAPIC and tick, and into the
+ * scheduler's idle loop. APs start one at a time, since they
  * share the trampoline's parameters; the boot CPU waits until each is
  * online (or gives up after AP_TIMEOUT_MS and leaves it out).
  */
@@ -54,7 +55,6 @@ void arch_set_this_cpu(void *c)
 static void ap_start(struct cpu *c)
 {
 	write_cr3(mmu_kernel_cr3()); /* drop the trampoline tables */
-	arch_set_this_cpu(c);
 	cpu_tables_load(c->arch);
 	cpu_setup_protections();
 	fpu_init();	/* x87/SSE for user programs */
@@ -111,6 +111,7 @@ static int ap_prepare(unsigned int id, u32 apic_id)
 	c->self = c;
 	c->id = id;
 	c->apic_id = apic_id;
+	c->stack_canary = cpu_of(0)->stack_canary; /* one value for all */
 	c->arch = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
 	if (!c->arch)
 		return -ENOMEM;

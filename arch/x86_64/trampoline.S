@@ -13,8 +13,11 @@
  *   32-bit:     load CR4 (PAE), CR3 (the trampoline tables, which map
  *               this page 1:1 and the kernel's upper half), EFER
  *               (LME, NXE), CR0 (PG, WP): long mode
- *   64-bit:     load the stack and jump to the C entry with its
- *               argument, still on the trampoline tables
+ *   64-bit:     load the stack, point the GS base at the AP's struct
+ *               cpu (the argument: C code reads its stack canary at
+ *               %gs:0x28 from the first instruction) and jump to the
+ *               C entry with that argument, still on the trampoline
+ *               tables
  *
  * The copy is data; nothing here runs from the kernel image.
  */
@@ -77,6 +80,11 @@ tr_long:
 	movl %eax, %fs
 	movl %eax, %gs
 	movq TR(tr_stack)(%rbx), %rsp
+	/* GS base -> the AP's struct cpu (tr_arg): the stack canary */
+	movl $0xc0000101, %ecx		/* MSR_GS_BASE */
+	movl TR(tr_arg)(%rbx), %eax
+	movl TR(tr_arg)+4(%rbx), %edx
+	wrmsr
 	movq TR(tr_arg)(%rbx), %rdi
 	movq TR(tr_entry)(%rbx), %rax
 	xorl %ebp, %ebp

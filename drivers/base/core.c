@@ -220,11 +220,60 @@ static void show_tree(const struct device *parent, int depth)
 	}
 }
 
+#define SHOW_BUSES_MAX 8
+
+/* Each driver registered on bus, with the devices it is bound to. */
+static void show_bus_drivers(struct bus_type *bus)
+{
+	struct device_driver *drv;
+	struct device *dev;
+
+	mutex_lock(&bus->lock);
+	list_for_each_entry(drv, &bus->drivers, node) {
+		int bound = 0;
+
+		monitor_printf("  %-5s %-20s", bus->name, drv->name);
+		list_for_each_entry(dev, &bus->devices, bus_node) {
+			if (dev->driver != drv)
+				continue;
+			monitor_printf(" %s", dev->name);
+			bound++;
+		}
+		monitor_printf("%s\n", bound ? "" : " (no device)");
+	}
+	mutex_unlock(&bus->lock);
+}
+
+/*
+ * The buses that have devices, gathered under devices_lock and walked
+ * after it is dropped: a probe (under a bus lock) registers child
+ * devices, so the bus locks nest outside devices_lock, never inside.
+ */
+static void show_drivers(void)
+{
+	struct bus_type *buses[SHOW_BUSES_MAX];
+	const struct device *dev;
+	unsigned int n = 0, i;
+
+	mutex_lock(&devices_lock);
+	list_for_each_entry(dev, &all_devices, node) {
+		for (i = 0; i < n && buses[i] != dev->bus; i++)
+			;
+		if (dev->bus && i == n && n < SHOW_BUSES_MAX)
+			buses[n++] = dev->bus;
+	}
+	mutex_unlock(&devices_lock);
+	monitor_printf("drivers:\n");
+	for (i = 0; i < n; i++)
+		show_bus_drivers(buses[i]);
+}
+
 void devices_show(void)
 {
 	mutex_lock(&devices_lock);
 	show_tree(NULL, 0);
 	mutex_unlock(&devices_lock);
+	show_drivers();
 }
 
 static int cmd_lsdev(int argc, char **argv)

@@ -18,7 +18,13 @@
  * A case can exclude its setup with bench_reset_timer(), or report a
  * value of its own (not a per-iteration time) with bench_set_result().
  * A case that measures several things at once (interleaved, so host
- * noise hits them alike) adds a BENCH line for each with bench_report().
+ * noise hits them alike) adds a BENCH line for each with bench_report(),
+ * and may report a figure derived from them (a difference, a ratio)
+ * with bench_set_derived(): it is printed as measured, even when noise
+ * makes it zero or negative, and names its inputs:
+ *
+ *	BENCH name=x value=-0.250 unit=ns/op iters=1000 derived=x_a-x_b
+ *
  * It returns 0, or -Exxx to report an error line instead of a value.
  * Cases run in link order; bench.filter=GLOB selects them by name.
  */
@@ -34,6 +40,8 @@ struct bench {
 	u64 start_ns;		 /* ktime when timing (re)started */
 	u64 result_milli;	 /* bench_set_result(): value * 1000 */
 	const char *result_unit; /* NULL: time per iteration in ns/op */
+	s64 derived_milli;	 /* bench_set_derived(): value * 1000 */
+	const char *derived;	 /* and how: "a-b" or "a/b"; NULL: not */
 };
 
 struct bench_case {
@@ -53,6 +61,13 @@ struct bench_case {
 void bench_reset_timer(struct bench *b);
 /* Report value_milli / 1000 in unit instead of the time per iteration. */
 void bench_set_result(struct bench *b, u64 value_milli, const char *unit);
+/*
+ * Report value_milli / 1000 in unit, derived as how says ("a-b", "a/b")
+ * from the bench_report() lines named a and b. The value is printed as
+ * it is, sign included: tools/bench.py judges it.
+ */
+void bench_set_derived(struct bench *b, s64 value_milli, const char *unit,
+		       const char *how);
 /*
  * Print an extra result line "BENCH name=<name> ..." (not during the
  * warm-up call).

@@ -15,6 +15,8 @@
 #define __always_inline inline __attribute__((always_inline))
 #define noinline	__attribute__((noinline))
 #define __weak		__attribute__((weak))
+/* No canary in this function (it runs before, or sets, the canary). */
+#define __no_stack_protector __attribute__((no_stack_protector))
 
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)

@@ -18,9 +18,10 @@ typedef u64 cpumask_t;
 
 extern cpumask_t cpu_online_mask;
 
+/* The mask of cpu alone; empty for a CPU number a mask cannot hold. */
 static inline cpumask_t cpumask_of(unsigned int cpu)
 {
-	return 1ULL << cpu;
+	return cpu < 64 ? 1ULL << cpu : 0;
 }
 
 static inline bool cpumask_test(cpumask_t m, unsigned int cpu)

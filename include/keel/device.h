@@ -108,7 +108,11 @@ static inline void dev_set_drvdata(struct device *dev, void *data)
 void bus_for_each_dev(struct bus_type *bus,
 		      void (*fn)(struct device *dev, void *arg), void *arg);
 
-/* Print the device tree with buses and drivers (monitor "lsdev"). */
+/*
+ * Print the device tree with buses and drivers, then every registered
+ * driver with the devices bound to it (monitor "lsdev"). Takes
+ * devices_lock and each bus's lock, one at a time.
+ */
 void devices_show(void);
 /* Number of registered devices (for tests). */
 unsigned int devices_count(void);

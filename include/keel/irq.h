@@ -87,6 +87,9 @@ void irq_dispatch(unsigned int vector, struct pt_regs *regs);
 unsigned int irq_test_line_get(void);
 int irq_test_line_raise(void);
 void irq_test_line_put(void);
+/* The architecture's part: the line's number and controller; raise it. */
+unsigned int arch_irq_test_line(const struct irq_chip **chip);
+void arch_irq_test_line_send(void);
 
 /* Nesting depth of hard-IRQ handlers on this CPU (0: not in an IRQ). */
 bool in_irq(void);

@@ -81,7 +81,11 @@ bool ktest_in_case(void);
 void ktest_panic_hook(const char *msg);
 struct pt_regs;
 void ktest_fault_hook(const char *what, struct pt_regs *regs);
-void ktest_warn_hook(void);
+/*
+ * A WARN or a sanitizer report: fails the running case unless it called
+ * ktest_expect_warn(). Returns true if the running case expected it.
+ */
+bool ktest_warn_hook(void);
 
 void ktest_skip(struct ktest *t, const char *reason);
 /*

@@ -52,6 +52,26 @@ void lockdep_assert_failed(const char *file, int line, const char *lock);
 /* Violated assertions since boot (for tests). */
 unsigned long lockdep_assert_failures(void);
 
+/*
+ * The lock validator (make LOCKDEP=1; kernel/lockdep.c says what it
+ * checks). spin_lock()/spin_unlock() and the mutex functions call these
+ * hooks; they compile to nothing otherwise.
+ */
+void mutex_acquire(const struct mutex *m, const char *name, bool trylock);
+void mutex_release(const struct mutex *m);
+/* Memory [start, start + len) is freed: forget lock classes keyed in it. */
+void lockdep_free_range(const void *start, size_t len);
+/*
+ * This CPU and the current task hold no lock any more, whatever the
+ * validator saw taken: for the ktest runner, after a case that panicked
+ * on purpose was abandoned with locks held (their frames are gone).
+ */
+void lockdep_forget_held(void);
+/* Reports (order cycles, inconsistent IRQ use, held lock freed) so far. */
+unsigned long lockdep_reports(void);
+/* The title of the latest report ("possible circular ..."), or NULL. */
+const char *lockdep_last_report(void);
+
 #define lockdep_assert_held(l)                                         \
 	do {                                                           \
 		if (KEEL_DEBUG && unlikely(!lock_is_held(l)))          \

@@ -24,11 +24,11 @@
  * Atomic context must use GFP_ATOMIC.
  */
 typedef unsigned int gfp_t;
-#define __GFP_ZERO	    0x1u /* zero the memory */
-#define __GFP_DMA32	    0x2u /* physical address below 4 GiB */
-#define __GFP_ATOMIC	    0x4u /* caller cannot sleep (see below) */
-#define __GFP_NOFAIL_INJECT 0x8u /* exempt from fault injection */
-#define GFP_KERNEL	    0u
+#define __GFP_ZERO	    0x1U /* zero the memory */
+#define __GFP_DMA32	    0x2U /* physical address below 4 GiB */
+#define __GFP_ATOMIC	    0x4U /* caller cannot sleep (see below) */
+#define __GFP_NOFAIL_INJECT 0x8U /* exempt from fault injection */
+#define GFP_KERNEL	    0U
 #define GFP_ATOMIC	    __GFP_ATOMIC
 #define GFP_DMA32	    __GFP_DMA32
 
@@ -38,7 +38,7 @@ static inline void *phys_to_virt(phys_addr_t pa)
 }
 
 /* Direct-map or kernel-image address to physical. */
-phys_addr_t virt_to_phys(const void *va);
+phys_addr_t virt_to_phys(const void *addr);
 
 /* Early allocator/page tables setup; then the buddy allocator. */
 void mm_init(void);

@@ -16,7 +16,8 @@
  * commands there by name and "help" lists them sorted. A command gets
  * argc/argv (argv[0] is its name) only when it has between min_args and
  * max_args arguments (else the monitor prints the usage line), and
- * returns 0 or -Exxx. It says why it failed itself.
+ * returns 0 or -Exxx. It says why it failed itself; when it returns
+ * -EINVAL (arguments it cannot use) the monitor prints its usage after.
  */
 #ifndef _KEEL_MONITOR_H
 #define _KEEL_MONITOR_H

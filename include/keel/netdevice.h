@@ -199,6 +199,24 @@ int dev_queue_xmit(struct sk_buff *skb);
  */
 void netif_receive_skb(struct sk_buff *skb);
 
+/*
+ * A protocol's receive handler, by Ethernet type (Linux's packet_type):
+ * netif_receive_skb() hands every frame of type @type (host order) to
+ * @func, which consumes the skb (softirq context, skb->data past the
+ * Ethernet header). Registered with dev_add_pack() from an initcall;
+ * the node must live for the rest of the run: there is no
+ * dev_remove_pack (without RCU nothing could tell when a concurrent
+ * receive is done with it).
+ */
+struct packet_type {
+	u16 type;
+	void (*func)(struct sk_buff *skb);
+	struct packet_type *next; /* the core's, set by dev_add_pack() */
+};
+
+/* 0, or -EEXIST if a handler for pt->type is registered already. */
+int dev_add_pack(struct packet_type *pt);
+
 void netif_carrier_on(struct net_device *dev);
 void netif_carrier_off(struct net_device *dev);
 

@@ -32,11 +32,18 @@ struct cpu {
 	bool online;		   /* running and scheduling */
 	unsigned int id;	   /* logical number; 0 is the boot CPU */
 	u32 apic_id;		   /* arch: hardware id */
-	struct task *idle;	   /* this CPU's idle task */
-	void *arch;		   /* arch: descriptor tables, stacks */
-	u64 ticks;		   /* timer ticks taken */
-	u64 ipis;		   /* IPIs received */
-	void *policy_guard;	   /* sched: the policy call in progress */
+	/*
+	 * %gs:0x28, where gcc's -fstack-protector reads the canary
+	 * (-mstack-protector-guard-offset in the Makefile): one value for
+	 * every CPU, set by boot_init_stack_canary() before any C code
+	 * with a canary runs here (kernel/stackprotector.c)
+	 */
+	unsigned long stack_canary;
+	struct task *idle;	  /* this CPU's idle task */
+	void *arch;		  /* arch: descriptor tables, stacks */
+	u64 ticks;		  /* timer ticks taken */
+	u64 ipis;		  /* IPIs received */
+	void *policy_guard;	  /* sched: the policy call in progress */
 	void *policy_stack;	  /* sched: top of the stack callbacks run on */
 	void *policy_stack_spare; /* sched: the next one, after a panic */
 	/*
@@ -58,6 +65,12 @@ struct cpu {
 	unsigned long user_rsp;	    /* user %rsp while it finds its stack */
 	unsigned long kernel_stack; /* top of current's kernel stack */
 };
+
+/* The compiler's protector code reads %gs:0x28; keep it there. */
+#define CPU_STACK_CANARY_OFFSET 0x28
+_Static_assert(__builtin_offsetof(struct cpu, stack_canary) ==
+		       CPU_STACK_CANARY_OFFSET,
+	       "stack_canary must sit at %gs:0x28");
 
 extern struct cpu cpu_data[NR_CPUS];
 

@@ -84,12 +84,12 @@
 
 #define PHY_MAX_ADDR 32
 
-#define SPEED_UNKNOWN -1
+#define SPEED_UNKNOWN (-1)
 #define SPEED_10      10
 #define SPEED_100     100
 #define SPEED_1000    1000
 
-#define DUPLEX_UNKNOWN -1
+#define DUPLEX_UNKNOWN (-1)
 #define DUPLEX_HALF    0
 #define DUPLEX_FULL    1
 

@@ -34,6 +34,7 @@
 #include <keel/spinlock.h>
 
 #define TASK_COMM_LEN 16
+#define LD_TASK_HELD  8 /* mutexes a task may hold, as lockdep counts */
 
 /* p->state: what the task wants (written by itself or a waker). */
 #define TASK_RUNNING 0 /* on a CPU or queued for one */
@@ -132,6 +133,11 @@ struct task {
 	 * the first 16-aligned address inside (the struct stays 8-aligned)
 	 */
 	u8 fpu_state[512 + 8];
+#if KEEL_LOCKDEP
+	/* mutexes this task holds, for the lock validator */
+	struct ld_held ld_held[LD_TASK_HELD];
+	unsigned int ld_depth;
+#endif
 };
 
 /*
@@ -304,7 +310,7 @@ extern const struct sched_policy_ops fair_policy;
 extern struct task init_task;
 
 /*
- * Make ops the active policy, moving every task over: the new one gets
+ * Make new the active policy, moving every task over: the new one gets
  * init(), task_new() for every task, and task_adopt() with what the old
  * one's task_export() said for each queued and running task; only then
  * the old one gets task_dequeue() for queued tasks and exit(). Returns
@@ -315,7 +321,7 @@ extern struct task init_task;
  * interrupts or preemption off, in an IRQ handler, inside a policy
  * callback or inside a policy's init()/exit().
  */
-int sched_policy_switch(const struct sched_policy_ops *ops);
+int sched_policy_switch(const struct sched_policy_ops *new);
 const char *sched_policy_name(void);
 /*
  * Make ops known by its name (the fair policy is built in). If the boot
@@ -352,6 +358,7 @@ unsigned int sched_watchdog_ms(void);
 /* ---- the scheduler core (kernel/sched/core.c) ---- */
 
 /* Give up the CPU: the task sleeps if it set TASK_BLOCKED before. */
+/* NOLINTNEXTLINE(readability-redundant-declaration): also in wait.h */
 void schedule(void);
 /* Let other runnable tasks of this CPU run first. */
 void sched_yield(void);
@@ -373,6 +380,7 @@ static inline void set_current_state(int state)
 }
 
 /* WARN if the caller may not sleep (atomic, IRQ, interrupts off). */
+/* NOLINTNEXTLINE(readability-redundant-declaration): also in wait.h */
 void might_sleep(void);
 
 /* Set p's nice value (NICE_MIN..NICE_MAX). Returns 0 or -EINVAL. */

@@ -43,22 +43,71 @@
 #ifndef KEEL_DEBUG
 #define KEEL_DEBUG 1
 #endif
+#ifndef KEEL_LOCKDEP
+#define KEEL_LOCKDEP 0
+#endif
+
+/*
+ * With KEEL_LOCKDEP (make LOCKDEP=1) every acquisition and release is
+ * reported to the lock validator (kernel/lockdep.c, keel/lockdep.h),
+ * which needs the lock's class: the key spin_lock_init() stores (one per
+ * call site), or, for a lock that was never initialised (all-zero, e.g.
+ * DEFINE_SPINLOCK or a zeroed object), the lock's own address.
+ */
+struct lock_class_key {
+	char unused; /* only its address matters */
+};
+
+/* A lock the validator saw taken (kernel/lockdep.c). */
+struct ld_held {
+	const void *lock;
+	u16 class;
+	u8 ctx; /* 0 task, 1 softirq, 2 hard IRQ */
+	bool trylock;
+};
 
 typedef struct {
 	volatile u32 locked;
 	u32 owner; /* holder's CPU + 1, 0 when free (every build) */
+#if KEEL_LOCKDEP
+	const struct lock_class_key *key; /* NULL: keyed by address */
+#endif
 } spinlock_t;
 
 #define SPINLOCK_INIT \
 	{             \
-		0, 0  \
 	}
 #define DEFINE_SPINLOCK(name) spinlock_t name = SPINLOCK_INIT
 
-static inline void spin_lock_init(spinlock_t *l)
+/* kernel/lockdep.c: the validator's hooks (see keel/lockdep.h). */
+void lock_acquire(const void *lock, const struct lock_class_key *key,
+		  bool trylock);
+void lock_release(const void *lock);
+
+static inline void __spin_lock_init(spinlock_t *l,
+				    const struct lock_class_key *key)
 {
 	l->locked = 0;
 	l->owner = 0;
+#if KEEL_LOCKDEP
+	l->key = key;
+#endif
+}
+
+/* One lock class per call site (Linux's rule), for LOCKDEP=1. */
+#define spin_lock_init(l)                             \
+	do {                                          \
+		static struct lock_class_key __key;   \
+		__spin_lock_init((l), &__key);        \
+	} while (0)
+
+static inline const struct lock_class_key *spin_lock_key(spinlock_t *l)
+{
+#if KEEL_LOCKDEP
+	return l->key;
+#else
+	return NULL;
+#endif
 }
 
 /* kernel/spinlock.c: the recursion report (panics), the debug checks. */
@@ -97,6 +146,8 @@ static inline bool spin_trylock(spinlock_t *l)
 		return false;
 	}
 	__spin_acquired(l, spin_owner_mark());
+	if (KEEL_LOCKDEP)
+		lock_acquire(l, spin_lock_key(l), true);
 	return true;
 }
 
@@ -110,6 +161,8 @@ static inline void spin_lock(spinlock_t *l)
 	u32 me;
 
 	preempt_disable();
+	if (KEEL_LOCKDEP) /* before it can deadlock: the order is news */
+		lock_acquire(l, spin_lock_key(l), false);
 	me = spin_owner_mark();
 	while (!arch_spin_trylock(l)) {
 		if (unlikely(__atomic_load_n(&l->owner, __ATOMIC_RELAXED) ==
@@ -126,6 +179,8 @@ static inline void __spin_release(spinlock_t *l)
 {
 	if (KEEL_DEBUG && !spin_debug_release(l))
 		return;
+	if (KEEL_LOCKDEP)
+		lock_release(l);
 	__atomic_store_n(&l->owner, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }

@@ -8,6 +8,14 @@
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
+/*
+ * The same without KASAN's range checks (make KASAN=1 checks memcpy,
+ * memmove and memset), for code that may touch poisoned memory: the
+ * slab's own bookkeeping, the sanitizer's shadow.
+ */
+void *__memcpy(void *dst, const void *src, size_t n);
+void *__memmove(void *dst, const void *src, size_t n);
+void *__memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 void *memchr(const void *s, int c, size_t n);
 size_t strlen(const char *s);

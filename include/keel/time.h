@@ -4,7 +4,9 @@
  *
  * ktime_get_ns() counts nanoseconds since boot from the TSC once
  * time_init() has calibrated it (0 before); it never goes backwards.
- * jiffies counts timer ticks at HZ (make HZ=...; default 100).
+ * jiffies counts periods of 1/HZ s (make HZ=...; default 100) of that
+ * clock, advanced by the tick: a late tick catches up, early ones do not
+ * run ahead, so n jiffies never take less than n/HZ s by ktime.
  */
 #ifndef _KEEL_TIME_H
 #define _KEEL_TIME_H
@@ -18,6 +20,7 @@
 #define NSEC_PER_USEC 1000ULL
 #define NSEC_PER_MSEC 1000000ULL
 #define NSEC_PER_SEC  1000000000ULL
+#define TICK_NSEC     (NSEC_PER_SEC / HZ)
 
 extern volatile u64 jiffies;
 
@@ -36,8 +39,14 @@ void time_show(void);
  * moved: timers and the scheduler's tick. Called by tick_periodic().
  */
 void timer_tick(void);
-/* Called by the arch timer interrupt once per tick: jiffies++, hooks. */
+/* Called by the arch timer interrupt once per tick: jiffies, hooks. */
 void tick_periodic(void);
+/*
+ * CPU 0's part of the tick: advance jiffies by the periods the clock
+ * moved since the last jiffy. Interrupts off; for tick_periodic() and
+ * the tests (however often it is called, jiffies follow the clock).
+ */
+void tick_update_jiffies(void);
 
 /*
  * Cycle -> nanosecond conversion of ktime_get_ns(), exposed for tests:

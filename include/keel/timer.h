@@ -50,6 +50,7 @@ void run_local_timers(void);
  * ends it early; MAX_SCHEDULE_TIMEOUT: no limit). Returns the jiffies
  * left, 0 if the time ran out.
  */
+/* NOLINTNEXTLINE(readability-redundant-declaration): also in wait.h */
 long schedule_timeout(long timeout);
 /* Same, setting TASK_BLOCKED first. */
 long schedule_timeout_uninterruptible(long timeout);

@@ -408,6 +408,7 @@ void preempt_check_resched(void)
 	if (preempt_count() || !sched_running || irqs_disabled() ||
 	    this_cpu_read(irq_depth))
 		return;
+	/* NOLINTNEXTLINE(bugprone-infinite-loop): asm volatile re-reads */
 	while (this_cpu_read(need_resched))
 		__schedule(true);
 }
@@ -416,6 +417,7 @@ void preempt_schedule_irq(void)
 {
 	if (preempt_count() || !sched_running || this_cpu_read(irq_depth))
 		return;
+	/* NOLINTNEXTLINE(bugprone-infinite-loop): asm volatile re-reads */
 	while (this_cpu_read(need_resched))
 		__schedule(true);
 }

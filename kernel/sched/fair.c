@@ -268,6 +268,7 @@ static s64 vruntime_now(const struct fair_rq *frq, const struct task *p)
 {
 	if (frq->curr != p)
 		return p->se.vruntime;
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): p is a task */
 	return p->se.vruntime + (s64)((p->runtime_ns - p->se.prev_runtime) *
 				      NICE_0_WEIGHT / weight_of(p));
 }

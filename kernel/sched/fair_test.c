@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * fair_test.c - tests of the scheduling policies through the scheduler
- * core: the C weighted-fair policy (kernel/sched/fair.c) and the Rust
- * ones (sched/policies/), each in its own suite running the same cases.
+ * core: the C weighted-fair policy (fair.c) and the Rust ones beside it
+ * (fair_rs.rs, eevdf.rs), each in its own suite running the same cases.
  *
  * The fairness case measures CPU time (task_runtime_ns, charged at every
  * tick and switch), not wall time, over a few seconds: under TCG the

@@ -270,10 +270,7 @@ struct guard_ret record_call(const struct sched_policy_ops *o,
 
 bool record_lock_held(void)
 {
-	if (!spin_trylock(&record_lock))
-		return true;
-	spin_unlock(&record_lock);
-	return false;
+	return spin_is_locked(&record_lock);
 }
 
 void record_policy_switch(const struct sched_policy_ops *old)
@@ -458,14 +455,14 @@ static u32 fnv1a(u32 h, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		h ^= (u8)s[i];
-		h *= 16777619u;
+		h *= 16777619U;
 	}
 	return h;
 }
 
 int sched_record_dump(void)
 {
-	u32 sum = 2166136261u;
+	u32 sum = 2166136261U;
 	char *line;
 	int err = 0;
 

@@ -22,7 +22,6 @@
 extern struct rq runqueues[NR_CPUS];
 extern spinlock_t tasklist_lock;
 extern struct list_head task_list;
-extern struct task init_task;
 
 static inline struct rq *cpu_rq(unsigned int cpu)
 {

@@ -38,9 +38,9 @@
 
 /*
  * Every case runs three times, one after the other: under the C fair
- * policy (its own name), under the Rust fair policy, sched/policies/
- * fair_rs.rs (name_rs), and under the Rust EEVDF policy, sched/policies/
- * eevdf_rs.rs (name_eevdf), switched to live before the case starts.
+ * policy (its own name), under the Rust fair policy, kernel/sched/
+ * fair_rs.rs (name_rs), and under the Rust EEVDF policy, kernel/sched/
+ * eevdf.rs (name_eevdf), switched to live before the case starts.
  * The switch back to C fair is not timed.
  */
 static int under_policy(struct bench *b, const char *policy,
@@ -334,7 +334,7 @@ int sched_msg_cmd(int argc, char **argv)
 
 static int messaging_on(struct bench *b, int cpu)
 {
-	u64 elapsed;
+	u64 elapsed = 0; /* not set when the run fails */
 	int err = messaging_run_on(b->iters, cpu, &elapsed);
 
 	bench_set_result(b, elapsed / NSEC_PER_USEC, "ms");
@@ -526,7 +526,7 @@ static int switch_pause(struct bench *b)
 	WRITE_ONCE(stop, 1);
 	for (int i = 0; i < n; i++)
 		kthread_stop(p[i]);
-	if (!err)
+	if (!err && b->iters)
 		bench_set_result(b, total * 1000 / (2 * b->iters), "ns");
 	return err;
 }

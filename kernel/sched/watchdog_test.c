@@ -5,8 +5,8 @@
  *
  * Each case starts a few CPU hogs and sleepers, switches live to a bad
  * policy, and waits for the watchdog to put fair back: test_starve
- * (sched/policies/test_starve.rs) never runs a nice-19 task next to a
- * busy one, test_panic (test_panic.rs) panics in pick_next, and
+ * (watchdog_test_starve.rs) never runs a nice-19 task next to a
+ * busy one, test_panic (watchdog_test_panic.rs) panics in pick_next, and
  * test_invalid (below) answers every pick with NULL. Then every thread
  * must finish (kthread_stop gives back its exit code), the ejection must
  * be counted, and the listing must say why. The panicking policy's
@@ -74,9 +74,12 @@ static void start_load(struct ktest *t, struct load *l)
 	unsigned int ncpu = num_online_cpus();
 
 	for (int i = 0; i < NR_HOGS; i++) {
+		/* NOLINTNEXTLINE(clang-analyzer-core.DivideZero): ncpu >= 1 */
+		unsigned int cpu = (ncpu - 1 + i) % ncpu;
+
 		l->hog[i].index = i;
-		l->hog[i].task = kthread_run_on_cpu(
-			hog_fn, &l->hog[i], (ncpu - 1 + i) % ncpu, "hog/%d", i);
+		l->hog[i].task = kthread_run_on_cpu(hog_fn, &l->hog[i], cpu,
+						    "hog/%d", i);
 		KTEST_EXPECT_FALSE(t, IS_ERR(l->hog[i].task));
 	}
 	for (int i = 0; i < NR_SLEEPERS; i++) {

@@ -244,9 +244,45 @@ int dev_queue_xmit(struct sk_buff *skb)
 	return err;
 }
 
+/*
+ * The registered packet types: a list that only grows, each node
+ * published whole with a release store, so receive walks it with
+ * acquire loads and no lock; ptype_lock orders the writers.
+ */
+static struct packet_type *ptype_base;
+static DEFINE_SPINLOCK(ptype_lock);
+
+static struct packet_type *ptype_find(u16 type)
+{
+	struct packet_type *pt = __atomic_load_n(&ptype_base, __ATOMIC_ACQUIRE);
+
+	for (; pt; pt = __atomic_load_n(&pt->next, __ATOMIC_ACQUIRE))
+		if (pt->type == type)
+			return pt;
+	return NULL;
+}
+
+int dev_add_pack(struct packet_type *pt)
+{
+	unsigned long flags;
+	int err = 0;
+
+	spin_lock_irqsave(&ptype_lock, flags);
+	if (ptype_find(pt->type)) {
+		err = -EEXIST;
+		goto out;
+	}
+	pt->next = ptype_base;
+	__atomic_store_n(&ptype_base, pt, __ATOMIC_RELEASE);
+out:
+	spin_unlock_irqrestore(&ptype_lock, flags);
+	return err;
+}
+
 void netif_receive_skb(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
+	struct packet_type *pt;
 
 	NET_INC(ETH_IN_FRAMES);
 	if (!pskb_may_pull(skb, ETH_HLEN)) {
@@ -258,11 +294,12 @@ void netif_receive_skb(struct sk_buff *skb)
 		NET_INC(ETH_IN_OTHERHOST);
 		goto drop;
 	}
-	switch (skb->protocol) {
-	case ETH_P_ARP: arp_rcv(skb); return;
-	case ETH_P_IP: ip_rcv(skb); return;
-	default: NET_INC(ETH_IN_UNKNOWN_PROTO); goto drop;
+	pt = ptype_find(skb->protocol);
+	if (pt) {
+		pt->func(skb);
+		return;
 	}
+	NET_INC(ETH_IN_UNKNOWN_PROTO);
 drop:
 	dev->core_rx_dropped++;
 	kfree_skb(skb);

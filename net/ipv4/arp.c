@@ -19,6 +19,7 @@
 
 #include <keel/errno.h>
 #include <keel/etherdevice.h>
+#include <keel/init.h>
 #include <keel/lockdep.h>
 #include <keel/monitor.h>
 #include <keel/net/arp.h>
@@ -312,7 +313,8 @@ static bool arp_valid(const struct arphdr *arp)
 	       is_valid_ether_addr(arp->ar_sha);
 }
 
-void arp_rcv(struct sk_buff *skb)
+/* Receive one ARP packet (skb->data at the ARP header). Consumes skb. */
+static void arp_rcv(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
 	struct sk_buff_head ready, drop;
@@ -352,6 +354,17 @@ void arp_rcv(struct sk_buff *skb)
 out_free:
 	kfree_skb(skb);
 }
+
+static struct packet_type arp_packet_type = {
+	.type = ETH_P_ARP,
+	.func = arp_rcv,
+};
+
+static int arp_proto_init(void)
+{
+	return dev_add_pack(&arp_packet_type);
+}
+subsys_initcall(arp_proto_init);
 
 int arp_lookup(struct net_device *dev, __be32 ip, u8 *mac)
 {

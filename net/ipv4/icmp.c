@@ -16,6 +16,7 @@
 #include <keel/checksum.h>
 #include <keel/errno.h>
 #include <keel/monitor.h>
+#include <keel/netdevice.h>
 #include <keel/net/icmp.h>
 #include <keel/net/ip.h>
 #include <keel/net/snmp.h>
@@ -182,11 +183,55 @@ int icmp_ping(struct net_device *dev, __be32 daddr, u16 seq, unsigned int size,
 	return err;
 }
 
+/* The interface a failed unrouted ping is about: the first not usable. */
+static struct net_device *ping_suspect(void)
+{
+	struct net_device *dev = NULL;
+
+	while ((dev = dev_next(dev)))
+		if (!netif_running(dev) || !netif_carrier_ok(dev) ||
+		    !dev->ip.configured)
+			return dev;
+	return NULL;
+}
+
+/*
+ * Say why a request could not even be sent (err is not -ETIMEDOUT) and
+ * what to type about it. dev is the interface asked for, or NULL.
+ */
+static void ping_explain(struct net_device *dev, __be32 daddr, int err)
+{
+	if (!dev)
+		dev = ping_suspect();
+	if (!dev && !dev_next(NULL))
+		monitor_printf("no network interface: give QEMU a NIC "
+			       "(-nic user,model=e1000)\n");
+	else if (!dev)
+		monitor_printf(
+			"no route to %pI4: no interface is on its subnet "
+			"or has a gateway: ifconfig IF ADDR/LEN GW\n",
+			&daddr);
+	else if (!netif_running(dev))
+		monitor_printf("%s is down: ifconfig %s dhcp\n", dev->name,
+			       dev->name);
+	else if (!netif_carrier_ok(dev))
+		monitor_printf("%s has no link: cable out? (QEMU: set_link)\n",
+			       dev->name);
+	else if (!dev->ip.configured)
+		monitor_printf("%s has no address: ifconfig %s dhcp\n",
+			       dev->name, dev->name);
+	else if (err == -ENETUNREACH)
+		monitor_printf("no route to %pI4: %s has no gateway: ifconfig "
+			       "%s ADDR/LEN GW\n",
+			       &daddr, dev->name, dev->name);
+}
+
 int ping_run(struct net_device *dev, __be32 daddr, unsigned int count,
 	     unsigned int size)
 {
 	struct ping_result res;
 	unsigned int got = 0;
+	bool explained = false;
 	u64 total_ns = 0;
 
 	monitor_printf("PING %pI4: %u data bytes\n", &daddr, size);
@@ -205,9 +250,9 @@ int ping_run(struct net_device *dev, __be32 daddr, unsigned int count,
 		} else {
 			monitor_printf("no reply for icmp_seq=%u: %s\n", seq,
 				       errname(err));
-			if (err != -ETIMEDOUT) { /* no route, no memory: stop */
-				count = seq;
-				break;
+			if (err != -ETIMEDOUT && !explained) {
+				ping_explain(dev, daddr, err);
+				explained = true;
 			}
 		}
 		if (seq < count) {

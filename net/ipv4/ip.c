@@ -18,6 +18,7 @@
 
 #include <keel/checksum.h>
 #include <keel/errno.h>
+#include <keel/init.h>
 #include <keel/net/arp.h>
 #include <keel/net/icmp.h>
 #include <keel/net/ip.h>
@@ -109,7 +110,8 @@ static bool ip_for_us(const struct net_device *dev, const struct iphdr *iph)
 	return !dev->ip.configured && iph->protocol == IPPROTO_UDP;
 }
 
-void ip_rcv(struct sk_buff *skb)
+/* Receive one packet (skb->data at the IP header). Consumes skb. */
+static void ip_rcv(struct sk_buff *skb)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	unsigned int ihl;
@@ -139,6 +141,17 @@ void ip_rcv(struct sk_buff *skb)
 drop:
 	kfree_skb(skb);
 }
+
+static struct packet_type ip_packet_type = {
+	.type = ETH_P_IP,
+	.func = ip_rcv,
+};
+
+static int ip_proto_init(void)
+{
+	return dev_add_pack(&ip_packet_type);
+}
+subsys_initcall(ip_proto_init);
 
 static bool on_subnet(const struct net_device *dev, __be32 addr)
 {

@@ -193,10 +193,8 @@ static int cmd_ping(int argc, char **argv)
 	for (i = 1; i + 1 < argc; i += 2)
 		if (ping_option(argv[i], argv[i + 1], &dev, &count, &size))
 			break;
-	if (i != argc - 1 || in_aton(argv[i], &daddr)) {
-		pr_err("usage: ping [-I IF] [-c COUNT] [-s SIZE] ADDR\n");
-		return -EINVAL;
-	}
+	if (i != argc - 1 || in_aton(argv[i], &daddr))
+		return -EINVAL; /* the monitor prints the usage */
 	return ping_run(dev, daddr, count, size) ? 0 : -ETIMEDOUT;
 }
 MONITOR_CMD(ping, "[-I IF] [-c N] [-s SIZE] ADDR", "ICMP echo", 1, 7, cmd_ping);

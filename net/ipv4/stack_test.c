@@ -247,6 +247,45 @@ static void ethernet_classifies_and_drops(struct ktest *t)
 	KTEST_EXPECT_EQ(t, MIB(ETH_IN_OTHERHOST), other + 1);
 }
 
+/*
+ * A protocol registered with dev_add_pack() gets the frames of its type,
+ * past the Ethernet header; a second handler for a type is refused.
+ * (0x88b6, IEEE 802 local experimental 2: nothing else uses it. Packet
+ * types stay registered, so the node is static and registered once.)
+ */
+static int test_pack_frames;
+static u8 test_pack_first;
+
+static void test_pack_rcv(struct sk_buff *skb)
+{
+	test_pack_frames++;
+	test_pack_first = skb->data[0];
+	kfree_skb(skb);
+}
+
+static struct packet_type test_pack = { .type = 0x88b6, .func = test_pack_rcv };
+static struct packet_type test_pack_again = { .type = 0x88b6,
+					      .func = test_pack_rcv };
+
+static void packet_types_are_dispatched(struct ktest *t)
+{
+	static bool registered;
+	u8 f[64] = { 0 };
+	u64 unk = MIB(ETH_IN_UNKNOWN_PROTO);
+
+	if (!registered)
+		KTEST_ASSERT_EQ(t, dev_add_pack(&test_pack), 0);
+	registered = true;
+	KTEST_EXPECT_EQ(t, dev_add_pack(&test_pack_again), -EEXIST);
+	KTEST_EXPECT_EQ(t, dev_add_pack(&test_pack), -EEXIST);
+	test_pack_frames = 0;
+	eth_hdr(f, our_mac, 0x88b6)[0] = 0x5a;
+	inject(f, 60);
+	KTEST_EXPECT_EQ(t, test_pack_frames, 1);
+	KTEST_EXPECT_EQ(t, test_pack_first, 0x5a);
+	KTEST_EXPECT_EQ(t, MIB(ETH_IN_UNKNOWN_PROTO), unk);
+}
+
 /* One IPv4 header defect and the counter it must move. */
 struct ip_case {
 	const char *what;
@@ -491,6 +530,7 @@ static struct ktest_case stack_cases[] = {
 	KTEST_CASE(arp_storm_cannot_fill_cache),
 	KTEST_CASE(malformed_arp_is_counted),
 	KTEST_CASE(ethernet_classifies_and_drops),
+	KTEST_CASE(packet_types_are_dispatched),
 	KTEST_CASE(ip_header_defects),
 	KTEST_CASE(icmp_echo_is_answered),
 	KTEST_CASE(udp_socket_round_trip),

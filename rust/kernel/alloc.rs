@@ -18,6 +18,21 @@ use core::ops::{Deref, DerefMut};
 use core::ptr::{self, NonNull};
 
 /// Allocation flags (`gfp_t`).
+///
+/// [`GFP_KERNEL`] may sleep to find memory; [`GFP_ATOMIC`] never does,
+/// and is what code holding a spin lock (or in an interrupt handler)
+/// must pass: a `GFP_KERNEL` allocation there is refused with a panic.
+///
+/// ```
+/// use kernel::prelude::*;
+/// use kernel::sync::SpinLock;
+///
+/// let queue = SpinLock::new(KVec::new());
+/// queue.lock().push(7u64, GFP_ATOMIC)?; // preemption is off in here
+/// assert_eq!(queue.lock()[0], 7);
+/// assert_ne!(GFP_KERNEL, GFP_ATOMIC);
+/// # Ok::<(), Error>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Flags(bindings::gfp_t);
 
@@ -70,6 +85,17 @@ unsafe fn kfree(ptr: NonNull<u8>) {
 }
 
 /// An owned, heap-allocated `T` (Linux's `KBox`).
+///
+/// ```
+/// use kernel::prelude::*;
+///
+/// let mut b = KBox::new([0u8; 64], GFP_KERNEL)?;
+/// b[63] = 7;
+/// assert_eq!(b.iter().map(|&x| x as u32).sum::<u32>(), 7);
+/// let on_stack: [u8; 64] = KBox::into_inner(b); // frees the heap copy
+/// assert_eq!(on_stack[63], 7);
+/// # Ok::<(), Error>(())
+/// ```
 ///
 /// # Invariants
 /// `ptr` points at a valid `T` in a kmalloc block of `T`'s layout
@@ -166,6 +192,21 @@ impl<T: fmt::Debug> fmt::Debug for KBox<T> {
 
 /// A growable array on the kernel heap (Linux's `KVec`). Every operation
 /// that may allocate takes [`Flags`] and can fail.
+///
+/// ```
+/// use kernel::prelude::*;
+///
+/// let mut v = KVec::with_capacity(2, GFP_KERNEL)?;
+/// assert!(v.is_empty() && v.capacity() >= 2);
+/// v.push(1u32, GFP_KERNEL)?;
+/// v.extend_from_slice(&[2, 3, 4], GFP_KERNEL)?; // grows past 2
+/// assert_eq!(&v[..], &[1, 2, 3, 4]);
+/// assert_eq!(v.pop(), Some(4));
+/// assert_eq!(v.iter().sum::<u32>(), 6);
+/// v.clear();
+/// assert_eq!(v.len(), 0);
+/// # Ok::<(), Error>(())
+/// ```
 ///
 /// # Invariants
 /// `len <= capacity()`; `ptr` is dangling and aligned when `cap` is 0

@@ -220,6 +220,20 @@ impl<T: Pod> Drop for Coherent<T> {
 /// One entry of a ring always stays empty, so that `prod == cons`
 /// means empty, never full (as `keel/ring.h` in C).
 ///
+/// ```
+/// use kernel::dma::RingIndex;
+///
+/// type Idx = RingIndex<8>;
+/// let cons = Idx::new(6).ok_or(kernel::error::code::EINVAL)?;
+/// let prod = cons.add(3); // wraps: 6 + 3 = 9 -> 1
+/// assert_eq!(prod.get(), 1);
+/// assert_eq!(Idx::used(prod, cons), 3);
+/// assert_eq!(Idx::free(prod, cons), 4); // 8 - 1 kept empty - 3 used
+/// assert_eq!(Idx::ZERO.prev().get(), 7);
+/// assert_eq!(Idx::new(8), None);
+/// # Ok::<(), kernel::error::Error>(())
+/// ```
+///
 /// # Invariants
 /// The index is below `N`: `new` checks it, `add`/`next`/`prev` mask
 /// with `N - 1`, and `ZERO`/`Default` give 0, which is below every `N`

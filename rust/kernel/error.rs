@@ -10,6 +10,22 @@ use core::fmt;
 use core::num::NonZeroI32;
 
 /// A kernel error: always a negative errno in `-MAX_ERRNO..=-1`.
+///
+/// ```
+/// use kernel::prelude::*;
+///
+/// fn parse_mtu(mtu: u32) -> Result<u16> {
+///     let mtu = u16::try_from(mtu).map_err(|_| ERANGE)?;
+///     if mtu < 68 {
+///         return Err(EINVAL);
+///     }
+///     Ok(mtu)
+/// }
+///
+/// assert_eq!(parse_mtu(1500), Ok(1500));
+/// assert_eq!(parse_mtu(20), Err(EINVAL));
+/// assert_eq!(parse_mtu(70000).unwrap_err().name(), "-ERANGE");
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Error(NonZeroI32);
 
@@ -31,6 +47,14 @@ impl Error {
     }
 
     /// The negative errno, for returning to C.
+    ///
+    /// ```
+    /// use kernel::error::{code::ENOMEM, Error};
+    ///
+    /// assert_eq!(ENOMEM.to_errno(), -12);
+    /// assert_eq!(Error::from_errno(-12), ENOMEM);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn to_errno(self) -> core::ffi::c_int {
         self.0.get()
     }
@@ -69,6 +93,14 @@ pub fn from_err_ptr<T>(ptr: *mut T) -> Result<*mut T> {
 
 /// Converts a C return value (`0`/positive for success, `-Exxx` for
 /// failure) into a [`Result`].
+///
+/// ```
+/// use kernel::error::{code::EBUSY, from_result, to_result};
+///
+/// assert_eq!(to_result(0), Ok(()));
+/// assert_eq!(to_result(-16), Err(EBUSY));
+/// assert_eq!(from_result(Err(EBUSY)), -16); // and back, for C
+/// ```
 pub fn to_result(ret: core::ffi::c_int) -> Result {
     if ret < 0 {
         Err(Error::from_errno(ret))

@@ -20,6 +20,17 @@ use core::fmt;
 
 /// A fixed buffer of `N` bytes (`N - 1` of text plus a NUL) that
 /// `core::fmt` writes into, truncating when full.
+///
+/// ```
+/// use core::fmt::Write;
+/// use kernel::print::MsgBuf;
+///
+/// let mut buf = MsgBuf::<8>::new();
+/// let _ = write!(buf, "{}{}", "eth", 12345); // never fails, truncates
+/// assert_eq!(buf.as_bytes(), b"eth1234");
+/// assert!(buf.truncated());
+/// assert_eq!(buf.terminate().to_bytes(), b"eth1234");
+/// ```
 pub struct MsgBuf<const N: usize> {
     buf: [u8; N],
     len: usize,

@@ -2,7 +2,34 @@
 //! Interrupt handlers in Rust.
 //!
 //! A [`Registration`] installs a [`Handler`] on an IRQ line and removes it
-//! when dropped. The handler runs in hard-IRQ context on any CPU while
+//! when dropped (here on the ktest's software-triggered line):
+//!
+//! ```
+//! use core::sync::atomic::{AtomicU32, Ordering};
+//! use kernel::irq::{Handler, IrqReturn, Registration};
+//! use kernel::ktest::TestIrq;
+//! use kernel::prelude::*;
+//! use kernel::sync::Arc;
+//!
+//! struct Count(Arc<AtomicU32>);
+//!
+//! impl Handler for Count {
+//!     fn handle_irq(&self) -> IrqReturn {
+//!         self.0.fetch_add(1, Ordering::Relaxed);
+//!         IrqReturn::Handled
+//!     }
+//! }
+//!
+//! let line = TestIrq::get();
+//! let count = Arc::new(AtomicU32::new(0), GFP_KERNEL)?;
+//! let reg = Registration::new(line.irq(), Count(count.clone()), c"doctest", GFP_KERNEL)?;
+//! line.raise()?;
+//! line.raise()?;
+//! drop(reg); // unregistered: the handler can run no more
+//! assert_eq!(count.load(Ordering::Relaxed), 2);
+//! # Ok::<(), Error>(())
+//! ```
+//! The handler runs in hard-IRQ context on any CPU while
 //! the registering code keeps running, so it must be `Send + Sync`: data
 //! it shares with process context needs a lock (usually
 //! [`crate::sync::SpinLock::lock_irqsave`]) or atomics.

@@ -7,10 +7,31 @@
 //! [`kt_expect!`]/[`kt_expect_eq!`] (record and go on) and
 //! [`kt_assert!`]/[`kt_assert_eq!`] (record and return from the case).
 //!
+//! ```
+//! // An example cannot be a case itself, but it can register a suite:
+//! // this one runs with the others (ktest=1) and reports one case.
+//! #[kernel::ktest(ktest_doc_example)]
+//! mod tests {
+//!     use kernel::ktest::Test;
+//!
+//!     #[test]
+//!     fn checks(t: &mut Test) {
+//!         let v = [3, 1, 2];
+//!         kernel::kt_assert!(t, !v.is_empty()); // ends the case if false
+//!         kernel::kt_expect_eq!(t, v.iter().max(), Some(&3)); // goes on
+//!     }
+//! }
+//! ```
+//!
 //! [`kt_expect!`]: crate::kt_expect
 //! [`kt_expect_eq!`]: crate::kt_expect_eq
 //! [`kt_assert!`]: crate::kt_assert
 //! [`kt_assert_eq!`]: crate::kt_assert_eq
+
+// The module example's `#[test]` is keel's, not libtest's: #[ktest]
+// makes it a case, and the example runs in the kernel (docs/rust.md,
+// "Examples are tests"), so clippy's "not executed" does not hold.
+#![allow(clippy::test_attr_in_doctest)]
 
 use crate::print::MsgBuf;
 use crate::types::Opaque;

@@ -1,14 +1,30 @@
 // SPDX-License-Identifier: MIT
 //! Kernel threads running Rust closures (C `kthread_create`/`kthread_stop`).
 //!
-//! ```ignore
-//! let t = Thread::run(c"worker", move || {
+//! ```
+//! use kernel::kthread::{self, Thread};
+//! use kernel::prelude::*;
+//! use kernel::sync::{Arc, SpinLock};
+//! use kernel::time::msleep;
+//!
+//! let rounds = Arc::new(SpinLock::new(0u32), GFP_KERNEL)?;
+//! let theirs = rounds.clone();
+//! let worker = Thread::run(c"doctest_kthread", move || {
 //!     while !kthread::should_stop() {
-//!         work();
+//!         *theirs.lock() += 1;
+//!         msleep(1);
 //!     }
-//!     0
+//!     7
 //! })?;
-//! let ret = t.stop(); // asks, waits, frees; returns the closure's 0
+//! while *rounds.lock() < 3 {
+//!     msleep(1);
+//! }
+//! assert_eq!(worker.stop(), 7); // asks, waits, frees; the closure's 7
+//!
+//! // a CPU that is not online is refused
+//! let offline = kthread::num_online_cpus();
+//! assert_eq!(Thread::run_on_cpu(c"nowhere", offline, || 0).err(), Some(EINVAL));
+//! # Ok::<(), Error>(())
 //! ```
 //!
 //! The closure is moved into a [`KBox`] that the new thread owns and

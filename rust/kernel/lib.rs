@@ -58,6 +58,8 @@ pub mod panic;
 pub mod pci;
 pub mod print;
 pub mod sched;
+#[cfg(not(keel_host))]
+mod stackprotector;
 pub mod str;
 #[cfg(not(keel_host))]
 pub mod sync;

@@ -62,6 +62,18 @@ impl DeviceId {
 }
 
 /// A driver's ID table; the last entry must be [`DeviceId::END`].
+///
+/// ```
+/// use kernel::pci::{DeviceId, IdTable};
+///
+/// const IDS: &[DeviceId] = &[
+///     DeviceId::new(0x8086, 0x100e), // QEMU's e1000
+///     DeviceId::with_class(0x020000, 0xffff00), // or any Ethernet controller
+///     DeviceId::END,
+/// ];
+/// const TABLE: IdTable = IdTable::new(IDS); // a missing END fails to build
+/// assert_eq!((IDS[0].vendor(), IDS[0].device()), (0x8086, 0x100e));
+/// ```
 #[derive(Clone, Copy)]
 pub struct IdTable(&'static [DeviceId]);
 

@@ -164,6 +164,16 @@ mod tests {
 
 /// Copies the newest bytes of the kernel log into `buf`; returns the
 /// count. For tests and the panic screen.
+///
+/// ```
+/// use kernel::print::log_tail;
+///
+/// kernel::pr_info!("doctest: the answer is {}\n", 6 * 7);
+/// let mut buf = [0u8; 64];
+/// let n = log_tail(&mut buf);
+/// let tail = core::str::from_utf8(&buf[..n]).unwrap_or("");
+/// assert!(tail.ends_with("] doctest: the answer is 42\n"), "log ends {:?}", tail);
+/// ```
 #[cfg(not(keel_host))]
 pub fn log_tail(buf: &mut [u8]) -> usize {
     // SAFETY: `buf` is valid for writes of `buf.len()` bytes for the

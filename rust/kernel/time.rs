@@ -19,6 +19,19 @@ pub fn jiffies() -> u64 {
 }
 
 /// A point on the monotonic clock.
+///
+/// ```
+/// use kernel::time::{jiffies, msleep, udelay, Instant};
+///
+/// let start = Instant::now();
+/// let j = jiffies();
+/// udelay(100); // busy-waits
+/// assert!(start.elapsed_ns() >= 100_000);
+/// msleep(20); // sleeps, at least two ticks at HZ=100
+/// assert!(start.elapsed_ns() >= 20_100_000);
+/// assert!(jiffies() > j);
+/// assert!(Instant::now() > start);
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub struct Instant(u64);
 

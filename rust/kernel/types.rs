@@ -33,6 +33,19 @@ impl<T> Opaque<T> {
 
 /// Runs a cleanup closure when dropped, unless [`dismiss`]ed.
 ///
+/// ```
+/// use core::cell::Cell;
+/// use kernel::types::ScopeGuard;
+///
+/// let undone = Cell::new(0);
+/// {
+///     let _undo = ScopeGuard::new(|| undone.set(undone.get() + 1));
+///     // an early return or `?` here still runs the cleanup
+/// }
+/// ScopeGuard::new(|| undone.set(undone.get() + 1)).dismiss(); // success
+/// assert_eq!(undone.get(), 1);
+/// ```
+///
 /// [`dismiss`]: ScopeGuard::dismiss
 pub struct ScopeGuard<F: FnOnce()>(Option<F>);
 

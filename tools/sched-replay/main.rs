@@ -9,7 +9,7 @@
 //!
 //! The trace comes from the monitor's `sched record dump`
 //! (kernel/sched/record.c, read by trace.rs). The policies are the crates
-//! of sched/policies compiled for the host against the kernel crate's
+//! in kernel/sched compiled for the host against the kernel crate's
 //! host build (`make sched-replay`); each record's call is made through
 //! the policy's C ops table by `kernel::sched::host::Replay`, and its
 //! answer compared with the recorded one. Prints `N records, 0
@@ -30,7 +30,7 @@ fn start_policies() {
     START.call_once(|| {
         let _ = fair_rs::start_module();
         let _ = rr::start_module();
-        let _ = eevdf_rs::start_module();
+        let _ = eevdf::start_module();
     });
 }
 

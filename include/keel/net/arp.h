@@ -39,9 +39,6 @@ struct arphdr {
 #define ARPOP_REQUEST 1
 #define ARPOP_REPLY   2
 
-/* Receive one ARP packet (skb->data at the ARP header). Consumes skb. */
-void arp_rcv(struct sk_buff *skb);
-
 /*
  * Send skb (skb->data at the network header, protocol proto) to nexthop
  * on dev: at once if its MAC is known, else after resolution. Consumes

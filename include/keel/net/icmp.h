@@ -40,7 +40,9 @@ int icmp_ping(struct net_device *dev, __be32 daddr, u16 seq, unsigned int size,
 /*
  * Ping daddr count times, one second apart, printing a line per reply
  * and a summary like ping(8) with monitor_printf() (the monitor's
- * "ping"). Returns the number of replies.
+ * "ping"). A request that cannot be sent (interface down, no address,
+ * no route) is explained once, with the command that fixes it, and the
+ * remaining requests are still tried. Returns the number of replies.
  */
 int ping_run(struct net_device *dev, __be32 daddr, unsigned int count,
 	     unsigned int size);

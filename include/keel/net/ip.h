@@ -44,9 +44,6 @@ struct iphdr {
 /* An skb for payload_len bytes of transport data, headroom reserved. */
 struct sk_buff *ip_alloc_skb(unsigned int payload_len, gfp_t gfp);
 
-/* Receive one packet (skb->data at the IP header). Consumes skb. */
-void ip_rcv(struct sk_buff *skb);
-
 /*
  * Send skb (skb->data at the transport header) to daddr with protocol
  * proto. dev NULL routes by address; saddr INADDR_ANY takes the

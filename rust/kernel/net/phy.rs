@@ -10,7 +10,7 @@
 //! ```ignore
 //! kernel::module_phy_driver! {
 //!     drivers: [PhyM88e1011],
-//!     name: "m88e1011_rs",
+//!     name: "m88e1011",
 //!     author: "keel developers",
 //!     description: "Marvell 88E1011 PHY",
 //!     license: "MIT",

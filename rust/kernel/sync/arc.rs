@@ -15,6 +15,22 @@ struct ArcInner<T> {
 
 /// A reference-counted pointer on the C `refcount_t` (saturating: an
 /// overflow leaks the object instead of freeing it early).
+///
+/// ```
+/// use kernel::prelude::*;
+/// use kernel::sync::{Arc, SpinLock};
+///
+/// let a = Arc::new(SpinLock::new(5), GFP_KERNEL)?;
+/// let b = a.clone();
+/// assert_eq!(Arc::count(&a), 2);
+/// assert!(Arc::ptr_eq(&a, &b));
+///
+/// *b.lock() += 1; // both point at one counter
+/// drop(b);
+/// assert_eq!(Arc::count(&a), 1);
+/// assert_eq!(*a.lock(), 6);
+/// # Ok::<(), Error>(())
+/// ```
 pub struct Arc<T> {
     ptr: NonNull<ArcInner<T>>,
     _owns: PhantomData<ArcInner<T>>,

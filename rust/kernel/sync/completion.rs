@@ -7,6 +7,23 @@ use crate::types::Opaque;
 /// other [`Completion::wait`]s for it (C `struct completion`). Each
 /// `complete` lets one wait through; `complete_all` lets every wait
 /// through until [`Completion::reinit`].
+///
+/// ```
+/// use kernel::kthread::Thread;
+/// use kernel::prelude::*;
+/// use kernel::sync::{Arc, Completion};
+///
+/// let done = Arc::new(Completion::new(), GFP_KERNEL)?;
+/// assert!(!done.try_wait());
+/// let theirs = done.clone();
+/// let worker = Thread::run(c"doctest_completion", move || {
+///     theirs.complete();
+///     0
+/// })?;
+/// assert!(done.wait_timeout_ms(5000), "the worker never completed");
+/// assert_eq!(worker.stop(), 0);
+/// # Ok::<(), Error>(())
+/// ```
 pub struct Completion {
     c: Opaque<bindings::completion>,
 }

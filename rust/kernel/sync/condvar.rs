@@ -10,11 +10,32 @@ use crate::types::Opaque;
 /// As everywhere, wake-ups may be spurious: wait in a loop that tests the
 /// condition under the mutex.
 ///
-/// ```ignore
-/// let mut g = state.lock();
-/// while !g.ready {
-///     cv.wait(&mut g);
+/// ```
+/// use kernel::kthread::Thread;
+/// use kernel::prelude::*;
+/// use kernel::sync::{Arc, CondVar, Mutex};
+///
+/// struct Shared {
+///     ready: Mutex<bool>,
+///     changed: CondVar,
 /// }
+///
+/// let shared = Shared { ready: Mutex::new(false), changed: CondVar::new() };
+/// let shared = Arc::new(shared, GFP_KERNEL)?;
+/// let theirs = shared.clone();
+/// let worker = Thread::run(c"doctest_condvar", move || {
+///     *theirs.ready.lock() = true;
+///     theirs.changed.notify_all();
+///     0
+/// })?;
+///
+/// let mut ready = shared.ready.lock();
+/// while !*ready {
+///     shared.changed.wait(&mut ready);
+/// }
+/// drop(ready);
+/// assert_eq!(worker.stop(), 0);
+/// # Ok::<(), Error>(())
 /// ```
 ///
 /// Waiting takes a [`MutexGuard`] only: a spin lock's guard cannot be

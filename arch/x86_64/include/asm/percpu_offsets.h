@@ -7,7 +7,7 @@
 #ifndef _ASM_PERCPU_OFFSETS_H
 #define _ASM_PERCPU_OFFSETS_H
 
-#define CPU_user_rsp	 120
-#define CPU_kernel_stack 128
+#define CPU_user_rsp	 128
+#define CPU_kernel_stack 136
 
 #endif

@@ -56,7 +56,8 @@ bool mmu_has_nx(void);
 /*
  * Map [va, va + size) to [pa, pa + size) with 4 KiB pages and prot,
  * inside the VMAP area only. Both addresses and size page aligned.
- * Returns 0, -EINVAL (outside VMAP or unaligned), -EEXIST (something is
+ * Returns 0, -EINVAL (outside VMAP, unaligned, or prot both writable
+ * and executable: W^X), -EEXIST (something is
  * mapped there; nothing changed) or -ENOMEM (nothing changed).
  * Takes the page-table lock.
  */
@@ -103,5 +104,20 @@ u64 *user_pte_next(u64 *pgd, unsigned long va, unsigned long *next);
 pgprot_t vm_page_prot(unsigned long vm_flags);
 /* Drop va from this CPU's TLB. */
 void flush_tlb_one_user(unsigned long va);
+
+/*
+ * W^X: walk the 4-level tables under pml4 (a direct-map pointer) and
+ * return how many 4 KiB pages are writable at every level and
+ * executable at every level (a large page counts all its 4 KiB pages);
+ * *first (may be NULL) gets the lowest such address. The caller keeps
+ * the tables from changing.
+ */
+unsigned long mmu_wx_scan(const u64 *pml4, unsigned long *first);
+/*
+ * Scan the kernel's own tables (under the page-table lock) and print
+ * the verdict: returns the W+X page count, or -EOPNOTSUPP when the CPU
+ * has no NX (then everything is executable). Run at the end of boot.
+ */
+long mmu_check_wx(void);
 
 #endif

@@ -13,6 +13,23 @@ use super::{Backend, Guard, Lock};
 
 /// A mutex protecting a `T` (C `struct mutex`). Locking sleeps, so it is
 /// refused (a panic) in atomic context and in interrupt handlers.
+///
+/// ```
+/// use kernel::prelude::*;
+/// use kernel::sync::Mutex;
+///
+/// // a mutex, not a spinlock: pushing may allocate, which may sleep
+/// let names: Mutex<KVec<&str>> = Mutex::new(KVec::new());
+/// names.lock().push("eth0", GFP_KERNEL)?;
+/// names.lock().push("eth1", GFP_KERNEL)?;
+///
+/// let guard = names.lock();
+/// assert_eq!(guard.len(), 2);
+/// assert!(names.try_lock().is_none()); // held by `guard`
+/// drop(guard);
+/// assert_eq!(names.into_inner()[1], "eth1");
+/// # Ok::<(), Error>(())
+/// ```
 pub type Mutex<T> = Lock<T, MutexBackend>;
 
 /// Access to a [`Mutex`]'s data; unlocks on drop.

@@ -11,6 +11,23 @@ use super::{Backend, Guard, Lock};
 
 /// A spinlock protecting a `T` (C `spinlock_t`). Disables preemption
 /// while held; [`SpinLock::lock_irqsave`] also disables interrupts.
+///
+/// ```
+/// use kernel::sync::SpinLock;
+///
+/// static HITS: SpinLock<u32> = SpinLock::new(0);
+///
+/// *HITS.lock() += 1;
+/// {
+///     // the form to use when an interrupt handler takes the lock too
+///     let mut hits = HITS.lock_irqsave();
+///     *hits += 1;
+///     assert!(HITS.is_locked());
+/// }
+/// assert!(!HITS.is_locked());
+/// let hits = HITS.try_lock().map(|g| *g);
+/// assert_eq!(hits, Some(2));
+/// ```
 pub type SpinLock<T> = Lock<T, SpinLockBackend>;
 
 /// Access to a [`SpinLock`]'s data; unlocks on drop.

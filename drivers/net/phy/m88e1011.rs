@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-//! m88e1011_rs: Rust driver for the Marvell 88E1011 gigabit PHY.
+//! m88e1011: Rust driver for the Marvell 88E1011 gigabit PHY.
 //!
 //! This is the PHY inside Intel's 82540EM and the one QEMU's e1000 model
 //! emulates: it answers at MDIO address 1 with PHY ID 0x01410c20
@@ -23,7 +23,7 @@ use kernel::uapi;
 
 kernel::module_phy_driver! {
     drivers: [PhyM88e1011],
-    name: "m88e1011_rs",
+    name: "m88e1011",
     author: "keel developers",
     description: "Marvell 88E1011 PHY",
     license: "MIT",

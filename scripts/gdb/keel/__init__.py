@@ -1,0 +1,1 @@
+"""keel's gdb helpers (scripts/gdb/keel-gdb.py loads them)."""
