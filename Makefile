@@ -15,7 +15,7 @@
 # Knobs: SMP=n MEM=size MACHINE=pc|q35 CPU=qemu64|max CMDLINE="..." GRAPHIC=1
 #        DEBUG=0|1 (spinlock debug checks, default 1)
 #        INITRD=file (QEMU -initrd, e.g. build/initramfs.cpio.gz)
-#        INITRAMFS_FILES="src:dest ..." (extra files for make initramfs)
+#        INITRAMFS_FILES="dest=src ..." (extra files for make initramfs)
 
 BUILD   ?= build
 ARCH    := x86_64
@@ -52,8 +52,9 @@ SRCS    := $(sort $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S kernel/*.c \
 	     kernel/*/*.c mm/*.c fs/*.c fs/*/*.c lib/*.c drivers/*/*.c drivers/*/*/*.c \
 	     net/*/*.c rust/helpers/*.c))
 OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
-# generated C: the console font from its hand-drawn text form
-OBJS    += $(BUILD)/gen/font_8x16.o
+# generated C: the console font from its hand-drawn text form, the
+# system-call table from Linux's numbers
+OBJS    += $(BUILD)/gen/font_8x16.o $(BUILD)/gen/syscall_table.o
 DEPS    := $(OBJS:.o=.d)
 
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
@@ -73,6 +74,11 @@ $(BUILD)/gen/font_8x16.c: drivers/video/font_8x16.txt tools/gen-font.py
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	$(Q)$(PYTHON) tools/gen-font.py $< > $@
+
+$(BUILD)/gen/syscall_table.c: arch/$(ARCH)/syscall_64.tbl tools/gen-syscalls.py
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)$(PYTHON) tools/gen-syscalls.py $< > $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	@echo "  CC      $<"
@@ -132,15 +138,6 @@ run: deps-quiet $(BUILD)/keel.elf
 	@echo "keel: serial console on this terminal; quit with Ctrl-A x"
 	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(CMDLINE)"
 
-# The initramfs (fs/initramfs.c unpacks it at boot): Debian's static
-# busybox with its applet links, usr/initramfs/ (etc/...), and the
-# INITRAMFS_FILES pairs src:dest that other parts of the tree add
-# (user-space test programs). Rebuilt every time it is asked for.
-INITRAMFS_FILES ?=
-initramfs: deps-quiet
-	$(Q)tools/mkinitramfs.sh $(BUILD)/initramfs-root \
-		$(BUILD)/initramfs.cpio.gz $(INITRAMFS_FILES)
-
 # gdb script: symbols, connect, stop at the C entry. hbreak, because a
 # software breakpoint planted before paging is on would not be seen at
 # the kernel's virtual address.
@@ -161,7 +158,39 @@ debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init
 # The compile-fail tier compiles driver snippets against the kernel
 # crate's metadata (RUST_DRIVER_DEPS), which keel.elf needs anyway; named
 # here so the tier never runs against a missing or stale kernel crate.
-check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS)
+# User-space test programs (tests/user/*.c, docs/userspace.md): static
+# binaries built with Debian's musl-gcc, and an initramfs that runs them
+# with init.c as /init (the "user" tier of tests/check.py).
+MUSL_CC    := musl-gcc
+USER_PROGS := $(patsubst tests/user/%.c,%,$(wildcard tests/user/*.c))
+USER_BINS  := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS))
+# What user space adds to an initramfs, as NAME=HOST_PATH (mkcpio.py):
+# the test programs under /test. The busybox initramfs rule may take it.
+INITRAMFS_FILES += $(foreach p,$(filter-out init,$(USER_PROGS)),\
+		     test/$(p)=$(BUILD)/user/$(p))
+
+$(BUILD)/user/%: tests/user/%.c tests/user/ktap.h
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	$(Q)$(MUSL_CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/user-tests.cpio: $(USER_BINS) tools/mkcpio.py
+	@echo "  CPIO    $@"
+	$(Q)$(PYTHON) tools/mkcpio.py $@ init=$(BUILD)/user/init \
+		$(INITRAMFS_FILES)
+
+.PHONY: user-tests
+user-tests: $(BUILD)/user-tests.cpio
+
+# The initramfs (fs/initramfs.c unpacks it at boot): Debian's static
+# busybox with its applet links, usr/initramfs/ (etc/...), and the
+# INITRAMFS_FILES pairs dest=src (above: the user-space test programs
+# under /test). Rebuilt every time it is asked for.
+initramfs: deps-quiet $(USER_BINS)
+	$(Q)tools/mkinitramfs.sh $(BUILD)/initramfs-root \
+		$(BUILD)/initramfs.cpio.gz $(INITRAMFS_FILES)
+
+check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS) $(BUILD)/user-tests.cpio
 	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf
 
 # clang-format -i over the files the format tier checks (not those in

@@ -12,6 +12,7 @@
  */
 #include <asm/cpu.h>
 #include <asm/desc.h>
+#include <asm/ptrace.h>
 #include <keel/acpi.h>
 #include <keel/bench.h>
 #include <keel/boot.h>
@@ -26,6 +27,7 @@
 #include <keel/monitor.h>
 #include <keel/power.h>
 #include <keel/printk.h>
+#include <keel/process.h>
 #include <keel/sched.h>
 #include <keel/serial.h>
 #include <keel/smp.h>
@@ -88,7 +90,8 @@ void start_kernel(u64 boot_info_phys)
 	mm_init();	     /* page tables, buddy, kmalloc */
 	/* leave the boot stack (bss, no guard page) for a guarded one */
 	boot_stack = boot_kstack();
-	call_on_stack(boot_stack, start_kernel_late);
+	/* below the user register frame: "init" may exec /init */
+	call_on_stack(stack_kernel_top(boot_stack), start_kernel_late);
 }
 
 static void start_kernel_late(void)
@@ -109,7 +112,8 @@ static void start_kernel_late(void)
 	do_initcalls();		/* built-in drivers, Rust modules */
 	pr_info("keel: %llu MiB RAM, %lu pages free\n",
 		boot_info.ram_bytes >> 20, nr_free_pages());
-	ktest_boot();  /* ktest=1: run tests and exit */
-	bench_boot();  /* bench=1: run benchmarks and exit */
-	monitor_run(); /* the serial console monitor */
+	ktest_boot();	    /* ktest=1: run tests and exit */
+	bench_boot();	    /* bench=1: run benchmarks and exit */
+	run_init_process(); /* /init or init=: PID 1 in user mode */
+	monitor_run();	    /* the serial console monitor */
 }

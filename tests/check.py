@@ -28,6 +28,9 @@ Tiers, in order (each check counts as one test in the final line):
           console, and panic screens whose QR code zbarimg decodes
   net     real traffic through both e1000 drivers (tests/net.py): DHCP,
           UDP echo, ping, link changes, 100,000 injected frames
+  user    boot with the user-test initramfs (make user-tests): static
+          musl programs in tests/user print KTAP, one count per case, on
+          -smp 1 and 2 (tests/user.py)
   replay  record the Rust fair and rr policies under the messaging
           workload in QEMU, replay the traces on the host
           (tests/replay.py): zero divergences, and a deliberately
@@ -585,7 +588,7 @@ def parse_args(argv):
     p.add_argument("--only", action="append",
                    choices=("unit", "format", "rust-lint", "rust-host",
                             "compile-fail", "ktest", "boot", "interactive",
-                            "screen", "net", "replay"),
+                            "screen", "net", "replay", "user"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -609,7 +612,7 @@ def main(argv=None):
         return 0
     tiers = args.only or ["unit", "format", "rust-lint", "rust-host",
                           "compile-fail", "ktest", "boot", "interactive",
-                          "screen", "net", "replay"]
+                          "screen", "net", "replay", "user"]
     checks = []
 
     def report(result):
@@ -635,7 +638,7 @@ def main(argv=None):
         report(run_compile_fail(args))
     qemu_tiers = [t for t in tiers
                   if t in ("ktest", "boot", "interactive", "screen", "net",
-                           "replay")]
+                           "replay", "user")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",
                             ["  %s does not exist (run make)" %
@@ -668,6 +671,10 @@ def main(argv=None):
         if "replay" in qemu_tiers:
             import replay
             for fn, fargs in replay.jobs(args):
+                jobs.append(pool.submit(fn, args, *fargs))
+        if "user" in qemu_tiers:
+            import user
+            for fn, fargs in user.jobs(args):
                 jobs.append(pool.submit(fn, args, *fargs))
         for job in concurrent.futures.as_completed(jobs):
             report(job.result())

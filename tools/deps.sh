@@ -19,7 +19,8 @@ qemu-system-x86_64:qemu-system-x86 clang-format:clang-format \
 /usr/bin/clippy-driver:rust-web-clippy \
 /usr/bin/rustfmt:rustfmt-web \
 zbarimg:zbar-tools \
-/bin/busybox:busybox-static cpio:cpio"
+/bin/busybox:busybox-static cpio:cpio \
+musl-gcc:musl-tools"
 
 # present PROOF: the file (first glob match) or the command exists
 present() {

@@ -1,12 +1,13 @@
 #!/bin/sh
 # mkinitramfs.sh - build keel's initramfs (a gzip-compressed cpio newc
 # archive) from a staging directory.
-#   mkinitramfs.sh STAGING OUTPUT [SRC:DEST ...]
+#   mkinitramfs.sh STAGING OUTPUT [DEST=SRC ...]
 # The staging directory is rebuilt from scratch: Debian's static
 # busybox (/bin/busybox from busybox-static, copied, never rebuilt) with
 # a symlink per applet, the empty directories a system expects, the
 # tree under usr/initramfs/ (etc/passwd, group, hostname ...), then
-# each SRC file copied to DEST (INITRAMFS_FILES in the Makefile).
+# each SRC file copied to DEST, a path inside the archive
+# (INITRAMFS_FILES in the Makefile, the format tools/mkcpio.py takes).
 # Everything is archived as root:root, in sorted order, with no
 # time stamps in the gzip header, so the same inputs give the same
 # bytes.
@@ -32,8 +33,8 @@ cp "$busybox" "$stage/bin/busybox"
 done
 cp -R usr/initramfs/. "$stage/"
 for pair in "$@"; do
-	src=${pair%%:*}
-	dest=${pair#*:}
+	dest=${pair%%=*}
+	src=${pair#*=}
 	[ -f "$src" ] || { echo "mkinitramfs: $src missing" >&2; exit 1; }
 	mkdir -p "$stage/$(dirname "$dest")"
 	cp "$src" "$stage/$dest"

@@ -37,6 +37,7 @@
 #include <keel/errno.h>
 #include <keel/lockdep.h>
 #include <keel/mm_types.h>
+#include <keel/mm_user.h>
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
@@ -463,4 +464,84 @@ void iounmap(void *addr)
 {
 	if (addr)
 		vunmap((void *)ALIGN_DOWN((unsigned long)addr, PAGE_SIZE));
+}
+
+/* ---- user page tables (keel/mm_user.h) ---- */
+
+#define _PAGE_USER_TABLE  (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)
+#define USER_PML4_ENTRIES 256
+
+u64 *pgd_alloc(void)
+{
+	struct page *page = __alloc_pages(__GFP_ZERO, 0);
+	u64 *pgd;
+
+	if (!page)
+		return NULL;
+	pgd = page_address(page);
+	for (int i = USER_PML4_ENTRIES; i < 512; i++)
+		pgd[i] = kernel_pml4[i];
+	return pgd;
+}
+
+/* Free the table at entry e and, below level 1, everything under it. */
+static void free_user_table(u64 e, int level)
+{
+	u64 *table = table_at(e);
+
+	if (level > 1)
+		for (int i = 0; i < 512; i++)
+			if (table[i] & _PAGE_PRESENT)
+				free_user_table(table[i], level - 1);
+	__free_pages(virt_to_page(table), 0);
+}
+
+void pgd_free(u64 *pgd)
+{
+	for (int i = 0; i < USER_PML4_ENTRIES; i++)
+		if (pgd[i] & _PAGE_PRESENT)
+			free_user_table(pgd[i], 3);
+	__free_pages(virt_to_page(pgd), 0);
+}
+
+u64 *user_pte(u64 *pgd, unsigned long va, bool alloc)
+{
+	u64 *table = pgd;
+
+	if (va >= TASK_SIZE_MAX)
+		return NULL;
+	for (int l = 4; l > 1; l--) {
+		u64 *e = &table[pt_index(va, l)];
+
+		if (!(*e & _PAGE_PRESENT)) {
+			struct page *page =
+				alloc ? __alloc_pages(__GFP_ZERO, 0) : NULL;
+
+			if (!page)
+				return NULL;
+			*e = virt_to_phys(page_address(page)) |
+			     _PAGE_USER_TABLE;
+		}
+		table = table_at(*e);
+	}
+	return &table[pt_index(va, 1)];
+}
+
+pgprot_t vm_page_prot(unsigned long vm_flags)
+{
+	pgprot_t prot = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+
+	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return 0; /* PROT_NONE: not present, the page kept */
+
+	if (vm_flags & VM_WRITE)
+		prot |= _PAGE_RW | _PAGE_DIRTY;
+	if (!(vm_flags & VM_EXEC))
+		prot |= _PAGE_NX;
+	return prot & pte_mask;
+}
+
+void flush_tlb_one_user(unsigned long va)
+{
+	invlpg(va);
 }

@@ -21,6 +21,8 @@
 #include <asm/cpu.h>
 #include <asm/desc.h>
 #include <asm/pgtable.h>
+#include <asm/smap.h>
+#include <keel/process.h>
 #include <keel/acpi.h>
 #include <keel/bootmem.h>
 #include <keel/errno.h>
@@ -54,6 +56,9 @@ static void ap_start(struct cpu *c)
 	write_cr3(mmu_kernel_cr3()); /* drop the trampoline tables */
 	arch_set_this_cpu(c);
 	cpu_tables_load(c->arch);
+	cpu_setup_protections();
+	fpu_init();	/* x87/SSE for user programs */
+	syscall_init(); /* MSR_LSTAR and friends */
 	idt_load();
 	lapic_init_ap();
 	if (lapic_timer_start_ap())
@@ -73,7 +78,9 @@ static void params_fill(struct trampoline_params *tp, phys_addr_t pgd,
 {
 	tp->cr0 = read_cr0();
 	tp->cr3 = pgd;
-	tp->cr4 = read_cr4() | CR4_PAE;
+	/* SMEP/SMAP/UMIP come in ap_start(), on the kernel's tables */
+	tp->cr4 = (read_cr4() | CR4_PAE) &
+		  ~(X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_UMIP);
 	tp->efer = EFER_LME | (mmu_has_nx() ? EFER_NXE : 0);
 	tp->stack = (u64)c->idle->stack_top - 16;
 	tp->entry = (u64)ap_start;

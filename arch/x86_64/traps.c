@@ -15,10 +15,14 @@
 #include <asm/cpu.h>
 #include <asm/desc.h>
 #include <asm/extable.h>
+#include <asm/layout.h>
 #include <asm/ptrace.h>
+#include <asm/smap.h>
+#include <keel/process.h>
 #include <keel/bug.h>
 #include <keel/irq.h>
 #include <keel/ktest.h>
+#include <keel/mm_user.h>
 #include <keel/power.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
@@ -70,17 +74,89 @@ static const char *const exception_names[32] = {
 extern const struct exception_table_entry __ex_table_start[];
 extern const struct exception_table_entry __ex_table_end[];
 
-static bool fixup_exception(struct pt_regs *regs)
+static const struct exception_table_entry *search_exception_tables(u64 rip)
 {
 	const struct exception_table_entry *e;
 
-	for (e = __ex_table_start; e < __ex_table_end; e++) {
-		if (e->insn == regs->rip) {
-			regs->rip = e->fixup;
-			return true;
-		}
+	for (e = __ex_table_start; e < __ex_table_end; e++)
+		if (e->insn == rip)
+			return e;
+	return NULL;
+}
+
+static bool fixup_exception(struct pt_regs *regs)
+{
+	const struct exception_table_entry *e =
+		search_exception_tables(regs->rip);
+
+	if (e)
+		regs->rip = e->fixup;
+	return e;
+}
+
+/*
+ * A page fault on a user address that the process may take: from user
+ * mode, or from a uaccess routine (its instruction is in the exception
+ * table). Any other kernel access to user memory is a bug (and with
+ * SMAP, a protection fault on a present page).
+ */
+static bool user_fault_allowed(const struct pt_regs *regs, unsigned long addr)
+{
+	if (addr >= TASK_SIZE_MAX || !current->mm)
+		return false;
+	return user_mode(regs) || search_exception_tables(regs->rip);
+}
+
+/* Demand paging: true if the fault was resolved (retry the access). */
+static bool do_user_addr_fault(struct pt_regs *regs, unsigned long addr)
+{
+	u64 err = regs->error_code;
+
+	if (!user_fault_allowed(regs, addr))
+		return false;
+	if (!(regs->rflags & X86_EFLAGS_IF))
+		return false; /* cannot sleep for the mm lock here */
+	local_irq_enable();
+	return handle_mm_fault(current->mm, addr, err & PF_WRITE,
+			       err & PF_INSTR) == 0;
+}
+
+/* Linux's signal for each exception a program can cause. */
+static int exception_signal(unsigned int v)
+{
+	switch (v) {
+	case 0:	 /* divide error */
+	case 16: /* x87 */
+	case 19: /* SIMD */ return SIGFPE;
+	case 6: return SIGILL;
+	default: return SIGSEGV;
 	}
-	return false;
+}
+
+/* An exception in user mode kills the process; the kernel goes on. */
+static void __noreturn user_exception(struct pt_regs *regs, unsigned long addr)
+{
+	struct task *p = current;
+	unsigned int v = regs->vector;
+
+	if (v == 14)
+		pr_info("%s[%d]: segfault at %lx ip %016llx sp %016llx error %llx\n",
+			p->name, p->pid, addr, regs->rip, regs->rsp,
+			regs->error_code);
+	else
+		pr_info("traps: %s[%d] %s ip:%llx sp:%llx error:%llx\n",
+			p->name, p->pid, exception_names[v], regs->rip,
+			regs->rsp, regs->error_code);
+	local_irq_enable();
+	force_sig_fault(exception_signal(v));
+}
+
+/* NMI, double fault and machine check are the machine's, not a program's. */
+static bool program_exception(const struct pt_regs *regs)
+{
+	unsigned int v = regs->vector;
+
+	return user_mode(regs) && v != 2 && v != 8 && v != 18;
 }
 
 void show_regs(const struct pt_regs *regs)
@@ -123,7 +199,12 @@ static void handle_exception(struct pt_regs *regs)
 {
 	unsigned int v = regs->vector;
 	const char *name = exception_names[v];
+	unsigned long addr = v == 14 ? read_cr2() : 0;
 
+	if (v == 14 && do_user_addr_fault(regs, addr))
+		return;
+	if (program_exception(regs))
+		user_exception(regs, addr);
 	if (fixup_exception(regs))
 		return;
 	if (v == 14)
@@ -154,6 +235,9 @@ void trap_init(void)
 	BUILD_BUG_ON(sizeof(struct pt_regs) != 22 * 8);
 	cpu_data[0].arch = &boot_cpu_tables;
 	cpu_tables_load(&boot_cpu_tables);
+	cpu_setup_protections(); /* SMEP, SMAP, UMIP */
+	fpu_init();		 /* x87/SSE for user programs */
+	syscall_init();		 /* MSR_LSTAR and friends */
 	idt_init();
 	idt_load();
 }

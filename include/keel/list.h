@@ -73,6 +73,16 @@ static inline bool list_empty(const struct list_head *head)
 #define list_first_entry(head, type, member) \
 	list_entry((head)->next, type, member)
 
+#define list_last_entry(head, type, member) \
+	list_entry((head)->prev, type, member)
+#define list_prev_entry(pos, member) \
+	list_entry((pos)->member.prev, __typeof__(*(pos)), member)
+
+#define list_for_each_entry_reverse(pos, head, member)                 \
+	for (pos = list_entry((head)->prev, __typeof__(*pos), member); \
+	     &pos->member != (head);                                   \
+	     pos = list_entry(pos->member.prev, __typeof__(*pos), member))
+
 #define list_for_each_entry(pos, head, member)                         \
 	for (pos = list_entry((head)->next, __typeof__(*pos), member); \
 	     &pos->member != (head);                                   \

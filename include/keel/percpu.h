@@ -50,6 +50,13 @@ struct cpu {
 	/* local_interrupt_disable() nesting, and the flags the first saved */
 	unsigned int irq_disable_depth;
 	unsigned long irq_disable_flags;
+
+	/*
+	 * arch: the syscall entry's scratch, reached by %gs offsets before
+	 * it has a stack (asm/percpu_offsets.h, checked at build time)
+	 */
+	unsigned long user_rsp;	    /* user %rsp while it finds its stack */
+	unsigned long kernel_stack; /* top of current's kernel stack */
 };
 
 extern struct cpu cpu_data[NR_CPUS];

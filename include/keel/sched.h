@@ -113,6 +113,19 @@ struct task {
 	int off_cpu_dead;	  /* last switch away finished */
 	struct list_head reap_node;
 
+	/* user processes (kernel/fork.c, exit.c, exec.c); NULL: kthread */
+	struct mm_struct *mm;
+	unsigned long fsbase;		      /* user FS base (arch_prctl) */
+	struct task *parent;		      /* gets the exit status (wait4) */
+	struct list_head children;	      /* its children (process_lock) */
+	struct list_head sibling;	      /* in parent->children */
+	int exit_state;			      /* EXIT_ZOMBIE once exited */
+	int wait_status;		      /* what wait4() reports for it */
+	int *clear_child_tid;		      /* user address zeroed at exit */
+	struct wait_queue_head wait_chldexit; /* its wait4() sleeps */
+	/* its x87/SSE registers while off the CPU (fxsave's format) */
+	u8 fpu_state[512] __aligned(16);
+
 	/* files (fs/): NULL for a kernel thread that opens none */
 	struct fs_struct *fs;	    /* root, cwd, umask; NULL: init_fs */
 	struct files_struct *files; /* fd table */

@@ -41,6 +41,7 @@
 #include <keel/irq.h>
 #include <keel/lockdep.h>
 #include <keel/printk.h>
+#include <keel/process.h>
 #include <keel/smp.h>
 #include <keel/time.h>
 #include <keel/vmalloc.h>
@@ -249,6 +250,7 @@ static struct task *context_switch(struct task *prev, struct task *next)
 {
 	if (next->cr3 != prev->cr3)
 		arch_load_page_tables(next->cr3);
+	arch_switch_to(prev, next); /* kernel stack for user entry, FS */
 	this_cpu_write(current_task, next);
 	/* outside callbacks, next's policy init()/exit() (policy.c) */
 	this_cpu_write(policy_tokens, READ_ONCE(next->policy_ctx));

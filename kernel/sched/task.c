@@ -31,6 +31,7 @@
  */
 #define pr_fmt(fmt) "sched: " fmt
 
+#include <asm/ptrace.h>
 #include <keel/bug.h>
 #include <keel/errno.h>
 #include <keel/kthread.h>
@@ -53,6 +54,8 @@ struct task init_task = {
 	.tasks = LIST_HEAD_INIT(init_task.tasks),
 	.rq_node = LIST_HEAD_INIT(init_task.rq_node),
 	.reap_node = LIST_HEAD_INIT(init_task.reap_node),
+	.children = LIST_HEAD_INIT(init_task.children),
+	.sibling = LIST_HEAD_INIT(init_task.sibling),
 };
 
 DEFINE_SPINLOCK(tasklist_lock);
@@ -72,11 +75,16 @@ struct switch_frame {
 	unsigned long ret_addr;
 };
 
+/*
+ * The top of the stack stays free for the user register frame
+ * (asm/ptrace.h): a task can become a user process (exec).
+ */
 static void stack_setup(struct task *p)
 {
-	/* ret_addr 16 bytes below the top: the stub's calls stay aligned */
+	/* ret_addr 16 bytes below the frame: the stub's calls stay aligned */
 	struct switch_frame *f =
-		(struct switch_frame *)((char *)p->stack_top - 16 -
+		(struct switch_frame *)((char *)stack_kernel_top(p->stack_top) -
+					16 -
 					offsetof(struct switch_frame,
 						 ret_addr));
 
@@ -131,6 +139,9 @@ struct task *task_create(const char *name, int (*fn)(void *), void *data,
 	refcount_set(&p->usage, 2); /* its own + the creator's */
 	INIT_LIST_HEAD(&p->rq_node);
 	INIT_LIST_HEAD(&p->reap_node);
+	INIT_LIST_HEAD(&p->children);
+	INIT_LIST_HEAD(&p->sibling);
+	init_waitqueue_head(&p->wait_chldexit);
 	init_completion(&p->exited);
 	err = task_publish(p);
 	if (err)
@@ -282,10 +293,12 @@ struct task *find_task_by_pid(int pid)
 
 void task_init_boot(void)
 {
-	task_cache = kmem_cache_create("task", sizeof(struct task), 0, 0);
+	task_cache = kmem_cache_create("task", sizeof(struct task),
+				       __alignof__(struct task), 0);
 	if (!task_cache)
 		panic("no memory for the task cache");
 	init_completion(&init_task.exited);
+	init_waitqueue_head(&init_task.wait_chldexit);
 	list_add_tail(&init_task.tasks, &task_list);
 	if (policy_task_new(&init_task))
 		panic("the scheduling policy refused the init task");

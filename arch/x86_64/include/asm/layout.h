@@ -2,8 +2,9 @@
 /*
  * asm/layout.h - the x86_64 virtual address space of keel.
  *
- *   0x0000000000000000 .. identity map during early boot, then empty
- *                         (keel runs no user space)
+ *   0x0000000000000000 .. identity map during early boot; afterwards
+ *                         the running process's user half, up to
+ *                         TASK_SIZE_MAX (each process its own tables)
  *   0xffff888000000000 PAGE_OFFSET: direct map of all physical RAM
  *   0xffffc90000000000 VMAP_BASE: kernel stacks (with guard pages), vmap
  *   0xffffffff80000000 KERNEL_VMA: kernel image, linked at phys 1 MiB
@@ -24,6 +25,12 @@
 #define PAGE_OFFSET _UL(0xffff888000000000)
 #define VMAP_BASE   _UL(0xffffc90000000000)
 #define VMAP_SIZE   _UL(0x0000010000000000) /* 1 TiB */
+
+/*
+ * The user half: [0, TASK_SIZE_MAX), Linux's value (the last page below
+ * the canonical hole stays unmapped, so no user mapping ends at 2^47).
+ */
+#define TASK_SIZE_MAX _UL(0x00007ffffffff000)
 
 #define PML4_INDEX(va) (((va) >> 39) & 511)
 

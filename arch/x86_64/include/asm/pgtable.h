@@ -77,4 +77,24 @@ int mmu_lookup(unsigned long va, u64 *pte_flags, int *level);
 /* Physical address va translates to, or -1 (all ones) if unmapped. */
 phys_addr_t mmu_translate(unsigned long va);
 
+/*
+ * User page tables, one set per address space (keel/mm_user.h): a PML4
+ * whose kernel half (entries 256..511) is copied from the kernel's,
+ * which never change after boot, so every process sees the same kernel.
+ * The user half is private; its tables carry _PAGE_USER. The caller
+ * (the mm's mmap_lock) serialises changes to one pgd.
+ */
+u64 *pgd_alloc(void);
+/* Free the user half's tables (not the pages they map) and the PML4. */
+void pgd_free(u64 *pgd);
+/*
+ * The level-1 entry for user address va in pgd, creating tables when
+ * alloc is set. NULL if a table is missing (and !alloc) or no memory.
+ */
+u64 *user_pte(u64 *pgd, unsigned long va, bool alloc);
+/* Leaf flags for a user page with these VM_* flags. */
+pgprot_t vm_page_prot(unsigned long vm_flags);
+/* Drop va from this CPU's TLB. */
+void flush_tlb_one_user(unsigned long va);
+
 #endif

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/*
+ * exec_file.c - where exec finds executables: the VFS (filp_open and
+ * kernel_read), so anything in the tree can run - the initramfs that
+ * was unpacked into / at boot, or a file written since.
+ */
+#include <keel/errno.h>
+#include <keel/fs.h>
+
+#include "exec_file.h"
+
+static long exec_read(void *file, void *buf, size_t len, u64 pos)
+{
+	loff_t p = pos;
+
+	return kernel_read(file, buf, len, &p);
+}
+
+/*
+ * Open path for exec: 0, the walk's error (-ENOENT, -ENOTDIR,
+ * -ELOOP...) or -EACCES for anything but a regular file.
+ * TODO: the execute permission bits and noexec mounts.
+ */
+int exec_open(const char *path, struct linux_binprm *bprm)
+{
+	struct file *f = filp_open(path, O_RDONLY, 0);
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (!S_ISREG(file_inode(f)->i_mode)) {
+		fput(f);
+		return -EACCES;
+	}
+	bprm->read = exec_read;
+	bprm->file = f;
+	bprm->size = file_inode(f)->i_size;
+	return 0;
+}
+
+void exec_close(struct linux_binprm *bprm)
+{
+	fput(bprm->file);
+}

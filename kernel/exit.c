@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+/*
+ * exit.c - the end of a process: exit, exit_group, fatal faults, and
+ * wait4 reaping the zombies.
+ *
+ * do_exit() frees the address space, hands the children to
+ * child_reaper, records the wait status and wakes the parent, then
+ * switches away for good (do_task_dead). The struct task stays as a
+ * zombie, holding the parent's reference, until wait4 takes the status
+ * and drops that reference (which frees it). A process whose parent is
+ * not a user process (the kernel started it: the boot context before it
+ * became /init) has no one to wait for it:
+ * it drops that reference itself as it exits ("autoreap").
+ *
+ * process_lock protects every parent/children link and exit_state.
+ * There are no signals yet: SIGCHLD is not sent, and a fatal fault ends
+ * the process as if SIGSEGV's default action had run.
+ */
+#include <asm/cpu.h>
+#include <keel/errno.h>
+#include <keel/mm_user.h>
+#include <keel/printk.h>
+#include <keel/process.h>
+#include <keel/sched.h>
+#include <keel/spinlock.h>
+#include <keel/syscalls.h>
+#include <keel/wait.h>
+
+#include "sched/sched.h"
+
+#define WNOHANG	   0x00000001
+#define WUNTRACED  0x00000002
+#define WCONTINUED 0x00000008
+#define __WALL	   0x40000000
+#define __WCLONE   0x80000000
+
+static DEFINE_SPINLOCK(process_lock);
+struct task *child_reaper = &init_task;
+
+void process_link_child(struct task *parent, struct task *child)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&process_lock, flags);
+	child->parent = parent;
+	list_add_tail(&child->sibling, &parent->children);
+	spin_unlock_irqrestore(&process_lock, flags);
+}
+
+static bool is_user_process(const struct task *p)
+{
+	return p && p->mm;
+}
+
+/*
+ * Give p's children to child_reaper, or let them go (reaped now if
+ * already zombies) when it is not a user process. process_lock held;
+ * the zombies to drop are moved onto *drop.
+ */
+static void forget_children(struct task *p, struct list_head *drop)
+{
+	struct task *reaper = child_reaper, *c, *n;
+	bool adopt = reaper != p && is_user_process(reaper);
+
+	list_for_each_entry_safe(c, n, &p->children, sibling) {
+		list_del_init(&c->sibling);
+		c->parent = adopt ? reaper : NULL;
+		if (adopt)
+			list_add_tail(&c->sibling, &reaper->children);
+		else if (c->exit_state == EXIT_ZOMBIE)
+			list_add_tail(&c->sibling, drop);
+	}
+	if (adopt)
+		wake_up(&reaper->wait_chldexit);
+}
+
+/* Become a zombie; returns true if nobody will reap us (autoreap). */
+static bool exit_notify(struct task *p, int status)
+{
+	struct task *parent, *c, *n;
+	unsigned long flags;
+	LIST_HEAD(drop);
+
+	spin_lock_irqsave(&process_lock, flags);
+	forget_children(p, &drop);
+	p->wait_status = status;
+	p->exit_state = EXIT_ZOMBIE;
+	parent = p->parent;
+	if (!is_user_process(parent) && parent) {
+		list_del_init(&p->sibling);
+		p->parent = parent = NULL;
+	}
+	if (parent)
+		wake_up(&parent->wait_chldexit);
+	spin_unlock_irqrestore(&process_lock, flags);
+	list_for_each_entry_safe(c, n, &drop, sibling) {
+		list_del_init(&c->sibling);
+		put_task(c);
+	}
+	return !parent;
+}
+
+static void exit_mm(struct task *p)
+{
+	struct mm_struct *mm = p->mm;
+
+	if (p->clear_child_tid)
+		put_user(0, p->clear_child_tid); /* TODO: futex wake */
+	if (!mm)
+		return;
+	switch_mm(NULL);
+	mmput(mm);
+}
+
+void do_exit(int status)
+{
+	struct task *p = current;
+
+	if (p == child_reaper && is_user_process(p))
+		panic("Attempted to kill init! exitcode=0x%08x", status);
+	exit_mm(p);
+	if (exit_notify(p, status))
+		put_task(p); /* the reference a parent's wait4 would drop */
+	do_task_dead();
+}
+
+void force_sig_fault(int sig)
+{
+	do_exit(sig);
+}
+
+SYSCALL_DEFINE1(exit, int, error_code)
+{
+	do_exit((error_code & 0xff) << 8);
+}
+
+SYSCALL_DEFINE1(exit_group, int, error_code)
+{
+	do_exit((error_code & 0xff) << 8);
+}
+
+static bool child_matches(const struct task *c, int pid)
+{
+	return pid == -1 || pid == 0 || pid < -1 || c->pid == pid;
+}
+
+/*
+ * Unlink and return a zombie child of p matching pid; *found says
+ * whether any child matched at all. process_lock held.
+ */
+static struct task *find_zombie(struct task *p, int pid, bool *found)
+{
+	struct task *c;
+
+	*found = false;
+	list_for_each_entry(c, &p->children, sibling) {
+		if (!child_matches(c, pid))
+			continue;
+		*found = true;
+		if (c->exit_state == EXIT_ZOMBIE) {
+			list_del_init(&c->sibling);
+			return c;
+		}
+	}
+	return NULL;
+}
+
+/* Is there a zombie for wait4 to take, or nothing left to wait for? */
+static bool wait_ready(int pid)
+{
+	unsigned long flags;
+	bool found = false, ready = false;
+	struct task *c;
+
+	spin_lock_irqsave(&process_lock, flags);
+	list_for_each_entry(c, &current->children, sibling) {
+		if (!child_matches(c, pid))
+			continue;
+		found = true;
+		ready |= c->exit_state == EXIT_ZOMBIE;
+	}
+	spin_unlock_irqrestore(&process_lock, flags);
+	return ready || !found;
+}
+
+/* Try once: a reaped pid, 0 (children, none done) or -ECHILD. */
+static long wait_once(int pid, int *status)
+{
+	unsigned long flags;
+	struct task *z;
+	bool found;
+	long ret;
+
+	spin_lock_irqsave(&process_lock, flags);
+	z = find_zombie(current, pid, &found);
+	spin_unlock_irqrestore(&process_lock, flags);
+	if (!z)
+		return found ? 0 : -ECHILD;
+	*status = z->wait_status;
+	ret = z->pid;
+	put_task(z); /* frees it once its last switch is done */
+	return ret;
+}
+
+/*
+ * SYSCALL wait4: pid -1 (or, without process groups yet, 0 and < -1:
+ * TODO) waits for any child. rusage is cleared (TODO: times).
+ */
+SYSCALL_DEFINE4(wait4, int, pid, int __user *, stat_addr, int, options,
+		void __user *, ru)
+{
+	int status = 0;
+	long ret;
+
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE))
+		return -EINVAL;
+	for (;;) {
+		ret = wait_once(pid, &status);
+		if (ret || (options & WNOHANG))
+			break;
+		wait_event(current->wait_chldexit, wait_ready(pid));
+	}
+	if (ret > 0 && stat_addr && put_user(status, stat_addr))
+		return -EFAULT;
+	if (ret > 0 && ru && clear_user(ru, 144))
+		return -EFAULT;
+	return ret;
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+/*
+ * syscall.c - the C half of the system-call entry (arch/x86_64/entry.S):
+ * look the number up in sys_call_table (generated from
+ * arch/x86_64/syscall_64.tbl), call it with interrupts on, put the
+ * result in rax, and give the scheduler its chance before user mode.
+ *
+ * A number without an entry point returns -ENOSYS and logs, once per
+ * number, "keel: unimplemented syscall N (name) from PID comm" — the
+ * list of what a program still needs.
+ */
+#include <asm/cpu.h>
+#include <keel/atomic.h>
+#include <keel/errno.h>
+#include <keel/preempt.h>
+#include <keel/printk.h>
+#include <keel/sched.h>
+#include <keel/syscalls.h>
+
+#define NR_LOGGED 1024 /* numbers tracked for the once-only log line */
+
+static unsigned long logged[NR_LOGGED / 64];
+static unsigned long logged_out_of_range;
+
+/* True the first time for nr (any CPU). */
+static bool first_report(unsigned long nr)
+{
+	unsigned long *word = nr < NR_LOGGED ? &logged[nr / 64] :
+					       &logged_out_of_range;
+	unsigned long bit = 1UL << (nr < NR_LOGGED ? nr % 64 : 0);
+
+	return !(__atomic_fetch_or(word, bit, __ATOMIC_RELAXED) & bit);
+}
+
+static long sys_ni_syscall(unsigned long nr)
+{
+	const char *name = nr < nr_syscalls && sys_call_names[nr] ?
+				   sys_call_names[nr] :
+				   "?";
+
+	if (first_report(nr))
+		pr_info("keel: unimplemented syscall %lu (%s) from %d %s\n", nr,
+			name, current->pid, current->name);
+	return -ENOSYS;
+}
+
+void do_syscall_64(struct pt_regs *regs)
+{
+	unsigned long nr = regs->error_code;
+
+	local_irq_enable();
+	if (nr < nr_syscalls && sys_call_table[nr])
+		regs->rax = sys_call_table[nr](regs);
+	else
+		regs->rax = sys_ni_syscall(nr);
+	preempt_check_resched();
+}
