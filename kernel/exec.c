@@ -15,7 +15,9 @@
 #include <asm/cpu.h>
 #include <keel/binfmts.h>
 #include <keel/elf.h>
+#include <keel/fdtable.h>
 #include <keel/errno.h>
+#include <keel/fdtable.h>
 #include <keel/mm_user.h>
 #include <keel/process.h>
 #include <keel/sched.h>
@@ -321,6 +323,8 @@ static void exec_commit(struct linux_binprm *bprm)
 		mmput(old);
 	strlcpy(current->name, basename(bprm->filename), sizeof(current->name));
 	current->clear_child_tid = NULL;
+	if (current->files)
+		do_close_on_exec(current->files);
 	start_thread(current_pt_regs(), bprm->entry, bprm->sp);
 }
 

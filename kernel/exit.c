@@ -18,6 +18,8 @@
  */
 #include <asm/cpu.h>
 #include <keel/errno.h>
+#include <keel/fdtable.h>
+#include <keel/fs_struct.h>
 #include <keel/mm_user.h>
 #include <keel/printk.h>
 #include <keel/process.h>
@@ -119,6 +121,8 @@ void do_exit(int status)
 	if (p == child_reaper && is_user_process(p))
 		panic("Attempted to kill init! exitcode=0x%08x", status);
 	exit_mm(p);
+	exit_files(p);
+	exit_fs(p);
 	if (exit_notify(p, status))
 		put_task(p); /* the reference a parent's wait4 would drop */
 	do_task_dead();

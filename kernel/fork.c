@@ -12,6 +12,8 @@
  * CLONE_THREAD) are -EINVAL for now (TODO: shared mm, futex).
  */
 #include <keel/errno.h>
+#include <keel/fdtable.h>
+#include <keel/fs_struct.h>
 #include <keel/mm_user.h>
 #include <keel/process.h>
 #include <keel/sched.h>
@@ -21,8 +23,6 @@
 
 #define CSIGNAL		     0x000000ff
 #define CLONE_VM	     0x00000100
-#define CLONE_FS	     0x00000200
-#define CLONE_FILES	     0x00000400
 #define CLONE_SIGHAND	     0x00000800
 #define CLONE_VFORK	     0x00004000
 #define CLONE_PARENT	     0x00008000
@@ -67,26 +67,49 @@ static void copy_thread(struct task *p, const struct kernel_clone_args *args)
 		p->clear_child_tid = args->child_tid;
 }
 
+/* The child's fs_struct and fd table (fs/); -ENOMEM. */
+static int copy_fs_files(const struct kernel_clone_args *args,
+			 struct fs_struct **fs, struct files_struct **files)
+{
+	*fs = copy_fs(args->flags);
+	if (IS_ERR(*fs))
+		return PTR_ERR(*fs);
+	*files = copy_files(args->flags);
+	if (!IS_ERR(*files))
+		return 0;
+	put_fs_struct(*fs);
+	return PTR_ERR(*files);
+}
+
 static long kernel_clone(const struct kernel_clone_args *args)
 {
 	void *settid = args->flags & CLONE_CHILD_SETTID ? args->child_tid :
 							  NULL;
+	struct files_struct *files = NULL;
 	struct mm_struct *mm;
+	struct fs_struct *fs = NULL;
 	struct task *p;
-	int pid;
+	int pid, err;
 
 	if (args->flags & ~(unsigned long)CLONE_FORK_FLAGS)
 		return -EINVAL;
 	if (!current->mm)
 		return -EINVAL;
+	err = copy_fs_files(args, &fs, &files);
+	if (err)
+		return err;
 	mm = dup_mm(current->mm);
-	if (!mm)
-		return -ENOMEM;
-	p = task_create(current->name, fork_child_start, settid, 0);
+	p = mm ? task_create(current->name, fork_child_start, settid, 0) :
+		 ERR_PTR(-ENOMEM);
 	if (IS_ERR(p)) {
-		mmput(mm);
+		if (mm)
+			mmput(mm);
+		put_files_struct(files);
+		put_fs_struct(fs);
 		return PTR_ERR(p);
 	}
+	p->fs = fs;
+	p->files = files;
 	p->mm = mm;
 	p->cr3 = virt_to_phys(mm->pgd);
 	copy_thread(p, args);

@@ -9,6 +9,7 @@
 #include <keel/boot.h>
 #include <keel/cmdline.h>
 #include <keel/errno.h>
+#include <keel/fs.h>
 #include <keel/printk.h>
 #include <keel/process.h>
 #include <keel/sched.h>
@@ -34,7 +35,8 @@ void run_init_process(void)
 	int err;
 
 	if (!init_path[0] && !boot_info.nr_modules)
-		return; /* no initramfs: the monitor */
+		return;	     /* no initramfs: the monitor */
+	console_on_rootfs(); /* fds 0, 1, 2 (the monitor works without) */
 	err = kernel_execve(path, argv, envp);
 	if (err) {
 		pr_err("Failed to execute %s (error %s); staying in the monitor\n",

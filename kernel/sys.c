@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * sys.c - the small system calls about the process and the system:
- * ids, uname, sched_yield, set_tid_address, and the console writes.
+ * ids, uname, sched_yield, set_tid_address, reboot. (read, write and
+ * the other file calls are in fs/.)
  *
- * Everyone is root: the uid/gid calls answer 0. write and writev go to
- * the console for fds 1 and 2, which every process has (TODO: through
- * the fd table once the VFS is merged); any other fd is -EBADF.
+ * Everyone is root: the uid/gid calls answer 0.
  */
 #include <keel/errno.h>
 #include <keel/power.h>
@@ -16,8 +15,6 @@
 #include <keel/syscalls.h>
 #include <keel/version.h>
 
-#define IOV_MAX 1024
-
 struct new_utsname {
 	char sysname[65];
 	char nodename[65];
@@ -25,11 +22,6 @@ struct new_utsname {
 	char version[65];
 	char machine[65];
 	char domainname[65];
-};
-
-struct iovec {
-	void __user *iov_base;
-	size_t iov_len;
 };
 
 SYSCALL_DEFINE0(getpid)
@@ -95,69 +87,6 @@ SYSCALL_DEFINE1(uname, struct new_utsname __user *, name)
 	strlcpy(u.machine, "x86_64", sizeof(u.machine));
 	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
 	return copy_to_user(name, &u, sizeof(u)) ? -EFAULT : 0;
-}
-
-/*
- * Write count bytes from buf to the console. Returns the bytes written,
- * or -EFAULT if not even the first chunk could be read.
- */
-static long console_write_user(const char __user *buf, size_t count)
-{
-	char chunk[256];
-	size_t done = 0;
-
-	while (done < count) {
-		size_t n = min(count - done, sizeof(chunk));
-		size_t left = copy_from_user(chunk, buf + done, n);
-
-		console_write(chunk, n - left);
-		done += n - left;
-		if (left)
-			return done ? (long)done : -EFAULT;
-	}
-	return done;
-}
-
-static bool is_console_fd(unsigned int fd)
-{
-	return fd == 1 || fd == 2;
-}
-
-SYSCALL_DEFINE3(write, unsigned int, fd, const char __user *, buf, size_t,
-		count)
-{
-	if (!is_console_fd(fd))
-		return -EBADF;
-	if ((long)count < 0)
-		return -EINVAL;
-	return console_write_user(buf, count);
-}
-
-SYSCALL_DEFINE3(writev, unsigned int, fd, const struct iovec __user *, vec,
-		unsigned long, vlen)
-{
-	long total = 0;
-
-	if (!is_console_fd(fd))
-		return -EBADF;
-	if (vlen > IOV_MAX)
-		return -EINVAL;
-	for (unsigned long i = 0; i < vlen; i++) {
-		struct iovec iov;
-		long n;
-
-		if (copy_from_user(&iov, vec + i, sizeof(iov)))
-			return total ? total : -EFAULT;
-		if ((long)iov.iov_len < 0)
-			return -EINVAL;
-		n = console_write_user(iov.iov_base, iov.iov_len);
-		if (n < 0)
-			return total ? total : n;
-		total += n;
-		if ((size_t)n < iov.iov_len)
-			break;
-	}
-	return total;
 }
 
 #define LINUX_REBOOT_MAGIC1	   0xfee1dead

@@ -353,6 +353,11 @@ void vfs_caches_init(void);
 void populate_rootfs(void);
 /* Boot: mount devtmpfs on /dev with keel's device nodes. */
 void devtmpfs_init(void);
+/*
+ * The first process: give current its own fs_struct and an fd table
+ * with /dev/console on 0, 1 and 2. 0 or -Exxx (also printed).
+ */
+int console_on_rootfs(void);
 /* Call fn for each mount, in mount order (procfs mounts). */
 void iterate_mounts(void (*fn)(struct vfsmount *m, void *arg), void *arg);
 
