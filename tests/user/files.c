@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -20,7 +21,7 @@
 #define KERNEL_PTR ((void *)0xffffffff80100000UL)
 #define DIRECT_MAP ((void *)0xffff888000100000UL)
 
-#define CASES 92
+#define CASES 97
 
 static void open_read_write(void)
 {
@@ -315,6 +316,24 @@ static void mounts_ioctl_sync(void)
 	close(fd);
 }
 
+static void statfs_calls(void)
+{
+	struct statfs sf;
+	int fd = open("/ftest/a", O_RDONLY);
+
+	ktap_check(statfs("/", &sf) == 0 && sf.f_type == 0x858458f6 &&
+			   sf.f_bsize == 4096 && sf.f_blocks > 0 &&
+			   sf.f_bfree <= sf.f_blocks && sf.f_namelen == 255,
+		   "statfs_ramfs");
+	ktap_check(fstatfs(fd, &sf) == 0 && sf.f_type == 0x858458f6,
+		   "fstatfs");
+	ktap_errno(statfs("/ftest/none", &sf), ENOENT, "statfs_enoent");
+	ktap_errno(syscall(SYS_statfs, "/", KERNEL_PTR), EFAULT,
+		   "statfs_kernel_buffer");
+	ktap_errno(fstatfs(300, &sf), EBADF, "fstatfs_bad_fd");
+	close(fd);
+}
+
 static void cleanup(void)
 {
 	unlink("/ftest/a");
@@ -339,6 +358,7 @@ int main(void)
 	fork_shares_offset();
 	dev_files();
 	mounts_ioctl_sync();
+	statfs_calls();
 	cleanup();
 	return ktap_end();
 }
