@@ -426,3 +426,22 @@ struct files_struct *dup_fd(struct files_struct *old)
 	f->next_fd = find_free_fd(&f->fdt, 0);
 	return f;
 }
+
+struct files_struct *copy_files(unsigned long clone_flags)
+{
+	struct files_struct *files = current->files;
+
+	if (!files)
+		return NULL;
+	if (clone_flags & CLONE_FILES)
+		return get_files_struct(files);
+	return dup_fd(files);
+}
+
+void exit_files(struct task *tsk)
+{
+	struct files_struct *files = tsk->files;
+
+	tsk->files = NULL;
+	put_files_struct(files);
+}

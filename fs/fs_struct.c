@@ -3,9 +3,11 @@
  * fs_struct.c - a task's root and working directory (see
  * keel/fs_struct.h).
  */
+#include <keel/fdtable.h>
 #include <keel/fs_struct.h>
 #include <keel/sched.h>
 #include <keel/slab.h>
+#include <keel/syscalls.h>
 
 struct fs_struct init_fs = {
 	.users = REFCOUNT_INIT(1),
@@ -88,4 +90,64 @@ void set_fs_root(struct fs_struct *fs, const struct path *path)
 void set_fs_pwd(struct fs_struct *fs, const struct path *path)
 {
 	set_fs_path(fs, &fs->pwd, path);
+}
+
+struct fs_struct *copy_fs(unsigned long clone_flags)
+{
+	struct fs_struct *fs = current->fs;
+
+	if (!fs)
+		return NULL;
+	if (clone_flags & CLONE_FS) {
+		refcount_inc(&fs->users);
+		return fs;
+	}
+	fs = copy_fs_struct(fs);
+	return fs ? fs : ERR_PTR(-ENOMEM);
+}
+
+void exit_fs(struct task *tsk)
+{
+	struct fs_struct *fs = tsk->fs;
+
+	tsk->fs = NULL;
+	put_fs_struct(fs);
+}
+
+/* ---- umask, getcwd ---- */
+
+SYSCALL_DEFINE1(umask, int, mask)
+{
+	struct fs_struct *fs = current_fs();
+
+	return xchg(&fs->umask, mask & 0777);
+}
+
+/*
+ * The cwd's path relative to the root; -ENOENT if the cwd was removed,
+ * -ERANGE if size is too small (as Linux).
+ */
+SYSCALL_DEFINE2(getcwd, char __user *, buf, unsigned long, size)
+{
+	char *page = kmalloc(PATH_MAX, GFP_KERNEL);
+	struct path pwd, root;
+	long len;
+	char *p;
+
+	if (!page)
+		return -ENOMEM;
+	get_fs_root(current_fs(), &root);
+	get_fs_pwd(current_fs(), &pwd);
+	p = d_path(&pwd, &root, page, PATH_MAX);
+	len = IS_ERR(p) ? PTR_ERR(p) : page + PATH_MAX - p;
+	if (!IS_ERR(p) && (pwd.dentry->d_flags & DCACHE_UNHASHED))
+		len = -ENOENT;
+	else if (len > 0 && (unsigned long)len > size)
+		len = -ERANGE;
+	else if (len > 0 && copy_to_user(buf, p, len))
+		len = -EFAULT;
+	path_put(&pwd);
+	path_put(&root);
+	kfree(page);
+	return len;
 }

@@ -18,8 +18,10 @@
  * before stays. An entry the VFS refuses (its directory is missing, a
  * name with "..") is reported and skipped.
  *
- * TODO: hard links (entries sharing an inode number): each entry
- * becomes its own file.
+ * Hard links: regular files with nlink >= 2 that share (ino, device,
+ * mode) are one file. The first such entry is created, later ones are
+ * linked to it, and whatever data an entry carries (GNU cpio puts it
+ * on the last) is written into the shared file, as Linux does.
  */
 #include <keel/boot.h>
 #include <keel/fs.h>
@@ -145,6 +147,77 @@ static void entry_failed(struct cpio *c, int err)
 	c->nr_skipped++;
 }
 
+struct cpio_link {
+	struct cpio_link *next;
+	u32 ino, maj, min, mode;
+	char path[]; /* the first name, as created */
+};
+
+/* An earlier entry that is the same file as this one, or NULL. */
+static struct cpio_link *find_link(struct cpio *c)
+{
+	for (struct cpio_link *l = c->links; l; l = l->next)
+		if (l->ino == c->f[F_INO] && l->maj == c->f[F_MAJ] &&
+		    l->min == c->f[F_MIN] && l->mode == c->f[F_MODE])
+			return l;
+	return NULL;
+}
+
+/* Remember this entry for later links to it; -ENOMEM. */
+static int remember_link(struct cpio *c)
+{
+	size_t len = strlen(c->path) + 1;
+	struct cpio_link *l = kmalloc(sizeof(*l) + len, GFP_KERNEL);
+
+	if (!l)
+		return -ENOMEM;
+	*l = (struct cpio_link){ c->links, c->f[F_INO], c->f[F_MAJ],
+				 c->f[F_MIN], c->f[F_MODE] };
+	memcpy(l->path, c->path, len);
+	c->links = l;
+	return 0;
+}
+
+static void free_links(struct cpio *c)
+{
+	while (c->links) {
+		struct cpio_link *l = c->links;
+
+		c->links = l->next;
+		kfree(l);
+	}
+}
+
+/*
+ * A regular file: linked to an earlier entry of the same inode, or
+ * created (replacing what was there, as Linux does); opened for the
+ * body in c->file.
+ */
+static int open_regular(struct cpio *c, u32 mode)
+{
+	struct cpio_link *l = c->f[F_NLINK] >= 2 ? find_link(c) : NULL;
+	int flags = O_WRONLY | O_CREAT;
+	int err;
+
+	do_unlinkat(AT_FDCWD, c->path);
+	if (l) {
+		err = do_linkat(AT_FDCWD, l->path, AT_FDCWD, c->path, 0);
+		if (err)
+			return err;
+	} else {
+		flags |= O_TRUNC;
+		if (c->f[F_NLINK] >= 2 && remember_link(c))
+			return -ENOMEM;
+	}
+	c->pos = 0;
+	c->file = filp_open(c->path, flags, mode & S_IALLUGO);
+	if (!IS_ERR(c->file))
+		return 0;
+	err = PTR_ERR(c->file);
+	c->file = NULL;
+	return err;
+}
+
 /* Create the entry named in c->name; the body (if any) follows. */
 static int do_entry(struct cpio *c)
 {
@@ -155,13 +228,7 @@ static int do_entry(struct cpio *c)
 	if (err)
 		goto out;
 	if (S_ISREG(mode)) {
-		do_unlinkat(AT_FDCWD, c->path); /* replace, as Linux does */
-		c->file = filp_open(c->path, O_WRONLY | O_CREAT | O_TRUNC,
-				    mode & S_IALLUGO);
-		err = IS_ERR(c->file) ? PTR_ERR(c->file) : 0;
-		if (err)
-			c->file = NULL;
-		c->pos = 0;
+		err = open_regular(c, mode);
 	} else if (S_ISDIR(mode)) {
 		err = do_mkdirat(AT_FDCWD, c->path, mode & S_IALLUGO);
 		if (err == -EEXIST)
@@ -427,6 +494,7 @@ int unpack_archive(const u8 *buf, size_t len, const char *prefix,
 	res->archives = c->nr_archives;
 	report(res, prefix);
 out:
+	free_links(c);
 	kfree(c->name);
 	kfree(c->link);
 	kfree(c->path);

@@ -8,7 +8,9 @@
 
 #include <keel/fs.h>
 
-#define CPIO_HDR_LEN 110 /* "070701" and 13 fields of 8 hex digits */
+#define CPIO_HDR_LEN 110
+
+struct cpio_link; /* "070701" and 13 fields of 8 hex digits */
 
 struct cpio {
 	int state;
@@ -22,7 +24,8 @@ struct cpio {
 	const char *prefix; /* the directory to unpack into ("" for /) */
 	struct file *file;  /* the regular file being written */
 	loff_t pos;
-	bool skip_entry; /* its creation failed: drop its body */
+	bool skip_entry;	 /* its creation failed: drop its body */
+	struct cpio_link *links; /* files with nlink >= 2 seen so far */
 	int err;
 	const char *why; /* what was malformed */
 	unsigned long nr_entries, nr_skipped, nr_archives;

@@ -92,16 +92,22 @@ static void arc_pad(struct arc *a)
 }
 
 /* A newc header with namesize and filesize as given (may lie). */
-static void arc_header(struct arc *a, u32 mode, u32 filesize, u32 rdev,
-		       u32 namesize)
+static void arc_header_ino(struct arc *a, u32 ino, u32 nlink, u32 mode,
+			   u32 filesize, u32 rdev, u32 namesize)
 {
 	char h[CPIO_HDR_LEN + 1];
 
 	snprintf(h, sizeof(h),
 		 "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-		 ++a->ino, mode, 0, 0, 1, 0, filesize, 0, 0, MAJOR(rdev),
+		 ino, mode, 0, 0, nlink, 0, filesize, 0, 0, MAJOR(rdev),
 		 MINOR(rdev), namesize, 0);
 	arc_put(a, h, CPIO_HDR_LEN);
+}
+
+static void arc_header(struct arc *a, u32 mode, u32 filesize, u32 rdev,
+		       u32 namesize)
+{
+	arc_header_ino(a, ++a->ino, 1, mode, filesize, rdev, namesize);
 }
 
 static void arc_add(struct arc *a, const char *name, u32 mode, const char *data,
@@ -202,6 +208,37 @@ static void check_hello_tree(struct ktest *t)
 	KTEST_EXPECT_EQ(t, mode_of("/kt/d"), S_IFDIR | 0755);
 	kfree(want);
 	kfree(got);
+}
+
+/* A hard-linked pair, GNU cpio style: the data comes with the last. */
+static void arc_add_link(struct arc *a, const char *name, const char *data)
+{
+	size_t dlen = strlen(data);
+
+	arc_header_ino(a, 4242, 2, S_IFREG | 0644, dlen, 0, strlen(name) + 1);
+	arc_put(a, name, strlen(name) + 1);
+	arc_pad(a);
+	arc_put(a, data, dlen);
+	arc_pad(a);
+}
+
+static void cpio_hard_links(struct ktest *t)
+{
+	struct arc *a = t->priv;
+	struct unpack_result res;
+	struct kstat s1, s2;
+	char buf[16];
+
+	arc_add_link(a, "one", "");
+	arc_add_link(a, "two", "shared");
+	arc_trailer(a);
+	KTEST_EXPECT_EQ(t, unpack(a, &res), 0);
+	KTEST_ASSERT_EQ(t, vfs_statx(AT_FDCWD, "/kt/one", 0, &s1), 0);
+	KTEST_ASSERT_EQ(t, vfs_statx(AT_FDCWD, "/kt/two", 0, &s2), 0);
+	KTEST_EXPECT_EQ(t, s1.ino, s2.ino);
+	KTEST_EXPECT_EQ(t, s1.nlink, 2U);
+	KTEST_EXPECT_EQ(t, vfs_test_get("/kt/one", buf, sizeof(buf)), 6);
+	KTEST_EXPECT_STREQ(t, buf, "shared");
 }
 
 static void gzip_dynamic_and_fixed(struct ktest *t)
@@ -430,6 +467,7 @@ static void gzip_mutations_never_fault(struct ktest *t)
 
 static struct ktest_case initramfs_cases[] = {
 	KTEST_CASE(cpio_raw_entries),
+	KTEST_CASE(cpio_hard_links),
 	KTEST_CASE(gzip_dynamic_and_fixed),
 	KTEST_CASE(gzip_stored_concatenated),
 	KTEST_CASE(cpio_truncated_header),

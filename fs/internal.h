@@ -39,6 +39,14 @@ int vfs_rename(struct inode *old_dir, struct dentry *old, struct inode *new_dir,
 char *__d_path(const struct path *p, const struct path *root, char *buf,
 	       int buflen);
 
+/* fs/namei_ops.c: a path name from user memory (kmalloc'd, PATH_MAX) */
+char *getname(const char *uname);
+void putname(char *name);
+
+/* fs/open.c: a path from user memory, resolved (referenced) */
+int user_path_at(int dfd, const char *uname, unsigned int flags,
+		 struct path *p);
+
 /* fs/file_table.c */
 struct file *alloc_empty_file(int flags);
 

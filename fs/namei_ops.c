@@ -6,7 +6,9 @@
  */
 #include <keel/fs.h>
 #include <keel/fs_struct.h>
+#include <keel/slab.h>
 #include <keel/string.h>
+#include <keel/syscalls.h>
 
 #include "internal.h"
 
@@ -313,4 +315,261 @@ int do_readlinkat(int dfd, const char *name, char *buf, int buflen)
 	err = vfs_readlink(p.dentry, buf, buflen);
 	path_put(&p);
 	return err;
+}
+
+/* ---- the system calls ---- */
+
+char *getname(const char __user *uname)
+{
+	char *name = kmalloc(PATH_MAX, GFP_KERNEL);
+	long n;
+
+	if (!name)
+		return ERR_PTR(-ENOMEM);
+	n = strncpy_from_user(name, uname, PATH_MAX);
+	if (n >= 0 && n < PATH_MAX)
+		return name;
+	kfree(name);
+	return ERR_PTR(n < 0 ? -EFAULT : -ENAMETOOLONG);
+}
+
+void putname(char *name)
+{
+	kfree(name);
+}
+
+/* Run fn on one user path name. */
+static long with_name(const char __user *uname,
+		      long (*fn)(char *name, void *arg), void *arg)
+{
+	char *name = getname(uname);
+	long ret;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = fn(name, arg);
+	putname(name);
+	return ret;
+}
+
+/* ...and on two (rename, link, symlink). */
+static long with_names(const char __user *u1, const char __user *u2,
+		       long (*fn)(char *a, char *b, void *arg), void *arg)
+{
+	char *a = getname(u1), *b;
+	long ret;
+
+	if (IS_ERR(a))
+		return PTR_ERR(a);
+	b = getname(u2);
+	ret = IS_ERR(b) ? PTR_ERR(b) : fn(a, b, arg);
+	if (!IS_ERR(b))
+		putname(b);
+	putname(a);
+	return ret;
+}
+
+struct at_args {
+	int dfd, dfd2;
+	umode_t mode;
+	unsigned int flags;
+	dev_t dev;
+	char __user *buf;
+	int bufsiz;
+};
+
+static long mkdir_fn(char *name, void *arg)
+{
+	struct at_args *a = arg;
+
+	return do_mkdirat(a->dfd, name, a->mode);
+}
+
+SYSCALL_DEFINE3(mkdirat, int, dfd, const char __user *, pathname, umode_t, mode)
+{
+	struct at_args a = { .dfd = dfd, .mode = mode };
+
+	return with_name(pathname, mkdir_fn, &a);
+}
+
+SYSCALL_DEFINE2(mkdir, const char __user *, pathname, umode_t, mode)
+{
+	struct at_args a = { .dfd = AT_FDCWD, .mode = mode };
+
+	return with_name(pathname, mkdir_fn, &a);
+}
+
+static long mknod_fn(char *name, void *arg)
+{
+	struct at_args *a = arg;
+
+	return do_mknodat(a->dfd, name, a->mode, a->dev);
+}
+
+/* The user's dev_t (Linux's new_encode_dev form) into keel's. */
+static dev_t new_decode_dev(u32 dev)
+{
+	unsigned int major = (dev & 0xfff00) >> 8;
+	unsigned int minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+
+	return MKDEV(major, minor);
+}
+
+SYSCALL_DEFINE4(mknodat, int, dfd, const char __user *, filename, umode_t, mode,
+		unsigned int, dev)
+{
+	struct at_args a = { .dfd = dfd,
+			     .mode = mode,
+			     .dev = new_decode_dev(dev) };
+
+	return with_name(filename, mknod_fn, &a);
+}
+
+SYSCALL_DEFINE3(mknod, const char __user *, filename, umode_t, mode,
+		unsigned int, dev)
+{
+	struct at_args a = { .dfd = AT_FDCWD,
+			     .mode = mode,
+			     .dev = new_decode_dev(dev) };
+
+	return with_name(filename, mknod_fn, &a);
+}
+
+static long rmdir_fn(char *name, void *arg)
+{
+	return do_rmdir(*(int *)arg, name);
+}
+
+static long unlink_fn(char *name, void *arg)
+{
+	return do_unlinkat(*(int *)arg, name);
+}
+
+SYSCALL_DEFINE1(rmdir, const char __user *, pathname)
+{
+	int dfd = AT_FDCWD;
+
+	return with_name(pathname, rmdir_fn, &dfd);
+}
+
+SYSCALL_DEFINE1(unlink, const char __user *, pathname)
+{
+	int dfd = AT_FDCWD;
+
+	return with_name(pathname, unlink_fn, &dfd);
+}
+
+SYSCALL_DEFINE3(unlinkat, int, dfd, const char __user *, pathname, int, flag)
+{
+	if (flag & ~AT_REMOVEDIR)
+		return -EINVAL;
+	return with_name(pathname, flag ? rmdir_fn : unlink_fn, &dfd);
+}
+
+static long rename_fn(char *from, char *to, void *arg)
+{
+	struct at_args *a = arg;
+
+	return do_renameat2(a->dfd, from, a->dfd2, to, a->flags);
+}
+
+SYSCALL_DEFINE5(renameat2, int, olddfd, const char __user *, oldname, int,
+		newdfd, const char __user *, newname, unsigned int, flags)
+{
+	struct at_args a = { .dfd = olddfd, .dfd2 = newdfd, .flags = flags };
+
+	return with_names(oldname, newname, rename_fn, &a);
+}
+
+SYSCALL_DEFINE4(renameat, int, olddfd, const char __user *, oldname, int,
+		newdfd, const char __user *, newname)
+{
+	struct at_args a = { .dfd = olddfd, .dfd2 = newdfd };
+
+	return with_names(oldname, newname, rename_fn, &a);
+}
+
+SYSCALL_DEFINE2(rename, const char __user *, oldname, const char __user *,
+		newname)
+{
+	struct at_args a = { .dfd = AT_FDCWD, .dfd2 = AT_FDCWD };
+
+	return with_names(oldname, newname, rename_fn, &a);
+}
+
+static long link_fn(char *from, char *to, void *arg)
+{
+	struct at_args *a = arg;
+
+	return do_linkat(a->dfd, from, a->dfd2, to, a->flags);
+}
+
+SYSCALL_DEFINE5(linkat, int, olddfd, const char __user *, oldname, int, newdfd,
+		const char __user *, newname, int, flags)
+{
+	struct at_args a = { .dfd = olddfd, .dfd2 = newdfd, .flags = flags };
+
+	return with_names(oldname, newname, link_fn, &a);
+}
+
+SYSCALL_DEFINE2(link, const char __user *, oldname, const char __user *,
+		newname)
+{
+	struct at_args a = { .dfd = AT_FDCWD, .dfd2 = AT_FDCWD };
+
+	return with_names(oldname, newname, link_fn, &a);
+}
+
+static long symlink_fn(char *target, char *name, void *arg)
+{
+	return do_symlinkat(target, *(int *)arg, name);
+}
+
+SYSCALL_DEFINE3(symlinkat, const char __user *, oldname, int, newdfd,
+		const char __user *, newname)
+{
+	return with_names(oldname, newname, symlink_fn, &newdfd);
+}
+
+SYSCALL_DEFINE2(symlink, const char __user *, oldname, const char __user *,
+		newname)
+{
+	int dfd = AT_FDCWD;
+
+	return with_names(oldname, newname, symlink_fn, &dfd);
+}
+
+static long readlink_fn(char *name, void *arg)
+{
+	struct at_args *a = arg;
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	long n;
+
+	if (!buf)
+		return -ENOMEM;
+	n = do_readlinkat(a->dfd, name, buf, min(a->bufsiz, PATH_MAX));
+	if (n > 0 && copy_to_user(a->buf, buf, n))
+		n = -EFAULT;
+	kfree(buf);
+	return n;
+}
+
+SYSCALL_DEFINE4(readlinkat, int, dfd, const char __user *, pathname,
+		char __user *, buf, int, bufsiz)
+{
+	struct at_args a = { .dfd = dfd, .buf = buf, .bufsiz = bufsiz };
+
+	if (bufsiz <= 0)
+		return -EINVAL;
+	return with_name(pathname, readlink_fn, &a);
+}
+
+SYSCALL_DEFINE3(readlink, const char __user *, path, char __user *, buf, int,
+		bufsiz)
+{
+	struct at_args a = { .dfd = AT_FDCWD, .buf = buf, .bufsiz = bufsiz };
+
+	if (bufsiz <= 0)
+		return -EINVAL;
+	return with_name(path, readlink_fn, &a);
 }

@@ -17,6 +17,7 @@
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
+#include <keel/syscalls.h>
 
 #include "internal.h"
 
@@ -223,4 +224,62 @@ void vfs_caches_init(void)
 	set_fs_root(&init_fs, &root);
 	set_fs_pwd(&init_fs, &root);
 	pr_info("vfs: ramfs mounted as /\n");
+}
+
+/* ---- mount, umount2 ---- */
+
+#define MNT_FORCE	0x1
+#define MNT_DETACH	0x2
+#define UMOUNT_NOFOLLOW 0x8
+
+/* A short string (type, device name) from user memory into buf. */
+static int get_short_name(const char __user *u, char *buf, size_t size)
+{
+	long n = strncpy_from_user(buf, u, size);
+
+	if (n < 0)
+		return -EFAULT;
+	return (size_t)n == size ? -ENAMETOOLONG : 0;
+}
+
+/*
+ * mount(2): a new instance of type on dir. Only new mounts: flags such
+ * as MS_REMOUNT, MS_BIND or MS_MOVE are -EINVAL (TODO), data is not
+ * read (no file system here takes options).
+ */
+SYSCALL_DEFINE5(mount, char __user *, dev_name, char __user *, dir_name,
+		char __user *, type, unsigned long, flags, void __user *, data)
+{
+	char dev[32] = "none", fstype[32];
+	char *dir;
+	long err;
+
+	if (flags & 0x3020) /* MS_REMOUNT | MS_BIND | MS_MOVE */
+		return -EINVAL;
+	err = get_short_name(type, fstype, sizeof(fstype));
+	if (!err && dev_name)
+		err = get_short_name(dev_name, dev, sizeof(dev));
+	if (err)
+		return err;
+	dir = getname(dir_name);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	err = do_mount(dev, dir, fstype, flags, NULL);
+	putname(dir);
+	return err;
+}
+
+SYSCALL_DEFINE2(umount2, char __user *, name, int, flags)
+{
+	char *path;
+	long err;
+
+	if (flags & ~(MNT_FORCE | MNT_DETACH | UMOUNT_NOFOLLOW))
+		return -EINVAL;
+	path = getname(name);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	err = do_umount_path(path, flags); /* TODO: MNT_DETACH (lazy) */
+	putname(path);
+	return err;
 }

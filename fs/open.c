@@ -8,8 +8,10 @@
  * link works as in Linux. Then dentry_open() checks the flags against
  * the inode and calls the file's open.
  */
+#include <keel/fdtable.h>
 #include <keel/fs.h>
 #include <keel/fs_struct.h>
+#include <keel/syscalls.h>
 
 #include "internal.h"
 
@@ -231,4 +233,205 @@ struct file *do_filp_open(int dfd, const char *name, int flags, umode_t mode)
 struct file *filp_open(const char *name, int flags, umode_t mode)
 {
 	return do_filp_open(AT_FDCWD, name, flags, mode);
+}
+
+/* ---- the system calls ---- */
+
+long do_sys_open(int dfd, const char __user *uname, int flags, umode_t mode)
+{
+	char *name = getname(uname);
+	struct file *f;
+	int fd;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	flags &= VALID_OPEN_FLAGS; /* open(2) ignores unknown flags */
+	fd = get_unused_fd_flags(flags);
+	if (fd >= 0) {
+		f = do_filp_open(dfd, name, flags, mode);
+		if (IS_ERR(f)) {
+			put_unused_fd(fd);
+			fd = PTR_ERR(f);
+		} else {
+			fd_install(fd, f);
+		}
+	}
+	putname(name);
+	return fd;
+}
+
+SYSCALL_DEFINE3(open, const char __user *, filename, int, flags, umode_t, mode)
+{
+	return do_sys_open(AT_FDCWD, filename, flags, mode);
+}
+
+SYSCALL_DEFINE4(openat, int, dfd, const char __user *, filename, int, flags,
+		umode_t, mode)
+{
+	return do_sys_open(dfd, filename, flags, mode);
+}
+
+SYSCALL_DEFINE2(creat, const char __user *, pathname, umode_t, mode)
+{
+	return do_sys_open(AT_FDCWD, pathname, O_CREAT | O_WRONLY | O_TRUNC,
+			   mode);
+}
+
+SYSCALL_DEFINE1(close, unsigned int, fd)
+{
+	return close_fd(fd);
+}
+
+/* A path from user memory, resolved (referenced) into *p. */
+int user_path_at(int dfd, const char __user *uname, unsigned int flags,
+		 struct path *p)
+{
+	char *name = getname(uname);
+	int err;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	err = vfs_path_lookup_at(dfd, name, flags, p);
+	putname(name);
+	return err;
+}
+
+SYSCALL_DEFINE2(truncate, const char __user *, path, long, length)
+{
+	struct path p;
+	int err = user_path_at(AT_FDCWD, path, LOOKUP_FOLLOW, &p);
+
+	if (err)
+		return err;
+	err = vfs_truncate(&p, length);
+	path_put(&p);
+	return err;
+}
+
+SYSCALL_DEFINE2(ftruncate, unsigned int, fd, long, length)
+{
+	struct file *f = fget(fd);
+	int err = -EINVAL;
+
+	if (!f)
+		return -EBADF;
+	if (S_ISREG(file_inode(f)->i_mode) && (f->f_mode & FMODE_WRITE))
+		err = do_truncate(f->f_path.dentry, length);
+	fput(f);
+	return err;
+}
+
+static int set_pwd(struct path *p)
+{
+	int err = S_ISDIR(p->dentry->d_inode->i_mode) ? 0 : -ENOTDIR;
+
+	if (!err)
+		set_fs_pwd(current_fs(), p);
+	path_put(p);
+	return err;
+}
+
+SYSCALL_DEFINE1(chdir, const char __user *, filename)
+{
+	struct path p;
+	int err = user_path_at(AT_FDCWD, filename,
+			       LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &p);
+
+	return err ? err : set_pwd(&p);
+}
+
+SYSCALL_DEFINE1(fchdir, unsigned int, fd)
+{
+	struct file *f = fget(fd);
+	struct path p;
+
+	if (!f)
+		return -EBADF;
+	p = f->f_path;
+	path_get(&p);
+	fput(f);
+	return set_pwd(&p);
+}
+
+static long fchmodat(int dfd, const char __user *filename, umode_t mode)
+{
+	struct path p;
+	int err = user_path_at(dfd, filename, LOOKUP_FOLLOW, &p);
+
+	if (err)
+		return err;
+	err = chmod_common(&p, mode);
+	path_put(&p);
+	return err;
+}
+
+SYSCALL_DEFINE2(chmod, const char __user *, filename, umode_t, mode)
+{
+	return fchmodat(AT_FDCWD, filename, mode);
+}
+
+SYSCALL_DEFINE3(fchmodat, int, dfd, const char __user *, filename, umode_t,
+		mode)
+{
+	return fchmodat(dfd, filename, mode);
+}
+
+SYSCALL_DEFINE2(fchmod, unsigned int, fd, umode_t, mode)
+{
+	struct file *f = fget(fd);
+	int err;
+
+	if (!f)
+		return -EBADF;
+	err = chmod_common(&f->f_path, mode);
+	fput(f);
+	return err;
+}
+
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+
+/*
+ * access/faccessat: everyone is root, so only existence and, for
+ * X_OK, an execute bit somewhere (or a directory) are checked, as
+ * Linux does for root. TODO: real permission checks with users.
+ */
+static long do_faccessat(int dfd, const char __user *filename, int mode,
+			 int flags)
+{
+	unsigned int lf = flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW;
+	struct path p;
+	umode_t m;
+	int err;
+
+	if (mode & ~(F_OK | X_OK | W_OK | R_OK))
+		return -EINVAL;
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH))
+		return -EINVAL;
+	err = user_path_at(dfd, filename, lf, &p);
+	if (err)
+		return err;
+	m = p.dentry->d_inode->i_mode;
+	if ((mode & X_OK) && !S_ISDIR(m) && !(m & 0111))
+		err = -EACCES;
+	path_put(&p);
+	return err;
+}
+
+SYSCALL_DEFINE2(access, const char __user *, filename, int, mode)
+{
+	return do_faccessat(AT_FDCWD, filename, mode, 0);
+}
+
+SYSCALL_DEFINE3(faccessat, int, dfd, const char __user *, filename, int, mode)
+{
+	return do_faccessat(dfd, filename, mode, 0);
+}
+
+SYSCALL_DEFINE4(faccessat2, int, dfd, const char __user *, filename, int, mode,
+		int, flags)
+{
+	return do_faccessat(dfd, filename, mode, flags);
 }

@@ -369,8 +369,20 @@ static const struct file_operations ramfs_file_operations = {
 	.write_iter = ramfs_write_iter,
 };
 
+/*
+ * Sizes: the memory the files come from (all RAM, what is free now);
+ * ramfs sets no limit of its own. TODO: a tmpfs size= limit.
+ */
+static int ramfs_statfs(struct dentry *d, struct kstatfs *buf)
+{
+	buf->f_blocks = nr_total_pages();
+	buf->f_bfree = buf->f_bavail = nr_free_pages();
+	return 0;
+}
+
 static const struct super_operations ramfs_super_operations = {
 	.evict_inode = ramfs_evict_inode,
+	.statfs = ramfs_statfs,
 };
 
 static struct dentry *ramfs_mount(struct file_system_type *type, int flags,

@@ -3,6 +3,9 @@
 #include <keel/fdtable.h>
 #include <keel/fs.h>
 #include <keel/string.h>
+#include <keel/syscalls.h>
+
+#include "internal.h"
 
 static void generic_fillattr(struct inode *inode, struct kstat *stat)
 {
@@ -61,4 +64,106 @@ int vfs_statx(int dfd, const char *name, int flags, struct kstat *stat)
 	err = vfs_getattr(&p, stat);
 	path_put(&p);
 	return err;
+}
+
+/* ---- the system calls ---- */
+
+/* Linux's x86_64 struct stat (arch/x86/include/uapi/asm/stat.h). */
+struct stat {
+	unsigned long st_dev;
+	unsigned long st_ino;
+	unsigned long st_nlink;
+	unsigned int st_mode;
+	unsigned int st_uid;
+	unsigned int st_gid;
+	unsigned int __pad0;
+	unsigned long st_rdev;
+	long st_size;
+	long st_blksize;
+	long st_blocks;
+	unsigned long st_atime;
+	unsigned long st_atime_nsec;
+	unsigned long st_mtime;
+	unsigned long st_mtime_nsec;
+	unsigned long st_ctime;
+	unsigned long st_ctime_nsec;
+	long __unused4[3];
+};
+_Static_assert(sizeof(struct stat) == 144, "struct stat is Linux's");
+
+/* A device number as the ABI carries it (Linux's new_encode_dev). */
+static unsigned long new_encode_dev(dev_t dev)
+{
+	unsigned int major = MAJOR(dev), minor = MINOR(dev);
+
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xffU) << 12);
+}
+
+static int cp_new_stat(const struct kstat *k, struct stat __user *ubuf)
+{
+	struct stat st = {
+		.st_dev = new_encode_dev(k->dev),
+		.st_ino = k->ino,
+		.st_nlink = k->nlink,
+		.st_mode = k->mode,
+		.st_uid = k->uid,
+		.st_gid = k->gid,
+		.st_rdev = new_encode_dev(k->rdev),
+		.st_size = k->size,
+		.st_blksize = k->blksize,
+		.st_blocks = k->blocks,
+		.st_atime = k->atime.tv_sec,
+		.st_atime_nsec = k->atime.tv_nsec,
+		.st_mtime = k->mtime.tv_sec,
+		.st_mtime_nsec = k->mtime.tv_nsec,
+		.st_ctime = k->ctime.tv_sec,
+		.st_ctime_nsec = k->ctime.tv_nsec,
+	};
+
+	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long stat_at(int dfd, const char __user *filename,
+		    struct stat __user *ubuf, int flags)
+{
+	char *name = getname(filename);
+	struct kstat k;
+	int err;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	err = vfs_statx(dfd, name, flags, &k);
+	putname(name);
+	return err ? err : cp_new_stat(&k, ubuf);
+}
+
+SYSCALL_DEFINE2(stat, const char __user *, filename, struct stat __user *,
+		statbuf)
+{
+	return stat_at(AT_FDCWD, filename, statbuf, 0);
+}
+
+SYSCALL_DEFINE2(lstat, const char __user *, filename, struct stat __user *,
+		statbuf)
+{
+	return stat_at(AT_FDCWD, filename, statbuf, AT_SYMLINK_NOFOLLOW);
+}
+
+SYSCALL_DEFINE4(newfstatat, int, dfd, const char __user *, filename,
+		struct stat __user *, statbuf, int, flag)
+{
+	return stat_at(dfd, filename, statbuf, flag);
+}
+
+SYSCALL_DEFINE2(fstat, unsigned int, fd, struct stat __user *, statbuf)
+{
+	struct file *f = fget(fd);
+	struct kstat k;
+	int err;
+
+	if (!f)
+		return -EBADF;
+	err = vfs_getattr(&f->f_path, &k);
+	fput(f);
+	return err ? err : cp_new_stat(&k, statbuf);
 }

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * exec_file.c - where exec finds executables: a regular file opened
- * through the VFS (filp_open), read with kernel_read at the offsets the
- * ELF loader asks for. Anything else (a directory, a device) is
- * -EACCES, as Linux answers.
+ * exec_file.c - where exec finds executables: the VFS (filp_open and
+ * kernel_read), so anything in the tree can run - the initramfs that
+ * was unpacked into / at boot, or a file written since.
  */
 #include <keel/errno.h>
-#include <keel/fcntl.h>
 #include <keel/fs.h>
-#include <keel/stat.h>
 
 #include "exec_file.h"
 
@@ -19,6 +16,11 @@ static long exec_read(void *file, void *buf, size_t len, u64 pos)
 	return kernel_read(file, buf, len, &p);
 }
 
+/*
+ * Open path for exec: 0, the walk's error (-ENOENT, -ENOTDIR,
+ * -ELOOP...) or -EACCES for anything but a regular file.
+ * TODO: the execute permission bits and noexec mounts.
+ */
 int exec_open(const char *path, struct linux_binprm *bprm)
 {
 	struct file *f = filp_open(path, O_RDONLY, 0);

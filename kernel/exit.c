@@ -127,14 +127,8 @@ static void exit_mm(struct task *p)
 
 void exit_files_fs(struct task *p)
 {
-	struct files_struct *files = p->files;
-	struct fs_struct *fs = p->fs;
-
-	p->files = NULL;
-	p->fs = NULL;
-	if (files)
-		put_files_struct(files);
-	put_fs_struct(fs);
+	exit_files(p);
+	exit_fs(p);
 }
 
 void do_exit(int status)

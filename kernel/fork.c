@@ -24,8 +24,6 @@
 
 #define CSIGNAL		     0x000000ff
 #define CLONE_VM	     0x00000100
-#define CLONE_FS	     0x00000200
-#define CLONE_FILES	     0x00000400
 #define CLONE_SIGHAND	     0x00000800
 #define CLONE_VFORK	     0x00004000
 #define CLONE_PARENT	     0x00008000
@@ -83,20 +81,25 @@ static void copy_thread(struct task *p, const struct kernel_clone_args *args)
 		p->clear_child_tid = args->child_tid;
 }
 
-/* The child's fd table (a copy) and cwd/root (a copy). */
-static int copy_files_fs(struct task *p)
+/*
+ * The child's fs_struct and fd table (fs/): shared with the parent or
+ * copied, as CLONE_FS and CLONE_FILES say. 0 or -ENOMEM.
+ */
+static int copy_files_fs(struct task *p, unsigned long flags)
 {
-	if (current->files) {
-		p->files = dup_fd(current->files);
-		if (IS_ERR(p->files)) {
-			int err = PTR_ERR(p->files);
+	struct fs_struct *fs = copy_fs(flags);
+	struct files_struct *files;
 
-			p->files = NULL;
-			return err;
-		}
+	if (IS_ERR(fs))
+		return PTR_ERR(fs);
+	files = copy_files(flags);
+	if (IS_ERR(files)) {
+		put_fs_struct(fs);
+		return PTR_ERR(files);
 	}
-	p->fs = copy_fs_struct(current_fs());
-	return p->fs ? 0 : -ENOMEM;
+	p->fs = fs;
+	p->files = files;
+	return 0;
 }
 
 static long kernel_clone(const struct kernel_clone_args *args)
@@ -121,7 +124,7 @@ static long kernel_clone(const struct kernel_clone_args *args)
 	}
 	p->mm = mm;
 	p->cr3 = virt_to_phys(mm->pgd);
-	err = copy_files_fs(p);
+	err = copy_files_fs(p, args->flags);
 	if (err) {
 		release_unstarted(p);
 		return err;

@@ -10,8 +10,6 @@
 #include <keel/boot.h>
 #include <keel/cmdline.h>
 #include <keel/errno.h>
-#include <keel/fcntl.h>
-#include <keel/fdtable.h>
 #include <keel/fs.h>
 #include <keel/printk.h>
 #include <keel/process.h>
@@ -30,32 +28,6 @@ static int parse_init(const char *val)
 }
 cmdline_param("init", parse_init);
 
-/*
- * fds 0, 1 and 2 of PID 1 on /dev/console, as Linux's console_on_rootfs;
- * its children inherit them.
- */
-static void console_on_rootfs(void)
-{
-	struct file *f;
-
-	current->files = files_struct_alloc();
-	if (!current->files)
-		goto warn;
-	f = filp_open("/dev/console", O_RDWR, 0);
-	if (IS_ERR(f))
-		goto warn;
-	for (int fd = 0; fd < 3; fd++) {
-		int got = get_unused_fd_flags(0);
-
-		if (got >= 0)
-			fd_install(got, get_file(f));
-	}
-	fput(f);
-	return;
-warn:
-	pr_warn("Warning: unable to open an initial console.\n");
-}
-
 void run_init_process(void)
 {
 	const char *path = init_path[0] ? init_path : "/init";
@@ -64,9 +36,8 @@ void run_init_process(void)
 	int err;
 
 	if (!init_path[0] && !boot_info.nr_modules)
-		return; /* no initramfs: the monitor */
-	if (!current->files)
-		console_on_rootfs();
+		return;	     /* no initramfs: the monitor */
+	console_on_rootfs(); /* fds 0, 1, 2 (the monitor works without) */
 	err = kernel_execve(path, argv, envp);
 	if (err) {
 		pr_err("Failed to execute %s (error %s); staying in the monitor\n",

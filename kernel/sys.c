@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * sys.c - the small system calls about the process and the system:
- * ids, uname, sched_yield, set_tid_address, reboot.
+ * ids, uname, sched_yield, set_tid_address, reboot. (read, write and
+ * the other file calls are in fs/.)
  *
  * Everyone is root: the uid/gid calls answer 0.
  */

@@ -6,7 +6,8 @@
 # busybox (/bin/busybox from busybox-static, copied, never rebuilt) with
 # a symlink per applet, the empty directories a system expects, the
 # tree under usr/initramfs/ (etc/passwd, group, hostname ...), then
-# each SRC file copied to DEST (INITRAMFS_FILES in the Makefile).
+# each SRC file copied to DEST, a path inside the archive
+# (INITRAMFS_FILES in the Makefile, the format tools/mkcpio.py takes).
 # Everything is archived as root:root, in sorted order, with no
 # time stamps in the gzip header, so the same inputs give the same
 # bytes.

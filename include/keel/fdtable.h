@@ -47,6 +47,17 @@ struct files_struct *get_files_struct(struct files_struct *files);
 /* Drop a reference; the last one closes every file. */
 void put_files_struct(struct files_struct *files);
 
+struct task;
+#define CLONE_FS    0x00000200
+#define CLONE_FILES 0x00000400
+/*
+ * fork/clone: the child's table - current's shared (CLONE_FILES) or a
+ * copy; NULL if current has none; ERR_PTR(-ENOMEM).
+ */
+struct files_struct *copy_files(unsigned long clone_flags);
+/* exit: drop tsk's table (closing its files if it was the last user). */
+void exit_files(struct task *tsk);
+
 /* Reserve the lowest free fd >= 0 (O_CLOEXEC in flags sets the bit). */
 int get_unused_fd_flags(unsigned int flags);
 void put_unused_fd(unsigned int fd);

@@ -177,10 +177,26 @@ struct inode_operations {
 	int (*setattr)(struct dentry *dentry, struct iattr *attr);
 };
 
+/* What statfs(2) reports about a file system. */
+struct kstatfs {
+	long f_type;
+	long f_bsize;
+	u64 f_blocks;
+	u64 f_bfree;
+	u64 f_bavail;
+	u64 f_files;
+	u64 f_ffree;
+	long f_namelen;
+	long f_frsize;
+	long f_flags;
+};
+
 struct super_operations {
 	/* The last reference to inode is gone: free what the fs keeps. */
 	void (*evict_inode)(struct inode *inode);
 	void (*put_super)(struct super_block *sb);
+	/* Fill sizes into buf (type, bsize, namelen are preset). */
+	int (*statfs)(struct dentry *d, struct kstatfs *buf);
 };
 
 struct inode {
@@ -353,6 +369,11 @@ void vfs_caches_init(void);
 void populate_rootfs(void);
 /* Boot: mount devtmpfs on /dev with keel's device nodes. */
 void devtmpfs_init(void);
+/*
+ * The first process: give current its own fs_struct and an fd table
+ * with /dev/console on 0, 1 and 2. 0 or -Exxx (also printed).
+ */
+int console_on_rootfs(void);
 /* Call fn for each mount, in mount order (procfs mounts). */
 void iterate_mounts(void (*fn)(struct vfsmount *m, void *arg), void *arg);
 
@@ -412,6 +433,7 @@ int notify_change(struct dentry *d, struct iattr *attr);
 int chmod_common(const struct path *path, umode_t mode);
 int do_fchmodat(int dfd, const char *name, umode_t mode);
 int vfs_getattr(const struct path *path, struct kstat *stat);
+int vfs_statfs(const struct path *path, struct kstatfs *buf);
 /* stat of name (AT_SYMLINK_NOFOLLOW: lstat). */
 int vfs_statx(int dfd, const char *name, int flags, struct kstat *stat);
 

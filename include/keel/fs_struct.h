@@ -25,6 +25,15 @@ struct fs_struct *current_fs(void);
 /* fork: a copy with the same root, cwd and umask; NULL if no memory. */
 struct fs_struct *copy_fs_struct(struct fs_struct *old);
 void put_fs_struct(struct fs_struct *fs);
+/*
+ * fork/clone: the child's fs_struct - current's shared (CLONE_FS,
+ * keel/fdtable.h) or a copy; NULL if current has none (it uses
+ * init_fs); ERR_PTR(-ENOMEM).
+ */
+struct fs_struct *copy_fs(unsigned long clone_flags);
+struct task;
+/* exit: drop tsk's fs_struct. */
+void exit_fs(struct task *tsk);
 void get_fs_root(struct fs_struct *fs, struct path *root);
 void get_fs_pwd(struct fs_struct *fs, struct path *pwd);
 void set_fs_root(struct fs_struct *fs, const struct path *path);

@@ -114,10 +114,6 @@ struct task {
 	int off_cpu_dead;	  /* last switch away finished */
 	struct list_head reap_node;
 
-	/* files (fs/): NULL for a kernel thread that opens none */
-	struct fs_struct *fs;	    /* root, cwd, umask; NULL: init_fs */
-	struct files_struct *files; /* fd table */
-
 	/* user processes (kernel/fork.c, exit.c, exec.c); NULL: kthread */
 	struct mm_struct *mm;
 	unsigned long fsbase;		      /* user FS base (arch_prctl) */
@@ -133,6 +129,10 @@ struct task {
 	 * the first 16-aligned address inside (the struct stays 8-aligned)
 	 */
 	u8 fpu_state[512 + 8];
+
+	/* files (fs/): NULL for a kernel thread that opens none */
+	struct fs_struct *fs;	    /* root, cwd, umask; NULL: init_fs */
+	struct files_struct *files; /* fd table */
 #if KEEL_LOCKDEP
 	/* mutexes this task holds, for the lock validator */
 	struct ld_held ld_held[LD_TASK_HELD];

@@ -10,8 +10,9 @@
  * means the buffer ended or (user memory) faulted, and the caller
  * returns what it moved so far, or -EFAULT if nothing.
  *
- * TODO: ITER_UBUF (user memory) arrives with the uaccess helpers of the
- * user-space branch; readv/writev iterate over one iov_iter per segment.
+ * ITER_UBUF is one user buffer: copies go through copy_to_user and
+ * copy_from_user, so a bad pointer moves fewer bytes (never a fault).
+ * readv/writev iterate over one iov_iter per segment.
  */
 #ifndef _KEEL_UIO_H
 #define _KEEL_UIO_H
@@ -20,6 +21,7 @@
 
 enum iter_type {
 	ITER_KVEC, /* one kernel buffer */
+	ITER_UBUF, /* one user buffer */
 };
 
 #define ITER_SOURCE 1 /* data comes out of the buffer (a write) */
@@ -38,6 +40,16 @@ static inline void iov_iter_kvec_one(struct iov_iter *i, unsigned int dir,
 	i->iter_type = ITER_KVEC;
 	i->data_source = dir == ITER_SOURCE;
 	i->base = buf;
+	i->count = count;
+}
+
+/* A user buffer (its pointer is checked by each copy, not here). */
+static inline void iov_iter_ubuf(struct iov_iter *i, unsigned int dir,
+				 void *ubuf, size_t count)
+{
+	i->iter_type = ITER_UBUF;
+	i->data_source = dir == ITER_SOURCE;
+	i->base = ubuf;
 	i->count = count;
 }
 
