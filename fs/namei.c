@@ -287,6 +287,8 @@ static int walk_component(struct nameidata *nd, const struct qstr *name,
 	err = step_lookup(nd, name, &child);
 	if (err)
 		return err;
+	/* step_lookup() set child when it returned 0 */
+	// NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
 	if (follow && S_ISLNK(child.dentry->d_inode->i_mode)) {
 		err = pick_link(nd, &child, rest);
 		path_put(&child);

@@ -16,7 +16,6 @@
 #include <asm/cpu.h>
 #include <keel/binfmts.h>
 #include <keel/elf.h>
-#include <keel/fdtable.h>
 #include <keel/errno.h>
 #include <keel/fdtable.h>
 #include <keel/mm_user.h>

@@ -4,7 +4,9 @@ Each check boots QEMU with the standard VGA and a QMP socket, drives the
 monitor over serial, takes a screendump (PNG) through QMP and reads it:
 
   fbcon banner      the text console shows the boot banner: the cells of
-                    its first row are, pixel for pixel, the banner drawn
+                    its first row (or, once the boot log is longer than
+                    the screen, of the row holding the last log line)
+                    are, pixel for pixel, the line drawn
                     with drivers/video/font_8x16.txt (video=1280x1024)
   no display        with -vga none the kernel says so and boots to the
                     monitor
@@ -194,12 +196,27 @@ def run_banner(args):
         w, h, rows = read_png(run.screendump())
         if (w, h) != (1280, 1024):
             problems.append("screen is %dx%d, video= asked 1280x1024" % (w, h))
-        first = serial_log(run.raw()).split(b"\n")[0].decode()
+        log = serial_log(run.raw()).decode().splitlines()
+        first = log[0] if log else ""
         if "booting via" not in first:
             problems.append("first log line is not the banner: %r" % first)
-        problems += compare_text(rows, first, 0, load_font())
+        problems += shown_text(rows, log, load_font())
     run.kill()
     return _result(name, run, problems, args.logdir)
+
+
+def shown_text(rows, log, font):
+    """Problems unless fbcon draws the log: the banner in the first text
+    row, or, once the boot log has more lines than the screen has rows
+    (it scrolled), the last log line in one of the rows."""
+    nrows = len(rows) // 16
+    if len(log) < nrows:
+        return compare_text(rows, log[0], 0, font)
+    last = log[-1]
+    if any(not compare_text(rows, last, r, font) for r in range(nrows)):
+        return []
+    return ["the boot log (%d lines) scrolled past the %d text rows, and "
+            "its last line %r is in none of them" % (len(log), nrows, last)]
 
 
 def compare_text(rows, text, row, font, fg=FBCON_FG):

@@ -72,6 +72,16 @@ static inline void *ERR_PTR(long err)
 
 static inline long PTR_ERR(const void *ptr)
 {
+#ifdef __clang_analyzer__
+	/*
+	 * Only error pointers are asked for their error (negative): tell
+	 * clang-tidy's analyzer, which cannot see that a pointer IS_ERR()
+	 * accepted converts to a nonzero long, and otherwise follows
+	 * "return PTR_ERR(p)" into callers as if it could return 0.
+	 */
+	if ((long)ptr >= 0)
+		__builtin_unreachable();
+#endif
 	return (long)ptr;
 }
 
