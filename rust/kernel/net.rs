@@ -409,6 +409,87 @@ pub enum TxOutcome<'a> {
 /// it is `Sync`, and mutable parts go behind locks or atomics.
 /// [`DeviceOps::PollState`] is the exception: state only the receive
 /// path uses (the receive ring), handed out mutably without a lock.
+///
+/// A NIC that counts and drops what it is given, registered as an
+/// interface of the PCI device it drives (here QEMU's `edu`):
+///
+/// ```
+/// use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+/// use kernel::irq::IrqReturn;
+/// use kernel::net::{self, DeviceOps, Napi, PollContext, Stats, TxOutcome, TxSkb};
+/// use kernel::pci::{self, DeviceId, IdTable};
+/// use kernel::prelude::*;
+///
+/// #[derive(Default)]
+/// struct Sink {
+///     dropped: AtomicU64,
+/// }
+///
+/// #[vtable]
+/// impl DeviceOps for Sink {
+///     type PollState = ();
+///     type TxState = ();
+///
+///     fn open(_dev: &net::Device, _this: &Self, _rx: &mut (), _tx: &mut ()) -> Result {
+///         Ok(())
+///     }
+///
+///     fn start_xmit<'a>(_: &net::Device, this: &Self, _: &mut (), skb: TxSkb<'a>) -> TxOutcome<'a> {
+///         this.dropped.fetch_add(1, Ordering::Relaxed);
+///         drop(skb); // freed
+///         TxOutcome::Ok
+///     }
+///
+///     fn get_stats(_dev: &net::Device, this: &Self) -> Stats {
+///         Stats { tx_dropped: this.dropped.load(Ordering::Relaxed), ..Stats::default() }
+///     }
+///
+///     fn interrupt(_dev: &net::Device, _this: &Self, _napi: &Napi) -> IrqReturn {
+///         IrqReturn::None // never raises one
+///     }
+///
+///     fn poll(
+///         _: &net::Device,
+///         _: &Self,
+///         _: &mut (),
+///         _: &mut PollContext<'_, ()>,
+///         napi: &Napi,
+///         _budget: usize,
+///     ) -> usize {
+///         napi.complete_done(0);
+///         0
+///     }
+/// }
+///
+/// # static CHECKED: AtomicBool = AtomicBool::new(false);
+/// # struct Edu;
+/// # #[vtable]
+/// # impl pci::Driver for Edu {
+/// #     type Data = net::Registration<Sink>;
+/// #     const NAME: &'static CStr = c"doc-net";
+/// #     const ID_TABLE: IdTable = IdTable::new(&[DeviceId::new(0x1234, 0x11e8), DeviceId::END]);
+/// fn probe(dev: &pci::Device, _id: &DeviceId) -> Result<net::Registration<Sink>> {
+///     let mac = [0x02, 0, 0, 0x6b, 0x64, 0x01]; // locally administered
+///     let irq = dev.irq().ok_or(ENODEV)?;
+///     let nic = net::Registration::new(dev, mac, irq, c"doc-sink", Sink::default())?;
+///     let ndev = nic.device();
+///     pr_info!("{}: {:02x?}\n", ndev.name(), ndev.mac());
+///     // a frame as the stack builds one: every byte of it written
+///     let mut skb = ndev.alloc_skb(60).ok_or(ENOMEM)?;
+///     skb.put_copy(&[0xff; 6])?; // destination: broadcast
+///     skb.put_copy(&mac)?; // source
+/// #   CHECKED.store(
+/// #       ndev.name().starts_with("eth") && ndev.mac() == mac && skb.len() == 12
+/// #           && skb.data()[6..] == mac && !ndev.queue_stopped(),
+/// #       Ordering::Relaxed,
+/// #   );
+///     Ok(nic) // unregistered when the binding ends
+/// }
+/// # }
+/// # let edu = pci::Registration::<Edu>::new()?;
+/// # assert!(CHECKED.load(Ordering::Relaxed));
+/// # Ok::<(), Error>(())
+/// ```
 #[crate::vtable]
 pub trait DeviceOps: Sized + Send + Sync + 'static {
     /// What only `poll` (and `open`/`stop`) use. They get it as `&mut`
