@@ -155,7 +155,7 @@ impl SkBuff {
         Ok(())
     }
 
-    fn into_raw(self) -> *mut bindings::sk_buff {
+    pub(crate) fn into_raw(self) -> *mut bindings::sk_buff {
         let p = self.0.as_ptr();
         core::mem::forget(self);
         p
@@ -222,7 +222,7 @@ impl Device {
         unsafe { &*ptr.cast::<Device>() }
     }
 
-    fn ptr(&self) -> *mut bindings::net_device {
+    pub(crate) fn ptr(&self) -> *mut bindings::net_device {
         self.0.get()
     }
 
@@ -410,84 +410,121 @@ pub enum TxOutcome<'a> {
 /// [`DeviceOps::PollState`] is the exception: state only the receive
 /// path uses (the receive ring), handed out mutably without a lock.
 ///
-/// A NIC that counts and drops what it is given, registered as an
-/// interface of the PCI device it drives (here QEMU's `edu`):
+/// A loopback NIC: a frame it is given to send comes back in as received
+/// at its next interrupt. It is registered as an interface of the PCI
+/// device it drives (here QEMU's `edu`), then brought up and given a
+/// frame, as the stack would.
 ///
 /// ```
-/// use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+/// use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 /// use kernel::irq::IrqReturn;
-/// use kernel::net::{self, DeviceOps, Napi, PollContext, Stats, TxOutcome, TxSkb};
+/// use kernel::net::{self, DeviceOps, Napi, PollContext, SkBuff, Stats, TxOutcome, TxSkb};
 /// use kernel::pci::{self, DeviceId, IdTable};
 /// use kernel::prelude::*;
+/// # use kernel::ktest::{NetUp, TestIrq};
+/// # use kernel::sync::SpinLock;
 ///
 /// #[derive(Default)]
-/// struct Sink {
-///     dropped: AtomicU64,
+/// struct Loopback {
+///     looped: AtomicU64,
 /// }
 ///
 /// #[vtable]
-/// impl DeviceOps for Sink {
+/// impl DeviceOps for Loopback {
 ///     type PollState = ();
-///     type TxState = ();
+///     type TxState = Option<SkBuff>; // the frame "on the wire"
 ///
-///     fn open(_dev: &net::Device, _this: &Self, _rx: &mut (), _tx: &mut ()) -> Result {
+///     fn open(_: &net::Device, _: &Self, _rx: &mut (), _tx: &mut Option<SkBuff>) -> Result {
 ///         Ok(())
 ///     }
 ///
-///     fn start_xmit<'a>(_: &net::Device, this: &Self, _: &mut (), skb: TxSkb<'a>) -> TxOutcome<'a> {
-///         this.dropped.fetch_add(1, Ordering::Relaxed);
-///         drop(skb); // freed
+///     fn start_xmit<'a>(
+///         _: &net::Device,
+///         _: &Self,
+///         tx: &mut Option<SkBuff>,
+///         skb: TxSkb<'a>,
+///     ) -> TxOutcome<'a> {
+///         if tx.is_some() {
+///             return TxOutcome::Busy(skb); // the core drops it and counts it
+///         }
+///         *tx = Some(skb.into_skb());
 ///         TxOutcome::Ok
 ///     }
 ///
-///     fn get_stats(_dev: &net::Device, this: &Self) -> Stats {
-///         Stats { tx_dropped: this.dropped.load(Ordering::Relaxed), ..Stats::default() }
-///     }
-///
-///     fn interrupt(_dev: &net::Device, _this: &Self, _napi: &Napi) -> IrqReturn {
-///         IrqReturn::None // never raises one
+///     fn interrupt(_: &net::Device, _: &Self, napi: &Napi) -> IrqReturn {
+///         napi.schedule(); // the work is done in the poll
+///         IrqReturn::Handled
 ///     }
 ///
 ///     fn poll(
 ///         _: &net::Device,
-///         _: &Self,
-///         _: &mut (),
-///         _: &mut PollContext<'_, ()>,
+///         this: &Self,
+///         _rx: &mut (),
+///         ctx: &mut PollContext<'_, Option<SkBuff>>,
 ///         napi: &Napi,
-///         _budget: usize,
+///         budget: usize,
 ///     ) -> usize {
-///         napi.complete_done(0);
-///         0
+///         let frame = ctx.lock_tx().take(); // the transmit lock, for one statement
+///         let done = match frame {
+///             Some(skb) => {
+///                 ctx.receive(skb); // up the stack, as if it came in
+///                 this.looped.fetch_add(1, Ordering::Relaxed);
+///                 1
+///             }
+///             None => 0,
+///         };
+///         if done < budget {
+///             napi.complete_done(done);
+///         }
+///         done
+///     }
+///
+///     fn get_stats(_: &net::Device, this: &Self) -> Stats {
+///         let n = this.looped.load(Ordering::Relaxed);
+///         Stats { tx_packets: n, rx_packets: n, ..Stats::default() }
 ///     }
 /// }
 ///
-/// # static CHECKED: AtomicBool = AtomicBool::new(false);
+/// const MAC: [u8; 6] = [0x02, 0, 0, 0x6b, 0x64, 0x01]; // locally administered
+///
+/// # static LINE: AtomicU32 = AtomicU32::new(0);
+/// # static NIC: SpinLock<Option<net::Registration<Loopback>>> = SpinLock::new(None);
 /// # struct Edu;
 /// # #[vtable]
 /// # impl pci::Driver for Edu {
-/// #     type Data = net::Registration<Sink>;
+/// #     type Data = ();
 /// #     const NAME: &'static CStr = c"doc-net";
 /// #     const ID_TABLE: IdTable = IdTable::new(&[DeviceId::new(0x1234, 0x11e8), DeviceId::END]);
-/// fn probe(dev: &pci::Device, _id: &DeviceId) -> Result<net::Registration<Sink>> {
-///     let mac = [0x02, 0, 0, 0x6b, 0x64, 0x01]; // locally administered
-///     let irq = dev.irq().ok_or(ENODEV)?;
-///     let nic = net::Registration::new(dev, mac, irq, c"doc-sink", Sink::default())?;
-///     let ndev = nic.device();
-///     pr_info!("{}: {:02x?}\n", ndev.name(), ndev.mac());
-///     // a frame as the stack builds one: every byte of it written
-///     let mut skb = ndev.alloc_skb(60).ok_or(ENOMEM)?;
-///     skb.put_copy(&[0xff; 6])?; // destination: broadcast
-///     skb.put_copy(&mac)?; // source
-/// #   CHECKED.store(
-/// #       ndev.name().starts_with("eth") && ndev.mac() == mac && skb.len() == 12
-/// #           && skb.data()[6..] == mac && !ndev.queue_stopped(),
-/// #       Ordering::Relaxed,
-/// #   );
-///     Ok(nic) // unregistered when the binding ends
+/// fn probe(dev: &pci::Device, _id: &DeviceId) -> Result<()> {
+///     // the device's IRQ is dev.irq(); this example takes the ktest line
+/// #   let irq = LINE.load(Ordering::Relaxed);
+///     let nic = net::Registration::new(dev, MAC, irq, c"doc-loop", Loopback::default())?;
+///     pr_info!("{}: {:02x?}\n", nic.device().name(), nic.device().mac());
+/// #   *NIC.lock() = Some(nic);
+///     Ok(())
 /// }
 /// # }
+/// # let line = TestIrq::get();
+/// # LINE.store(line.irq(), Ordering::Relaxed);
 /// # let edu = pci::Registration::<Edu>::new()?;
-/// # assert!(CHECKED.load(Ordering::Relaxed));
+/// # let nic = NIC.lock().take().ok_or(ENODEV)?;
+/// // up, link on (ifconfig), then a frame to send, as the stack builds one
+/// let up = NetUp::new(&nic)?;
+/// let mut skb = nic.device().alloc_skb(60).ok_or(ENOMEM)?;
+/// skb.put_copy(&MAC)?; // to itself
+/// skb.put_copy(&MAC)?; // from itself
+/// skb.put_copy(&[0x88, 0xb5])?; // an EtherType for experiments
+/// skb.put(46).ok_or(EMSGSIZE)?.fill(0x5a); // the payload, padded to 60
+/// assert_eq!(skb.len(), 60);
+/// up.xmit(skb)?; // start_xmit puts it on the "wire"
+/// line.raise()?; // the NIC interrupts: NAPI polls, the frame comes back
+/// # let end = kernel::time::Instant::now();
+/// # while nic.data().looped.load(Ordering::Relaxed) == 0 && end.elapsed_ns() < 1_000_000_000 {
+/// #     kernel::time::msleep(1);
+/// # }
+/// assert_eq!(nic.data().looped.load(Ordering::Relaxed), 1);
+/// # drop(up);
+/// # drop(nic);
 /// # Ok::<(), Error>(())
 /// ```
 #[crate::vtable]
