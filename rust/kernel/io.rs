@@ -138,7 +138,11 @@ impl<const SIZE: usize> Mmio<SIZE> {
 }
 
 /// An `ioremap()`ed MMIO region of `SIZE` bytes, unmapped on drop;
-/// dereferences to [`Mmio<SIZE>`].
+/// dereferences to [`Mmio<SIZE>`]. A driver gets one, in a `Devres`,
+/// from [`pci::Device::iomap_bar`] (the example of [`pci::Driver`]).
+///
+/// [`pci::Device::iomap_bar`]: crate::pci::Device::iomap_bar
+/// [`pci::Driver`]: crate::pci::Driver
 pub struct IoMem<const SIZE: usize> {
     mmio: Mmio<SIZE>,
 }
