@@ -55,7 +55,7 @@
 #define LOG_FIRST	    10
 #define LOG_EVERY	    1000
 #define WATCHDOG_DEFAULT_MS 20000
-#define MAX_POLICIES	    8
+#define MAX_POLICIES	    16
 
 static const struct sched_policy_ops *ops;
 static struct sched_policy_stats stats;

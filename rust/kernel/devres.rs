@@ -255,6 +255,36 @@ impl Drop for DevresList {
 /// whichever comes first; afterwards [`access`](Self::access) returns
 /// `ENXIO`.
 ///
+/// ```
+/// # use kernel::pci::{self, DeviceId, IdTable};
+/// # use kernel::prelude::*;
+/// use kernel::devres::Devres;
+/// use kernel::sync::SpinLock;
+///
+/// /// A handle kept where it may outlive the binding.
+/// static KEPT: SpinLock<Option<Devres<u32>>> = SpinLock::new(None);
+///
+/// # struct Edu;
+/// # #[vtable]
+/// # impl pci::Driver for Edu {
+/// #     type Data = Devres<u32>;
+/// #     const NAME: &'static CStr = c"doc-devres";
+/// #     const ID_TABLE: IdTable = IdTable::new(&[DeviceId::new(0x1234, 0x11e8), DeviceId::END]);
+/// fn probe(dev: &pci::Device, _id: &DeviceId) -> Result<Devres<u32>> {
+///     let res = Devres::new(dev, 42u32, GFP_KERNEL)?;
+///     *KEPT.lock() = Some(res.clone());
+///     Ok(res)
+/// }
+/// # }
+/// let driver = pci::Registration::<Edu>::new()?; // binds to edu
+/// let kept = KEPT.lock().take().ok_or(ENODEV)?;
+/// assert_eq!(kept.access(|v| *v + 1), Ok(43));
+/// drop(driver); // the binding ends: every handle is revoked
+/// assert!(kept.is_revoked());
+/// assert_eq!(kept.access(|v| *v), Err(ENXIO));
+/// # Ok::<(), Error>(())
+/// ```
+///
 /// # Invariants
 /// `inner` is a live `Inner<T>` of which this handle owns one of
 /// `handles` (and the handles together one of `refs`).

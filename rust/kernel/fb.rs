@@ -42,6 +42,24 @@ pub type Rgb = u32;
 
 /// The primary framebuffer: XRGB8888 pixels, `pitch` bytes per row.
 ///
+/// ```
+/// use kernel::fb::{Framebuffer, FONT_HEIGHT, FONT_WIDTH};
+/// use kernel::prelude::*;
+///
+/// let fb = Framebuffer::primary().ok_or(ENODEV)?; // QEMU's VGA
+/// // a red "K" in the bottom right corner, on black
+/// let (x, y) = (fb.width() - FONT_WIDTH, fb.height() - FONT_HEIGHT);
+/// fb.draw_glyph(x, y, b'K', 0xff0000, 0)?;
+/// assert_eq!(fb.pixel(x, y), Ok(0)); // the glyph's top row is blank
+/// fb.put_pixel(x, y, 0x00ff00)?;
+/// assert_eq!(fb.pixel(x, y), Ok(0x00ff00));
+/// // nothing is drawn off screen
+/// assert_eq!(fb.put_pixel(fb.width(), 0, 0xffffff), Err(ERANGE));
+/// assert_eq!(fb.fill_rect(x, y, FONT_WIDTH + 1, 1, 0), Err(ERANGE));
+/// # fb.fill_rect(x, y, FONT_WIDTH, FONT_HEIGHT, 0)?;
+/// # Ok::<(), Error>(())
+/// ```
+///
 /// # Invariants
 /// `base` is 4-byte aligned and maps at least `stride * 4 * height`
 /// bytes of pixels while the value or a copy of it may be used, and

@@ -24,6 +24,41 @@ use core::ptr::NonNull;
 
 /// A mapped MMIO region of `SIZE` bytes.
 ///
+/// Registers of QEMU's `edu` device (which the ktest boot adds), mapped
+/// by [`iomap_bar`](crate::pci::Device::iomap_bar) in `probe`:
+///
+/// ```
+/// # use core::sync::atomic::{AtomicU32, Ordering};
+/// # use kernel::pci::{self, DeviceId, IdTable};
+/// # use kernel::prelude::*;
+/// # static ANSWER: AtomicU32 = AtomicU32::new(0);
+/// # struct Edu;
+/// # #[vtable]
+/// # impl pci::Driver for Edu {
+/// #     type Data = ();
+/// #     const NAME: &'static CStr = c"doc-mmio";
+/// #     const ID_TABLE: IdTable = IdTable::new(&[DeviceId::new(0x1234, 0x11e8), DeviceId::END]);
+/// fn probe(dev: &pci::Device, _id: &DeviceId) -> Result<()> {
+///     const LIVENESS: usize = 0x04; // reads back the inverse of a write
+///     let regs = dev.iomap_bar::<4096>(0)?;
+///     let answer = regs.access(|r| {
+///         r.write32::<LIVENESS>(0x1234_5678);
+///         r.read32::<LIVENESS>()
+///     })?;
+///     // a run-time offset is checked: outside the region is ERANGE
+///     let beyond = regs.access(|r| r.try_read32(4096))?;
+///     if beyond != Err(ERANGE) {
+///         return Err(EINVAL);
+///     }
+/// #   ANSWER.store(answer, Ordering::Relaxed);
+///     Ok(())
+/// }
+/// # }
+/// # let edu = pci::Registration::<Edu>::new()?;
+/// assert_eq!(ANSWER.load(Ordering::Relaxed), !0x1234_5678);
+/// # Ok::<(), Error>(())
+/// ```
+///
 /// # Invariants
 /// `base` is 4-byte aligned and mapped (uncached, for device memory)
 /// for `SIZE` bytes while this value lives (the contract of `new`).
@@ -103,7 +138,11 @@ impl<const SIZE: usize> Mmio<SIZE> {
 }
 
 /// An `ioremap()`ed MMIO region of `SIZE` bytes, unmapped on drop;
-/// dereferences to [`Mmio<SIZE>`].
+/// dereferences to [`Mmio<SIZE>`]. A driver gets one, in a `Devres`,
+/// from [`pci::Device::iomap_bar`] (the example of [`pci::Driver`]).
+///
+/// [`pci::Device::iomap_bar`]: crate::pci::Device::iomap_bar
+/// [`pci::Driver`]: crate::pci::Driver
 pub struct IoMem<const SIZE: usize> {
     mmio: Mmio<SIZE>,
 }
@@ -142,6 +181,38 @@ impl<const SIZE: usize> Drop for IoMem<SIZE> {
 /// A claimed range of `LEN` I/O ports starting at `base`. Claiming goes
 /// through the C port registry, so two drivers cannot own one port and
 /// none owns a port the kernel drives.
+///
+/// The ports of I/O BAR 4 of the disk controller (PIIX3 IDE on QEMU's
+/// `pc`, ICH9 AHCI on `q35`), claimed in `probe`:
+///
+/// ```
+/// # use core::sync::atomic::{AtomicBool, Ordering};
+/// # use kernel::pci::{self, DeviceId, IdTable};
+/// # use kernel::prelude::*;
+/// # static REFUSED: AtomicBool = AtomicBool::new(false);
+/// # struct Ide;
+/// # #[vtable]
+/// # impl pci::Driver for Ide {
+/// #     type Data = ();
+/// #     const NAME: &'static CStr = c"doc-ioports";
+/// #     const ID_TABLE: IdTable = IdTable::new(&[
+/// #         DeviceId::new(0x8086, 0x7010),
+/// #         DeviceId::new(0x8086, 0x2922),
+/// #         DeviceId::END,
+/// #     ]);
+/// fn probe(dev: &pci::Device, _id: &DeviceId) -> Result<()> {
+///     let ports = dev.request_io_bar::<8>(4, c"doc-ioports")?; // BAR 4: I/O
+///     let _status = ports.access(|p| p.inb::<2>())?;
+///     // the ports are this binding's alone: a second claim is refused
+///     let again = dev.request_io_bar::<8>(4, c"doc-ioports-again");
+/// #   REFUSED.store(matches!(again, Err(e) if e == EBUSY), Ordering::Relaxed);
+///     Ok(())
+/// }
+/// # }
+/// # let ide = pci::Registration::<Ide>::new()?;
+/// assert!(REFUSED.load(Ordering::Relaxed));
+/// # Ok::<(), Error>(())
+/// ```
 ///
 /// # Invariants
 /// `base..base + LEN` is claimed in the C registry for this value (and

@@ -290,3 +290,50 @@ impl Drop for TestIrq {
         unsafe { bindings::irq_test_line_put() };
     }
 }
+
+/// A network interface brought up with its carrier on, as `ifconfig
+/// ethN up` and a link would make it, for tests of a
+/// [`DeviceOps`](crate::net::DeviceOps) without hardware; brought down
+/// again (its `stop` runs) when dropped. It borrows the registration,
+/// so the interface stays registered while it is up.
+pub struct NetUp<'a, T: crate::net::DeviceOps>(&'a crate::net::Registration<T>);
+
+impl<'a, T: crate::net::DeviceOps> NetUp<'a, T> {
+    /// Opens the interface (the IRQ line is requested, then `open`
+    /// runs and polling starts) and turns its carrier on. Sleeps:
+    /// process context only.
+    pub fn new(reg: &'a crate::net::Registration<T>) -> crate::error::Result<Self> {
+        let p = reg.device().ptr();
+        // SAFETY: the borrowed registration keeps the device registered
+        // and allocated; dev_open holds a reference for the call, takes
+        // the rtnl mutex and runs ndo_open only if the device is down.
+        crate::error::to_result(unsafe { bindings::dev_open(p) })?;
+        // SAFETY: the device is registered (above); netif_carrier_on
+        // only sets its carrier flag and wakes those waiting for it.
+        unsafe { bindings::netif_carrier_on(p) };
+        Ok(NetUp(reg))
+    }
+
+    /// Sends `skb` (a whole Ethernet frame) out of the interface as the
+    /// stack would, through its `start_xmit` under the transmit lock:
+    /// `ENETDOWN` or `ENOBUFS` (counted as a drop) as `dev_queue_xmit`.
+    pub fn xmit(&self, skb: crate::net::SkBuff) -> crate::error::Result {
+        let p = skb.into_raw();
+        // SAFETY: `p` is a valid skb that we own and hand to
+        // dev_queue_xmit, which always consumes it; its `dev` is set to
+        // the interface, kept registered by the borrowed registration.
+        unsafe {
+            (*p).dev = self.0.device().ptr();
+            crate::error::to_result(bindings::dev_queue_xmit(p))
+        }
+    }
+}
+
+impl<T: crate::net::DeviceOps> Drop for NetUp<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: the borrowed registration keeps the device registered;
+        // dev_close holds a reference for the call and does nothing if
+        // the device is down already.
+        unsafe { bindings::dev_close(self.0.device().ptr()) };
+    }
+}

@@ -16,6 +16,39 @@ use crate::types::Opaque;
 use core::ffi::{c_int, CStr};
 
 /// A kernel module.
+///
+/// ```
+/// use kernel::prelude::*;
+///
+/// struct Squares {
+///     table: KVec<u64>,
+/// }
+///
+/// impl Module for Squares {
+///     fn init() -> Result<Self> {
+///         let mut table = KVec::new();
+///         for i in 0..8u64 {
+///             table.push(i * i, GFP_KERNEL)?;
+///         }
+///         Ok(Squares { table })
+///     }
+/// }
+///
+/// kernel::module! {
+///     type: Squares,
+///     name: "doc_squares",
+///     author: "keel developers",
+///     description: "a table of squares",
+///     license: "MIT",
+///     load: on_demand, // `modprobe doc_squares`; the default is at boot
+/// }
+///
+/// assert!(!this_module().is_running());
+/// assert_eq!(this_module().init(), 0); // what modprobe runs
+/// assert!(this_module().is_running());
+/// this_module().exit(); // what power off runs: drops the state
+/// assert!(!this_module().is_running());
+/// ```
 pub trait Module: Sized + Send {
     /// Starts the module; an error is logged and the module stays off.
     fn init() -> Result<Self>;

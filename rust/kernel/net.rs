@@ -155,7 +155,7 @@ impl SkBuff {
         Ok(())
     }
 
-    fn into_raw(self) -> *mut bindings::sk_buff {
+    pub(crate) fn into_raw(self) -> *mut bindings::sk_buff {
         let p = self.0.as_ptr();
         core::mem::forget(self);
         p
@@ -222,7 +222,7 @@ impl Device {
         unsafe { &*ptr.cast::<Device>() }
     }
 
-    fn ptr(&self) -> *mut bindings::net_device {
+    pub(crate) fn ptr(&self) -> *mut bindings::net_device {
         self.0.get()
     }
 
@@ -409,6 +409,124 @@ pub enum TxOutcome<'a> {
 /// it is `Sync`, and mutable parts go behind locks or atomics.
 /// [`DeviceOps::PollState`] is the exception: state only the receive
 /// path uses (the receive ring), handed out mutably without a lock.
+///
+/// A loopback NIC: a frame it is given to send comes back in as received
+/// at its next interrupt. It is registered as an interface of the PCI
+/// device it drives (here QEMU's `edu`), then brought up and given a
+/// frame, as the stack would.
+///
+/// ```
+/// use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+/// use kernel::irq::IrqReturn;
+/// use kernel::net::{self, DeviceOps, Napi, PollContext, SkBuff, Stats, TxOutcome, TxSkb};
+/// use kernel::pci::{self, DeviceId, IdTable};
+/// use kernel::prelude::*;
+/// # use kernel::ktest::{NetUp, TestIrq};
+/// # use kernel::sync::SpinLock;
+///
+/// #[derive(Default)]
+/// struct Loopback {
+///     looped: AtomicU64,
+/// }
+///
+/// #[vtable]
+/// impl DeviceOps for Loopback {
+///     type PollState = ();
+///     type TxState = Option<SkBuff>; // the frame "on the wire"
+///
+///     fn open(_: &net::Device, _: &Self, _rx: &mut (), _tx: &mut Option<SkBuff>) -> Result {
+///         Ok(())
+///     }
+///
+///     fn start_xmit<'a>(
+///         _: &net::Device,
+///         _: &Self,
+///         tx: &mut Option<SkBuff>,
+///         skb: TxSkb<'a>,
+///     ) -> TxOutcome<'a> {
+///         if tx.is_some() {
+///             return TxOutcome::Busy(skb); // the core drops it and counts it
+///         }
+///         *tx = Some(skb.into_skb());
+///         TxOutcome::Ok
+///     }
+///
+///     fn interrupt(_: &net::Device, _: &Self, napi: &Napi) -> IrqReturn {
+///         napi.schedule(); // the work is done in the poll
+///         IrqReturn::Handled
+///     }
+///
+///     fn poll(
+///         _: &net::Device,
+///         this: &Self,
+///         _rx: &mut (),
+///         ctx: &mut PollContext<'_, Option<SkBuff>>,
+///         napi: &Napi,
+///         budget: usize,
+///     ) -> usize {
+///         let frame = ctx.lock_tx().take(); // the transmit lock, for one statement
+///         let done = match frame {
+///             Some(skb) => {
+///                 ctx.receive(skb); // up the stack, as if it came in
+///                 this.looped.fetch_add(1, Ordering::Relaxed);
+///                 1
+///             }
+///             None => 0,
+///         };
+///         if done < budget {
+///             napi.complete_done(done);
+///         }
+///         done
+///     }
+///
+///     fn get_stats(_: &net::Device, this: &Self) -> Stats {
+///         let n = this.looped.load(Ordering::Relaxed);
+///         Stats { tx_packets: n, rx_packets: n, ..Stats::default() }
+///     }
+/// }
+///
+/// const MAC: [u8; 6] = [0x02, 0, 0, 0x6b, 0x64, 0x01]; // locally administered
+///
+/// # static LINE: AtomicU32 = AtomicU32::new(0);
+/// # static NIC: SpinLock<Option<net::Registration<Loopback>>> = SpinLock::new(None);
+/// # struct Edu;
+/// # #[vtable]
+/// # impl pci::Driver for Edu {
+/// #     type Data = ();
+/// #     const NAME: &'static CStr = c"doc-net";
+/// #     const ID_TABLE: IdTable = IdTable::new(&[DeviceId::new(0x1234, 0x11e8), DeviceId::END]);
+/// fn probe(dev: &pci::Device, _id: &DeviceId) -> Result<()> {
+///     // the device's IRQ is dev.irq(); this example takes the ktest line
+/// #   let irq = LINE.load(Ordering::Relaxed);
+///     let nic = net::Registration::new(dev, MAC, irq, c"doc-loop", Loopback::default())?;
+///     pr_info!("{}: {:02x?}\n", nic.device().name(), nic.device().mac());
+/// #   *NIC.lock() = Some(nic);
+///     Ok(())
+/// }
+/// # }
+/// # let line = TestIrq::get();
+/// # LINE.store(line.irq(), Ordering::Relaxed);
+/// # let edu = pci::Registration::<Edu>::new()?;
+/// # let nic = NIC.lock().take().ok_or(ENODEV)?;
+/// // up, link on (ifconfig), then a frame to send, as the stack builds one
+/// let up = NetUp::new(&nic)?;
+/// let mut skb = nic.device().alloc_skb(60).ok_or(ENOMEM)?;
+/// skb.put_copy(&MAC)?; // to itself
+/// skb.put_copy(&MAC)?; // from itself
+/// skb.put_copy(&[0x88, 0xb5])?; // an EtherType for experiments
+/// skb.put(46).ok_or(EMSGSIZE)?.fill(0x5a); // the payload, padded to 60
+/// assert_eq!(skb.len(), 60);
+/// up.xmit(skb)?; // start_xmit puts it on the "wire"
+/// line.raise()?; // the NIC interrupts: NAPI polls, the frame comes back
+/// # let end = kernel::time::Instant::now();
+/// # while nic.data().looped.load(Ordering::Relaxed) == 0 && end.elapsed_ns() < 1_000_000_000 {
+/// #     kernel::time::msleep(1);
+/// # }
+/// assert_eq!(nic.data().looped.load(Ordering::Relaxed), 1);
+/// # drop(up);
+/// # drop(nic);
+/// # Ok::<(), Error>(())
+/// ```
 #[crate::vtable]
 pub trait DeviceOps: Sized + Send + Sync + 'static {
     /// What only `poll` (and `open`/`stop`) use. They get it as `&mut`

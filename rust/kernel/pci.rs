@@ -92,6 +92,33 @@ impl IdTable {
 }
 
 /// A PCI function, as the driver core hands it to a driver.
+///
+/// ```
+/// # use core::sync::atomic::{AtomicU32, Ordering};
+/// # use kernel::pci::{self, DeviceId, IdTable};
+/// # use kernel::prelude::*;
+/// # static SEEN: AtomicU32 = AtomicU32::new(0);
+/// # struct Edu;
+/// # #[vtable]
+/// # impl pci::Driver for Edu {
+/// #     type Data = ();
+/// #     const NAME: &'static CStr = c"doc-pci-device";
+/// #     const ID_TABLE: IdTable = IdTable::new(&[DeviceId::new(0x1234, 0x11e8), DeviceId::END]);
+/// fn probe(dev: &pci::Device, _id: &DeviceId) -> Result<()> {
+///     let name = dev.name().to_str().unwrap_or("?"); // "bb:ss.f"
+///     pr_info!("{}: {:04x}:{:04x}\n", name, dev.vendor_id(), dev.device_id());
+///     dev.enable_device()?;
+///     dev.set_master(); // it may do DMA
+///     let ids = (u32::from(dev.vendor_id()) << 16) | u32::from(dev.device_id());
+/// #   SEEN.store(ids, Ordering::Relaxed);
+///     Ok(())
+/// }
+/// # }
+/// # let edu = pci::Registration::<Edu>::new()?;
+/// // QEMU's `edu` device, which the ktest boot adds
+/// assert_eq!(SEEN.load(Ordering::Relaxed), 0x1234_11e8);
+/// # Ok::<(), Error>(())
+/// ```
 #[repr(transparent)]
 pub struct Device(Opaque<bindings::pci_dev>);
 
@@ -243,6 +270,48 @@ struct Binding<D> {
 }
 
 /// A PCI driver.
+///
+/// A driver for QEMU's `edu` device (which the ktest boot adds): `probe`
+/// maps its registers and keeps them in its per-device state.
+///
+/// ```
+/// use core::sync::atomic::{AtomicU32, Ordering};
+/// use kernel::devres::Devres;
+/// use kernel::io::IoMem;
+/// use kernel::pci::{self, DeviceId, IdTable};
+/// use kernel::prelude::*;
+///
+/// struct Edu;
+///
+/// struct EduState {
+///     regs: Devres<IoMem<4096>>,
+/// }
+///
+/// static PROBED: AtomicU32 = AtomicU32::new(0);
+///
+/// #[vtable]
+/// impl pci::Driver for Edu {
+///     type Data = EduState;
+///     const NAME: &'static CStr = c"doc-edu";
+///     const ID_TABLE: IdTable = IdTable::new(&[DeviceId::new(0x1234, 0x11e8), DeviceId::END]);
+///
+///     fn probe(dev: &pci::Device, _id: &DeviceId) -> Result<EduState> {
+///         let regs = dev.iomap_bar::<4096>(0)?;
+///         // the identification register: 0x010000ed for edu 1.0
+///         let id = regs.access(|r| r.read32::<0x00>())?;
+///         if id & 0xff != 0xed {
+///             return Err(ENODEV);
+///         }
+///         PROBED.fetch_add(1, Ordering::Relaxed);
+///         Ok(EduState { regs })
+///     }
+/// }
+///
+/// let driver = pci::Registration::<Edu>::new()?; // probes the edu device
+/// assert_eq!(PROBED.load(Ordering::Relaxed), 1);
+/// drop(driver); // unbinds: the state is dropped, the mapping revoked
+/// # Ok::<(), Error>(())
+/// ```
 #[crate::vtable]
 pub trait Driver: Sized + 'static {
     /// Per-device state, from `probe` until after `remove`.
@@ -336,6 +405,31 @@ unsafe extern "C" fn remove_callback<T: Driver>(pdev: *mut bindings::pci_dev) {
 }
 
 /// A registered PCI driver; unregistered (each device removed) on drop.
+///
+/// ```
+/// # use core::sync::atomic::{AtomicBool, Ordering};
+/// # use kernel::pci::{self, DeviceId, IdTable};
+/// # use kernel::prelude::*;
+/// # static REMOVED: AtomicBool = AtomicBool::new(false);
+/// # struct Edu;
+/// # #[vtable]
+/// # impl pci::Driver for Edu {
+/// #     type Data = ();
+/// #     const NAME: &'static CStr = c"doc-pci-registration";
+/// #     const ID_TABLE: IdTable = IdTable::new(&[DeviceId::new(0x1234, 0x11e8), DeviceId::END]);
+/// #     fn probe(_dev: &pci::Device, _id: &DeviceId) -> Result<()> {
+/// #         Ok(())
+/// #     }
+/// fn remove(_data: &()) {
+///     REMOVED.store(true, Ordering::Relaxed);
+/// }
+/// # }
+/// let driver = pci::Registration::<Edu>::new()?; // binds to each edu
+/// assert!(!REMOVED.load(Ordering::Relaxed));
+/// drop(driver); // unbinds from each: remove, then the state's drop
+/// assert!(REMOVED.load(Ordering::Relaxed));
+/// # Ok::<(), Error>(())
+/// ```
 pub struct Registration<T: Driver> {
     drv: KBox<Opaque<bindings::pci_driver>>,
     _t: PhantomData<T>,

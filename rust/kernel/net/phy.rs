@@ -282,6 +282,104 @@ impl DeviceId {
 }
 
 /// A PHY driver.
+///
+/// A driver for a (made-up) PHY, here on an MDIO bus whose registers are
+/// an array, below QEMU's `edu` device: connecting an interface to the
+/// PHY runs `config_init`.
+///
+/// ```
+/// use core::sync::atomic::{AtomicU32, Ordering};
+/// use kernel::net::{self, phy};
+/// use kernel::pci::{self, DeviceId, IdTable};
+/// use kernel::prelude::*;
+/// use kernel::sync::SpinLock;
+///
+/// static CONFIGURED: AtomicU32 = AtomicU32::new(0);
+///
+/// struct DocPhy;
+///
+/// #[vtable]
+/// impl phy::Driver for DocPhy {
+///     const NAME: &'static CStr = c"doc-phy";
+///     const PHY_DEVICE_ID: phy::DeviceId = phy::DeviceId::new_with_model_mask(0x0012_3450);
+///
+///     fn config_init(dev: &mut phy::Device) -> Result {
+///         dev.modify(phy::reg::ADVERTISE, 0, 0x01e0)?; // 10/100, both duplexes
+///         CONFIGURED.store(dev.phy_id(), Ordering::Relaxed);
+///         Ok(())
+///     }
+/// }
+///
+/// static DRIVERS: [phy::DriverVTable; 1] = [phy::create_phy_driver::<DocPhy>()];
+///
+/// /// A bus with one PHY, at address 1: a register file.
+/// struct Regs(SpinLock<[u16; 32]>);
+///
+/// impl phy::MdioOps for Regs {
+///     fn read(&self, addr: u8, reg: u8) -> Result<u16> {
+///         match addr {
+///             1 => Ok(self.0.lock_irqsave()[usize::from(reg & 31)]),
+///             _ => Err(EIO), // nobody there
+///         }
+///     }
+///
+///     fn write(&self, addr: u8, reg: u8, val: u16) -> Result {
+///         if addr != 1 {
+///             return Err(EIO);
+///         }
+///         let val = if u16::from(reg) == phy::reg::BMCR { val & !0x8000 } else { val };
+///         self.0.lock_irqsave()[usize::from(reg & 31)] = val; // reset: done at once
+///         Ok(())
+///     }
+/// }
+///
+/// # static ADVERTISED: AtomicU32 = AtomicU32::new(0);
+/// # #[derive(Default)]
+/// # struct Quiet;
+/// # #[vtable]
+/// # impl net::DeviceOps for Quiet {
+/// #     type PollState = ();
+/// #     type TxState = ();
+/// #     fn open(_: &net::Device, _: &Self, _: &mut (), _: &mut ()) -> Result {
+/// #         Ok(())
+/// #     }
+/// #     fn start_xmit<'a>(_: &net::Device, _: &Self, _: &mut (), _: net::TxSkb<'a>) -> net::TxOutcome<'a> {
+/// #         net::TxOutcome::Ok
+/// #     }
+/// #     fn interrupt(_: &net::Device, _: &Self, _: &net::Napi) -> kernel::irq::IrqReturn {
+/// #         kernel::irq::IrqReturn::None
+/// #     }
+/// #     fn poll(_: &net::Device, _: &Self, _: &mut (), _: &mut net::PollContext<'_, ()>, n: &net::Napi, _: usize) -> usize {
+/// #         n.complete_done(0);
+/// #         0
+/// #     }
+/// # }
+/// # struct Edu;
+/// # #[vtable]
+/// # impl pci::Driver for Edu {
+/// #     type Data = ();
+/// #     const NAME: &'static CStr = c"doc-phy-mac";
+/// #     const ID_TABLE: IdTable = IdTable::new(&[DeviceId::new(0x1234, 0x11e8), DeviceId::END]);
+/// fn probe(dev: &pci::Device, _id: &DeviceId) -> Result<()> {
+///     let mut regs = [0u16; 32];
+///     regs[usize::from(phy::reg::PHYSID1)] = 0x0012;
+///     regs[usize::from(phy::reg::PHYSID2)] = 0x3456;
+///     let bus = phy::MdioBus::new(dev, Regs(SpinLock::new(regs)))?; // finds the PHY
+/// #   let irq = dev.irq().ok_or(ENODEV)?;
+/// #   let nic = net::Registration::new(dev, [2, 0, 0, 0, 0, 2], irq, c"doc-phy", Quiet)?;
+///     nic.device().phy_connect(&bus)?; // resets it, then config_init
+/// #   ADVERTISED.store(bus.ops().0.lock_irqsave()[usize::from(phy::reg::ADVERTISE)].into(), Ordering::Relaxed);
+///     Ok(())
+/// }
+/// # }
+/// let phy_drivers = phy::Registration::register(&DRIVERS)?;
+/// # let edu = pci::Registration::<Edu>::new()?;
+/// assert_eq!(CONFIGURED.load(Ordering::Relaxed), 0x0012_3456);
+/// # assert_eq!(ADVERTISED.load(Ordering::Relaxed), 0x01e0);
+/// # drop(edu);
+/// drop(phy_drivers);
+/// # Ok::<(), Error>(())
+/// ```
 #[crate::vtable]
 pub trait Driver {
     /// The driver's name (lsdev, logs).

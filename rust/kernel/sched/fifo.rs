@@ -143,6 +143,47 @@ pub trait FifoHooks: Sized + 'static {
 /// `H` names it and may change `init`, `exit`, `task_dequeue` and
 /// `pick_next` ([`FifoHooks`]);
 /// register it as `Registration::<FifoPolicy<H>>`.
+///
+/// A FIFO that counts its picks, tried on a thread:
+///
+/// ```
+/// use core::sync::atomic::{AtomicU32, Ordering};
+/// use kernel::kthread::{self, Thread};
+/// use kernel::prelude::*;
+/// use kernel::sched::{self, Fifo, FifoHooks, FifoPolicy, Rq, RqLock, TaskToken};
+///
+/// type Counting = FifoPolicy<CountingHooks>;
+///
+/// static QUEUES: Fifo<Counting> = Fifo::new();
+/// static PICKS: AtomicU32 = AtomicU32::new(0);
+///
+/// struct CountingHooks;
+///
+/// impl FifoHooks for CountingHooks {
+///     const NAME: &'static CStr = c"doc_counting";
+///
+///     fn queues() -> &'static Fifo<Counting> {
+///         &QUEUES
+///     }
+///
+///     fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Counting>) -> Option<TaskToken<Counting>> {
+///         let next = QUEUES.pop_front(rq, lock)?;
+///         PICKS.fetch_add(1, Ordering::Relaxed);
+///         Some(next)
+///     }
+/// }
+///
+/// let _policy = sched::Registration::<Counting>::register()?;
+/// sched::switch_to(c"doc_counting")?;
+/// let worker = Thread::run(c"doc_counting_worker", || {
+///     kthread::yield_now();
+///     9
+/// })?;
+/// assert_eq!(worker.stop(), 9);
+/// sched::switch_to(c"fair")?;
+/// assert!(PICKS.load(Ordering::Relaxed) >= 2); // the worker, twice
+/// # Ok::<(), Error>(())
+/// ```
 pub struct FifoPolicy<H>(PhantomData<fn() -> H>);
 
 #[vtable]

@@ -13,6 +13,66 @@ use core::ptr::NonNull;
 
 /// A scheduling policy. See `struct sched_policy_ops` for each callback's
 /// context and the core's default when the policy leaves it out.
+///
+/// A FIFO per CPU that counts its picks, made the active policy while a
+/// thread runs, then switched away from:
+///
+/// ```
+/// use core::sync::atomic::{AtomicU32, Ordering};
+/// use kernel::kthread::{self, Thread};
+/// use kernel::prelude::*;
+/// use kernel::sched::{self, PerCpu, Policy, Quiescent, Rq, RqLock, TaskQueue, TaskRef, TaskToken};
+///
+/// struct DocFifo;
+///
+/// static QUEUES: PerCpu<DocFifo, TaskQueue<DocFifo>> = kernel::per_cpu!(TaskQueue::new());
+/// static PICKS: AtomicU32 = AtomicU32::new(0);
+///
+/// #[vtable]
+/// impl Policy for DocFifo {
+///     const NAME: &'static CStr = c"doc_fifo";
+///
+///     fn exit(q: &mut Quiescent<Self>) {
+///         QUEUES.for_each_mut(q, |queue| *queue = TaskQueue::new());
+///     }
+///
+///     fn task_wakeup(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken<Self>, _: u32) -> bool {
+///         let _ = QUEUES.get_mut(rq, lock).push_back(t); // Err: queued already
+///         false
+///     }
+///
+///     fn task_preempt(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken<Self>) {
+///         let _ = QUEUES.get_mut(rq, lock).push_back(t);
+///     }
+///
+///     fn task_yield(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: TaskToken<Self>) {
+///         let _ = QUEUES.get_mut(rq, lock).push_back(t);
+///     }
+///
+///     fn task_dequeue(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>, t: &TaskRef) -> Option<TaskToken<Self>> {
+///         QUEUES.get_mut(rq, lock).remove(t)
+///     }
+///
+///     fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Self>) -> Option<TaskToken<Self>> {
+///         let next = QUEUES.get_mut(rq, lock).remove_at(0)?;
+///         PICKS.fetch_add(1, Ordering::Relaxed);
+///         Some(next)
+///     }
+/// }
+///
+/// let _policy = sched::Registration::<DocFifo>::register()?; // stays registered
+/// sched::switch_to(c"doc_fifo")?; // every task moves over to it
+/// let worker = Thread::run(c"doc_fifo_worker", || {
+///     for _ in 0..3 {
+///         kthread::yield_now(); // back to the tail of the FIFO
+///     }
+///     5
+/// })?;
+/// assert_eq!(worker.stop(), 5);
+/// sched::switch_to(c"fair")?; // back to the C policy; DocFifo's exit runs
+/// assert!(PICKS.load(Ordering::Relaxed) >= 3);
+/// # Ok::<(), Error>(())
+/// ```
 #[vtable]
 pub trait Policy: 'static {
     /// The policy's name (`sched.policy=NAME`, monitor `sched NAME`).
