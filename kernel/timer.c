@@ -193,11 +193,24 @@ long schedule_timeout_uninterruptible(long timeout)
 	return schedule_timeout(timeout);
 }
 
+/*
+ * At least ms milliseconds by ktime, not only by jiffies: a tick that
+ * comes late leaves jiffies behind the clock for a while, and a sleep
+ * that started then would end that much early (seen under TCG on a
+ * loaded host, msleep(20) after 19.9 ms); one more jiffy at a time
+ * until the clock agrees.
+ */
 void msleep(unsigned int ms)
 {
+	u64 end = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
 	long timeout = msecs_to_jiffies(ms) + 1;
 
 	might_sleep(); /* before the task is marked blocked */
-	while (timeout)
-		timeout = schedule_timeout_uninterruptible(timeout);
+	for (;;) {
+		while (timeout)
+			timeout = schedule_timeout_uninterruptible(timeout);
+		if (ktime_get_ns() >= end)
+			return;
+		timeout = 1;
+	}
 }

@@ -7,10 +7,13 @@
  *
  * Times are only bounded from below: the host may always be slower.
  */
+#include <asm/cpu.h>
 #include <keel/completion.h>
+#include <keel/cpumask.h>
 #include <keel/kthread.h>
 #include <keel/ktest.h>
 #include <keel/smp.h>
+#include <keel/time.h>
 #include <keel/timer.h>
 #include <keel/wait.h>
 
@@ -114,6 +117,64 @@ static void msleep_sleeps_at_least(struct ktest *t)
 	t0 = ktime_get_ns();
 	msleep(1);
 	KTEST_EXPECT_GE(t, ktime_get_ns() - t0, NSEC_PER_MSEC);
+}
+
+/*
+ * msleep() counts the clock, not jiffies that lag it. CPU 0 owns
+ * jiffies (kernel/time.c); with its interrupts off for 60 ms they stand
+ * still, then catch up at once. A msleep(20) started on CPU 1 55 ms into
+ * that stall saw jiffies 5 behind the clock, so its three jiffies passed
+ * as soon as CPU 0 caught up (it used to return after 5-15 ms by ktime).
+ */
+struct late_tick {
+	struct completion stalled, done;
+	u64 slept_ns;
+};
+
+static int stall_cpu0(void *data)
+{
+	struct late_tick *lt = data;
+	unsigned long flags = local_irq_save();
+
+	complete(&lt->stalled);
+	mdelay(60);
+	local_irq_restore(flags);
+	return 0;
+}
+
+static int sleep_on_cpu1(void *data)
+{
+	struct late_tick *lt = data;
+	u64 t0;
+
+	wait_for_completion(&lt->stalled);
+	mdelay(55);
+	t0 = ktime_get_ns();
+	msleep(20);
+	lt->slept_ns = ktime_get_ns() - t0;
+	complete(&lt->done);
+	return 0;
+}
+
+static void msleep_counts_the_clock_when_jiffies_lag(struct ktest *t)
+{
+	struct late_tick lt = { .slept_ns = 0 };
+	struct task *a, *b;
+
+	if (num_online_cpus() < 2) {
+		ktest_skip(t, "needs two CPUs");
+		return;
+	}
+	init_completion(&lt.stalled);
+	init_completion(&lt.done);
+	a = kthread_run_on_cpu(stall_cpu0, &lt, 0, "stall0");
+	KTEST_ASSERT_FALSE(t, IS_ERR(a));
+	b = kthread_run_on_cpu(sleep_on_cpu1, &lt, 1, "sleep1");
+	KTEST_ASSERT_FALSE(t, IS_ERR(b));
+	wait_for_completion(&lt.done);
+	kthread_stop(a);
+	kthread_stop(b);
+	KTEST_EXPECT_GE(t, lt.slept_ns, 20 * NSEC_PER_MSEC);
 }
 
 static void schedule_timeout_returns_zero_when_it_expires(struct ktest *t)
@@ -270,6 +331,7 @@ static struct ktest_case wait_cases[] = {
 	KTEST_CASE(wait_event_timeout_expires),
 	KTEST_CASE(wake_up_wakes_every_waiter),
 	KTEST_CASE(msleep_sleeps_at_least),
+	KTEST_CASE(msleep_counts_the_clock_when_jiffies_lag),
 	KTEST_CASE(schedule_timeout_returns_zero_when_it_expires),
 	KTEST_CASE(timer_fires_once_and_can_be_cancelled),
 	KTEST_CASE(completion_crosses_cpus),
