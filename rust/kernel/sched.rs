@@ -88,6 +88,17 @@ pub const WF_RUNNING: u32 = bindings::WF_RUNNING;
 /// old policy ([`Policy::task_export`]) to the new one
 /// ([`Policy::task_adopt`]) at a live switch (C's `struct
 /// sched_handover`). `None`: the old policy did not say.
+///
+/// ```
+/// use kernel::sched::Handover;
+///
+/// // what a weighted policy exports for a task 2 ms behind, mid-slice
+/// let h = Handover { lag_ns: Some(2_000_000), slice_left_ns: Some(500_000) };
+/// // a FIFO policy knows neither: the new policy picks its own defaults
+/// let fifo = Handover::default();
+/// assert_eq!(fifo.lag_ns, None);
+/// assert!(h.lag_ns.unwrap_or(0) > 0); // owed CPU time
+/// ```
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct Handover {
     /// How far the task is behind its queue's zero-lag point (the

@@ -144,6 +144,56 @@ pub const NICE_MAX: i32 = bindings::NICE_MAX as i32;
 /// belongs to [`TaskQueue`]): owned by the policy from `task_new` to
 /// `task_dead`; the core never touches it.
 ///
+/// A FIFO that charges each task's CPU time to its virtual runtime at
+/// the task's weight, in the task's own area (as fair_rs does):
+///
+/// ```
+/// use core::sync::atomic::{AtomicBool, Ordering};
+/// use kernel::kthread::{self, Thread};
+/// use kernel::prelude::*;
+/// use kernel::sched::{self, scaled, Fifo, FifoHooks, FifoPolicy, Rq, RqLock, TaskToken};
+///
+/// type Charging = FifoPolicy<ChargingHooks>;
+///
+/// static QUEUES: Fifo<Charging> = Fifo::new();
+/// static CHARGED: AtomicBool = AtomicBool::new(false);
+///
+/// struct ChargingHooks;
+///
+/// impl FifoHooks for ChargingHooks {
+///     const NAME: &'static CStr = c"doc_charging";
+///
+///     fn queues() -> &'static Fifo<Charging> {
+///         &QUEUES
+///     }
+///
+///     fn pick_next(rq: &Rq<'_>, lock: &mut RqLock<'_, Charging>) -> Option<TaskToken<Charging>> {
+///         let mut next = QUEUES.pop_front(rq, lock)?;
+///         let (task, data) = next.split();
+///         // CPU time since this policy last looked, as virtual time
+///         let ran = task.runtime_ns().saturating_sub(data.prev_runtime());
+///         data.set_vruntime(data.vruntime().wrapping_add(scaled(ran, task)));
+///         data.set_prev_runtime(task.runtime_ns());
+///         data.words()[0] = task.pid() as u64; // four words of its own
+///         if data.word(0) == task.pid() as u64 && data.prev_runtime() == task.runtime_ns() {
+///             CHARGED.store(true, Ordering::Relaxed);
+///         }
+///         Some(next)
+///     }
+/// }
+///
+/// let _policy = sched::Registration::<Charging>::register()?;
+/// sched::switch_to(c"doc_charging")?;
+/// let worker = Thread::run(c"doc_charging_worker", || {
+///     kthread::yield_now();
+///     0
+/// })?;
+/// assert_eq!(worker.stop(), 0);
+/// sched::switch_to(c"fair")?;
+/// assert!(CHARGED.load(Ordering::Relaxed));
+/// # Ok::<(), Error>(())
+/// ```
+///
 /// [`TaskQueue`]: super::TaskQueue
 #[repr(C)]
 pub struct TaskData {

@@ -13,6 +13,16 @@ use core::num::NonZeroU64;
 pub const NICE_0_WEIGHT: u64 = 1024;
 
 /// Linux's sched_prio_to_weight[], nice -20 .. 19.
+///
+/// ```
+/// use kernel::sched::{NICE_0_WEIGHT, PRIO_TO_WEIGHT, WEIGHT_DIVISORS};
+///
+/// assert_eq!(PRIO_TO_WEIGHT[20], NICE_0_WEIGHT); // nice 0
+/// // one nice level is about 1.25x the CPU time
+/// let r = PRIO_TO_WEIGHT[20] * 100 / PRIO_TO_WEIGHT[21];
+/// assert!((120..=130).contains(&r));
+/// assert_eq!(WEIGHT_DIVISORS[39].get(), 15); // nice 19, never zero
+/// ```
 pub const PRIO_TO_WEIGHT: [u64; 40] = [
     88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904,
     3906, 3121, 2501, 1991, 1586, 1277, 1024, 820, 655, 526, 423, 335, 272, 215, 172, 137, 110, 87,
