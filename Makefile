@@ -111,6 +111,11 @@ endif
 ifneq ($(KASAN),1)
 SRCS    := $(filter-out mm/kasan.c mm/kasan_test.c,$(SRCS))
 endif
+# the C twins of the compile-fail cases (tests/c-bugs/, outside the globs
+# above): test-only, each built only into kernels with its instrument
+SRCS    += $(if $(filter 1,$(KASAN)),tests/c-bugs/kasan.c) \
+	   $(if $(filter 1,$(UBSAN)),tests/c-bugs/ubsan.c) \
+	   $(if $(filter 1,$(KASAN) $(UBSAN) $(LOCKDEP)),tests/c-bugs/uncaught.c)
 OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 # generated C: the console font from its hand-drawn text form
 OBJS    += $(BUILD)/gen/font_8x16.o
