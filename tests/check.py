@@ -96,7 +96,7 @@ SANITIZER_MARKERS = (UBSAN_MARKER, "BUG: KASAN: ",
                      "WARNING: inconsistent lock state",
                      "WARNING: held lock freed")
 EXPECTED_REPORTS = ("lockdep.*", "kasan.*", "slab.kfree_misuse_refused",
-                    "c_bugs_kasan.*")
+                    "c_bugs_kasan.*", "rust_kasan.*")
 SUBTEST_RE = re.compile(r"^ {4}# Subtest: (\S+)")
 CASE_RE = re.compile(r"^ {4}(?:not )?ok \d+ (\S+)")
 RAM_TOLERANCE_MIB = 2
