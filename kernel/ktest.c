@@ -190,7 +190,8 @@ bool ktest_warn_hook(void)
 		pr_info("    # %s: expected WARN\n", current_test->name);
 		current_test->warns++;
 		return true;
-	} else if (current_test) {
+	}
+	if (current_test) {
 		pr_info("    # %s: WARN triggered\n", current_test->name);
 		current_test->failed = true;
 	}

@@ -128,14 +128,10 @@ static const char *bug_kind(unsigned long bad, struct kasan_obj_info *o)
 	bool in_slab = slab_object_info((const void *)bad, o);
 
 	switch ((u8)v) {
-	case KASAN_PAGE_FREE:
-		return "use-after-free";
-	case KASAN_PAGE_REDZONE:
-		return "out-of-bounds";
-	case KASAN_SLAB_FREE:
-		return "slab-use-after-free";
-	default:
-		return in_slab ? "slab-out-of-bounds" : "out-of-bounds";
+	case KASAN_PAGE_FREE: return "use-after-free";
+	case KASAN_PAGE_REDZONE: return "out-of-bounds";
+	case KASAN_SLAB_FREE: return "slab-use-after-free";
+	default: return in_slab ? "slab-out-of-bounds" : "out-of-bounds";
 	}
 }
 
@@ -161,8 +157,8 @@ static void print_track(const char *what, const struct kasan_track *t)
 		return;
 	pr_err("%s by task %d:\n", what, t->pid);
 	for (unsigned int i = 0; i < t->nr; i++)
-		pr_err("  %s\n", kallsyms_format(t->stack[i] - 1, buf,
-						  sizeof(buf)));
+		pr_err("  %s\n",
+		       kallsyms_format(t->stack[i] - 1, buf, sizeof(buf)));
 }
 
 static void print_object(unsigned long addr, const struct kasan_obj_info *o)
@@ -239,30 +235,30 @@ bool kasan_check_range(const void *addr, size_t size, bool write,
 
 #define RET_IP ((unsigned long)__builtin_return_address(0))
 
-#define DEFINE_ASAN_ACCESS(size)                                       \
-	void __asan_load##size(unsigned long addr)                     \
-	{                                                              \
-		kasan_check_range((void *)addr, size, false, RET_IP);  \
-	}                                                              \
-	void __asan_store##size(unsigned long addr)                    \
-	{                                                              \
-		kasan_check_range((void *)addr, size, true, RET_IP);   \
-	}                                                              \
-	void __asan_load##size##_noabort(unsigned long addr)           \
-	{                                                              \
-		kasan_check_range((void *)addr, size, false, RET_IP);  \
-	}                                                              \
-	void __asan_store##size##_noabort(unsigned long addr)          \
-	{                                                              \
-		kasan_check_range((void *)addr, size, true, RET_IP);   \
-	}                                                              \
-	void __asan_report_load##size##_noabort(unsigned long addr)    \
-	{                                                              \
-		kasan_check_range((void *)addr, size, false, RET_IP);  \
-	}                                                              \
-	void __asan_report_store##size##_noabort(unsigned long addr)   \
-	{                                                              \
-		kasan_check_range((void *)addr, size, true, RET_IP);   \
+#define DEFINE_ASAN_ACCESS(size)                                      \
+	void __asan_load##size(unsigned long addr)                    \
+	{                                                             \
+		kasan_check_range((void *)addr, size, false, RET_IP); \
+	}                                                             \
+	void __asan_store##size(unsigned long addr)                   \
+	{                                                             \
+		kasan_check_range((void *)addr, size, true, RET_IP);  \
+	}                                                             \
+	void __asan_load##size##_noabort(unsigned long addr)          \
+	{                                                             \
+		kasan_check_range((void *)addr, size, false, RET_IP); \
+	}                                                             \
+	void __asan_store##size##_noabort(unsigned long addr)         \
+	{                                                             \
+		kasan_check_range((void *)addr, size, true, RET_IP);  \
+	}                                                             \
+	void __asan_report_load##size##_noabort(unsigned long addr)   \
+	{                                                             \
+		kasan_check_range((void *)addr, size, false, RET_IP); \
+	}                                                             \
+	void __asan_report_store##size##_noabort(unsigned long addr)  \
+	{                                                             \
+		kasan_check_range((void *)addr, size, true, RET_IP);  \
 	}
 
 /* Declared here only: the compilers call them, nothing else does. */
@@ -378,8 +374,8 @@ void kasan_slab_alloc(const void *obj, size_t size, size_t slot_size,
 	meta->free.nr = 0;
 }
 
-bool kasan_slab_free(const void *obj, size_t slot_size,
-		     struct kasan_meta *meta, unsigned long ip)
+bool kasan_slab_free(const void *obj, size_t slot_size, struct kasan_meta *meta,
+		     unsigned long ip)
 {
 	if (!READ_ONCE(kasan_enabled) || !has_shadow((unsigned long)obj, 1))
 		return true;

@@ -327,12 +327,14 @@ void slab_free_quarantined(void *cache, void *obj)
 
 bool slab_object_info(const void *addr, struct kasan_obj_info *info)
 {
-	struct page *page = virt_to_page(addr);
+	struct page *page, *head;
 	struct kmem_cache *c;
-	struct page *head;
 	unsigned long off;
 
-	if (!KEEL_KASAN || !page || !(page->flags & PG_slab))
+	if (!KEEL_KASAN)
+		return false;
+	page = virt_to_page(addr);
+	if (!page || !(page->flags & PG_slab))
 		return false;
 	c = page->cache;
 	head = slab_head(c, page);

@@ -23,10 +23,10 @@
 #define KASAN_GRANULE	    8
 
 /* Shadow values (Linux's): why a granule may not be touched. */
-#define KASAN_PAGE_FREE	     0xff /* a free page */
-#define KASAN_PAGE_REDZONE   0xfe /* past a large kmalloc's size */
-#define KASAN_SLAB_REDZONE   0xfc /* between and after slab objects */
-#define KASAN_SLAB_FREE	     0xfb /* a freed slab object */
+#define KASAN_PAGE_FREE	   0xff /* a free page */
+#define KASAN_PAGE_REDZONE 0xfe /* past a large kmalloc's size */
+#define KASAN_SLAB_REDZONE 0xfc /* between and after slab objects */
+#define KASAN_SLAB_FREE	   0xfb /* a freed slab object */
 
 /* Per-object record of the last allocation and free (in the slot). */
 #define KASAN_TRACK_DEPTH 8
@@ -61,8 +61,8 @@ bool kasan_check_range(const void *addr, size_t size, bool write,
 void kasan_slab_alloc(const void *obj, size_t size, size_t slot_size,
 		      struct kasan_meta *meta);
 /* Returns false (and reports) for a double or invalid free. */
-bool kasan_slab_free(const void *obj, size_t slot_size,
-		     struct kasan_meta *meta, unsigned long ip);
+bool kasan_slab_free(const void *obj, size_t slot_size, struct kasan_meta *meta,
+		     unsigned long ip);
 /* Keep a freed object out of reuse for a while; false: free it now. */
 bool kasan_quarantine_put(void *cache, void *obj);
 /* Hand every quarantined object back to its slab (the leak check). */
@@ -80,8 +80,8 @@ static inline void kasan_poison(const void *addr, size_t size, u8 value)
 static inline void kasan_unpoison(const void *addr, size_t size)
 {
 }
-static inline bool kasan_check_range(const void *addr, size_t size,
-				     bool write, unsigned long ip)
+static inline bool kasan_check_range(const void *addr, size_t size, bool write,
+				     unsigned long ip)
 {
 	return true;
 }
