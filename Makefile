@@ -86,14 +86,14 @@ CFLAGS  += -DKEEL_UBSAN=$(UBSAN)
 
 # KASAN=1 (docs/kasan.md): gcc's kernel-address instrumentation in outline
 # mode (a call before each access, to mm/kasan.c), Linux's shadow offset,
-# no stack or global red zones yet. The runtime, the slab (it writes into
-# freed slots) and the string routines (they check whole ranges) are not
-# instrumented.
+# red zones after globals (registered by constructors kasan_init runs), no
+# stack red zones yet. The runtime, the slab (it writes into freed slots)
+# and the string routines (they check whole ranges) are not instrumented.
 ifeq ($(KASAN),1)
 KASAN_CFLAGS := -fsanitize=kernel-address \
 	-fasan-shadow-offset=0xdffffc0000000000 \
 	--param asan-instrumentation-with-call-threshold=0 \
-	--param asan-stack=0 --param asan-globals=0
+	--param asan-stack=0 --param asan-globals=1
 endif
 $(BUILD)/mm/kasan.o $(BUILD)/mm/slab.o $(BUILD)/lib/string.o: KASAN_CFLAGS :=
 ASFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/$(ARCH)/include -MMD -MP
