@@ -16,6 +16,7 @@
 #include <keel/irq.h>
 #include <keel/kallsyms.h>
 #include <keel/kasan.h>
+#include <keel/lockdep.h>
 #include <keel/kthread.h>
 #include <keel/ktest.h>
 #include <keel/mm.h>

@@ -59,6 +59,11 @@ RUST_KEEL_FLAGS += -Zsanitizer=kernel-address -Zsanitizer-recover=kernel-address
 	-Cllvm-args=-asan-stack=0 -Cllvm-args=-asan-globals=0 \
 	-Cunsafe-allow-abi-mismatch=sanitizer --cfg kasan
 endif
+# LOCKDEP=1: `--cfg lockdep` builds the kernel crate's lock validator
+# ktests (rust_lockdep, in sync/lock.rs).
+ifeq ($(LOCKDEP),1)
+RUST_KEEL_FLAGS += --cfg lockdep
+endif
 # alloc without the infallible allocation API (design: all allocation
 # is fallible and explicit).
 RUST_ALLOC_FLAGS := --cfg no_global_oom_handling

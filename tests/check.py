@@ -98,7 +98,7 @@ SANITIZER_MARKERS = (UBSAN_MARKER, "BUG: KASAN: ",
 # ubsan.object_too_small reads past a 6-byte global on purpose: in the
 # combined sanitizer kernel KASAN's global red zone reports it as well.
 EXPECTED_REPORTS = ("lockdep.*", "kasan.*", "slab.kfree_misuse_refused",
-                    "c_bugs_kasan.*", "rust_kasan.*",
+                    "c_bugs_kasan.*", "rust_kasan.*", "rust_lockdep.*",
                     "ubsan.object_too_small")
 SUBTEST_RE = re.compile(r"^ {4}# Subtest: (\S+)")
 CASE_RE = re.compile(r"^ {4}(?:not )?ok \d+ (\S+)")
