@@ -90,14 +90,14 @@ CFLAGS  += -DKEEL_UBSAN=$(UBSAN)
 
 # KASAN=1 (docs/kasan.md): gcc's kernel-address instrumentation in outline
 # mode (a call before each access, to mm/kasan.c), Linux's shadow offset,
-# no stack or global red zones yet. The runtime, the slab (it writes into
-# freed slots) and the string routines (they check whole ranges) are not
-# instrumented.
+# red zones after globals (registered by constructors kasan_init runs), no
+# stack red zones yet. The runtime, the slab (it writes into freed slots)
+# and the string routines (they check whole ranges) are not instrumented.
 ifeq ($(KASAN),1)
 KASAN_CFLAGS := -fsanitize=kernel-address \
 	-fasan-shadow-offset=0xdffffc0000000000 \
 	--param asan-instrumentation-with-call-threshold=0 \
-	--param asan-stack=0 --param asan-globals=0
+	--param asan-stack=0 --param asan-globals=1
 endif
 $(BUILD)/mm/kasan.o $(BUILD)/mm/slab.o $(BUILD)/lib/string.o: KASAN_CFLAGS :=
 ASFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/$(ARCH)/include -MMD -MP
@@ -115,6 +115,11 @@ endif
 ifneq ($(KASAN),1)
 SRCS    := $(filter-out mm/kasan.c mm/kasan_test.c,$(SRCS))
 endif
+# the C twins of the compile-fail cases (tests/c-bugs/, outside the globs
+# above): test-only, each built only into kernels with its instrument
+SRCS    += $(if $(filter 1,$(KASAN)),tests/c-bugs/kasan.c) \
+	   $(if $(filter 1,$(UBSAN)),tests/c-bugs/ubsan.c) \
+	   $(if $(filter 1,$(KASAN) $(UBSAN) $(LOCKDEP)),tests/c-bugs/uncaught.c)
 OBJS    := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 # generated C: the console font from its hand-drawn text form, the
 # system-call table from Linux's numbers

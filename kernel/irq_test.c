@@ -12,6 +12,7 @@
 #include <keel/irq.h>
 #include <keel/kthread.h>
 #include <keel/ktest.h>
+#include <keel/sched.h>
 #include <keel/smp.h>
 #include <keel/string.h>
 #include <keel/time.h>
@@ -79,8 +80,15 @@ static int irq_test_init(struct ktest *t)
 	return 0;
 }
 
+/* The case's task's CPUs, when a case pinned it (restored on exit). */
+static cpumask_t pinned_from;
+
 static void irq_test_exit(struct ktest *t)
 {
+	if (pinned_from) {
+		sched_setaffinity(current, pinned_from);
+		pinned_from = 0;
+	}
 	for (int i = 0; i <= IRQ_MAX_ACTIONS; i++)
 		free_irq(TEST_IRQ, &fake.calls[i]);
 	free_irq(TEST_IRQ, &held);
@@ -265,6 +273,14 @@ static void free_irq_keeps_draining_slot(struct ktest *t)
 		ktest_skip(t, "needs two CPUs");
 		return;
 	}
+	/*
+	 * The handler holds the last CPU with interrupts off until this
+	 * task sets freeing: this task must not be waiting on that CPU.
+	 */
+	pinned_from = current->allowed;
+	KTEST_ASSERT_EQ(t, sched_setaffinity(current, cpumask_of(0)), 0);
+	while (smp_processor_id() != 0)
+		schedule();
 	KTEST_ASSERT_EQ(t, request_irq(TEST_IRQ, hold_handler, "hold", hh), 0);
 	for (int i = 0; i < IRQ_MAX_ACTIONS - 1; i++)
 		KTEST_ASSERT_EQ(t,

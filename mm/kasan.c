@@ -4,11 +4,13 @@
  * built only with KASAN=1 and itself not instrumented.
  *
  * Shadow: kasan_init() backs the shadow of the direct map (all RAM) with
- * zeroed pages, one per 32 KiB of RAM, and turns checking on. Until then
- * (and for any address outside the direct map: the kernel image, vmap
- * memory and stacks, user addresses) the checks let every access pass.
- * TODO: shadow for the kernel image (global red zones, with gcc's
- * constructors run at boot) and for vmap memory (stack red zones).
+ * zeroed pages, one per 32 KiB of RAM, and turns checking on; then the
+ * shadow of the kernel image, and runs gcc's constructors (.init_array),
+ * which register each instrumented file's globals: the red zone gcc put
+ * after each is poisoned (global-out-of-bounds). Until then (and for
+ * vmap memory and stacks, user addresses) the checks let every access
+ * pass. TODO: shadow for vmap memory (stack red zones), and Rust's
+ * globals (rust.mk builds them with -asan-globals=0).
  *
  * The compilers call __asan_{load,store}{1,2,4,8,16,N}[_noabort] before
  * each access of instrumented code (gcc with -fsanitize=kernel-address,
@@ -62,10 +64,55 @@ static s8 *shadow_of(unsigned long addr)
 	return (s8 *)((addr >> 3) + KASAN_SHADOW_OFFSET);
 }
 
+extern char _kernel_start[], _kernel_end[];
+/* gcc's global registration constructors (kernel.ld collects them). */
+extern void (*const __init_array_start[])(void);
+extern void (*const __init_array_end[])(void);
+static bool image_shadowed;
+
+static bool in_range(unsigned long addr, size_t size, unsigned long start,
+		     unsigned long end)
+{
+	return addr >= start && addr < end && size <= end - addr;
+}
+
 static bool has_shadow(unsigned long addr, size_t size)
 {
-	return addr >= PAGE_OFFSET && addr < shadowed_end &&
-	       size <= shadowed_end - addr;
+	return in_range(addr, size, PAGE_OFFSET, shadowed_end) ||
+	       (READ_ONCE(image_shadowed) &&
+		in_range(addr, size, (unsigned long)_kernel_start,
+			 (unsigned long)_kernel_end));
+}
+
+static int map_shadow_of(unsigned long start, unsigned long end)
+{
+	unsigned long s = (unsigned long)shadow_of(start);
+	unsigned long e = (unsigned long)shadow_of(end);
+
+	return kasan_map_shadow(ALIGN_DOWN(s, PAGE_SIZE),
+				ALIGN_UP(e, PAGE_SIZE) -
+					ALIGN_DOWN(s, PAGE_SIZE));
+}
+
+/*
+ * The kernel image's shadow, then gcc's constructors: each instrumented
+ * file registers its globals (__asan_register_globals), which poisons
+ * the red zone gcc placed after each one. Without image shadow, global
+ * accesses stay unchecked.
+ */
+static void kasan_init_globals(void)
+{
+	int err = map_shadow_of((unsigned long)_kernel_start,
+				(unsigned long)_kernel_end);
+
+	if (err) {
+		pr_err("kasan: no shadow for the kernel image (%d)\n", err);
+		return;
+	}
+	WRITE_ONCE(image_shadowed, true);
+	for (void (*const *ctor)(void) = __init_array_start;
+	     ctor < __init_array_end; ctor++)
+		(*ctor)();
 }
 
 void kasan_init(void)
@@ -73,9 +120,7 @@ void kasan_init(void)
 	unsigned long end = PAGE_OFFSET + (max_pfn << PAGE_SHIFT);
 	unsigned long s = (unsigned long)shadow_of(PAGE_OFFSET);
 	unsigned long e = (unsigned long)shadow_of(end);
-	int err = kasan_map_shadow(ALIGN_DOWN(s, PAGE_SIZE),
-				   ALIGN_UP(e, PAGE_SIZE) -
-					   ALIGN_DOWN(s, PAGE_SIZE));
+	int err = map_shadow_of(PAGE_OFFSET, end);
 
 	if (err) {
 		pr_err("kasan: no shadow memory (%d): checks stay off\n", err);
@@ -83,6 +128,7 @@ void kasan_init(void)
 	}
 	shadowed_end = end;
 	WRITE_ONCE(kasan_enabled, true);
+	kasan_init_globals();
 	pr_info("kasan: generic, %lu KiB of shadow for %lu MiB of RAM%s\n",
 		(e - s) >> 10, (max_pfn << PAGE_SHIFT) >> 20,
 		fault_panic ? ", kasan.fault=panic" : "");
@@ -122,15 +168,26 @@ static unsigned long first_bad_byte(unsigned long addr, size_t size)
 	return 0;
 }
 
-static const char *bug_kind(unsigned long bad, struct kasan_obj_info *o)
+/* Why bad is poisoned: a partly good granule's reason is the next one's. */
+static u8 poison_of(unsigned long bad)
 {
 	s8 v = *shadow_of(bad);
+
+	if (v > 0 && v < KASAN_GRANULE)
+		v = *shadow_of(bad + KASAN_GRANULE);
+	return (u8)v;
+}
+
+static const char *bug_kind(unsigned long bad, struct kasan_obj_info *o)
+{
+	u8 v = poison_of(bad);
 	bool in_slab = slab_object_info((const void *)bad, o);
 
-	switch ((u8)v) {
+	switch (v) {
 	case KASAN_PAGE_FREE: return "use-after-free";
 	case KASAN_PAGE_REDZONE: return "out-of-bounds";
 	case KASAN_SLAB_FREE: return "slab-use-after-free";
+	case KASAN_GLOBAL_REDZONE: return "global-out-of-bounds";
 	default: return in_slab ? "slab-out-of-bounds" : "out-of-bounds";
 	}
 }
@@ -181,6 +238,64 @@ static void print_object(unsigned long addr, const struct kasan_obj_info *o)
 	       obj + o->object_size);
 }
 
+/*
+ * Global red zones: what gcc's constructors pass for each instrumented
+ * global (the layout of gcc 7 and later, "ASan ABI version 5").
+ */
+struct kasan_source_location {
+	const char *filename;
+	int line_no;
+	int column_no;
+};
+
+struct kasan_global {
+	const void *beg;	  /* the variable */
+	size_t size;		  /* its size */
+	size_t size_with_redzone; /* and the red zone gcc put after it */
+	const char *name;
+	const char *module_name;
+	unsigned long has_dynamic_init;
+	struct kasan_source_location *location;
+	char *odr_indicator;
+};
+
+/* Each constructor's array, for naming the variable in a report. */
+struct global_set {
+	const struct kasan_global *g;
+	size_t n;
+};
+static struct global_set global_sets[512];
+static unsigned int nr_global_sets;
+
+static const struct kasan_global *global_of(unsigned long addr)
+{
+	for (unsigned int i = 0; i < nr_global_sets; i++)
+		for (size_t j = 0; j < global_sets[i].n; j++) {
+			const struct kasan_global *g = &global_sets[i].g[j];
+			unsigned long beg = (unsigned long)g->beg;
+
+			if (addr >= beg && addr < beg + g->size_with_redzone)
+				return g;
+		}
+	return NULL;
+}
+
+static void print_global(unsigned long addr)
+{
+	const struct kasan_global *g = global_of(addr);
+
+	if (!g)
+		return;
+	pr_err("The buggy address belongs to the variable %s of size %zu",
+	       g->name, g->size);
+	if (g->location)
+		pr_cont(" (%s:%d)", g->location->filename,
+			g->location->line_no);
+	pr_cont("\n");
+	pr_err(" and is located %lu bytes to the right of it\n",
+	       addr - (unsigned long)g->beg - g->size);
+}
+
 static void report(unsigned long addr, size_t size, bool write,
 		   unsigned long ip, unsigned long bad, const char *kind)
 {
@@ -212,6 +327,8 @@ static void report(unsigned long addr, size_t size, bool write,
 	dump_stack();
 	if (o.meta)
 		print_object(bad ? bad : addr, &o);
+	else if (bad && poison_of(bad) == KASAN_GLOBAL_REDZONE)
+		print_global(bad);
 	pr_err("==================================================="
 	       "===============\n");
 	__atomic_fetch_and(&reporting, ~bit, __ATOMIC_RELEASE);
@@ -351,9 +468,23 @@ void *__asan_memset(void *dst, int c, size_t n)
 	return __memset(dst, c, n);
 }
 
-/* Global red zones are not used yet (asan-globals=0). */
 void __asan_register_globals(void *globals, size_t n)
 {
+	struct kasan_global *g = globals;
+
+	if (nr_global_sets < ARRAY_SIZE(global_sets))
+		global_sets[nr_global_sets++] =
+			(struct global_set){ .g = g, .n = n };
+	for (size_t i = 0; i < n; i++) {
+		unsigned long beg = (unsigned long)g[i].beg;
+		unsigned long rz = ALIGN_UP(beg + g[i].size, KASAN_GRANULE);
+
+		kasan_unpoison(g[i].beg, g[i].size);
+		if (g[i].size_with_redzone > rz - beg)
+			kasan_poison((void *)rz,
+				     g[i].size_with_redzone - (rz - beg),
+				     KASAN_GLOBAL_REDZONE);
+	}
 }
 
 void __asan_unregister_globals(void *globals, size_t n)

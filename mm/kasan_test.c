@@ -118,6 +118,22 @@ static void memcpy_overflow(struct ktest *t)
 	kfree(dst);
 }
 
+/* 10 bytes: the red zone after it starts inside a granule. */
+static char kasan_global_buf[10];
+
+static void global_read_past_the_end(struct ktest *t)
+{
+	unsigned long before = kasan_reports();
+	char *p = kasan_global_buf;
+	volatile char c;
+
+	OPTIMIZER_HIDE_VAR(p);
+	c = p[9]; /* the last byte: fine */
+	KTEST_EXPECT_EQ(t, kasan_reports(), before);
+	EXPECT_KASAN(t, "global-out-of-bounds", c = p[10]);
+	(void)c;
+}
+
 static void correct_use_is_quiet(struct ktest *t)
 {
 	unsigned long before = kasan_reports();
@@ -141,6 +157,7 @@ static struct ktest_case kasan_cases[] = {
 	KTEST_CASE(use_after_free_pages),
 	KTEST_CASE(large_kmalloc_read_past_the_end),
 	KTEST_CASE(memcpy_overflow),
+	KTEST_CASE(global_read_past_the_end),
 	KTEST_CASE(correct_use_is_quiet),
 	{}
 };

@@ -15,6 +15,8 @@
 #include <keel/ioport.h>
 #include <keel/irq.h>
 #include <keel/kallsyms.h>
+#include <keel/kasan.h>
+#include <keel/lockdep.h>
 #include <keel/kthread.h>
 #include <keel/ktest.h>
 #include <keel/mm.h>

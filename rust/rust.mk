@@ -50,13 +50,19 @@ RUST_KEEL_FLAGS := $(RUST_TARGET_FLAGS) --edition=2021 -Zplt=yes \
 	-Dclippy::no_mangle_with_rust_abi
 # KASAN=1: keel's own crates instrumented as C is (outline calls into
 # mm/kasan.c, the same shadow); core and alloc are not, hence the
-# ABI-mismatch allowance.
+# ABI-mismatch allowance. `--cfg kasan` builds the kernel crate's KASAN
+# ktests (rust_kasan, in alloc.rs).
 ifeq ($(KASAN),1)
 RUST_KEEL_FLAGS += -Zsanitizer=kernel-address -Zsanitizer-recover=kernel-address \
 	-Cllvm-args=-asan-mapping-offset=0xdffffc0000000000 \
 	-Cllvm-args=-asan-instrumentation-with-call-threshold=0 \
 	-Cllvm-args=-asan-stack=0 -Cllvm-args=-asan-globals=0 \
-	-Cunsafe-allow-abi-mismatch=sanitizer
+	-Cunsafe-allow-abi-mismatch=sanitizer --cfg kasan
+endif
+# LOCKDEP=1: `--cfg lockdep` builds the kernel crate's lock validator
+# ktests (rust_lockdep, in sync/lock.rs).
+ifeq ($(LOCKDEP),1)
+RUST_KEEL_FLAGS += --cfg lockdep
 endif
 # alloc without the infallible allocation API (design: all allocation
 # is fallible and explicit).

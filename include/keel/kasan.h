@@ -23,10 +23,11 @@
 #define KASAN_GRANULE	    8
 
 /* Shadow values (Linux's): why a granule may not be touched. */
-#define KASAN_PAGE_FREE	   0xff /* a free page */
-#define KASAN_PAGE_REDZONE 0xfe /* past a large kmalloc's size */
-#define KASAN_SLAB_REDZONE 0xfc /* between and after slab objects */
-#define KASAN_SLAB_FREE	   0xfb /* a freed slab object */
+#define KASAN_PAGE_FREE	     0xff /* a free page */
+#define KASAN_PAGE_REDZONE   0xfe /* past a large kmalloc's size */
+#define KASAN_SLAB_REDZONE   0xfc /* between and after slab objects */
+#define KASAN_SLAB_FREE	     0xfb /* a freed slab object */
+#define KASAN_GLOBAL_REDZONE 0xf9 /* after a global variable */
 
 /* Per-object record of the last allocation and free (in the slot). */
 #define KASAN_TRACK_DEPTH 8

@@ -220,3 +220,67 @@ impl<T: ?Sized, B: Backend> Drop for Guard<'_, T, B> {
         unsafe { B::unlock(self.lock.state.get(), self.mode) };
     }
 }
+
+/// The lock validator sees Rust's locks: they are the C locks, so taking
+/// two of them in both orders is reported as it is for C (the compile-fail
+/// suite cannot reject lock order; docs/rust-safety.md, "The C half").
+/// Built only into LOCKDEP=1 kernels (`--cfg lockdep`, rust.mk).
+#[cfg(lockdep)]
+#[crate::ktest(rust_lockdep)]
+mod lockdep_tests {
+    use crate::ktest::Test;
+    use crate::sync::{Mutex, SpinLock};
+    use core::ffi::CStr;
+
+    /// The validator's report count and the title of its latest report.
+    fn lockdep_state() -> (u64, Option<&'static CStr>) {
+        // SAFETY: both only read the validator's counters; the title is
+        // NULL or a static string (kernel/lockdep.c).
+        let (n, title) = unsafe { (bindings::lockdep_reports(), bindings::lockdep_last_report()) };
+        // SAFETY: a non-NULL title is a NUL-terminated static string.
+        (n, (!title.is_null()).then(|| unsafe { CStr::from_ptr(title) }))
+    }
+
+    // Statics: a zeroed lock's class is its address, which must not be
+    // reused by another lock while the validator remembers it.
+    static SPIN_A: SpinLock<u32> = SpinLock::new(0);
+    static SPIN_B: SpinLock<u32> = SpinLock::new(0);
+    static MUTEX_A: Mutex<u32> = Mutex::new(0);
+    static MUTEX_B: Mutex<u32> = Mutex::new(0);
+
+    #[test]
+    fn spinlock_abba_is_reported(t: &mut Test) {
+        let (before, _) = lockdep_state();
+        for _ in 0..2 {
+            let mut a = SPIN_A.lock();
+            let mut b = SPIN_B.lock();
+            *a += 1;
+            *b += 1;
+        }
+        crate::kt_expect_eq!(t, lockdep_state().0, before);
+        {
+            let _b = SPIN_B.lock();
+            let _a = SPIN_A.lock();
+        }
+        let (after, title) = lockdep_state();
+        crate::kt_expect_eq!(t, after, before + 1);
+        crate::kt_expect_eq!(t, title, Some(c"possible circular locking dependency detected"));
+    }
+
+    #[test]
+    fn mutex_abba_is_reported(t: &mut Test) {
+        let (before, _) = lockdep_state();
+        {
+            let _a = MUTEX_A.lock();
+            let _b = MUTEX_B.lock();
+        }
+        crate::kt_expect_eq!(t, lockdep_state().0, before);
+        {
+            let _b = MUTEX_B.lock();
+            let _a = MUTEX_A.lock();
+        }
+        let (after, title) = lockdep_state();
+        crate::kt_expect_eq!(t, after, before + 1);
+        crate::kt_expect_eq!(t, title, Some(c"possible circular locking dependency detected"));
+    }
+}
