@@ -165,7 +165,14 @@ static void burst_keeps_cpu_against_wakeups(struct ktest *t)
 		fair_early, ROUNDS, eevdf_early, ROUNDS);
 	/* every receiver ran once per round, after the burst at the latest */
 	KTEST_EXPECT_GE(t, eevdf_runs, ROUNDS * RECEIVERS);
-	KTEST_EXPECT_LE(t, eevdf_early * 4, ROUNDS);
+	/*
+	 * The burst is a quantum of CPU time; on the KASAN kernel every
+	 * access is a call, so the wake-up path eats much of it and the
+	 * share of early rounds says nothing about the policy (seen: 1-48
+	 * of 50). Measured on the plain kernels only.
+	 */
+	if (!KEEL_KASAN)
+		KTEST_EXPECT_LE(t, eevdf_early * 4, ROUNDS);
 }
 
 static struct ktest_case eevdf_cases[] = {
