@@ -16,18 +16,6 @@
 #include <keel/slab.h>
 #include <keel/string.h>
 
-#define OPTIMIZER_HIDE_VAR(v) __asm__("" : "+r"(v))
-
-#define EXPECT_KASAN(t, kind, stmt)                                            \
-	do {                                                                   \
-		unsigned long __before = kasan_reports();                      \
-		stmt;                                                          \
-		KTEST_EXPECT_EQ(t, kasan_reports(), __before + 1);             \
-		KTEST_EXPECT_TRUE(t,                                           \
-				  kasan_last_report() &&                       \
-					  !strcmp(kasan_last_report(), kind)); \
-	} while (0)
-
 static void kmalloc_read_past_the_end(struct ktest *t)
 {
 	char *p = kmalloc(60, GFP_KERNEL);

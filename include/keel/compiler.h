@@ -42,4 +42,7 @@
 #define __CONCAT(a, b)	 __CONCAT1(a, b)
 #define __UNIQUE(p)	 __CONCAT(p, __COUNTER__)
 
+/* Make the compiler forget what it knows of v (tests of deliberate bugs). */
+#define OPTIMIZER_HIDE_VAR(v) __asm__("" : "+r"(v))
+
 #endif

@@ -112,6 +112,20 @@ static inline const char *kasan_last_report(void)
 }
 #endif
 
+/*
+ * For ktests (which include keel/ktest.h and keel/string.h): run stmt
+ * and expect exactly one KASAN report, of kind ("slab-use-after-free").
+ */
+#define EXPECT_KASAN(t, kind, stmt)                                            \
+	do {                                                                   \
+		unsigned long __before = kasan_reports();                      \
+		stmt;                                                          \
+		KTEST_EXPECT_EQ(t, kasan_reports(), __before + 1);             \
+		KTEST_EXPECT_TRUE(t,                                           \
+				  kasan_last_report() &&                       \
+					  !strcmp(kasan_last_report(), kind)); \
+	} while (0)
+
 /* mm/slab.c, for reports: the object an address falls in, if any. */
 bool slab_object_info(const void *addr, struct kasan_obj_info *info);
 /* mm/slab.c: give a quarantined object back to its slab for real. */

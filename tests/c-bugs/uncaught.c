@@ -24,8 +24,6 @@
 #include <keel/ubsan.h>
 #include <keel/vmalloc.h>
 
-#define OPTIMIZER_HIDE_VAR(v) __asm__("" : "+r"(v))
-
 struct reports {
 	unsigned long kasan, ubsan, lockdep;
 };
