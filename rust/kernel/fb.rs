@@ -286,6 +286,36 @@ pub struct DrawStats {
 }
 
 /// A panic-screen writer.
+///
+/// A writer that prints the panic message in white on red, one glyph per
+/// byte (what panic() would show if it called it):
+///
+/// ```
+/// use kernel::fb::{DrawStats, Framebuffer, PanicReport, PanicScreen, PanicScreenRegistration, Rgb};
+/// use kernel::prelude::*;
+///
+/// struct Plain;
+///
+/// impl PanicScreen for Plain {
+///     fn draw(&self, fb: &Framebuffer, report: &PanicReport<'_>) -> Result<DrawStats> {
+///         // the panic path: no allocation, no sleeping, no locks
+///         let red: Rgb = 0xaa_00_00;
+///         fb.fill_rect(0, 0, fb.width(), fb.height(), red)?;
+///         for (i, &c) in report.message().iter().enumerate().take((fb.width() / 8) as usize) {
+///             fb.draw_glyph(i as u32 * 8, 0, c, 0xff_ff_ff, red)?;
+///         }
+///         Ok(DrawStats::default())
+///     }
+/// }
+///
+/// // One writer at a time: in this kernel keel's own panic screen
+/// // (drivers/video/panic_screen.rs) holds the slot, if it found a display.
+/// match PanicScreenRegistration::register(Plain, GFP_KERNEL) {
+///     Err(e) => assert_eq!(e, EBUSY),
+///     Ok(reg) => drop(reg), // installed; dropping it waits for draws and removes it
+/// }
+/// # Ok::<(), Error>(())
+/// ```
 pub trait PanicScreen: Send + Sync + 'static {
     /// Draws the screen for `report` on `fb`. Runs in the panic path:
     /// no allocation, no sleeping, no waiting for locks.
