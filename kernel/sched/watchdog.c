@@ -347,7 +347,16 @@ static void eject_now(void)
 
 	spin_lock_irqsave(&eject_lock, flags);
 	e = eject;
+	/*
+	 * A tick that saw the last request just before it was handled can
+	 * set kicked after the request was cleared (watchdog_tick checks
+	 * without the lock): nothing to do but take the kick back.
+	 */
+	if (!e.ops)
+		eject.kicked = false;
 	spin_unlock_irqrestore(&eject_lock, flags);
+	if (!e.ops)
+		return;
 	if (policy_stacks_refill()) /* a panic took a CPU's spare */
 		pr_err("no memory for a spare policy stack\n");
 	if (policy_active() == e.ops) /* else the switch says so below */
@@ -402,6 +411,15 @@ void watchdog_start(void)
 }
 
 /* --- queries and knobs --- */
+
+void watchdog_kick_stale(void)
+{
+	struct task *w = READ_ONCE(watchdog_task);
+
+	__atomic_store_n(&eject.kicked, true, __ATOMIC_RELEASE);
+	if (w)
+		wake_up_process(w);
+}
 
 bool watchdog_busy(void)
 {

@@ -160,6 +160,11 @@ void watchdog_note_reject(const struct sched_policy_ops *o);
 void watchdog_note_pick(struct rq *rq, const struct task *p, bool valid);
 /* From the tick, no locks: wake the watchdog thread if needed. */
 void watchdog_tick(void);
+/*
+ * For tests: what a tick racing with the end of an ejection leaves
+ * behind, a kick with no request; the watchdog thread must take it back.
+ */
+void watchdog_kick_stale(void);
 /* Start the sched_watchdog thread (process context, at boot). */
 void watchdog_start(void);
 /* An ejection was requested and is not finished (dump, switch). */

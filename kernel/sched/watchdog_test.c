@@ -523,6 +523,23 @@ static unsigned long just_panics(unsigned long a, unsigned long b,
 	return 99;
 }
 
+/*
+ * watchdog_tick() checks for a request without the lock, so it can set
+ * the kick just after the thread finished the last request and cleared
+ * it (seen once on -smp 4: the thread then read the empty request and
+ * dereferenced its NULL policy). The thread must take such a kick back.
+ */
+static void stale_kick_is_taken_back(struct ktest *t)
+{
+	KTEST_ASSERT_FALSE(t, watchdog_busy());
+	watchdog_kick_stale();
+	msleep(50); /* the thread runs on its kick */
+	KTEST_EXPECT_FALSE(t, watchdog_busy());
+	watchdog_kick_stale(); /* and again: it went back to sleep */
+	msleep(50);
+	KTEST_EXPECT_FALSE(t, watchdog_busy());
+}
+
 static void second_panic_is_not_lost(struct ktest *t)
 {
 	struct sched_policy_stats before, after;
@@ -594,6 +611,7 @@ static struct ktest_case watchdog_cases[] = {
 	KTEST_CASE(guard_call_and_unwind),
 	KTEST_CASE(panic_hook_unwinds_all_but_fair),
 	KTEST_CASE(second_panic_is_not_lost),
+	KTEST_CASE(stale_kick_is_taken_back),
 	KTEST_CASE(abandoning_twice_takes_one_slot),
 	KTEST_CASE(params_are_validated),
 	KTEST_CASE(starving_policy_is_ejected),
