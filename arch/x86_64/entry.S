@@ -34,13 +34,9 @@
 #define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
 			(v) == 21 || (v) == 29 || (v) == 30)
 
-	.text
-	.p2align 4
-trap_common:
-	testb $3, 24(%rsp)		/* regs->cs: from user mode? */
-	jz 1f
-	swapgs
-1:	pushq %rax
+/* The general registers of struct pt_regs (asm/ptrace.h), r15 lowest. */
+	.macro PUSH_REGS
+	pushq %rax
 	pushq %rbx
 	pushq %rcx
 	pushq %rdx
@@ -55,6 +51,33 @@ trap_common:
 	pushq %r13
 	pushq %r14
 	pushq %r15
+	.endm
+
+	.macro POP_REGS
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	.endm
+
+	.text
+	.p2align 4
+trap_common:
+	testb $3, 24(%rsp)		/* regs->cs: from user mode? */
+	jz 1f
+	swapgs
+1:	PUSH_REGS
 	cld
 	/* RFLAGS.AC is not cleared by an interrupt gate: close SMAP's
 	 * window, or the handler could touch user memory unnoticed */
@@ -83,21 +106,7 @@ ret_to_user_mode:
 
 restore_regs_and_iret:
 	cli
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_REGS
 	addq $16, %rsp			/* vector, error code */
 	testb $3, 8(%rsp)		/* back to user mode? */
 	jz 3f
@@ -116,21 +125,7 @@ entry_SYSCALL_64:
 	pushq %rcx			/* rip */
 	pushq %rax			/* error_code: the call number */
 	pushq $-1			/* vector: SYSCALL_VECTOR_MARK */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_REGS
 	cld
 	movq %rsp, %rdi
 	pushq 17*8(%rsp)		/* frame record, as trap_common */
@@ -141,21 +136,7 @@ entry_SYSCALL_64:
 	testb %al, %al
 	jz restore_regs_and_iret
 	cli
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11			/* == regs->rflags */
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx			/* == regs->rip */
-	popq %rbx
-	popq %rax
+	POP_REGS			/* r11 == regs->rflags, rcx == regs->rip */
 	movq 5*8(%rsp), %rsp		/* regs->rsp, past vector..ss */
 	swapgs
 	sysretq
