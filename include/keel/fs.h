@@ -124,7 +124,7 @@ struct file_operations {
 	int (*iterate_shared)(struct file *file, struct dir_context *ctx);
 	long (*unlocked_ioctl)(struct file *file, unsigned int cmd,
 			       unsigned long arg);
-	/* TODO: poll tables; for now readiness bits (POLLIN|POLLOUT) */
+	/* ready events now; registers its wait queues (keel/poll.h) */
 	__poll_t (*poll)(struct file *file, struct poll_table_struct *pt);
 	int (*open)(struct inode *inode, struct file *file);
 	int (*release)(struct inode *inode, struct file *file);

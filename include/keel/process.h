@@ -15,18 +15,12 @@
 #define _KEEL_PROCESS_H
 
 #include <asm/ptrace.h>
+#include <keel/signal.h>
 #include <keel/types.h>
 
 struct task;
 
 #define EXIT_ZOMBIE 1
-
-/* Signals that end a process (no delivery yet: only their numbers). */
-#define SIGILL	4
-#define SIGFPE	8
-#define SIGKILL 9
-#define SIGSEGV 11
-#define SIGCHLD 17
 
 /* ---- arch (arch/x86_64/process.c, entry.S) ---- */
 void syscall_init(void);

@@ -22,6 +22,7 @@
 #ifndef _KEEL_WAIT_H
 #define _KEEL_WAIT_H
 
+#include <keel/errno.h>
 #include <keel/list.h>
 #include <keel/percpu.h>
 #include <keel/spinlock.h>
@@ -74,8 +75,9 @@ void __remove_wait_queue(struct wait_queue_head *wq,
 /* Oldest waiter, or NULL. */
 struct wait_queue_entry *__wait_queue_first(struct wait_queue_head *wq);
 
-/* From keel/sched.h and keel/timer.h, for the macros below. */
+/* From keel/sched.h, keel/timer.h and keel/signal.h, for the macros. */
 void schedule(void);
+bool signal_pending(struct task *p);
 long schedule_timeout(long timeout);
 void might_sleep(void);
 
@@ -119,6 +121,33 @@ void might_sleep(void);
 				if (!__ret)                      \
 					break;                   \
 				__ret = schedule_timeout(__ret); \
+			}                                        \
+			finish_wait(&(wq), &__w);                \
+		}                                                \
+		__ret;                                           \
+	})
+
+/*
+ * Sleep until cond is true or a signal is pending. Returns 0 (cond is
+ * true) or -ERESTARTSYS (a signal came first: the system call returns
+ * it and the signal code makes it -EINTR or a restart). Process
+ * context only.
+ */
+#define wait_event_interruptible(wq, cond)                       \
+	({                                                       \
+		int __ret = 0;                                   \
+		might_sleep();                                   \
+		if (!(cond)) {                                   \
+			DEFINE_WAIT(__w);                        \
+			for (;;) {                               \
+				prepare_to_wait(&(wq), &__w, 1); \
+				if (cond)                        \
+					break;                   \
+				if (signal_pending(current)) {   \
+					__ret = -ERESTARTSYS;    \
+					break;                   \
+				}                                \
+				schedule();                      \
 			}                                        \
 			finish_wait(&(wq), &__w);                \
 		}                                                \
