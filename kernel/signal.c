@@ -4,7 +4,7 @@
  *
  * TODO: a placeholder until signal delivery lands: nothing is ever
  * pending and nothing can be sent, a task's process group and session
- * are its own PID.
+ * are its own PID, and a signal mask cannot be set.
  */
 #include <keel/errno.h>
 #include <keel/sched.h>
@@ -36,6 +36,20 @@ bool fatal_signal_pending(struct task *p)
 {
 	(void)p;
 	return false;
+}
+
+int set_user_sigmask(const sigset_t __user *umask, size_t sigsetsize)
+{
+	if (!umask)
+		return 0;
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	return -ENOSYS;
+}
+
+void restore_saved_sigmask_unless(bool interrupted)
+{
+	(void)interrupted;
 }
 
 int task_pgrp_nr(struct task *p)

@@ -14,6 +14,7 @@
 #ifndef _KEEL_SIGNAL_H
 #define _KEEL_SIGNAL_H
 
+#include <keel/compiler.h>
 #include <keel/types.h>
 
 struct task;
@@ -65,6 +66,22 @@ int kill_pgrp(int pgrp, int sig, int priv);
 bool signal_pending(struct task *p);
 /* ... one that will end it (SIGKILL, or a fatal default action)? */
 bool fatal_signal_pending(struct task *p);
+
+/* The kernel's signal set (Linux's: one 64-bit word on x86_64). */
+typedef struct {
+	unsigned long sig[1];
+} sigset_t;
+
+/*
+ * ppoll/pselect6/epoll_pwait: block the signals in the user's set
+ * (sigsetsize must be sizeof(sigset_t), else -EINVAL; NULL: no change)
+ * for the rest of the call, keeping the old mask. Then, on the way out,
+ * restore_saved_sigmask_unless(interrupted): with interrupted (the call
+ * returns -EINTR/-ERESTART*), the old mask comes back only after the
+ * signal's handler has run, as Linux does; else at once.
+ */
+int set_user_sigmask(const sigset_t __user *umask, size_t sigsetsize);
+void restore_saved_sigmask_unless(bool interrupted);
 
 /* p's process group and session IDs. */
 int task_pgrp_nr(struct task *p);
