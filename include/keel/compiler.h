@@ -45,4 +45,7 @@
 /* Make the compiler forget what it knows of v (tests of deliberate bugs). */
 #define OPTIMIZER_HIDE_VAR(v) __asm__("" : "+r"(v))
 
+/* Marks pointers into user memory (documentation only, as sparse's). */
+#define __user
+
 #endif

@@ -35,9 +35,6 @@
 #include <keel/errno.h>
 #include <keel/string.h>
 
-/* Marks pointers into user memory (documentation only, as sparse's). */
-#define __user
-
 /* Is [addr, addr + size) inside the user half? No wrap, no kernel byte. */
 static inline bool __access_ok(unsigned long addr, unsigned long size)
 {
