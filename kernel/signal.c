@@ -872,6 +872,7 @@ void signal_init_process(struct task *p)
 
 void exit_signal_state(struct task *p)
 {
+	p->sig.alarm_interval = 0;
 	if (p->sig.alarm.function)
 		del_timer_sync(&p->sig.alarm);
 }
@@ -984,7 +985,17 @@ SYSCALL_DEFINE0(setsid)
 	return pid;
 }
 
-/* ---- alarm ---- */
+/* ---- alarm, ITIMER_REAL ---- */
+
+#define ITIMER_REAL    0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF    2
+
+struct kernel_itimerval {
+	struct {
+		long tv_sec, tv_usec;
+	} it_interval, it_value;
+};
 
 static void alarm_fire(struct timer_list *t)
 {
@@ -993,26 +1004,107 @@ static void alarm_fire(struct timer_list *t)
 
 	user_info(&info, SIGALRM, SI_KERNEL);
 	send_signal_info(SIGALRM, &info, p, false);
+	if (p->sig.alarm_interval)
+		mod_timer(t, READ_ONCE(jiffies) + p->sig.alarm_interval);
+}
+
+/* Stop current's real timer; the jiffies it had left (0: none). */
+static u64 alarm_stop(void)
+{
+	struct timer_list *t = &current->sig.alarm;
+	u64 now = READ_ONCE(jiffies);
+
+	if (!t->function)
+		timer_setup(t, alarm_fire);
+	current->sig.alarm_interval = 0;
+	if (!del_timer_sync(t))
+		return 0;
+	return t->expires > now ? t->expires - now : 1;
 }
 
 SYSCALL_DEFINE1(alarm, unsigned int, seconds)
 {
-	struct timer_list *t = &current->sig.alarm;
-	long left = 0;
+	u64 left = alarm_stop();
 
-	if (!t->function)
-		timer_setup(t, alarm_fire);
-	if (del_timer_sync(t)) {
-		u64 now = READ_ONCE(jiffies);
-
-		left = t->expires > now ? (long)(t->expires - now) : 0;
-		left = (left + HZ - 1) / HZ;
-		if (!left)
-			left = 1; /* Linux: a pending alarm reports at least 1 */
-	}
 	if (seconds)
-		mod_timer(t, READ_ONCE(jiffies) + (u64)seconds * HZ);
-	return left;
+		mod_timer(&current->sig.alarm,
+			  READ_ONCE(jiffies) + (u64)seconds * HZ);
+	/* Linux: rounded to the nearest second, a pending one at least 1 */
+	return left ? max((left + HZ / 2) / HZ, 1ULL) : 0;
+}
+
+static u64 tv_to_jiffies(long sec, long usec)
+{
+	u64 us = (u64)sec * 1000000 + usec;
+
+	return (us * HZ + 999999) / 1000000;
+}
+
+static void jiffies_to_tv(u64 j, long *sec, long *usec)
+{
+	*sec = j / HZ;
+	*usec = (j % HZ) * (1000000 / HZ);
+}
+
+static int itimer_get(struct kernel_itimerval *v)
+{
+	struct timer_list *t = &current->sig.alarm;
+	u64 now = READ_ONCE(jiffies), left = 0;
+
+	memset(v, 0, sizeof(*v));
+	if (t->function && timer_pending(t))
+		left = t->expires > now ? t->expires - now : 1;
+	jiffies_to_tv(left, &v->it_value.tv_sec, &v->it_value.tv_usec);
+	jiffies_to_tv(current->sig.alarm_interval, &v->it_interval.tv_sec,
+		      &v->it_interval.tv_usec);
+	return 0;
+}
+
+SYSCALL_DEFINE2(getitimer, int, which, struct kernel_itimerval __user *,
+		value)
+{
+	struct kernel_itimerval v;
+
+	if (which != ITIMER_REAL)
+		return which == ITIMER_VIRTUAL || which == ITIMER_PROF ?
+			       -ENOSYS : /* TODO: CPU-time timers */
+			       -EINVAL;
+	itimer_get(&v);
+	if (copy_to_user(value, &v, sizeof(v)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE3(setitimer, int, which, const struct kernel_itimerval __user *,
+		value, struct kernel_itimerval __user *, ovalue)
+{
+	struct kernel_itimerval v, old;
+	u64 j;
+
+	if (which != ITIMER_REAL)
+		return which == ITIMER_VIRTUAL || which == ITIMER_PROF ?
+			       -ENOSYS :
+			       -EINVAL;
+	if (value && copy_from_user(&v, value, sizeof(v)))
+		return -EFAULT;
+	if (value && (v.it_value.tv_sec < 0 || v.it_value.tv_usec < 0 ||
+		      v.it_value.tv_usec >= 1000000 ||
+		      v.it_interval.tv_sec < 0 || v.it_interval.tv_usec < 0 ||
+		      v.it_interval.tv_usec >= 1000000))
+		return -EINVAL;
+	itimer_get(&old);
+	if (value) {
+		alarm_stop();
+		j = tv_to_jiffies(v.it_value.tv_sec, v.it_value.tv_usec);
+		if (j) {
+			current->sig.alarm_interval = tv_to_jiffies(
+				v.it_interval.tv_sec, v.it_interval.tv_usec);
+			mod_timer(&current->sig.alarm, READ_ONCE(jiffies) + j);
+		}
+	}
+	if (ovalue && copy_to_user(ovalue, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
 }
 
 /* ---- restart_syscall ---- */

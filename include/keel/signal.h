@@ -212,7 +212,8 @@ struct task_signal {
 	int pgrp, session;   /* process group and session IDs */
 	bool did_exec;	     /* setpgid refuses a child that exec'd */
 	struct restart_block restart_block;
-	struct timer_list alarm; /* alarm(2): sends SIGALRM */
+	struct timer_list alarm; /* alarm, ITIMER_REAL: sends SIGALRM */
+	u64 alarm_interval;	 /* ITIMER_REAL's period (jiffies) */
 	unsigned long forced;	 /* pending signals the kernel forced */
 	/* the last user fault, for the signal frame's sigcontext */
 	unsigned long fault_trapno, fault_err;
