@@ -55,6 +55,14 @@ static bool canonical(u64 a)
 	return (u64)((s64)(a << 16) >> 16) == a;
 }
 
+unsigned long sigframe_place(unsigned long sp, unsigned long *fx)
+{
+	sp = (sp - FXSAVE_SIZE) & ~63UL;
+	*fx = sp;
+	sp -= sizeof(struct rt_sigframe);
+	return ((sp + 8) & ~15UL) - 8; /* as if called: rsp + 8 aligned */
+}
+
 /* Where the frame goes; ~0UL when it cannot (altstack overflow). */
 static unsigned long get_sigframe(struct ksignal *ksig, struct pt_regs *regs,
 				  unsigned long *fx)
@@ -66,10 +74,7 @@ static unsigned long get_sigframe(struct ksignal *ksig, struct pt_regs *regs,
 		sp = current->sig.sas_ss_sp + current->sig.sas_ss_size;
 		entering = true;
 	}
-	sp = (sp - FXSAVE_SIZE) & ~63UL;
-	*fx = sp;
-	sp -= sizeof(struct rt_sigframe);
-	sp = ((sp + 8) & ~15UL) - 8;
+	sp = sigframe_place(sp, fx);
 	if ((nested || entering) && !on_sig_stack(sp))
 		return ~0UL; /* would overflow the alternate stack */
 	return sp;
