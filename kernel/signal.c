@@ -40,16 +40,15 @@
 
 /* Default action classes (Linux's). */
 #define SIG_KERNEL_ONLY_MASK (M(SIGKILL) | M(SIGSTOP))
-#define SIG_KERNEL_STOP_MASK \
-	(M(SIGSTOP) | M(SIGTSTP) | M(SIGTTIN) | M(SIGTTOU))
-#define SIG_KERNEL_COREDUMP_MASK                                          \
-	(M(SIGQUIT) | M(SIGILL) | M(SIGTRAP) | M(SIGABRT) | M(SIGFPE) |  \
+#define SIG_KERNEL_STOP_MASK (M(SIGSTOP) | M(SIGTSTP) | M(SIGTTIN) | M(SIGTTOU))
+#define SIG_KERNEL_COREDUMP_MASK                                        \
+	(M(SIGQUIT) | M(SIGILL) | M(SIGTRAP) | M(SIGABRT) | M(SIGFPE) | \
 	 M(SIGSEGV) | M(SIGBUS) | M(SIGSYS) | M(SIGXCPU) | M(SIGXFSZ))
 #define SIG_KERNEL_IGNORE_MASK \
 	(M(SIGCONT) | M(SIGCHLD) | M(SIGWINCH) | M(SIGURG))
 /* Fault signals: delivered before the others. */
-#define SYNCHRONOUS_MASK                                                  \
-	(M(SIGSEGV) | M(SIGBUS) | M(SIGILL) | M(SIGTRAP) | M(SIGFPE) |   \
+#define SYNCHRONOUS_MASK                                               \
+	(M(SIGSEGV) | M(SIGBUS) | M(SIGILL) | M(SIGTRAP) | M(SIGFPE) | \
 	 M(SIGSYS))
 
 static bool in_mask(int sig, unsigned long mask)
@@ -510,7 +509,7 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct sigaction __user *, act,
 		new.sa_mask.sig[0] &= ~SIG_KERNEL_ONLY_MASK;
 		action(p, sig)->sa = new;
 		if (new.sa_handler == SIG_IGN ||
-		    (new.sa_handler == SIG_DFL && sig_kernel_ignore(sig)))
+		    (new.sa_handler == SIG_DFL &&sig_kernel_ignore(sig)))
 			flush_ignored(p, sig);
 	}
 	spin_unlock_irqrestore(&p->sig.siglock, flags);
@@ -545,8 +544,8 @@ static int do_sigaltstack(const stack_t *ss, stack_t *oss, unsigned long sp)
 		memset(oss, 0, sizeof(*oss));
 		oss->ss_sp = (void __user *)s->sas_ss_sp;
 		oss->ss_size = s->sas_ss_size;
-		oss->ss_flags = sas_ss_flags(sp) | (s->sas_ss_flags &
-						    SS_AUTODISARM);
+		oss->ss_flags = sas_ss_flags(sp) |
+				(s->sas_ss_flags & SS_AUTODISARM);
 	}
 	if (ss) {
 		unsigned int ss_flags = ss->ss_flags;
@@ -621,8 +620,7 @@ static int next_signal(struct task *p)
 	return __builtin_ctzl(set) + 1;
 }
 
-static int dequeue_signal(struct task *p, kernel_siginfo_t *info,
-			  bool *forced)
+static int dequeue_signal(struct task *p, kernel_siginfo_t *info, bool *forced)
 {
 	int sig = next_signal(p);
 
@@ -777,7 +775,8 @@ void signal_setup_done(bool failed, struct ksignal *ksig, bool stepping)
 		return;
 	}
 	current->sig.restore_sigmask = false; /* the frame holds the mask */
-	blocked.sig[0] = current->sig.blocked.sig[0] | ksig->ka.sa.sa_mask.sig[0];
+	blocked.sig[0] = current->sig.blocked.sig[0] |
+			 ksig->ka.sa.sa_mask.sig[0];
 	if (!(ksig->ka.sa.sa_flags & SA_NODEFER))
 		blocked.sig[0] |= M(ksig->sig);
 	set_current_blocked(&blocked);
@@ -809,10 +808,10 @@ void exit_to_user_mode(struct pt_regs *regs)
 		if (resched)
 			preempt_check_resched();
 		if (sigwork) {
-			arch_do_signal_or_restart(regs,
-						  signal_pending(current) ||
-							  (current->sig.jobctl &
-							   JOBCTL_CLD_CONTINUED));
+			arch_do_signal_or_restart(
+				regs, signal_pending(current) ||
+					      (current->sig.jobctl &
+					       JOBCTL_CLD_CONTINUED));
 			if (current->sig.restore_sigmask &&
 			    !signal_pending(current))
 				restore_saved_sigmask();
@@ -892,8 +891,8 @@ int task_session_nr(struct task *p)
 /* Is there a user process in group pgrp of session sid? */
 static bool pgrp_in_session_match(struct task *p, int pgrp)
 {
-	return in_pgrp(p, pgrp) && READ_ONCE(p->sig.session) ==
-					  READ_ONCE(current->sig.session);
+	return in_pgrp(p, pgrp) &&
+	       READ_ONCE(p->sig.session) == READ_ONCE(current->sig.session);
 }
 
 static bool pgrp_leader_match(struct task *p, int pgrp)
@@ -1060,8 +1059,7 @@ static int itimer_get(struct kernel_itimerval *v)
 	return 0;
 }
 
-SYSCALL_DEFINE2(getitimer, int, which, struct kernel_itimerval __user *,
-		value)
+SYSCALL_DEFINE2(getitimer, int, which, struct kernel_itimerval __user *, value)
 {
 	struct kernel_itimerval v;
 
@@ -1087,10 +1085,10 @@ SYSCALL_DEFINE3(setitimer, int, which, const struct kernel_itimerval __user *,
 			       -EINVAL;
 	if (value && copy_from_user(&v, value, sizeof(v)))
 		return -EFAULT;
-	if (value && (v.it_value.tv_sec < 0 || v.it_value.tv_usec < 0 ||
-		      v.it_value.tv_usec >= 1000000 ||
-		      v.it_interval.tv_sec < 0 || v.it_interval.tv_usec < 0 ||
-		      v.it_interval.tv_usec >= 1000000))
+	if (value &&
+	    (v.it_value.tv_sec < 0 || v.it_value.tv_usec < 0 ||
+	     v.it_value.tv_usec >= 1000000 || v.it_interval.tv_sec < 0 ||
+	     v.it_interval.tv_usec < 0 || v.it_interval.tv_usec >= 1000000))
 		return -EINVAL;
 	itimer_get(&old);
 	if (value) {

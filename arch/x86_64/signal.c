@@ -31,19 +31,19 @@
 #include <keel/syscalls.h>
 #include <keel/uaccess.h>
 
-#define X86_EFLAGS_CF 0x00000001UL
-#define X86_EFLAGS_PF 0x00000004UL
-#define X86_EFLAGS_AF 0x00000010UL
-#define X86_EFLAGS_ZF 0x00000040UL
-#define X86_EFLAGS_SF 0x00000080UL
-#define X86_EFLAGS_TF 0x00000100UL
-#define X86_EFLAGS_DF 0x00000400UL
-#define X86_EFLAGS_OF 0x00000800UL
-#define X86_EFLAGS_RF 0x00010000UL
+#define X86_EFLAGS_CF  0x00000001UL
+#define X86_EFLAGS_PF  0x00000004UL
+#define X86_EFLAGS_AF  0x00000010UL
+#define X86_EFLAGS_ZF  0x00000040UL
+#define X86_EFLAGS_SF  0x00000080UL
+#define X86_EFLAGS_TF  0x00000100UL
+#define X86_EFLAGS_DF  0x00000400UL
+#define X86_EFLAGS_OF  0x00000800UL
+#define X86_EFLAGS_RF  0x00010000UL
 #define X86_EFLAGS_AC_ 0x00040000UL
 
 /* What sigreturn takes from the frame's rflags (Linux's FIX_EFLAGS). */
-#define FIX_EFLAGS                                                      \
+#define FIX_EFLAGS                                                        \
 	(X86_EFLAGS_AC_ | X86_EFLAGS_OF | X86_EFLAGS_DF | X86_EFLAGS_TF | \
 	 X86_EFLAGS_SF | X86_EFLAGS_ZF | X86_EFLAGS_AF | X86_EFLAGS_PF |  \
 	 X86_EFLAGS_CF | X86_EFLAGS_RF)
@@ -105,8 +105,7 @@ static int setup_rt_frame(struct ksignal *ksig, struct pt_regs *regs)
 	k.pretcode = (u64)ksig->ka.sa.sa_restorer;
 	k.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
 	k.uc.uc_stack.ss_sp = (void __user *)s->sas_ss_sp;
-	k.uc.uc_stack.ss_flags = sas_ss_flags(regs->rsp) |
-				 (int)s->sas_ss_flags;
+	k.uc.uc_stack.ss_flags = sas_ss_flags(regs->rsp) | (int)s->sas_ss_flags;
 	k.uc.uc_stack.ss_size = s->sas_ss_size;
 	sc = &k.uc.uc_mcontext;
 	sc->r8 = regs->r8;

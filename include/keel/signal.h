@@ -120,7 +120,7 @@ typedef struct {
 	unsigned long sig[1];
 } sigset_t;
 
-#define sigmask(sig) (1UL << ((sig) - 1))
+#define sigmask(sig) (1UL << ((sig)-1))
 
 /* struct sigaction as rt_sigaction(2) passes it on x86_64 (32 bytes). */
 struct sigaction {

@@ -95,10 +95,10 @@ static void handler_and_siginfo(void)
 	set_handler(SIGUSR1, on_info, SA_SIGINFO);
 	kill(getpid(), SIGUSR1);
 	ktap_check(hits == 1 && last_sig == SIGUSR1, "handler_runs");
-	ktap_check(last_info.si_signo == SIGUSR1 &&
-			   last_info.si_code == SI_USER &&
-			   last_info.si_pid == getpid() && last_info.si_uid == 0,
-		   "siginfo_from_kill");
+	ktap_check(
+		last_info.si_signo == SIGUSR1 && last_info.si_code == SI_USER &&
+			last_info.si_pid == getpid() && last_info.si_uid == 0,
+		"siginfo_from_kill");
 	uc = &last_uc;
 	/* the kernel's ucontext: registers, a 64-aligned fxsave area */
 	ktap_check(uc->uc_mcontext.fpregs &&
@@ -208,8 +208,8 @@ static void nanosleep_interrupted(void)
 	if (pid == 0)
 		child_signals_parent();
 	errno = 0;
-	ktap_check(nanosleep(&req, &rem) == -1 && errno == EINTR &&
-			   hits == 1 && rem.tv_sec >= 3 && rem.tv_sec < 5,
+	ktap_check(nanosleep(&req, &rem) == -1 && errno == EINTR && hits == 1 &&
+			   rem.tv_sec >= 3 && rem.tv_sec < 5,
 		   "nanosleep_eintr_with_rem");
 	waitpid(pid, &status, 0);
 }
@@ -330,17 +330,19 @@ static void stop_continue(void)
 		pause_forever();
 	kill(pid, SIGSTOP);
 	r = waitpid(pid, &status, WUNTRACED);
-	ktap_check(r == pid && WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP,
+	ktap_check(r == pid && WIFSTOPPED(status) &&
+			   WSTOPSIG(status) == SIGSTOP,
 		   "wait_wuntraced_sees_stop");
 	kill(pid, SIGCONT);
 	r = waitpid(pid, &status, WCONTINUED);
-	ktap_check(r == pid && WIFCONTINUED(status), "wait_wcontinued_sees_cont");
-	ktap_check(waitpid(pid, &status, WNOHANG | WUNTRACED | WCONTINUED) ==
-			   0,
+	ktap_check(r == pid && WIFCONTINUED(status),
+		   "wait_wcontinued_sees_cont");
+	ktap_check(waitpid(pid, &status, WNOHANG | WUNTRACED | WCONTINUED) == 0,
 		   "reported_once");
 	kill(pid, SIGTSTP);
 	r = waitpid(pid, &status, WUNTRACED);
-	ktap_check(r == pid && WIFSTOPPED(status) && WSTOPSIG(status) == SIGTSTP,
+	ktap_check(r == pid && WIFSTOPPED(status) &&
+			   WSTOPSIG(status) == SIGTSTP,
 		   "sigtstp_stops");
 	kill(pid, SIGKILL); /* a stopped process dies of SIGKILL */
 	r = waitpid(pid, &status, 0);
