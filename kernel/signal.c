@@ -482,6 +482,72 @@ SYSCALL_DEFINE0(pause)
 	return -ERESTARTNOHAND;
 }
 
+static int dequeue_signal(struct task *p, unsigned long mask,
+			  kernel_siginfo_t *info, bool *forced);
+
+struct sigtimedwait_ts {
+	long tv_sec, tv_nsec;
+};
+
+/*
+ * Take a signal of uthese (normally blocked) from the pending set, or
+ * wait for one up to *uts (NULL: forever; zero: just look). Another
+ * signal ends the wait with -EINTR, the time with -EAGAIN.
+ */
+SYSCALL_DEFINE4(rt_sigtimedwait, const sigset_t __user *, uthese, void __user *,
+		uinfo, const struct sigtimedwait_ts __user *, uts, size_t,
+		sigsetsize)
+{
+	struct task_signal *s = &current->sig;
+	long timeout = MAX_SCHEDULE_TIMEOUT;
+	struct sigtimedwait_ts ts;
+	kernel_siginfo_t info;
+	unsigned long flags;
+	sigset_t these, saved;
+	bool forced;
+	int sig;
+
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&these, uthese, sizeof(these)))
+		return -EFAULT;
+	if (uts) {
+		if (copy_from_user(&ts, uts, sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 ||
+		    ts.tv_nsec >= (long)NSEC_PER_SEC)
+			return -EINVAL;
+		if (ts.tv_sec > LONG_MAX / (long)NSEC_PER_SEC - 1)
+			timeout = MAX_SCHEDULE_TIMEOUT - 1;
+		else
+			timeout = (ts.tv_sec * (long)NSEC_PER_SEC + ts.tv_nsec +
+				   TICK_NSEC - 1) /
+				  TICK_NSEC;
+	}
+	these.sig[0] &= ~SIG_KERNEL_ONLY_MASK;
+	spin_lock_irqsave(&s->siglock, flags);
+	sig = dequeue_signal(current, these.sig[0], &info, &forced);
+	if (!sig && timeout) {
+		/* let these wake us while we wait: unblock them meanwhile */
+		saved = s->blocked;
+		s->blocked.sig[0] &= ~these.sig[0];
+		spin_unlock_irqrestore(&s->siglock, flags);
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!signal_pending(current))
+			timeout = schedule_timeout(timeout);
+		set_current_state(TASK_RUNNING);
+		spin_lock_irqsave(&s->siglock, flags);
+		s->blocked = saved;
+		sig = dequeue_signal(current, these.sig[0], &info, &forced);
+	}
+	spin_unlock_irqrestore(&s->siglock, flags);
+	if (!sig)
+		return timeout ? -EINTR : -EAGAIN;
+	if (uinfo && copy_siginfo_to_user(uinfo, &info))
+		return -EFAULT;
+	return sig;
+}
+
 /* ---- sigaction ---- */
 
 /* Drop pending instances of sig from p (it became ignored). */
@@ -606,11 +672,9 @@ int copy_siginfo_to_user(void __user *to, const kernel_siginfo_t *from)
 
 /* ---- taking a signal ---- */
 
-/* The next deliverable signal (faults first, then the lowest). */
-static int next_signal(struct task *p)
+/* The next signal of set to take (SIGKILL, faults, then the lowest). */
+static int next_signal(unsigned long set)
 {
-	unsigned long set = deliverable(p);
-
 	if (!set)
 		return 0;
 	if (set & M(SIGKILL))
@@ -620,9 +684,11 @@ static int next_signal(struct task *p)
 	return __builtin_ctzl(set) + 1;
 }
 
-static int dequeue_signal(struct task *p, kernel_siginfo_t *info, bool *forced)
+/* Take the next pending signal of mask off p's pending set. siglock. */
+static int dequeue_signal(struct task *p, unsigned long mask,
+			  kernel_siginfo_t *info, bool *forced)
 {
-	int sig = next_signal(p);
+	int sig = next_signal(p->sig.pending.signal.sig[0] & mask);
 
 	if (sig) {
 		*info = p->sig.pending.info[sig - 1];
@@ -736,7 +802,8 @@ relock:
 	for (;;) {
 		struct k_sigaction *ka;
 
-		signr = dequeue_signal(p, &ksig->info, &forced);
+		signr = dequeue_signal(p, ~s->blocked.sig[0], &ksig->info,
+				       &forced);
 		if (!signr)
 			break;
 		ka = action(p, signr);

@@ -576,6 +576,35 @@ struct ksigaction {
 	unsigned long mask;
 };
 
+static void timedwait(void)
+{
+	struct timespec zero = { 0, 0 }, shortwait = { 0, 30 * 1000 * 1000 };
+	struct timespec bad = { 0, 1000 * 1000 * 1000 };
+	sigset_t set;
+	siginfo_t si;
+
+	reset();
+	set_handler(SIGUSR2, on_plain, 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	kill(getpid(), SIGUSR2);
+	memset(&si, 0, sizeof(si));
+	ktap_check(sigtimedwait(&set, &si, &zero) == SIGUSR2 &&
+			   si.si_signo == SIGUSR2 && si.si_pid == getpid() &&
+			   hits == 0,
+		   "sigtimedwait_takes_pending");
+	errno = 0;
+	ktap_check(sigtimedwait(&set, &si, &shortwait) == -1 && errno == EAGAIN,
+		   "sigtimedwait_times_out");
+	ktap_errno(sigtimedwait(&set, &si, &bad), EINVAL,
+		   "sigtimedwait_bad_timeout");
+	ktap_errno(syscall(SYS_rt_sigtimedwait, &set, NULL, &zero, 4), EINVAL,
+		   "sigtimedwait_bad_sigsetsize");
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	ktap_check(hits == 0, "sigtimedwait_consumed_it");
+}
+
 static void errors(void)
 {
 	struct ksigaction ka = { .handler = SIG_IGN };
@@ -644,7 +673,7 @@ static void errors(void)
 int main(void)
 {
 	__asm__("movw %%cs, %0; movw %%ss, %1" : "=r"(user_cs), "=r"(user_ss));
-	ktap_begin("signals", 70);
+	ktap_begin("signals", 75);
 	handler_and_siginfo();
 	mask_blocks_until_unblocked();
 	set_handler(SIGUSR1, clobber_xmm7, 0);
@@ -661,6 +690,7 @@ int main(void)
 	segv_handler();
 	frames();
 	alarm_pause();
+	timedwait();
 	errors();
 	return ktap_end();
 }
