@@ -586,13 +586,19 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct sigaction __user *, act,
 
 /* ---- the alternate stack ---- */
 
-bool on_sig_stack(unsigned long sp)
+bool __on_sig_stack(unsigned long sp)
 {
 	struct task_signal *s = &current->sig;
 
-	if (s->sas_ss_flags & SS_AUTODISARM)
-		return false;
 	return sp > s->sas_ss_sp && sp - s->sas_ss_sp <= s->sas_ss_size;
+}
+
+bool on_sig_stack(unsigned long sp)
+{
+	/* SS_AUTODISARM: the stack is free again once we leave it */
+	if (current->sig.sas_ss_flags & SS_AUTODISARM)
+		return false;
+	return __on_sig_stack(sp);
 }
 
 int sas_ss_flags(unsigned long sp)

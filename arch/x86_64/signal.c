@@ -75,7 +75,7 @@ static unsigned long get_sigframe(struct ksignal *ksig, struct pt_regs *regs,
 		entering = true;
 	}
 	sp = sigframe_place(sp, fx);
-	if ((nested || entering) && !on_sig_stack(sp))
+	if ((nested || entering) && !__on_sig_stack(sp))
 		return ~0UL; /* would overflow the alternate stack */
 	return sp;
 }

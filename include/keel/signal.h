@@ -283,8 +283,10 @@ void set_current_blocked(sigset_t *newset);
 bool get_signal(struct ksignal *ksig);
 /* After the arch built (or failed to build: failed) the frame. */
 void signal_setup_done(bool failed, struct ksignal *ksig, bool stepping);
-/* Is sp on current's alternate signal stack? */
+/* Is sp on current's alternate signal stack (never with SS_AUTODISARM)? */
 bool on_sig_stack(unsigned long sp);
+/* ... whatever its flags say (the frame must fit on it). */
+bool __on_sig_stack(unsigned long sp);
 /* sigaltstack's flags for sp: SS_ONSTACK, SS_DISABLE or 0. */
 int sas_ss_flags(unsigned long sp);
 /* rt_sigreturn: restore the stack_t from the frame. 0 or -EFAULT. */

@@ -351,6 +351,74 @@ static void stop_continue(void)
 		   "sigkill_ends_stopped");
 }
 
+static long elapsed_ms(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a->tv_sec) * 1000 +
+	       (b.tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/*
+ * A stop and continue run no handler: the child's nanosleep goes on
+ * (restart_syscall) to its full length. The parent's SIGCHLD handler
+ * sees CLD_STOPPED and CLD_CONTINUED.
+ */
+static void stop_restarts_sleep(void)
+{
+	struct timespec wait = { 0, 50 * 1000 * 1000 }, t0;
+	int status = 0, stopped_code, stopped_status;
+	pid_t pid;
+
+	reset();
+	set_handler(SIGCHLD, on_info, SA_SIGINFO | SA_RESTART);
+	pid = fork();
+	if (pid == 0) {
+		struct timespec req = { 0, 300 * 1000 * 1000 };
+		long r;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		r = nanosleep(&req, NULL);
+		_exit(r == 0 && elapsed_ms(&t0) >= 300 ? 0 : 1);
+	}
+	nanosleep(&wait, NULL);
+	kill(pid, SIGSTOP);
+	waitpid(pid, &status, WUNTRACED);
+	stopped_code = last_info.si_code;
+	stopped_status = last_info.si_status;
+	ktap_check(WIFSTOPPED(status) && stopped_code == CLD_STOPPED &&
+			   stopped_status == SIGSTOP && last_info.si_pid == pid,
+		   "sigchld_cld_stopped");
+	kill(pid, SIGCONT);
+	waitpid(pid, &status, 0);
+	ktap_check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		   "stopped_sleep_restarts_to_full_length");
+	ktap_check(hits >= 3, "sigchld_stop_continue_exit");
+	signal(SIGCHLD, SIG_DFL);
+}
+
+static void autodisarm(void)
+{
+	static char stack[16384];
+	stack_t ss = { .ss_sp = stack,
+		       .ss_size = sizeof(stack),
+		       .ss_flags = SS_AUTODISARM },
+		inside;
+
+	reset();
+	sigaltstack(&ss, NULL);
+	set_handler(SIGUSR1, on_plain, SA_ONSTACK);
+	raise(SIGUSR1);
+	sigaltstack(NULL, &inside);
+	ktap_check(hits == 1 && handler_local >= (uintptr_t)stack &&
+			   handler_local < (uintptr_t)stack + sizeof(stack) &&
+			   inside.ss_sp == stack,
+		   "ss_autodisarm_altstack_back_after_return");
+	ss.ss_flags = SS_DISABLE;
+	sigaltstack(&ss, NULL);
+}
+
 static void sigchld(void)
 {
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
@@ -673,7 +741,7 @@ static void errors(void)
 int main(void)
 {
 	__asm__("movw %%cs, %0; movw %%ss, %1" : "=r"(user_cs), "=r"(user_ss));
-	ktap_begin("signals", 75);
+	ktap_begin("signals", 79);
 	handler_and_siginfo();
 	mask_blocks_until_unblocked();
 	set_handler(SIGUSR1, clobber_xmm7, 0);
@@ -685,7 +753,9 @@ int main(void)
 	suspend();
 	process_group();
 	stop_continue();
+	stop_restarts_sleep();
 	sigchld();
+	autodisarm();
 	default_actions();
 	segv_handler();
 	frames();
