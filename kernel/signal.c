@@ -838,11 +838,10 @@ relock:
 	return signr > 0;
 }
 
-void signal_setup_done(bool failed, struct ksignal *ksig, bool stepping)
+void signal_setup_done(bool failed, struct ksignal *ksig)
 {
 	sigset_t blocked;
 
-	(void)stepping;
 	if (failed) {
 		force_sigsegv(ksig->sig);
 		return;

@@ -189,7 +189,7 @@ static void handle_signal(struct ksignal *ksig, struct pt_regs *regs)
 		regs->error_code = -1UL; /* no second restart */
 	}
 	failed = setup_rt_frame(ksig, regs) != 0;
-	signal_setup_done(failed, ksig, false);
+	signal_setup_done(failed, ksig);
 }
 
 void arch_do_signal_or_restart(struct pt_regs *regs, bool has_signal)

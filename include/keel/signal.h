@@ -282,7 +282,7 @@ void set_current_blocked(sigset_t *newset);
  */
 bool get_signal(struct ksignal *ksig);
 /* After the arch built (or failed to build: failed) the frame. */
-void signal_setup_done(bool failed, struct ksignal *ksig, bool stepping);
+void signal_setup_done(bool failed, struct ksignal *ksig);
 /* Is sp on current's alternate signal stack (never with SS_AUTODISARM)? */
 bool on_sig_stack(unsigned long sp);
 /* ... whatever its flags say (the frame must fit on it). */

@@ -422,7 +422,6 @@ static void autodisarm(void)
 static void sigchld(void)
 {
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
-	sigset_t set;
 	int status;
 	pid_t pid;
 
@@ -446,8 +445,6 @@ static void sigchld(void)
 	ktap_check(waitpid(pid, &status, 0) == -1 && errno == ECHILD,
 		   "sigchld_ignored_autoreaps");
 	signal(SIGCHLD, SIG_DFL);
-	sigemptyset(&set);
-	(void)set;
 }
 
 static void die_term(void)
