@@ -14,6 +14,7 @@
 #include <asm/cpu.h>
 #include <asm/pgtable.h>
 #include <keel/errno.h>
+#include <keel/fs.h>
 #include <keel/lockdep.h>
 #include <keel/mm_user.h>
 #include <keel/sched.h>
@@ -67,18 +68,52 @@ void mmput(struct mm_struct *mm)
 	}
 	mutex_unlock(&mm->mmap_lock);
 	pgd_free(mm->pgd);
+	if (mm->exe_file)
+		fput(mm->exe_file);
 	kfree(mm);
+}
+
+void set_mm_exe_file(struct mm_struct *mm, struct file *file)
+{
+	struct file *old = mm->exe_file;
+
+	mm->exe_file = file ? get_file(file) : NULL;
+	if (old)
+		fput(old);
+}
+
+struct file *get_mm_exe_file(struct mm_struct *mm)
+{
+	/* set only before the mm runs (exec, fork): stable while used */
+	struct file *f = READ_ONCE(mm->exe_file);
+
+	return f ? get_file(f) : NULL;
+}
+
+struct mm_struct *get_task_mm(struct task *p)
+{
+	struct mm_struct *mm;
+	unsigned long flags;
+
+	spin_lock_irqsave(&p->pi_lock, flags);
+	mm = p->mm;
+	if (mm)
+		refcount_inc(&mm->mm_users);
+	spin_unlock_irqrestore(&p->pi_lock, flags);
+	return mm;
 }
 
 void switch_mm(struct mm_struct *mm)
 {
 	struct task *p = current;
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	/* pi_lock: get_task_mm() sees the old mm (still referenced) or mm */
+	spin_lock_irqsave(&p->pi_lock, flags);
 	p->mm = mm;
 	p->cr3 = mm ? virt_to_phys(mm->pgd) : 0;
 	arch_load_page_tables(p->cr3);
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&p->pi_lock, flags);
 }
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
@@ -432,6 +467,11 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 	mm->brk = oldmm->brk;
 	mm->start_stack = oldmm->start_stack;
 	mm->mmap_base = oldmm->mmap_base;
+	mm->arg_start = oldmm->arg_start;
+	mm->arg_end = oldmm->arg_end;
+	mm->env_start = oldmm->env_start;
+	mm->env_end = oldmm->env_end;
+	set_mm_exe_file(mm, oldmm->exe_file);
 	mutex_unlock(&mm->mmap_lock);
 	mutex_unlock(&oldmm->mmap_lock);
 	/* oldmm's entries lost their write right: drop what the TLB has */
@@ -442,4 +482,156 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 		return NULL;
 	}
 	return mm;
+}
+
+#define MREMAP_MAYMOVE	 1
+#define MREMAP_FIXED	 2
+#define MREMAP_DONTUNMAP 4
+
+/* Move [old, old + len) of vma to new (free, valid): a VMA, the pages. */
+static long mremap_move(struct mm_struct *mm, struct vm_area_struct *vma,
+			unsigned long old, unsigned long len, unsigned long new)
+{
+	int err = mmap_region(mm, new, len, vma->vm_flags);
+
+	if (!err)
+		err = move_page_range(mm, old, new, len);
+	if (err) {
+		/* put back what moved, drop the new range */
+		move_page_range(mm, new, old, len);
+		do_munmap(mm, new, len);
+		return err;
+	}
+	do_munmap(mm, old, len);
+	return new;
+}
+
+static long do_mremap(struct mm_struct *mm, unsigned long addr,
+		      unsigned long old_len, unsigned long new_len,
+		      unsigned long flags, unsigned long new_addr)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+	unsigned long end = addr + old_len;
+
+	if (!vma || end > vma->vm_end || end < addr)
+		return -EFAULT;
+	if (flags & MREMAP_FIXED) {
+		if (!range_valid(new_addr, new_len))
+			return -EINVAL;
+		if (new_addr < end && addr < new_addr + new_len)
+			return -EINVAL; /* overlaps the old range */
+		if (do_munmap(mm, new_addr, new_len))
+			return -ENOMEM;
+		if (old_len > new_len) {
+			do_munmap(mm, addr + new_len, old_len - new_len);
+			old_len = new_len;
+		}
+		vma = find_vma(mm, addr);
+		return mremap_move(mm, vma, addr, old_len, new_addr);
+	}
+	if (new_len <= old_len) {
+		if (new_len < old_len)
+			do_munmap(mm, addr + new_len, old_len - new_len);
+		return addr;
+	}
+	/* grow in place if the VMA ends here and the gap after is free */
+	if (end == vma->vm_end && range_valid(addr, new_len) &&
+	    range_free(mm, end, addr + new_len) &&
+	    !mmap_region(mm, end, new_len - old_len, vma->vm_flags))
+		return addr;
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	new_addr = get_unmapped_area(mm, new_len);
+	if (!new_addr)
+		return -ENOMEM;
+	return mremap_move(mm, vma, addr, old_len, new_addr);
+}
+
+/*
+ * SYSCALL mremap: shrink, grow in place, or (MREMAP_MAYMOVE) move;
+ * MREMAP_FIXED moves to new_addr, replacing what was there. The old
+ * range must lie in one VMA (-EFAULT). MREMAP_DONTUNMAP is -EINVAL
+ * (TODO), as is old_len 0 (a second view needs shared memory).
+ */
+SYSCALL_DEFINE5(mremap, unsigned long, addr, unsigned long, old_len,
+		unsigned long, new_len, unsigned long, flags, unsigned long,
+		new_addr)
+{
+	struct mm_struct *mm = current->mm;
+	long ret;
+
+	if (flags & ~(unsigned long)(MREMAP_MAYMOVE | MREMAP_FIXED))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || !old_len || !new_len)
+		return -EINVAL;
+	if (old_len > TASK_SIZE_MAX || new_len > TASK_SIZE_MAX)
+		return -EINVAL;
+	old_len = ALIGN_UP(old_len, PAGE_SIZE);
+	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	if ((flags & MREMAP_FIXED) && !IS_ALIGNED(new_addr, PAGE_SIZE))
+		return -EINVAL;
+	if (!mm)
+		return -EFAULT;
+	mutex_lock(&mm->mmap_lock);
+	ret = do_mremap(mm, addr, old_len, new_len, flags, new_addr);
+	mutex_unlock(&mm->mmap_lock);
+	return ret;
+}
+
+#define MADV_DONTNEED 4
+#define MADV_FREE     8
+#define MADV_MAX      25 /* MADV_COLLAPSE; 5-7 and 22 are unused */
+
+static bool madvise_known(int advice)
+{
+	return advice >= 0 && advice <= MADV_MAX &&
+	       !(advice >= 5 && advice <= 7) && advice != 22 &&
+	       advice != 9; /* MADV_REMOVE: shared memory only */
+}
+
+/*
+ * SYSCALL madvise: MADV_DONTNEED and MADV_FREE drop the pages (the next
+ * touch reads zeroes, as private anonymous memory does on Linux); the
+ * other advice is accepted as a hint and ignored. A range with unmapped
+ * holes is -ENOMEM, after the mapped parts are done.
+ */
+SYSCALL_DEFINE3(madvise, unsigned long, start, size_t, len, int, advice)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long end, a;
+	long ret = 0;
+
+	if (!madvise_known(advice) || !IS_ALIGNED(start, PAGE_SIZE))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	end = start + len;
+	if (end < start || end > TASK_SIZE_MAX)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	if (!mm)
+		return -ENOMEM;
+	mutex_lock(&mm->mmap_lock);
+	for (a = start; a < end;) {
+		struct vm_area_struct *vma = find_vma(mm, a);
+		unsigned long stop;
+
+		if (!vma) {
+			struct vm_area_struct *next = vma_after(mm, a);
+
+			ret = -ENOMEM;
+			if (!next || next->vm_start >= end)
+				break;
+			a = next->vm_start;
+			continue;
+		}
+		stop = min(end, vma->vm_end);
+		if (advice == MADV_DONTNEED || advice == MADV_FREE)
+			zap_page_range(mm, a, stop);
+		a = stop;
+	}
+	mutex_unlock(&mm->mmap_lock);
+	return ret;
 }

@@ -52,6 +52,14 @@ void exit_files_fs(struct task *p);
 /* Kill current for a fault it took in user mode (logs, then do_exit). */
 void __noreturn force_sig_fault(int sig);
 
+/* ---- kernel/sys.c ---- */
+struct rusage;
+/* p's name (comm), copied under p->pi_lock; set it (prctl, /proc). */
+void get_task_comm(char *buf, struct task *p);
+void set_task_comm(struct task *p, const char *name);
+/* getrusage's answer for p (who: RUSAGE_SELF or RUSAGE_CHILDREN). */
+void task_rusage(struct task *p, int who, struct rusage *ru);
+
 /* ---- kernel/exec.c ---- */
 /*
  * Replace current's program with filename (kernel strings). Returns
