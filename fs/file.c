@@ -447,8 +447,13 @@ struct files_struct *copy_files(unsigned long clone_flags)
 
 void exit_files(struct task *tsk)
 {
-	struct files_struct *files = tsk->files;
+	struct files_struct *files;
+	unsigned long flags;
 
+	/* pi_lock: /proc/PID/fd reads another task's table under it */
+	spin_lock_irqsave(&tsk->pi_lock, flags);
+	files = tsk->files;
 	tsk->files = NULL;
+	spin_unlock_irqrestore(&tsk->pi_lock, flags);
 	put_files_struct(files);
 }

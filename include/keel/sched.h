@@ -433,10 +433,10 @@ int task_last_pid(void);
 unsigned long task_nr_forks(void);
 /*
  * The CPU-time counters of /proc/stat, in ticks (HZ): per CPU, time in
- * user mode, kernel mode, idle and interrupts (kernel/sched/cputime.c).
+ * user mode (nice > 0 apart), kernel mode and idle (kernel/sched/cputime.c).
  */
 struct cpu_times {
-	u64 user, system, idle, irq;
+	u64 user, nice, system, idle;
 };
 void cpu_times_get(unsigned int cpu, struct cpu_times *t);
 /* The load averages (Linux's fixed point, FSHIFT 11) and running count. */

@@ -6,7 +6,8 @@
  *
  * Each timer tick charges one tick (1/HZ s) to the task it interrupted:
  * to its utime if the interrupt came from user mode, else to its stime;
- * and to the CPU's user, system or (the idle task running) idle count.
+ * and to the CPU's user (nice, for a task with nice > 0), system or
+ * (the idle task running) idle count.
  * A program that runs shorter than a tick between ticks is invisible,
  * as on Linux. The scheduler's runtime_ns stays the precise total.
  *
@@ -36,9 +37,9 @@ static unsigned int load_ticks;
 void cpu_times_get(unsigned int cpu, struct cpu_times *t)
 {
 	t->user = READ_ONCE(cpu_times[cpu].user);
+	t->nice = READ_ONCE(cpu_times[cpu].nice);
 	t->system = READ_ONCE(cpu_times[cpu].system);
 	t->idle = READ_ONCE(cpu_times[cpu].idle);
-	t->irq = READ_ONCE(cpu_times[cpu].irq);
 }
 
 unsigned int nr_running(void)
@@ -99,6 +100,8 @@ void account_process_tick(bool user)
 
 	if (p->flags & PF_IDLE)
 		WRITE_ONCE(t->idle, t->idle + 1);
+	else if (user && p->nice > 0)
+		WRITE_ONCE(t->nice, t->nice + 1);
 	else if (user)
 		WRITE_ONCE(t->user, t->user + 1);
 	else
