@@ -188,6 +188,7 @@ struct inode *proc_new_inode(struct super_block *sb, umode_t mode, int pid,
 	pi->pid = pid;
 	pi->fd = fd;
 	inode->i_mode = mode;
+	inode->i_atime = inode->i_mtime = inode->i_ctime = current_time(inode);
 	inode->i_private = pi;
 	return inode;
 }
