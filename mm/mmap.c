@@ -488,18 +488,22 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 #define MREMAP_FIXED	 2
 #define MREMAP_DONTUNMAP 4
 
-/* Move [old, old + len) of vma to new (free, valid): a VMA, the pages. */
+/*
+ * Move [old, old + len) of vma to new (free, valid), as a VMA of
+ * new_len >= len bytes: the pages move, the rest is demand-zero.
+ */
 static long mremap_move(struct mm_struct *mm, struct vm_area_struct *vma,
-			unsigned long old, unsigned long len, unsigned long new)
+			unsigned long old, unsigned long len, unsigned long new,
+			unsigned long new_len)
 {
-	int err = mmap_region(mm, new, len, vma->vm_flags);
+	int err = mmap_region(mm, new, new_len, vma->vm_flags);
 
 	if (!err)
 		err = move_page_range(mm, old, new, len);
 	if (err) {
 		/* put back what moved, drop the new range */
 		move_page_range(mm, new, old, len);
-		do_munmap(mm, new, len);
+		do_munmap(mm, new, new_len);
 		return err;
 	}
 	do_munmap(mm, old, len);
@@ -527,7 +531,7 @@ static long do_mremap(struct mm_struct *mm, unsigned long addr,
 			old_len = new_len;
 		}
 		vma = find_vma(mm, addr);
-		return mremap_move(mm, vma, addr, old_len, new_addr);
+		return mremap_move(mm, vma, addr, old_len, new_addr, new_len);
 	}
 	if (new_len <= old_len) {
 		if (new_len < old_len)
@@ -544,7 +548,7 @@ static long do_mremap(struct mm_struct *mm, unsigned long addr,
 	new_addr = get_unmapped_area(mm, new_len);
 	if (!new_addr)
 		return -ENOMEM;
-	return mremap_move(mm, vma, addr, old_len, new_addr);
+	return mremap_move(mm, vma, addr, old_len, new_addr, new_len);
 }
 
 /*
