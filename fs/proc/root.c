@@ -172,6 +172,24 @@ const struct file_operations proc_comm_fops = {
 	.llseek = proc_text_llseek,
 };
 
+/*
+ * Linux's proc_setattr: no mode changes; a truncation (O_TRUNC, as the
+ * shell's "echo name > /proc/self/comm" asks) is accepted and ignored.
+ */
+static int proc_setattr(struct dentry *d, struct iattr *attr)
+{
+	struct iattr a = *attr;
+
+	if (a.ia_valid & ATTR_MODE)
+		return -EPERM;
+	a.ia_valid &= ~ATTR_SIZE;
+	return simple_setattr(d, &a);
+}
+
+static const struct inode_operations proc_file_iops = {
+	.setattr = proc_setattr,
+};
+
 struct inode *proc_new_inode(struct super_block *sb, umode_t mode, int pid,
 			     int fd)
 {
@@ -188,6 +206,7 @@ struct inode *proc_new_inode(struct super_block *sb, umode_t mode, int pid,
 	pi->pid = pid;
 	pi->fd = fd;
 	inode->i_mode = mode;
+	inode->i_op = &proc_file_iops; /* directories and links replace it */
 	inode->i_atime = inode->i_mtime = inode->i_ctime = current_time(inode);
 	inode->i_private = pi;
 	return inode;
