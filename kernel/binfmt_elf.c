@@ -199,8 +199,8 @@ static int elf_map_all(struct linux_binprm *bprm, const Elf64_Ehdr *eh,
 		if (ph[i].p_type != PT_LOAD || !(ph[i].p_flags & PF_X))
 			continue;
 		mm->start_code = min(mm->start_code, ph[i].p_vaddr + b);
-		mm->end_code = max(mm->end_code,
-				   ph[i].p_vaddr + ph[i].p_filesz + b);
+		mm->end_code =
+			max(mm->end_code, ph[i].p_vaddr + ph[i].p_filesz + b);
 	}
 	if (mm->start_code == ~0UL)
 		mm->start_code = 0;

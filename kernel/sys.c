@@ -188,8 +188,8 @@ SYSCALL_DEFINE2(setregid, u32, rgid, u32, egid)
 SYSCALL_DEFINE3(setresuid, u32, ruid, u32, euid, u32, suid)
 {
 	struct cred *c = &current->cred, n = *c;
-	long err = set_res(&n.uid, &n.euid, &n.suid, &n.fsuid, ruid, euid,
-			   suid);
+	long err =
+		set_res(&n.uid, &n.euid, &n.suid, &n.fsuid, ruid, euid, suid);
 
 	if (!err)
 		*c = n;
@@ -199,8 +199,8 @@ SYSCALL_DEFINE3(setresuid, u32, ruid, u32, euid, u32, suid)
 SYSCALL_DEFINE3(setresgid, u32, rgid, u32, egid, u32, sgid)
 {
 	struct cred *c = &current->cred, n = *c;
-	long err = set_res(&n.gid, &n.egid, &n.sgid, &n.fsgid, rgid, egid,
-			   sgid);
+	long err =
+		set_res(&n.gid, &n.egid, &n.sgid, &n.fsgid, rgid, egid, sgid);
 
 	if (!err)
 		*c = n;
@@ -215,16 +215,16 @@ static long put_res(u32 r, u32 e, u32 s, u32 __user *rp, u32 __user *ep,
 	return 0;
 }
 
-SYSCALL_DEFINE3(getresuid, u32 __user *, ruid, u32 __user *, euid,
-		u32 __user *, suid)
+SYSCALL_DEFINE3(getresuid, u32 __user *, ruid, u32 __user *, euid, u32 __user *,
+		suid)
 {
 	const struct cred *c = &current->cred;
 
 	return put_res(c->uid, c->euid, c->suid, ruid, euid, suid);
 }
 
-SYSCALL_DEFINE3(getresgid, u32 __user *, rgid, u32 __user *, egid,
-		u32 __user *, sgid)
+SYSCALL_DEFINE3(getresgid, u32 __user *, rgid, u32 __user *, egid, u32 __user *,
+		sgid)
 {
 	const struct cred *c = &current->cred;
 
@@ -236,8 +236,8 @@ static long set_fs_id(u32 *fs, u32 r, u32 e, u32 s, u32 id)
 {
 	u32 old = *fs;
 
-	if (id != INVALID_ID && (capable() || id_held(id, r, e, s) ||
-				 id == old))
+	if (id != INVALID_ID &&
+	    (capable() || id_held(id, r, e, s) || id == old))
 		*fs = id;
 	return old;
 }
@@ -321,12 +321,12 @@ static long do_prlimit(struct task *p, unsigned int resource,
 
 	if (resource >= RLIM_NLIMITS)
 		return -EINVAL;
-	if (new && new->rlim_cur > new->rlim_max)
+	if (new &&new->rlim_cur > new->rlim_max)
 		return -EINVAL;
-	if (new && resource == RLIMIT_NOFILE && new->rlim_max > NR_OPEN_MAX)
+	if (new &&resource == RLIMIT_NOFILE &&new->rlim_max > NR_OPEN_MAX)
 		return -EPERM; /* above fs.nr_open */
 	spin_lock_irqsave(&rlimit_lock, flags);
-	if (new && new->rlim_max > r->rlim_max && !capable())
+	if (new &&new->rlim_max > r->rlim_max && !capable())
 		err = -EPERM;
 	if (!err && old)
 		*old = *r;
@@ -336,8 +336,7 @@ static long do_prlimit(struct task *p, unsigned int resource,
 	return err;
 }
 
-SYSCALL_DEFINE2(getrlimit, unsigned int, resource, struct rlimit __user *,
-		rlim)
+SYSCALL_DEFINE2(getrlimit, unsigned int, resource, struct rlimit __user *, rlim)
 {
 	struct rlimit r;
 	long err = do_prlimit(current, resource, NULL, &r);
@@ -347,8 +346,7 @@ SYSCALL_DEFINE2(getrlimit, unsigned int, resource, struct rlimit __user *,
 	return err;
 }
 
-SYSCALL_DEFINE2(setrlimit, unsigned int, resource, struct rlimit __user *,
-		rlim)
+SYSCALL_DEFINE2(setrlimit, unsigned int, resource, struct rlimit __user *, rlim)
 {
 	struct rlimit r;
 
@@ -483,7 +481,8 @@ SYSCALL_DEFINE3(get_robust_list, int, pid, void __user *__user *, head_ptr,
 		return PTR_ERR(p);
 	head = p->robust_list;
 	put_task(p);
-	if (put_user(ROBUST_LIST_HEAD_SIZE, len_ptr) || put_user(head, head_ptr))
+	if (put_user(ROBUST_LIST_HEAD_SIZE, len_ptr) ||
+	    put_user(head, head_ptr))
 		return -EFAULT;
 	return 0;
 }
@@ -557,7 +556,8 @@ static long for_each_prio_task(int which, int who,
 		match = (which == PRIO_PROCESS && p->pid == who) ||
 			(which == PRIO_PGRP && p->mm &&
 			 task_pgrp_nr(p) == who) ||
-			(which == PRIO_USER && p->mm && p->cred.uid == (u32)who);
+			(which == PRIO_USER && p->mm &&
+			 p->cred.uid == (u32)who);
 		r = match ? fn(p, arg) : 0;
 		put_task(p);
 		if (match && (ret == -ESRCH || (ret == 0 && r < 0)))

@@ -240,8 +240,8 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			break;
 		pte = user_pte(mm->pgd, addr - off, false);
 		if (pte && pte_has_page(*pte))
-			memcpy((char *)buf + done, (char *)pte_kaddr(*pte) + off,
-			       n);
+			memcpy((char *)buf + done,
+			       (char *)pte_kaddr(*pte) + off, n);
 		else /* never touched: demand-zero */
 			memset((char *)buf + done, 0, n);
 		done += n;
@@ -256,7 +256,8 @@ int move_page_range(struct mm_struct *mm, unsigned long old_addr,
 {
 	lockdep_assert_held(&mm->mmap_lock);
 	for (unsigned long off = 0, next; off < len; off = next - old_addr) {
-		u64 *opte = user_pte_next(mm->pgd, old_addr + off, &next), *npte;
+		u64 *opte = user_pte_next(mm->pgd, old_addr + off, &next),
+		    *npte;
 
 		if (!opte || !pte_has_page(*opte))
 			continue;

@@ -23,7 +23,7 @@
 
 #include "internal.h"
 
-#define USER_HZ	   100
+#define USER_HZ		 100
 #define PF_KTHREAD_LINUX 0x00200000 /* what Linux's flags say for one */
 
 static u64 ticks_to_clock_t(u64 ticks)
@@ -209,14 +209,15 @@ int proc_pid_status(struct seq_buf *s, struct task *p)
 	seq_buf_printf(s, "FDSize:\t%u\nGroups:\t", task_fdsize(p));
 	for (unsigned int i = 0; i < c.ngroups && i < NGROUPS_KEEL; i++)
 		seq_buf_printf(s, "%u ", c.groups[i]);
-	seq_buf_printf(s, "\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
+	seq_buf_printf(s,
+		       "\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
 		       p->pid, p->pid, pgrp, sid);
 	status_mm(s, p);
 	seq_buf_printf(s, "Threads:\t1\nSigQ:\t0/%lu\n",
 		       p->rlim[RLIMIT_SIGPENDING].rlim_cur);
 	/* TODO: the masks, once keel/signal.h can read them */
-	seq_buf_printf(s, "SigPnd:\t%016x\nShdPnd:\t%016x\nSigBlk:\t%016x\n",
-		       0, 0, 0);
+	seq_buf_printf(s, "SigPnd:\t%016x\nShdPnd:\t%016x\nSigBlk:\t%016x\n", 0,
+		       0, 0);
 	seq_buf_printf(s, "SigIgn:\t%016x\nSigCgt:\t%016x\n", 0, 0);
 	seq_buf_printf(s, "CapInh:\t%016x\nCapPrm:\t%016llx\n", 0,
 		       c.euid ? 0ULL : 0x1ffffffffffULL);
@@ -320,8 +321,8 @@ int proc_pid_cmdline(struct seq_buf *s, struct task *p)
 
 	if (!mm)
 		return 0; /* kernel threads: empty, as on Linux */
-	err = dump_user(s, mm, READ_ONCE(mm->arg_start),
-			READ_ONCE(mm->arg_end), true);
+	err = dump_user(s, mm, READ_ONCE(mm->arg_start), READ_ONCE(mm->arg_end),
+			true);
 	mmput(mm);
 	return err;
 }
@@ -336,8 +337,8 @@ int proc_pid_environ(struct seq_buf *s, struct task *p)
 	mm = get_task_mm(p);
 	if (!mm)
 		return 0;
-	err = dump_user(s, mm, READ_ONCE(mm->env_start),
-			READ_ONCE(mm->env_end), false);
+	err = dump_user(s, mm, READ_ONCE(mm->env_start), READ_ONCE(mm->env_end),
+			false);
 	mmput(mm);
 	return err;
 }

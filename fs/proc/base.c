@@ -373,8 +373,7 @@ static struct dentry *proc_pid_lookup(struct inode *dir, struct dentry *d,
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(pid_entries); i++)
 		if (strlen(pid_entries[i].name) == d->d_name.len &&
-		    !memcmp(pid_entries[i].name, d->d_name.name,
-			    d->d_name.len))
+		    !memcmp(pid_entries[i].name, d->d_name.name, d->d_name.len))
 			e = &pid_entries[i];
 	if (!e) {
 		d_add(d, NULL);
@@ -421,8 +420,8 @@ static int proc_pid_readdir(struct file *f, struct dir_context *ctx)
 	for (; ctx->pos - 2 < (loff_t)ARRAY_SIZE(pid_entries); ctx->pos++) {
 		const struct pid_entry *e = &pid_entries[ctx->pos - 2];
 
-		if (!ctx->actor(ctx, e->name, strlen(e->name), ctx->pos, ctx->pos,
-				fs_umode_to_dtype(e->mode)))
+		if (!ctx->actor(ctx, e->name, strlen(e->name), ctx->pos,
+				ctx->pos, fs_umode_to_dtype(e->mode)))
 			break;
 	}
 	return 0;

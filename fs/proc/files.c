@@ -202,8 +202,7 @@ void proc_version_show(struct seq_buf *s)
 {
 	seq_buf_printf(s, "keel version 6.1.0-keel (keel@keel) (gcc %s) ",
 		       __VERSION__);
-	seq_buf_printf(s, "#1 SMP keel %s (%s)\n", KEEL_VERSION,
-		       KEEL_GIT_REV);
+	seq_buf_printf(s, "#1 SMP keel %s (%s)\n", KEEL_VERSION, KEEL_GIT_REV);
 }
 
 static void show_filesystem(struct file_system_type *type, void *arg)
@@ -233,12 +232,13 @@ void proc_net_dev_show(struct seq_buf *s)
 		dev_get_stats(dev, &st);
 		seq_buf_printf(s, "%6s:%8llu %7llu %4llu %4llu %4llu %5llu ",
 			       dev->name, st.rx_bytes, st.rx_packets,
-			       st.rx_errors, st.rx_dropped + st.rx_missed_errors,
-			       0ULL, st.rx_length_errors + st.rx_crc_errors);
+			       st.rx_errors,
+			       st.rx_dropped + st.rx_missed_errors, 0ULL,
+			       st.rx_length_errors + st.rx_crc_errors);
 		seq_buf_printf(s, "%10llu %9llu %8llu %7llu %4llu %4llu ", 0ULL,
 			       0ULL, st.tx_bytes, st.tx_packets, st.tx_errors,
 			       st.tx_dropped);
-		seq_buf_printf(s, "%4llu %5llu %7llu %10llu\n", 0ULL, 0ULL, 0ULL,
-			       0ULL);
+		seq_buf_printf(s, "%4llu %5llu %7llu %10llu\n", 0ULL, 0ULL,
+			       0ULL, 0ULL);
 	}
 }

@@ -96,7 +96,6 @@ static void proc_read_in_pieces(struct ktest *t)
 	kfree(whole);
 }
 
-
 /* ---- /proc/PID/ of a kernel thread, against its struct task ---- */
 
 static int sleeper(void *data)
@@ -307,8 +306,7 @@ static void proc_system_files(struct ktest *t)
 }
 
 static struct ktest_case proc_cases[] = { KTEST_CASE(proc_meminfo),
-					  KTEST_CASE(
-						  proc_uptime_mounts_cpuinfo),
+					  KTEST_CASE(proc_uptime_mounts_cpuinfo),
 					  KTEST_CASE(proc_read_in_pieces),
 					  KTEST_CASE(proc_pid_stat_fields),
 					  KTEST_CASE(proc_pid_status_links),

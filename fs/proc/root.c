@@ -225,7 +225,8 @@ int proc_name_to_int(const struct qstr *name)
 {
 	int n = 0;
 
-	if (!name->len || name->len > 9 || (name->name[0] == '0' && name->len > 1))
+	if (!name->len || name->len > 9 ||
+	    (name->name[0] == '0' && name->len > 1))
 		return -1;
 	for (u32 i = 0; i < name->len; i++) {
 		if (name->name[i] < '0' || name->name[i] > '9')

@@ -33,7 +33,7 @@ struct linux_binprm {
 	void *file;
 	u64 size; /* of the file */
 	const char *filename;
-	struct file *exe_file; /* the executable, if a VFS file (/proc/PID/exe) */
+	struct file *exe_file; /* a VFS file's: /proc/PID/exe */
 	struct mm_struct *mm;
 	/* the loader's results */
 	unsigned long entry; /* AT_ENTRY (with load_bias) */

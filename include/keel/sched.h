@@ -144,13 +144,13 @@ struct task {
 	 */
 	struct cred cred;
 	struct rlimit rlim[RLIM_NLIMITS];
-	int pdeath_signal;	 /* prctl(PR_SET_PDEATHSIG) */
+	int pdeath_signal;	  /* prctl(PR_SET_PDEATHSIG) */
 	void __user *robust_list; /* set_robust_list (TODO: walked at exit) */
 	size_t robust_list_len;
-	u64 start_time_ns;	     /* creation, ns since boot */
-	u64 utime, stime;	     /* ticks (HZ) */
-	u64 cutime, cstime;	     /* ticks (HZ), reaped children */
-	u64 cnr_switches;	     /* reaped children's nr_switches */
+	u64 start_time_ns;  /* creation, ns since boot */
+	u64 utime, stime;   /* ticks (HZ) */
+	u64 cutime, cstime; /* ticks (HZ), reaped children */
+	u64 cnr_switches;   /* reaped children's nr_switches */
 #if KEEL_LOCKDEP
 	/* mutexes this task holds, for the lock validator */
 	struct ld_held ld_held[LD_TASK_HELD];
@@ -446,7 +446,7 @@ void get_avenrun(unsigned long loads[3]);
 unsigned int nr_running(void);
 /* Context switches on all CPUs since boot. */
 u64 nr_context_switches(void);
-/* Timer interrupt: charge the tick to current (user: it came from user mode). */
+/* Timer tick: charge it to current (user: it came from user mode). */
 void account_process_tick(bool user);
 
 /* Tasks freed while a Rust policy held their token: kept (task.c). */

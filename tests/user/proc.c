@@ -75,8 +75,9 @@ static void self_and_stat(void)
 		   "stat_has_52_fields");
 	p = strrchr(buf, ')') + 2;
 	/* fields 19 nice, 20 threads, 22 starttime, 23 vsize, 24 rss */
-	ktap_check(sscanf(p, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u "
-			     "%*u %*d %*d %*d %ld %d %*d %llu %llu %ld",
+	ktap_check(sscanf(p,
+			  "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u "
+			  "%*u %*d %*d %*d %ld %d %*d %llu %llu %ld",
 			  &nice, &nthreads, &start, &vsize, &rss) == 5 &&
 			   nice == 0 && nthreads == 1 && vsize > 0 && rss > 0,
 		   "stat_nice_threads_vsize_rss");
@@ -274,8 +275,7 @@ static void busybox_applets(void)
 			   ps_line(1, "/init") &&
 			   ps_line(getpid(), "/test/proc arg1 arg two"),
 		   "busybox_ps_lists_processes");
-	ktap_check(busybox(top) == 0 &&
-			   (p = strstr(buf, "Mem: ")) != NULL &&
+	ktap_check(busybox(top) == 0 && (p = strstr(buf, "Mem: ")) != NULL &&
 			   sscanf(p, "Mem: %luK used, %luK free", &used,
 				  &free_) == 2 &&
 			   used + free_ == memtotal &&

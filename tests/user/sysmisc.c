@@ -119,7 +119,8 @@ static void rlimits(void)
 	ktap_check(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur == 1024 &&
 			   rl.rlim_max == 1024 &&
 			   getrlimit(RLIMIT_STACK, &rl) == 0 &&
-			   rl.rlim_cur == 8 << 20 && rl.rlim_max == RLIM_INFINITY,
+			   rl.rlim_cur == 8 << 20 &&
+			   rl.rlim_max == RLIM_INFINITY,
 		   "getrlimit_defaults");
 	ktap_check(setrlimit(RLIMIT_NOFILE, &small) == 0, "setrlimit_nofile");
 	while (n < 8 && (fd = open("/", O_RDONLY)) >= 0)
@@ -210,8 +211,7 @@ static void sched_calls(void)
 		   "setpriority_nice");
 	setpriority(PRIO_PROCESS, 0, 0);
 	ktap_errno(setpriority(9, 0, 0), EINVAL, "priority_which_einval");
-	ktap_errno(getpriority(PRIO_PROCESS, 99999), ESRCH,
-		   "priority_esrch");
+	ktap_errno(getpriority(PRIO_PROCESS, 99999), ESRCH, "priority_esrch");
 }
 
 static void syslog_calls(void)
@@ -297,7 +297,8 @@ static void memory(void)
 {
 	long pg = 4096;
 	char *a = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *b, *c;
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+	     *b, *c;
 
 	a[0] = 'a';
 	a[pg] = 'b';
@@ -312,7 +313,8 @@ static void memory(void)
 	c = mmap(NULL, 4 * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	munmap(c, 4 * pg);
 	ktap_check(mremap(b, pg, 2 * pg, MREMAP_MAYMOVE | MREMAP_FIXED, c) ==
-				   c && c[0] == 'a' && c[pg] == 0 &&
+				   c &&
+			   c[0] == 'a' && c[pg] == 0 &&
 			   madvise(b, pg, MADV_NORMAL) == -1,
 		   "mremap_fixed_moves");
 	ktap_errno(mremap(c + 1, pg, pg, 0), EINVAL, "mremap_unaligned");
@@ -349,8 +351,8 @@ static void statx_calls(void)
 	int fd = open("/test/sysmisc", O_RDONLY);
 
 	ktap_check(sizeof(sx) == 256 &&
-			   syscall(SYS_statx, AT_FDCWD, "/test/sysmisc", 0, 0x7ff,
-				   &sx) == 0 &&
+			   syscall(SYS_statx, AT_FDCWD, "/test/sysmisc", 0,
+				   0x7ff, &sx) == 0 &&
 			   stat("/test/sysmisc", &st) == 0 &&
 			   (sx.mask & 0x7ff) == 0x7ff &&
 			   sx.size == (uint64_t)st.st_size &&
