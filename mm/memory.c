@@ -270,3 +270,31 @@ int move_page_range(struct mm_struct *mm, unsigned long old_addr,
 	}
 	return 0;
 }
+
+void *user_page_new(void)
+{
+	return user_page_alloc(true);
+}
+
+void user_page_free(void *page)
+{
+	user_page_put(page);
+}
+
+int mm_install_page(struct mm_struct *mm, unsigned long addr, void *page)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+	u64 *pte;
+
+	lockdep_assert_held(&mm->mmap_lock);
+	if (!vma)
+		return -EFAULT;
+	pte = user_pte(mm->pgd, addr, true);
+	if (!pte)
+		return -ENOMEM;
+	if (pte_has_page(*pte))
+		return -EEXIST;
+	*pte = virt_to_phys(page) | vm_page_prot(vma->vm_flags);
+	mm->nr_pages++;
+	return 0;
+}

@@ -5,8 +5,8 @@
  *
  * VMAs are kept on a list sorted by address (a process has tens of
  * them; TODO: a tree when that stops being true). Unmapping or
- * re-protecting part of a VMA splits it. Anonymous memory only: a file
- * mapping is -ENODEV until the VFS offers one (TODO).
+ * re-protecting part of a VMA splits it. Private file mappings are
+ * anonymous memory filled from the file at mmap time (sys_mmap).
  *
  * Locking: mm->mmap_lock around every walk or change of the list and
  * the page tables (keel/mm_user.h).
@@ -14,6 +14,7 @@
 #include <asm/cpu.h>
 #include <asm/pgtable.h>
 #include <keel/errno.h>
+#include <keel/fdtable.h>
 #include <keel/fs.h>
 #include <keel/lockdep.h>
 #include <keel/mm_user.h>
@@ -282,8 +283,6 @@ static long mmap_checks(unsigned long addr, unsigned long len,
 		return -EINVAL;
 	if ((flags & MAP_FIXED) && !IS_ALIGNED(addr, PAGE_SIZE))
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return fd < 0 ? -EBADF : -ENODEV; /* TODO: file mappings */
 	return 0;
 }
 
@@ -310,21 +309,112 @@ static long mmap_place(struct mm_struct *mm, unsigned long addr,
 	return addr ? (long)addr : -ENOMEM;
 }
 
+/* The file pages of a private file mapping, read before mmap_lock. */
+struct file_pages {
+	void **page;
+	unsigned long nr;
+};
+
+static void file_pages_free(struct file_pages *fp)
+{
+	for (unsigned long i = 0; i < fp->nr; i++)
+		if (fp->page[i])
+			user_page_free(fp->page[i]);
+	kfree(fp->page);
+}
+
+/*
+ * Read [off, off + len) of fd's file into fresh pages: the pages up to
+ * the end of the file (the last one zero-filled past it). 0, -EBADF,
+ * -EACCES (not open for reading), -ENODEV (not a regular file),
+ * -ENOMEM or the read's error.
+ */
+static long file_pages_read(int fd, unsigned long off, unsigned long len,
+			    struct file_pages *fp)
+{
+	struct file *f = fget(fd);
+	long err = 0;
+	loff_t size;
+
+	fp->page = NULL;
+	fp->nr = 0;
+	if (!f)
+		return -EBADF;
+	if (!(f->f_mode & FMODE_READ))
+		err = -EACCES;
+	else if (!S_ISREG(file_inode(f)->i_mode))
+		err = -ENODEV;
+	size = file_inode(f)->i_size;
+	if (!err && (loff_t)off < size)
+		fp->nr = min(len, ALIGN_UP(size - off, PAGE_SIZE)) / PAGE_SIZE;
+	if (fp->nr) {
+		fp->page = kzalloc(fp->nr * sizeof(void *), GFP_KERNEL);
+		if (!fp->page)
+			err = -ENOMEM;
+	}
+	for (unsigned long i = 0; !err && i < fp->nr; i++) {
+		loff_t pos = off + i * PAGE_SIZE;
+		ssize_t n;
+
+		fp->page[i] = user_page_new();
+		if (!fp->page[i]) {
+			err = -ENOMEM;
+			break;
+		}
+		n = kernel_read(f, fp->page[i], PAGE_SIZE, &pos);
+		if (n < 0)
+			err = n;
+	}
+	fput(f);
+	if (err) {
+		file_pages_free(fp);
+		fp->nr = 0;
+	}
+	return err;
+}
+
+/* Map the read pages at start; each one mapped is the mm's now. */
+static void file_pages_install(struct mm_struct *mm, unsigned long start,
+			       struct file_pages *fp)
+{
+	for (unsigned long i = 0; i < fp->nr; i++)
+		if (!mm_install_page(mm, start + i * PAGE_SIZE, fp->page[i]))
+			fp->page[i] = NULL;
+}
+
 /*
  * SYSCALL mmap: anonymous private or shared memory (shared behaves as
- * private until there is a second process to share with: TODO).
+ * private until there is a second process to share with: TODO), and
+ * private mappings of regular files: the file's bytes are copied into
+ * the mapping's pages at mmap time (POSIX leaves it unspecified whether
+ * later writes to the file show through a MAP_PRIVATE mapping; on keel
+ * they do not), so a writable one is copy-on-write by construction.
+ * Pages wholly past the end of the file read zeroes (Linux: SIGBUS;
+ * TODO). MAP_SHARED of a file is -ENODEV (TODO: ramfs's pages).
  */
 SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long,
 		prot, unsigned long, flags, int, fd, unsigned long, off)
 {
 	struct mm_struct *mm = current->mm;
 	long ret = mmap_checks(addr, len, prot, flags, fd);
+	struct file_pages fp = { NULL, 0 };
 
 	if (ret)
 		return ret;
 	if (off & (PAGE_SIZE - 1))
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
+	if (off + len < off)
+		return -EOVERFLOW;
+	if (!(flags & MAP_ANONYMOUS)) {
+		ret = file_pages_read(fd, off, len, &fp);
+		if (!ret && (flags & MAP_TYPE) == MAP_SHARED)
+			ret = -ENODEV;
+		if (ret) {
+			file_pages_free(&fp);
+			return ret;
+		}
+	}
 	mutex_lock(&mm->mmap_lock);
 	ret = mmap_place(mm, addr, len, flags);
 	if (ret >= 0) {
@@ -332,8 +422,11 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long,
 
 		if (err)
 			ret = err;
+		else
+			file_pages_install(mm, ret, &fp);
 	}
 	mutex_unlock(&mm->mmap_lock);
+	file_pages_free(&fp);
 	return ret;
 }
 

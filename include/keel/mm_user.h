@@ -114,6 +114,17 @@ void change_page_prot(struct mm_struct *mm, unsigned long start,
  */
 int move_page_range(struct mm_struct *mm, unsigned long old_addr,
 		    unsigned long new_addr, unsigned long len);
+/*
+ * A zeroed user page mapped by nobody yet (mapcount 1), or NULL; drop
+ * one that was never installed with user_page_free().
+ */
+void *user_page_new(void);
+void user_page_free(void *page);
+/*
+ * Map page (from user_page_new) at addr, inside a VMA, with its rights;
+ * the entry must be empty. 0, -EFAULT, -EEXIST, -ENOMEM. Lock held.
+ */
+int mm_install_page(struct mm_struct *mm, unsigned long addr, void *page);
 /* Share src's pages in vma's range with dst, COW (fork). 0 or -ENOMEM. */
 int copy_page_range(struct mm_struct *dst, struct mm_struct *src,
 		    struct vm_area_struct *vma);

@@ -26,7 +26,7 @@
 
 #include "ktap.h"
 
-#define CASES	    82
+#define CASES	    89
 #define CHILD_CASES 9
 #define UNMAPPED    ((void *)0x1000)
 #define KERNEL_PTR  ((void *)0xffffffff80100000UL)
@@ -333,6 +333,47 @@ static void memory(void)
 	munmap(c, 3 * pg);
 }
 
+/* MAP_PRIVATE of a ramfs file: its bytes, copy-on-write, errors. */
+static void file_mappings(void)
+{
+	int fd = open("/tmp/mapped", O_RDWR | O_CREAT | O_TRUNC, 0644), ok = 1;
+	int wfd, dfd = open("/", O_RDONLY | O_DIRECTORY);
+	char *m, back[16];
+
+	for (int i = 0; i < 5000; i++)
+		buf[i % sizeof(buf)] = 'A' + i % 23;
+	write(fd, buf, 5000);
+	m = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, fd, 0);
+	for (int i = 0; m != MAP_FAILED && i < 8192; i++)
+		ok &= m[i] == (i < 5000 ? 'A' + i % 23 : 0);
+	ktap_check(m != MAP_FAILED && ok, "mmap_file_reads_its_bytes");
+	munmap(m, 8192);
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 4096);
+	ktap_check(m != MAP_FAILED && m[0] == 'A' + 4096 % 23 &&
+			   m[903] == 'A' + 4999 % 23 && m[904] == 0,
+		   "mmap_file_offset");
+	if (m != MAP_FAILED)
+		m[0] = '!';
+	ktap_check(m != MAP_FAILED && m[0] == '!' &&
+			   pread(fd, back, 1, 4096) == 1 &&
+			   back[0] == 'A' + 4096 % 23,
+		   "mmap_private_write_is_private");
+	munmap(m, 4096);
+	ktap_errno(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0), ENODEV,
+		   "mmap_shared_file_enodev");
+	ktap_errno(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 99, 0), EBADF,
+		   "mmap_bad_fd_ebadf");
+	wfd = open("/tmp/mapped", O_WRONLY);
+	ktap_errno(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, wfd, 0), EACCES,
+		   "mmap_writeonly_eacces");
+	ktap_errno(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, dfd, 0), ENODEV,
+		   "mmap_directory_enodev");
+	close(wfd);
+	close(dfd);
+	close(fd);
+	unlink("/tmp/mapped");
+}
+
 struct statx_buf {
 	uint32_t mask, blksize;
 	uint64_t attributes;
@@ -389,6 +430,7 @@ int main(void)
 {
 	ktap_begin("sysmisc", CASES);
 	mkdir("/proc", 0555);
+	mkdir("/tmp", 01777);
 	mount("proc", "/proc", "proc", 0, NULL);
 	ids_as_root();
 	ids_child();
@@ -399,6 +441,7 @@ int main(void)
 	uts();
 	times_calls();
 	memory();
+	file_mappings();
 	statx_calls();
 	sysinfo_procs();
 	umount("/proc");
