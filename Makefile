@@ -253,10 +253,12 @@ $(BUILD)/user/%: tests/user/%.c tests/user/ktap.h
 	@echo "  MUSLCC  $<"
 	$(Q)$(MUSL_CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
+# Debian's busybox too, for the applets tests/user/proc.c checks
+BUSYBOX ?= /bin/busybox
 $(BUILD)/user-tests.cpio: $(USER_BINS) tools/mkcpio.py
 	@echo "  CPIO    $@"
 	$(Q)$(PYTHON) tools/mkcpio.py $@ $(BUILD)/user/init:/init \
-		$(USER_TEST_FILES)
+		$(USER_TEST_FILES) $(BUSYBOX):/bin/busybox
 
 .PHONY: user-tests
 user-tests: $(BUILD)/user-tests.cpio

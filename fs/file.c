@@ -11,6 +11,7 @@
 #include <keel/fdtable.h>
 #include <keel/fs.h>
 #include <keel/lockdep.h>
+#include <keel/resource.h>
 #include <keel/sched.h>
 #include <keel/slab.h>
 #include <keel/string.h>
@@ -128,6 +129,12 @@ static unsigned int find_free_fd(const struct fdtable *t, unsigned int start)
 	return t->max_fds;
 }
 
+/* current's RLIMIT_NOFILE, which NR_OPEN_MAX bounds (keel/resource.h). */
+static unsigned int nofile_limit(void)
+{
+	return min(rlimit(RLIMIT_NOFILE), (unsigned long)NR_OPEN_MAX);
+}
+
 /* Reserve the lowest free fd >= start in files; -EMFILE, -ENOMEM. */
 static int alloc_fd(struct files_struct *files, unsigned int start,
 		    unsigned int flags)
@@ -140,7 +147,7 @@ static int alloc_fd(struct files_struct *files, unsigned int start,
 	spin_lock(&files->file_lock);
 	do {
 		fd = find_free_fd(&files->fdt, max(start, files->next_fd));
-		err = expand_files(files, fd);
+		err = fd >= nofile_limit() ? -EMFILE : expand_files(files, fd);
 	} while (err > 0);
 	if (err < 0)
 		goto out;
@@ -235,7 +242,7 @@ int f_dupfd(unsigned int from, struct file *file, unsigned int flags)
 {
 	int fd;
 
-	if (from >= NR_OPEN_MAX)
+	if (from >= nofile_limit())
 		return -EINVAL;
 	fd = alloc_fd(current->files, from, flags);
 	if (fd >= 0)
@@ -297,7 +304,7 @@ int ksys_dup3(unsigned int oldfd, unsigned int newfd, int flags)
 		return -EINVAL;
 	if (oldfd == newfd)
 		return -EINVAL;
-	if (newfd >= NR_OPEN_MAX)
+	if (newfd >= nofile_limit())
 		return -EBADF;
 	f = fget(oldfd);
 	if (!f)
@@ -440,8 +447,13 @@ struct files_struct *copy_files(unsigned long clone_flags)
 
 void exit_files(struct task *tsk)
 {
-	struct files_struct *files = tsk->files;
+	struct files_struct *files;
+	unsigned long flags;
 
+	/* pi_lock: /proc/PID/fd reads another task's table under it */
+	spin_lock_irqsave(&tsk->pi_lock, flags);
+	files = tsk->files;
 	tsk->files = NULL;
+	spin_unlock_irqrestore(&tsk->pi_lock, flags);
 	put_files_struct(files);
 }

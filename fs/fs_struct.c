@@ -108,9 +108,14 @@ struct fs_struct *copy_fs(unsigned long clone_flags)
 
 void exit_fs(struct task *tsk)
 {
-	struct fs_struct *fs = tsk->fs;
+	struct fs_struct *fs;
+	unsigned long flags;
 
+	/* pi_lock: /proc/PID/cwd reads another task's fs under it */
+	spin_lock_irqsave(&tsk->pi_lock, flags);
+	fs = tsk->fs;
 	tsk->fs = NULL;
+	spin_unlock_irqrestore(&tsk->pi_lock, flags);
 	put_fs_struct(fs);
 }
 

@@ -167,3 +167,90 @@ SYSCALL_DEFINE2(fstat, unsigned int, fd, struct stat __user *, statbuf)
 	fput(f);
 	return err ? err : cp_new_stat(&k, statbuf);
 }
+
+/* Linux's struct statx (include/uapi/linux/stat.h), 256 bytes. */
+struct statx_timestamp {
+	s64 tv_sec;
+	u32 tv_nsec;
+	s32 __reserved;
+};
+
+struct statx {
+	u32 stx_mask;
+	u32 stx_blksize;
+	u64 stx_attributes;
+	u32 stx_nlink;
+	u32 stx_uid;
+	u32 stx_gid;
+	u16 stx_mode;
+	u16 __spare0[1];
+	u64 stx_ino;
+	u64 stx_size;
+	u64 stx_blocks;
+	u64 stx_attributes_mask;
+	struct statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+	u32 stx_rdev_major, stx_rdev_minor;
+	u32 stx_dev_major, stx_dev_minor;
+	u64 stx_mnt_id;
+	u32 stx_dio_mem_align, stx_dio_offset_align;
+	u64 __spare3[12];
+};
+_Static_assert(sizeof(struct statx) == 256, "struct statx is Linux's");
+
+#define STATX_BASIC_STATS   0x000007ffU /* type..blocks, no btime */
+#define STATX__RESERVED	    0x80000000U
+#define AT_STATX_SYNC_TYPE  0x6000
+#define AT_STATX_DONT_SYNC  0x4000
+#define AT_STATX_FORCE_SYNC 0x2000
+
+static struct statx_timestamp statx_ts(struct timespec64 t)
+{
+	return (struct statx_timestamp){ .tv_sec = t.tv_sec,
+					 .tv_nsec = t.tv_nsec };
+}
+
+/*
+ * SYSCALL statx: the basic stats (everything stat gives) whatever the
+ * mask asks; no birth time, no attributes.
+ */
+SYSCALL_DEFINE5(statx, int, dfd, const char __user *, filename, unsigned int,
+		flags, unsigned int, mask, struct statx __user *, buffer)
+{
+	struct statx sx;
+	struct kstat k;
+	char *name;
+	int err;
+
+	if (mask & STATX__RESERVED)
+		return -EINVAL;
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+		return -EINVAL;
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
+		      AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	name = getname(filename);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	err = vfs_statx(dfd, name, flags & ~AT_STATX_SYNC_TYPE, &k);
+	putname(name);
+	if (err)
+		return err;
+	memset(&sx, 0, sizeof(sx));
+	sx.stx_mask = STATX_BASIC_STATS;
+	sx.stx_blksize = k.blksize;
+	sx.stx_nlink = k.nlink;
+	sx.stx_uid = k.uid;
+	sx.stx_gid = k.gid;
+	sx.stx_mode = k.mode;
+	sx.stx_ino = k.ino;
+	sx.stx_size = k.size;
+	sx.stx_blocks = k.blocks;
+	sx.stx_atime = statx_ts(k.atime);
+	sx.stx_ctime = statx_ts(k.ctime);
+	sx.stx_mtime = statx_ts(k.mtime);
+	sx.stx_rdev_major = MAJOR(k.rdev);
+	sx.stx_rdev_minor = MINOR(k.rdev);
+	sx.stx_dev_major = MAJOR(k.dev);
+	sx.stx_dev_minor = MINOR(k.dev);
+	return copy_to_user(buffer, &sx, sizeof(sx)) ? -EFAULT : 0;
+}

@@ -71,3 +71,12 @@ SYSCALL_DEFINE0(sync)
 {
 	return 0;
 }
+
+void iterate_filesystems(void (*fn)(struct file_system_type *type, void *arg),
+			 void *arg)
+{
+	spin_lock(&file_systems_lock);
+	for (struct file_system_type *p = file_systems; p; p = p->next)
+		fn(p, arg);
+	spin_unlock(&file_systems_lock);
+}

@@ -192,6 +192,18 @@ static int elf_map_all(struct linux_binprm *bprm, const Elf64_Ehdr *eh,
 	for (unsigned int i = 0; i < eh->e_phnum && !err; i++)
 		if (ph[i].p_type == PT_LOAD && ph[i].p_memsz)
 			err = elf_map_vma(mm, &ph[i], bprm->load_bias);
+	mm->start_code = ~0UL;
+	for (unsigned int i = 0; i < eh->e_phnum; i++) {
+		unsigned long b = bprm->load_bias; /* the text: /proc, VmExe */
+
+		if (ph[i].p_type != PT_LOAD || !(ph[i].p_flags & PF_X))
+			continue;
+		mm->start_code = min(mm->start_code, ph[i].p_vaddr + b);
+		mm->end_code =
+			max(mm->end_code, ph[i].p_vaddr + ph[i].p_filesz + b);
+	}
+	if (mm->start_code == ~0UL)
+		mm->start_code = 0;
 	for (unsigned int i = 0; i < eh->e_phnum && !err; i++)
 		if (ph[i].p_type == PT_LOAD && ph[i].p_filesz)
 			err = elf_fill(bprm, &ph[i], bprm->load_bias);

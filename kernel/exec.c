@@ -124,6 +124,16 @@ static int copy_kernel_strings(struct exec_args *a, const char *const *vec,
 	return 0;
 }
 
+/* Bytes of the argv strings (they come first in a->strings). */
+static size_t exec_args_argv_len(const struct exec_args *a)
+{
+	const char *s = a->strings;
+
+	for (int i = 0; i < a->argc; i++)
+		s += strlen(s) + 1;
+	return s - a->strings;
+}
+
 /* ---- the initial stack (Linux's create_elf_tables) ---- */
 
 struct stack_image {
@@ -180,10 +190,10 @@ static void put_auxv(struct stack_image *img, unsigned long *pos,
 		AT_BASE,     0,
 		AT_FLAGS,    0,
 		AT_ENTRY,    bprm->entry,
-		AT_UID,	     0,
-		AT_EUID,     0,
-		AT_GID,	     0,
-		AT_EGID,     0,
+		AT_UID,	     current->cred.uid,
+		AT_EUID,     current->cred.euid,
+		AT_GID,	     current->cred.gid,
+		AT_EGID,     current->cred.egid,
 		AT_SECURE,   0,
 		AT_RANDOM,   random,
 		AT_EXECFN,   execfn,
@@ -288,6 +298,9 @@ int create_elf_tables(struct linux_binprm *bprm, const struct exec_args *a)
 	if (!img.buf)
 		return -ENOMEM;
 	fill_stack_image(&img, bprm, a, strings, fn, plat, rnd);
+	mm->arg_start = strings;
+	mm->env_start = mm->arg_end = strings + exec_args_argv_len(a);
+	mm->env_end = strings + a->len;
 	mutex_lock(&mm->mmap_lock);
 	err = mmap_region(mm, STACK_TOP - STACK_SIZE, STACK_SIZE,
 			  VM_READ | VM_WRITE);
@@ -321,7 +334,7 @@ static void exec_commit(struct linux_binprm *bprm)
 	switch_mm(mm);
 	if (old)
 		mmput(old);
-	strlcpy(current->name, basename(bprm->filename), sizeof(current->name));
+	set_task_comm(current, basename(bprm->filename));
 	current->clear_child_tid = NULL;
 	if (current->files)
 		do_close_on_exec(current->files);
@@ -336,6 +349,8 @@ int do_execve_file(struct linux_binprm *bprm, const struct exec_args *a)
 	bprm->mm = mm_alloc();
 	if (!bprm->mm)
 		return -ENOMEM;
+	if (bprm->exe_file)
+		set_mm_exe_file(bprm->mm, bprm->exe_file);
 	err = load_elf_binary(bprm);
 	if (!err)
 		err = create_elf_tables(bprm, a);

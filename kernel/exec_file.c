@@ -33,6 +33,7 @@ int exec_open(const char *path, struct linux_binprm *bprm)
 	}
 	bprm->read = exec_read;
 	bprm->file = f;
+	bprm->exe_file = f;
 	bprm->size = file_inode(f)->i_size;
 	return 0;
 }

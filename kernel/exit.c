@@ -103,6 +103,8 @@ static void forget_children(struct task *p, struct list_head *drop)
 	bool adopt = reaper != p && is_user_process(reaper);
 
 	list_for_each_entry_safe(c, n, &p->children, sibling) {
+		if (c->pdeath_signal && c->exit_state != EXIT_ZOMBIE)
+			send_sig(c->pdeath_signal, c, 1); /* prctl */
 		list_del_init(&c->sibling);
 		c->parent = adopt ? reaper : NULL;
 		if (adopt)
@@ -272,8 +274,13 @@ static long wait_once(int pid, int options, int *status)
 		break;
 	}
 	spin_unlock_irqrestore(&process_lock, flags);
-	if (z)
+	if (z) {
+		/* Linux's __exit_signal: the reaper inherits the child's times */
+		current->cutime += z->utime + z->cutime;
+		current->cstime += z->stime + z->cstime;
+		current->cnr_switches += z->nr_switches + z->cnr_switches;
 		put_task(z); /* frees it once its last switch is done */
+	}
 	if (!found)
 		return -ECHILD;
 	return ret;

@@ -18,6 +18,7 @@
 #include <keel/mm_user.h>
 #include <keel/process.h>
 #include <keel/sched.h>
+#include <keel/string.h>
 #include <keel/syscalls.h>
 
 #include "sched/sched.h"
@@ -77,6 +78,10 @@ static void copy_thread(struct task *p, const struct kernel_clone_args *args)
 		regs->rsp = args->stack;
 	fpu_copy_current(p);
 	p->fsbase = args->flags & CLONE_SETTLS ? args->tls : current->fsbase;
+	/* ids and limits are inherited; pdeath_signal, robust list not */
+	p->cred = current->cred;
+	memcpy(p->rlim, current->rlim, sizeof(p->rlim));
+	p->nice = current->nice;
 	if (args->flags & CLONE_CHILD_CLEARTID)
 		p->clear_child_tid = args->child_tid;
 }

@@ -24,6 +24,7 @@
  * free_irq() the handler runs nowhere and its cookie may be freed. The
  * per-line counts are atomic; the hard-IRQ nesting depth is per CPU.
  */
+#include <asm/ptrace.h>
 #include <keel/atomic.h>
 #include <keel/bug.h>
 #include <keel/errno.h>
@@ -60,6 +61,7 @@ static DEFINE_SPINLOCK(irq_lock);
  */
 #define IRQ_NEST_MAX 16
 static unsigned int dispatching[NR_CPUS][IRQ_NEST_MAX];
+static bool irq_user[NR_CPUS]; /* outermost interrupt came from user mode */
 
 bool in_irq(void)
 {
@@ -201,6 +203,11 @@ void free_irq(unsigned int irq, void *cookie)
 	spin_unlock_irqrestore(&irq_lock, flags);
 }
 
+bool irq_from_user(void)
+{
+	return this_cpu_read(irq_depth) && irq_user[smp_processor_id()];
+}
+
 void irq_dispatch(unsigned int vector, struct pt_regs *regs)
 {
 	unsigned int irq = vector - 32;
@@ -208,7 +215,8 @@ void irq_dispatch(unsigned int vector, struct pt_regs *regs)
 	unsigned int depth = this_cpu_read(irq_depth);
 	enum irqreturn ret = IRQ_NONE;
 
-	(void)regs;
+	if (!depth) /* the tick's user/system accounting asks */
+		irq_user[smp_processor_id()] = user_mode(regs);
 	if (depth < IRQ_NEST_MAX)
 		dispatching[smp_processor_id()][depth] = irq;
 	this_cpu_add_32(irq_depth, 1);

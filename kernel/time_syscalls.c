@@ -257,11 +257,16 @@ SYSCALL_DEFINE3(getrandom, char __user *, buf, size_t, count, unsigned int,
 SYSCALL_DEFINE1(sysinfo, struct kernel_sysinfo __user *, info)
 {
 	struct kernel_sysinfo k = { 0 };
+	unsigned int nr = 0;
 
 	k.uptime = ktime_get_ns() / NSEC_PER_SEC;
 	k.totalram = nr_total_pages();
 	k.freeram = nr_free_pages();
-	k.procs = 1; /* TODO: count the tasks (no counter yet) */
+	get_avenrun(k.loads); /* FSHIFT 11; sysinfo wants SI_LOAD_SHIFT 16 */
+	for (int i = 0; i < 3; i++)
+		k.loads[i] <<= 16 - FSHIFT;
+	task_next_pid(0, &nr); /* counts every task */
+	k.procs = nr;
 	k.mem_unit = PAGE_SIZE;
 	return copy_to_user(info, &k, sizeof(k)) ? -EFAULT : 0;
 }

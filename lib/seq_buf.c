@@ -2,6 +2,7 @@
 /* seq_buf.c - formatted text into a fixed buffer (keel/seq_buf.h). */
 #include <keel/printk.h>
 #include <keel/seq_buf.h>
+#include <keel/string.h>
 
 int seq_buf_printf(struct seq_buf *s, const char *fmt, ...)
 {
@@ -18,4 +19,14 @@ int seq_buf_printf(struct seq_buf *s, const char *fmt, ...)
 	if (s->len >= s->size)
 		s->len = s->size; /* overflowed: stays full */
 	return 0;
+}
+
+void seq_buf_putmem(struct seq_buf *s, const void *mem, size_t len)
+{
+	if (s->len < s->size && len < s->size - s->len) {
+		memcpy(s->buffer + s->len, mem, len);
+		s->len += len;
+	} else {
+		s->len = s->size; /* overflowed: stays full */
+	}
 }

@@ -224,3 +224,77 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src,
 	}
 	return 0;
 }
+
+size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
+			size_t len)
+{
+	size_t done = 0;
+
+	mutex_lock(&mm->mmap_lock);
+	while (done < len) {
+		unsigned long off = addr & (PAGE_SIZE - 1);
+		size_t n = min(len - done, (size_t)(PAGE_SIZE - off));
+		u64 *pte;
+
+		if (!find_vma(mm, addr))
+			break;
+		pte = user_pte(mm->pgd, addr - off, false);
+		if (pte && pte_has_page(*pte))
+			memcpy((char *)buf + done,
+			       (char *)pte_kaddr(*pte) + off, n);
+		else /* never touched: demand-zero */
+			memset((char *)buf + done, 0, n);
+		done += n;
+		addr += n;
+	}
+	mutex_unlock(&mm->mmap_lock);
+	return done;
+}
+
+int move_page_range(struct mm_struct *mm, unsigned long old_addr,
+		    unsigned long new_addr, unsigned long len)
+{
+	lockdep_assert_held(&mm->mmap_lock);
+	for (unsigned long off = 0, next; off < len; off = next - old_addr) {
+		u64 *opte = user_pte_next(mm->pgd, old_addr + off, &next),
+		    *npte;
+
+		if (!opte || !pte_has_page(*opte))
+			continue;
+		npte = user_pte(mm->pgd, new_addr + off, true);
+		if (!npte)
+			return -ENOMEM;
+		*npte = *opte;
+		*opte = 0;
+		flush_if_current(mm, old_addr + off);
+	}
+	return 0;
+}
+
+void *user_page_new(void)
+{
+	return user_page_alloc(true);
+}
+
+void user_page_free(void *page)
+{
+	user_page_put(page);
+}
+
+int mm_install_page(struct mm_struct *mm, unsigned long addr, void *page)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+	u64 *pte;
+
+	lockdep_assert_held(&mm->mmap_lock);
+	if (!vma)
+		return -EFAULT;
+	pte = user_pte(mm->pgd, addr, true);
+	if (!pte)
+		return -ENOMEM;
+	if (pte_has_page(*pte))
+		return -EEXIST;
+	*pte = virt_to_phys(page) | vm_page_prot(vma->vm_flags);
+	mm->nr_pages++;
+	return 0;
+}

@@ -5,8 +5,8 @@
  *
  * VMAs are kept on a list sorted by address (a process has tens of
  * them; TODO: a tree when that stops being true). Unmapping or
- * re-protecting part of a VMA splits it. Anonymous memory only: a file
- * mapping is -ENODEV until the VFS offers one (TODO).
+ * re-protecting part of a VMA splits it. Private file mappings are
+ * anonymous memory filled from the file at mmap time (sys_mmap).
  *
  * Locking: mm->mmap_lock around every walk or change of the list and
  * the page tables (keel/mm_user.h).
@@ -14,6 +14,8 @@
 #include <asm/cpu.h>
 #include <asm/pgtable.h>
 #include <keel/errno.h>
+#include <keel/fdtable.h>
+#include <keel/fs.h>
 #include <keel/lockdep.h>
 #include <keel/mm_user.h>
 #include <keel/sched.h>
@@ -67,18 +69,52 @@ void mmput(struct mm_struct *mm)
 	}
 	mutex_unlock(&mm->mmap_lock);
 	pgd_free(mm->pgd);
+	if (mm->exe_file)
+		fput(mm->exe_file);
 	kfree(mm);
+}
+
+void set_mm_exe_file(struct mm_struct *mm, struct file *file)
+{
+	struct file *old = mm->exe_file;
+
+	mm->exe_file = file ? get_file(file) : NULL;
+	if (old)
+		fput(old);
+}
+
+struct file *get_mm_exe_file(struct mm_struct *mm)
+{
+	/* set only before the mm runs (exec, fork): stable while used */
+	struct file *f = READ_ONCE(mm->exe_file);
+
+	return f ? get_file(f) : NULL;
+}
+
+struct mm_struct *get_task_mm(struct task *p)
+{
+	struct mm_struct *mm;
+	unsigned long flags;
+
+	spin_lock_irqsave(&p->pi_lock, flags);
+	mm = p->mm;
+	if (mm)
+		refcount_inc(&mm->mm_users);
+	spin_unlock_irqrestore(&p->pi_lock, flags);
+	return mm;
 }
 
 void switch_mm(struct mm_struct *mm)
 {
 	struct task *p = current;
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	/* pi_lock: get_task_mm() sees the old mm (still referenced) or mm */
+	spin_lock_irqsave(&p->pi_lock, flags);
 	p->mm = mm;
 	p->cr3 = mm ? virt_to_phys(mm->pgd) : 0;
 	arch_load_page_tables(p->cr3);
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&p->pi_lock, flags);
 }
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
@@ -247,8 +283,6 @@ static long mmap_checks(unsigned long addr, unsigned long len,
 		return -EINVAL;
 	if ((flags & MAP_FIXED) && !IS_ALIGNED(addr, PAGE_SIZE))
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return fd < 0 ? -EBADF : -ENODEV; /* TODO: file mappings */
 	return 0;
 }
 
@@ -275,21 +309,112 @@ static long mmap_place(struct mm_struct *mm, unsigned long addr,
 	return addr ? (long)addr : -ENOMEM;
 }
 
+/* The file pages of a private file mapping, read before mmap_lock. */
+struct file_pages {
+	void **page;
+	unsigned long nr;
+};
+
+static void file_pages_free(struct file_pages *fp)
+{
+	for (unsigned long i = 0; i < fp->nr; i++)
+		if (fp->page[i])
+			user_page_free(fp->page[i]);
+	kfree(fp->page);
+}
+
+/*
+ * Read [off, off + len) of fd's file into fresh pages: the pages up to
+ * the end of the file (the last one zero-filled past it). 0, -EBADF,
+ * -EACCES (not open for reading), -ENODEV (not a regular file),
+ * -ENOMEM or the read's error.
+ */
+static long file_pages_read(int fd, unsigned long off, unsigned long len,
+			    struct file_pages *fp)
+{
+	struct file *f = fget(fd);
+	long err = 0;
+	loff_t size;
+
+	fp->page = NULL;
+	fp->nr = 0;
+	if (!f)
+		return -EBADF;
+	if (!(f->f_mode & FMODE_READ))
+		err = -EACCES;
+	else if (!S_ISREG(file_inode(f)->i_mode))
+		err = -ENODEV;
+	size = file_inode(f)->i_size;
+	if (!err && (loff_t)off < size)
+		fp->nr = min(len, ALIGN_UP(size - off, PAGE_SIZE)) / PAGE_SIZE;
+	if (fp->nr) {
+		fp->page = kzalloc(fp->nr * sizeof(void *), GFP_KERNEL);
+		if (!fp->page)
+			err = -ENOMEM;
+	}
+	for (unsigned long i = 0; !err && i < fp->nr; i++) {
+		loff_t pos = off + i * PAGE_SIZE;
+		ssize_t n;
+
+		fp->page[i] = user_page_new();
+		if (!fp->page[i]) {
+			err = -ENOMEM;
+			break;
+		}
+		n = kernel_read(f, fp->page[i], PAGE_SIZE, &pos);
+		if (n < 0)
+			err = n;
+	}
+	fput(f);
+	if (err) {
+		file_pages_free(fp);
+		fp->nr = 0;
+	}
+	return err;
+}
+
+/* Map the read pages at start; each one mapped is the mm's now. */
+static void file_pages_install(struct mm_struct *mm, unsigned long start,
+			       struct file_pages *fp)
+{
+	for (unsigned long i = 0; i < fp->nr; i++)
+		if (!mm_install_page(mm, start + i * PAGE_SIZE, fp->page[i]))
+			fp->page[i] = NULL;
+}
+
 /*
  * SYSCALL mmap: anonymous private or shared memory (shared behaves as
- * private until there is a second process to share with: TODO).
+ * private until there is a second process to share with: TODO), and
+ * private mappings of regular files: the file's bytes are copied into
+ * the mapping's pages at mmap time (POSIX leaves it unspecified whether
+ * later writes to the file show through a MAP_PRIVATE mapping; on keel
+ * they do not), so a writable one is copy-on-write by construction.
+ * Pages wholly past the end of the file read zeroes (Linux: SIGBUS;
+ * TODO). MAP_SHARED of a file is -ENODEV (TODO: ramfs's pages).
  */
 SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long,
 		prot, unsigned long, flags, int, fd, unsigned long, off)
 {
 	struct mm_struct *mm = current->mm;
 	long ret = mmap_checks(addr, len, prot, flags, fd);
+	struct file_pages fp = { NULL, 0 };
 
 	if (ret)
 		return ret;
 	if (off & (PAGE_SIZE - 1))
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
+	if (off + len < off)
+		return -EOVERFLOW;
+	if (!(flags & MAP_ANONYMOUS)) {
+		ret = file_pages_read(fd, off, len, &fp);
+		if (!ret && (flags & MAP_TYPE) == MAP_SHARED)
+			ret = -ENODEV;
+		if (ret) {
+			file_pages_free(&fp);
+			return ret;
+		}
+	}
 	mutex_lock(&mm->mmap_lock);
 	ret = mmap_place(mm, addr, len, flags);
 	if (ret >= 0) {
@@ -297,8 +422,11 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long,
 
 		if (err)
 			ret = err;
+		else
+			file_pages_install(mm, ret, &fp);
 	}
 	mutex_unlock(&mm->mmap_lock);
+	file_pages_free(&fp);
 	return ret;
 }
 
@@ -432,6 +560,11 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 	mm->brk = oldmm->brk;
 	mm->start_stack = oldmm->start_stack;
 	mm->mmap_base = oldmm->mmap_base;
+	mm->arg_start = oldmm->arg_start;
+	mm->arg_end = oldmm->arg_end;
+	mm->env_start = oldmm->env_start;
+	mm->env_end = oldmm->env_end;
+	set_mm_exe_file(mm, oldmm->exe_file);
 	mutex_unlock(&mm->mmap_lock);
 	mutex_unlock(&oldmm->mmap_lock);
 	/* oldmm's entries lost their write right: drop what the TLB has */
@@ -442,4 +575,160 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 		return NULL;
 	}
 	return mm;
+}
+
+#define MREMAP_MAYMOVE	 1
+#define MREMAP_FIXED	 2
+#define MREMAP_DONTUNMAP 4
+
+/*
+ * Move [old, old + len) of vma to new (free, valid), as a VMA of
+ * new_len >= len bytes: the pages move, the rest is demand-zero.
+ */
+static long mremap_move(struct mm_struct *mm, struct vm_area_struct *vma,
+			unsigned long old, unsigned long len, unsigned long new,
+			unsigned long new_len)
+{
+	int err = mmap_region(mm, new, new_len, vma->vm_flags);
+
+	if (!err)
+		err = move_page_range(mm, old, new, len);
+	if (err) {
+		/* put back what moved, drop the new range */
+		move_page_range(mm, new, old, len);
+		do_munmap(mm, new, new_len);
+		return err;
+	}
+	do_munmap(mm, old, len);
+	return new;
+}
+
+static long do_mremap(struct mm_struct *mm, unsigned long addr,
+		      unsigned long old_len, unsigned long new_len,
+		      unsigned long flags, unsigned long new_addr)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+	unsigned long end = addr + old_len;
+
+	if (!vma || end > vma->vm_end || end < addr)
+		return -EFAULT;
+	if (flags & MREMAP_FIXED) {
+		if (!range_valid(new_addr, new_len))
+			return -EINVAL;
+		if (new_addr < end && addr < new_addr + new_len)
+			return -EINVAL; /* overlaps the old range */
+		if (do_munmap(mm, new_addr, new_len))
+			return -ENOMEM;
+		if (old_len > new_len) {
+			do_munmap(mm, addr + new_len, old_len - new_len);
+			old_len = new_len;
+		}
+		vma = find_vma(mm, addr);
+		return mremap_move(mm, vma, addr, old_len, new_addr, new_len);
+	}
+	if (new_len <= old_len) {
+		if (new_len < old_len)
+			do_munmap(mm, addr + new_len, old_len - new_len);
+		return addr;
+	}
+	/* grow in place if the VMA ends here and the gap after is free */
+	if (end == vma->vm_end && range_valid(addr, new_len) &&
+	    range_free(mm, end, addr + new_len) &&
+	    !mmap_region(mm, end, new_len - old_len, vma->vm_flags))
+		return addr;
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	new_addr = get_unmapped_area(mm, new_len);
+	if (!new_addr)
+		return -ENOMEM;
+	return mremap_move(mm, vma, addr, old_len, new_addr, new_len);
+}
+
+/*
+ * SYSCALL mremap: shrink, grow in place, or (MREMAP_MAYMOVE) move;
+ * MREMAP_FIXED moves to new_addr, replacing what was there. The old
+ * range must lie in one VMA (-EFAULT). MREMAP_DONTUNMAP is -EINVAL
+ * (TODO), as is old_len 0 (a second view needs shared memory).
+ */
+SYSCALL_DEFINE5(mremap, unsigned long, addr, unsigned long, old_len,
+		unsigned long, new_len, unsigned long, flags, unsigned long,
+		new_addr)
+{
+	struct mm_struct *mm = current->mm;
+	long ret;
+
+	if (flags & ~(unsigned long)(MREMAP_MAYMOVE | MREMAP_FIXED))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || !old_len || !new_len)
+		return -EINVAL;
+	if (old_len > TASK_SIZE_MAX || new_len > TASK_SIZE_MAX)
+		return -EINVAL;
+	old_len = ALIGN_UP(old_len, PAGE_SIZE);
+	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	if ((flags & MREMAP_FIXED) && !IS_ALIGNED(new_addr, PAGE_SIZE))
+		return -EINVAL;
+	if (!mm)
+		return -EFAULT;
+	mutex_lock(&mm->mmap_lock);
+	ret = do_mremap(mm, addr, old_len, new_len, flags, new_addr);
+	mutex_unlock(&mm->mmap_lock);
+	return ret;
+}
+
+#define MADV_DONTNEED 4
+#define MADV_FREE     8
+#define MADV_MAX      25 /* MADV_COLLAPSE; 5-7 and 22 are unused */
+
+static bool madvise_known(int advice)
+{
+	return advice >= 0 && advice <= MADV_MAX &&
+	       !(advice >= 5 && advice <= 7) && advice != 22 &&
+	       advice != 9; /* MADV_REMOVE: shared memory only */
+}
+
+/*
+ * SYSCALL madvise: MADV_DONTNEED and MADV_FREE drop the pages (the next
+ * touch reads zeroes, as private anonymous memory does on Linux); the
+ * other advice is accepted as a hint and ignored. A range with unmapped
+ * holes is -ENOMEM, after the mapped parts are done.
+ */
+SYSCALL_DEFINE3(madvise, unsigned long, start, size_t, len, int, advice)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long end, a;
+	long ret = 0;
+
+	if (!madvise_known(advice) || !IS_ALIGNED(start, PAGE_SIZE))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	end = start + len;
+	if (end < start || end > TASK_SIZE_MAX)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	if (!mm)
+		return -ENOMEM;
+	mutex_lock(&mm->mmap_lock);
+	for (a = start; a < end;) {
+		struct vm_area_struct *vma = find_vma(mm, a);
+		unsigned long stop;
+
+		if (!vma) {
+			struct vm_area_struct *next = vma_after(mm, a);
+
+			ret = -ENOMEM;
+			if (!next || next->vm_start >= end)
+				break;
+			a = next->vm_start;
+			continue;
+		}
+		stop = min(end, vma->vm_end);
+		if (advice == MADV_DONTNEED || advice == MADV_FREE)
+			zap_page_range(mm, a, stop);
+		a = stop;
+	}
+	mutex_unlock(&mm->mmap_lock);
+	return ret;
 }

@@ -12,6 +12,7 @@
 
 #include <keel/types.h>
 
+struct file;
 struct mm_struct;
 
 /* Reads up to len bytes at pos: the bytes read (0 at the end) or -Exxx. */
@@ -32,6 +33,7 @@ struct linux_binprm {
 	void *file;
 	u64 size; /* of the file */
 	const char *filename;
+	struct file *exe_file; /* a VFS file's: /proc/PID/exe */
 	struct mm_struct *mm;
 	/* the loader's results */
 	unsigned long entry; /* AT_ENTRY (with load_bias) */

@@ -341,6 +341,9 @@ struct super_block *sget_anon(struct file_system_type *type);
 void deactivate_super(struct super_block *sb);
 int register_filesystem(struct file_system_type *fs);
 struct file_system_type *get_fs_type(const char *name);
+/* Call fn for each registered type, newest first (/proc/filesystems). */
+void iterate_filesystems(void (*fn)(struct file_system_type *type, void *arg),
+			 void *arg);
 
 /* ---- mounts (fs/namespace.c) ---- */
 extern spinlock_t mount_lock;

@@ -78,6 +78,8 @@ void irq_init(void);
 
 struct pt_regs;
 void irq_dispatch(unsigned int vector, struct pt_regs *regs);
+/* Did this CPU's outermost interrupt in progress come from user mode? */
+bool irq_from_user(void);
 /*
  * A line tests can trigger by software (x86: a LAPIC self-IPI).
  * irq_test_line_get() gives its number and attaches its controller;

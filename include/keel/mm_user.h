@@ -55,6 +55,10 @@ struct mm_struct {
 	unsigned long start_stack;
 	unsigned long mmap_base; /* mmap searches down from here */
 	unsigned long nr_pages;	 /* user pages allocated */
+	/* argv and envp strings on the stack (exec; /proc/PID/cmdline) */
+	unsigned long arg_start, arg_end, env_start, env_end;
+	/* the executable (/proc/PID/exe), referenced; NULL: none */
+	struct file *exe_file;
 };
 
 /* A new empty mm (kernel half only), or NULL. */
@@ -103,11 +107,50 @@ void zap_page_range(struct mm_struct *mm, unsigned long start,
 /* Reset the entries of [start, end) to vm_flags (lock held). */
 void change_page_prot(struct mm_struct *mm, unsigned long start,
 		      unsigned long end, unsigned long vm_flags);
+/*
+ * Move the pages of [old_addr, old_addr + len) to new_addr (mremap):
+ * entries move as they are (COW state included). The new range must be
+ * empty. 0 or -ENOMEM (the pages moved so far stay moved). Lock held.
+ */
+int move_page_range(struct mm_struct *mm, unsigned long old_addr,
+		    unsigned long new_addr, unsigned long len);
+/*
+ * A zeroed user page mapped by nobody yet (mapcount 1), or NULL; drop
+ * one that was never installed with user_page_free().
+ */
+void *user_page_new(void);
+void user_page_free(void *page);
+/*
+ * Map page (from user_page_new) at addr, inside a VMA, with its rights;
+ * the entry must be empty. 0, -EFAULT, -EEXIST, -ENOMEM. Lock held.
+ */
+int mm_install_page(struct mm_struct *mm, unsigned long addr, void *page);
 /* Share src's pages in vma's range with dst, COW (fork). 0 or -ENOMEM. */
 int copy_page_range(struct mm_struct *dst, struct mm_struct *src,
 		    struct vm_area_struct *vma);
 
 /* Make mm the running address space of current (exec, exit). */
 void switch_mm(struct mm_struct *mm);
+
+struct task;
+struct file;
+/*
+ * p's mm with a user reference (mmput it), or NULL for a kernel thread
+ * or an exited process. Safe against p exiting or exec'ing meanwhile
+ * (p->pi_lock orders it against switch_mm).
+ */
+struct mm_struct *get_task_mm(struct task *p);
+/*
+ * Copy up to len bytes at user address addr of mm (any mm, not only
+ * current's) into buf; pages never touched read as zeroes. Returns the
+ * bytes copied: short at the first address outside every VMA. Takes
+ * mmap_lock.
+ */
+size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
+			size_t len);
+/* Set mm's executable (a reference is taken; the old one dropped). */
+void set_mm_exe_file(struct mm_struct *mm, struct file *file);
+/* mm's executable, referenced (fput it), or NULL. */
+struct file *get_mm_exe_file(struct mm_struct *mm);
 
 #endif

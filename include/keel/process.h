@@ -60,6 +60,14 @@ struct task *get_task_parent(struct task *p);
 /* Is p a child of parent? */
 bool task_is_child_of(struct task *p, struct task *parent);
 
+/* ---- kernel/sys.c ---- */
+struct rusage;
+/* p's name (comm), copied under p->pi_lock; set it (prctl, /proc). */
+void get_task_comm(char *buf, struct task *p);
+void set_task_comm(struct task *p, const char *name);
+/* getrusage's answer for p (who: RUSAGE_SELF or RUSAGE_CHILDREN). */
+void task_rusage(struct task *p, int who, struct rusage *ru);
+
 /* ---- kernel/exec.c ---- */
 /*
  * Replace current's program with filename (kernel strings). Returns

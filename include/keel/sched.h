@@ -28,9 +28,11 @@
 #include <keel/atomic.h>
 #include <keel/completion.h>
 #include <keel/cpumask.h>
+#include <keel/cred.h>
 #include <keel/list.h>
 #include <keel/percpu.h>
 #include <keel/refcount.h>
+#include <keel/resource.h>
 #include <keel/signal.h>
 #include <keel/spinlock.h>
 
@@ -137,6 +139,22 @@ struct task {
 	/* files (fs/): NULL for a kernel thread that opens none */
 	struct fs_struct *fs;	    /* root, cwd, umask; NULL: init_fs */
 	struct files_struct *files; /* fd table */
+
+	/*
+	 * process attributes (kernel/sys.c, fs/proc/): copied at fork.
+	 * utime/stime: ticks charged in user and kernel mode by the timer
+	 * (kernel/sched/cputime.c); cutime/cstime: those of its reaped
+	 * children (and theirs), added by wait4.
+	 */
+	struct cred cred;
+	struct rlimit rlim[RLIM_NLIMITS];
+	int pdeath_signal;	  /* prctl(PR_SET_PDEATHSIG) */
+	void __user *robust_list; /* set_robust_list (TODO: walked at exit) */
+	size_t robust_list_len;
+	u64 start_time_ns;  /* creation, ns since boot */
+	u64 utime, stime;   /* ticks (HZ) */
+	u64 cutime, cstime; /* ticks (HZ), reaped children */
+	u64 cnr_switches;   /* reaped children's nr_switches */
 #if KEEL_LOCKDEP
 	/* mutexes this task holds, for the lock validator */
 	struct ld_held ld_held[LD_TASK_HELD];
@@ -410,6 +428,33 @@ static inline void get_task(struct task *p)
 void put_task(struct task *p);
 /* The task with this pid, with a reference held, or NULL. */
 struct task *find_task_by_pid(int pid);
+/*
+ * The smallest pid >= from that a task has (idle tasks have none), or
+ * 0; *nr (if set) gets the number of tasks added (/proc's listing).
+ */
+int task_next_pid(int from, unsigned int *nr);
+/* The pid handed out last (/proc/loadavg). */
+int task_last_pid(void);
+/* Tasks created since boot (/proc/stat "processes"). */
+unsigned long task_nr_forks(void);
+/*
+ * The CPU-time counters of /proc/stat, in ticks (HZ): per CPU, time in
+ * user mode (nice > 0 apart), kernel mode and idle (kernel/sched/cputime.c).
+ */
+struct cpu_times {
+	u64 user, nice, system, idle;
+};
+void cpu_times_get(unsigned int cpu, struct cpu_times *t);
+/* The load averages (Linux's fixed point, FSHIFT 11) and running count. */
+#define FSHIFT	11
+#define FIXED_1 (1 << FSHIFT)
+void get_avenrun(unsigned long loads[3]);
+unsigned int nr_running(void);
+/* Context switches on all CPUs since boot. */
+u64 nr_context_switches(void);
+/* Timer tick: charge it to current (user: it came from user mode). */
+void account_process_tick(bool user);
+
 /* Tasks freed while a Rust policy held their token: kept (task.c). */
 unsigned int task_nr_parked(void);
 

@@ -34,5 +34,7 @@ static inline size_t seq_buf_used(const struct seq_buf *s)
 
 /* Append; on overflow the text is cut and the overflow remembered. */
 __printf(2, 3) int seq_buf_printf(struct seq_buf *s, const char *fmt, ...);
+/* Append len bytes as they are (NULs included); same overflow rule. */
+void seq_buf_putmem(struct seq_buf *s, const void *mem, size_t len);
 
 #endif

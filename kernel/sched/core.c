@@ -484,6 +484,7 @@ void sched_tick(void)
 	this_cpu_inc_64(ticks);
 	if (!READ_ONCE(this_cpu()->online))
 		return;
+	account_process_tick(irq_from_user());
 	spin_lock(&rq->lock);
 	update_curr(rq);
 	if (rq->curr == rq->idle)

@@ -38,6 +38,7 @@
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
+#include <keel/time.h>
 #include <keel/vmalloc.h>
 
 #include "sched.h"
@@ -138,6 +139,8 @@ struct task *task_create(const char *name, int (*fn)(void *), void *data,
 	strlcpy(p->name, name, sizeof(p->name));
 	refcount_set(&p->usage, 2); /* its own + the creator's */
 	INIT_LIST_HEAD(&p->rq_node);
+	p->start_time_ns = ktime_get_ns();
+	rlimits_init(p->rlim);
 	INIT_LIST_HEAD(&p->reap_node);
 	INIT_LIST_HEAD(&p->children);
 	INIT_LIST_HEAD(&p->sibling);
@@ -291,8 +294,38 @@ struct task *find_task_by_pid(int pid)
 	return found;
 }
 
+int task_next_pid(int from, unsigned int *nr)
+{
+	struct task *p;
+	unsigned long flags;
+	int found = 0;
+
+	spin_lock_irqsave(&tasklist_lock, flags);
+	list_for_each_entry(p, &task_list, tasks) {
+		if (p->flags & PF_IDLE)
+			continue;
+		if (nr)
+			(*nr)++;
+		if (p->pid >= from && (!found || p->pid < found))
+			found = p->pid;
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return found;
+}
+
+int task_last_pid(void)
+{
+	return READ_ONCE(last_pid);
+}
+
+unsigned long task_nr_forks(void)
+{
+	return READ_ONCE(last_pid); /* every task but the idle ones has one */
+}
+
 void task_init_boot(void)
 {
+	rlimits_init(init_task.rlim);
 	task_cache = kmem_cache_create("task", sizeof(struct task), 0, 0);
 	if (!task_cache)
 		panic("no memory for the task cache");
