@@ -106,7 +106,7 @@ LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 
 SRCS    := $(sort $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S kernel/*.c \
 	     kernel/*/*.c mm/*.c fs/*.c fs/*/*.c lib/*.c drivers/*/*.c drivers/*/*/*.c \
-	     net/*/*.c rust/helpers/*.c))
+	     net/*.c net/*/*.c rust/helpers/*.c))
 # tests of the UBSAN checks exist only in the UBSAN=1 build
 ifneq ($(UBSAN),1)
 SRCS    := $(filter-out lib/ubsan_test.c,$(SRCS))
@@ -253,10 +253,12 @@ $(BUILD)/user/%: tests/user/%.c tests/user/ktap.h
 	@echo "  MUSLCC  $<"
 	$(Q)$(MUSL_CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
+# busybox's network applets on keel's sockets (tests/user/nettools.c)
+USER_TEST_BUSYBOX := /bin/busybox:/bin/busybox
 $(BUILD)/user-tests.cpio: $(USER_BINS) tools/mkcpio.py
 	@echo "  CPIO    $@"
 	$(Q)$(PYTHON) tools/mkcpio.py $@ $(BUILD)/user/init:/init \
-		$(USER_TEST_FILES)
+		$(USER_TEST_FILES) $(USER_TEST_BUSYBOX)
 
 .PHONY: user-tests
 user-tests: $(BUILD)/user-tests.cpio

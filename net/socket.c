@@ -33,6 +33,7 @@
 #include <keel/net/ip.h>
 #include <keel/net/udp.h> /* struct sockaddr_in */
 #include <keel/poll.h>
+#include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/signal.h>
 #include <keel/slab.h>
@@ -952,6 +953,10 @@ static int sock_getname(int fd, struct sockaddr __user *uaddr, int __user *ulen,
 	sock = sockfd_lookup(fd, &f);
 	if (IS_ERR(sock))
 		return PTR_ERR(sock);
+	if (!uaddr) {
+		fput(f);
+		return -EFAULT;
+	}
 	mutex_lock(&sock->mutex);
 	if (peer && !sock->connected)
 		err = -ENOTCONN;
@@ -969,16 +974,12 @@ static int sock_getname(int fd, struct sockaddr __user *uaddr, int __user *ulen,
 SYSCALL_DEFINE3(getsockname, int, fd, struct sockaddr __user *, usockaddr,
 		int __user *, usockaddr_len)
 {
-	if (!usockaddr)
-		return -EFAULT;
 	return sock_getname(fd, usockaddr, usockaddr_len, false);
 }
 
 SYSCALL_DEFINE3(getpeername, int, fd, struct sockaddr __user *, usockaddr,
 		int __user *, usockaddr_len)
 {
-	if (!usockaddr)
-		return -EFAULT;
 	return sock_getname(fd, usockaddr, usockaddr_len, true);
 }
 

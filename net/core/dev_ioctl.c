@@ -77,7 +77,11 @@ static long dev_ifconf(void __user *arg)
 
 static unsigned int mask_to_prefix(__be32 mask)
 {
-	return __builtin_popcount(mask);
+	unsigned int n = 0;
+
+	for (u32 m = mask; m; m &= m - 1)
+		n++;
+	return n;
 }
 
 static bool mask_contiguous(__be32 mask)

@@ -12,6 +12,7 @@
 
 static const char *const tests[] = {
 	"hello", "syscalls", "fork", "mem", "segv", "files", "time",
+	"udp", "nettools",
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
