@@ -146,56 +146,61 @@ static void large_transfer(void)
 }
 
 /*
- * Two writers of PIPE_BUF-byte records; the reader drains with odd
- * read sizes so the room left is rarely a whole record: each record
- * must still arrive in one piece.
+ * Writers of records up to PIPE_BUF bytes (1000 and 4096); the reader
+ * drains with odd read sizes so the room left is rarely a whole
+ * record: each record must still arrive in one piece.
  */
-static void atomic_writers(void)
+static int atomic_run(int writers, int recs, int rec)
 {
-	enum { RECS = 64, REC = 4096 };
-	static char all[2 * RECS * REC];
-	size_t got = 0;
+	static char all[4 * 64 * 4096];
+	size_t got = 0, want = (size_t)writers * recs * rec;
 	int p[2], ok = 1;
-	pid_t pids[2];
+	pid_t pids[4];
 
 	pipe(p);
-	for (int w = 0; w < 2; w++) {
+	for (int w = 0; w < writers; w++) {
 		pids[w] = fork();
 		if (pids[w] == 0) {
-			char rec[REC];
+			char buf[4096];
 
-			memset(rec, 'A' + w, sizeof(rec));
+			memset(buf, 'A' + w, rec);
 			close(p[0]);
-			for (int i = 0; i < RECS; i++)
-				if (write(p[1], rec, REC) != REC)
+			for (int i = 0; i < recs; i++)
+				if (write(p[1], buf, rec) != rec)
 					_exit(1);
 			_exit(0);
 		}
 	}
 	close(p[1]);
-	while (got < sizeof(all)) {
-		ssize_t n = read(p[0], all + got, 1000);
+	while (got < want) {
+		ssize_t n = read(p[0], all + got, 777);
 
 		if (n <= 0)
 			break;
 		got += n;
 	}
-	for (size_t r = 0; r < got / REC && ok; r++)
-		for (size_t i = 1; i < REC; i++)
-			if (all[r * REC + i] != all[r * REC]) {
+	for (size_t r = 0; r < got / rec && ok; r++)
+		for (int i = 1; i < rec; i++)
+			if (all[r * rec + i] != all[r * rec]) {
 				ok = 0;
-				ktap_line("    # record %zu torn at byte %zu", r,
-					  i);
+				ktap_line("    # %d-byte record %zu torn at byte %d",
+					  rec, r, i);
 				break;
 			}
-	for (int w = 0; w < 2; w++) {
+	for (int w = 0; w < writers; w++) {
 		int status = -1;
 
 		waitpid(pids[w], &status, 0);
 		ok &= status == 0;
 	}
-	ktap_check(ok && got == sizeof(all), "pipe_buf_atomic_two_writers");
 	close(p[0]);
+	return ok && got == want;
+}
+
+static void atomic_writers(void)
+{
+	ktap_check(atomic_run(2, 64, 4096) && atomic_run(4, 200, 1000),
+		   "pipe_buf_atomic_several_writers");
 }
 
 static double now_s(void)
