@@ -11,8 +11,8 @@
 #include "ktap.h"
 
 static const char *const tests[] = {
-	"hello", "syscalls", "fork", "mem", "segv", "files", "time",
-	"udp", "nettools",
+	"hello", "syscalls", "fork", "mem", "segv", "files", "time", "pipe",
+	"poll", "udp", "nettools",
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
