@@ -103,7 +103,7 @@ static int sock_wait_data(struct socket *sock, long *timeo)
 	int err = 0;
 
 	for (;;) {
-		prepare_to_wait(&sock->wq, &w, 1);
+		prepare_to_wait(&sock->wq, &w, TASK_INTERRUPTIBLE);
 		if (sock_readable(sock))
 			break;
 		if (!*timeo) {
