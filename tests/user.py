@@ -11,6 +11,8 @@ the clean power off (status 0) fails the run. Runs on -smp 1 and 2 (or
 
 import os
 import re
+import socket
+import threading
 import time
 
 import ktap
@@ -43,16 +45,65 @@ def judge(text, status, timed_out):
     return v
 
 
+GUEST_UDP_PORT = 7777       # tests/user/udp.c's HOST_PORT
+
+
+class HostPeer:
+    """The host end of udp.c's exchange through slirp: sends a hello to
+    the guest's forwarded port until the guest answers, echoes every
+    datagram back to where it came from."""
+
+    def __init__(self):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 0))
+        self.fwd_port = s.getsockname()[1]
+        s.close()
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.settimeout(0.3)
+        self.heard = False
+        self.stop = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self.stop:
+            if not self.heard:
+                try:
+                    self.sock.sendto(b"keel-host-hello",
+                                     ("127.0.0.1", self.fwd_port))
+                except OSError:
+                    pass
+            try:
+                data, peer = self.sock.recvfrom(4096)
+            except (socket.timeout, OSError):
+                continue
+            self.heard = True
+            try:
+                self.sock.sendto(data, peer)
+            except OSError:
+                pass
+
+    def close(self):
+        self.stop = True
+        self.thread.join(2)
+        self.sock.close()
+
+
 def run_user(args, smp):
     initrd = os.path.join(os.path.dirname(args.kernel), "user-tests.cpio")
     prefix = "user " if smp == 1 else "user -smp %d " % smp
     if not os.path.exists(initrd):
         return [Check(prefix + "run", "fail",
                       ["  %s does not exist (make user-tests)" % initrd])], ""
-    run = QemuRun(args.kernel, "", smp=smp,
-                  extra=["-initrd", initrd] + args.qemu_extra)
+    peer = HostPeer()
+    # ip=dhcp and a NIC whose host side forwards the peer to udp.c
+    net = ["-netdev", "user,id=n0,hostfwd=udp:127.0.0.1:%d-:%d" % (
+        peer.fwd_port, GUEST_UDP_PORT), "-device", "e1000,netdev=n0"]
+    run = QemuRun(args.kernel, "ip=dhcp", smp=smp,
+                  extra=["-initrd", initrd] + net + args.qemu_extra)
     run.start()
+    peer.thread.start()
     run.finish(args.timeout)
+    peer.close()
     logname = "user-smp%d.log" % smp
     run.save(os.path.join(args.logdir, logname))
     v = judge(run.text, None if run.timed_out else run.status,

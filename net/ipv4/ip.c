@@ -22,12 +22,15 @@
 #include <keel/net/arp.h>
 #include <keel/net/icmp.h>
 #include <keel/net/ip.h>
+#include <keel/net/raw.h>
 #include <keel/net/snmp.h>
 #include <keel/net/udp.h>
 #include <keel/printk.h>
+#include <keel/softirq.h>
 #include <keel/string.h>
 
-#define IP_DF 0x4000
+#define IP_DF	      0x4000
+#define LOOPBACK_QLEN 256 /* packets to ourselves waiting for input */
 
 static u16 ip_ident;
 
@@ -110,6 +113,31 @@ static bool ip_for_us(const struct net_device *dev, const struct iphdr *iph)
 	return !dev->ip.configured && iph->protocol == IPPROTO_UDP;
 }
 
+/*
+ * Hand a packet for us (skb->data at its checked IP header of ihl
+ * bytes) to the raw sockets and its protocol. Consumes skb.
+ */
+static void ip_local_deliver(struct sk_buff *skb, unsigned int ihl)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+
+	skb_reset_network_header(skb);
+	skb_pull(skb, ihl);
+	skb_reset_transport_header(skb);
+	raw_local_deliver(skb, iph->protocol);
+	switch (iph->protocol) {
+	case IPPROTO_ICMP:
+		NET_INC(IP_IN_DELIVERS);
+		icmp_rcv(skb);
+		return;
+	case IPPROTO_UDP:
+		NET_INC(IP_IN_DELIVERS);
+		udp_rcv(skb);
+		return;
+	default: NET_INC(IP_IN_UNKNOWN_PROTOS); kfree_skb(skb);
+	}
+}
+
 /* Receive one packet (skb->data at the IP header). Consumes skb. */
 static void ip_rcv(struct sk_buff *skb)
 {
@@ -124,22 +152,72 @@ static void ip_rcv(struct sk_buff *skb)
 		NET_INC(IP_IN_ADDR_ERRORS);
 		goto drop;
 	}
-	skb_reset_network_header(skb);
-	skb_pull(skb, ihl);
-	skb_reset_transport_header(skb);
-	switch (iph->protocol) {
-	case IPPROTO_ICMP:
-		NET_INC(IP_IN_DELIVERS);
-		icmp_rcv(skb);
-		return;
-	case IPPROTO_UDP:
-		NET_INC(IP_IN_DELIVERS);
-		udp_rcv(skb);
-		return;
-	default: NET_INC(IP_IN_UNKNOWN_PROTOS); goto drop;
-	}
+	ip_local_deliver(skb, ihl);
+	return;
 drop:
 	kfree_skb(skb);
+}
+
+/*
+ * Loopback: a packet to one of our own addresses does not go to the
+ * wire (nothing would answer the ARP request for it) but through this
+ * queue to ip_local_deliver, in a tasklet so that input never runs
+ * inside the output call that sent it (the UDP echo's data_ready sends
+ * with udp_lock held; its reply to itself must not take it again).
+ */
+static struct sk_buff_head loopback_q;
+static DEFINE_SPINLOCK(loopback_lock);
+
+static void loopback_rx(struct tasklet *t)
+{
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	(void)t;
+	for (;;) {
+		spin_lock_irqsave(&loopback_lock, flags);
+		skb = skb_dequeue(&loopback_q);
+		spin_unlock_irqrestore(&loopback_lock, flags);
+		if (!skb)
+			break;
+		NET_INC(IP_IN_RECEIVES);
+		ip_local_deliver(skb, sizeof(struct iphdr));
+	}
+}
+
+static struct tasklet loopback_tasklet = TASKLET_INIT(loopback_rx);
+
+/* The interface that has addr as its own address, or NULL. */
+static struct net_device *ip_local_dev(__be32 addr)
+{
+	struct net_device *dev = NULL;
+
+	while ((dev = dev_next(dev)))
+		if (netif_running(dev) && ip_addr_is_local(dev, addr))
+			return dev;
+	return NULL;
+}
+
+/* Queue skb (at its IP header) for local input on dev. Returns 0. */
+static int ip_loopback_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	unsigned long flags;
+
+	skb->dev = dev;
+	local_bh_disable();
+	spin_lock_irqsave(&loopback_lock, flags);
+	if (loopback_q.qlen >= LOOPBACK_QLEN) {
+		spin_unlock_irqrestore(&loopback_lock, flags);
+		NET_INC(IP_OUT_DISCARDS);
+		kfree_skb(skb);
+		local_bh_enable();
+		return -ENOBUFS;
+	}
+	skb_queue_tail(&loopback_q, skb);
+	spin_unlock_irqrestore(&loopback_lock, flags);
+	tasklet_schedule(&loopback_tasklet);
+	local_bh_enable(); /* runs it, unless we are a softirq already */
+	return 0;
 }
 
 static struct packet_type ip_packet_type = {
@@ -149,6 +227,7 @@ static struct packet_type ip_packet_type = {
 
 static int ip_proto_init(void)
 {
+	skb_queue_head_init(&loopback_q);
 	return dev_add_pack(&ip_packet_type);
 }
 subsys_initcall(ip_proto_init);
@@ -193,6 +272,13 @@ static __be32 next_hop(const struct net_device *dev, __be32 daddr)
 int ip_output(struct sk_buff *skb, struct net_device *dev, __be32 saddr,
 	      __be32 daddr, u8 proto)
 {
+	return ip_output_ttl(skb, dev, saddr, daddr, proto, IP_DEFAULT_TTL, 0);
+}
+
+int ip_output_ttl(struct sk_buff *skb, struct net_device *dev, __be32 saddr,
+		  __be32 daddr, u8 proto, u8 ttl, u8 tos)
+{
+	struct net_device *local;
 	struct iphdr *iph;
 	__be32 nexthop;
 	int err;
@@ -212,11 +298,11 @@ int ip_output(struct sk_buff *skb, struct net_device *dev, __be32 saddr,
 	if (!iph)
 		goto drop;
 	iph->version_ihl = 0x45;
-	iph->tos = 0;
+	iph->tos = tos;
 	iph->tot_len = htons(skb->len);
 	iph->id = htons(__atomic_fetch_add(&ip_ident, 1, __ATOMIC_RELAXED));
 	iph->frag_off = htons(IP_DF);
-	iph->ttl = IP_DEFAULT_TTL;
+	iph->ttl = ttl;
 	iph->protocol = proto;
 	iph->saddr = saddr ? saddr : dev->ip.addr;
 	iph->daddr = daddr;
@@ -224,6 +310,9 @@ int ip_output(struct sk_buff *skb, struct net_device *dev, __be32 saddr,
 	iph->check = ip_fast_csum(iph, 5);
 	skb_reset_network_header(skb);
 	NET_INC(IP_OUT_REQUESTS);
+	local = ip_local_dev(daddr);
+	if (local)
+		return ip_loopback_xmit(skb, local);
 	return arp_output(skb, dev, nexthop, ETH_P_IP);
 drop:
 	NET_INC(IP_OUT_DISCARDS);

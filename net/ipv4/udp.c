@@ -36,11 +36,15 @@ static LIST_HEAD(udp_socks);
 static DEFINE_SPINLOCK(udp_lock);
 static u16 next_ephemeral = UDP_EPHEMERAL_LO;
 
-/* The socket for a datagram to daddr:port on dev. */
+/*
+ * The socket for a datagram from `from` to daddr:port on dev: a socket
+ * connected to `from` before one that is not (a connected socket only
+ * takes its peer's datagrams).
+ */
 static struct udp_sock *udp_lookup(const struct net_device *dev, __be32 daddr,
-				   u16 port)
+				   u16 port, const struct sockaddr_in *from)
 {
-	struct udp_sock *sk;
+	struct udp_sock *sk, *any = NULL;
 
 	lockdep_assert_held(&udp_lock);
 	list_for_each_entry(sk, &udp_socks, node) {
@@ -48,10 +52,17 @@ static struct udp_sock *udp_lookup(const struct net_device *dev, __be32 daddr,
 			continue;
 		if (!dev->ip.configured && sk->dev != dev)
 			continue;
-		if (sk->addr == INADDR_ANY || sk->addr == daddr)
+		if (sk->addr != INADDR_ANY && sk->addr != daddr)
+			continue;
+		if (!sk->dport) {
+			if (!any)
+				any = sk;
+			continue;
+		}
+		if (sk->daddr == from->addr && sk->dport == from->port)
 			return sk;
 	}
-	return NULL;
+	return any;
 }
 
 /* Length and checksum checks; 0 or -EINVAL (counted). */
@@ -92,7 +103,7 @@ void udp_rcv(struct sk_buff *skb)
 	from.addr = iph->saddr;
 	from.port = ntohs(uh->source);
 	spin_lock_irqsave(&udp_lock, flags);
-	sk = udp_lookup(skb->dev, iph->daddr, ntohs(uh->dest));
+	sk = udp_lookup(skb->dev, iph->daddr, ntohs(uh->dest), &from);
 	if (!sk) {
 		spin_unlock_irqrestore(&udp_lock, flags);
 		NET_INC(UDP_NO_PORTS);
@@ -127,14 +138,14 @@ struct udp_sock *udp_open(void)
 	return sk;
 }
 
-/* Whether port is taken for addr. */
-static bool port_in_use(__be32 addr, u16 port)
+/* Whether port is taken for addr (reuse: unless all holders share). */
+static bool port_in_use(__be32 addr, u16 port, bool reuse)
 {
 	struct udp_sock *sk;
 
 	lockdep_assert_held(&udp_lock);
 	list_for_each_entry(sk, &udp_socks, node)
-		if (sk->port == port &&
+		if (sk->port == port && !(reuse && sk->reuse) &&
 		    (sk->addr == INADDR_ANY || addr == INADDR_ANY ||
 		     sk->addr == addr))
 			return true;
@@ -151,7 +162,7 @@ static u16 pick_ephemeral(__be32 addr)
 		u16 port = next_ephemeral;
 
 		next_ephemeral = port == 65535 ? UDP_EPHEMERAL_LO : port + 1;
-		if (!port_in_use(addr, port))
+		if (!port_in_use(addr, port, false))
 			return port;
 	}
 	return 0;
@@ -169,7 +180,7 @@ int udp_bind(struct udp_sock *sk, __be32 addr, u16 port)
 	}
 	if (!port)
 		port = pick_ephemeral(addr);
-	if (!port || port_in_use(addr, port)) {
+	if (!port || port_in_use(addr, port, sk->reuse)) {
 		err = -EADDRINUSE;
 		goto out_unlock;
 	}
@@ -179,6 +190,27 @@ int udp_bind(struct udp_sock *sk, __be32 addr, u16 port)
 out_unlock:
 	spin_unlock_irqrestore(&udp_lock, flags);
 	return err;
+}
+
+void udp_unbind(struct udp_sock *sk)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&udp_lock, flags);
+	list_del_init(&sk->node);
+	sk->addr = INADDR_ANY;
+	sk->port = 0;
+	spin_unlock_irqrestore(&udp_lock, flags);
+}
+
+void udp_set_peer(struct udp_sock *sk, __be32 daddr, u16 dport)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&udp_lock, flags);
+	sk->daddr = daddr;
+	sk->dport = daddr ? dport : 0;
+	spin_unlock_irqrestore(&udp_lock, flags);
 }
 
 void udp_bind_dev(struct udp_sock *sk, struct net_device *dev)
@@ -218,7 +250,8 @@ static long udp_send(struct udp_sock *sk, struct net_device *dev,
 	if (!uh->check)
 		uh->check = 0xffff; /* 0 means "no checksum" */
 	NET_INC(UDP_OUT_DATAGRAMS);
-	err = ip_output(skb, dev, saddr, to->addr, IPPROTO_UDP);
+	err = ip_output_ttl(skb, dev, saddr, to->addr, IPPROTO_UDP,
+			    sk->ttl ? sk->ttl : IP_DEFAULT_TTL, sk->tos);
 	return err ? err : (long)len;
 }
 

@@ -12,7 +12,7 @@
 
 static const char *const tests[] = {
 	"hello", "syscalls", "fork", "mem", "segv", "files", "time",
-	"signals", "proc", "sysmisc",
+	"signals", "proc", "sysmisc", "pipe", "poll", "udp", "nettools",
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))

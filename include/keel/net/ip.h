@@ -52,6 +52,13 @@ struct sk_buff *ip_alloc_skb(unsigned int payload_len, gfp_t gfp);
  */
 int ip_output(struct sk_buff *skb, struct net_device *dev, __be32 saddr,
 	      __be32 daddr, u8 proto);
+/*
+ * ip_output with the header's TTL and TOS given (sockets' IP_TTL and
+ * IP_TOS). A packet to one of our own addresses is not sent but queued
+ * for local input (a tasklet), as Linux's loopback would deliver it.
+ */
+int ip_output_ttl(struct sk_buff *skb, struct net_device *dev, __be32 saddr,
+		  __be32 daddr, u8 proto, u8 ttl, u8 tos);
 
 /*
  * The interface and next hop for daddr. Returns 0 or -ENETUNREACH.

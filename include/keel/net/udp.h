@@ -49,6 +49,12 @@ struct udp_sock {
 	struct sk_buff_head rxq;   /* under the stack's udp_lock */
 	struct wait_queue_head wq; /* woken when rxq gains one */
 	struct list_head node;
+	/* connected peer (0: any): only its datagrams are delivered */
+	__be32 daddr;
+	u16 dport;
+	bool reuse; /* SO_REUSEADDR: may share a port with others that set it */
+	u8 ttl, tos; /* IP header of what it sends (ttl 0: the default) */
+	void *sk_user_data; /* the owner's (net/ipv4/af_inet.c's socket) */
 };
 
 /* Receive one datagram (skb->data at the UDP header). Consumes skb. */
@@ -56,8 +62,16 @@ void udp_rcv(struct sk_buff *skb);
 
 /* A new unbound socket, or NULL. */
 struct udp_sock *udp_open(void);
-/* Bind to addr:port (port 0: an ephemeral one). 0 or -EADDRINUSE. */
+/*
+ * Bind to addr:port (port 0: an ephemeral one). 0, -EINVAL (bound
+ * already) or -EADDRINUSE (the port is taken for addr, unless both
+ * sockets set reuse).
+ */
 int udp_bind(struct udp_sock *sk, __be32 addr, u16 port);
+/* Undo udp_bind (a disconnect of an automatically bound socket). */
+void udp_unbind(struct udp_sock *sk);
+/* Set or clear (daddr 0) the connected peer, under the table's lock. */
+void udp_set_peer(struct udp_sock *sk, __be32 daddr, u16 dport);
 /* Send only through dev (DHCP, before dev has an address). */
 void udp_bind_dev(struct udp_sock *sk, struct net_device *dev);
 /*
