@@ -11,7 +11,7 @@
 #include "ktap.h"
 
 static const char *const tests[] = {
-	"hello", "syscalls", "fork", "mem", "segv", "files", "time",
+	"hello", "syscalls", "fork", "mem", "segv", "files", "time", "bench",
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))

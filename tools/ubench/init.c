@@ -4,9 +4,9 @@
  * the same static binary on keel and on Linux:
  *
  *  1. prints UBENCH-INIT (the harness times QEMU start to this line);
- *  2. on Linux only: mounts devtmpfs (an external initramfs has no
- *     /dev/console, so Linux starts /init without fds 0-2), proc and
- *     sysfs, loads the NIC driver (/lib/modules/e1000.ko, finit_module)
+ *  2. on Linux only: mounts devtmpfs (/dev/null, /dev/zero; should
+ *     Linux have found no /dev/console, this is done first, to get
+ *     fds 0-2), proc and sysfs, loads the NIC driver (/lib/modules/e1000.ko, finit_module)
  *     and configures eth0 as 10.0.2.15/24 with busybox ifconfig; keel
  *     has its driver built in and gets the address from ip= on its
  *     command line;
@@ -82,6 +82,8 @@ static void linux_setup(void)
 			     "netmask", "255.255.255.0", "up", NULL };
 	int fd;
 
+	/* Linux's built-in initramfs has /dev/console, not null or zero */
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 	fd = open("/lib/modules/e1000.ko", O_RDONLY | O_CLOEXEC);
