@@ -14,12 +14,16 @@
  * A figure the kernel cannot run says which call failed and how; it is
  * reported, never left out, and it runs by itself once the call exists.
  *
- *	ubench [--quick] [--only NAME,...]   run the figures
+ *	ubench [--quick] [--only NAME,...] [--iters N] [--reps R]
+ *	                                     run the figures
  *	ubench --list                        name and meaning of each figure
  *	ubench --udp-echo PORT               UDP echo server (the host sends)
  *
  * --quick divides the iterations by 100 and runs 3 reps: it proves every
  * figure runs (the user tier of make check), it measures nothing.
+ * --iters and --reps replace every figure's own counts (--iters 0 runs
+ * only the set-up: two profiles, with N and with 0, differ by N
+ * operations; docs/benchmarks.md).
  * fork_exec_wait runs ubench-hello from ubench's own directory.
  */
 #define _GNU_SOURCE
@@ -592,7 +596,8 @@ static void set_hello_path(const char *argv0)
 int main(int argc, char **argv)
 {
 	const char *only = NULL;
-	int quick = 0, bad = 0;
+	int quick = 0, bad = 0, reps_arg = 0;
+	long iters_arg = -1;
 	double ns[MAX_REPS];
 
 	self_path = argv[0];
@@ -602,6 +607,12 @@ int main(int argc, char **argv)
 			quick = 1;
 		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
 			only = argv[++i];
+		} else if (!strcmp(argv[i], "--iters") && i + 1 < argc) {
+			iters_arg = atol(argv[++i]);
+		} else if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
+			reps_arg = atoi(argv[++i]);
+			if (reps_arg < 1 || reps_arg > MAX_REPS)
+				reps_arg = MAX_REPS;
 		} else if (!strcmp(argv[i], "--udp-echo") && i + 1 < argc) {
 			return udp_echo(atoi(argv[++i]));
 		} else if (!strcmp(argv[i], "--list")) {
@@ -612,8 +623,8 @@ int main(int argc, char **argv)
 			    "host to a server in the guest (host-measured)");
 			return 0;
 		} else {
-			out("usage: ubench [--quick] [--only NAME,...] | --list"
-			    " | --udp-echo PORT");
+			out("usage: ubench [--quick] [--only NAME,...] "
+			    "[--iters N] [--reps R] | --list | --udp-echo PORT");
 			return 2;
 		}
 	}
@@ -622,6 +633,11 @@ int main(int argc, char **argv)
 		struct fail fail = { 0 };
 		long iters = quick ? (f->iters + 99) / 100 : f->iters;
 		int reps = quick ? 3 : f->reps;
+
+		if (iters_arg >= 0)
+			iters = iters_arg;
+		if (reps_arg)
+			reps = reps_arg;
 
 		if (!wanted(only, f->name))
 			continue;
@@ -635,6 +651,8 @@ int main(int argc, char **argv)
 			bad++;
 			continue;
 		}
+		if (!iters)
+			continue; /* set-up only: nothing to report */
 		qsort(ns, reps, sizeof(ns[0]), cmp_double);
 		out("UBENCH name=%s value=%.1f unit=ns min=%.1f iters=%ld "
 		    "reps=%d",
