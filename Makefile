@@ -290,10 +290,31 @@ bench-linux: deps-quiet $(BUILD)/keel.elf $(UBENCH_BINS)
 	$(Q)$(PYTHON) tools/ubench/bench_linux.py --kernel $(BUILD)/keel.elf \
 		--ubench $(BUILD)/ubench
 
+# The busybox script suite (tests/busybox/, the "busybox" tier of
+# tests/check.py, docs/userspace.md): each NAME.sh runs under busybox sh
+# inside keel, booted with init=/bbtest/runner from the initramfs; its
+# output is compared with NAME.expected on the host.
+BB_SCRIPTS := $(sort $(wildcard tests/busybox/*.sh))
+BB_FILES   := $(BUILD)/bbtest/runner:/bbtest/runner \
+	      $(BUILD)/bbtest/LIST:/bbtest/LIST \
+	      $(foreach s,$(BB_SCRIPTS),$(s):/bbtest/$(notdir $(s)))
+INITRAMFS_FILES += $(BB_FILES)
+initramfs: $(BUILD)/bbtest/runner $(BUILD)/bbtest/LIST
+
+$(BUILD)/bbtest/runner: tests/busybox/runner.c
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	$(Q)$(MUSL_CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+# The scripts' names, in the order the runner runs them.
+$(BUILD)/bbtest/LIST: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' $(patsubst tests/busybox/%.sh,%,$(BB_SCRIPTS)) > $@
+
 # The compile-fail tier compiles driver snippets against the kernel
 # crate's metadata (RUST_DRIVER_DEPS), which keel.elf needs anyway; named
 # here so the tier never runs against a missing or stale kernel crate.
-check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS) $(BUILD)/user-tests.cpio
+check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS) $(BUILD)/user-tests.cpio initramfs
 	$(Q)$(MAKE) --no-print-directory KASAN=1 LOCKDEP=1 UBSAN=1 \
 		BUILD=$(BUILD)/sanitizers $(BUILD)/sanitizers/keel.elf
 	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf

@@ -38,6 +38,11 @@ Tiers, in order (each check counts as one test in the final line):
   user    boot with the user-test initramfs (make user-tests): static
           musl programs in tests/user print KTAP, one count per case, on
           -smp 1 and 2 (tests/user.py)
+  busybox the busybox script suite (tests/busybox.py): tests/busybox/*.sh
+          run by busybox sh inside keel (make initramfs,
+          init=/bbtest/runner), each script's output compared with its
+          .expected file made on the host; one check per script, on
+          -smp 1 and 2
   replay  record the Rust fair and rr policies under the messaging
           workload in QEMU, replay the traces on the host
           (tests/replay.py): zero divergences, and a deliberately
@@ -762,7 +767,8 @@ def parse_args(argv):
                    choices=("unit", "format", "tidy", "rust-lint",
                             "rust-host",
                             "compile-fail", "ktest", "boot", "interactive",
-                            "screen", "net", "replay", "gdb", "sanitizers", "user"),
+                            "screen", "net", "replay", "gdb", "sanitizers", "user",
+                            "busybox"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -786,7 +792,8 @@ def main(argv=None):
         return 0
     tiers = args.only or ["unit", "format", "tidy", "rust-lint", "rust-host",
                           "compile-fail", "ktest", "boot", "interactive",
-                          "screen", "net", "replay", "gdb", "sanitizers", "user"]
+                          "screen", "net", "replay", "gdb", "sanitizers", "user",
+                          "busybox"]
     checks = []
 
     def report(result):
@@ -814,7 +821,8 @@ def main(argv=None):
         report(run_compile_fail(args))
     qemu_tiers = [t for t in tiers
                   if t in ("ktest", "boot", "interactive", "screen", "net",
-                           "replay", "gdb", "sanitizers", "user")]
+                           "replay", "gdb", "sanitizers", "user",
+                           "busybox")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",
                             ["  %s does not exist (run make)" %
@@ -851,6 +859,10 @@ def main(argv=None):
         if "user" in qemu_tiers:
             import user
             for fn, fargs in user.jobs(args):
+                jobs.append(pool.submit(fn, args, *fargs))
+        if "busybox" in qemu_tiers:
+            import busybox
+            for fn, fargs in busybox.jobs(args):
                 jobs.append(pool.submit(fn, args, *fargs))
         if "gdb" in qemu_tiers:
             import debugger
