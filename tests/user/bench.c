@@ -51,7 +51,8 @@ static int ubench(const char *arg, const char *file, char *buf, size_t size)
 static void skip(const char *name, const char *why)
 {
 	ktap_case++;
-	ktap_line("    ok %d %s # SKIP not available: %s", ktap_case, name, why);
+	ktap_line("    ok %d %s # SKIP not available: %s", ktap_case, name,
+		  why);
 }
 
 /* The UBENCH line of name in out, or NULL; *count says how many. */
@@ -79,8 +80,8 @@ static void check_figure(const char *out, const char *name)
 	long iters;
 	int reps, count;
 	const char *line = find(out, name, &count);
-	const char *rest = line ? line + strlen("UBENCH name= ") + strlen(name)
-				: NULL;
+	const char *rest =
+		line ? line + strlen("UBENCH name= ") + strlen(name) : NULL;
 
 	if (count != 1) {
 		snprintf(why, sizeof(why), "%d lines for this figure, want 1",

@@ -128,18 +128,18 @@ def setup_linux(work):
     return "%s %s" % (pkg, version)
 
 
-def build_initramfs(work, ubench_dir, args_line):
-    argsfile = os.path.join(work, "ubench-args")
+def build_initramfs(work, ubench_dir, args_line, name="initramfs"):
+    argsfile = os.path.join(work, name + "-ubench-args")
     with open(argsfile, "w") as f:
         f.write(args_line + "\n")
-    out = os.path.join(work, "initramfs.cpio.gz")
+    out = os.path.join(work, name + ".cpio.gz")
     pairs = ["%s/init:/init" % ubench_dir,
              "%s/ubench:/bin/ubench" % ubench_dir,
              "%s/ubench-hello:/bin/ubench-hello" % ubench_dir,
              "%s:/lib/modules/e1000.ko" % os.path.join(work, "e1000.ko"),
              "%s:/etc/ubench-args" % argsfile]
     sh([os.path.join(ROOT, "tools", "mkinitramfs.sh"),
-        os.path.join(work, "initramfs-root"), out] + pairs, cwd=ROOT)
+        os.path.join(work, name + "-root"), out] + pairs, cwd=ROOT)
     return out
 
 
@@ -402,6 +402,30 @@ def host_description():
     return "%s, %d CPUs, %s" % (cpu, os.cpu_count() or 0, qemu)
 
 
+def profile(args):
+    """One keel boot under -icount shift=0 with tools/insnprof's plugin:
+    ubench --only FIGURE --iters N --reps 1, instruction counts per
+    kernel address (user space is the plugin's "outside") to --out.
+    Two profiles, --iters N and --iters 0, diffed with insnprof.py diff
+    --per N, give the kernel's instructions per operation."""
+    sys.path.insert(0, os.path.join(ROOT, "tools", "insnprof"))
+    import insnprof
+    plugin = insnprof.build_plugin(os.path.dirname(
+        os.path.abspath(args.kernel)))
+    initrd = build_initramfs(args.work, args.ubench,
+                             "--only %s --iters %d --reps 1" % (
+                                 args.profile, args.iters), "profile")
+    cmd = qemu_cmd(args.kernel, KEEL_APPEND, initrd, "icount shift=0",
+                   free_port()) + ["-plugin", plugin]
+    env = dict(os.environ, INSNPROF_OUT=os.path.abspath(args.out))
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                       env=env, timeout=args.timeout)
+    for line in p.stdout.decode("utf-8", "replace").splitlines():
+        if line.startswith("UBENCH name="):
+            print(line)
+    return 0 if os.path.exists(args.out) else 1
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--kernel", default=os.path.join(ROOT, "build",
@@ -421,9 +445,17 @@ def main(argv=None):
                                                  "benchmarks.md"))
     p.add_argument("--no-doc", action="store_true",
                    help="do not touch docs/benchmarks.md")
+    p.add_argument("--profile", metavar="FIGURE",
+                   help="instead: profile FIGURE on keel (tools/insnprof)")
+    p.add_argument("--iters", type=int, default=1000,
+                   help="--profile: ubench --iters")
+    p.add_argument("--out", default="insnprof.txt",
+                   help="--profile: counts file")
     args = p.parse_args(argv)
 
     linux_pkg = setup_linux(args.work)
+    if args.profile:
+        return profile(args)
     initrd = build_initramfs(args.work, args.ubench, args.ubench_args)
     kernels = {"keel": (args.kernel, KEEL_APPEND),
                "Linux": (os.path.join(args.work, "vmlinuz"), LINUX_APPEND)}

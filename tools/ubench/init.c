@@ -6,8 +6,9 @@
  *  1. prints UBENCH-INIT (the harness times QEMU start to this line);
  *  2. on Linux only: mounts devtmpfs (/dev/null, /dev/zero; should
  *     Linux have found no /dev/console, this is done first, to get
- *     fds 0-2), proc and sysfs, loads the NIC driver (/lib/modules/e1000.ko, finit_module)
- *     and configures eth0 as 10.0.2.15/24 with busybox ifconfig; keel
+ *     fds 0-2), proc and sysfs, loads the NIC driver
+ *     (/lib/modules/e1000.ko, finit_module) and configures eth0 as
+ *     10.0.2.15/24 with busybox ifconfig; keel
  *     has its driver built in and gets the address from ip= on its
  *     command line;
  *  3. runs `/bin/sh -c 'echo UBENCH-SHELL-READY'` (boot to a shell);
@@ -57,8 +58,7 @@ static void console(void)
 /* fork, execve argv, wait; the wait status, or -1 */
 static int run(char *const argv[])
 {
-	char *envp[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/",
-			 NULL };
+	char *envp[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/", NULL };
 	int status;
 	pid_t pid = fork();
 
@@ -78,8 +78,9 @@ static int run(char *const argv[])
 
 static void linux_setup(void)
 {
-	char *ifconfig[] = { "/bin/busybox", "ifconfig", "eth0", "10.0.2.15",
-			     "netmask", "255.255.255.0", "up", NULL };
+	char *ifconfig[] = { "/bin/busybox", "ifconfig", "eth0",
+			     "10.0.2.15",    "netmask",	 "255.255.255.0",
+			     "up",	     NULL };
 	int fd;
 
 	/* Linux's built-in initramfs has /dev/console, not null or zero */

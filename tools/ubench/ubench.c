@@ -58,8 +58,7 @@ struct figure {
 	long iters;
 	int reps;
 	/* sets up, runs `iters` operations per rep into ns[], tears down */
-	int (*run)(long iters, int reps, double *ns,
-		   struct fail *fail);
+	int (*run)(long iters, int reps, double *ns, struct fail *fail);
 };
 
 static const char *self_path; /* argv[0]: the file open/stat use */
@@ -126,8 +125,7 @@ static inline long now_ns(void)
 
 /* ---- system calls ---- */
 
-static int run_getppid(long iters, int reps,
-		       double *ns, struct fail *fail)
+static int run_getppid(long iters, int reps, double *ns, struct fail *fail)
 {
 	for (int r = 0; r < reps; r++) {
 		long t0 = now_ns();
@@ -159,7 +157,8 @@ static int rw_byte(const char *path, int flags, long iters, int reps,
 					errno = EINVAL;
 				close(fd);
 				return failed(fail, flags == O_RDONLY ?
-							    "read" : "write");
+							    "read" :
+							    "write");
 			}
 		}
 		ns[r] = (double)(now_ns() - t0) / iters;
@@ -168,20 +167,17 @@ static int rw_byte(const char *path, int flags, long iters, int reps,
 	return 0;
 }
 
-static int run_read_zero(long iters, int reps,
-			 double *ns, struct fail *fail)
+static int run_read_zero(long iters, int reps, double *ns, struct fail *fail)
 {
 	return rw_byte("/dev/zero", O_RDONLY, iters, reps, ns, fail);
 }
 
-static int run_write_null(long iters, int reps,
-			  double *ns, struct fail *fail)
+static int run_write_null(long iters, int reps, double *ns, struct fail *fail)
 {
 	return rw_byte("/dev/null", O_WRONLY, iters, reps, ns, fail);
 }
 
-static int run_open_close(long iters, int reps,
-			  double *ns, struct fail *fail)
+static int run_open_close(long iters, int reps, double *ns, struct fail *fail)
 {
 	for (int r = 0; r < reps; r++) {
 		long t0 = now_ns();
@@ -198,8 +194,7 @@ static int run_open_close(long iters, int reps,
 	return 0;
 }
 
-static int run_stat(long iters, int reps, double *ns,
-		    struct fail *fail)
+static int run_stat(long iters, int reps, double *ns, struct fail *fail)
 {
 	struct stat st;
 
@@ -291,15 +286,13 @@ close_ab:
 	return -1;
 }
 
-static int run_pipe(long iters, int reps, double *ns,
-		    struct fail *fail)
+static int run_pipe(long iters, int reps, double *ns, struct fail *fail)
 {
 	return pingpong(PIN_NONE, iters, reps, ns, fail);
 }
 
 /* Pinned: this process on CPU 0 (the child inherits it or moves). */
-static int pinned(int how, long iters, int reps, double *ns,
-		  struct fail *fail)
+static int pinned(int how, long iters, int reps, double *ns, struct fail *fail)
 {
 	cpu_set_t old;
 	int ret;
@@ -313,14 +306,12 @@ static int pinned(int how, long iters, int reps, double *ns,
 	return ret;
 }
 
-static int run_pipe_same(long iters, int reps,
-			 double *ns, struct fail *fail)
+static int run_pipe_same(long iters, int reps, double *ns, struct fail *fail)
 {
 	return pinned(PIN_SAME, iters, reps, ns, fail);
 }
 
-static int run_pipe_cross(long iters, int reps,
-			  double *ns, struct fail *fail)
+static int run_pipe_cross(long iters, int reps, double *ns, struct fail *fail)
 {
 	return pinned(PIN_CROSS, iters, reps, ns, fail);
 }
@@ -382,31 +373,27 @@ static int run_procs(void (*child)(void), const char *call, long iters,
 	return 0;
 }
 
-static int run_fork(long iters, int reps, double *ns,
-		    struct fail *fail)
+static int run_fork(long iters, int reps, double *ns, struct fail *fail)
 {
 	return run_procs(child_exit, "exit", iters, reps, ns, fail);
 }
 
-static int run_exec(long iters, int reps, double *ns,
-		    struct fail *fail)
+static int run_exec(long iters, int reps, double *ns, struct fail *fail)
 {
 	return run_procs(child_exec, "execve", iters, reps, ns, fail);
 }
 
 /* ---- memory ---- */
 
-static int run_mmap(long iters, int reps, double *ns,
-		    struct fail *fail)
+static int run_mmap(long iters, int reps, double *ns, struct fail *fail)
 {
 	for (int r = 0; r < reps; r++) {
 		long t0 = now_ns();
 
 		for (long i = 0; i < iters; i++) {
-			volatile char *p = mmap(NULL, 4096,
-						PROT_READ | PROT_WRITE,
-						MAP_PRIVATE | MAP_ANONYMOUS, -1,
-						0);
+			volatile char *p =
+				mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 			if (p == MAP_FAILED)
 				return failed(fail, "mmap");
@@ -428,8 +415,7 @@ static void on_usr1(int sig)
 	caught++;
 }
 
-static int run_signal(long iters, int reps,
-		      double *ns, struct fail *fail)
+static int run_signal(long iters, int reps, double *ns, struct fail *fail)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 }, old;
 	pid_t me = getpid();
@@ -553,8 +539,9 @@ static const struct figure figures[] = {
 	  11, run_pipe_cross },
 	{ "fork_exit_wait", "fork(), child _exit(0), parent waitpid()", 200, 7,
 	  run_fork },
-	{ "fork_exec_wait", "fork(), execve() of static ubench-hello, waitpid()",
-	  100, 7, run_exec },
+	{ "fork_exec_wait",
+	  "fork(), execve() of static ubench-hello, waitpid()", 100, 7,
+	  run_exec },
 	{ "mmap_touch_munmap", "4 KiB anonymous mmap(), one write, munmap()",
 	  5000, 11, run_mmap },
 	{ "signal_self", "kill(getpid(), SIGUSR1) with a handler: round trip",
@@ -647,8 +634,8 @@ int main(int argc, char **argv)
 				fail.call = "?";
 				fail.why = errname(errno);
 			}
-			out("UBENCH name=%s error=%s call=%s", f->name, fail.why,
-			    fail.call);
+			out("UBENCH name=%s error=%s call=%s", f->name,
+			    fail.why, fail.call);
 			bad++;
 			continue;
 		}
