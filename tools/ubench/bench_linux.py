@@ -415,12 +415,26 @@ def profile(args):
     initrd = build_initramfs(args.work, args.ubench,
                              "--only %s --iters %d --reps 1" % (
                                  args.profile, args.iters), "profile")
+    port = free_port()
     cmd = qemu_cmd(args.kernel, KEEL_APPEND, initrd, "icount shift=0",
-                   free_port()) + ["-plugin", plugin]
-    env = dict(os.environ, INSNPROF_OUT=os.path.abspath(args.out))
-    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                       env=env, timeout=args.timeout)
-    for line in p.stdout.decode("utf-8", "replace").splitlines():
+                   port) + ["-plugin", plugin]
+    os.environ["INSNPROF_OUT"] = os.path.abspath(args.out)
+    boot = Boot(cmd)
+    deadline = time.monotonic() + args.timeout
+    boot.start()
+    hit = boot.wait_for(lambda l: "UBENCH-UDP-READY" in l or
+                        "UBENCH-POWEROFF" in l, deadline)
+    if hit and "UBENCH-UDP-READY" in hit[1]:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        for _ in range(3):      # the echo server exits on "quit"
+            s.sendto(b"quit", ("127.0.0.1", port))
+        s.close()
+    try:
+        boot.proc.wait(max(1, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        boot.proc.kill()
+        boot.proc.wait()
+    for line in boot.text().splitlines():
         if line.startswith("UBENCH name="):
             print(line)
     return 0 if os.path.exists(args.out) else 1
