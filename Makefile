@@ -6,6 +6,8 @@
 #   make check-sanitizers ktest, boot and net tiers on a KASAN=1 LOCKDEP=1
 #                   UBSAN=1 kernel (build/sanitizers)
 #   make bench      run the benchmarks -> build/bench/results.json, docs/benchmarks.md
+#   make bench-linux  tools/ubench on keel and on Debian's Linux, same QEMU
+#                   -> build/bench-linux/results.json, docs/benchmarks.md
 #   make debug      QEMU halted with a gdb stub; gdb -x build/gdb-init
 #   make deps       install missing Debian packages
 #   make initramfs  build/initramfs.cpio.gz: busybox, its applet links, /etc
@@ -263,6 +265,33 @@ $(BUILD)/user-tests.cpio: $(USER_BINS) tools/mkcpio.py
 
 .PHONY: user-tests
 user-tests: $(BUILD)/user-tests.cpio
+
+# tools/ubench (docs/benchmarks.md, "keel against Linux"): the benchmark,
+# the hello it executes and the /init of make bench-linux's initramfs,
+# static musl binaries that run unchanged on keel and on Linux. ubench
+# and its hello also go under /test (make initramfs too) for the user
+# tier's --quick run (tests/user/bench.c).
+UBENCH_BINS := $(BUILD)/ubench/ubench $(BUILD)/ubench/ubench-hello \
+	       $(BUILD)/ubench/init
+$(BUILD)/ubench/ubench: tools/ubench/ubench.c
+$(BUILD)/ubench/ubench-hello: tools/ubench/hello.c
+$(BUILD)/ubench/init: tools/ubench/init.c
+$(UBENCH_BINS):
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	$(Q)$(MUSL_CC) -static -O2 -Wall -Wextra -Werror \
+		-Wno-unused-parameter -o $@ $<
+UBENCH_TEST_FILES := $(BUILD)/ubench/ubench:/test/ubench \
+		     $(BUILD)/ubench/ubench-hello:/test/ubench-hello
+USER_TEST_FILES += $(UBENCH_TEST_FILES)
+$(BUILD)/user-tests.cpio initramfs: $(UBENCH_BINS)
+
+# keel and Debian's Linux (fetched into build/bench-linux/ on first use)
+# boot the same initramfs in the same QEMU, one run each per mode.
+.PHONY: bench-linux
+bench-linux: deps-quiet $(BUILD)/keel.elf $(UBENCH_BINS)
+	$(Q)$(PYTHON) tools/ubench/bench_linux.py --kernel $(BUILD)/keel.elf \
+		--ubench $(BUILD)/ubench
 
 # The busybox script suite (tests/busybox/, the "busybox" tier of
 # tests/check.py, docs/userspace.md): each NAME.sh runs under busybox sh

@@ -13,6 +13,7 @@
 static const char *const tests[] = {
 	"hello", "syscalls", "fork", "mem", "segv", "files", "time",
 	"signals", "proc", "sysmisc", "pipe", "poll", "udp", "nettools",
+	"bench",
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
