@@ -325,6 +325,7 @@ static void exec_commit(struct linux_binprm *bprm)
 	current->clear_child_tid = NULL;
 	if (current->files)
 		do_close_on_exec(current->files);
+	flush_signal_handlers(current);
 	start_thread(current_pt_regs(), bprm->entry, bprm->sp);
 }
 

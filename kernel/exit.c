@@ -13,8 +13,11 @@
  * it drops that reference itself as it exits ("autoreap").
  *
  * process_lock protects every parent/children link and exit_state.
- * There are no signals yet: SIGCHLD is not sent, and a fatal fault ends
- * the process as if SIGSEGV's default action had run.
+ * At exit the parent gets the child's exit signal (SIGCHLD) with its
+ * status (kernel/signal.c do_notify_parent); a parent that ignores
+ * SIGCHLD or set SA_NOCLDWAIT has its children reaped at once. wait4
+ * also reports children that stopped (WUNTRACED) or continued
+ * (WCONTINUED), and a signal interrupts its sleep.
  */
 #include <asm/cpu.h>
 #include <keel/errno.h>
@@ -47,6 +50,30 @@ void process_link_child(struct task *parent, struct task *child)
 	child->parent = parent;
 	list_add_tail(&child->sibling, &parent->children);
 	spin_unlock_irqrestore(&process_lock, flags);
+}
+
+struct task *get_task_parent(struct task *p)
+{
+	unsigned long flags;
+	struct task *parent;
+
+	spin_lock_irqsave(&process_lock, flags);
+	parent = p->parent;
+	if (parent)
+		get_task(parent);
+	spin_unlock_irqrestore(&process_lock, flags);
+	return parent;
+}
+
+bool task_is_child_of(struct task *p, struct task *parent)
+{
+	unsigned long flags;
+	bool ret;
+
+	spin_lock_irqsave(&process_lock, flags);
+	ret = p->parent == parent;
+	spin_unlock_irqrestore(&process_lock, flags);
+	return ret;
 }
 
 int task_ppid(struct task *p)
@@ -99,9 +126,9 @@ static bool exit_notify(struct task *p, int status)
 	p->wait_status = status;
 	p->exit_state = EXIT_ZOMBIE;
 	parent = p->parent;
-	if (!is_user_process(parent) && parent) {
+	if (parent && (!is_user_process(parent) || do_notify_parent(p, status))) {
 		list_del_init(&p->sibling);
-		p->parent = parent = NULL;
+		p->parent = NULL;
 	}
 	if (parent)
 		wake_up(&parent->wait_chldexit);
@@ -110,7 +137,7 @@ static bool exit_notify(struct task *p, int status)
 		list_del_init(&c->sibling);
 		put_task(c);
 	}
-	return !parent;
+	return !p->parent;
 }
 
 static void exit_mm(struct task *p)
@@ -137,16 +164,12 @@ void do_exit(int status)
 
 	if (p == child_reaper && is_user_process(p))
 		panic("Attempted to kill init! exitcode=0x%08x", status);
+	exit_signal_state(p);
 	exit_mm(p);
 	exit_files_fs(p);
 	if (exit_notify(p, status))
 		put_task(p); /* the reference a parent's wait4 would drop */
 	do_task_dead();
-}
-
-void force_sig_fault(int sig)
-{
-	do_exit(sig);
 }
 
 SYSCALL_DEFINE1(exit, int, error_code)
@@ -161,70 +184,105 @@ SYSCALL_DEFINE1(exit_group, int, error_code)
 
 static bool child_matches(const struct task *c, int pid)
 {
-	return pid == -1 || pid == 0 || pid < -1 || c->pid == pid;
+	if (pid == -1)
+		return true;
+	if (pid == 0)
+		return task_pgrp_nr((struct task *)c) == task_pgrp_nr(current);
+	if (pid < -1)
+		return task_pgrp_nr((struct task *)c) == -pid;
+	return c->pid == pid;
 }
 
 /*
- * Unlink and return a zombie child of p matching pid; *found says
- * whether any child matched at all. process_lock held.
+ * What wait4 may take from c now: 1 a zombie (reap it), 2 a stop or 3
+ * a continue to report (consumed when take), else 0. *status is set.
+ * process_lock held.
  */
-static struct task *find_zombie(struct task *p, int pid, bool *found)
+static int child_event(struct task *c, int options, int *status, bool take)
 {
-	struct task *c;
+	int ret = 0;
 
-	*found = false;
-	list_for_each_entry(c, &p->children, sibling) {
-		if (!child_matches(c, pid))
-			continue;
-		*found = true;
-		if (c->exit_state == EXIT_ZOMBIE) {
-			list_del_init(&c->sibling);
-			return c;
-		}
+	if (c->exit_state == EXIT_ZOMBIE) {
+		*status = c->wait_status;
+		return 1;
 	}
-	return NULL;
+	spin_lock(&c->sig.siglock);
+	if ((options & WUNTRACED) && (c->sig.jobctl & JOBCTL_STOP_REPORT)) {
+		*status = (c->sig.stop_sig << 8) | 0x7f;
+		if (take)
+			c->sig.jobctl &= ~JOBCTL_STOP_REPORT;
+		ret = 2;
+	} else if ((options & WCONTINUED) &&
+		   (c->sig.jobctl & JOBCTL_CONT_REPORT)) {
+		*status = 0xffff;
+		if (take)
+			c->sig.jobctl &= ~JOBCTL_CONT_REPORT;
+		ret = 3;
+	}
+	spin_unlock(&c->sig.siglock);
+	return ret;
 }
 
-/* Is there a zombie for wait4 to take, or nothing left to wait for? */
-static bool wait_ready(int pid)
+/*
+ * Is there something for wait4 (a zombie, a stop, a continue), or
+ * nothing left to wait for?
+ */
+static bool wait_ready(int pid, int options)
 {
 	unsigned long flags;
 	bool found = false, ready = false;
 	struct task *c;
+	int status;
 
 	spin_lock_irqsave(&process_lock, flags);
 	list_for_each_entry(c, &current->children, sibling) {
 		if (!child_matches(c, pid))
 			continue;
 		found = true;
-		ready |= c->exit_state == EXIT_ZOMBIE;
+		ready |= child_event(c, options, &status, false) != 0;
 	}
 	spin_unlock_irqrestore(&process_lock, flags);
 	return ready || !found;
 }
 
-/* Try once: a reaped pid, 0 (children, none done) or -ECHILD. */
-static long wait_once(int pid, int *status)
+/* Try once: a reaped or reported pid, 0 (children, none ready), -ECHILD. */
+static long wait_once(int pid, int options, int *status)
 {
+	struct task *c, *z = NULL;
 	unsigned long flags;
-	struct task *z;
-	bool found;
-	long ret;
+	bool found = false;
+	long ret = 0;
 
 	spin_lock_irqsave(&process_lock, flags);
-	z = find_zombie(current, pid, &found);
+	list_for_each_entry(c, &current->children, sibling) {
+		int ev;
+
+		if (!child_matches(c, pid))
+			continue;
+		found = true;
+		ev = child_event(c, options, status, true);
+		if (!ev)
+			continue;
+		ret = c->pid;
+		if (ev == 1) {
+			list_del_init(&c->sibling);
+			z = c;
+		}
+		break;
+	}
 	spin_unlock_irqrestore(&process_lock, flags);
-	if (!z)
-		return found ? 0 : -ECHILD;
-	*status = z->wait_status;
-	ret = z->pid;
-	put_task(z); /* frees it once its last switch is done */
+	if (z)
+		put_task(z); /* frees it once its last switch is done */
+	if (!found)
+		return -ECHILD;
 	return ret;
 }
 
 /*
- * SYSCALL wait4: pid -1 (or, without process groups yet, 0 and < -1:
- * TODO) waits for any child. rusage is cleared (TODO: times).
+ * SYSCALL wait4: pid > 0 that child, -1 any, 0 any in our process
+ * group, < -1 any in group -pid. WNOHANG, WUNTRACED, WCONTINUED. A
+ * signal ends the wait (-ERESTARTSYS: -EINTR or a restart). rusage is
+ * cleared (TODO: times).
  */
 SYSCALL_DEFINE4(wait4, int, pid, int __user *, stat_addr, int, options,
 		void __user *, ru)
@@ -235,10 +293,13 @@ SYSCALL_DEFINE4(wait4, int, pid, int __user *, stat_addr, int, options,
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE))
 		return -EINVAL;
 	for (;;) {
-		ret = wait_once(pid, &status);
+		ret = wait_once(pid, options, &status);
 		if (ret || (options & WNOHANG))
 			break;
-		wait_event(current->wait_chldexit, wait_ready(pid));
+		ret = wait_event_interruptible(current->wait_chldexit,
+					       wait_ready(pid, options));
+		if (ret)
+			return ret;
 	}
 	if (ret > 0 && stat_addr && put_user(status, stat_addr))
 		return -EFAULT;

@@ -130,6 +130,7 @@ static long kernel_clone(const struct kernel_clone_args *args)
 		return err;
 	}
 	copy_thread(p, args);
+	copy_signal(p, args->flags & CSIGNAL);
 	pid = p->pid;
 	process_link_child(current, p);
 	if (args->flags & CLONE_PARENT_SETTID)

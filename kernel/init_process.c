@@ -46,5 +46,6 @@ void run_init_process(void)
 	}
 	pr_info("Run %s as init process\n", path);
 	child_reaper = current;
+	signal_init_process(current);
 	enter_user_mode();
 }

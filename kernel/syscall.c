@@ -3,8 +3,9 @@
  * syscall.c - the C half of the system-call entry (arch/x86_64/entry.S):
  * look the number up in sys_call_table (generated from
  * arch/x86_64/syscall_64.tbl), call it with interrupts on, put the
- * result in rax, give the scheduler its chance before user mode, and
- * say whether the fast way back (sysretq) is safe for this frame.
+ * result in rax, do the work before user mode (exit_to_user_mode:
+ * rescheduling, signals, restarts), and say whether the fast way back
+ * (sysretq) is safe for this frame.
  *
  * A number without an entry point returns -ENOSYS and logs, once per
  * number, "keel: unimplemented syscall N (name) from PID comm" — the
@@ -68,6 +69,6 @@ bool do_syscall_64(struct pt_regs *regs)
 		regs->rax = sys_call_table[nr](regs);
 	else
 		regs->rax = sys_ni_syscall(nr);
-	preempt_check_resched();
+	exit_to_user_mode(regs);
 	return syscall_can_sysret(regs);
 }

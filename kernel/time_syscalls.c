@@ -7,8 +7,10 @@
  * keel has no wall clock yet (no RTC driver): CLOCK_REALTIME counts from
  * the epoch at boot, so it equals CLOCK_MONOTONIC and CLOCK_BOOTTIME.
  * TODO: read the CMOS RTC at boot for the real date. The CPU-time clocks
- * answer the task's runtime (a process is one thread in keel). Sleeps are
- * not interrupted (no signals yet), so `rem` is never written.
+ * answer the task's runtime (a process is one thread in keel). A signal
+ * interrupts a sleep: a relative one writes `rem` and ends with -EINTR
+ * when a handler runs, else it goes on to the same end (restart_syscall);
+ * an absolute one restarts as it is.
  */
 #include <asm/cpu.h>
 #include <keel/errno.h>
@@ -138,8 +140,11 @@ SYSCALL_DEFINE1(time, long __user *, tloc)
 	return t;
 }
 
-/* Sleep until clock id reads at least end (ns). */
-static void sleep_until(int id, u64 end)
+/*
+ * Sleep until clock id reads at least end (ns), TASK_INTERRUPTIBLE.
+ * Returns false when the time came, true when a signal came first.
+ */
+static bool sleep_until(int id, u64 end)
 {
 	u64 now;
 
@@ -147,12 +152,50 @@ static void sleep_until(int id, u64 end)
 		u64 left = end - now;
 		long j = left / TICK_NSEC + 1;
 
-		schedule_timeout_uninterruptible(j);
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (signal_pending(current)) {
+			set_current_state(TASK_RUNNING);
+			return true;
+		}
+		schedule_timeout(j);
 	}
+	return false;
+}
+
+static long relative_sleep(int id, u64 end, struct kernel_timespec __user *rem);
+
+static long nanosleep_restart(struct restart_block *rb)
+{
+	return relative_sleep(rb->clockid, rb->end_ns, rb->rmtp);
+}
+
+/*
+ * A relative sleep a signal interrupts: the time left goes to rem and
+ * the call ends with -EINTR if a handler runs, else restart_syscall goes
+ * on sleeping until the same end (Linux's restart block).
+ */
+static long relative_sleep(int id, u64 end, struct kernel_timespec __user *rem)
+{
+	struct restart_block *rb = &current->sig.restart_block;
+	u64 now = end;
+
+	if (!sleep_until(id, end))
+		return 0;
+	if (rem) {
+		clock_now(id, &now);
+		if (put_timespec(now < end ? end - now : 0, rem))
+			return -EFAULT;
+	}
+	rb->fn = nanosleep_restart;
+	rb->clockid = id;
+	rb->end_ns = end;
+	rb->rmtp = rem;
+	return -ERESTART_RESTARTBLOCK;
 }
 
 static long do_nanosleep(int id, int flags,
-			 const struct kernel_timespec __user *req)
+			 const struct kernel_timespec __user *req,
+			 struct kernel_timespec __user *rem)
 {
 	struct kernel_timespec k;
 	u64 now, ns;
@@ -166,14 +209,15 @@ static long do_nanosleep(int id, int flags,
 	if (err)
 		return err;
 	ns = (u64)k.tv_sec * NSEC_PER_SEC + k.tv_nsec;
-	sleep_until(id, flags & TIMER_ABSTIME ? ns : now + ns);
-	return 0;
+	if (flags & TIMER_ABSTIME)
+		return sleep_until(id, ns) ? -ERESTARTNOHAND : 0;
+	return relative_sleep(id, now + ns, rem);
 }
 
 SYSCALL_DEFINE2(nanosleep, const struct kernel_timespec __user *, req,
 		struct kernel_timespec __user *, rem)
 {
-	return do_nanosleep(CLOCK_MONOTONIC, 0, req);
+	return do_nanosleep(CLOCK_MONOTONIC, 0, req, rem);
 }
 
 SYSCALL_DEFINE4(clock_nanosleep, int, which, int, flags,
@@ -185,7 +229,7 @@ SYSCALL_DEFINE4(clock_nanosleep, int, which, int, flags,
 	if (which == CLOCK_PROCESS_CPUTIME_ID ||
 	    which == CLOCK_THREAD_CPUTIME_ID)
 		return -EINVAL; /* Linux: sleeping on one's own CPU time */
-	return do_nanosleep(which, flags, req);
+	return do_nanosleep(which, flags, req, rem);
 }
 
 SYSCALL_DEFINE3(getrandom, char __user *, buf, size_t, count, unsigned int,

@@ -193,6 +193,12 @@ long schedule_timeout_uninterruptible(long timeout)
 	return schedule_timeout(timeout);
 }
 
+long schedule_timeout_interruptible(long timeout)
+{
+	set_current_state(TASK_INTERRUPTIBLE);
+	return schedule_timeout(timeout);
+}
+
 /*
  * At least ms milliseconds by ktime, not only by jiffies: a tick that
  * comes late leaves jiffies behind the clock for a while, and a sleep

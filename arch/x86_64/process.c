@@ -108,6 +108,56 @@ void fpu_copy_current(struct task *child)
 	fxsave(task_fpu(child));
 }
 
+/* MXCSR bits fxrstor accepts (fxsave's MXCSR_MASK; 0 means 0xffbf). */
+static u32 mxcsr_mask;
+
+void fpu_save_user(void *buf)
+{
+	u8 tmp[FXSAVE_SIZE] __aligned(16);
+
+	fxsave(tmp);
+	memcpy(buf, tmp, 464); /* the rest is software's (left zero) */
+}
+
+/* Load area into the task's saved state and the registers, atomically. */
+static void fpu_load_current(const void *area)
+{
+	unsigned long flags = local_irq_save(); /* no switch in between */
+
+	memcpy(task_fpu(current), area, FXSAVE_SIZE);
+	fxrstor(task_fpu(current));
+	local_irq_restore(flags);
+}
+
+void fpu_restore_user(const void *buf)
+{
+	u8 tmp[FXSAVE_SIZE] __aligned(16);
+	u32 mxcsr;
+
+	if (!mxcsr_mask) {
+		u8 probe[FXSAVE_SIZE] __aligned(16);
+
+		memset(probe, 0, sizeof(probe));
+		fxsave(probe);
+		memcpy(&mxcsr_mask, probe + 28, 4);
+		if (!mxcsr_mask)
+			mxcsr_mask = 0xffbf;
+	}
+	memcpy(tmp, buf, FXSAVE_SIZE);
+	memcpy(&mxcsr, tmp + 24, 4);
+	mxcsr &= mxcsr_mask; /* a reserved bit would fault in fxrstor */
+	memcpy(tmp + 24, &mxcsr, 4);
+	fpu_load_current(tmp);
+}
+
+void fpu_reset_user(void)
+{
+	u8 tmp[FXSAVE_SIZE] __aligned(16);
+
+	fpu_reset(tmp);
+	fpu_load_current(tmp);
+}
+
 void arch_switch_to(struct task *prev, struct task *next)
 {
 	if (prev->mm)
@@ -135,7 +185,7 @@ void start_thread(struct pt_regs *regs, unsigned long ip, unsigned long sp)
 
 void __noreturn enter_user_mode(void)
 {
-	local_irq_disable();
+	exit_to_user_mode(current_pt_regs()); /* returns with irqs off */
 	load_kernel_stack(current);
 	fxrstor(task_fpu(current));
 	ret_to_user_mode(current_pt_regs());

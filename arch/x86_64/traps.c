@@ -126,24 +126,47 @@ static bool do_user_addr_fault(struct pt_regs *regs, unsigned long addr)
 			       err & PF_INSTR) == 0;
 }
 
-/* Linux's signal for each exception a program can cause. */
-static int exception_signal(unsigned int v)
+/*
+ * Linux's signal for each exception a program can cause, with its
+ * si_code and si_addr.
+ */
+static int exception_signal(const struct pt_regs *regs, unsigned long addr,
+			    int *code, void __user **uaddr)
 {
-	switch (v) {
-	case 0:	 /* divide error */
+	*uaddr = (void __user *)regs->rip;
+	switch (regs->vector) {
+	case 0: /* divide error */ *code = FPE_INTDIV; return SIGFPE;
 	case 16: /* x87 */
-	case 19: /* SIMD */ return SIGFPE;
-	case 6: return SIGILL;
-	default: return SIGSEGV;
+	case 19: /* SIMD */ *code = FPE_FLTINV; return SIGFPE;
+	case 6: *code = ILL_ILLOPN; return SIGILL;
+	case 1: /* debug */
+	case 3: /* int3 */ *code = SI_KERNEL; return SIGTRAP;
+	case 14:
+		*code = regs->error_code & PF_PRESENT ? SEGV_ACCERR :
+							SEGV_MAPERR;
+		*uaddr = (void __user *)addr;
+		return SIGSEGV;
+	default: *code = SI_KERNEL; *uaddr = NULL; return SIGSEGV;
 	}
 }
 
-/* An exception in user mode kills the process; the kernel goes on. */
-static void __noreturn user_exception(struct pt_regs *regs, unsigned long addr)
+/*
+ * An exception in user mode: its signal goes to the process (delivered
+ * on the way out). Without a handler it ends the process, and the log
+ * says so as Linux's does.
+ */
+static void user_exception(struct pt_regs *regs, unsigned long addr)
 {
 	struct task *p = current;
 	unsigned int v = regs->vector;
+	void __user *uaddr;
+	int code, sig = exception_signal(regs, addr, &code, &uaddr);
 
+	local_irq_enable();
+	p->sig.fault_trapno = v;
+	p->sig.fault_err = regs->error_code;
+	if (force_sig_fault(sig, code, uaddr))
+		return; /* a handler will run */
 	if (v == 14)
 		pr_info("%s[%d]: segfault at %lx ip %016llx sp %016llx error %llx\n",
 			p->name, p->pid, addr, regs->rip, regs->rsp,
@@ -152,8 +175,6 @@ static void __noreturn user_exception(struct pt_regs *regs, unsigned long addr)
 		pr_info("traps: %s[%d] %s ip:%llx sp:%llx error:%llx\n",
 			p->name, p->pid, exception_names[v], regs->rip,
 			regs->rsp, regs->error_code);
-	local_irq_enable();
-	force_sig_fault(exception_signal(v));
 }
 
 /* NMI, double fault and machine check are the machine's, not a program's. */
@@ -208,8 +229,10 @@ static void handle_exception(struct pt_regs *regs)
 
 	if (v == 14 && do_user_addr_fault(regs, addr))
 		return;
-	if (program_exception(regs))
+	if (program_exception(regs)) {
 		user_exception(regs, addr);
+		return;
+	}
 	if (fixup_exception(regs))
 		return;
 	if (v == 14)
@@ -226,12 +249,17 @@ void trap_dispatch(struct pt_regs *regs)
 {
 	if (regs->vector == 2 && smp_stopping())
 		machine_halt(); /* another CPU panicked */
-	if (regs->vector < FIRST_EXTERNAL_VECTOR) {
+	if (regs->vector < FIRST_EXTERNAL_VECTOR)
 		handle_exception(regs);
+	else
+		irq_dispatch(regs->vector, regs);
+	/* back to user mode: reschedule, signals (never from an NMI) */
+	if (user_mode(regs) && regs->vector != 2 && regs->vector != 18) {
+		exit_to_user_mode(regs);
 		return;
 	}
-	irq_dispatch(regs->vector, regs);
-	if (regs->rflags & X86_EFLAGS_IF)
+	if (regs->vector >= FIRST_EXTERNAL_VECTOR &&
+	    (regs->rflags & X86_EFLAGS_IF))
 		preempt_schedule_irq();
 }
 

@@ -28,6 +28,12 @@ void syscall_init(void);
 void fpu_init(void);
 /* fork: the child starts with current's live FPU registers. */
 void fpu_copy_current(struct task *child);
+/* Signal frames: current's live x87/SSE registers to buf (fxsave). */
+void fpu_save_user(void *buf);
+/* ... from buf (a user's: MXCSR's reserved bits are dropped). */
+void fpu_restore_user(const void *buf);
+/* ... to a new program's state. */
+void fpu_reset_user(void);
 /* Context switch: the kernel stack user entries use, the FS base. */
 void arch_switch_to(struct task *prev, struct task *next);
 /* A new program's registers: only ip and sp, interrupts on. */
@@ -49,8 +55,10 @@ void __noreturn do_exit(int status);
 int task_ppid(struct task *p);
 /* Drop p's fd table and fs_struct (exit, a fork that failed). */
 void exit_files_fs(struct task *p);
-/* Kill current for a fault it took in user mode (logs, then do_exit). */
-void __noreturn force_sig_fault(int sig);
+/* p's parent with a reference held (put_task), or NULL. */
+struct task *get_task_parent(struct task *p);
+/* Is p a child of parent? */
+bool task_is_child_of(struct task *p, struct task *parent);
 
 /* ---- kernel/exec.c ---- */
 /*

@@ -31,6 +31,7 @@
 #include <keel/list.h>
 #include <keel/percpu.h>
 #include <keel/refcount.h>
+#include <keel/signal.h>
 #include <keel/spinlock.h>
 
 #define TASK_COMM_LEN 16
@@ -41,6 +42,8 @@
 #define TASK_BLOCKED 1 /* waiting: schedule() will take it off the CPU */
 #define TASK_NEW     2 /* created, never started */
 #define TASK_DEAD    3 /* exited */
+/* waiting, and a signal ends the wait (keel/signal.h): else as BLOCKED */
+#define TASK_INTERRUPTIBLE 4
 
 /* What task_state() reports (ps). */
 enum task_state {
@@ -124,6 +127,7 @@ struct task {
 	int wait_status;		      /* what wait4() reports for it */
 	int *clear_child_tid;		      /* user address zeroed at exit */
 	struct wait_queue_head wait_chldexit; /* its wait4() sleeps */
+	struct task_signal sig;		      /* kernel/signal.c */
 	/*
 	 * its x87/SSE registers while off the CPU: fxsave's 512 bytes at
 	 * the first 16-aligned address inside (the struct stays 8-aligned)
@@ -372,6 +376,8 @@ void preempt_schedule_irq(void);
  * woken, false if it was not sleeping. Any context.
  */
 bool wake_up_process(struct task *p);
+/* Wake p only if it sleeps TASK_INTERRUPTIBLE (a signal came). */
+bool wake_up_interruptible_task(struct task *p);
 
 /* Announce a sleep; then check the condition, then schedule(). */
 static inline void set_current_state(int state)

@@ -54,6 +54,8 @@ void run_local_timers(void);
 long schedule_timeout(long timeout);
 /* Same, setting TASK_BLOCKED first. */
 long schedule_timeout_uninterruptible(long timeout);
+/* Same, TASK_INTERRUPTIBLE: a signal wakes it early (check for it). */
+long schedule_timeout_interruptible(long timeout);
 /* Sleep at least ms milliseconds. Process context. */
 void msleep(unsigned int ms);
 

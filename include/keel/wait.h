@@ -130,7 +130,8 @@ void might_sleep(void);
 /*
  * Sleep until cond is true or a signal is pending. Returns 0 (cond is
  * true) or -ERESTARTSYS (a signal came first: the system call returns
- * it and the signal code makes it -EINTR or a restart). Process
+ * it and the signal code makes it -EINTR or a restart). The task sleeps
+ * TASK_INTERRUPTIBLE (4): a signal sent to it wakes it. Process
  * context only.
  */
 #define wait_event_interruptible(wq, cond)                       \
@@ -140,7 +141,7 @@ void might_sleep(void);
 		if (!(cond)) {                                   \
 			DEFINE_WAIT(__w);                        \
 			for (;;) {                               \
-				prepare_to_wait(&(wq), &__w, 1); \
+				prepare_to_wait(&(wq), &__w, 4); \
 				if (cond)                        \
 					break;                   \
 				if (signal_pending(current)) {   \

@@ -182,8 +182,11 @@ static void ttwu_queue(struct task *p, unsigned int flags)
 	spin_unlock(&rq->lock);
 }
 
-static bool try_to_wake_up(struct task *p)
+/* Wake p if it is NEW or sleeps in one of the states wanted. */
+static bool try_to_wake_up(struct task *p, bool blocked_too)
 {
+	int state;
+
 	unsigned long flags;
 	bool woken = false;
 
@@ -194,7 +197,8 @@ static bool try_to_wake_up(struct task *p)
 		woken = true;
 		goto out;
 	}
-	if (READ_ONCE(p->state) != TASK_BLOCKED)
+	state = READ_ONCE(p->state);
+	if (state != TASK_INTERRUPTIBLE && (state != TASK_BLOCKED || !blocked_too))
 		goto out;
 	woken = true;
 	if (READ_ONCE(p->on_rq) && ttwu_runnable(p))
@@ -210,7 +214,14 @@ out:
 
 bool wake_up_process(struct task *p)
 {
-	return try_to_wake_up(p);
+	return try_to_wake_up(p, true);
+}
+
+bool wake_up_interruptible_task(struct task *p)
+{
+	if (READ_ONCE(p->state) == TASK_NEW)
+		return false;
+	return try_to_wake_up(p, false);
 }
 
 /*
@@ -321,7 +332,8 @@ static void put_prev_task(struct rq *rq, struct task *prev, bool preempt)
 
 	if (prev->flags & PF_IDLE)
 		return;
-	if (state == TASK_DEAD || (state == TASK_BLOCKED && !preempt)) {
+	if (state == TASK_DEAD ||
+	    ((state == TASK_BLOCKED || state == TASK_INTERRUPTIBLE) && !preempt)) {
 		WRITE_ONCE(prev->on_rq, 0);
 		policy_task_blocked(rq, prev);
 	} else if (!cpumask_test(prev->allowed, rq->cpu)) {
