@@ -7,6 +7,7 @@
  */
 #include <keel/fdtable.h>
 #include <keel/fs.h>
+#include <keel/pipe_fs_i.h>
 #include <keel/syscalls.h>
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK)
@@ -29,6 +30,8 @@ static long do_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg,
 	case F_SETFD: set_close_on_exec(fd, arg & FD_CLOEXEC); return 0;
 	case F_GETFL: return f->f_flags;
 	case F_SETFL: return setfl(f, arg);
+	case F_GETPIPE_SZ:
+	case F_SETPIPE_SZ: return pipe_fcntl(f, cmd, arg);
 	default: return -EINVAL;
 	}
 }

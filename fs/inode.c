@@ -10,6 +10,7 @@
  */
 #include <keel/bug.h>
 #include <keel/fs.h>
+#include <keel/pipe_fs_i.h>
 #include <keel/slab.h>
 #include <keel/time.h>
 
@@ -82,6 +83,8 @@ void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev)
 	if (S_ISCHR(mode)) {
 		inode->i_fop = &def_chr_fops;
 		inode->i_rdev = rdev;
+	} else if (S_ISFIFO(mode)) {
+		inode->i_fop = &pipefifo_fops;
 	}
-	/* TODO: block devices, FIFOs and sockets open to nothing yet */
+	/* TODO: block devices and sockets open to nothing yet */
 }

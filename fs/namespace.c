@@ -103,6 +103,18 @@ static struct vfsmount *vfs_kern_mount(struct file_system_type *type, int flags,
 	return m;
 }
 
+struct vfsmount *kern_mount(struct file_system_type *type)
+{
+	struct vfsmount *m = vfs_kern_mount(type, 0, type->name, NULL);
+
+	if (!IS_ERR(m)) {
+		spin_lock(&mount_lock);
+		m->mnt_sb->s_active++;
+		spin_unlock(&mount_lock);
+	}
+	return m;
+}
+
 /* Attach m on mp (referenced, moved into m) under parent. */
 static void attach_mnt(struct vfsmount *m, struct vfsmount *parent,
 		       struct dentry *mp)

@@ -138,6 +138,23 @@ static bool bad_count(size_t count)
 	return (ssize_t)count < 0;
 }
 
+/*
+ * A file with a position is read and written under f_pos_lock; a stream
+ * (a pipe) has none, and a reader that blocks there must not hold up the
+ * file's other users (fcntl, a second reader or writer).
+ */
+static void f_pos_lock(struct file *f)
+{
+	if (!(f->f_mode & FMODE_STREAM))
+		mutex_lock(&f->f_pos_lock);
+}
+
+static void f_pos_unlock(struct file *f)
+{
+	if (!(f->f_mode & FMODE_STREAM))
+		mutex_unlock(&f->f_pos_lock);
+}
+
 /* read/write at the file's position, which moves, under f_pos_lock. */
 static ssize_t rw_at_fpos(unsigned int fd, char __user *buf, size_t count,
 			  unsigned int dir)
@@ -149,10 +166,10 @@ static ssize_t rw_at_fpos(unsigned int fd, char __user *buf, size_t count,
 	if (!f)
 		return -EBADF;
 	iov_iter_ubuf(&iter, dir, buf, count);
-	mutex_lock(&f->f_pos_lock);
+	f_pos_lock(f);
 	ret = dir == ITER_DEST ? vfs_iter_read(f, &iter, &f->f_pos) :
 				 vfs_iter_write(f, &iter, &f->f_pos);
-	mutex_unlock(&f->f_pos_lock);
+	f_pos_unlock(f);
 	fput(f);
 	return ret;
 }
@@ -253,9 +270,9 @@ static ssize_t rw_iovec(unsigned int fd, const struct iovec_user __user *vec,
 	f = fget(fd);
 	if (!f)
 		return -EBADF;
-	mutex_lock(&f->f_pos_lock);
+	f_pos_lock(f);
 	ret = do_iovec(f, vec, vlen, dir);
-	mutex_unlock(&f->f_pos_lock);
+	f_pos_unlock(f);
 	fput(f);
 	return ret;
 }

@@ -52,6 +52,8 @@ typedef unsigned int fmode_t;
 #define FMODE_READ  0x1
 #define FMODE_WRITE 0x2
 #define FMODE_LSEEK 0x4
+/* no position (pipes): read/write do not take f_pos_lock, may block */
+#define FMODE_STREAM 0x200000
 
 #define MAX_LFS_FILESIZE ((loff_t)LLONG_MAX)
 
@@ -62,6 +64,7 @@ struct super_block;
 struct vfsmount;
 struct kstat;
 struct poll_table_struct;
+struct pipe_inode_info;
 
 struct qstr {
 	const char *name;
@@ -218,6 +221,8 @@ struct inode {
 	const struct file_operations *i_fop;
 	void *i_private; /* the file system's */
 	char *i_link;	 /* symlink target kept in memory, or NULL */
+	/* a FIFO's or pipe's buffer while it is open (fs/pipe.c) */
+	struct pipe_inode_info *i_pipe;
 };
 
 #define DNAME_INLINE_LEN 32
@@ -352,6 +357,11 @@ static inline bool path_equal(const struct path *a, const struct path *b)
 {
 	return a->mnt == b->mnt && a->dentry == b->dentry;
 }
+/*
+ * An internal mount of a new instance of type, attached nowhere (pipefs):
+ * it holds its one reference for good. ERR_PTR on failure.
+ */
+struct vfsmount *kern_mount(struct file_system_type *type);
 /* The mount on p (referenced), or NULL. */
 struct vfsmount *lookup_mnt(const struct path *p);
 /*

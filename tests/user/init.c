@@ -11,7 +11,8 @@
 #include "ktap.h"
 
 static const char *const tests[] = {
-	"hello", "syscalls", "fork", "mem", "segv", "files", "time",
+	"hello", "syscalls", "fork", "mem", "segv", "files", "time", "pipe",
+	"poll",
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
