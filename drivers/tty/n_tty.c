@@ -27,6 +27,7 @@
  * out of the input but output never stops), PARMRK, IUTF8 erase of
  * multibyte characters, and TOSTOP/SIGTTOU.
  */
+#include <keel/sched.h>
 #include <keel/signal.h>
 #include <keel/time.h>
 #include <keel/timer.h>
@@ -501,7 +502,7 @@ static long wait_input(struct tty_struct *tty, long timeout)
 	DEFINE_WAIT(w);
 
 	for (;;) {
-		prepare_to_wait(&tty->read_wait, &w, 1);
+		prepare_to_wait(&tty->read_wait, &w, TASK_INTERRUPTIBLE);
 		if (input_available_locked(tty))
 			break;
 		if (signal_pending(current)) {

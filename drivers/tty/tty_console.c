@@ -104,7 +104,7 @@ static int console_open(struct inode *inode, struct file *f)
 	int err;
 
 	if (dev == MKDEV(TTYAUX_MAJOR, 0)) {
-		int sid = READ_ONCE(tty->session);
+		int sid = tty_session(tty);
 
 		if (!sid || task_session_nr(current) != sid)
 			return -ENXIO;
@@ -118,7 +118,7 @@ static int console_open(struct inode *inode, struct file *f)
 		return err;
 	f->private_data = tty;
 	if (dev == MKDEV(TTY_MAJOR, 64) && !(f->f_flags & O_NOCTTY) &&
-	    task_session_nr(current) == current->pid) {
+	    task_session_nr(current) == current->pid && !tty_session(tty)) {
 		spin_lock_irqsave(&tty->lock, flags);
 		if (!tty->session) {
 			tty->session = current->pid;

@@ -14,12 +14,15 @@
  * (tty_console.c), sets the session and makes the leader's process
  * group the foreground one.
  *
+ * Linux frees a session's tty when the leader exits; keel has no hook
+ * in exit for it, so tty_session() drops a session whose leader is gone
+ * when it next looks.
+ *
  * TODO: a background process group reading or changing the terminal
  * gets no SIGTTIN/SIGTTOU; TIOCSPGRP does not check that the group
- * exists in the session; the session keeps the tty after its leader
- * exits (no hook in exit), and a non-leader's TIOCNOTTY changes nothing
- * (the tty is per session, not per process) - both need a per-process
- * controlling tty.
+ * exists in the session; the leader's exit sends no SIGHUP to the
+ * foreground group; a non-leader's TIOCNOTTY changes nothing (the tty
+ * is per session here, not per process).
  */
 #include <keel/poll.h>
 #include <keel/sched.h>
@@ -69,10 +72,37 @@ static struct tty_struct *file_tty(struct file *f)
 	return f->private_data;
 }
 
+/* Is session sid's leader alive (not yet a zombie) and still its leader? */
+static bool session_alive(int sid)
+{
+	struct task *t = find_task_by_pid(sid);
+	bool alive;
+
+	if (!t)
+		return false;
+	alive = !READ_ONCE(t->exit_state) && task_session_nr(t) == sid;
+	put_task(t);
+	return alive;
+}
+
+int tty_session(struct tty_struct *tty)
+{
+	int sid = READ_ONCE(tty->session);
+	unsigned long flags;
+
+	if (!sid || session_alive(sid))
+		return sid;
+	spin_lock_irqsave(&tty->lock, flags);
+	if (tty->session == sid)
+		tty->session = tty->pgrp = 0;
+	spin_unlock_irqrestore(&tty->lock, flags);
+	return 0;
+}
+
 /* Is tty the calling process's controlling terminal? */
 static bool tty_is_ctty(struct tty_struct *tty)
 {
-	int sid = READ_ONCE(tty->session);
+	int sid = tty_session(tty);
 
 	return sid && task_session_nr(current) == sid;
 }
@@ -168,6 +198,7 @@ static int tiocsctty(struct tty_struct *tty, struct file *f, int steal)
 
 	if (!is_session_leader())
 		return tty_is_ctty(tty) ? 0 : -EPERM;
+	tty_session(tty); /* forget a dead session */
 	spin_lock_irqsave(&tty->lock, flags);
 	if (tty->session == sid)
 		goto out; /* already ours */
@@ -223,6 +254,17 @@ static int tiocspgrp(struct tty_struct *tty, int __user *arg)
 	return 0;
 }
 
+static int tiocgwinsz(struct tty_struct *tty, void __user *arg)
+{
+	struct winsize ws;
+	unsigned long flags;
+
+	spin_lock_irqsave(&tty->lock, flags);
+	ws = tty->winsize;
+	spin_unlock_irqrestore(&tty->lock, flags);
+	return copy_to_user(arg, &ws, sizeof(ws)) ? -EFAULT : 0;
+}
+
 static int tiocswinsz(struct tty_struct *tty, const void __user *arg)
 {
 	struct winsize ws;
@@ -263,9 +305,7 @@ long tty_ioctl(struct tty_struct *tty, struct file *f, unsigned int cmd,
 		return set_termios(tty, p, sizeof(struct termios2),
 				   cmd == TCSETSF2);
 	case TIOCGWINSZ:
-		return copy_to_user(p, &tty->winsize, sizeof(tty->winsize)) ?
-			       -EFAULT :
-			       0;
+		return tiocgwinsz(tty, p);
 	case TIOCSWINSZ:
 		return tiocswinsz(tty, p);
 	case TIOCSCTTY:
@@ -281,7 +321,7 @@ long tty_ioctl(struct tty_struct *tty, struct file *f, unsigned int cmd,
 	case TIOCGSID:
 		if (!tty_is_ctty(tty))
 			return -ENOTTY;
-		return put_user(READ_ONCE(tty->session), (int __user *)p);
+		return put_user(tty_session(tty), (int __user *)p);
 	case FIONREAD:
 		return put_user((int)n_tty_chars_in_buffer(tty),
 				(int __user *)p);

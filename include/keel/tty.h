@@ -103,6 +103,8 @@ void n_tty_set_termios(struct tty_struct *tty, const struct termios2 *old);
 
 /* The file operations of a tty whose file->private_data is the tty. */
 extern const struct file_operations tty_fops;
+/* tty's session ID, or 0 (none, or its leader has exited: dropped). */
+int tty_session(struct tty_struct *tty);
 /* ioctl on tty; 0 or -Exxx (-ENOTTY for what a tty does not know). */
 long tty_ioctl(struct tty_struct *tty, struct file *f, unsigned int cmd,
 	       unsigned long arg);
