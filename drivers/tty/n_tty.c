@@ -609,12 +609,12 @@ void n_tty_set_termios(struct tty_struct *tty, const struct termios2 *old)
 	lockdep_assert_held(&tty->lock);
 	if (was == now)
 		return;
-	if (now) {
-		/* what raw mode left unread becomes the line being edited */
-		tty->canon_head = tty->read_tail;
-		tty->canon_column = tty->column;
-	} else {
-		tty->canon_head = tty->read_head;
-	}
+	/* as Linux: unread input is one line, readable at once */
+	for (size_t i = tty->read_tail; i != tty->read_head; i++)
+		tty->read_flags[i & BUF_MASK] = 0;
+	if (now && read_cnt(tty))
+		tty->read_flags[(tty->read_head - 1) & BUF_MASK] = N_TTY_DELIM;
+	tty->canon_head = now ? tty->read_head : tty->read_tail;
+	tty->canon_column = tty->column;
 	tty->lnext = false;
 }

@@ -318,6 +318,21 @@ static void leaving_icanon_hands_over_partial_line(struct ktest *t)
 	KTEST_EXPECT_STREQ(t, buf, "par");
 }
 
+static void entering_icanon_makes_pending_input_a_line(struct ktest *t)
+{
+	struct tty_struct *tty = fresh_tty();
+	char buf[64];
+
+	set_lflag(tty, 0, ICANON);
+	feed(tty, "ahead\x7f");
+	set_lflag(tty, ICANON, 0);
+	KTEST_EXPECT_EQ(t, read_now(tty, buf, sizeof(buf)), (ssize_t)6);
+	KTEST_EXPECT_STREQ(t, buf, "ahead\x7f");
+	feed(tty, "x\x7fy\n"); /* a new line, edited as usual */
+	KTEST_EXPECT_EQ(t, read_now(tty, buf, sizeof(buf)), (ssize_t)2);
+	KTEST_EXPECT_STREQ(t, buf, "y\n");
+}
+
 /* A blocking read (the test may wait) with VMIN/VTIME set. */
 static ssize_t read_wait(struct tty_struct *tty, char *buf, size_t size,
 			 u8 vmin, u8 vtime, u64 *ns)
@@ -412,6 +427,7 @@ static struct ktest_case n_tty_cases[] = {
 	KTEST_CASE(output_onlcr_and_raw),
 	KTEST_CASE(raw_mode_bytes_at_once),
 	KTEST_CASE(leaving_icanon_hands_over_partial_line),
+	KTEST_CASE(entering_icanon_makes_pending_input_a_line),
 	KTEST_CASE(raw_vmin_vtime),
 	KTEST_CASE(flush_drops_input),
 	KTEST_CASE(full_canon_buffer_keeps_room_for_newline),

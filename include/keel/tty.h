@@ -94,8 +94,10 @@ size_t n_tty_chars_in_buffer(struct tty_struct *tty);
 /* Drop all input (TCFLSH, a signal character without NOFLSH). */
 void n_tty_flush_input(struct tty_struct *tty);
 /*
- * termios changed from old (caller holds tty->lock): leaving ICANON
- * makes a half-typed line readable, entering it starts a new line.
+ * termios changed from old (caller holds tty->lock). Switching ICANON
+ * either way makes the unread input readable as it is: leaving it hands
+ * over a half-typed line, entering it turns what raw mode left unread
+ * into one line (Linux's n_tty_set_termios).
  */
 void n_tty_set_termios(struct tty_struct *tty, const struct termios2 *old);
 
