@@ -38,9 +38,9 @@
 #define N_TTY_EOF   0x2
 #define BUF_MASK    (N_TTY_BUF_SIZE - 1)
 
-#define L(tty, f) ((tty)->termios.c_lflag & (f))
-#define I(tty, f) ((tty)->termios.c_iflag & (f))
-#define O(tty, f) ((tty)->termios.c_oflag & (f))
+#define L(tty, f)  ((tty)->termios.c_lflag & (f))
+#define I(tty, f)  ((tty)->termios.c_iflag & (f))
+#define O(tty, f)  ((tty)->termios.c_oflag & (f))
 #define CC(tty, v) ((tty)->termios.c_cc[v])
 
 /* Is c the (enabled) control character v? */
@@ -110,9 +110,7 @@ static unsigned int opost_char(struct tty_struct *tty, u8 c, u8 *out)
 		}
 		tty->column = 0;
 		break;
-	case '\t':
-		tty->column = (tty->column | 7) + 1;
-		break;
+	case '\t': tty->column = (tty->column | 7) + 1; break;
 	case '\b':
 		if (tty->column)
 			tty->column--;

@@ -176,7 +176,8 @@ static void werase_erases_a_word(struct ktest *t)
 	struct tty_struct *tty = fresh_tty();
 	char buf[64];
 
-	feed(tty, "echo foo_1  \x17" "bar\n");
+	feed(tty, "echo foo_1  \x17"
+		  "bar\n");
 	KTEST_EXPECT_EQ(t, read_now(tty, buf, sizeof(buf)), (ssize_t)9);
 	KTEST_EXPECT_STREQ(t, buf, "echo bar\n");
 }
@@ -403,8 +404,7 @@ static void full_canon_buffer_keeps_room_for_newline(struct ktest *t)
 	feed(tty, "\n");
 	KTEST_EXPECT_EQ(t, n_tty_chars_in_buffer(tty), (size_t)N_TTY_BUF_SIZE);
 	iov_iter_kvec_one(&it, ITER_DEST, big, sizeof(big));
-	KTEST_EXPECT_EQ(t, n_tty_read(tty, &it, true),
-			(ssize_t)N_TTY_BUF_SIZE);
+	KTEST_EXPECT_EQ(t, n_tty_read(tty, &it, true), (ssize_t)N_TTY_BUF_SIZE);
 	KTEST_EXPECT_EQ(t, big[N_TTY_BUF_SIZE - 1], '\n');
 }
 

@@ -35,8 +35,7 @@ static unsigned int open_count; /* files open on the console */
 static struct task *rx_thread;
 static bool rx_claimed; /* tty_rx takes the UART's input */
 
-static void console_tty_write(struct tty_struct *tty, const u8 *buf,
-			      size_t len)
+static void console_tty_write(struct tty_struct *tty, const u8 *buf, size_t len)
 {
 	(void)tty;
 	console_write_raw((const char *)buf, len);
@@ -79,8 +78,8 @@ static int claim_input(void)
 {
 	lockdep_assert_held(&open_mutex);
 	if (!rx_thread) {
-		struct task *t = kthread_run(tty_rx_thread, &console_tty,
-					     "tty_rx");
+		struct task *t =
+			kthread_run(tty_rx_thread, &console_tty, "tty_rx");
 
 		if (IS_ERR(t))
 			return PTR_ERR(t);

@@ -33,10 +33,10 @@
 void tty_init_termios(struct tty_struct *tty)
 {
 	static const cc_t init_cc[NCCS] = {
-		[VINTR] = 003,	  [VQUIT] = 034,  [VERASE] = 0177,
-		[VKILL] = 025,	  [VEOF] = 004,	  [VTIME] = 0,
-		[VMIN] = 1,	  [VSTART] = 021, [VSTOP] = 023,
-		[VSUSP] = 032,	  [VEOL] = 0,	  [VREPRINT] = 022,
+		[VINTR] = 003,	  [VQUIT] = 034,   [VERASE] = 0177,
+		[VKILL] = 025,	  [VEOF] = 004,	   [VTIME] = 0,
+		[VMIN] = 1,	  [VSTART] = 021,  [VSTOP] = 023,
+		[VSUSP] = 032,	  [VEOL] = 0,	   [VREPRINT] = 022,
 		[VDISCARD] = 017, [VWERASE] = 027, [VLNEXT] = 026,
 		[VEOL2] = 0,
 	};
@@ -290,10 +290,8 @@ long tty_ioctl(struct tty_struct *tty, struct file *f, unsigned int cmd,
 	void __user *p = (void __user *)arg;
 
 	switch (cmd) {
-	case TCGETS:
-		return get_termios(tty, p, sizeof(struct termios));
-	case TCGETS2:
-		return get_termios(tty, p, sizeof(struct termios2));
+	case TCGETS: return get_termios(tty, p, sizeof(struct termios));
+	case TCGETS2: return get_termios(tty, p, sizeof(struct termios2));
 	case TCSETS:
 	case TCSETSW:
 	case TCSETSF:
@@ -304,20 +302,15 @@ long tty_ioctl(struct tty_struct *tty, struct file *f, unsigned int cmd,
 	case TCSETSF2:
 		return set_termios(tty, p, sizeof(struct termios2),
 				   cmd == TCSETSF2);
-	case TIOCGWINSZ:
-		return tiocgwinsz(tty, p);
-	case TIOCSWINSZ:
-		return tiocswinsz(tty, p);
-	case TIOCSCTTY:
-		return tiocsctty(tty, f, (int)arg);
-	case TIOCNOTTY:
-		return tiocnotty(tty);
+	case TIOCGWINSZ: return tiocgwinsz(tty, p);
+	case TIOCSWINSZ: return tiocswinsz(tty, p);
+	case TIOCSCTTY: return tiocsctty(tty, f, (int)arg);
+	case TIOCNOTTY: return tiocnotty(tty);
 	case TIOCGPGRP:
 		if (!tty_is_ctty(tty))
 			return -ENOTTY;
 		return put_user(READ_ONCE(tty->pgrp), (int __user *)p);
-	case TIOCSPGRP:
-		return tiocspgrp(tty, p);
+	case TIOCSPGRP: return tiocspgrp(tty, p);
 	case TIOCGSID:
 		if (!tty_is_ctty(tty))
 			return -ENOTTY;
@@ -337,9 +330,7 @@ long tty_ioctl(struct tty_struct *tty, struct file *f, unsigned int cmd,
 		/* TODO: flow control; output never stops */
 		return arg > TCION ? -EINVAL : 0;
 	case TCSBRK:
-	case TCSBRKP:
-		return 0; /* tcdrain(): output is already out; no break */
-	default:
-		return -ENOTTY;
+	case TCSBRKP: return 0; /* tcdrain(): output is already out; no break */
+	default: return -ENOTTY;
 	}
 }

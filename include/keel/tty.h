@@ -58,13 +58,13 @@ struct tty_struct {
 	/* n_tty: the input buffer, indices free-running (mod size) */
 	u8 read_buf[N_TTY_BUF_SIZE];
 	u8 read_flags[N_TTY_BUF_SIZE]; /* N_TTY_DELIM, N_TTY_EOF */
-	size_t read_tail;  /* next byte a reader takes */
-	size_t canon_head; /* end of the last complete line (ICANON) */
-	size_t read_head;  /* end of input */
-	bool lnext;	   /* the next byte is literal (VLNEXT) */
-	unsigned int column;	    /* output column, for tab erase */
-	unsigned int canon_column;  /* column where the edited line began */
-	u8 echo_buf[64];	    /* echoes waiting for ops->write */
+	size_t read_tail;	       /* next byte a reader takes */
+	size_t canon_head;	   /* end of the last complete line (ICANON) */
+	size_t read_head;	   /* end of input */
+	bool lnext;		   /* the next byte is literal (VLNEXT) */
+	unsigned int column;	   /* output column, for tab erase */
+	unsigned int canon_column; /* column where the edited line began */
+	u8 echo_buf[64];	   /* echoes waiting for ops->write */
 	unsigned int echo_len;
 };
 
@@ -83,8 +83,7 @@ void n_tty_receive_buf(struct tty_struct *tty, const u8 *buf, size_t n);
  * instead of waiting. Returns the bytes read (0: end of file, or VTIME
  * ran out), -ERESTARTSYS on a signal, -EFAULT. Takes read_mutex.
  */
-ssize_t n_tty_read(struct tty_struct *tty, struct iov_iter *to,
-		   bool nonblock);
+ssize_t n_tty_read(struct tty_struct *tty, struct iov_iter *to, bool nonblock);
 /* Write from, with output processing (OPOST). Returns bytes or -EFAULT. */
 ssize_t n_tty_write(struct tty_struct *tty, struct iov_iter *from);
 /* Would a read return now? (poll's EPOLLIN) */
