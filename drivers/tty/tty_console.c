@@ -8,9 +8,9 @@
  * Input: the UART's receive interrupt puts bytes in serial8250's ring
  * and wakes its queue; the thread "tty_rx" takes them into the line
  * discipline in process context (so ^C can send a signal from there),
- * which wakes readers. The thread starts at the first open and takes
- * input only while a file of the console is open: the kernel monitor
- * reads the same UART when no user space runs.
+ * which wakes readers. The thread runs from the first open of the
+ * console to the last close: the kernel monitor reads the same UART
+ * when no user space runs.
  *
  * Output: the line discipline's bytes (already OPOST-processed) go to
  * every console with console_write_raw(), under the log's lock, so a
@@ -32,8 +32,7 @@
 static struct tty_struct console_tty;
 static DEFINE_MUTEX(open_mutex);
 static unsigned int open_count; /* files open on the console */
-static struct task *rx_thread;
-static bool rx_claimed; /* tty_rx takes the UART's input */
+static struct task *rx_thread;	/* tty_rx, while open_count > 0 */
 
 static void console_tty_write(struct tty_struct *tty, const u8 *buf, size_t len)
 {
@@ -47,25 +46,25 @@ static const struct tty_operations console_tty_ops = {
 
 static bool rx_ready(void)
 {
-	return READ_ONCE(rx_claimed) && serial_rx_pending();
+	return serial_rx_pending() || kthread_should_stop();
 }
 
 /*
- * Feed received bytes to the line discipline. The timeout covers a
- * UART without a receive interrupt (serial_rx_pending() polls it).
+ * Feed received bytes to the line discipline until the last close. The
+ * timeout covers a UART without a receive interrupt
+ * (serial_rx_pending() polls it).
  */
 static int tty_rx_thread(void *data)
 {
 	struct tty_struct *tty = data;
 
-	for (;;) {
+	while (!kthread_should_stop()) {
 		u8 buf[RX_CHUNK];
 		size_t n = 0;
 		int c;
 
 		wait_event_timeout(*serial_rx_waitqueue(), rx_ready(), HZ / 10);
-		while (READ_ONCE(rx_claimed) && n < sizeof(buf) &&
-		       (c = serial_read_char()) >= 0)
+		while (n < sizeof(buf) && (c = serial_read_char()) >= 0)
 			buf[n++] = c;
 		if (n)
 			n_tty_receive_buf(tty, buf, n);
@@ -73,20 +72,18 @@ static int tty_rx_thread(void *data)
 	return 0;
 }
 
-/* First open: claim the UART's input (start tty_rx once). */
+/* First open: take the UART's input (start tty_rx). */
 static int claim_input(void)
 {
-	lockdep_assert_held(&open_mutex);
-	if (!rx_thread) {
-		struct task *t =
-			kthread_run(tty_rx_thread, &console_tty, "tty_rx");
+	struct task *t;
 
-		if (IS_ERR(t))
-			return PTR_ERR(t);
-		rx_thread = t;
-	}
-	WRITE_ONCE(rx_claimed, true);
-	wake_up(serial_rx_waitqueue());
+	lockdep_assert_held(&open_mutex);
+	if (rx_thread)
+		return 0;
+	t = kthread_run(tty_rx_thread, &console_tty, "tty_rx");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	rx_thread = t;
 	return 0;
 }
 
@@ -128,14 +125,16 @@ static int console_open(struct inode *inode, struct file *f)
 	return 0;
 }
 
-/* Last close: the monitor may read the UART again. */
+/* Last close: stop tty_rx; the monitor may read the UART again. */
 static int console_release(struct inode *inode, struct file *f)
 {
 	(void)inode;
 	(void)f;
 	mutex_lock(&open_mutex);
-	if (!--open_count)
-		WRITE_ONCE(rx_claimed, false);
+	if (!--open_count) {
+		kthread_stop(rx_thread);
+		rx_thread = NULL;
+	}
 	mutex_unlock(&open_mutex);
 	return 0;
 }
