@@ -540,7 +540,15 @@ ssize_t n_tty_read(struct tty_struct *tty, struct iov_iter *to, bool nonblock)
 	spin_unlock_irqrestore(&tty->lock, flags);
 	if (!want)
 		return 0;
-	mutex_lock(&tty->read_mutex);
+	/* one reader at a time; waiting for the turn is interruptible */
+	if (!mutex_trylock(&tty->read_mutex)) {
+		if (nonblock)
+			return -EAGAIN;
+		ret = wait_event_interruptible(tty->read_wait,
+					       mutex_trylock(&tty->read_mutex));
+		if (ret)
+			return ret;
+	}
 	while (done < want && !line_done) {
 		size_t n, max = min(want - done, sizeof(buf));
 
@@ -572,6 +580,7 @@ ssize_t n_tty_read(struct tty_struct *tty, struct iov_iter *to, bool nonblock)
 		}
 	}
 	mutex_unlock(&tty->read_mutex);
+	wake_up(&tty->read_wait); /* the next reader's turn */
 	return done ? (ssize_t)done : ret;
 }
 

@@ -377,6 +377,18 @@ static void raw_vmin_vtime(struct ktest *t)
 	KTEST_EXPECT_EQ(t, n_tty_chars_in_buffer(tty), (size_t)3);
 }
 
+static void busy_reader_nonblock_eagain(struct ktest *t)
+{
+	struct tty_struct *tty = fresh_tty();
+	char buf[64];
+
+	feed(tty, "line\n");
+	mutex_lock(&tty->read_mutex); /* another reader's turn */
+	KTEST_EXPECT_EQ(t, read_now(tty, buf, sizeof(buf)), (ssize_t)-EAGAIN);
+	mutex_unlock(&tty->read_mutex);
+	KTEST_EXPECT_EQ(t, read_now(tty, buf, sizeof(buf)), (ssize_t)5);
+}
+
 static void flush_drops_input(struct ktest *t)
 {
 	struct tty_struct *tty = fresh_tty();
@@ -429,6 +441,7 @@ static struct ktest_case n_tty_cases[] = {
 	KTEST_CASE(leaving_icanon_hands_over_partial_line),
 	KTEST_CASE(entering_icanon_makes_pending_input_a_line),
 	KTEST_CASE(raw_vmin_vtime),
+	KTEST_CASE(busy_reader_nonblock_eagain),
 	KTEST_CASE(flush_drops_input),
 	KTEST_CASE(full_canon_buffer_keeps_room_for_newline),
 	{}

@@ -113,6 +113,9 @@ static int console_open(struct inode *inode, struct file *f)
 	if (err)
 		return err;
 	f->private_data = tty;
+	/* a stream (Linux's stream_open): a reader that waits must not
+	 * hold f_pos_lock, which writers of the same file take */
+	f->f_mode |= FMODE_STREAM;
 	if (dev == MKDEV(TTY_MAJOR, 64) && !(f->f_flags & O_NOCTTY) &&
 	    task_session_nr(current) == current->pid && !tty_session(tty)) {
 		spin_lock_irqsave(&tty->lock, flags);

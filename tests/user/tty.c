@@ -24,7 +24,7 @@
 
 #define KERNEL_PTR ((void *)0xffffffff80100000UL)
 #define UNMAPPED   ((void *)0x1000)
-#define CASES	   30
+#define CASES	   32
 
 /* the raw ioctl, as the kernel sees it (no libc translation) */
 static long raw_ioctl(int fd, unsigned long cmd, void *arg)
@@ -187,15 +187,12 @@ static void on_usr1(int sig)
 	(void)sig;
 }
 
-/* A blocking read of the idle console, ended by a signal: EINTR. */
-static void read_interrupted_case(void)
+/* A child that reads the idle console; exits 0 if a signal ends it. */
+static pid_t start_reader(void)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 }; /* no SA_RESTART */
-	struct timespec d = { 0, 200 * 1000 * 1000 };
-	int status = -1, tries = 0;
-	pid_t pid;
+	pid_t pid = fork();
 
-	pid = fork();
 	if (pid == 0) {
 		char c;
 		ssize_t r;
@@ -204,6 +201,15 @@ static void read_interrupted_case(void)
 		r = read(0, &c, 1);
 		_exit(r == -1 && errno == EINTR ? 0 : 1);
 	}
+	return pid;
+}
+
+/* SIGUSR1 to a reader; its wait status (SIGKILLed if it kept reading). */
+static int interrupt_reader(pid_t pid)
+{
+	struct timespec d = { 0, 200 * 1000 * 1000 };
+	int status = -1, tries = 0;
+
 	nanosleep(&d, NULL);
 	kill(pid, SIGUSR1);
 	while (waitpid(pid, &status, WNOHANG) == 0 && ++tries < 30)
@@ -212,8 +218,29 @@ static void read_interrupted_case(void)
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 	}
+	return status;
+}
+
+/*
+ * A blocking read of the idle console, ended by a signal: EINTR; also
+ * for a second reader that waits for the first one's turn to end.
+ */
+static void read_interrupted_cases(void)
+{
+	pid_t first, second;
+	int status;
+
+	status = interrupt_reader(start_reader());
 	ktap_check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		   "read_interrupted_by_signal_eintr");
+	first = start_reader();
+	second = start_reader();
+	status = interrupt_reader(second);
+	ktap_check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		   "waiting_second_reader_interrupted_eintr");
+	status = interrupt_reader(first);
+	ktap_check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		   "first_reader_interrupted_eintr");
 }
 
 static void nonblock_and_poll_cases(void)
@@ -237,7 +264,7 @@ int main(void)
 	winsize_cases();
 	misc_ioctl_cases();
 	job_control_cases();
-	read_interrupted_case();
+	read_interrupted_cases();
 	nonblock_and_poll_cases();
 	return ktap_end();
 }
