@@ -126,7 +126,8 @@ static bool exit_notify(struct task *p, int status)
 	p->wait_status = status;
 	p->exit_state = EXIT_ZOMBIE;
 	parent = p->parent;
-	if (parent && (!is_user_process(parent) || do_notify_parent(p, status))) {
+	if (parent &&
+	    (!is_user_process(parent) || do_notify_parent(p, status))) {
 		list_del_init(&p->sibling);
 		p->parent = NULL;
 	}

@@ -40,16 +40,15 @@
 
 /* Default action classes (Linux's). */
 #define SIG_KERNEL_ONLY_MASK (M(SIGKILL) | M(SIGSTOP))
-#define SIG_KERNEL_STOP_MASK \
-	(M(SIGSTOP) | M(SIGTSTP) | M(SIGTTIN) | M(SIGTTOU))
-#define SIG_KERNEL_COREDUMP_MASK                                          \
-	(M(SIGQUIT) | M(SIGILL) | M(SIGTRAP) | M(SIGABRT) | M(SIGFPE) |  \
+#define SIG_KERNEL_STOP_MASK (M(SIGSTOP) | M(SIGTSTP) | M(SIGTTIN) | M(SIGTTOU))
+#define SIG_KERNEL_COREDUMP_MASK                                        \
+	(M(SIGQUIT) | M(SIGILL) | M(SIGTRAP) | M(SIGABRT) | M(SIGFPE) | \
 	 M(SIGSEGV) | M(SIGBUS) | M(SIGSYS) | M(SIGXCPU) | M(SIGXFSZ))
 #define SIG_KERNEL_IGNORE_MASK \
 	(M(SIGCONT) | M(SIGCHLD) | M(SIGWINCH) | M(SIGURG))
 /* Fault signals: delivered before the others. */
-#define SYNCHRONOUS_MASK                                                  \
-	(M(SIGSEGV) | M(SIGBUS) | M(SIGILL) | M(SIGTRAP) | M(SIGFPE) |   \
+#define SYNCHRONOUS_MASK                                               \
+	(M(SIGSEGV) | M(SIGBUS) | M(SIGILL) | M(SIGTRAP) | M(SIGFPE) | \
 	 M(SIGSYS))
 
 static bool in_mask(int sig, unsigned long mask)
@@ -483,6 +482,72 @@ SYSCALL_DEFINE0(pause)
 	return -ERESTARTNOHAND;
 }
 
+static int dequeue_signal(struct task *p, unsigned long mask,
+			  kernel_siginfo_t *info, bool *forced);
+
+struct sigtimedwait_ts {
+	long tv_sec, tv_nsec;
+};
+
+/*
+ * Take a signal of uthese (normally blocked) from the pending set, or
+ * wait for one up to *uts (NULL: forever; zero: just look). Another
+ * signal ends the wait with -EINTR, the time with -EAGAIN.
+ */
+SYSCALL_DEFINE4(rt_sigtimedwait, const sigset_t __user *, uthese, void __user *,
+		uinfo, const struct sigtimedwait_ts __user *, uts, size_t,
+		sigsetsize)
+{
+	struct task_signal *s = &current->sig;
+	long timeout = MAX_SCHEDULE_TIMEOUT;
+	struct sigtimedwait_ts ts;
+	kernel_siginfo_t info;
+	unsigned long flags;
+	sigset_t these, saved;
+	bool forced;
+	int sig;
+
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&these, uthese, sizeof(these)))
+		return -EFAULT;
+	if (uts) {
+		if (copy_from_user(&ts, uts, sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 ||
+		    ts.tv_nsec >= (long)NSEC_PER_SEC)
+			return -EINVAL;
+		if (ts.tv_sec > LONG_MAX / (long)NSEC_PER_SEC - 1)
+			timeout = MAX_SCHEDULE_TIMEOUT - 1;
+		else
+			timeout = (ts.tv_sec * (long)NSEC_PER_SEC + ts.tv_nsec +
+				   TICK_NSEC - 1) /
+				  TICK_NSEC;
+	}
+	these.sig[0] &= ~SIG_KERNEL_ONLY_MASK;
+	spin_lock_irqsave(&s->siglock, flags);
+	sig = dequeue_signal(current, these.sig[0], &info, &forced);
+	if (!sig && timeout) {
+		/* let these wake us while we wait: unblock them meanwhile */
+		saved = s->blocked;
+		s->blocked.sig[0] &= ~these.sig[0];
+		spin_unlock_irqrestore(&s->siglock, flags);
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!signal_pending(current))
+			timeout = schedule_timeout(timeout);
+		set_current_state(TASK_RUNNING);
+		spin_lock_irqsave(&s->siglock, flags);
+		s->blocked = saved;
+		sig = dequeue_signal(current, these.sig[0], &info, &forced);
+	}
+	spin_unlock_irqrestore(&s->siglock, flags);
+	if (!sig)
+		return timeout ? -EINTR : -EAGAIN;
+	if (uinfo && copy_siginfo_to_user(uinfo, &info))
+		return -EFAULT;
+	return sig;
+}
+
 /* ---- sigaction ---- */
 
 /* Drop pending instances of sig from p (it became ignored). */
@@ -510,7 +575,7 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct sigaction __user *, act,
 		new.sa_mask.sig[0] &= ~SIG_KERNEL_ONLY_MASK;
 		action(p, sig)->sa = new;
 		if (new.sa_handler == SIG_IGN ||
-		    (new.sa_handler == SIG_DFL && sig_kernel_ignore(sig)))
+		    (new.sa_handler == SIG_DFL &&sig_kernel_ignore(sig)))
 			flush_ignored(p, sig);
 	}
 	spin_unlock_irqrestore(&p->sig.siglock, flags);
@@ -521,13 +586,19 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct sigaction __user *, act,
 
 /* ---- the alternate stack ---- */
 
-bool on_sig_stack(unsigned long sp)
+bool __on_sig_stack(unsigned long sp)
 {
 	struct task_signal *s = &current->sig;
 
-	if (s->sas_ss_flags & SS_AUTODISARM)
-		return false;
 	return sp > s->sas_ss_sp && sp - s->sas_ss_sp <= s->sas_ss_size;
+}
+
+bool on_sig_stack(unsigned long sp)
+{
+	/* SS_AUTODISARM: the stack is free again once we leave it */
+	if (current->sig.sas_ss_flags & SS_AUTODISARM)
+		return false;
+	return __on_sig_stack(sp);
 }
 
 int sas_ss_flags(unsigned long sp)
@@ -545,8 +616,8 @@ static int do_sigaltstack(const stack_t *ss, stack_t *oss, unsigned long sp)
 		memset(oss, 0, sizeof(*oss));
 		oss->ss_sp = (void __user *)s->sas_ss_sp;
 		oss->ss_size = s->sas_ss_size;
-		oss->ss_flags = sas_ss_flags(sp) | (s->sas_ss_flags &
-						    SS_AUTODISARM);
+		oss->ss_flags = sas_ss_flags(sp) |
+				(s->sas_ss_flags & SS_AUTODISARM);
 	}
 	if (ss) {
 		unsigned int ss_flags = ss->ss_flags;
@@ -607,11 +678,9 @@ int copy_siginfo_to_user(void __user *to, const kernel_siginfo_t *from)
 
 /* ---- taking a signal ---- */
 
-/* The next deliverable signal (faults first, then the lowest). */
-static int next_signal(struct task *p)
+/* The next signal of set to take (SIGKILL, faults, then the lowest). */
+static int next_signal(unsigned long set)
 {
-	unsigned long set = deliverable(p);
-
 	if (!set)
 		return 0;
 	if (set & M(SIGKILL))
@@ -621,10 +690,11 @@ static int next_signal(struct task *p)
 	return __builtin_ctzl(set) + 1;
 }
 
-static int dequeue_signal(struct task *p, kernel_siginfo_t *info,
-			  bool *forced)
+/* Take the next pending signal of mask off p's pending set. siglock. */
+static int dequeue_signal(struct task *p, unsigned long mask,
+			  kernel_siginfo_t *info, bool *forced)
 {
-	int sig = next_signal(p);
+	int sig = next_signal(p->sig.pending.signal.sig[0] & mask);
 
 	if (sig) {
 		*info = p->sig.pending.info[sig - 1];
@@ -738,7 +808,8 @@ relock:
 	for (;;) {
 		struct k_sigaction *ka;
 
-		signr = dequeue_signal(p, &ksig->info, &forced);
+		signr = dequeue_signal(p, ~s->blocked.sig[0], &ksig->info,
+				       &forced);
 		if (!signr)
 			break;
 		ka = action(p, signr);
@@ -767,17 +838,17 @@ relock:
 	return signr > 0;
 }
 
-void signal_setup_done(bool failed, struct ksignal *ksig, bool stepping)
+void signal_setup_done(bool failed, struct ksignal *ksig)
 {
 	sigset_t blocked;
 
-	(void)stepping;
 	if (failed) {
 		force_sigsegv(ksig->sig);
 		return;
 	}
 	current->sig.restore_sigmask = false; /* the frame holds the mask */
-	blocked.sig[0] = current->sig.blocked.sig[0] | ksig->ka.sa.sa_mask.sig[0];
+	blocked.sig[0] = current->sig.blocked.sig[0] |
+			 ksig->ka.sa.sa_mask.sig[0];
 	if (!(ksig->ka.sa.sa_flags & SA_NODEFER))
 		blocked.sig[0] |= M(ksig->sig);
 	set_current_blocked(&blocked);
@@ -809,10 +880,10 @@ void exit_to_user_mode(struct pt_regs *regs)
 		if (resched)
 			preempt_check_resched();
 		if (sigwork) {
-			arch_do_signal_or_restart(regs,
-						  signal_pending(current) ||
-							  (current->sig.jobctl &
-							   JOBCTL_CLD_CONTINUED));
+			arch_do_signal_or_restart(
+				regs, signal_pending(current) ||
+					      (current->sig.jobctl &
+					       JOBCTL_CLD_CONTINUED));
 			if (current->sig.restore_sigmask &&
 			    !signal_pending(current))
 				restore_saved_sigmask();
@@ -872,6 +943,7 @@ void signal_init_process(struct task *p)
 
 void exit_signal_state(struct task *p)
 {
+	p->sig.alarm_interval = 0;
 	if (p->sig.alarm.function)
 		del_timer_sync(&p->sig.alarm);
 }
@@ -891,8 +963,8 @@ int task_session_nr(struct task *p)
 /* Is there a user process in group pgrp of session sid? */
 static bool pgrp_in_session_match(struct task *p, int pgrp)
 {
-	return in_pgrp(p, pgrp) && READ_ONCE(p->sig.session) ==
-					  READ_ONCE(current->sig.session);
+	return in_pgrp(p, pgrp) &&
+	       READ_ONCE(p->sig.session) == READ_ONCE(current->sig.session);
 }
 
 static bool pgrp_leader_match(struct task *p, int pgrp)
@@ -984,7 +1056,17 @@ SYSCALL_DEFINE0(setsid)
 	return pid;
 }
 
-/* ---- alarm ---- */
+/* ---- alarm, ITIMER_REAL ---- */
+
+#define ITIMER_REAL    0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF    2
+
+struct kernel_itimerval {
+	struct {
+		long tv_sec, tv_usec;
+	} it_interval, it_value;
+};
 
 static void alarm_fire(struct timer_list *t)
 {
@@ -993,26 +1075,106 @@ static void alarm_fire(struct timer_list *t)
 
 	user_info(&info, SIGALRM, SI_KERNEL);
 	send_signal_info(SIGALRM, &info, p, false);
+	if (p->sig.alarm_interval)
+		mod_timer(t, READ_ONCE(jiffies) + p->sig.alarm_interval);
+}
+
+/* Stop current's real timer; the jiffies it had left (0: none). */
+static u64 alarm_stop(void)
+{
+	struct timer_list *t = &current->sig.alarm;
+	u64 now = READ_ONCE(jiffies);
+
+	if (!t->function)
+		timer_setup(t, alarm_fire);
+	current->sig.alarm_interval = 0;
+	if (!del_timer_sync(t))
+		return 0;
+	return t->expires > now ? t->expires - now : 1;
 }
 
 SYSCALL_DEFINE1(alarm, unsigned int, seconds)
 {
-	struct timer_list *t = &current->sig.alarm;
-	long left = 0;
+	u64 left = alarm_stop();
 
-	if (!t->function)
-		timer_setup(t, alarm_fire);
-	if (del_timer_sync(t)) {
-		u64 now = READ_ONCE(jiffies);
-
-		left = t->expires > now ? (long)(t->expires - now) : 0;
-		left = (left + HZ - 1) / HZ;
-		if (!left)
-			left = 1; /* Linux: a pending alarm reports at least 1 */
-	}
 	if (seconds)
-		mod_timer(t, READ_ONCE(jiffies) + (u64)seconds * HZ);
-	return left;
+		mod_timer(&current->sig.alarm,
+			  READ_ONCE(jiffies) + (u64)seconds * HZ);
+	/* Linux: rounded to the nearest second, a pending one at least 1 */
+	return left ? max((left + HZ / 2) / HZ, 1ULL) : 0;
+}
+
+static u64 tv_to_jiffies(long sec, long usec)
+{
+	u64 us = (u64)sec * 1000000 + usec;
+
+	return (us * HZ + 999999) / 1000000;
+}
+
+static void jiffies_to_tv(u64 j, long *sec, long *usec)
+{
+	*sec = j / HZ;
+	*usec = (j % HZ) * (1000000 / HZ);
+}
+
+static int itimer_get(struct kernel_itimerval *v)
+{
+	struct timer_list *t = &current->sig.alarm;
+	u64 now = READ_ONCE(jiffies), left = 0;
+
+	memset(v, 0, sizeof(*v));
+	if (t->function && timer_pending(t))
+		left = t->expires > now ? t->expires - now : 1;
+	jiffies_to_tv(left, &v->it_value.tv_sec, &v->it_value.tv_usec);
+	jiffies_to_tv(current->sig.alarm_interval, &v->it_interval.tv_sec,
+		      &v->it_interval.tv_usec);
+	return 0;
+}
+
+SYSCALL_DEFINE2(getitimer, int, which, struct kernel_itimerval __user *, value)
+{
+	struct kernel_itimerval v;
+
+	if (which != ITIMER_REAL)
+		return which == ITIMER_VIRTUAL || which == ITIMER_PROF ?
+			       -ENOSYS : /* TODO: CPU-time timers */
+			       -EINVAL;
+	itimer_get(&v);
+	if (copy_to_user(value, &v, sizeof(v)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE3(setitimer, int, which, const struct kernel_itimerval __user *,
+		value, struct kernel_itimerval __user *, ovalue)
+{
+	struct kernel_itimerval v, old;
+	u64 j;
+
+	if (which != ITIMER_REAL)
+		return which == ITIMER_VIRTUAL || which == ITIMER_PROF ?
+			       -ENOSYS :
+			       -EINVAL;
+	if (value && copy_from_user(&v, value, sizeof(v)))
+		return -EFAULT;
+	if (value &&
+	    (v.it_value.tv_sec < 0 || v.it_value.tv_usec < 0 ||
+	     v.it_value.tv_usec >= 1000000 || v.it_interval.tv_sec < 0 ||
+	     v.it_interval.tv_usec < 0 || v.it_interval.tv_usec >= 1000000))
+		return -EINVAL;
+	itimer_get(&old);
+	if (value) {
+		alarm_stop();
+		j = tv_to_jiffies(v.it_value.tv_sec, v.it_value.tv_usec);
+		if (j) {
+			current->sig.alarm_interval = tv_to_jiffies(
+				v.it_interval.tv_sec, v.it_interval.tv_usec);
+			mod_timer(&current->sig.alarm, READ_ONCE(jiffies) + j);
+		}
+	}
+	if (ovalue && copy_to_user(ovalue, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
 }
 
 /* ---- restart_syscall ---- */

@@ -31,19 +31,19 @@
 #include <keel/syscalls.h>
 #include <keel/uaccess.h>
 
-#define X86_EFLAGS_CF 0x00000001UL
-#define X86_EFLAGS_PF 0x00000004UL
-#define X86_EFLAGS_AF 0x00000010UL
-#define X86_EFLAGS_ZF 0x00000040UL
-#define X86_EFLAGS_SF 0x00000080UL
-#define X86_EFLAGS_TF 0x00000100UL
-#define X86_EFLAGS_DF 0x00000400UL
-#define X86_EFLAGS_OF 0x00000800UL
-#define X86_EFLAGS_RF 0x00010000UL
+#define X86_EFLAGS_CF  0x00000001UL
+#define X86_EFLAGS_PF  0x00000004UL
+#define X86_EFLAGS_AF  0x00000010UL
+#define X86_EFLAGS_ZF  0x00000040UL
+#define X86_EFLAGS_SF  0x00000080UL
+#define X86_EFLAGS_TF  0x00000100UL
+#define X86_EFLAGS_DF  0x00000400UL
+#define X86_EFLAGS_OF  0x00000800UL
+#define X86_EFLAGS_RF  0x00010000UL
 #define X86_EFLAGS_AC_ 0x00040000UL
 
 /* What sigreturn takes from the frame's rflags (Linux's FIX_EFLAGS). */
-#define FIX_EFLAGS                                                      \
+#define FIX_EFLAGS                                                        \
 	(X86_EFLAGS_AC_ | X86_EFLAGS_OF | X86_EFLAGS_DF | X86_EFLAGS_TF | \
 	 X86_EFLAGS_SF | X86_EFLAGS_ZF | X86_EFLAGS_AF | X86_EFLAGS_PF |  \
 	 X86_EFLAGS_CF | X86_EFLAGS_RF)
@@ -53,6 +53,14 @@
 static bool canonical(u64 a)
 {
 	return (u64)((s64)(a << 16) >> 16) == a;
+}
+
+unsigned long sigframe_place(unsigned long sp, unsigned long *fx)
+{
+	sp = (sp - FXSAVE_SIZE) & ~63UL;
+	*fx = sp;
+	sp -= sizeof(struct rt_sigframe);
+	return ((sp + 8) & ~15UL) - 8; /* as if called: rsp + 8 aligned */
 }
 
 /* Where the frame goes; ~0UL when it cannot (altstack overflow). */
@@ -66,11 +74,8 @@ static unsigned long get_sigframe(struct ksignal *ksig, struct pt_regs *regs,
 		sp = current->sig.sas_ss_sp + current->sig.sas_ss_size;
 		entering = true;
 	}
-	sp = (sp - FXSAVE_SIZE) & ~63UL;
-	*fx = sp;
-	sp -= sizeof(struct rt_sigframe);
-	sp = ((sp + 8) & ~15UL) - 8;
-	if ((nested || entering) && !on_sig_stack(sp))
+	sp = sigframe_place(sp, fx);
+	if ((nested || entering) && !__on_sig_stack(sp))
 		return ~0UL; /* would overflow the alternate stack */
 	return sp;
 }
@@ -100,8 +105,7 @@ static int setup_rt_frame(struct ksignal *ksig, struct pt_regs *regs)
 	k.pretcode = (u64)ksig->ka.sa.sa_restorer;
 	k.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
 	k.uc.uc_stack.ss_sp = (void __user *)s->sas_ss_sp;
-	k.uc.uc_stack.ss_flags = sas_ss_flags(regs->rsp) |
-				 (int)s->sas_ss_flags;
+	k.uc.uc_stack.ss_flags = sas_ss_flags(regs->rsp) | (int)s->sas_ss_flags;
 	k.uc.uc_stack.ss_size = s->sas_ss_size;
 	sc = &k.uc.uc_mcontext;
 	sc->r8 = regs->r8;
@@ -185,7 +189,7 @@ static void handle_signal(struct ksignal *ksig, struct pt_regs *regs)
 		regs->error_code = -1UL; /* no second restart */
 	}
 	failed = setup_rt_frame(ksig, regs) != 0;
-	signal_setup_done(failed, ksig, false);
+	signal_setup_done(failed, ksig);
 }
 
 void arch_do_signal_or_restart(struct pt_regs *regs, bool has_signal)

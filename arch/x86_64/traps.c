@@ -146,7 +146,10 @@ static int exception_signal(const struct pt_regs *regs, unsigned long addr,
 							SEGV_MAPERR;
 		*uaddr = (void __user *)addr;
 		return SIGSEGV;
-	default: *code = SI_KERNEL; *uaddr = NULL; return SIGSEGV;
+	default:
+		*code = SI_KERNEL;
+		*uaddr = NULL;
+		return SIGSEGV;
 	}
 }
 

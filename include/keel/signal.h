@@ -120,7 +120,7 @@ typedef struct {
 	unsigned long sig[1];
 } sigset_t;
 
-#define sigmask(sig) (1UL << ((sig) - 1))
+#define sigmask(sig) (1UL << ((sig)-1))
 
 /* struct sigaction as rt_sigaction(2) passes it on x86_64 (32 bytes). */
 struct sigaction {
@@ -212,7 +212,8 @@ struct task_signal {
 	int pgrp, session;   /* process group and session IDs */
 	bool did_exec;	     /* setpgid refuses a child that exec'd */
 	struct restart_block restart_block;
-	struct timer_list alarm; /* alarm(2): sends SIGALRM */
+	struct timer_list alarm; /* alarm, ITIMER_REAL: sends SIGALRM */
+	u64 alarm_interval;	 /* ITIMER_REAL's period (jiffies) */
 	unsigned long forced;	 /* pending signals the kernel forced */
 	/* the last user fault, for the signal frame's sigcontext */
 	unsigned long fault_trapno, fault_err;
@@ -281,9 +282,11 @@ void set_current_blocked(sigset_t *newset);
  */
 bool get_signal(struct ksignal *ksig);
 /* After the arch built (or failed to build: failed) the frame. */
-void signal_setup_done(bool failed, struct ksignal *ksig, bool stepping);
-/* Is sp on current's alternate signal stack? */
+void signal_setup_done(bool failed, struct ksignal *ksig);
+/* Is sp on current's alternate signal stack (never with SS_AUTODISARM)? */
 bool on_sig_stack(unsigned long sp);
+/* ... whatever its flags say (the frame must fit on it). */
+bool __on_sig_stack(unsigned long sp);
 /* sigaltstack's flags for sp: SS_ONSTACK, SS_DISABLE or 0. */
 int sas_ss_flags(unsigned long sp);
 /* rt_sigreturn: restore the stack_t from the frame. 0 or -EFAULT. */

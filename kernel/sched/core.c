@@ -11,8 +11,9 @@
  *
  * Three flags per task, as in Linux, make wake-ups safe without a
  * global lock:
- *   p->state   the task's intent; it sets TASK_BLOCKED itself, then
- *              tests its wait condition, then calls schedule(); a
+ *   p->state   the task's intent; it sets TASK_BLOCKED (or
+ *              TASK_INTERRUPTIBLE: a signal may wake it too) itself,
+ *              then tests its wait condition, then calls schedule(); a
  *              waker sets TASK_RUNNING again;
  *   p->on_rq   queued or running (written under the rq lock);
  *   p->on_cpu  from being picked until the switch away finished
@@ -198,7 +199,8 @@ static bool try_to_wake_up(struct task *p, bool blocked_too)
 		goto out;
 	}
 	state = READ_ONCE(p->state);
-	if (state != TASK_INTERRUPTIBLE && (state != TASK_BLOCKED || !blocked_too))
+	if (state != TASK_INTERRUPTIBLE &&
+	    (state != TASK_BLOCKED || !blocked_too))
 		goto out;
 	woken = true;
 	if (READ_ONCE(p->on_rq) && ttwu_runnable(p))
@@ -333,7 +335,8 @@ static void put_prev_task(struct rq *rq, struct task *prev, bool preempt)
 	if (prev->flags & PF_IDLE)
 		return;
 	if (state == TASK_DEAD ||
-	    ((state == TASK_BLOCKED || state == TASK_INTERRUPTIBLE) && !preempt)) {
+	    ((state == TASK_BLOCKED || state == TASK_INTERRUPTIBLE) &&
+	     !preempt)) {
 		WRITE_ONCE(prev->on_rq, 0);
 		policy_task_blocked(rq, prev);
 	} else if (!cpumask_test(prev->allowed, rq->cpu)) {

@@ -12,7 +12,7 @@
 
 static const char *const tests[] = {
 	"hello", "syscalls", "fork", "mem", "segv", "files", "time", "pipe",
-	"poll", "tty",
+	"poll", "signals", "tty",
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))

@@ -49,4 +49,11 @@ struct rt_sigframe {
 
 #define FXSAVE_SIZE 512
 
+/*
+ * Below stack address sp (the red zone already skipped): where the
+ * fxsave area (*fx, 64-aligned) and the rt_sigframe (returned; +8 is
+ * 16-aligned) go.
+ */
+unsigned long sigframe_place(unsigned long sp, unsigned long *fx);
+
 #endif
