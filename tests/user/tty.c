@@ -24,7 +24,7 @@
 
 #define KERNEL_PTR ((void *)0xffffffff80100000UL)
 #define UNMAPPED   ((void *)0x1000)
-#define CASES	   32
+#define CASES	   33
 
 /* the raw ioctl, as the kernel sees it (no libc translation) */
 static long raw_ioctl(int fd, unsigned long cmd, void *arg)
@@ -164,6 +164,39 @@ static int session_child(void)
 	return bad;
 }
 
+/* A leader takes the console and exits without giving it up. */
+static int leader_exits_child(void)
+{
+	setsid();
+	return ioctl(0, TIOCSCTTY, 0) == 0 ? 0 : 1;
+}
+
+/*
+ * The next session's leader opens /dev/ttyS0 (not O_NOCTTY): the dead
+ * session's claim is gone, so the open makes the tty its own.
+ */
+static int next_leader_child(void)
+{
+	int fd;
+
+	setsid();
+	fd = open("/dev/ttyS0", O_RDWR);
+	if (fd < 0)
+		return 1;
+	return tcgetpgrp(fd) == getpid() ? 0 : 2;
+}
+
+static int run_child(int (*fn)(void))
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(fn());
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 0x100 | status;
+}
+
 static void job_control_cases(void)
 {
 	int status = -1;
@@ -180,6 +213,9 @@ static void job_control_cases(void)
 		ktap_line("    # session child: status %#x", status);
 	ktap_check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		   "setsid_tiocsctty_pgrp_sid_devtty_notty");
+	ktap_check(run_child(leader_exits_child) == 0 &&
+			   run_child(next_leader_child) == 0,
+		   "leader_exit_frees_tty_next_leader_opens_ttys0");
 }
 
 static void on_usr1(int sig)
