@@ -1,7 +1,8 @@
 # keel - top-level Makefile.
 #
 #   make            build build/keel.elf (+ keel.sym, keel.map)
-#   make run        boot under QEMU, serial on this terminal (quit: Ctrl-A x)
+#   make run        boot under QEMU into a busybox shell on the serial
+#                   console (make initramfs first); quit: exit, or Ctrl-A x
 #   make check      build and run every test tier; ends with "N passed, N failed"
 #   make check-sanitizers ktest, boot and net tiers on a KASAN=1 LOCKDEP=1
 #                   UBSAN=1 kernel (build/sanitizers)
@@ -20,7 +21,10 @@
 # Knobs: SMP=n MEM=size MACHINE=pc|q35 CPU=qemu64|max CMDLINE="..." GRAPHIC=1
 #        IP=dhcp (eth0's ip= for run/debug; IP= leaves it down)
 #        DEBUG=0|1 (spinlock debug checks, default 1)
-#        INITRD=file (QEMU -initrd, e.g. build/initramfs.cpio.gz)
+#        INIT=busybox|monitor (make run/debug: busybox's shell from
+#        build/initramfs.cpio.gz, default; monitor: no initramfs, the
+#        kernel's monitor)
+#        INITRD=file (QEMU -initrd; overrides INIT's initramfs)
 #        INITRAMFS_FILES="src:dest ..." (extra files for make initramfs)
 #        STACKPROTECTOR=0|1 INIT_ZERO=0|1 (hardening, default 1; for
 #        measuring its cost, docs/hardening.md)
@@ -53,7 +57,16 @@ RUN_CMDLINE := $(strip $(if $(IP),ip=$(IP)) $(CMDLINE))
 GRAPHIC ?= 0
 HZ      ?= 100
 DEBUG   ?= 1
+INIT    ?= busybox
 INITRD  ?=
+# what make run and make debug boot: INITRD if given, else INIT's choice
+ifeq ($(INIT),monitor)
+RUN_INITRD := $(INITRD)
+else ifeq ($(INIT),busybox)
+RUN_INITRD := $(or $(INITRD),$(BUILD)/initramfs.cpio.gz)
+else
+$(error INIT=$(INIT): use INIT=busybox or INIT=monitor)
+endif
 
 GCC_INC := $(shell $(CC) -print-file-name=include)
 CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -mcmodel=kernel -mno-red-zone \
@@ -197,17 +210,20 @@ $(BUILD)/keel.elf: $(BUILD)/keel.pre.elf $(BUILD)/ksyms1.o
 		{ echo "error: text symbols moved between links"; rm -f $@; exit 1; }
 
 QEMU_BASE := -machine $(MACHINE) -cpu $(CPU) -m $(MEM) -smp $(SMP) \
-	     -kernel $(BUILD)/keel.elf -device isa-debug-exit -no-reboot \
-	     $(if $(INITRD),-initrd $(INITRD))
+	     -kernel $(BUILD)/keel.elf -device isa-debug-exit -no-reboot
 ifeq ($(GRAPHIC),1)
 QEMU_DISPLAY := -serial mon:stdio
 else
 QEMU_DISPLAY := -display none -serial mon:stdio
 endif
 
-run: deps-quiet $(BUILD)/keel.elf
+# make run builds the initramfs first when it boots the default one
+RUN_DEPS := $(if $(filter busybox,$(INIT)),$(if $(INITRD),,initramfs))
+RUN_QEMU := $(QEMU) $(QEMU_BASE) $(if $(RUN_INITRD),-initrd $(RUN_INITRD))
+
+run: deps-quiet $(BUILD)/keel.elf $(RUN_DEPS)
 	@echo "keel: serial console on this terminal; quit with Ctrl-A x"
-	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(RUN_CMDLINE)"
+	$(RUN_QEMU) $(QEMU_DISPLAY) -append "$(RUN_CMDLINE)"
 
 # The initramfs (fs/initramfs.c unpacks it at boot): Debian's static
 # busybox with its applet links, usr/initramfs/ (etc/...), and the
@@ -231,10 +247,10 @@ $(BUILD)/gdb-init: FORCE
 		'target remote localhost:$(GDBPORT)' \
 		'hbreak start_kernel' 'continue' > $@
 
-debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init
+debug: deps-quiet $(BUILD)/keel.elf $(BUILD)/gdb-init $(RUN_DEPS)
 	@echo "keel: QEMU waits for gdb on port $(GDBPORT): in another terminal run"
 	@echo "  gdb -x $(BUILD)/gdb-init"
-	$(QEMU) $(QEMU_BASE) $(QEMU_DISPLAY) -append "$(RUN_CMDLINE)" \
+	$(RUN_QEMU) $(QEMU_DISPLAY) -append "$(RUN_CMDLINE)" \
 		-gdb tcp::$(GDBPORT) -S
 
 # User-space test programs (tests/user/*.c, docs/userspace.md): static
@@ -317,7 +333,9 @@ $(BUILD)/bbtest/LIST: FORCE
 # The compile-fail tier compiles driver snippets against the kernel
 # crate's metadata (RUST_DRIVER_DEPS), which keel.elf needs anyway; named
 # here so the tier never runs against a missing or stale kernel crate.
-check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS) $(BUILD)/user-tests.cpio initramfs
+# (initramfs: the interactive tier boots make run's busybox shell)
+check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS) $(BUILD)/user-tests.cpio \
+	initramfs
 	$(Q)$(MAKE) --no-print-directory KASAN=1 LOCKDEP=1 UBSAN=1 \
 		BUILD=$(BUILD)/sanitizers $(BUILD)/sanitizers/keel.elf
 	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf

@@ -39,6 +39,7 @@ static const struct {
 	{ "urandom", S_IFCHR | 0666, MKDEV(1, 9) },
 	{ "tty", S_IFCHR | 0666, MKDEV(5, 0) },
 	{ "console", S_IFCHR | 0600, MKDEV(5, 1) },
+	{ "ttyS0", S_IFCHR | 0660, MKDEV(4, 64) },
 };
 
 /* Create the nodes under dir; returns the first error (all tried). */

@@ -179,7 +179,7 @@ int printk(const char *fmt, ...)
 	return n;
 }
 
-void console_write(const char *s, size_t len)
+static void __console_write(const char *s, size_t len, bool raw)
 {
 	unsigned long flags = local_irq_save();
 	bool locked = true;
@@ -188,11 +188,25 @@ void console_write(const char *s, size_t len)
 		locked = spin_trylock(&logbuf_lock);
 	else
 		spin_lock(&logbuf_lock);
-	for (struct console *c = consoles; c; c = c->next)
-		c->write(c, s, len);
+	for (struct console *c = consoles; c; c = c->next) {
+		if (raw && c->write_raw)
+			c->write_raw(c, s, len);
+		else
+			c->write(c, s, len);
+	}
 	if (locked)
 		spin_unlock(&logbuf_lock);
 	local_irq_restore(flags);
+}
+
+void console_write(const char *s, size_t len)
+{
+	__console_write(s, len, false);
+}
+
+void console_write_raw(const char *s, size_t len)
+{
+	__console_write(s, len, true);
 }
 
 void printk_emergency_mode(void)

@@ -30,7 +30,8 @@ Tiers, in order (each check counts as one test in the final line):
   interactive
           drive the monitor like a person (tests/interactive.py): commands,
           deliberate fault and panic reports, the ktest framework's
-          self-test, Rust module init/exit
+          self-test, Rust module init/exit; and make run's busybox shell
+          on the console tty (line editing, ^C/^Z/^\\/^D, job control)
   screen  screendumps through QMP (tests/screen.py): the framebuffer
           console, and panic screens whose QR code zbarimg decodes
   net     real traffic through both e1000 drivers (tests/net.py): DHCP,

@@ -69,9 +69,17 @@ static void serial_write(struct console *con, const char *s, size_t len)
 	}
 }
 
+static void serial_write_raw(struct console *con, const char *s, size_t len)
+{
+	(void)con;
+	for (size_t i = 0; i < len; i++)
+		serial_putc(s[i]);
+}
+
 static struct console serial_console = {
 	.name = "ttyS0",
 	.write = serial_write,
+	.write_raw = serial_write_raw,
 };
 
 int serial_getc(void)
@@ -140,6 +148,18 @@ int serial_read_char(void)
 	if (c < 0 && !rx_irq_on)
 		c = serial_getc();
 	return c;
+}
+
+bool serial_rx_pending(void)
+{
+	if (READ_ONCE(rx_head) != READ_ONCE(rx_tail))
+		return true;
+	return !rx_irq_on && present && (inb(COM1 + REG_LSR) & LSR_DR);
+}
+
+struct wait_queue_head *serial_rx_waitqueue(void)
+{
+	return &rx_wait;
 }
 
 int serial_wait_char(void)

@@ -48,12 +48,16 @@ int scnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 struct console {
 	const char *name;
 	void (*write)(struct console *con, const char *s, size_t len);
+	/* optional: bytes as they are, no '\n' -> "\r\n" (a tty's output) */
+	void (*write_raw)(struct console *con, const char *s, size_t len);
 	struct console *next;
 };
 
 void register_console(struct console *con);
 /* Write to every console without logging (the monitor's echo and output). */
 void console_write(const char *s, size_t len);
+/* The same for bytes a tty already processed (OPOST): write_raw if any. */
+void console_write_raw(const char *s, size_t len);
 void unregister_console(struct console *con);
 
 extern int console_loglevel;

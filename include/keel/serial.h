@@ -25,5 +25,9 @@ int serial_read_char(void);
  * context; enables interrupts while waiting, restores them on return.
  */
 int serial_wait_char(void);
+/* Is a received byte waiting? (A hint: another reader may take it.) */
+bool serial_rx_pending(void);
+/* Woken when bytes arrive (by the receive interrupt), for wait_event. */
+struct wait_queue_head *serial_rx_waitqueue(void);
 
 #endif

@@ -13,7 +13,7 @@
 static const char *const tests[] = {
 	"hello", "syscalls", "fork", "mem", "segv", "files", "time",
 	"signals", "proc", "sysmisc", "pipe", "poll", "udp", "nettools",
-	"bench",
+	"bench", "tty",
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
