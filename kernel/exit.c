@@ -275,7 +275,7 @@ static long wait_once(int pid, int options, int *status)
 	}
 	spin_unlock_irqrestore(&process_lock, flags);
 	if (z) {
-		/* Linux's __exit_signal: the reaper inherits the child's times */
+		/* Linux's __exit_signal: the reaper gets the child's times */
 		current->cutime += z->utime + z->cutime;
 		current->cstime += z->stime + z->cstime;
 		current->cnr_switches += z->nr_switches + z->cnr_switches;

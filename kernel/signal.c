@@ -118,11 +118,18 @@ static bool sig_ignored(struct task *p, int sig, bool force)
 {
 	void __user *h = action(p, sig)->sa.sa_handler;
 
+	/*
+	 * Blocked signals are never ignored: the handler may change before
+	 * they are unblocked, and sigtimedwait takes them from the queue
+	 * (real_blocked: what was blocked before it unblocked the waited
+	 * set). So is PID 1's blocked SIGCHLD that busybox init waits for.
+	 */
+	if ((p->sig.blocked.sig[0] | p->sig.real_blocked.sig[0]) & M(sig) &&
+	    !sig_kernel_only(sig))
+		return false;
 	if (p == child_reaper && h == SIG_DFL && !force)
 		return true;
 	if (sig_kernel_only(sig))
-		return false;
-	if (p->sig.blocked.sig[0] & M(sig))
 		return false;
 	return h == SIG_IGN || (h == SIG_DFL && sig_kernel_ignore(sig));
 }
@@ -530,6 +537,7 @@ SYSCALL_DEFINE4(rt_sigtimedwait, const sigset_t __user *, uthese, void __user *,
 	if (!sig && timeout) {
 		/* let these wake us while we wait: unblock them meanwhile */
 		saved = s->blocked;
+		s->real_blocked = saved;
 		s->blocked.sig[0] &= ~these.sig[0];
 		spin_unlock_irqrestore(&s->siglock, flags);
 		set_current_state(TASK_INTERRUPTIBLE);
@@ -538,6 +546,7 @@ SYSCALL_DEFINE4(rt_sigtimedwait, const sigset_t __user *, uthese, void __user *,
 		set_current_state(TASK_RUNNING);
 		spin_lock_irqsave(&s->siglock, flags);
 		s->blocked = saved;
+		s->real_blocked.sig[0] = 0;
 		sig = dequeue_signal(current, these.sig[0], &info, &forced);
 	}
 	spin_unlock_irqrestore(&s->siglock, flags);

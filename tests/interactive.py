@@ -389,10 +389,13 @@ def run_busybox_shell(args):
         problems += _job_control(run)
     if "job control turned off" in run.text:
         problems.append("busybox sh says: job control turned off")
-    # TODO: `exit`, and busybox init starts a new shell: it waits for
-    # SIGCHLD in sigtimedwait, and kernel/signal.c's sig_ignored() drops
-    # a SIG_DFL signal to PID 1 even while it is blocked or waited for
-    # (Linux tests blocked/real_blocked first).
+    if not problems:
+        # busybox init (PID 1) waits for SIGCHLD in sigtimedwait with it
+        # blocked, and starts a new shell when this one exits
+        before = run.text.count(SHELL_PROMPT)
+        run.send("exit\r")
+        if not run.wait_for(lambda t: t.count(SHELL_PROMPT) > before, 20):
+            problems.append("exit: busybox init started no new shell")
     if not problems:
         run.send("poweroff -f\r")
     run.finish(15)

@@ -200,6 +200,7 @@ struct task_signal {
 	spinlock_t siglock; /* everything below but pgrp/session */
 	struct k_sigaction action[_NSIG];
 	sigset_t blocked;
+	sigset_t real_blocked;	/* sigtimedwait: blocked before the wait */
 	sigset_t saved_sigmask; /* sigsuspend, ppoll: restored later */
 	bool restore_sigmask;	/* saved_sigmask to come back */
 	struct sigpending pending;
