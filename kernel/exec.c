@@ -362,16 +362,136 @@ int do_execve_file(struct linux_binprm *bprm, const struct exec_args *a)
 	return 0;
 }
 
-static int do_execve(const char *filename, const struct exec_args *a)
+/* ---- #! scripts (Linux's binfmt_script) ---- */
+
+#define BINPRM_BUF_SIZE	      256 /* bytes of the file exec looks at */
+#define BINPRM_MAX_RECURSION 4	 /* interpreters that are scripts */
+
+static bool spacetab(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * If bprm's file starts with "#!", the interpreter and its optional
+ * argument (the rest of the line, trimmed, as one argument) in buf:
+ * *interp and *iarg (NULL: none) point into it. Returns 1 for a
+ * script, 0 for anything else, -ENOEXEC for a "#!" line with no
+ * interpreter or one that does not fit in BINPRM_BUF_SIZE, as Linux.
+ */
+static int script_line(struct linux_binprm *bprm, char *buf, char **interp,
+		       char **iarg)
+{
+	long n = bprm->read(bprm->file, buf, BINPRM_BUF_SIZE - 1, 0);
+	char *p, *end;
+
+	if (n < 2 || buf[0] != '#' || buf[1] != '!')
+		return 0;
+	buf[n] = '\0';
+	end = memchr(buf, '\n', n);
+	if (!end) {
+		/* the whole buffer is one line: only if the name ends in it */
+		for (p = buf + 2; spacetab(*p); p++)
+			;
+		for (; *p && !spacetab(*p); p++)
+			;
+		if (!*p && n == BINPRM_BUF_SIZE - 1)
+			return -ENOEXEC;
+		end = buf + n;
+	}
+	*end = '\0';
+	while (end > buf + 2 && spacetab(end[-1]))
+		*--end = '\0';
+	for (p = buf + 2; spacetab(*p); p++)
+		;
+	if (!*p)
+		return -ENOEXEC;
+	*interp = p;
+	for (; *p && !spacetab(*p); p++)
+		;
+	*iarg = NULL;
+	if (*p) {
+		*p++ = '\0';
+		while (spacetab(*p))
+			p++;
+		if (*p)
+			*iarg = p;
+	}
+	return 1;
+}
+
+/*
+ * The arguments for the interpreter: interp, iarg (if any), the
+ * script's path, then a's argv without argv[0], then a's envp.
+ */
+static int script_args(struct exec_args *out, const struct exec_args *a,
+		       const char *interp, const char *iarg,
+		       const char *filename)
+{
+	const char *s = a->strings;
+	int err;
+
+	err = exec_args_add(out, interp, strlen(interp));
+	if (!err && iarg)
+		err = exec_args_add(out, iarg, strlen(iarg));
+	if (!err)
+		err = exec_args_add(out, filename, strlen(filename));
+	out->argc = iarg ? 3 : 2;
+	for (int i = 0; !err && i < a->argc + a->envc; i++) {
+		size_t len = strlen(s);
+
+		if (i > 0) {
+			err = exec_args_add(out, s, len);
+			if (i < a->argc)
+				out->argc++;
+			else
+				out->envc++;
+		}
+		s += len + 1;
+	}
+	return err;
+}
+
+static int do_execve_depth(const char *filename, const struct exec_args *a,
+			   int depth)
 {
 	struct linux_binprm bprm = { .filename = filename };
+	char *buf, *interp, *iarg;
+	struct exec_args sa = {};
 	int err = exec_open(filename, &bprm);
 
 	if (err)
 		return err;
-	err = do_execve_file(&bprm, a);
+	buf = kmalloc(BINPRM_BUF_SIZE, GFP_KERNEL);
+	if (!buf) {
+		err = -ENOMEM;
+		goto out_close;
+	}
+	err = script_line(&bprm, buf, &interp, &iarg);
+	if (err == 0) {
+		err = do_execve_file(&bprm, a);
+		goto out_free;
+	}
+	if (err < 0)
+		goto out_free;
+	if (depth >= BINPRM_MAX_RECURSION) {
+		err = -ELOOP;
+		goto out_free;
+	}
+	err = script_args(&sa, a, interp, iarg, filename);
+	if (!err)
+		err = do_execve_depth(interp, &sa, depth + 1);
+	exec_args_free(&sa);
+out_free:
+	kfree(buf);
+out_close:
 	exec_close(&bprm);
 	return err;
+}
+
+static int do_execve(const char *filename, const struct exec_args *a)
+{
+	return do_execve_depth(filename, a, 0);
 }
 
 int kernel_execve(const char *filename, const char *const *argv,
@@ -403,6 +523,11 @@ SYSCALL_DEFINE3(execve, const char __user *, filename,
 		err = -ENAMETOOLONG;
 	if (err >= 0)
 		err = copy_user_strings(&a, argv, &a.argc);
+	/* an empty argv runs with argv {""}, as Linux does since 5.18 */
+	if (!err && !a.argc) {
+		err = exec_args_add(&a, "", 0);
+		a.argc = 1;
+	}
 	if (!err)
 		err = copy_user_strings(&a, envp, &a.envc);
 	if (!err)
