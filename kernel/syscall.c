@@ -62,13 +62,21 @@ static bool syscall_can_sysret(const struct pt_regs *regs)
 
 bool do_syscall_64(struct pt_regs *regs)
 {
-	unsigned long nr = regs->error_code;
+	/*
+	 * The number is rax's low 32 bits, as Linux decodes it (a signed
+	 * int compared unsigned: negative numbers are out of range); -1
+	 * is -ENOSYS without a log line (Linux's "no system call").
+	 */
+	int nr = (int)regs->error_code;
+	unsigned int unr = nr;
 
 	local_irq_enable();
-	if (nr < nr_syscalls && sys_call_table[nr])
-		regs->rax = sys_call_table[nr](regs);
+	if (unr < nr_syscalls && sys_call_table[unr])
+		regs->rax = sys_call_table[unr](regs);
+	else if (nr != -1)
+		regs->rax = sys_ni_syscall(unr);
 	else
-		regs->rax = sys_ni_syscall(nr);
+		regs->rax = -ENOSYS;
 	exit_to_user_mode(regs);
 	return syscall_can_sysret(regs);
 }

@@ -102,6 +102,32 @@ static void misc_errors(void)
 		   "arch_prctl_get_fs_kernel_pointer");
 }
 
+/* A raw syscall with the whole of rax given. */
+static long raw_syscall_rax(unsigned long rax)
+{
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(rax)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+/* Linux takes the number from rax's low 32 bits, -1 is "none". */
+static void number_decoding(void)
+{
+	ktap_check(raw_syscall_rax((1UL << 32) | SYS_getpid) == getpid() &&
+			   raw_syscall_rax((0x80000000UL << 32) |
+					   SYS_getppid) == getppid(),
+		   "number_is_low_32_bits_of_rax");
+	ktap_check(raw_syscall_rax(0xffffffffUL) == -ENOSYS &&
+			   raw_syscall_rax(0x40000000UL | SYS_getpid) ==
+				   -ENOSYS &&
+			   raw_syscall_rax(0x80000000UL) == -ENOSYS,
+		   "negative_and_x32_numbers_enosys");
+}
+
 static void exec_errors(void)
 {
 	char *argv[] = { "x", NULL };
@@ -147,12 +173,13 @@ static void mmap_errors(void)
 
 int main(void)
 {
-	ktap_begin("syscalls", 52);
+	ktap_begin("syscalls", 54);
 	ids();
 	file_calls();
 	uname_calls();
 	write_calls();
 	misc_errors();
+	number_decoding();
 	exec_errors();
 	mmap_errors();
 	ktap_check(syscall(SYS_sched_yield) == 0, "sched_yield");
