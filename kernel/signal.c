@@ -959,6 +959,25 @@ void exit_signal_state(struct task *p)
 
 /* ---- process groups and sessions ---- */
 
+void task_sig_masks(struct task *p, struct task_sig_masks *m)
+{
+	unsigned long flags;
+
+	*m = (struct task_sig_masks){};
+	spin_lock_irqsave(&p->sig.siglock, flags);
+	m->pending = p->sig.pending.signal.sig[0];
+	m->blocked = p->sig.blocked.sig[0];
+	for (int sig = 1; sig <= _NSIG; sig++) {
+		void __user *h = p->sig.action[sig - 1].sa.sa_handler;
+
+		if (h == SIG_IGN)
+			m->ignored |= M(sig);
+		else if (h != SIG_DFL)
+			m->caught |= M(sig);
+	}
+	spin_unlock_irqrestore(&p->sig.siglock, flags);
+}
+
 int task_pgrp_nr(struct task *p)
 {
 	return READ_ONCE(p->sig.pgrp);

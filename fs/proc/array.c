@@ -7,9 +7,8 @@
  * True values where keel keeps them: state, ids, times (clock ticks,
  * USER_HZ 100), memory from the VMAs, limits. Fields keel has no notion
  * of are Linux's "nothing" values (page-fault counts, real-time
- * priority, ...). TODO: tty_nr/tpgid (the controlling tty) and the
- * signal masks (SigPnd...; stat's signal fields) read 0 until
- * keel/signal.h gives a way to read them.
+ * priority, ...). TODO: tty_nr/tpgid (the controlling tty) read 0/-1:
+ * drivers/tty gives no way to read them yet.
  */
 #include <keel/fdtable.h>
 #include <keel/fs_struct.h>
@@ -97,6 +96,7 @@ static void task_mm_stats(struct task *p, struct mm_stats *st)
 int proc_pid_stat(struct seq_buf *s, struct task *p)
 {
 	char comm[TASK_COMM_LEN];
+	struct task_sig_masks sm;
 	struct mm_stats st;
 	bool zombie = READ_ONCE(p->exit_state) == EXIT_ZOMBIE;
 
@@ -116,9 +116,11 @@ int proc_pid_stat(struct seq_buf *s, struct task *p)
 	seq_buf_printf(s, "%lu %lu %lu %lu %lu %lu 0 0 ", st.vsize,
 		       st.rss_pages, p->rlim[RLIMIT_RSS].rlim_cur,
 		       st.start_code, st.end_code, st.start_stack);
-	/* signal blocked sigignore sigcatch wchan nswap cnswap (TODO) */
-	seq_buf_printf(s, "0 0 0 0 0 0 0 %d %u 0 0 0 0 0 ", SIGCHLD,
-		       READ_ONCE(p->cpu));
+	/* signal blocked sigignore sigcatch wchan nswap cnswap */
+	task_sig_masks(p, &sm);
+	seq_buf_printf(s, "%lu %lu %lu %lu 0 0 0 %d %u 0 0 0 0 0 ", sm.pending,
+		       sm.blocked, sm.ignored, sm.caught,
+		       READ_ONCE(p->sig.exit_signal), READ_ONCE(p->cpu));
 	seq_buf_printf(s, "0 0 %lu %lu %lu %lu %lu %d\n", st.start_brk,
 		       st.arg_start, st.arg_end, st.env_start, st.env_end,
 		       zombie ? READ_ONCE(p->wait_status) : 0);
@@ -192,6 +194,7 @@ int proc_pid_status(struct seq_buf *s, struct task *p)
 	struct cred c = p->cred;
 	int umask = task_umask(p), pgrp = task_pgrp_nr(p);
 	int sid = task_session_nr(p);
+	struct task_sig_masks sm;
 	unsigned int cpu;
 	bool first = true;
 
@@ -215,10 +218,11 @@ int proc_pid_status(struct seq_buf *s, struct task *p)
 	status_mm(s, p);
 	seq_buf_printf(s, "Threads:\t1\nSigQ:\t0/%lu\n",
 		       p->rlim[RLIMIT_SIGPENDING].rlim_cur);
-	/* TODO: the masks, once keel/signal.h can read them */
-	seq_buf_printf(s, "SigPnd:\t%016x\nShdPnd:\t%016x\nSigBlk:\t%016x\n", 0,
-		       0, 0);
-	seq_buf_printf(s, "SigIgn:\t%016x\nSigCgt:\t%016x\n", 0, 0);
+	task_sig_masks(p, &sm);
+	seq_buf_printf(s, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n",
+		       sm.pending, sm.pending, sm.blocked);
+	seq_buf_printf(s, "SigIgn:\t%016lx\nSigCgt:\t%016lx\n", sm.ignored,
+		       sm.caught);
 	seq_buf_printf(s, "CapInh:\t%016x\nCapPrm:\t%016llx\n", 0,
 		       c.euid ? 0ULL : 0x1ffffffffffULL);
 	seq_buf_printf(s, "CapEff:\t%016llx\nCapBnd:\t%016llx\n",

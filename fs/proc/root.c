@@ -10,9 +10,10 @@
  * task's directory (base.c). Those dentries are not pinned, so they go
  * with their last user, and a directory whose task has exited answers
  * -ESRCH (files) or -ENOENT (names) from then on. The root's readdir
- * lists the fixed entries, "self", then every pid in order; its
- * position after the fixed ones is PID_POS + pid, so a listing read in
- * pieces neither repeats nor skips a process that stays.
+ * lists ".", "..", the top-level entries (those without a '/', counted
+ * as the listing passes them: N), "self" at 2 + N, then every pid in
+ * order at 3 + N + pid, so a listing read in pieces neither repeats
+ * nor skips a process that stays.
  *
  * Every inode carries a struct proc_inode (internal.h) in i_private,
  * freed by evict_inode. Opening a text file runs its show() into a
@@ -43,11 +44,6 @@ static const struct proc_entry proc_root_entries[] = {
 	{ "uptime", S_IFREG | 0444, proc_uptime_show },
 	{ "version", S_IFREG | 0444, proc_version_show },
 };
-
-/* Root readdir positions: ".", "..", the top-level entries, "self". */
-#define NR_TOP	 9 /* proc_root_entries without a '/' */
-#define SELF_POS (2 + NR_TOP)
-#define PID_POS	 (SELF_POS + 1)
 
 struct proc_text {
 	size_t len;
@@ -314,15 +310,15 @@ static int proc_root_readdir(struct file *f, struct dir_context *ctx)
 			ctx->pos++;
 		top++;
 	}
-	if (ctx->pos == SELF_POS) {
+	if (ctx->pos == 2 + top) { /* "self" */
 		if (!ctx->actor(ctx, "self", 4, ctx->pos, 1, DT_LNK))
 			return 0;
-		ctx->pos = PID_POS;
+		ctx->pos = 3 + top;
 	}
-	while ((pid = task_next_pid(ctx->pos - PID_POS, NULL)) > 0) {
+	while ((pid = task_next_pid(ctx->pos - (3 + top), NULL)) > 0) {
 		int len = snprintf(name, sizeof(name), "%d", pid);
 
-		ctx->pos = PID_POS + pid;
+		ctx->pos = 3 + top + pid;
 		if (!ctx->actor(ctx, name, len, ctx->pos, pid, DT_DIR))
 			return 0;
 		ctx->pos++;

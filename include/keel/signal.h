@@ -238,6 +238,12 @@ struct ksignal {
 int set_user_sigmask(const sigset_t __user *umask, size_t sigsetsize);
 void restore_saved_sigmask_unless(bool interrupted);
 
+/* p's signal sets as /proc shows them (a snapshot under its siglock). */
+struct task_sig_masks {
+	unsigned long pending, blocked, ignored, caught;
+};
+void task_sig_masks(struct task *p, struct task_sig_masks *m);
+
 /* p's process group and session IDs. */
 int task_pgrp_nr(struct task *p);
 int task_session_nr(struct task *p);

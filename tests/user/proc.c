@@ -17,11 +17,12 @@
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <time.h>
 
 #include "ktap.h"
 
-#define CASES	31
+#define CASES	33
 #define BUSYBOX "/bin/busybox"
 
 static char buf[65536];
@@ -92,6 +93,53 @@ static void self_and_stat(void)
 		   "status_fields");
 	ktap_check(slurp("/proc/self/comm") == 9 && !strcmp(buf, "proctest\n"),
 		   "comm_reads_name");
+}
+
+static void on_term(int sig)
+{
+	(void)sig;
+}
+
+/* SigPnd, SigBlk, SigIgn, SigCgt and stat's fields 31-34 and 38. */
+static void signal_masks(void)
+{
+	unsigned long pnd, blk, ign, cgt, sp, sb, si, sc;
+	unsigned long usr1 = 1UL << (SIGUSR1 - 1), usr2 = 1UL << (SIGUSR2 - 1);
+	unsigned long term = 1UL << (SIGTERM - 1);
+	struct sigaction sa = { .sa_handler = on_term };
+	sigset_t set, old;
+	int exit_sig = 0;
+	char *p;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	signal(SIGUSR2, SIG_IGN);
+	sigaction(SIGTERM, &sa, NULL);
+	kill(getpid(), SIGUSR1); /* blocked: stays pending */
+	ktap_check(slurp("/proc/self/status") > 0 && field("\nSigPnd:\t") &&
+			   sscanf(field("\nSigPnd:\t"), "%lx", &pnd) == 1 &&
+			   sscanf(field("\nSigBlk:\t"), "%lx", &blk) == 1 &&
+			   sscanf(field("\nSigIgn:\t"), "%lx", &ign) == 1 &&
+			   sscanf(field("\nSigCgt:\t"), "%lx", &cgt) == 1 &&
+			   pnd == usr1 && (blk & usr1) && (ign & usr2) &&
+			   (cgt & term) && !(cgt & usr2),
+		   "status_signal_masks");
+	ktap_check(slurp("/proc/self/stat") > 0 && (p = strrchr(buf, ')')) &&
+			   sscanf(p + 2,
+				  "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+				  "%*u %*u %*u %*d %*d %*d %*d %*d %*d %*u "
+				  "%*u %*d %*u %*u %*u %*u %*u %*u %lu %lu "
+				  "%lu %lu %*u %*u %*u %d",
+				  &sp, &sb, &si, &sc, &exit_sig) == 5 &&
+			   sp == usr1 && sb == blk && si == ign && sc == cgt &&
+			   exit_sig == SIGCHLD,
+		   "stat_signal_fields");
+	signal(SIGUSR1, SIG_IGN); /* drops the pending one */
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	signal(SIGUSR1, SIG_DFL);
+	signal(SIGUSR2, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 }
 
 static void cmdline_and_links(char **argv)
@@ -313,6 +361,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	self_and_stat();
+	signal_masks();
 	cmdline_and_links(argv);
 	listing();
 	zombie_and_comm();
