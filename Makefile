@@ -261,10 +261,27 @@ $(BUILD)/user-tests.cpio: $(USER_BINS) tools/mkcpio.py
 .PHONY: user-tests
 user-tests: $(BUILD)/user-tests.cpio
 
+# Linux's kselftests (tests/kselftest/list.txt, docs/userspace.md): built
+# static with glibc from Debian's linux-source-6.1, unmodified, and run
+# by tools/kselftest/runner.c as /init (the kselftest tier).
+$(BUILD)/kselftest/runner: tools/kselftest/runner.c
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	$(Q)$(MUSL_CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/kselftest.cpio: $(BUILD)/kselftest/runner tests/kselftest/list.txt \
+		tools/kselftest/build.py tests/kselftest_list.py
+	$(Q)$(PYTHON) tools/kselftest/build.py $(BUILD) \
+		tests/kselftest/list.txt $(BUILD)/kselftest/runner
+
+.PHONY: kselftests
+kselftests: $(BUILD)/kselftest.cpio
+
 # The compile-fail tier compiles driver snippets against the kernel
 # crate's metadata (RUST_DRIVER_DEPS), which keel.elf needs anyway; named
 # here so the tier never runs against a missing or stale kernel crate.
-check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS) $(BUILD)/user-tests.cpio
+check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS) $(BUILD)/user-tests.cpio \
+	$(BUILD)/kselftest.cpio
 	$(Q)$(MAKE) --no-print-directory KASAN=1 LOCKDEP=1 UBSAN=1 \
 		BUILD=$(BUILD)/sanitizers $(BUILD)/sanitizers/keel.elf
 	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf
