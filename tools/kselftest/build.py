@@ -7,8 +7,9 @@ Extracts the selftests named in LIST (tests/kselftest/list.txt) from
 Debian's linux-source-6.1 tarball into BUILD_DIR/kselftest/src (once),
 compiles each program static with gcc and glibc as its own Makefile
 would (the flags below), and writes BUILD_DIR/kselftest.cpio: RUNNER
-(tools/kselftest/runner.c, built by make) as /init, the programs in
-/kselftest/bin, and /kselftest/list. Sources are taken as they are,
+(tools/kselftest/runner.c, built by make) as /init, each program as
+/kselftest/DIR/PROG, /kselftest/list, and Debian's busybox in /bin
+(with /bin/sh and /usr/bin/true, which some tests execute). Sources are taken as they are,
 never patched.
 """
 import os
@@ -20,6 +21,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..",
 import kselftest_list  # noqa: E402
 
 TARBALL = "/usr/src/linux-source-6.1.tar.xz"
+BUSYBOX = "/bin/busybox"
+BUSYBOX_LINKS = ("sh", "true", "false", "cat", "echo", "ls", "sleep")
 TOP = "linux-source-6.1"
 SELFTESTS = TOP + "/tools/testing/selftests"
 # Headers some tests include from the kernel tree itself.
@@ -55,7 +58,7 @@ def extract(src):
 
 def build(build_dir, tests):
     src = os.path.join(build_dir, "kselftest", "src")
-    bindir = os.path.join(build_dir, "kselftest", "bin")
+    bindir = os.path.join(build_dir, "kselftest", "bin")  # DIR_PROG
     os.makedirs(bindir, exist_ok=True)
     extract(src)
     root = os.path.join(src, SELFTESTS)
@@ -90,16 +93,24 @@ def main(argv):
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..",
                                     "tests"))
     from check import newc_archive
+    with open(BUSYBOX, "rb") as f:
+        busybox = f.read()
+    # Debian's busybox for the tests that run a shell or /bin/true
     entries = [("init", 0o100755, open(runner, "rb").read()),
-               ("kselftest", 0o40755, b""),
-               ("kselftest/bin", 0o40755, b""),
+               ("bin", 0o40755, b""),
+               ("bin/busybox", 0o100755, busybox)]
+    entries += [("bin/" + a, 0o120777, b"busybox") for a in BUSYBOX_LINKS]
+    entries += [("usr", 0o40755, b""), ("usr/bin", 0o40755, b""),
+                ("usr/bin/true", 0o120777, b"/bin/busybox")]
+    entries += [("kselftest", 0o40755, b""),
                ("kselftest/list", 0o100644,
                 "".join("%s %d %s\n" % (t.name, t.seconds, " ".join(t.args))
                         for t in tests).encode())]
+    for d in sorted({t.name.split("/")[0] for t in tests}):
+        entries.append(("kselftest/" + d, 0o40755, b""))
     for t in tests:
-        name = t.name.replace("/", "_")
-        with open(os.path.join(bindir, name), "rb") as f:
-            entries.append(("kselftest/bin/" + name, 0o100755, f.read()))
+        with open(os.path.join(bindir, t.name.replace("/", "_")), "rb") as f:
+            entries.append(("kselftest/" + t.name, 0o100755, f.read()))
     out = os.path.join(build_dir, "kselftest.cpio")
     with open(out + ".tmp", "wb") as f:
         f.write(newc_archive(entries))

@@ -4,9 +4,9 @@
  * the kselftest tier of make check; docs/userspace.md "Linux's
  * kselftests").
  *
- * Runs each program of /kselftest/list ("NAME SECONDS [ARG...]" a line,
- * the program at /kselftest/bin/NAME with '/' made '_') the way Linux's
- * run_kselftest.sh does: one KTAP result per program, "ok", "not ok" or
+ * Runs each program of /kselftest/list ("DIR/PROG SECONDS [ARG...]" a
+ * line, the program at /kselftest/DIR/PROG) the way Linux's
+ * run_kselftest.sh does (cd DIR && ./PROG): one KTAP result per program, "ok", "not ok" or
  * "ok ... # SKIP" from its exit status (0, other, 4 = KSFT_SKIP), its
  * output indented under "# " so that its own TAP lines stay inside.
  * A program still running after SECONDS is killed (SIGKILL) and reported
@@ -134,21 +134,22 @@ static void show_output(void)
 /* Run t; returns 0 when it could be run to its end or killed. */
 static int run(int i, struct test *t)
 {
-	char path[sizeof(t->name) + 32], dir[sizeof(t->name)], *slash;
-	const char *how = NULL;
+	char dir[sizeof(t->name) + 16], prog[sizeof(t->name) + 4];
+	char label[sizeof(t->name) + 4], *slash;
 	int status = 0, killed = 0;
 	double start = now();
 	pid_t pid;
 
-	snprintf(dir, sizeof(dir), "%.63s", t->name);
-	slash = strchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(path, sizeof(path), "/kselftest/bin/%.63s", t->name);
-	for (char *p = path + strlen("/kselftest/bin/"); *p; p++)
-		if (*p == '/')
-			*p = '_';
-	say("# selftests: %s: %s", dir, slash ? slash + 1 : t->name);
+	/* as run_kselftest.sh: cd DIR && ./PROG; labelled "DIR: PROG" */
+	snprintf(dir, sizeof(dir), "/kselftest/%.63s", t->name);
+	slash = strrchr(dir, '/');
+	*slash = '\0';
+	snprintf(prog, sizeof(prog), "./%.63s", slash + 1);
+	snprintf(label, sizeof(label), "%.*s: %.63s",
+		 (int)(strlen(dir) - strlen("/kselftest/")),
+		 dir + strlen("/kselftest/"), slash + 1);
+	t->argv[0] = prog;
+	say("# selftests: %s", label);
 	pid = fork();
 	if (pid == 0) {
 		char *envp[] = { "PATH=/bin", "HOME=/tmp", NULL };
@@ -162,15 +163,16 @@ static int run(int i, struct test *t)
 			dup2(fd, 0);
 			close(fd);
 		}
-		if (chdir("/tmp/work"))
+		if (chdir(dir))
 			_exit(126);
-		execve(path, t->argv, envp);
-		dprintf(2, "runner: execve %s: %s\n", path, strerror(errno));
+		execve(prog, t->argv, envp);
+		dprintf(2, "runner: execve %s/%s: %s\n", dir, prog,
+			strerror(errno));
 		_exit(127);
 	}
 	if (pid < 0) {
-		say("not ok %d selftests: %s: %s # fork: %s", i, dir,
-		    slash ? slash + 1 : t->name, strerror(errno));
+		say("not ok %d selftests: %s # fork: %s", i, label,
+		    strerror(errno));
 		return 0;
 	}
 	for (;;) {
@@ -179,16 +181,17 @@ static int run(int i, struct test *t)
 		if (w == pid)
 			break;
 		if (w < 0) {
-			how = "waitpid failed";
-			break;
+			show_output();
+			say("not ok %d selftests: %s # waitpid: %s", i, label,
+			    strerror(errno));
+			return 0;
 		}
 		if (!killed && now() - start > t->seconds) {
 			if (kill(pid, SIGKILL)) {
 				show_output();
-				say("not ok %d selftests: %s: %s # TIMEOUT %d "
+				say("not ok %d selftests: %s # TIMEOUT %d "
 				    "seconds, and kill() failed: %s",
-				    i, dir, slash ? slash + 1 : t->name,
-				    t->seconds, strerror(errno));
+				    i, label, t->seconds, strerror(errno));
 				return -1;
 			}
 			killed = 1;
@@ -197,23 +200,18 @@ static int run(int i, struct test *t)
 	}
 	show_output();
 	if (killed)
-		say("not ok %d selftests: %s: %s # TIMEOUT %d seconds", i, dir,
-		    slash ? slash + 1 : t->name, t->seconds);
-	else if (how)
-		say("not ok %d selftests: %s: %s # %s", i, dir,
-		    slash ? slash + 1 : t->name, how);
+		say("not ok %d selftests: %s # TIMEOUT %d seconds", i, label,
+		    t->seconds);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		say("ok %d selftests: %s: %s", i, dir,
-		    slash ? slash + 1 : t->name);
+		say("ok %d selftests: %s", i, label);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == KSFT_SKIP)
-		say("ok %d selftests: %s: %s # SKIP", i, dir,
-		    slash ? slash + 1 : t->name);
+		say("ok %d selftests: %s # SKIP", i, label);
 	else if (WIFEXITED(status))
-		say("not ok %d selftests: %s: %s # exit=%d", i, dir,
-		    slash ? slash + 1 : t->name, WEXITSTATUS(status));
+		say("not ok %d selftests: %s # exit=%d", i, label,
+		    WEXITSTATUS(status));
 	else
-		say("not ok %d selftests: %s: %s # signal %d", i, dir,
-		    slash ? slash + 1 : t->name, WTERMSIG(status));
+		say("not ok %d selftests: %s # signal %d", i, label,
+		    WTERMSIG(status));
 	/* orphans the test left behind */
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
@@ -226,7 +224,6 @@ int main(void)
 
 	mkdir("/proc", 0555);
 	mkdir("/tmp", 01777);
-	mkdir("/tmp/work", 0755);
 	if (mount("proc", "/proc", "proc", 0, NULL))
 		say("# runner: mount /proc: %s", strerror(errno));
 	err = read_list();
