@@ -35,6 +35,8 @@ Tiers, in order (each check counts as one test in the final line):
           console, and panic screens whose QR code zbarimg decodes
   net     real traffic through both e1000 drivers (tests/net.py): DHCP,
           UDP echo, ping, link changes, 100,000 injected frames
+  fuzz    the system-call fuzzer and hostile ELF files (tests/fuzz.py,
+          tools/fuzz): a short campaign on -smp 1 and 2
   user    boot with the user-test initramfs (make user-tests): static
           musl programs in tests/user print KTAP, one count per case, on
           -smp 1 and 2 (tests/user.py)
@@ -762,7 +764,8 @@ def parse_args(argv):
                    choices=("unit", "format", "tidy", "rust-lint",
                             "rust-host",
                             "compile-fail", "ktest", "boot", "interactive",
-                            "screen", "net", "replay", "gdb", "sanitizers", "user"),
+                            "screen", "net", "replay", "gdb", "sanitizers", "user",
+                            "fuzz"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -786,7 +789,8 @@ def main(argv=None):
         return 0
     tiers = args.only or ["unit", "format", "tidy", "rust-lint", "rust-host",
                           "compile-fail", "ktest", "boot", "interactive",
-                          "screen", "net", "replay", "gdb", "sanitizers", "user"]
+                          "screen", "net", "replay", "gdb", "sanitizers", "user",
+                          "fuzz"]
     checks = []
 
     def report(result):
@@ -814,7 +818,7 @@ def main(argv=None):
         report(run_compile_fail(args))
     qemu_tiers = [t for t in tiers
                   if t in ("ktest", "boot", "interactive", "screen", "net",
-                           "replay", "gdb", "sanitizers", "user")]
+                           "replay", "gdb", "sanitizers", "user", "fuzz")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",
                             ["  %s does not exist (run make)" %
@@ -851,6 +855,10 @@ def main(argv=None):
         if "user" in qemu_tiers:
             import user
             for fn, fargs in user.jobs(args):
+                jobs.append(pool.submit(fn, args, *fargs))
+        if "fuzz" in qemu_tiers:
+            import fuzz
+            for fn, fargs in fuzz.jobs(args):
                 jobs.append(pool.submit(fn, args, *fargs))
         if "gdb" in qemu_tiers:
             import debugger
