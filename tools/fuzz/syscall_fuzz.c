@@ -452,32 +452,55 @@ static unsigned long meminfo_value(const char *key)
 	return strtoul(p + strlen(key), NULL, 10);
 }
 
-/* Live slab objects: the sum of /proc/slabinfo's <active_objs>. */
-static unsigned long slab_objects(void)
+/* Live objects per slab cache, from /proc/slabinfo. */
+#define MAX_CACHES 128
+struct slab_snapshot {
+	int n;
+	unsigned long total;
+	char name[MAX_CACHES][32];
+	unsigned long active[MAX_CACHES];
+};
+
+static int slab_snapshot(struct slab_snapshot *snap)
 {
 	static char buf[16384];
-	unsigned long sum = 0;
-	ssize_t n, len = 0;
 	char *line, *save;
+	ssize_t n, len = 0;
 	int fd = open("/proc/slabinfo", O_RDONLY);
 
+	memset(snap, 0, sizeof(*snap));
 	if (fd < 0)
-		return (unsigned long)-1;
+		return -1;
 	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
 		len += n;
 	close(fd);
 	buf[len] = '\0';
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char name[64];
-		unsigned long active;
-
-		if (line[0] == '#' || !strncmp(line, "slabinfo", 8))
+		if (line[0] == '#' || !strncmp(line, "slabinfo", 8) ||
+		    snap->n == MAX_CACHES)
 			continue;
-		if (sscanf(line, "%63s %lu", name, &active) == 2)
-			sum += active;
+		if (sscanf(line, "%31s %lu", snap->name[snap->n],
+			   &snap->active[snap->n]) == 2)
+			snap->total += snap->active[snap->n++];
 	}
-	return sum;
+	return 0;
+}
+
+/* Print each cache whose live objects changed from a to b. */
+static void slab_diff(const struct slab_snapshot *a,
+		      const struct slab_snapshot *b)
+{
+	for (int i = 0; i < b->n; i++) {
+		unsigned long before = 0;
+
+		for (int j = 0; j < a->n; j++)
+			if (!strcmp(a->name[j], b->name[i]))
+				before = a->active[j];
+		if (before != b->active[i])
+			out("# slab cache %s: %lu -> %lu live objects",
+			    b->name[i], before, b->active[i]);
+	}
 }
 
 /* Remove path and everything below (umounting what the fuzz mounted). */
@@ -728,7 +751,8 @@ next:
 int main(void)
 {
 	long total = 20000, elfs = 200, per_worker = 2000;
-	unsigned long seed = 1, free0, slab0, free1, slab1;
+	static struct slab_snapshot slab0, slab1;
+	unsigned long seed = 1, free0, free1;
 	struct tally t = { 0 };
 	struct elf_tally et = { 0 };
 	char conf[128] = "";
@@ -775,7 +799,7 @@ int main(void)
 		;
 	rm_rf(SANDBOX);
 	free0 = meminfo_value("MemFree:");
-	slab0 = slab_objects();
+	slab_snapshot(&slab0);
 
 	mkdir(SANDBOX, 0755);
 	ok_calls = run_calls(total, seed, per_worker, &t) == 0 &&
@@ -798,11 +822,12 @@ int main(void)
 		;
 	rm_rf(SANDBOX);
 	free1 = meminfo_value("MemFree:");
-	slab1 = slab_objects();
+	slab_snapshot(&slab1);
 	out("# memory: MemFree %lu -> %lu kB, live slab objects %lu -> %lu",
-	    free0, free1, slab0, slab1);
-	ok_mem = free0 != (unsigned long)-1 && slab0 != (unsigned long)-1 &&
-		 free1 == free0 && slab1 == slab0;
+	    free0, free1, slab0.total, slab1.total);
+	slab_diff(&slab0, &slab1);
+	ok_mem = free0 != (unsigned long)-1 && slab0.n && free1 == free0 &&
+		 slab1.total == slab0.total;
 	out("%s 3 memory_returns_to_baseline", ok_mem ? "ok" : "not ok");
 off:
 	reboot(RB_POWER_OFF);
