@@ -17,5 +17,6 @@ void proc_meminfo_show(struct seq_buf *s);
 void proc_uptime_show(struct seq_buf *s);
 void proc_cpuinfo_show(struct seq_buf *s);
 void proc_mounts_show(struct seq_buf *s);
+void proc_slabinfo_show(struct seq_buf *s);
 
 #endif

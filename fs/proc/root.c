@@ -24,6 +24,7 @@ static const struct proc_entry proc_root_entries[] = {
 	{ "cpuinfo", S_IFREG | 0444, proc_cpuinfo_show },
 	{ "meminfo", S_IFREG | 0444, proc_meminfo_show },
 	{ "mounts", S_IFREG | 0444, proc_mounts_show },
+	{ "slabinfo", S_IFREG | 0400, proc_slabinfo_show },
 	{ "uptime", S_IFREG | 0444, proc_uptime_show },
 };
 
