@@ -29,14 +29,15 @@ CALLS_PER_WORKER = 2000
 BAD_LINES = ("BUG:", "WARNING:", "Oops", "stack-protector:")
 
 
-def build_initrd(kernel, logdir, name, calls, seed, elfs):
+def build_initrd(kernel, logdir, name, calls, seed, elfs, only=""):
     build = os.path.dirname(kernel)
     fuzz = os.path.join(build, "fuzz", "syscall_fuzz")
     hello = os.path.join(build, "user", "hello")
     for f in (fuzz, hello):
         if not os.path.exists(f):
             return None, "%s does not exist (make fuzz-progs)" % f
-    conf = b"%d %d %d %d\n" % (calls, seed, elfs, CALLS_PER_WORKER)
+    conf = b"%d %d %d %d %s\n" % (calls, seed, elfs, CALLS_PER_WORKER,
+                                  only.encode())
     with open(fuzz, "rb") as f:
         init = f.read()
     with open(hello, "rb") as f:
@@ -75,12 +76,12 @@ def judge(text, status, timed_out):
 
 
 def run_fuzz(args, smp, calls=CHECK_CALLS, elfs=CHECK_ELFS, seed=None,
-             timeout=None):
+             timeout=None, only=""):
     seed = seed if seed is not None else smp
     prefix = "fuzz " if smp == 1 else "fuzz -smp %d " % smp
     name = "fuzz-smp%d" % smp
     initrd, err = build_initrd(args.kernel, args.logdir, name, calls, seed,
-                               elfs)
+                               elfs, only)
     if err:
         return [Check(prefix + "run", "fail", ["  " + err])], ""
     run = QemuRun(args.kernel, "", smp=smp,
@@ -127,13 +128,15 @@ def main(argv):
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--smp", type=int, default=2)
     p.add_argument("--timeout", type=float, default=3600)
+    p.add_argument("--only", default="", metavar="NR,NR,...",
+                   help="fuzz only these system-call numbers")
     p.add_argument("--qemu-arg", action="append", default=[])
     args = p.parse_args(argv)
     args.kernel = os.path.abspath(args.kernel)
     args.logdir = os.path.join(os.path.dirname(args.kernel), "check")
     args.qemu_extra = [a for s in args.qemu_arg for a in s.split()]
     checks, note = run_fuzz(args, args.smp, args.calls, args.elfs,
-                            args.seed, args.timeout)
+                            args.seed, args.timeout, args.only)
     print(note)
     for c in checks:
         print("%-4s %s" % ({"pass": "ok", "fail": "FAIL"}[c.status],

@@ -30,7 +30,9 @@
  * on the worker's own stack), clock setting, the console log level,
  * mounts outside the scratch directory.
  *
- * /fuzz.conf: "calls SEED ELF_MUTATIONS CALLS_PER_WORKER" on one line.
+ * /fuzz.conf: "CALLS SEED ELF_MUTATIONS CALLS_PER_WORKER [ONLY]" on one
+ * line; ONLY, a comma-separated list of numbers, restricts the calls to
+ * those (to narrow down a finding).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -239,6 +241,9 @@ enum rule {
 static unsigned char rules[NR_MAX];
 /* per number: -ENOSYS answers seen, and whether anything else came */
 static unsigned char enosys[NR_MAX], works[NR_MAX];
+/* ONLY in /fuzz.conf: the numbers allowed, or none listed: all */
+static unsigned char only[NR_MAX];
+static int only_set;
 
 static void set_rules(void)
 {
@@ -404,6 +409,8 @@ worker(unsigned long seed, long calls, int report_fd)
 		nr = rnd_below(50) ? (long)rnd_below(NR_MAX) :
 				     (long)rnd_below(100000) - 10;
 		if (nr >= 0 && nr < NR_MAX && rules[nr] == NEVER)
+			continue;
+		if (only_set && (nr < 0 || nr >= NR_MAX || !only[nr]))
 			continue;
 		/* numbers that only ever said ENOSYS: 1 in 16 of their turns */
 		if (nr >= 0 && nr < NR_MAX && enosys[nr] >= 3 && !works[nr] &&
@@ -764,8 +771,18 @@ int main(void)
 
 		conf[n > 0 ? n : 0] = '\0';
 		close(fd);
-		sscanf(conf, "%ld %lu %ld %ld", &total, &seed, &elfs,
-		       &per_worker);
+		char list[64] = "";
+
+		sscanf(conf, "%ld %lu %ld %ld %63s", &total, &seed, &elfs,
+		       &per_worker, list);
+		for (char *p = strtok(list, ","); p; p = strtok(NULL, ",")) {
+			long nr = strtol(p, NULL, 10);
+
+			if (nr >= 0 && nr < NR_MAX) {
+				only[nr] = 1;
+				only_set = 1;
+			}
+		}
 	}
 	out("KTAP version 1");
 	out("1..3");
