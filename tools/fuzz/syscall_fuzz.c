@@ -54,6 +54,8 @@
 #define NR_MAX	       480 /* numbers fuzzed: 0..NR_MAX-1, plus a few */
 #define SCRATCH_PAGES  4   /* last one PROT_NONE: a fault at its edge */
 #define WORKER_SECONDS 20  /* a worker silent this long is killed */
+#define REPORT_EVERY   16  /* calls a worker makes per progress byte */
+#define MAX_BARREN     500 /* workers in a row that made no call: stop */
 #define SANDBOX	       "/tmp/fz"
 
 /* ---- small helpers ---- */
@@ -422,8 +424,8 @@ worker(unsigned long seed, long calls, int report_fd)
 		ret = raw_syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		if (raw_getpid() != self)
 			raw_exit(0); /* a child made by fork/clone */
-		if (++done % 256 == 0 && report_fd >= 0)
-			write(report_fd, "\x01", 1); /* 256 more calls made */
+		if (++done % REPORT_EVERY == 0 && report_fd >= 0)
+			write(report_fd, "\x01", 1); /* REPORT_EVERY more */
 		if (done % 997 == 0)
 			fork_faulting_child();
 		if (ret >= 3 && ret < 64)
@@ -582,9 +584,10 @@ static int run_calls(long total, unsigned long seed, long per_worker,
 		     struct tally *t)
 {
 	int pfd[2] = { -1, -1 };
-	int have_pipe = pipe(pfd) == 0;
+	int have_pipe = pipe(pfd) == 0, barren = 0;
 
 	while (t->calls < total) {
+		long calls_before = t->calls;
 		unsigned long last = now_s();
 		long reports = 0;
 		int status = 0;
@@ -644,8 +647,15 @@ static int run_calls(long total, unsigned long seed, long per_worker,
 		} else {
 			if (WIFSIGNALED(status))
 				t->signalled++;
-			/* each report byte stands for 256 calls made */
-			t->calls += have_pipe ? reports * 256 : 0;
+			/* each report byte stands for REPORT_EVERY calls */
+			t->calls += have_pipe ? reports * REPORT_EVERY : 0;
+		}
+		barren = t->calls == calls_before ? barren + 1 : 0;
+		if (barren == MAX_BARREN) {
+			out("# %d workers in a row made no counted call: the "
+			    "calls kill them at once",
+			    MAX_BARREN);
+			return -1;
 		}
 		if (t->workers % 50 == 0)
 			out("# %ld calls, %ld workers", t->calls, t->workers);
