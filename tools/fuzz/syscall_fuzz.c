@@ -47,15 +47,17 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define NR_MAX	       480 /* numbers fuzzed: 0..NR_MAX-1, plus a few */
-#define SCRATCH_PAGES  4   /* last one PROT_NONE: a fault at its edge */
-#define WORKER_SECONDS 20  /* a worker silent this long is killed */
-#define REPORT_EVERY   16  /* calls a worker makes per progress byte */
-#define MAX_BARREN     500 /* workers in a row that made no call: stop */
+#define NR_MAX	       480   /* numbers fuzzed: 0..NR_MAX-1, plus a few */
+#define SCRATCH_PAGES  4     /* last one PROT_NONE: a fault at its edge */
+#define WORKER_SECONDS 5     /* a worker silent this long is killed */
+#define TICK_US	       50000 /* SIGALRM period that ends blocking calls */
+#define REPORT_EVERY   16    /* calls a worker makes per progress byte */
+#define MAX_BARREN     500   /* workers in a row that made no call: stop */
 #define SANDBOX	       "/tmp/fz"
 
 /* ---- small helpers ---- */
@@ -385,6 +387,11 @@ static void fork_faulting_child(void)
 	raw_exit(99);
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
 static void __attribute__((noreturn))
 worker(unsigned long seed, long calls, int report_fd)
 {
@@ -398,6 +405,18 @@ worker(unsigned long seed, long calls, int report_fd)
 	if (mkdir(dir, 0755) || chdir(dir))
 		raw_exit(120);
 	setsid();
+	/*
+	 * A blocking call on a pipe or socket the worker holds itself
+	 * would wait for ever: SIGALRM every TICK_US interrupts it (the
+	 * handler does nothing, no SA_RESTART). What the fuzz does to
+	 * SIGALRM or the timer afterwards is its business: the parent
+	 * kills a worker silent for WORKER_SECONDS.
+	 */
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval tick = { { 0, TICK_US }, { 0, TICK_US } };
+
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &tick, NULL);
 	fd = open("/dev/null", O_RDWR);
 	for (int i = 0; i < 3; i++)
 		if (fd != i)
