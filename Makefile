@@ -330,12 +330,47 @@ $(BUILD)/bbtest/LIST: FORCE
 	@mkdir -p $(dir $@)
 	$(Q)printf '%s\n' $(patsubst tests/busybox/%.sh,%,$(BB_SCRIPTS)) > $@
 
+# Linux's kselftests (tests/kselftest/list.txt, docs/kselftest.md): built
+# static with glibc from Debian's linux-source-6.1, unmodified, and run
+# by tools/kselftest/runner.c as /init (the kselftest tier).
+$(BUILD)/kselftest/runner: tools/kselftest/runner.c
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	$(Q)$(MUSL_CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/kselftest.cpio: $(BUILD)/kselftest/runner tests/kselftest/list.txt \
+		tools/kselftest/build.py tests/kselftest_list.py
+	$(Q)$(PYTHON) tools/kselftest/build.py $(BUILD) \
+		tests/kselftest/list.txt $(BUILD)/kselftest/runner
+
+.PHONY: kselftests
+kselftests: $(BUILD)/kselftest.cpio
+
+# The system-call fuzzer and hostile-ELF campaign (tools/fuzz,
+# docs/fuzzing.md): /init of an initramfs tests/fuzz.py makes. make
+# check runs a short campaign (the fuzz tier); make fuzz the full one.
+FUZZ_CALLS ?= 1000000
+FUZZ_ELFS  ?= 10000
+FUZZ_SEED  ?= 1
+FUZZ_SMP   ?= 2
+$(BUILD)/fuzz/syscall_fuzz: tools/fuzz/syscall_fuzz.c
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	$(Q)$(MUSL_CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+.PHONY: fuzz-progs fuzz
+fuzz-progs: $(BUILD)/fuzz/syscall_fuzz $(BUILD)/user/hello
+fuzz: deps-quiet $(BUILD)/keel.elf fuzz-progs
+	$(Q)$(PYTHON) tests/fuzz.py --kernel $(BUILD)/keel.elf \
+		--calls $(FUZZ_CALLS) --elfs $(FUZZ_ELFS) --seed $(FUZZ_SEED) \
+		--smp $(FUZZ_SMP)
+
 # The compile-fail tier compiles driver snippets against the kernel
 # crate's metadata (RUST_DRIVER_DEPS), which keel.elf needs anyway; named
 # here so the tier never runs against a missing or stale kernel crate.
 # (initramfs: the interactive tier boots make run's busybox shell)
 check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS) $(BUILD)/user-tests.cpio \
-	initramfs
+	initramfs $(BUILD)/kselftest.cpio fuzz-progs
 	$(Q)$(MAKE) --no-print-directory KASAN=1 LOCKDEP=1 UBSAN=1 \
 		BUILD=$(BUILD)/sanitizers $(BUILD)/sanitizers/keel.elf
 	$(Q)$(PYTHON) tests/check.py --kernel $(BUILD)/keel.elf

@@ -625,24 +625,36 @@ unsigned long slab_bad_frees(void)
 	return __atomic_load_n(&bad_frees, __ATOMIC_RELAXED);
 }
 
-/* One line per cache (monitor "meminfo"). Takes cache_list_lock. */
-void slab_show_info(void)
+void slab_for_each_stats(void (*fn)(const struct kmem_cache_stats *st,
+				    void *arg),
+			 void *arg)
 {
 	struct kmem_cache_stats st;
 	struct kmem_cache *c;
 	unsigned long flags;
 
-	monitor_printf("%-16s %6s %8s %10s %6s %10s %6s\n", "cache", "size",
-		       "objects", "bytes", "pages", "allocs", "fails");
 	spin_lock_irqsave(&cache_list_lock, flags);
 	list_for_each_entry(c, &cache_list, list) {
 		kmem_cache_get_stats(c, &st);
-		monitor_printf("%-16s %6zu %8lu %10lu %6lu %10lu %6lu\n",
-			       st.name, st.object_size, st.objects_in_use,
-			       st.bytes_in_use, st.slabs, st.total_allocs,
-			       st.failed_allocs);
+		fn(&st, arg);
 	}
 	spin_unlock_irqrestore(&cache_list_lock, flags);
+}
+
+static void show_cache(const struct kmem_cache_stats *st, void *arg)
+{
+	(void)arg;
+	monitor_printf("%-16s %6zu %8lu %10lu %6lu %10lu %6lu\n", st->name,
+		       st->object_size, st->objects_in_use, st->bytes_in_use,
+		       st->slabs, st->total_allocs, st->failed_allocs);
+}
+
+/* One line per cache (monitor "meminfo"). Takes cache_list_lock. */
+void slab_show_info(void)
+{
+	monitor_printf("%-16s %6s %8s %10s %6s %10s %6s\n", "cache", "size",
+		       "objects", "bytes", "pages", "allocs", "fails");
+	slab_for_each_stats(show_cache, NULL);
 	monitor_printf("bad kfree/kmem_cache_free refused: %lu\n",
 		       slab_bad_frees());
 }

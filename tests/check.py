@@ -36,6 +36,10 @@ Tiers, in order (each check counts as one test in the final line):
           console, and panic screens whose QR code zbarimg decodes
   net     real traffic through both e1000 drivers (tests/net.py): DHCP,
           UDP echo, ping, link changes, 100,000 injected frames
+  kselftest  Linux's kselftests (tests/kselftest/list.txt) against
+          the results the list expects (tests/kselftest.py)
+  fuzz    the system-call fuzzer and hostile ELF files (tests/fuzz.py,
+          tools/fuzz): a short campaign on -smp 1 and 2
   user    boot with the user-test initramfs (make user-tests): static
           musl programs in tests/user print KTAP, one count per case, on
           -smp 1 and 2 (tests/user.py)
@@ -769,7 +773,7 @@ def parse_args(argv):
                             "rust-host",
                             "compile-fail", "ktest", "boot", "interactive",
                             "screen", "net", "replay", "gdb", "sanitizers", "user",
-                            "busybox"),
+                            "busybox", "kselftest", "fuzz"),
                    help="run only these tiers (repeatable)")
     p.add_argument("-j", "--jobs", type=int, default=MAX_PARALLEL,
                    help="QEMU instances at once (default 2)")
@@ -794,7 +798,7 @@ def main(argv=None):
     tiers = args.only or ["unit", "format", "tidy", "rust-lint", "rust-host",
                           "compile-fail", "ktest", "boot", "interactive",
                           "screen", "net", "replay", "gdb", "sanitizers", "user",
-                          "busybox"]
+                          "busybox", "kselftest", "fuzz"]
     checks = []
 
     def report(result):
@@ -823,7 +827,7 @@ def main(argv=None):
     qemu_tiers = [t for t in tiers
                   if t in ("ktest", "boot", "interactive", "screen", "net",
                            "replay", "gdb", "sanitizers", "user",
-                           "busybox")]
+                           "busybox", "kselftest", "fuzz")]
     if qemu_tiers and not os.path.exists(args.kernel):
         checks.append(Check("kernel image", "fail",
                             ["  %s does not exist (run make)" %
@@ -864,6 +868,14 @@ def main(argv=None):
         if "busybox" in qemu_tiers:
             import busybox
             for fn, fargs in busybox.jobs(args):
+                jobs.append(pool.submit(fn, args, *fargs))
+        if "kselftest" in qemu_tiers:
+            import kselftest
+            for fn, fargs in kselftest.jobs(args):
+                jobs.append(pool.submit(fn, args, *fargs))
+        if "fuzz" in qemu_tiers:
+            import fuzz
+            for fn, fargs in fuzz.jobs(args):
                 jobs.append(pool.submit(fn, args, *fargs))
         if "gdb" in qemu_tiers:
             import debugger

@@ -23,7 +23,9 @@ clang-tidy:clang-tidy \
 zbarimg:zbar-tools gdb:gdb \
 /usr/lib/rustlib/etc/gdb_load_rust_pretty_printers.py:rust-web-gdb \
 /bin/busybox:busybox-static cpio:cpio \
-musl-gcc:musl-tools"
+musl-gcc:musl-tools \
+/usr/lib/x86_64-linux-gnu/libc.a:libc6-dev \
+/usr/src/linux-source-6.1.tar.xz:linux-source-6.1"
 
 # present PROOF: the file (first glob match) or the command exists
 present() {

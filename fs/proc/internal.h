@@ -79,5 +79,6 @@ void proc_stat_show(struct seq_buf *s);
 void proc_version_show(struct seq_buf *s);
 void proc_filesystems_show(struct seq_buf *s);
 void proc_net_dev_show(struct seq_buf *s);
+void proc_slabinfo_show(struct seq_buf *s);
 
 #endif

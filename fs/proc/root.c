@@ -40,6 +40,7 @@ static const struct proc_entry proc_root_entries[] = {
 	{ "mounts", S_IFREG | 0444, proc_mounts_show },
 	{ "net", S_IFDIR | 0555, NULL },
 	{ "net/dev", S_IFREG | 0444, proc_net_dev_show },
+	{ "slabinfo", S_IFREG | 0400, proc_slabinfo_show },
 	{ "stat", S_IFREG | 0444, proc_stat_show },
 	{ "uptime", S_IFREG | 0444, proc_uptime_show },
 	{ "version", S_IFREG | 0444, proc_version_show },

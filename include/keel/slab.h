@@ -51,6 +51,14 @@ void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp);
 void kmem_cache_free(struct kmem_cache *c, void *obj);
 void kmem_cache_get_stats(const struct kmem_cache *c,
 			  struct kmem_cache_stats *st);
+/*
+ * fn(stats, arg) for every cache, under the cache list's spinlock with
+ * interrupts off: fn must not sleep or allocate (/proc/slabinfo, the
+ * monitor).
+ */
+void slab_for_each_stats(void (*fn)(const struct kmem_cache_stats *st,
+				    void *arg),
+			 void *arg);
 
 /* Fault injection, failslab-style. */
 struct failslab_config {
