@@ -10,13 +10,13 @@
  * the wait. One loop serves all four calls (do_poll, do_select):
  *
  *	for (;;) {
- *		set_current_state(TASK_BLOCKED);
+ *		set_current_state(TASK_INTERRUPTIBLE);
  *		poll every file (the first pass registers the entries);
  *		if (something ready, timed out or a signal) break;
  *		schedule_timeout(what is left);
  *	}
  *
- * Marking the task blocked before polling is what keeps a wake-up from
+ * Marking the task asleep before polling is what keeps a wake-up from
  * being lost: a file that becomes ready after its ->poll said "not
  * ready" wakes the caller through its entry, and the wake-up makes the
  * task runnable again, so schedule_timeout() comes back at once. A
@@ -203,7 +203,7 @@ static int poll_loop(struct poll_wqueues *wait, const struct poll_deadline *d,
 	int count;
 
 	for (;;) {
-		set_current_state(TASK_BLOCKED);
+		set_current_state(TASK_INTERRUPTIBLE); /* a signal wakes it */
 		count = poll_all(arg, pt);
 		pt = NULL;
 		if (!count) {

@@ -24,7 +24,7 @@
 #define CAP	   65536
 #define BIG	   (1024 * 1024)
 
-#define CASES 47
+#define CASES 50
 
 static void ktap_skip(const char *name, const char *why)
 {
@@ -272,6 +272,77 @@ static void epipe(void)
 	close(p[1]);
 }
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* A child that sends sig to its parent after ms milliseconds. */
+static pid_t signal_later(int sig, long ms)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid == 0) {
+		struct timespec ts = { 0, ms * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+		kill(parent, sig);
+		_exit(0);
+	}
+	return pid;
+}
+
+/*
+ * A signal with a handler ends a blocked read or write: EINTR, or the
+ * call restarts under SA_RESTART; a write that moved bytes returns
+ * their count.
+ */
+static void interrupted(void)
+{
+	static char big[3 * CAP];
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	int p[2], status;
+	ssize_t n;
+	char c;
+	pid_t pid;
+
+	if (!have_signals()) {
+		ktap_skip("blocked_read_eintr", "no signal delivery");
+		ktap_skip("blocked_read_sa_restart", "no signal delivery");
+		ktap_skip("blocked_write_partial_count", "no signal delivery");
+		return;
+	}
+	pipe(p);
+	sigaction(SIGUSR1, &sa, NULL);
+	pid = signal_later(SIGUSR1, 100);
+	ktap_errno(read(p[0], &c, 1), EINTR, "blocked_read_eintr");
+	waitpid(pid, &status, 0);
+
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+	pid = signal_later(SIGUSR1, 100);
+	if (fork() == 0) {
+		struct timespec ts = { 0, 300 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+		_exit(write(p[1], "r", 1) == 1 ? 0 : 1);
+	}
+	ktap_check(read(p[0], &c, 1) == 1 && c == 'r',
+		   "blocked_read_sa_restart");
+	waitpid(pid, &status, 0);
+	wait(&status);
+
+	sa.sa_flags = 0;
+	sigaction(SIGUSR1, &sa, NULL);
+	pid = signal_later(SIGUSR1, 100);
+	n = write(p[1], big, sizeof(big)); /* fills 64 KiB, then waits */
+	ktap_check(n == CAP, "blocked_write_partial_count");
+	waitpid(pid, &status, 0);
+	signal(SIGUSR1, SIG_DFL);
+	close(p[0]);
+	close(p[1]);
+}
+
 static void nonblock(void)
 {
 	static char buf[3 * 4096];
@@ -440,6 +511,7 @@ int main(int argc, char **argv)
 	atomic_writers();
 	eof();
 	epipe();
+	interrupted();
 	nonblock();
 	pipe_size();
 	cloexec();

@@ -21,7 +21,7 @@
 #define UNMAPPED   ((void *)0x1000)
 #define MANY	   200
 
-#define CASES 40
+#define CASES 43
 
 static void ktap_skip(const char *name, const char *why)
 {
@@ -53,6 +53,72 @@ static pid_t write_later(int fd, long ms)
 		_exit(write(fd, "x", 1) == 1 ? 0 : 1);
 	}
 	return pid;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* A child that sends sig to its parent after ms milliseconds. */
+static pid_t signal_later(int sig, long ms)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid == 0) {
+		sleep_ms(ms);
+		kill(parent, sig);
+		_exit(0);
+	}
+	return pid;
+}
+
+/*
+ * A signal with a handler ends the wait with EINTR, SA_RESTART or not
+ * (Linux restarts none of these after a handler); ppoll's mask holds a
+ * pending signal off only while it waits.
+ */
+static void interrupted(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
+	struct pollfd pf;
+	sigset_t block, none;
+	fd_set rd;
+	int p[2], status;
+	pid_t pid;
+
+	if (sigaction(SIGUSR1, &sa, NULL)) {
+		ktap_skip("poll_eintr", "no signal delivery");
+		ktap_skip("select_eintr_despite_sa_restart", "no signal delivery");
+		ktap_skip("ppoll_mask_lets_pending_signal_in",
+			  "no signal delivery");
+		return;
+	}
+	pipe(p);
+	pf = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	pid = signal_later(SIGUSR1, 100);
+	ktap_errno(poll(&pf, 1, -1), EINTR, "poll_eintr");
+	waitpid(pid, &status, 0);
+
+	pid = signal_later(SIGUSR1, 100);
+	FD_ZERO(&rd);
+	FD_SET(p[0], &rd);
+	ktap_errno(select(p[0] + 1, &rd, NULL, NULL, NULL), EINTR,
+		   "select_eintr_despite_sa_restart");
+	waitpid(pid, &status, 0);
+
+	/* pending while blocked; ppoll's empty mask lets it in at once */
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	kill(getpid(), SIGUSR1);
+	sigemptyset(&none);
+	ktap_errno(ppoll(&pf, 1, NULL, &none), EINTR,
+		   "ppoll_mask_lets_pending_signal_in");
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	signal(SIGUSR1, SIG_DFL);
+	close(p[0]);
+	close(p[1]);
 }
 
 static void poll_pipes(void)
@@ -341,5 +407,6 @@ int main(void)
 	ppolls();
 	pselects();
 	select_full_pipe();
+	interrupted();
 	return ktap_end();
 }
