@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -24,7 +25,7 @@
 #define CAP	   65536
 #define BIG	   (1024 * 1024)
 
-#define CASES 50
+#define CASES 51
 
 static void ktap_skip(const char *name, const char *why)
 {
@@ -464,6 +465,54 @@ static void errors(void)
 		close(fd);
 }
 
+static long free_kib(void)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si))
+		return -1;
+	return (long)(si.freeram * si.mem_unit / 1024);
+}
+
+/*
+ * 32 full pipes hold 2 MiB of pages; closing both ends (the child's
+ * copies too) gives them back.
+ */
+static void memory(void)
+{
+	enum { N = 32 };
+	static char page[4096];
+	int p[N][2], status;
+	long before, full, after;
+	pid_t pid;
+
+	before = free_kib();
+	for (int i = 0; i < N; i++) {
+		pipe2(p[i], O_NONBLOCK);
+		while (write(p[i][1], page, sizeof(page)) > 0)
+			;
+	}
+	pid = fork();
+	if (pid == 0) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL); /* holds every end a while */
+		_exit(0);
+	}
+	full = free_kib();
+	for (int i = 0; i < N; i++) {
+		close(p[i][0]);
+		close(p[i][1]);
+	}
+	waitpid(pid, &status, 0);
+	after = free_kib();
+	if (before - full < N * 64 || before - after > 256)
+		ktap_line("    # free KiB: %ld before, %ld full, %ld after",
+			  before, full, after);
+	ktap_check(before - full >= N * 64 && before - after <= 256,
+		   "buffers_freed_when_all_ends_close");
+}
+
 static void fifo(void)
 {
 	const char *path = "/pipe-test-fifo";
@@ -516,6 +565,7 @@ int main(int argc, char **argv)
 	pipe_size();
 	cloexec();
 	errors();
+	memory();
 	fifo();
 	return ktap_end();
 }
