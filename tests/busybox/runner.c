@@ -110,8 +110,8 @@ static void run(const char *name)
 	pid = fork();
 	if (pid == 0) {
 		char *argv[] = { "sh", "-c", text, (char *)name, NULL };
-		char *envp[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin",
-				 "HOME=/", "LC_ALL=C", NULL };
+		char *envp[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/",
+				 "LC_ALL=C", NULL };
 		int null = open("/dev/null", O_RDONLY);
 
 		dup2(null, 0);

@@ -184,8 +184,9 @@ static int atomic_run(int writers, int recs, int rec)
 		for (int i = 1; i < rec; i++)
 			if (all[r * rec + i] != all[r * rec]) {
 				ok = 0;
-				ktap_line("    # %d-byte record %zu torn at byte %d",
-					  rec, r, i);
+				ktap_line(
+					"    # %d-byte record %zu torn at byte %d",
+					rec, r, i);
 				break;
 			}
 	for (int w = 0; w < writers; w++) {
@@ -540,8 +541,7 @@ static void fifo(void)
 	ktap_check(read(fd, buf, 4) == 0, "fifo_eof");
 	close(fd);
 	fd = open(path, O_RDWR);
-	ktap_check(fd >= 0 && write(fd, "rw", 2) == 2 &&
-			   read(fd, buf, 8) == 2,
+	ktap_check(fd >= 0 && write(fd, "rw", 2) == 2 && read(fd, buf, 8) == 2,
 		   "fifo_rdwr_no_wait");
 	close(fd);
 	unlink(path);

@@ -89,7 +89,8 @@ static void interrupted(void)
 
 	if (sigaction(SIGUSR1, &sa, NULL)) {
 		ktap_skip("poll_eintr", "no signal delivery");
-		ktap_skip("select_eintr_despite_sa_restart", "no signal delivery");
+		ktap_skip("select_eintr_despite_sa_restart",
+			  "no signal delivery");
 		ktap_skip("ppoll_mask_lets_pending_signal_in",
 			  "no signal delivery");
 		return;
@@ -138,7 +139,8 @@ static void poll_pipes(void)
 		   "poll_empty_pipe_writable_not_readable");
 	t0 = now_s();
 	r = poll(pf, 1, 100);
-	ktap_check(r == 0 && now_s() - t0 >= 0.1, "poll_timeout_at_least_asked");
+	ktap_check(r == 0 && now_s() - t0 >= 0.1,
+		   "poll_timeout_at_least_asked");
 	write(p[1], "x", 1);
 	ktap_check(poll(pf, 1, 0) == 1 && pf[0].revents == POLLIN,
 		   "poll_readable_after_write");
@@ -162,7 +164,8 @@ static void poll_pipes(void)
 	pf[0].events = POLLIN;
 	r = poll(pf, 1, 5000);
 	waitpid(pid, &status, 0);
-	ktap_check(r == 1 && pf[0].revents == POLLHUP, "pollhup_after_writer_closes");
+	ktap_check(r == 1 && pf[0].revents == POLLHUP,
+		   "pollhup_after_writer_closes");
 	close(p[0]);
 
 	pipe(p);
@@ -189,7 +192,8 @@ static void poll_special(void)
 	close(pf[2].fd);
 	ktap_errno(poll(pf, 100000, 0), EINVAL, "poll_too_many_fds_einval");
 	ktap_errno(poll(NULL, 1, 0), EFAULT, "poll_null_efault");
-	ktap_errno(poll(KERNEL_PTR, 1, 0), EFAULT, "poll_kernel_pointer_efault");
+	ktap_errno(poll(KERNEL_PTR, 1, 0), EFAULT,
+		   "poll_kernel_pointer_efault");
 	ktap_check(poll(NULL, 0, 10) == 0, "poll_no_fds_sleeps");
 }
 
@@ -299,7 +303,8 @@ static void ppolls(void)
 	ts = (struct timespec){ 0, 100 * 1000 * 1000 };
 	t0 = now_s();
 	r = syscall(SYS_ppoll, &pf, 1, &ts, NULL, 8);
-	ktap_check(r == 0 && now_s() - t0 >= 0.1, "ppoll_timeout_at_least_asked");
+	ktap_check(r == 0 && now_s() - t0 >= 0.1,
+		   "ppoll_timeout_at_least_asked");
 	ktap_check(ts.tv_sec == 0 && ts.tv_nsec == 0, "ppoll_time_left_zero");
 	write(p[1], "x", 1);
 	ts = (struct timespec){ 3, 0 };
@@ -308,9 +313,11 @@ static void ppolls(void)
 		   "ppoll_ready_writes_back_time_left");
 	ktap_check(ppoll(&pf, 1, NULL, NULL) == 1, "ppoll_no_timeout");
 	ts = (struct timespec){ 0, 1000000000 };
-	ktap_errno(syscall(SYS_ppoll, &pf, 1, &ts, NULL, 8), EINVAL, "ppoll_bad_nsec_einval");
+	ktap_errno(syscall(SYS_ppoll, &pf, 1, &ts, NULL, 8), EINVAL,
+		   "ppoll_bad_nsec_einval");
 	ts = (struct timespec){ -1, 0 };
-	ktap_errno(syscall(SYS_ppoll, &pf, 1, &ts, NULL, 8), EINVAL, "ppoll_negative_einval");
+	ktap_errno(syscall(SYS_ppoll, &pf, 1, &ts, NULL, 8), EINVAL,
+		   "ppoll_negative_einval");
 	ktap_errno(syscall(SYS_ppoll, &pf, 1, UNMAPPED, NULL, 8), EFAULT,
 		   "ppoll_bad_timespec_efault");
 	sigemptyset(&mask);
