@@ -421,11 +421,13 @@ long pipe_fcntl(struct file *f, unsigned int cmd, unsigned long arg)
 
 /* ---- named FIFOs: open ---- */
 
-/* Wait until *counter moves (the other side opened): 0 or -ERESTARTSYS. */
-static int wait_for_partner(struct pipe_inode_info *pipe, unsigned int *counter)
+/*
+ * Wait until *counter moves from cur, its value under pipe->mutex when
+ * the caller dropped it (the other side opened): 0 or -ERESTARTSYS.
+ */
+static int wait_for_partner(struct pipe_inode_info *pipe, unsigned int *counter,
+			    unsigned int cur)
 {
-	unsigned int cur = READ_ONCE(*counter);
-
 	return wait_event_interruptible(pipe->rd_wait,
 					READ_ONCE(*counter) != cur);
 }
@@ -476,8 +478,10 @@ static int fifo_open(struct inode *inode, struct file *f)
 		if (pipe->readers++ == 0)
 			wake_up_partner(pipe);
 		if (!pipe->writers && !nonblock) {
+			unsigned int cur = pipe->w_counter;
+
 			mutex_unlock(&pipe->mutex);
-			err = wait_for_partner(pipe, &pipe->w_counter);
+			err = wait_for_partner(pipe, &pipe->w_counter, cur);
 			mutex_lock(&pipe->mutex);
 			if (err)
 				pipe->readers--;
@@ -492,8 +496,10 @@ static int fifo_open(struct inode *inode, struct file *f)
 		if (!pipe->writers++)
 			wake_up_partner(pipe);
 		if (!pipe->readers) {
+			unsigned int cur = pipe->r_counter;
+
 			mutex_unlock(&pipe->mutex);
-			err = wait_for_partner(pipe, &pipe->r_counter);
+			err = wait_for_partner(pipe, &pipe->r_counter, cur);
 			mutex_lock(&pipe->mutex);
 			if (err)
 				pipe->writers--;
