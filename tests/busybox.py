@@ -15,6 +15,7 @@ Runs on -smp 1 and 2 (or --smp N).
 """
 
 import difflib
+import gzip
 import os
 import re
 import time
@@ -82,6 +83,11 @@ def run_busybox(args, smp):
     if not os.path.exists(initrd):
         return [Check(prefix + "run", "fail",
                       ["  %s does not exist (make initramfs)" % initrd])], ""
+    with gzip.open(initrd) as fh:
+        if b"bbtest/runner" not in fh.read():
+            return [Check(prefix + "run", "fail",
+                          ["  %s has no /bbtest/runner (make initramfs)"
+                           % initrd])], ""
     run = QemuRun(args.kernel, "init=/bbtest/runner", smp=smp,
                   extra=["-initrd", initrd] + args.qemu_extra)
     run.start()
