@@ -74,6 +74,8 @@ def judge_script(name, got, prefix):
     detail = ["  | " + l for l in diff[:40]]
     if len(diff) > 40:
         detail.append("  | ... %d more diff lines" % (len(diff) - 40))
+    detail.append("  keel's last lines of %s:" % name)
+    detail += ["  > " + l for l in got[-5:]]
     return Check(prefix + name, "fail", detail)
 
 
