@@ -54,10 +54,10 @@
 
 struct pipe_inode_info {
 	struct mutex mutex;
-	struct wait_queue_head rd_wait; /* readers wait for data or EOF */
-	struct wait_queue_head wr_wait; /* writers wait for room or EPIPE */
-	unsigned int readers, writers;	/* open files for each side */
-	unsigned int files;		/* open files (inode->i_mutex) */
+	struct wait_queue_head rd_wait;	   /* readers wait for data or EOF */
+	struct wait_queue_head wr_wait;	   /* writers wait for room or EPIPE */
+	unsigned int readers, writers;	   /* open files for each side */
+	unsigned int files;		   /* open files (inode->i_mutex) */
 	unsigned int r_counter, w_counter; /* opens so far (FIFO open) */
 	unsigned int nr_pages;		   /* capacity in pages */
 	size_t start;			   /* ring offset of the first byte */
@@ -127,7 +127,8 @@ static ssize_t ring_read(struct pipe_inode_info *pipe, struct iov_iter *to,
 	lockdep_assert_held(&pipe->mutex);
 	while (done < count && pipe->len) {
 		size_t off = pipe->start & (PAGE_SIZE - 1);
-		size_t chunk = min(min(count - done, pipe->len), PAGE_SIZE - off);
+		size_t chunk =
+			min(min(count - done, pipe->len), PAGE_SIZE - off);
 		char *page = pipe->pages[pipe->start >> PAGE_SHIFT];
 		size_t n = copy_to_iter(page + off, chunk, to);
 
@@ -414,18 +415,19 @@ long pipe_fcntl(struct file *f, unsigned int cmd, unsigned long arg)
 		if (ret > 0) /* more room: writers may go on */
 			wake_up(&pipe->wr_wait);
 		return ret;
-	default:
-		return -EINVAL;
+	default: return -EINVAL;
 	}
 }
 
 /* ---- named FIFOs: open ---- */
 
-/* Wait until *counter moves (the other side opened): 0 or -ERESTARTSYS. */
-static int wait_for_partner(struct pipe_inode_info *pipe, unsigned int *counter)
+/*
+ * Wait until *counter moves from cur, its value under pipe->mutex when
+ * the caller dropped it (the other side opened): 0 or -ERESTARTSYS.
+ */
+static int wait_for_partner(struct pipe_inode_info *pipe, unsigned int *counter,
+			    unsigned int cur)
 {
-	unsigned int cur = READ_ONCE(*counter);
-
 	return wait_event_interruptible(pipe->rd_wait,
 					READ_ONCE(*counter) != cur);
 }
@@ -476,8 +478,10 @@ static int fifo_open(struct inode *inode, struct file *f)
 		if (pipe->readers++ == 0)
 			wake_up_partner(pipe);
 		if (!pipe->writers && !nonblock) {
+			unsigned int cur = pipe->w_counter;
+
 			mutex_unlock(&pipe->mutex);
-			err = wait_for_partner(pipe, &pipe->w_counter);
+			err = wait_for_partner(pipe, &pipe->w_counter, cur);
 			mutex_lock(&pipe->mutex);
 			if (err)
 				pipe->readers--;
@@ -492,8 +496,10 @@ static int fifo_open(struct inode *inode, struct file *f)
 		if (!pipe->writers++)
 			wake_up_partner(pipe);
 		if (!pipe->readers) {
+			unsigned int cur = pipe->r_counter;
+
 			mutex_unlock(&pipe->mutex);
-			err = wait_for_partner(pipe, &pipe->r_counter);
+			err = wait_for_partner(pipe, &pipe->r_counter, cur);
 			mutex_lock(&pipe->mutex);
 			if (err)
 				pipe->writers--;
@@ -567,11 +573,16 @@ static int init_pipe_fs(void)
 }
 core_initcall(init_pipe_fs);
 
-/* A pipefs dentry bound to a new S_IFIFO inode with a pipe, or NULL. */
+/*
+ * A pipefs dentry bound to a new S_IFIFO inode with a pipe, or NULL.
+ * It is named "pipe:[INO]" under pipefs's root, so d_path gives
+ * "/pipe:[INO]" (Linux's readlink of /proc/PID/fd/N has no slash).
+ */
 static struct dentry *new_pipe_dentry(void)
 {
-	static const struct qstr name = { "pipe:", 5 };
 	struct inode *inode = new_inode(pipe_mnt->mnt_sb);
+	char buf[32];
+	struct qstr name = { .name = buf };
 	struct dentry *d;
 
 	if (!inode)
@@ -579,14 +590,14 @@ static struct dentry *new_pipe_dentry(void)
 	inode->i_mode = S_IFIFO | 0600;
 	inode->i_fop = &pipefifo_fops;
 	inode->i_pipe = alloc_pipe_info();
-	d = inode->i_pipe ? d_alloc(NULL, &name) : NULL;
+	name.len = snprintf(buf, sizeof(buf), "pipe:[%lu]", inode->i_ino);
+	d = inode->i_pipe ? d_alloc(pipe_mnt->mnt_root, &name) : NULL;
 	if (!d) {
 		if (inode->i_pipe)
 			free_pipe_info(inode->i_pipe);
 		iput(inode);
 		return NULL;
 	}
-	d->d_sb = inode->i_sb;
 	d_instantiate(d, inode);
 	return d;
 }

@@ -10,13 +10,13 @@
  * the wait. One loop serves all four calls (do_poll, do_select):
  *
  *	for (;;) {
- *		set_current_state(TASK_BLOCKED);
+ *		set_current_state(TASK_INTERRUPTIBLE);
  *		poll every file (the first pass registers the entries);
  *		if (something ready, timed out or a signal) break;
  *		schedule_timeout(what is left);
  *	}
  *
- * Marking the task blocked before polling is what keeps a wake-up from
+ * Marking the task asleep before polling is what keeps a wake-up from
  * being lost: a file that becomes ready after its ->poll said "not
  * ready" wakes the caller through its entry, and the wake-up makes the
  * task runnable again, so schedule_timeout() comes back at once. A
@@ -59,7 +59,7 @@ struct poll_table_page {
 	struct poll_table_entry entries[];
 };
 
-#define POLL_PAGE_ENTRIES                                  \
+#define POLL_PAGE_ENTRIES                               \
 	((PAGE_SIZE - sizeof(struct poll_table_page)) / \
 	 sizeof(struct poll_table_entry))
 #define POLL_INLINE_ENTRIES 8
@@ -203,7 +203,7 @@ static int poll_loop(struct poll_wqueues *wait, const struct poll_deadline *d,
 	int count;
 
 	for (;;) {
-		set_current_state(TASK_BLOCKED);
+		set_current_state(TASK_INTERRUPTIBLE); /* a signal wakes it */
 		count = poll_all(arg, pt);
 		pt = NULL;
 		if (!count) {
@@ -316,9 +316,8 @@ enum poll_time_type { PT_TIMEVAL, PT_TIMESPEC };
  * The end of select/pselect6/ppoll: the old signal mask back (after
  * the handler if interrupted), the time left into the user's timeout.
  */
-static long poll_select_finish(const struct poll_deadline *d,
-			       void __user *p, enum poll_time_type type,
-			       long ret)
+static long poll_select_finish(const struct poll_deadline *d, void __user *p,
+			       enum poll_time_type type, long ret)
 {
 	u64 now, left;
 
@@ -379,8 +378,8 @@ SYSCALL_DEFINE3(poll, struct pollfd __user *, ufds, unsigned int, nfds, int,
 }
 
 SYSCALL_DEFINE5(ppoll, struct pollfd __user *, ufds, unsigned int, nfds,
-		struct kernel_timespec __user *, tsp,
-		const sigset_t __user *, sigmask, size_t, sigsetsize)
+		struct kernel_timespec __user *, tsp, const sigset_t __user *,
+		sigmask, size_t, sigsetsize)
 {
 	struct poll_deadline d;
 	int ret;
@@ -397,8 +396,7 @@ SYSCALL_DEFINE5(ppoll, struct pollfd __user *, ufds, unsigned int, nfds,
 
 /* ---- select, pselect6 ---- */
 
-#define POLLIN_SET                                                   \
-	(EPOLLRDNORM | EPOLLRDBAND | EPOLLIN | EPOLLHUP | EPOLLERR)
+#define POLLIN_SET  (EPOLLRDNORM | EPOLLRDBAND | EPOLLIN | EPOLLHUP | EPOLLERR)
 #define POLLOUT_SET (EPOLLWRBAND | EPOLLWRNORM | EPOLLOUT | EPOLLERR)
 #define POLLEX_SET  EPOLLPRI
 

@@ -10,8 +10,8 @@
 
 #include <keel/fs.h>
 
-#define PIPE_BUF      4096 /* writes up to this size are atomic */
-#define PIPE_DEF_SIZE (16 * 4096) /* Linux's default capacity */
+#define PIPE_BUF      4096	    /* writes up to this size are atomic */
+#define PIPE_DEF_SIZE (16 * 4096)   /* Linux's default capacity */
 #define PIPE_MAX_SIZE (1024 * 1024) /* /proc/sys/fs/pipe-max-size */
 
 #define F_SETPIPE_SZ 1031

@@ -7,7 +7,7 @@
  * It mounts /proc, then for each script named in /bbtest/LIST makes an
  * empty directory /tmp/bb/NAME and runs the script there as
  * sh -c "$(cat /bbtest/NAME.sh)" NAME (so $0 and the shell's error
- * messages read the same as on the host, tests/busybox/gen-expected.sh),
+ * messages read the same as on the host, tests/busybox/gen-expected),
  * stdin on /dev/null, stdout and stderr on one pipe; it copies every
  * line the script prints to the
  * console as "bb:NAME:|LINE", one write(2) each, then
@@ -110,8 +110,8 @@ static void run(const char *name)
 	pid = fork();
 	if (pid == 0) {
 		char *argv[] = { "sh", "-c", text, (char *)name, NULL };
-		char *envp[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin",
-				 "HOME=/", "LC_ALL=C", NULL };
+		char *envp[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/",
+				 "LC_ALL=C", NULL };
 		int null = open("/dev/null", O_RDONLY);
 
 		dup2(null, 0);

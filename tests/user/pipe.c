@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -24,7 +25,7 @@
 #define CAP	   65536
 #define BIG	   (1024 * 1024)
 
-#define CASES 47
+#define CASES 51
 
 static void ktap_skip(const char *name, const char *why)
 {
@@ -183,8 +184,9 @@ static int atomic_run(int writers, int recs, int rec)
 		for (int i = 1; i < rec; i++)
 			if (all[r * rec + i] != all[r * rec]) {
 				ok = 0;
-				ktap_line("    # %d-byte record %zu torn at byte %d",
-					  rec, r, i);
+				ktap_line(
+					"    # %d-byte record %zu torn at byte %d",
+					rec, r, i);
 				break;
 			}
 	for (int w = 0; w < writers; w++) {
@@ -269,6 +271,77 @@ static void epipe(void)
 		   "sigpipe_kills_writer");
 	ktap_errno(write(p[1], "xy", 2), EPIPE, "epipe_with_sigpipe_ignored");
 	signal(SIGPIPE, SIG_DFL);
+	close(p[1]);
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* A child that sends sig to its parent after ms milliseconds. */
+static pid_t signal_later(int sig, long ms)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid == 0) {
+		struct timespec ts = { 0, ms * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+		kill(parent, sig);
+		_exit(0);
+	}
+	return pid;
+}
+
+/*
+ * A signal with a handler ends a blocked read or write: EINTR, or the
+ * call restarts under SA_RESTART; a write that moved bytes returns
+ * their count.
+ */
+static void interrupted(void)
+{
+	static char big[3 * CAP];
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	int p[2], status;
+	ssize_t n;
+	char c;
+	pid_t pid;
+
+	if (!have_signals()) {
+		ktap_skip("blocked_read_eintr", "no signal delivery");
+		ktap_skip("blocked_read_sa_restart", "no signal delivery");
+		ktap_skip("blocked_write_partial_count", "no signal delivery");
+		return;
+	}
+	pipe(p);
+	sigaction(SIGUSR1, &sa, NULL);
+	pid = signal_later(SIGUSR1, 100);
+	ktap_errno(read(p[0], &c, 1), EINTR, "blocked_read_eintr");
+	waitpid(pid, &status, 0);
+
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+	pid = signal_later(SIGUSR1, 100);
+	if (fork() == 0) {
+		struct timespec ts = { 0, 300 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+		_exit(write(p[1], "r", 1) == 1 ? 0 : 1);
+	}
+	ktap_check(read(p[0], &c, 1) == 1 && c == 'r',
+		   "blocked_read_sa_restart");
+	waitpid(pid, &status, 0);
+	wait(&status);
+
+	sa.sa_flags = 0;
+	sigaction(SIGUSR1, &sa, NULL);
+	pid = signal_later(SIGUSR1, 100);
+	n = write(p[1], big, sizeof(big)); /* fills 64 KiB, then waits */
+	ktap_check(n == CAP, "blocked_write_partial_count");
+	waitpid(pid, &status, 0);
+	signal(SIGUSR1, SIG_DFL);
+	close(p[0]);
 	close(p[1]);
 }
 
@@ -393,6 +466,54 @@ static void errors(void)
 		close(fd);
 }
 
+static long free_kib(void)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si))
+		return -1;
+	return (long)(si.freeram * si.mem_unit / 1024);
+}
+
+/*
+ * 32 full pipes hold 2 MiB of pages; closing both ends (the child's
+ * copies too) gives them back.
+ */
+static void memory(void)
+{
+	enum { N = 32 };
+	static char page[4096];
+	int p[N][2], status;
+	long before, full, after;
+	pid_t pid;
+
+	before = free_kib();
+	for (int i = 0; i < N; i++) {
+		pipe2(p[i], O_NONBLOCK);
+		while (write(p[i][1], page, sizeof(page)) > 0)
+			;
+	}
+	pid = fork();
+	if (pid == 0) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL); /* holds every end a while */
+		_exit(0);
+	}
+	full = free_kib();
+	for (int i = 0; i < N; i++) {
+		close(p[i][0]);
+		close(p[i][1]);
+	}
+	waitpid(pid, &status, 0);
+	after = free_kib();
+	if (before - full < N * 64 || before - after > 256)
+		ktap_line("    # free KiB: %ld before, %ld full, %ld after",
+			  before, full, after);
+	ktap_check(before - full >= N * 64 && before - after <= 256,
+		   "buffers_freed_when_all_ends_close");
+}
+
 static void fifo(void)
 {
 	const char *path = "/pipe-test-fifo";
@@ -420,8 +541,7 @@ static void fifo(void)
 	ktap_check(read(fd, buf, 4) == 0, "fifo_eof");
 	close(fd);
 	fd = open(path, O_RDWR);
-	ktap_check(fd >= 0 && write(fd, "rw", 2) == 2 &&
-			   read(fd, buf, 8) == 2,
+	ktap_check(fd >= 0 && write(fd, "rw", 2) == 2 && read(fd, buf, 8) == 2,
 		   "fifo_rdwr_no_wait");
 	close(fd);
 	unlink(path);
@@ -440,10 +560,12 @@ int main(int argc, char **argv)
 	atomic_writers();
 	eof();
 	epipe();
+	interrupted();
 	nonblock();
 	pipe_size();
 	cloexec();
 	errors();
+	memory();
 	fifo();
 	return ktap_end();
 }

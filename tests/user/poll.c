@@ -21,7 +21,7 @@
 #define UNMAPPED   ((void *)0x1000)
 #define MANY	   200
 
-#define CASES 40
+#define CASES 43
 
 static void ktap_skip(const char *name, const char *why)
 {
@@ -55,6 +55,73 @@ static pid_t write_later(int fd, long ms)
 	return pid;
 }
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* A child that sends sig to its parent after ms milliseconds. */
+static pid_t signal_later(int sig, long ms)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid == 0) {
+		sleep_ms(ms);
+		kill(parent, sig);
+		_exit(0);
+	}
+	return pid;
+}
+
+/*
+ * A signal with a handler ends the wait with EINTR, SA_RESTART or not
+ * (Linux restarts none of these after a handler); ppoll's mask holds a
+ * pending signal off only while it waits.
+ */
+static void interrupted(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
+	struct pollfd pf;
+	sigset_t block, none;
+	fd_set rd;
+	int p[2], status;
+	pid_t pid;
+
+	if (sigaction(SIGUSR1, &sa, NULL)) {
+		ktap_skip("poll_eintr", "no signal delivery");
+		ktap_skip("select_eintr_despite_sa_restart",
+			  "no signal delivery");
+		ktap_skip("ppoll_mask_lets_pending_signal_in",
+			  "no signal delivery");
+		return;
+	}
+	pipe(p);
+	pf = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	pid = signal_later(SIGUSR1, 100);
+	ktap_errno(poll(&pf, 1, -1), EINTR, "poll_eintr");
+	waitpid(pid, &status, 0);
+
+	pid = signal_later(SIGUSR1, 100);
+	FD_ZERO(&rd);
+	FD_SET(p[0], &rd);
+	ktap_errno(select(p[0] + 1, &rd, NULL, NULL, NULL), EINTR,
+		   "select_eintr_despite_sa_restart");
+	waitpid(pid, &status, 0);
+
+	/* pending while blocked; ppoll's empty mask lets it in at once */
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	kill(getpid(), SIGUSR1);
+	sigemptyset(&none);
+	ktap_errno(ppoll(&pf, 1, NULL, &none), EINTR,
+		   "ppoll_mask_lets_pending_signal_in");
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	signal(SIGUSR1, SIG_DFL);
+	close(p[0]);
+	close(p[1]);
+}
+
 static void poll_pipes(void)
 {
 	struct pollfd pf[2];
@@ -72,7 +139,8 @@ static void poll_pipes(void)
 		   "poll_empty_pipe_writable_not_readable");
 	t0 = now_s();
 	r = poll(pf, 1, 100);
-	ktap_check(r == 0 && now_s() - t0 >= 0.1, "poll_timeout_at_least_asked");
+	ktap_check(r == 0 && now_s() - t0 >= 0.1,
+		   "poll_timeout_at_least_asked");
 	write(p[1], "x", 1);
 	ktap_check(poll(pf, 1, 0) == 1 && pf[0].revents == POLLIN,
 		   "poll_readable_after_write");
@@ -96,7 +164,8 @@ static void poll_pipes(void)
 	pf[0].events = POLLIN;
 	r = poll(pf, 1, 5000);
 	waitpid(pid, &status, 0);
-	ktap_check(r == 1 && pf[0].revents == POLLHUP, "pollhup_after_writer_closes");
+	ktap_check(r == 1 && pf[0].revents == POLLHUP,
+		   "pollhup_after_writer_closes");
 	close(p[0]);
 
 	pipe(p);
@@ -123,7 +192,8 @@ static void poll_special(void)
 	close(pf[2].fd);
 	ktap_errno(poll(pf, 100000, 0), EINVAL, "poll_too_many_fds_einval");
 	ktap_errno(poll(NULL, 1, 0), EFAULT, "poll_null_efault");
-	ktap_errno(poll(KERNEL_PTR, 1, 0), EFAULT, "poll_kernel_pointer_efault");
+	ktap_errno(poll(KERNEL_PTR, 1, 0), EFAULT,
+		   "poll_kernel_pointer_efault");
 	ktap_check(poll(NULL, 0, 10) == 0, "poll_no_fds_sleeps");
 }
 
@@ -233,7 +303,8 @@ static void ppolls(void)
 	ts = (struct timespec){ 0, 100 * 1000 * 1000 };
 	t0 = now_s();
 	r = syscall(SYS_ppoll, &pf, 1, &ts, NULL, 8);
-	ktap_check(r == 0 && now_s() - t0 >= 0.1, "ppoll_timeout_at_least_asked");
+	ktap_check(r == 0 && now_s() - t0 >= 0.1,
+		   "ppoll_timeout_at_least_asked");
 	ktap_check(ts.tv_sec == 0 && ts.tv_nsec == 0, "ppoll_time_left_zero");
 	write(p[1], "x", 1);
 	ts = (struct timespec){ 3, 0 };
@@ -242,9 +313,11 @@ static void ppolls(void)
 		   "ppoll_ready_writes_back_time_left");
 	ktap_check(ppoll(&pf, 1, NULL, NULL) == 1, "ppoll_no_timeout");
 	ts = (struct timespec){ 0, 1000000000 };
-	ktap_errno(syscall(SYS_ppoll, &pf, 1, &ts, NULL, 8), EINVAL, "ppoll_bad_nsec_einval");
+	ktap_errno(syscall(SYS_ppoll, &pf, 1, &ts, NULL, 8), EINVAL,
+		   "ppoll_bad_nsec_einval");
 	ts = (struct timespec){ -1, 0 };
-	ktap_errno(syscall(SYS_ppoll, &pf, 1, &ts, NULL, 8), EINVAL, "ppoll_negative_einval");
+	ktap_errno(syscall(SYS_ppoll, &pf, 1, &ts, NULL, 8), EINVAL,
+		   "ppoll_negative_einval");
 	ktap_errno(syscall(SYS_ppoll, &pf, 1, UNMAPPED, NULL, 8), EFAULT,
 		   "ppoll_bad_timespec_efault");
 	sigemptyset(&mask);
@@ -341,5 +414,6 @@ int main(void)
 	ppolls();
 	pselects();
 	select_full_pipe();
+	interrupted();
 	return ktap_end();
 }
