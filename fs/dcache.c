@@ -10,6 +10,9 @@
  * inode and parent: there is no unused-dentry LRU. File systems whose
  * tree lives only in the dcache (ramfs) keep each positive dentry alive
  * with an extra reference (d_count 1 while unused), dropped by unlink.
+ * An open directory's readdir keeps its place with a cursor: a nameless
+ * negative dentry (DCACHE_CURSOR) in the list of children, which
+ * lookups skip.
  */
 #include <keel/bug.h>
 #include <keel/fs.h>
@@ -90,6 +93,23 @@ struct dentry *d_make_root(struct inode *root_inode)
 	return d;
 }
 
+struct dentry *d_alloc_cursor(struct dentry *dir)
+{
+	static const struct qstr none = { "", 0 };
+	struct dentry *d = d_alloc(NULL, &none);
+
+	if (!d)
+		return NULL;
+	d->d_sb = dir->d_sb;
+	d->d_flags = DCACHE_CURSOR;
+	spin_lock(&dcache_lock);
+	dir->d_count++;
+	d->d_parent = dir;
+	list_add(&d->d_child, &dir->d_subdirs);
+	spin_unlock(&dcache_lock);
+	return d;
+}
+
 struct dentry *dget(struct dentry *d)
 {
 	if (d) {
@@ -146,6 +166,8 @@ struct dentry *d_lookup(struct dentry *parent, const struct qstr *name)
 
 	spin_lock(&dcache_lock);
 	list_for_each_entry(d, &parent->d_subdirs, d_child) {
+		if (d->d_flags & DCACHE_CURSOR)
+			continue;
 		if (d->d_name.len == name->len &&
 		    !memcmp(d->d_name.name, name->name, name->len)) {
 			d->d_count++;

@@ -296,6 +296,61 @@ static void dir_iterate(struct ktest *t)
 	fput(d);
 }
 
+/* Take up to three names per call into a batch (rm -r's readdir loop). */
+struct batch {
+	struct dir_context ctx;
+	int n;
+	char names[3][8];
+};
+
+static bool take_batch(struct dir_context *ctx, const char *name, int len,
+		       loff_t pos, u64 ino, unsigned int type)
+{
+	struct batch *b = container_of(ctx, struct batch, ctx);
+
+	if (b->n == 3)
+		return false;
+	if (len < (int)sizeof(b->names[0]) && name[0] != '.') {
+		memcpy(b->names[b->n], name, len);
+		b->names[b->n][len] = '\0';
+		b->n++;
+	}
+	return true;
+}
+
+/*
+ * Unlinking what readdir returned must not make it skip the entries
+ * after (POSIX: only the removed or added names are unspecified). rm
+ * -r does this: read a batch, unlink it, read on from the same file.
+ */
+static void dir_iterate_while_unlinking(struct ktest *t)
+{
+	struct batch b = { .ctx.actor = take_batch };
+	char name[32];
+	struct file *d;
+	int i, seen = 0, calls = 0;
+
+	KTEST_ASSERT_EQ(t, do_mkdirat(AT_FDCWD, "/kt/u", 0755), 0);
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "/kt/u/%d", i);
+		KTEST_ASSERT_EQ(t, vfs_test_put(name, "x"), 1);
+	}
+	d = filp_open("/kt/u", O_RDONLY | O_DIRECTORY, 0);
+	KTEST_ASSERT_FALSE(t, IS_ERR(d));
+	do {
+		b.n = 0;
+		KTEST_EXPECT_EQ(t, iterate_dir(d, &b.ctx), 0);
+		for (i = 0; i < b.n; i++) {
+			snprintf(name, sizeof(name), "/kt/u/%s", b.names[i]);
+			KTEST_EXPECT_EQ(t, do_unlinkat(AT_FDCWD, name), 0);
+			seen++;
+		}
+	} while (b.n && ++calls < 100);
+	fput(d);
+	KTEST_EXPECT_EQ(t, seen, 20);
+	KTEST_EXPECT_EQ(t, do_rmdir(AT_FDCWD, "/kt/u"), 0);
+}
+
 static struct ktest_case file_cases[] = { KTEST_CASE(fd_lowest_free),
 					  KTEST_CASE(fd_dup_semantics),
 					  KTEST_CASE(fd_cloexec_and_fork_copy),
@@ -304,5 +359,7 @@ static struct ktest_case file_cases[] = { KTEST_CASE(fd_lowest_free),
 					  KTEST_CASE(file_open_flags),
 					  KTEST_CASE(file_unlinked_while_open),
 					  KTEST_CASE(dir_iterate),
+					  KTEST_CASE(
+						  dir_iterate_while_unlinking),
 					  {} };
 KTEST_SUITE(vfs_file, file_cases, .init = vfs_test_init, .exit = vfs_test_exit);

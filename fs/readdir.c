@@ -2,7 +2,8 @@
 /*
  * readdir.c - directory iteration. The directory's i_mutex is held
  * across iterate_shared, so entries do not move under it; the file's
- * f_pos is the cursor (an entry index for dcache_readdir).
+ * f_pos is the position (for dcache_readdir an entry count; its place
+ * in the list of children is a cursor dentry, fs/libfs.c).
  */
 #include <keel/fdtable.h>
 #include <keel/fs.h>

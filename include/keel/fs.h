@@ -243,6 +243,7 @@ struct dentry {
 
 #define DCACHE_UNHASHED 0x1 /* removed from its parent's list */
 #define DCACHE_PINNED	0x2 /* holds one extra reference (d_pin) */
+#define DCACHE_CURSOR	0x4 /* an open directory's readdir place */
 
 struct super_block {
 	struct dentry *s_root;
@@ -302,6 +303,12 @@ extern spinlock_t dcache_lock;
 /* A new negative dentry named name under parent (NULL: a root). */
 struct dentry *d_alloc(struct dentry *parent, const struct qstr *name);
 struct dentry *d_make_root(struct inode *root_inode);
+/*
+ * A readdir cursor for an open directory dir: a nameless negative
+ * dentry first in dir's list of children, which lookups skip. It holds
+ * a reference to dir; dput frees it.
+ */
+struct dentry *d_alloc_cursor(struct dentry *dir);
 struct dentry *dget(struct dentry *d);
 struct dentry *dget_parent(struct dentry *d);
 void dput(struct dentry *d);
@@ -454,6 +461,8 @@ int vfs_statx(int dfd, const char *name, int flags, struct kstat *stat);
 extern const struct file_operations simple_dir_operations;
 struct dentry *simple_lookup(struct inode *dir, struct dentry *d,
 			     unsigned int flags);
+int dcache_dir_open(struct inode *inode, struct file *f);
+int dcache_dir_close(struct inode *inode, struct file *f);
 int dcache_readdir(struct file *f, struct dir_context *ctx);
 const char *simple_get_link(struct dentry *d, struct inode *inode,
 			    struct delayed_call *done);

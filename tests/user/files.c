@@ -21,7 +21,7 @@
 #define KERNEL_PTR ((void *)0xffffffff80100000UL)
 #define DIRECT_MAP ((void *)0xffff888000100000UL)
 
-#define CASES 97
+#define CASES 98
 
 static void open_read_write(void)
 {
@@ -219,6 +219,39 @@ static void getdents_calls(void)
 	close(fd);
 }
 
+/*
+ * rm -r's loop: readdir a batch (musl reads a 2 KiB getdents buffer),
+ * remove each name, read on. Removing what was read must not skip the
+ * names after it (keel's readdir counted positions and skipped about
+ * half of 200, which the fuzzer saw as leaked dentries and inodes).
+ */
+static void readdir_while_removing(void)
+{
+	char path[300], why[64];
+	int made = 0, removed = 0;
+	struct dirent *e;
+	DIR *d;
+
+	mkdir("/ftest/rm", 0755);
+	for (int i = 0; i < 200; i++) {
+		snprintf(path, sizeof(path), "/ftest/rm/entry_%d", i);
+		made += mkdir(path, 0755) == 0;
+	}
+	d = opendir("/ftest/rm");
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/ftest/rm/%s", e->d_name);
+		removed += rmdir(path) == 0;
+	}
+	if (d)
+		closedir(d);
+	snprintf(why, sizeof(why), "%d made, %d seen and removed", made,
+		 removed);
+	ktap_result(made == 200 && removed == 200 && rmdir("/ftest/rm") == 0,
+		    "readdir_while_removing_sees_all", why);
+}
+
 static void links_and_names(void)
 {
 	char buf[16] = { 0 };
@@ -353,6 +386,7 @@ int main(void)
 	stat_calls();
 	dirs_and_cwd();
 	getdents_calls();
+	readdir_while_removing();
 	links_and_names();
 	attrs_and_access();
 	fork_shares_offset();
