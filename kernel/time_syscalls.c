@@ -65,11 +65,20 @@ _Static_assert(sizeof(struct kernel_sysinfo) == 112, "Linux's sysinfo size");
  * switch, plus the slice running now (interrupts off, so no tick
  * charges it in between).
  */
-static u64 task_cpu_time_now(void)
+u64 task_cpu_time_now(void)
 {
 	unsigned long flags = local_irq_save();
-	u64 ns = current->runtime_ns + (ktime_get_ns() - current->exec_start);
+	s64 slice = ktime_get_ns() - current->exec_start;
+	u64 ns = current->runtime_ns + (slice > 0 ? slice : 0);
 
+	/*
+	 * exec_start may come from another CPU's clock (update_curr of a
+	 * remote runqueue), a little ahead of this one: never let the
+	 * clock go back from what this task was last told.
+	 */
+	if (ns < current->cputime_seen)
+		ns = current->cputime_seen;
+	current->cputime_seen = ns;
 	local_irq_restore(flags);
 	return ns;
 }

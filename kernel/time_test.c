@@ -9,6 +9,7 @@
 #include <asm/cpu.h>
 #include <keel/ktest.h>
 #include <keel/percpu.h>
+#include <keel/sched.h>
 #include <keel/time.h>
 
 #define TICK_DEADLINE_NS (5 * NSEC_PER_SEC)
@@ -170,6 +171,26 @@ static void cycles_to_ns_is_exact_and_wide(struct ktest *t)
 	KTEST_EXPECT_EQ(t, clock_mult_for_khz(0), 0ULL);
 }
 
+/*
+ * The running slice measured against an exec_start from a clock a
+ * little ahead (another CPU's: update_curr of a remote runqueue) must
+ * not wrap into a huge CPU time, nor make the clock go back.
+ */
+static void cputime_clock_survives_exec_start_ahead(struct ktest *t)
+{
+	unsigned long flags = local_irq_save();
+	u64 saved = current->exec_start;
+	u64 before = task_cpu_time_now(), during;
+
+	current->exec_start = ktime_get_ns() + NSEC_PER_MSEC;
+	during = task_cpu_time_now();
+	current->exec_start = saved;
+	local_irq_restore(flags);
+	KTEST_EXPECT_GE(t, during, before);
+	KTEST_EXPECT_LT(t, during, before + NSEC_PER_SEC);
+	KTEST_EXPECT_GE(t, task_cpu_time_now(), during);
+}
+
 static struct ktest_case time_cases[] = {
 	KTEST_CASE(ktime_monotonic_over_many_reads),
 	KTEST_CASE(clock_is_calibrated_and_running),
@@ -181,6 +202,7 @@ static struct ktest_case time_cases[] = {
 	KTEST_CASE(jiffies_never_run_ahead_of_the_clock),
 	KTEST_CASE(bunched_ticks_do_not_advance_jiffies),
 	KTEST_CASE(cycles_to_ns_is_exact_and_wide),
+	KTEST_CASE(cputime_clock_survives_exec_start_ahead),
 	{}
 };
 KTEST_SUITE(time, time_cases);

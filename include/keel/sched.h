@@ -103,6 +103,7 @@ struct task {
 	u64 enqueue_ns;		  /* when it was queued (watchdog) */
 	u64 exec_start;		  /* when it got the CPU */
 	u64 runtime_ns;		  /* CPU time, all CPUs */
+	u64 cputime_seen; /* the CPU-time clocks' last answer (monotonic) */
 	u64 cpu_runtime_ns[NR_CPUS];
 	u64 nr_switches; /* times it got the CPU */
 	struct sched_entity se;

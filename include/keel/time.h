@@ -57,4 +57,10 @@ void tick_update_jiffies(void);
 u64 clock_mult_for_khz(u64 khz);
 u64 clock_cycles_to_ns(u64 cycles, u64 mult);
 
+/*
+ * The current task's CPU time (CLOCK_PROCESS/THREAD_CPUTIME_ID): what
+ * was charged plus the running slice; never less than its last answer.
+ */
+u64 task_cpu_time_now(void);
+
 #endif

@@ -7,6 +7,7 @@
  * clock, bad timespec, bad flags, bad and kernel pointers).
  */
 #define _GNU_SOURCE
+#include <sched.h>
 #include <stdint.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
@@ -16,7 +17,7 @@
 
 #include "ktap.h"
 
-#define CASES	   17
+#define CASES	   18
 #define UNMAPPED   ((void *)0x1000)
 #define KERNEL_PTR ((void *)0xffffffff80100000UL)
 
@@ -39,14 +40,16 @@ static void clocks(void)
 	struct timeval tv;
 
 	ktap_check(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &a) == 0 &&
-			   syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &b) == 0 &&
+			   syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &b) ==
+				   0 &&
 			   ns_of(&b) >= ns_of(&a) && a.tv_nsec < 1000000000,
 		   "monotonic_moves_forward");
 	ktap_check(syscall(SYS_clock_gettime, CLOCK_REALTIME, &a) == 0 &&
 			   syscall(SYS_clock_gettime, CLOCK_BOOTTIME, &b) == 0,
 		   "realtime_and_boottime");
 	ktap_check(syscall(SYS_clock_gettime, CLOCK_THREAD_CPUTIME_ID, &a) ==
-				   0 && ns_of(&a) > 0,
+				   0 &&
+			   ns_of(&a) > 0,
 		   "thread_cputime_counts");
 	ktap_check(syscall(SYS_clock_getres, CLOCK_MONOTONIC, &res) == 0 &&
 			   res.tv_sec == 0 && res.tv_nsec > 0,
@@ -86,8 +89,7 @@ static void sleeps(void)
 		   "nanosleep_bad_nsec");
 	ktap_errno(syscall(SYS_nanosleep, UNMAPPED, NULL), EFAULT,
 		   "nanosleep_bad_pointer");
-	ktap_errno(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 2, &req,
-			   NULL),
+	ktap_errno(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 2, &req, NULL),
 		   EINVAL, "clock_nanosleep_bad_flags");
 }
 
@@ -97,7 +99,8 @@ static void random_and_sysinfo(void)
 	struct sysinfo si;
 
 	ktap_check(syscall(SYS_getrandom, a, sizeof(a), 0) == sizeof(a) &&
-			   syscall(SYS_getrandom, b, sizeof(b), 0) == sizeof(b) &&
+			   syscall(SYS_getrandom, b, sizeof(b), 0) ==
+				   sizeof(b) &&
 			   memcmp(a, b, sizeof(a)) != 0,
 		   "getrandom_differs");
 	ktap_errno(syscall(SYS_getrandom, a, sizeof(a), 0x80), EINVAL,
@@ -107,11 +110,41 @@ static void random_and_sysinfo(void)
 		   "sysinfo_memory");
 }
 
+/*
+ * The CPU-time clock never goes back, also while the process moves
+ * between CPUs (kselftest timers/inconsistency-check saw it go back on
+ * -smp 2: the running slice was measured against another CPU's clock).
+ */
+static void cputime_monotonic_across_cpus(void)
+{
+	struct timespec a, b;
+	cpu_set_t all, one;
+	long back = 0;
+
+	sched_getaffinity(0, sizeof(all), &all);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+	for (int i = 0; i < 20000; i++) {
+		if (i % 500 == 0 && CPU_COUNT(&all) > 1) {
+			CPU_ZERO(&one);
+			CPU_SET(i / 500 % 2, &one);
+			sched_setaffinity(0, sizeof(one), &one);
+		}
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+		if (b.tv_sec < a.tv_sec ||
+		    (b.tv_sec == a.tv_sec && b.tv_nsec < a.tv_nsec))
+			back++;
+		a = b;
+	}
+	sched_setaffinity(0, sizeof(all), &all);
+	ktap_check(back == 0, "cputime_monotonic_across_cpus");
+}
+
 int main(void)
 {
 	ktap_begin("time", CASES);
 	clocks();
 	sleeps();
 	random_and_sysinfo();
+	cputime_monotonic_across_cpus();
 	return ktap_end();
 }
