@@ -10,6 +10,7 @@
 #include <keel/boot.h>
 #include <keel/cmdline.h>
 #include <keel/errno.h>
+#include <keel/fdtable.h>
 #include <keel/fs.h>
 #include <keel/printk.h>
 #include <keel/process.h>
@@ -42,6 +43,11 @@ void run_init_process(void)
 	if (err) {
 		pr_err("Failed to execute %s (error %s); staying in the monitor\n",
 		       path, errname(err));
+		/*
+		 * Close fds 0-2: while /dev/console is open its tty takes
+		 * the serial input, and the monitor would not see it.
+		 */
+		exit_files(current);
 		return;
 	}
 	pr_info("Run %s as init process\n", path);

@@ -216,7 +216,7 @@ void irq_dispatch(unsigned int vector, struct pt_regs *regs)
 	enum irqreturn ret = IRQ_NONE;
 
 	if (!depth) /* the tick's user/system accounting asks */
-		irq_user[smp_processor_id()] = user_mode(regs);
+		irq_user[smp_processor_id()] = regs && user_mode(regs);
 	if (depth < IRQ_NEST_MAX)
 		dispatching[smp_processor_id()][depth] = irq;
 	this_cpu_add_32(irq_depth, 1);
