@@ -97,6 +97,23 @@ static bool has_shadow(unsigned long addr, size_t size)
 			 (unsigned long)_kernel_end));
 }
 
+/*
+ * The part of [*addr, *addr + *size) that has shadow: all of it, or the
+ * part of a VMAP range (a big device window) inside the shadowed start
+ * of VMAP. False if none.
+ */
+static bool clip_to_shadow(unsigned long *addr, size_t *size)
+{
+	unsigned long vend = READ_ONCE(vmap_shadowed_end);
+
+	if (has_shadow(*addr, *size))
+		return true;
+	if (*addr < VMAP_BASE || *addr >= vend)
+		return false;
+	*size = min(*size, vend - *addr);
+	return true;
+}
+
 static int map_shadow_of(unsigned long start, unsigned long end)
 {
 	unsigned long s = (unsigned long)shadow_of(start);
@@ -170,7 +187,7 @@ void kasan_poison(const void *addr, size_t size, u8 value)
 {
 	unsigned long a = (unsigned long)addr;
 
-	if (!READ_ONCE(kasan_enabled) || !has_shadow(a, size))
+	if (!READ_ONCE(kasan_enabled) || !clip_to_shadow(&a, &size))
 		return;
 	__memset(shadow_of(a), value, ALIGN_UP(size, KASAN_GRANULE) >> 3);
 }
@@ -179,7 +196,7 @@ void kasan_unpoison(const void *addr, size_t size)
 {
 	unsigned long a = (unsigned long)addr;
 
-	if (!READ_ONCE(kasan_enabled) || !has_shadow(a, size))
+	if (!READ_ONCE(kasan_enabled) || !clip_to_shadow(&a, &size))
 		return;
 	__memset(shadow_of(a), 0, size >> 3);
 	if (size & (KASAN_GRANULE - 1))
