@@ -141,6 +141,10 @@ static int arc_init(struct ktest *t)
 	}
 	t->priv = a;
 	err = vfs_test_init(t);
+	if (err) { /* no arc_exit after a failed init */
+		kfree(a->buf);
+		kfree(a);
+	}
 	return err;
 }
 

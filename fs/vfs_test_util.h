@@ -23,8 +23,19 @@ static inline int vfs_test_init(struct ktest *t)
 	if (!current->files)
 		return -ENOMEM;
 	err = do_mkdirat(AT_FDCWD, "/kt", 0755);
-	if (!err)
-		err = do_mount("none", "/kt", "ramfs", 0, NULL);
+	if (err)
+		goto err_files;
+	err = do_mount("none", "/kt", "ramfs", 0, NULL);
+	if (err)
+		goto err_rmdir;
+	return 0;
+
+	/* the runner calls exit only after a successful init: undo here */
+err_rmdir:
+	do_rmdir(AT_FDCWD, "/kt");
+err_files:
+	put_files_struct(current->files);
+	current->files = NULL;
 	return err;
 }
 

@@ -9,6 +9,17 @@
  * goes on. After all suites, a last suite compares free pages and live
  * slab objects with the counts before the run (the leak check).
  *
+ * ktest.failslab=P[:SEED] runs every case with failslab failing P percent
+ * of all allocations (make check-failslab, docs/debugging.md). The
+ * generator is seeded per case from SEED and the case's name, so a
+ * filter for one case reproduces its failures. A case that fails cleanly
+ * (an EXPECT or ASSERT, no fault, panic or WARN) while failures were
+ * injected is run again without them: if it passes then, the failure was
+ * the injected -ENOMEM and the case is reported as skipped; if not, it
+ * is "not ok". What the failed attempt left allocated (its own cleanup
+ * was skipped) is counted out of the leak check and printed. A suite's
+ * exit (teardown) runs without injection.
+ *
  * Output, as KUnit prints it:
  *	KTAP version 1
  *	1..N
@@ -35,6 +46,7 @@
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/irq.h>
+#include <keel/slab.h>
 #include <keel/string.h>
 
 extern const struct ktest_suite *const __ktest_suites_start[];
@@ -44,7 +56,9 @@ static struct ktest *current_test;
 static bool ktest_at_boot;
 static char ktest_glob[128];
 static bool ktest_glob_set;
-static long leak_objects, leak_pages; /* cases knowingly left behind */
+static long leak_objects, leak_pages;	      /* cases knowingly left behind */
+static struct failslab_config ktest_failslab; /* ktest.failslab= */
+static unsigned long failslab_cases, failslab_rerun_ok; /* run statistics */
 extern bool panic_exit_qemu;
 
 static int parse_ktest(const char *val)
@@ -67,6 +81,12 @@ static int parse_filter(const char *val)
 	return 0;
 }
 cmdline_param("ktest.filter", parse_filter);
+
+static int parse_failslab(const char *val)
+{
+	return failslab_parse_rate(val, &ktest_failslab);
+}
+cmdline_param("ktest.failslab", parse_failslab);
 
 bool ktest_in_case(void)
 {
@@ -168,6 +188,7 @@ void ktest_panic_hook(const char *msg)
 	pr_info("    # %s: panic in test case: %s\n", t->name, msg);
 	dump_stack();
 	t->failed = true;
+	t->unclean = true;
 	kernel_longjmp(&t->abort, 1);
 }
 
@@ -180,22 +201,40 @@ void ktest_fault_hook(const char *what, struct pt_regs *regs)
 		return;
 	pr_info("    # %s: %s in test case\n", t->name, what);
 	t->failed = true;
+	t->unclean = true;
 	kernel_longjmp(&t->abort, 1);
 }
 
 bool ktest_warn_hook(void)
 {
+	/*
+	 * Read once: a thread the case started may WARN on another CPU
+	 * just as the runner ends the case and clears current_test.
+	 */
+	struct ktest *t = READ_ONCE(current_test);
+
 	/* a WARN inside a case is a failure, but not fatal */
-	if (current_test && current_test->warn_expected) {
-		pr_info("    # %s: expected WARN\n", current_test->name);
-		current_test->warns++;
+	if (t && t->warn_expected) {
+		pr_info("    # %s: expected WARN\n", t->name);
+		t->warns++;
 		return true;
 	}
-	if (current_test) {
-		pr_info("    # %s: WARN triggered\n", current_test->name);
-		current_test->failed = true;
+	if (t) {
+		pr_info("    # %s: WARN triggered\n", t->name);
+		t->failed = true;
+		t->unclean = true;
 	}
 	return false;
+}
+
+void ktest_failslab_exempt(struct ktest *t, const char *why)
+{
+	struct failslab_config off = { 0 };
+
+	if (!ktest_failslab.probability)
+		return;
+	failslab_set(&off);
+	pr_info("    # %s: runs without failslab: %s\n", t->name, why);
 }
 
 /*
@@ -278,33 +317,119 @@ static void reset_cpu_state(struct ktest *t)
 /* Case outcomes, the index into the counts arrays below. */
 enum { KTEST_PASS, KTEST_FAIL, KTEST_SKIP, KTEST_NR_OUTCOMES };
 
+/* Run one case once (init, case, exit); its outcome is in *t. */
+static void run_case_once(const struct ktest_suite *s,
+			  const struct ktest_case *c, struct ktest *t)
+{
+	volatile bool inited = false;
+	unsigned long flags = read_flags();
+
+	*t = (struct ktest){ .name = c->name, .task = current };
+	if (kernel_setjmp(&t->abort) == 0) {
+		current_test = t;
+		if (!s->init || !s->init(t)) {
+			inited = true;
+			c->run(t);
+		} else if (!t->skipped) {
+			ktest_skip(t, "suite init failed");
+		}
+	}
+	current_test = NULL;
+	reset_cpu_state(t);
+	if (t->panic_expected && !t->panic_seen && !t->failed && !t->skipped)
+		ktest_fail(t, __FILE__, __LINE__,
+			   "expected a panic containing \"%s\"; none came",
+			   t->panic_expected);
+	if (inited && s->exit) {
+		/* teardown must work for a retry: no injection in it */
+		if (ktest_failslab.probability) {
+			struct failslab_config off = { 0 };
+
+			failslab_set(&off);
+		}
+		s->exit(t);
+	}
+	if (flags & X86_EFLAGS_IF)
+		local_irq_enable();
+}
+
+/* FNV-1a over "suite.case", from the seed ktest.failslab= gave. */
+static u64 case_seed(const struct ktest_suite *s, const struct ktest_case *c)
+{
+	u64 h = 0xcbf29ce484222325ULL ^ ktest_failslab.seed;
+	const char *p;
+
+	for (p = s->name; *p; p++)
+		h = (h ^ (u8)*p) * 0x100000001b3ULL;
+	h = (h ^ '.') * 0x100000001b3ULL;
+	for (p = c->name; *p; p++)
+		h = (h ^ (u8)*p) * 0x100000001b3ULL;
+	return h ? h : 1;
+}
+
+/*
+ * Run one case with ktest.failslab='s injection on. A clean failure
+ * while failures were injected is retried without them (see the top).
+ */
+static void run_case_failslab(const struct ktest_suite *s,
+			      const struct ktest_case *c, struct ktest *t)
+{
+	struct failslab_config cfg = ktest_failslab, off = { 0 };
+	struct mm_usage before, after;
+	unsigned long injected;
+	long objects, pages;
+
+	cfg.seed = case_seed(s, c);
+	mm_usage_get(&before);
+	injected = failslab_injected();
+	failslab_set(&cfg);
+	run_case_once(s, c, t);
+	failslab_set(&off);
+	injected = failslab_injected() - injected;
+	if (!injected)
+		return;
+	failslab_cases++;
+	if (!t->failed && !t->skipped) {
+		mm_usage_get(&after);
+		objects = (long)(after.slab_objects - before.slab_objects);
+		pages = (long)(before.free_pages - after.free_pages);
+		if (objects || pages)
+			pr_info("    # %s: passed under injection, leaving %ld slab object(s), %ld page(s)\n",
+				c->name, objects, pages);
+	}
+	pr_info("    # %s: failslab injected %lu failure(s), seed %#llx\n",
+		c->name, injected, (unsigned long long)cfg.seed);
+	/* a suite init that failed under injection skips: retried too */
+	if ((!t->failed && !t->skipped) || t->unclean)
+		return;
+	mm_usage_get(&after);
+	objects = (long)(after.slab_objects - before.slab_objects);
+	pages = (long)(before.free_pages - after.free_pages);
+	if (objects || pages)
+		pr_info("    # %s: the failed attempt left %ld slab object(s), %ld page(s)\n",
+			c->name, objects, pages);
+	leak_objects += objects;
+	leak_pages += pages;
+	pr_info("    # %s: %s under injection; again without it\n", c->name,
+		t->failed ? "failed" : "skipped");
+	run_case_once(s, c, t);
+	if (t->failed || t->skipped)
+		return;
+	failslab_rerun_ok++;
+	ktest_skip(t,
+		   "failslab: failed under injected failures, passes without");
+}
+
 /* Run one case; returns KTEST_PASS, KTEST_FAIL or KTEST_SKIP. */
 static int run_case(const struct ktest_suite *s, const struct ktest_case *c,
 		    int index)
 {
-	struct ktest t = { .name = c->name, .task = current };
-	volatile bool inited = false;
-	unsigned long flags = read_flags();
+	struct ktest t;
 
-	if (kernel_setjmp(&t.abort) == 0) {
-		current_test = &t;
-		if (!s->init || !s->init(&t)) {
-			inited = true;
-			c->run(&t);
-		} else if (!t.skipped) {
-			ktest_skip(&t, "suite init failed");
-		}
-	}
-	current_test = NULL;
-	reset_cpu_state(&t);
-	if (t.panic_expected && !t.panic_seen && !t.failed && !t.skipped)
-		ktest_fail(&t, __FILE__, __LINE__,
-			   "expected a panic containing \"%s\"; none came",
-			   t.panic_expected);
-	if (inited && s->exit)
-		s->exit(&t);
-	if (flags & X86_EFLAGS_IF)
-		local_irq_enable();
+	if (ktest_failslab.probability)
+		run_case_failslab(s, c, &t);
+	else
+		run_case_once(s, c, &t);
 	if (t.skipped && !t.failed) {
 		pr_info("    ok %d %s # SKIP %s\n", index, c->name,
 			t.skip_reason);
@@ -360,6 +485,14 @@ static int leak_check(const struct mm_usage *before, int index)
 	mm_usage_get(&after);
 	ok = after.free_pages + leak_pages == before->free_pages &&
 	     after.slab_objects == before->slab_objects + leak_objects;
+	/*
+	 * Under ktest.failslab= what a failed attempt left is measured
+	 * when it ends; some of it (an exiting thread's stack, a deferred
+	 * free) may go later. Nothing beyond it may stay.
+	 */
+	if (ktest_failslab.probability)
+		ok = after.free_pages + leak_pages >= before->free_pages &&
+		     after.slab_objects <= before->slab_objects + leak_objects;
 	pr_info("    KTAP version 1\n    # Subtest: ktest_leak_check\n    1..1\n");
 	if (leak_objects || leak_pages)
 		pr_info("    # declared left behind: %ld slab object(s), %ld page(s)\n",
@@ -391,6 +524,10 @@ int ktest_run(const char *glob)
 	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
 		if (count_cases(*s, glob))
 			failed += run_suite(*s, glob, ++index, totals);
+	if (ktest_failslab.probability)
+		pr_info("# failslab: %lu%% of allocations failed; %lu case(s) saw failures, %lu failed under them and passed without\n",
+			(unsigned long)ktest_failslab.probability,
+			failslab_cases, failslab_rerun_ok);
 	leaked = leak_check(&before, ++index);
 	totals[leaked ? KTEST_FAIL : KTEST_PASS]++;
 	failed += leaked;

@@ -59,12 +59,16 @@ static void contention_is_exact(struct ktest *t)
 		for (int i = 0; i < 2; i++) {
 			p[n] = kthread_run_on_cpu(count_under_mutex, &s, cpu,
 						  "mtx/%u", cpu);
-			KTEST_ASSERT_FALSE(t, IS_ERR(p[n]));
+			if (IS_ERR(p[n]))
+				goto stop;
 			n++;
 		}
 	}
+stop:
+	/* the threads use s, on this stack: stop them before any return */
 	for (unsigned int i = 0; i < n; i++)
 		KTEST_EXPECT_EQ(t, kthread_stop(p[i]), 0);
+	KTEST_ASSERT_EQ(t, n, num_online_cpus() * 2);
 	KTEST_EXPECT_EQ(t, s.count, (u64)n * ITERS);
 	KTEST_EXPECT_FALSE(t, mutex_is_locked(&s.m));
 }

@@ -42,7 +42,8 @@ static int hammer(void *data)
 	unsigned long flags;
 
 	__atomic_fetch_add(&c->ready, 1, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&c->ready, __ATOMIC_ACQUIRE) < c->nthreads)
+	while (__atomic_load_n(&c->ready, __ATOMIC_ACQUIRE) <
+	       __atomic_load_n(&c->nthreads, __ATOMIC_ACQUIRE))
 		sched_yield();
 	for (int i = 0; i < ITERS; i++) {
 		if (c->irqsave) {
@@ -63,18 +64,27 @@ static void run_contention(struct ktest *t, bool irqsave)
 	struct task *p[NR_CPUS * THREADS_PER_CPU];
 	struct contended c = { .irqsave = irqsave };
 	unsigned int cpu, n = 0;
+	int want = num_online_cpus() * THREADS_PER_CPU;
 
-	c.nthreads = num_online_cpus() * THREADS_PER_CPU;
+	c.nthreads = want;
 	for_each_online_cpu(cpu) {
 		for (int i = 0; i < THREADS_PER_CPU; i++) {
 			p[n] = kthread_run_on_cpu(hammer, &c, cpu, "hammer/%u",
 						  cpu);
-			KTEST_ASSERT_FALSE(t, IS_ERR(p[n]));
+			if (IS_ERR(p[n])) {
+				/* release the n started: they wait for all */
+				__atomic_store_n(&c.nthreads, (int)n,
+						 __ATOMIC_RELEASE);
+				goto stop;
+			}
 			n++;
 		}
 	}
+stop:
+	/* the threads use c, on this stack: stop them before any return */
 	for (unsigned int i = 0; i < n; i++)
 		KTEST_EXPECT_EQ(t, kthread_stop(p[i]), 0);
+	KTEST_ASSERT_EQ(t, (int)n, want);
 	KTEST_EXPECT_EQ(t, c.count, (u64)n * ITERS);
 	KTEST_EXPECT_FALSE(t, spin_is_locked(&c.lock));
 }

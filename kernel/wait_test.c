@@ -95,16 +95,20 @@ static void wake_up_wakes_every_waiter(struct ktest *t)
 {
 	struct sleeper_crowd c = {};
 	struct task *p[6];
+	int n;
 
-	for (int i = 0; i < 6; i++) {
-		p[i] = kthread_run(wait_for_go, &c, "crowd/%d", i);
-		KTEST_ASSERT_FALSE(t, IS_ERR(p[i]));
+	/* on a failed start, release and stop the others: c is ours */
+	for (n = 0; n < 6; n++) {
+		p[n] = kthread_run(wait_for_go, &c, "crowd/%d", n);
+		if (IS_ERR(p[n]))
+			break;
 	}
 	msleep(10);
 	WRITE_ONCE(c.go, 1);
 	wake_up(&c.wq);
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < n; i++)
 		kthread_stop(p[i]);
+	KTEST_ASSERT_EQ(t, n, 6);
 	KTEST_EXPECT_EQ(t, c.woke, 6);
 }
 
@@ -291,16 +295,21 @@ static void complete_all_releases_every_waiter(struct ktest *t)
 	struct task *p[5];
 	unsigned int cpu = 0;
 
-	for (int i = 0; i < 5; i++) {
-		p[i] = kthread_run_on_cpu(pass_gate, &g, cpu, "gate/%d", i);
-		KTEST_ASSERT_FALSE(t, IS_ERR(p[i]));
+	int n;
+
+	/* on a failed start, release and stop the others: g is ours */
+	for (n = 0; n < 5; n++) {
+		p[n] = kthread_run_on_cpu(pass_gate, &g, cpu, "gate/%d", n);
+		if (IS_ERR(p[n]))
+			break;
 		/* NOLINTNEXTLINE(clang-analyzer-core.DivideZero): >= 1 CPU */
 		cpu = (cpu + 1) % num_online_cpus();
 	}
 	msleep(10);
 	complete_all(&g.open);
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < n; i++)
 		kthread_stop(p[i]);
+	KTEST_ASSERT_EQ(t, n, 5);
 	KTEST_EXPECT_EQ(t, g.passed, 5);
 }
 
@@ -309,9 +318,13 @@ static void one_complete_wakes_one_of_two(struct ktest *t)
 	struct gate g = {};
 	struct task *p[2];
 
-	for (int i = 0; i < 2; i++) {
-		p[i] = kthread_run(pass_gate, &g, "one/%d", i);
-		KTEST_ASSERT_FALSE(t, IS_ERR(p[i]));
+	p[0] = kthread_run(pass_gate, &g, "one/0");
+	KTEST_ASSERT_FALSE(t, IS_ERR(p[0]));
+	p[1] = kthread_run(pass_gate, &g, "one/1");
+	if (IS_ERR(p[1])) { /* release and stop the first: g is ours */
+		complete_all(&g.open);
+		kthread_stop(p[0]);
+		KTEST_ASSERT_FALSE(t, IS_ERR(p[1]));
 	}
 	msleep(10);
 	complete(&g.open);

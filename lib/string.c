@@ -34,12 +34,23 @@ void *__memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+/*
+ * Eight bytes a step, then the tail: QEMU's TCG runs a rep string
+ * instruction one element at a time, so stosq zeroes the 1.1 GiB of
+ * KASAN shadow an 8 GiB machine needs about 8 times faster than stosb.
+ */
 void *__memset(void *dst, int c, size_t n)
 {
+	unsigned long v = 0x0101010101010101UL * (unsigned char)c;
+	size_t words = n >> 3, tail = n & 7;
 	void *ret = dst;
 
+	__asm__ __volatile__("rep stosq"
+			     : "+D"(dst), "+c"(words)
+			     : "a"(v)
+			     : "memory");
 	__asm__ __volatile__("rep stosb"
-			     : "+D"(dst), "+c"(n)
+			     : "+D"(dst), "+c"(tail)
 			     : "a"(c)
 			     : "memory");
 	return ret;

@@ -8,16 +8,20 @@
  *   - the fail_nth-th call from the moment of configuration (one shot:
  *     fail_nth reads back as the calls still to go, 0 once it fired);
  *   - each call with probability percent, from an xorshift64 generator
- *     reseeded by every failslab_set() so a run is reproducible;
+ *     reseeded by every failslab_set() (from the config's seed, or a
+ *     fixed one) so a run is reproducible;
  *   - in both cases at most `times` failures per configuration when
  *     times is not 0.
- * The command line (failslab=N, failslab.prob=P, failslab.times=T) only
+ * The command line (failslab=N, failslab.prob=P, failslab.times=T,
+ * failslab.seed=S; failslab.verbose=1 prints a stack for each failure)
+ * only
  * takes effect at failslab_init(), once boot's own allocations are done;
  * tests call failslab_set() directly and must switch it off again.
  *
  * failslab_lock (irqsave) protects the state; a disabled injector costs
  * one READ_ONCE.
  */
+#include <keel/bug.h>
 #include <keel/cmdline.h>
 #include <keel/lockdep.h>
 #include <keel/printk.h>
@@ -35,6 +39,7 @@ static unsigned long injected_now; /* since the last failslab_set */
 static unsigned long injected_total;
 static u64 rng;
 static bool active;
+static bool verbose; /* failslab.verbose=1: a stack for each failure */
 static DEFINE_SPINLOCK(failslab_lock);
 
 static u64 xorshift64(void)
@@ -80,6 +85,11 @@ bool should_fail_alloc(gfp_t gfp)
 	}
 	WRITE_ONCE(active, config_active());
 	spin_unlock_irqrestore(&failslab_lock, flags);
+	if (fail && READ_ONCE(verbose)) {
+		pr_info("failslab: failing this allocation (gfp %#x)\n",
+			(unsigned int)gfp);
+		dump_stack();
+	}
 	return fail;
 }
 
@@ -93,7 +103,7 @@ void failslab_set(const struct failslab_config *cfg)
 	if (config.probability > 100)
 		config.probability = 100;
 	injected_now = 0;
-	rng = XORSHIFT_SEED;
+	rng = config.seed ? config.seed : XORSHIFT_SEED;
 	WRITE_ONCE(active, config_active());
 	spin_unlock_irqrestore(&failslab_lock, flags);
 }
@@ -158,3 +168,49 @@ static int parse_times(const char *val)
 	return parse_ulong(val, &boot_config.times);
 }
 cmdline_param("failslab.times", parse_times);
+
+static int parse_seed(const char *val)
+{
+	unsigned long long v;
+	int err = val ? kstrtoull(val, 0, &v) : -EINVAL;
+
+	if (!err)
+		boot_config.seed = v;
+	return err;
+}
+cmdline_param("failslab.seed", parse_seed);
+
+static int parse_verbose(const char *val)
+{
+	return val ? kstrtobool(val, &verbose) : -EINVAL;
+}
+cmdline_param("failslab.verbose", parse_verbose);
+
+/*
+ * "P" or "P:SEED": fail P percent of the allocations (1..100), from
+ * generator seed SEED (default: the fixed seed). Other fields zero.
+ */
+int failslab_parse_rate(const char *val, struct failslab_config *cfg)
+{
+	char buf[48], *colon;
+	unsigned long long seed = 0;
+	unsigned int p;
+	int err;
+
+	if (!val || strlcpy(buf, val, sizeof(buf)) >= sizeof(buf))
+		return -EINVAL;
+	colon = strchr(buf, ':');
+	if (colon) {
+		*colon = '\0';
+		err = kstrtoull(colon + 1, 0, &seed);
+		if (err)
+			return err;
+	}
+	err = kstrtouint(buf, 0, &p);
+	if (err)
+		return err;
+	if (p > 100)
+		return -ERANGE;
+	*cfg = (struct failslab_config){ .probability = p, .seed = seed };
+	return 0;
+}

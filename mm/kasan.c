@@ -9,8 +9,11 @@
  * which register each instrumented file's globals: the red zone gcc put
  * after each is poisoned (global-out-of-bounds). Until then (and for
  * vmap memory and stacks, user addresses) the checks let every access
- * pass. TODO: shadow for vmap memory (stack red zones), and Rust's
- * globals (rust.mk builds them with -asan-globals=0).
+ * pass. The first VMAP_SHADOWED bytes of VMAP (kernel stacks, device
+ * windows) have shadow too: free space and each area's guard are
+ * poisoned (vmalloc-out-of-bounds, the report names the area). TODO:
+ * stack red zones (asan-stack), and Rust's globals (rust.mk builds them
+ * with -asan-globals=0).
  *
  * The compilers call __asan_{load,store}{1,2,4,8,16,N}[_noabort] before
  * each access of instrumented code (gcc with -fsanitize=kernel-address,
@@ -42,8 +45,17 @@
 
 #define QUARANTINE_MAX 4096
 
+/*
+ * VMAP addresses with shadow: the first VMAP_SHADOWED bytes of the area
+ * (first fit keeps kernel stacks and device windows low), at most an
+ * eighth of RAM's worth of shadow. Mapped once at boot, so that creating
+ * an area allocates nothing the leak checks would see.
+ */
+#define VMAP_SHADOWED (32UL << 20)
+
 static bool kasan_enabled;
-static unsigned long shadowed_end; /* direct map covered up to here */
+static unsigned long shadowed_end;	/* direct map covered up to here */
+static unsigned long vmap_shadowed_end; /* VMAP covered up to here */
 static unsigned long reports;
 static const char *last_report;
 static bool fault_panic;
@@ -79,9 +91,27 @@ static bool in_range(unsigned long addr, size_t size, unsigned long start,
 static bool has_shadow(unsigned long addr, size_t size)
 {
 	return in_range(addr, size, PAGE_OFFSET, shadowed_end) ||
+	       in_range(addr, size, VMAP_BASE, READ_ONCE(vmap_shadowed_end)) ||
 	       (READ_ONCE(image_shadowed) &&
 		in_range(addr, size, (unsigned long)_kernel_start,
 			 (unsigned long)_kernel_end));
+}
+
+/*
+ * The part of [*addr, *addr + *size) that has shadow: all of it, or the
+ * part of a VMAP range (a big device window) inside the shadowed start
+ * of VMAP. False if none.
+ */
+static bool clip_to_shadow(unsigned long *addr, size_t *size)
+{
+	unsigned long vend = READ_ONCE(vmap_shadowed_end);
+
+	if (has_shadow(*addr, *size))
+		return true;
+	if (*addr < VMAP_BASE || *addr >= vend)
+		return false;
+	*size = min(*size, vend - *addr);
+	return true;
 }
 
 static int map_shadow_of(unsigned long start, unsigned long end)
@@ -115,6 +145,24 @@ static void kasan_init_globals(void)
 		(*ctor)();
 }
 
+/*
+ * The shadow of the first part of VMAP, all KASAN_VMAP_INVALID:
+ * vmalloc.c unpoisons each area's mapped part and poisons its guard.
+ */
+static void kasan_init_vmap(void)
+{
+	unsigned long size = min(VMAP_SHADOWED, (max_pfn << PAGE_SHIFT));
+	int err = map_shadow_of(VMAP_BASE, VMAP_BASE + size);
+
+	if (err) {
+		pr_err("kasan: no shadow for VMAP (%d): stacks unchecked\n",
+		       err);
+		return;
+	}
+	__memset(shadow_of(VMAP_BASE), KASAN_VMAP_INVALID, size >> 3);
+	WRITE_ONCE(vmap_shadowed_end, VMAP_BASE + size);
+}
+
 void kasan_init(void)
 {
 	unsigned long end = PAGE_OFFSET + (max_pfn << PAGE_SHIFT);
@@ -129,6 +177,7 @@ void kasan_init(void)
 	shadowed_end = end;
 	WRITE_ONCE(kasan_enabled, true);
 	kasan_init_globals();
+	kasan_init_vmap();
 	pr_info("kasan: generic, %lu KiB of shadow for %lu MiB of RAM%s\n",
 		(e - s) >> 10, (max_pfn << PAGE_SHIFT) >> 20,
 		fault_panic ? ", kasan.fault=panic" : "");
@@ -138,7 +187,7 @@ void kasan_poison(const void *addr, size_t size, u8 value)
 {
 	unsigned long a = (unsigned long)addr;
 
-	if (!READ_ONCE(kasan_enabled) || !has_shadow(a, size))
+	if (!READ_ONCE(kasan_enabled) || !clip_to_shadow(&a, &size))
 		return;
 	__memset(shadow_of(a), value, ALIGN_UP(size, KASAN_GRANULE) >> 3);
 }
@@ -147,7 +196,7 @@ void kasan_unpoison(const void *addr, size_t size)
 {
 	unsigned long a = (unsigned long)addr;
 
-	if (!READ_ONCE(kasan_enabled) || !has_shadow(a, size))
+	if (!READ_ONCE(kasan_enabled) || !clip_to_shadow(&a, &size))
 		return;
 	__memset(shadow_of(a), 0, size >> 3);
 	if (size & (KASAN_GRANULE - 1))
@@ -188,6 +237,8 @@ static const char *bug_kind(unsigned long bad, struct kasan_obj_info *o)
 	case KASAN_PAGE_REDZONE: return "out-of-bounds";
 	case KASAN_SLAB_FREE: return "slab-use-after-free";
 	case KASAN_GLOBAL_REDZONE: return "global-out-of-bounds";
+	case KASAN_VMAP_INVALID:
+	case KASAN_VMAP_GUARD: return "vmalloc-out-of-bounds";
 	default: return in_slab ? "slab-out-of-bounds" : "out-of-bounds";
 	}
 }
@@ -296,6 +347,28 @@ static void print_global(unsigned long addr)
 	       addr - (unsigned long)g->beg - g->size);
 }
 
+/* Name the vmap area (and its guard) a bad VMAP address falls in. */
+static void print_vmap(unsigned long addr)
+{
+	struct vmap_area_info a;
+
+	if (!vmap_area_info(addr, &a)) {
+		pr_err("The buggy address is in VMAP space no area holds "
+		       "(never mapped, or freed)\n");
+		return;
+	}
+	if (addr < a.start + a.guard)
+		pr_err("The buggy address is in the %lu-byte guard below %s "
+		       "[%lx, %lx), %lu bytes below its bottom\n",
+		       a.guard, a.stack ? "the kernel stack" : "the vmap area",
+		       a.start + a.guard, a.end, a.start + a.guard - addr);
+	else
+		pr_err("The buggy address is %lu bytes inside %s [%lx, %lx)\n",
+		       addr - a.start - a.guard,
+		       a.stack ? "the kernel stack" : "the vmap area",
+		       a.start + a.guard, a.end);
+}
+
 static void report(unsigned long addr, size_t size, bool write,
 		   unsigned long ip, unsigned long bad, const char *kind)
 {
@@ -329,6 +402,9 @@ static void report(unsigned long addr, size_t size, bool write,
 		print_object(bad ? bad : addr, &o);
 	else if (bad && poison_of(bad) == KASAN_GLOBAL_REDZONE)
 		print_global(bad);
+	else if (bad && (poison_of(bad) == KASAN_VMAP_GUARD ||
+			 poison_of(bad) == KASAN_VMAP_INVALID))
+		print_vmap(bad);
 	pr_err("==================================================="
 	       "===============\n");
 	__atomic_fetch_and(&reporting, ~bit, __ATOMIC_RELEASE);
@@ -579,4 +655,12 @@ unsigned long kasan_reports(void)
 const char *kasan_last_report(void)
 {
 	return READ_ONCE(last_report);
+}
+
+bool kasan_set_fault_panic(bool on)
+{
+	bool old = READ_ONCE(fault_panic);
+
+	WRITE_ONCE(fault_panic, on);
+	return old;
 }

@@ -15,6 +15,7 @@
 #include <keel/mm.h>
 #include <keel/slab.h>
 #include <keel/string.h>
+#include <keel/vmalloc.h>
 
 static void kmalloc_read_past_the_end(struct ktest *t)
 {
@@ -151,3 +152,82 @@ static struct ktest_case kasan_cases[] = {
 };
 
 KTEST_SUITE(kasan, kasan_cases);
+
+/*
+ * VMAP: kernel stacks' guards and freed areas. The bad access would
+ * fault (the guard is unmapped), so these cases run with kasan.fault=
+ * panic: the report comes first and its panic ends the case (expected)
+ * before the access happens. The exit checks the count, restores the
+ * mode and frees what the case could not.
+ */
+static struct {
+	void *stack, *page, *vmapped;
+	unsigned long reports;
+	bool fault_panic;
+} vm;
+
+static int vmap_init(struct ktest *t)
+{
+	vm.stack = vm.page = vm.vmapped = NULL;
+	vm.reports = kasan_reports();
+	vm.fault_panic = kasan_set_fault_panic(true);
+	return 0;
+}
+
+static void vmap_exit(struct ktest *t)
+{
+	kasan_set_fault_panic(vm.fault_panic);
+	if (t->panic_expected)
+		KTEST_EXPECT_EQ(t, kasan_reports(), vm.reports + 1);
+	else
+		KTEST_EXPECT_EQ(t, kasan_reports(), vm.reports);
+	kstack_free(vm.stack);
+	if (vm.page)
+		free_page(vm.page);
+}
+
+static void stack_guard_read_is_reported(struct ktest *t)
+{
+	u8 *top = kstack_alloc();
+
+	KTEST_ASSERT_NOT_NULL(t, top);
+	vm.stack = top;
+	ktest_expect_panic(t, "kasan.fault=panic: vmalloc-out-of-bounds");
+	/* one byte below the stack's bottom: in its guard page */
+	(void)READ_ONCE(*(top - KSTACK_SIZE - 1));
+}
+
+static void vunmapped_area_write_is_reported(struct ktest *t)
+{
+	u8 *p;
+
+	vm.page = alloc_page(GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, vm.page);
+	p = vmap_phys(virt_to_phys(vm.page), PAGE_SIZE, PAGE_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	WRITE_ONCE(p[8], 1);
+	vunmap(p);
+	ktest_expect_panic(t, "kasan.fault=panic: vmalloc-out-of-bounds");
+	WRITE_ONCE(p[8], 2);
+}
+
+static void stack_use_is_quiet(struct ktest *t)
+{
+	u8 *top = kstack_alloc();
+
+	KTEST_ASSERT_NOT_NULL(t, top);
+	vm.stack = top;
+	WRITE_ONCE(*(top - 1), 1);
+	WRITE_ONCE(*(top - KSTACK_SIZE), 2);
+	KTEST_EXPECT_EQ(
+		t, READ_ONCE(*(top - 1)) + READ_ONCE(*(top - KSTACK_SIZE)), 3);
+}
+
+static struct ktest_case kasan_vmap_cases[] = {
+	KTEST_CASE(stack_guard_read_is_reported),
+	KTEST_CASE(vunmapped_area_write_is_reported),
+	KTEST_CASE(stack_use_is_quiet),
+	{}
+};
+
+KTEST_SUITE(kasan_vmap, kasan_vmap_cases, .init = vmap_init, .exit = vmap_exit);

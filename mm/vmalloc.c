@@ -15,6 +15,7 @@
 #include <asm/layout.h>
 #include <keel/bug.h>
 #include <keel/errno.h>
+#include <keel/kasan.h>
 #include <keel/list.h>
 #include <keel/slab.h>
 #include <keel/spinlock.h>
@@ -110,6 +111,9 @@ static struct vm_area *area_map(phys_addr_t phys, size_t size, size_t guard,
 		goto err_free_area;
 	if (map_kernel_range(a->addr + guard, phys, size, prot))
 		goto err_remove_area;
+	/* KASAN=1: the mapped part may be touched, the guard not */
+	kasan_poison((void *)a->addr, guard, KASAN_VMAP_GUARD);
+	kasan_unpoison((void *)(a->addr + guard), size);
 	return a;
 
 err_remove_area:
@@ -122,6 +126,7 @@ err_free_area:
 
 static void area_unmap(struct vm_area *a)
 {
+	kasan_poison((void *)a->addr, a->size, KASAN_VMAP_INVALID);
 	unmap_kernel_range(a->addr + a->guard, a->size - a->guard);
 	kfree(a);
 }
@@ -175,3 +180,29 @@ void kstack_free(void *top)
 	area_unmap(a);
 	free_pages(pages, KSTACK_ORDER);
 }
+
+#if KEEL_KASAN
+/* For KASAN's reports; takes vm_lock. */
+bool vmap_area_info(unsigned long addr, struct vmap_area_info *info)
+{
+	struct vm_area *it;
+	unsigned long flags;
+	bool found = false;
+
+	spin_lock_irqsave(&vm_lock, flags);
+	list_for_each_entry(it, &vm_areas, list) {
+		if (addr >= it->addr && addr - it->addr < it->size) {
+			*info = (struct vmap_area_info){
+				.start = it->addr,
+				.end = it->addr + it->size,
+				.guard = it->guard,
+				.stack = it->stack_pages != NULL,
+			};
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&vm_lock, flags);
+	return found;
+}
+#endif

@@ -111,7 +111,8 @@ SANITIZER_MARKERS = (UBSAN_MARKER, "BUG: KASAN: ",
                      "WARNING: held lock freed")
 # ubsan.object_too_small reads past a 6-byte global on purpose: in the
 # combined sanitizer kernel KASAN's global red zone reports it as well.
-EXPECTED_REPORTS = ("lockdep.*", "kasan.*", "slab.kfree_misuse_refused",
+EXPECTED_REPORTS = ("lockdep.*", "kasan.*", "kasan_vmap.*",
+                    "slab.kfree_misuse_refused",
                     "c_bugs_kasan.*", "rust_kasan.*", "rust_lockdep.*",
                     "ubsan.object_too_small")
 SUBTEST_RE = re.compile(r"^ {4}# Subtest: (\S+)")

@@ -16,7 +16,10 @@ is, but run with `t`, the case's kernel::ktest::Test, in reach:
   record a failure at the example's own file and line (not this
   generated file's) and end the case, instead of panicking;
 - an example that ends in `Ok::<(), Error>(())` returns a Result, and an
-  `Err` it returns (a `?` that failed) is a failure too.
+  `Err` it returns (a `?` that failed) is a failure too;
+- an example that registers a scheduling policy (`sched::Registration`,
+  which is never unregistered) can run once per boot, so it runs without
+  fault injection under make check-failslab (Test::failslab_exempt).
 
 Usage: gen-doctests.py DIR -o OUT.rs --src rust/kernel
 """
@@ -30,6 +33,8 @@ MAIN_RE = re.compile(
     r"^fn main\(\) \{ #\[allow\(non_snake_case\)\] "
     r"fn (_doctest_main_(\w+))\(\)(?: -> (.*))? \{$")
 END_RE = re.compile(r"^\} (_doctest_main_\w+)\(\)(\.unwrap\(\))? \}$")
+# What makes an example runnable once per boot only.
+ONE_SHOT_RE = re.compile(r"sched::Registration::<")
 PREAMBLE = ("#![allow(unused)]", "#[allow(unused_extern_crates)]",
             "extern crate r#kernel;", "extern crate kernel;")
 
@@ -169,6 +174,9 @@ def case(name, text, files, base):
     out.append("        fn %s(__kt: &mut Test)%s {" % (
         fn, " -> " + ret_type if ret_type else ""))
     ret = "return Ok(())" if ret_type else "return"
+    if ONE_SHOT_RE.search(text):
+        out.append('        __kt.failslab_exempt(c"registers a scheduling '
+                   'policy for good");')
     n_macros = MACROS.rstrip("\n").count("\n") + 1
     first_body = base + len(out) + n_macros + 1  # 1-based line number
     offset = (fence + 1) - first_body

@@ -28,6 +28,8 @@
 #define KASAN_SLAB_REDZONE   0xfc /* between and after slab objects */
 #define KASAN_SLAB_FREE	     0xfb /* a freed slab object */
 #define KASAN_GLOBAL_REDZONE 0xf9 /* after a global variable */
+#define KASAN_VMAP_INVALID   0xf8 /* VMAP space in no area, or freed */
+#define KASAN_VMAP_GUARD     0xf7 /* a vmap area's guard (stacks) */
 
 /* Per-object record of the last allocation and free (in the slot). */
 #define KASAN_TRACK_DEPTH 8
@@ -71,6 +73,8 @@ void kasan_quarantine_drain(void);
 /* Reports so far, and the kind of the latest ("slab-use-after-free"). */
 unsigned long kasan_reports(void);
 const char *kasan_last_report(void);
+/* kasan.fault=panic on (true) or off; returns the old setting (tests) */
+bool kasan_set_fault_panic(bool on);
 #else
 static inline void kasan_init(void)
 {
@@ -110,6 +114,10 @@ static inline const char *kasan_last_report(void)
 {
 	return NULL;
 }
+static inline bool kasan_set_fault_panic(bool on)
+{
+	return false;
+}
 #endif
 
 /*
@@ -128,6 +136,13 @@ static inline const char *kasan_last_report(void)
 
 /* mm/slab.c, for reports: the object an address falls in, if any. */
 bool slab_object_info(const void *addr, struct kasan_obj_info *info);
+/* mm/vmalloc.c, for reports: the area around a VMAP address, if any. */
+struct vmap_area_info {
+	unsigned long start, end; /* including the guard */
+	unsigned long guard;	  /* its size, at the bottom */
+	bool stack;		  /* a kernel stack (kstack_alloc) */
+};
+bool vmap_area_info(unsigned long addr, struct vmap_area_info *info);
 /* mm/slab.c: give a quarantined object back to its slab for real. */
 void slab_free_quarantined(void *cache, void *obj);
 /* arch/x86_64/mmu.c: back [va, va + size) with zeroed pages. */

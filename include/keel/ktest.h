@@ -39,6 +39,7 @@ struct ktest {
 	bool panic_seen;	    /* the expected panic happened */
 	struct jmp_buf abort; /* ASSERT failures, faults, panics */
 	void *task;	      /* the task running the case */
+	bool unclean; /* it faulted, panicked or WARNed unexpectedly */
 };
 
 struct ktest_case {
@@ -95,6 +96,14 @@ void ktest_skip(struct ktest *t, const char *reason);
  */
 void ktest_leak_allow(struct ktest *t, long slab_objects, long pages,
 		      const char *why);
+
+/*
+ * Under ktest.failslab= (make check-failslab), switch injection off for
+ * the rest of the case, for a case that can run only once per boot (it
+ * uses up something for good, so a failed attempt cannot be retried).
+ * Call it first. No effect otherwise.
+ */
+void ktest_failslab_exempt(struct ktest *t, const char *why);
 
 /*
  * While on, a WARN in the case is counted in t->warns instead of failing

@@ -68,11 +68,15 @@ struct failslab_config {
 	unsigned int probability;
 	/* stop after this many injected failures, 0 = no limit */
 	unsigned long times;
+	/* seed of the probability's generator, 0 = the default seed */
+	u64 seed;
 };
 void failslab_set(const struct failslab_config *cfg);
 void failslab_get(struct failslab_config *cfg);
 unsigned long failslab_injected(void); /* failures injected so far */
 /* Apply failslab= from the command line (boot, once mm is up). */
 void failslab_init(void);
+/* A probability-only config from a "P" or "P:SEED" string (ktest.failslab=) */
+int failslab_parse_rate(const char *val, struct failslab_config *cfg);
 
 #endif

@@ -247,8 +247,12 @@ static int play(void *data)
 	struct side *s = data;
 	struct pingpong *pp = s->pp;
 
-	for (int i = 0; i < pp->rounds; i++) {
-		wait_event(pp->wq, READ_ONCE(pp->turn) % 2 == s->me);
+	/* rounds drops to 0 when the other side could not be started */
+	for (int i = 0; i < READ_ONCE(pp->rounds); i++) {
+		wait_event(pp->wq, READ_ONCE(pp->turn) % 2 == s->me ||
+					   !READ_ONCE(pp->rounds));
+		if (!READ_ONCE(pp->rounds))
+			break;
 		WRITE_ONCE(pp->turn, pp->turn + 1);
 		wake_up(&pp->wq);
 	}
@@ -270,8 +274,10 @@ static void wakeups_alternate_two_threads(struct ktest *t)
 		KTEST_EXPECT_FALSE(t, IS_ERR(b));
 		if (!IS_ERR(b))
 			KTEST_EXPECT_EQ(t, kthread_stop(b), 0);
-		else
-			WRITE_ONCE(pp.rounds, 0); /* let a finish */
+		else { /* let a finish, even mid-game */
+			WRITE_ONCE(pp.rounds, 0);
+			wake_up(&pp.wq);
+		}
 		KTEST_EXPECT_EQ(t, kthread_stop(a), 0);
 		KTEST_EXPECT_EQ(t, pp.turn, 2 * pp.rounds);
 	}

@@ -175,12 +175,18 @@ static int run_pair(const char *policy, int *short_first, u64 *p50)
 					     i == SHORT ? "short" : "long");
 	}
 	armer = kthread_run_on_cpu(arm_pacer, r, r->cpu, "pacer");
+	/*
+	 * The pacer is armed once armer is done: wait for that on every
+	 * path, or it would arm the timer of a freed r after out_stop's
+	 * del_timer_sync (a use after free found by make check-failslab).
+	 */
+	if (!IS_ERR(armer))
+		kthread_stop(armer);
 	if (IS_ERR(busy) || IS_ERR(r->w[0]) || IS_ERR(r->w[1]) ||
 	    IS_ERR(armer)) {
 		err = -ENOMEM;
 		goto out_stop;
 	}
-	kthread_stop(armer);
 	for (int ms = 0; ms < DEADLINE_MS && READ_ONCE(r->counted) < ROUNDS;
 	     ms += 10)
 		msleep(10);
@@ -201,7 +207,10 @@ out_stop:
 	if (!IS_ERR_OR_NULL(busy))
 		kthread_stop(busy);
 	sched_setaffinity(current, CPU_MASK_ALL);
-	sched_policy_switch(&fair_policy);
+	/* later cases expect fair: a failed switch back fails this one */
+	stop_busy = sched_policy_switch(&fair_policy);
+	if (!err)
+		err = stop_busy;
 out_free:
 	kfree(r);
 	return err;

@@ -354,6 +354,7 @@ static void recorded_policy_that_panics_is_ejected(struct ktest *t)
 	struct sched_rec r;
 	int ms;
 
+	ktest_failslab_exempt(t, "an ejected policy is abandoned for good");
 	KTEST_ASSERT_EQ(t, sched_record_start(&fifo_policy, 4096), 0);
 	KTEST_ASSERT_EQ(t, sched_policy_switch(&fifo_policy), 0);
 	mm_usage_get(&mm);

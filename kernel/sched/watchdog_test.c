@@ -187,6 +187,7 @@ static void panicking_policy_is_ejected(struct ktest *t)
 	long objects, pages;
 	struct load l = {};
 
+	ktest_failslab_exempt(t, "an ejected policy is abandoned for good");
 	KTEST_ASSERT_NOT_NULL(t, sched_policy_find("test_panic"));
 	KTEST_ASSERT_EQ(t, policy_stacks_refill(), 0);
 	mm_usage_get(&mm_before);

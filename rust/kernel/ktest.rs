@@ -97,6 +97,16 @@ impl Test {
         };
     }
 
+    /// Under `ktest.failslab=` (make check-failslab), switches fault
+    /// injection off for the rest of the case (C `ktest_failslab_exempt`):
+    /// for a case that can run only once per boot, so that a failed
+    /// attempt cannot be retried. No effect otherwise.
+    pub fn failslab_exempt(&mut self, why: &'static CStr) {
+        // SAFETY: the runner's ktest is valid for the whole case, and
+        // `why` is a NUL-terminated string for the call.
+        unsafe { bindings::ktest_failslab_exempt(self.0.get(), why.as_ptr()) };
+    }
+
     /// Whether a failure was recorded.
     pub fn failed(&self) -> bool {
         // SAFETY: the runner's ktest is valid for the whole case.
@@ -244,8 +254,8 @@ pub struct FailSlab(bindings::failslab_config);
 impl FailSlab {
     /// Fails the `n`th allocation from now (1 = the next one).
     pub fn next(n: u64) -> FailSlab {
-        let mut old = bindings::failslab_config { fail_nth: 0, probability: 0, times: 0 };
-        let cfg = bindings::failslab_config { fail_nth: n as _, probability: 0, times: 1 };
+        let mut old = bindings::failslab_config { fail_nth: 0, probability: 0, times: 0, seed: 0 };
+        let cfg = bindings::failslab_config { fail_nth: n as _, probability: 0, times: 1, seed: 0 };
         // SAFETY: both configs are valid, initialized structs.
         unsafe {
             bindings::failslab_get(&mut old);

@@ -184,12 +184,13 @@ pub const NICE_MAX: i32 = bindings::NICE_MAX as i32;
 ///
 /// let _policy = sched::Registration::<Charging>::register()?;
 /// sched::switch_to(c"doc_charging")?;
-/// let worker = Thread::run(c"doc_charging_worker", || {
+/// let ran = Thread::run(c"doc_charging_worker", || {
 ///     kthread::yield_now();
 ///     0
-/// })?;
-/// assert_eq!(worker.stop(), 0);
-/// sched::switch_to(c"fair")?;
+/// })
+/// .map(|worker| worker.stop());
+/// sched::switch_to(c"fair")?; // back to fair whether the thread ran or not
+/// assert_eq!(ran?, 0);
 /// assert!(CHARGED.load(Ordering::Relaxed));
 /// # Ok::<(), Error>(())
 /// ```
