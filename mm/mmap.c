@@ -582,25 +582,27 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 #define MREMAP_DONTUNMAP 4
 
 /*
- * Move [old, old + len) of vma to new (free, valid), as a VMA of
- * new_len >= len bytes: the pages move, the rest is demand-zero.
+ * Move [addr, addr + old_len) of vma to new_addr (free, valid), as a
+ * VMA of new_len >= old_len bytes: the pages move, the rest is
+ * demand-zero.
  */
 static long mremap_move(struct mm_struct *mm, struct vm_area_struct *vma,
-			unsigned long old, unsigned long len, unsigned long new,
-			unsigned long new_len)
+			unsigned long addr, unsigned long old_len,
+			unsigned long new_addr, unsigned long new_len)
 {
-	int err = mmap_region(mm, new, new_len, vma->vm_flags);
+	int err = mmap_region(mm, new_addr, new_len, vma->vm_flags);
 
 	if (!err)
-		err = move_page_range(mm, old, new, len);
+		err = move_page_range(mm, addr, new_addr, old_len);
 	if (err) {
-		/* put back what moved, drop the new range */
-		move_page_range(mm, new, old, len);
-		do_munmap(mm, new, new_len);
+		/* put back what moved (the other way), drop the new range */
+		/* NOLINTNEXTLINE(readability-suspicious-call-argument): undo */
+		move_page_range(mm, new_addr, addr, old_len);
+		do_munmap(mm, new_addr, new_len);
 		return err;
 	}
-	do_munmap(mm, old, len);
-	return new;
+	do_munmap(mm, addr, old_len);
+	return new_addr;
 }
 
 static long do_mremap(struct mm_struct *mm, unsigned long addr,

@@ -25,7 +25,9 @@
 #include <keel/errno.h>
 #include <keel/list.h>
 #include <keel/percpu.h>
+#include <keel/signal.h>
 #include <keel/spinlock.h>
+#include <keel/timer.h>
 
 struct wait_queue_head {
 	spinlock_t lock;
@@ -75,10 +77,8 @@ void __remove_wait_queue(struct wait_queue_head *wq,
 /* Oldest waiter, or NULL. */
 struct wait_queue_entry *__wait_queue_first(struct wait_queue_head *wq);
 
-/* From keel/sched.h, keel/timer.h and keel/signal.h, for the macros. */
+/* From keel/sched.h, for the macros (schedule_timeout: keel/timer.h). */
 void schedule(void);
-bool signal_pending(struct task *p);
-long schedule_timeout(long timeout);
 void might_sleep(void);
 
 /* Sleep until cond is true. Process context only. */
