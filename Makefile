@@ -383,11 +383,12 @@ check: deps-quiet $(BUILD)/keel.elf $(RUST_DRIVER_DEPS) $(BUILD)/user-tests.cpio
 # tier of make check runs the ktests on): each instrument's own suite
 # proves its checks, and any report no test asked for fails the run.
 SANITIZER_BUILD := $(BUILD)/sanitizers
-check-sanitizers: deps-quiet
+check-sanitizers: deps-quiet $(BUILD)/user-tests.cpio
 	$(Q)$(MAKE) --no-print-directory BUILD=$(SANITIZER_BUILD) KASAN=1 \
 		LOCKDEP=1 UBSAN=1 $(SANITIZER_BUILD)/keel.elf
+	$(Q)cp $(BUILD)/user-tests.cpio $(SANITIZER_BUILD)/user-tests.cpio
 	$(Q)$(PYTHON) tests/check.py --kernel $(SANITIZER_BUILD)/keel.elf \
-		--only ktest --only boot --only net
+		--only ktest --only boot --only net --only user
 
 # Every ktest with failslab failing allocations at random (seeded) on
 # the sanitizer kernel: no report, no panic or hang, no leak, and a case

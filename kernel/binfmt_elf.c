@@ -134,7 +134,7 @@ static int elf_map_vma(struct mm_struct *mm, const Elf64_Phdr *ph,
 	return start < end ? mmap_region(mm, start, end - start, flags) : 0;
 }
 
-/* Read the segment's file bytes into its pages. */
+/* Read the segment's file bytes into its pages (mmap_lock not held). */
 static int elf_fill(struct linux_binprm *bprm, const Elf64_Phdr *ph,
 		    unsigned long bias)
 {
@@ -144,8 +144,19 @@ static int elf_fill(struct linux_binprm *bprm, const Elf64_Phdr *ph,
 	while (left) {
 		unsigned long off = va & (PAGE_SIZE - 1);
 		size_t n = min(left, (u64)(PAGE_SIZE - off));
-		char *page = mm_page_kaddr(bprm->mm, va - off);
+		char *page;
 		int err;
+
+		/*
+		 * The file is read without mmap_lock held: reading takes
+		 * the inode's lock, and read() faulting on a user buffer
+		 * takes them the other way round. The new mm is this
+		 * exec's alone until exec_commit(): nothing unmaps the page
+		 * between the lookup and the read.
+		 */
+		mutex_lock(&bprm->mm->mmap_lock);
+		page = mm_page_kaddr(bprm->mm, va - off);
+		mutex_unlock(&bprm->mm->mmap_lock);
 
 		if (!page)
 			return -ENOMEM;
@@ -204,10 +215,10 @@ static int elf_map_all(struct linux_binprm *bprm, const Elf64_Ehdr *eh,
 	}
 	if (mm->start_code == ~0UL)
 		mm->start_code = 0;
+	mutex_unlock(&mm->mmap_lock);
 	for (unsigned int i = 0; i < eh->e_phnum && !err; i++)
 		if (ph[i].p_type == PT_LOAD && ph[i].p_filesz)
 			err = elf_fill(bprm, &ph[i], bprm->load_bias);
-	mutex_unlock(&mm->mmap_lock);
 	return err;
 }
 

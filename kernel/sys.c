@@ -315,12 +315,13 @@ unsigned long rlimit(unsigned int resource)
 static long do_prlimit(struct task *p, unsigned int resource,
 		       const struct rlimit *new, struct rlimit *old)
 {
-	struct rlimit *r = &p->rlim[resource];
 	unsigned long flags;
+	struct rlimit *r;
 	long err = 0;
 
 	if (resource >= RLIM_NLIMITS)
 		return -EINVAL;
+	r = &p->rlim[resource];
 	if (new &&new->rlim_cur > new->rlim_max)
 		return -EINVAL;
 	if (new &&resource == RLIMIT_NOFILE &&new->rlim_max > NR_OPEN_MAX)

@@ -16,7 +16,7 @@ import threading
 import time
 
 import ktap
-from check import Check, QemuRun, TAIL_LINES
+from check import Check, QemuRun, TAIL_LINES, sanitizer_problems
 
 USER_SMP = (1, 2)
 
@@ -42,6 +42,8 @@ def judge(text, status, timed_out):
         v.problems.append("QEMU exited with status %s, not the clean "
                           "power off /init asks for" % status)
     v.problems.extend(problems)
+    # a sanitizer kernel (make check-sanitizers): any report fails
+    v.problems.extend(sanitizer_problems(text))
     return v
 
 
