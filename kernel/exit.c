@@ -109,8 +109,10 @@ static void forget_children(struct task *p, struct list_head *drop)
 		c->parent = adopt ? reaper : NULL;
 		if (adopt)
 			list_add_tail(&c->sibling, &reaper->children);
-		else if (c->exit_state == EXIT_ZOMBIE)
+		else if (c->exit_state == EXIT_ZOMBIE) {
+			WRITE_ONCE(c->exit_state, EXIT_DEAD);
 			list_add_tail(&c->sibling, drop);
+		}
 	}
 	if (adopt)
 		wake_up(&reaper->wait_chldexit);
@@ -133,6 +135,8 @@ static bool exit_notify(struct task *p, int status)
 		list_del_init(&p->sibling);
 		p->parent = NULL;
 	}
+	if (!p->parent) /* autoreaped: nobody will see the zombie */
+		WRITE_ONCE(p->exit_state, EXIT_DEAD);
 	if (parent)
 		wake_up(&parent->wait_chldexit);
 	spin_unlock_irqrestore(&process_lock, flags);
@@ -269,6 +273,7 @@ static long wait_once(int pid, int options, int *status)
 		ret = c->pid;
 		if (ev == 1) {
 			list_del_init(&c->sibling);
+			WRITE_ONCE(c->exit_state, EXIT_DEAD);
 			z = c;
 		}
 		break;

@@ -21,6 +21,7 @@
 struct task;
 
 #define EXIT_ZOMBIE 1
+#define EXIT_DEAD   2 /* reaped (or autoreaped): gone from /proc */
 
 /* ---- arch (arch/x86_64/process.c, entry.S) ---- */
 void syscall_init(void);

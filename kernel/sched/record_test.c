@@ -76,7 +76,7 @@ static void trace_starts_at_init_in_order(struct ktest *t)
 	struct sched_record_status st;
 	struct sched_rec r;
 
-	KTEST_ASSERT_EQ(t, record_fair_switched_in(t, 4096), 0);
+	KTEST_ASSERT_EQ(t, record_fair_switched_in(t, 16384), 0);
 	sched_record_stop();
 	sched_record_status(&st);
 	KTEST_EXPECT_FALSE(t, st.recording);
@@ -129,7 +129,7 @@ static void switch_away_ends_recording(struct ktest *t)
 	struct sched_record_status st;
 	struct sched_rec r;
 
-	KTEST_ASSERT_EQ(t, record_fair_switched_in(t, 4096), 0);
+	KTEST_ASSERT_EQ(t, record_fair_switched_in(t, 16384), 0);
 	sched_record_status(&st);
 	KTEST_ASSERT_TRUE(t, st.recording);
 	KTEST_ASSERT_EQ(t, sched_policy_switch_to("rr"), 0);

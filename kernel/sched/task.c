@@ -36,6 +36,7 @@
 #include <keel/errno.h>
 #include <keel/kthread.h>
 #include <keel/printk.h>
+#include <keel/process.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include <keel/time.h>
@@ -285,6 +286,7 @@ struct task *find_task_by_pid(int pid)
 	spin_lock_irqsave(&tasklist_lock, flags);
 	list_for_each_entry(p, &task_list, tasks) {
 		if (p->pid == pid && !(p->flags & PF_IDLE) &&
+		    READ_ONCE(p->exit_state) != EXIT_DEAD &&
 		    refcount_inc_not_zero(&p->usage)) {
 			found = p;
 			break;
@@ -302,7 +304,8 @@ int task_next_pid(int from, unsigned int *nr)
 
 	spin_lock_irqsave(&tasklist_lock, flags);
 	list_for_each_entry(p, &task_list, tasks) {
-		if (p->flags & PF_IDLE)
+		if ((p->flags & PF_IDLE) ||
+		    READ_ONCE(p->exit_state) == EXIT_DEAD)
 			continue;
 		if (nr)
 			(*nr)++;
