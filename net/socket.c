@@ -137,6 +137,13 @@ static long sock_recv(struct socket *sock, void *buf, size_t len, int flags,
 	size_t n, dlen;
 	int err;
 
+	/*
+	 * The current tick is already partly over: one tick more, so the
+	 * wait lasts at least SO_RCVTIMEO (a 300 ms timeout ended after
+	 * 289 ms of CLOCK_MONOTONIC).
+	 */
+	if (timeo > 0 && timeo < MAX_SCHEDULE_TIMEOUT - 1)
+		timeo++;
 	if (flags & MSG_ERRQUEUE)
 		return -EAGAIN; /* no error queue: nothing is ever on it */
 	if (flags & MSG_OOB)
